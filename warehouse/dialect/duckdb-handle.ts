@@ -1,0 +1,421 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  DuckDBInstance,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBResult,
+  type DuckDBType,
+  type DuckDBValue,
+  type StatementType,
+} from '@duckdb/node-api';
+import { SerialQueue } from './serial-queue.ts';
+import {
+  convertRows,
+  describeUnsupported,
+  toBoundValue,
+  type Row,
+  type SqlValue,
+} from './value-policy.ts';
+
+/** How to open a database file. */
+export interface OpenOptions {
+  /** Open with DuckDB `access_mode=READ_ONLY`; several processes may then share the file. */
+  readOnly?: boolean;
+}
+
+/** What one executed statement produced, before any dialect-specific shaping. */
+export interface ExecutedStatement {
+  readonly rows: Row[];
+  readonly columnNames: readonly string[];
+  readonly statementType: StatementType;
+  readonly rowsChanged: number;
+}
+
+/**
+ * Exclusive use of a handle's connection until `release()`, for the Kysely driver.
+ *
+ * Not exported from the module index: only `kysely-dialect.ts` needs it.
+ */
+export interface HandleSession {
+  execute(sql: string, params: readonly unknown[]): Promise<ExecutedStatement>;
+  stream(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterableIterator<Row[]>;
+  release(): void;
+}
+
+let openSession: (handle: DuckDbHandle) => Promise<HandleSession>;
+
+/**
+ * Waits until no other caller holds the handle's connection, then holds it for the Kysely driver.
+ *
+ * Inside `handle.transaction(fn)` the connection already belongs to the caller, so this returns at
+ * once and `release()` does nothing.
+ */
+export function acquireSession(handle: DuckDbHandle): Promise<HandleSession> {
+  return openSession(handle);
+}
+
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * One DuckDB database file opened with one connection.
+ *
+ * The only connection means one statement at a time: calls queue in JS. A transaction (through
+ * `transaction()` or Kysely) holds the connection for its whole length, so other callers wait
+ * rather than run inside it. Code inside `transaction(fn)` may use the handle (and Kysely over it)
+ * freely; code inside a Kysely transaction must use only its `trx`, or it waits for itself.
+ */
+export class DuckDbHandle {
+  /** The file given to `open`, or ':memory:'. */
+  readonly path: string;
+  /** Whether the file was opened read-only. */
+  readonly readOnly: boolean;
+  /**
+   * Counts SQL texts sent to DuckDB through this handle (run, all, Kysely, and the BEGIN / COMMIT /
+   * ROLLBACK that `transaction()` and `append()` issue), so tests can assert batching.
+   *
+   * A multi-statement `run` counts once. Assign 0 to reset.
+   */
+  statementCount = 0;
+  /** Called with each SQL text just before it is executed (also counted by `statementCount`). */
+  onStatement?: (sql: string) => void;
+
+  readonly #instance: DuckDBInstance;
+  readonly #connection: DuckDBConnection;
+  /** Held for a whole transaction, Kysely connection or append. */
+  readonly #session = new SerialQueue();
+  /** Held for each statement, so nothing overlaps on the connection even inside a transaction. */
+  readonly #statements = new SerialQueue();
+  /** Marks the async context of a running `transaction(fn)`, which owns the session. */
+  readonly #owner = new AsyncLocalStorage<true>();
+  #closed = false;
+
+  static {
+    openSession = (handle) => handle.#openSession();
+  }
+
+  private constructor(
+    path: string,
+    readOnly: boolean,
+    instance: DuckDBInstance,
+    connection: DuckDBConnection,
+  ) {
+    this.path = path;
+    this.readOnly = readOnly;
+    this.#instance = instance;
+    this.#connection = connection;
+  }
+
+  /**
+   * Opens (or creates) a database file; ':memory:' gives a private in-memory database.
+   *
+   * Extension auto-install is switched off, so a missing extension fails at once instead of after
+   * a network timeout. While a process holds a file read-write, no other process can open it.
+   */
+  static async open(path: string, options: OpenOptions = {}): Promise<DuckDbHandle> {
+    const readOnly = options.readOnly ?? false;
+    const config: Record<string, string> = { autoinstall_known_extensions: 'false' };
+    if (readOnly) config.access_mode = 'READ_ONLY';
+    const instance = await DuckDBInstance.create(path, config);
+    try {
+      return new DuckDbHandle(path, readOnly, instance, await instance.connect());
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
+  }
+
+  /**
+   * Runs one or more statements (no params) or one statement with positional params ($1, $2 … or ?).
+   *
+   * Whole-number params bind as INTEGER/BIGINT, other numbers as DOUBLE; pass dates as strings.
+   */
+  async run(sql: string, params?: readonly SqlValue[]): Promise<void> {
+    await this.#withSession(() => this.#execute(sql, params));
+  }
+
+  /**
+   * Runs a query and returns its rows converted by the value policy (see `toJsValue`).
+   *
+   * Duplicate column names are de-duplicated as `@duckdb/node-api` does ('a', 'a:1').
+   */
+  async all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    const { rows } = await this.#withSession(() => this.#execute(sql, params));
+    return rows as T[];
+  }
+
+  /**
+   * Bulk-appends rows to an existing table (`'table'` or `'schema.table'`), each row an array of
+   * values in table column order; returns the number of rows appended.
+   *
+   * All or nothing: outside `transaction()` it runs in a transaction of its own. DuckDB casts each
+   * value to its column's type, so dates go in as 'YYYY-MM-DD' strings. The `rows` iterable must not
+   * query this handle while the append runs.
+   */
+  async append(
+    table: string,
+    rows: Iterable<readonly SqlValue[]> | AsyncIterable<readonly SqlValue[]>,
+  ): Promise<number> {
+    return this.#withSession(async () => {
+      const ownTransaction = this.#owner.getStore() !== true;
+      if (ownTransaction) await this.#execute('BEGIN TRANSACTION');
+      try {
+        const count = await this.#appendRows(table, rows);
+        if (ownTransaction) await this.#execute('COMMIT');
+        return count;
+      } catch (error) {
+        if (ownTransaction) await this.#rollbackQuietly();
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs `fn` between BEGIN and COMMIT, rolling back and rethrowing if it throws; returns fn's result.
+   *
+   * `fn` receives this same handle. Transactions cannot nest (DuckDB has no savepoints).
+   */
+  async transaction<T>(fn: (h: DuckDbHandle) => Promise<T>): Promise<T> {
+    if (this.#owner.getStore() === true) {
+      throw new Error('transaction() cannot be nested: DuckDB has no savepoints');
+    }
+    return this.#withSession(() =>
+      this.#owner.run(true, async () => {
+        await this.#execute('BEGIN TRANSACTION');
+        let result: T;
+        try {
+          result = await fn(this);
+        } catch (error) {
+          await this.#rollbackQuietly();
+          throw error;
+        }
+        try {
+          await this.#execute('COMMIT');
+        } catch (error) {
+          await this.#rollbackQuietly();
+          throw error;
+        }
+        return result;
+      }),
+    );
+  }
+
+  /** Interrupts the running query (`connection.interrupt()`); it then fails with an INTERRUPT error. */
+  interrupt(): void {
+    if (!this.#closed) this.#connection.interrupt();
+  }
+
+  /** Closes the connection and the database; idempotent. Later calls fail with a clear error. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connection.disconnectSync();
+    this.#instance.closeSync();
+  }
+
+  async #withSession<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#owner.getStore() === true) return fn();
+    const release = await this.#session.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  async #openSession(): Promise<HandleSession> {
+    const release =
+      this.#owner.getStore() === true ? () => undefined : await this.#session.acquire();
+    return {
+      execute: (sql, params) => this.#execute(sql, params),
+      stream: (sql, params, chunkSize) => this.#stream(sql, params, chunkSize),
+      release,
+    };
+  }
+
+  #connectionOrThrow(): DuckDBConnection {
+    if (this.#closed) throw new Error(`the DuckDB handle for ${this.path} is closed`);
+    return this.#connection;
+  }
+
+  #begin(sql: string): DuckDBConnection {
+    const connection = this.#connectionOrThrow();
+    this.statementCount += 1;
+    this.onStatement?.(sql);
+    return connection;
+  }
+
+  async #execute(sql: string, params?: readonly unknown[]): Promise<ExecutedStatement> {
+    const release = await this.#statements.acquire();
+    try {
+      const connection = this.#begin(sql);
+      const result =
+        params !== undefined && params.length > 0
+          ? await connection.run(sql, ...bindParams(params))
+          : await connection.run(sql);
+      const columnNames = result.deduplicatedColumnNames();
+      const rows = convertRows(columnNames, result.columnTypes(), await result.getRows());
+      return {
+        rows,
+        columnNames,
+        statementType: result.statementType,
+        rowsChanged: result.rowsChanged,
+      };
+    } finally {
+      release();
+    }
+  }
+
+  async *#stream(
+    sql: string,
+    params: readonly unknown[],
+    chunkSize: number,
+  ): AsyncIterableIterator<Row[]> {
+    const release = await this.#statements.acquire();
+    try {
+      const connection = this.#begin(sql);
+      const result: DuckDBResult =
+        params.length > 0
+          ? await connection.stream(sql, ...bindParams(params))
+          : await connection.stream(sql);
+      const columnNames = result.deduplicatedColumnNames();
+      const columnTypes = result.columnTypes();
+      let buffer: Row[] = [];
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        buffer.push(...convertRows(columnNames, columnTypes, chunk.getRows()));
+        while (buffer.length >= chunkSize) {
+          yield buffer.slice(0, chunkSize);
+          buffer = buffer.slice(chunkSize);
+        }
+      }
+      if (buffer.length > 0) yield buffer;
+    } finally {
+      release();
+    }
+  }
+
+  async #rollbackQuietly(): Promise<void> {
+    try {
+      await this.#execute('ROLLBACK');
+    } catch {
+      // DuckDB already ended the transaction (e.g. a failed COMMIT); nothing is left to undo.
+    }
+  }
+
+  async #appendRows(
+    table: string,
+    rows: Iterable<readonly SqlValue[]> | AsyncIterable<readonly SqlValue[]>,
+  ): Promise<number> {
+    const release = await this.#statements.acquire();
+    try {
+      const dot = table.indexOf('.');
+      const appender =
+        dot === -1
+          ? await this.#connectionOrThrow().createAppender(table)
+          : await this.#connectionOrThrow().createAppender(
+              table.slice(dot + 1),
+              table.slice(0, dot),
+            );
+      const width = appender.columnCount;
+      let rowNumber = 0;
+      const appendRow = (row: readonly SqlValue[]): void => {
+        rowNumber += 1;
+        if (row.length !== width) {
+          throw new RowShapeError(
+            `each row appended to ${table} must have ${width} values (one per column), ` +
+              `but got ${row.length} at row ${rowNumber}`,
+          );
+        }
+        for (let column = 0; column < width; column++) {
+          appendValue(appender, row[column], table, rowNumber, column + 1);
+        }
+        appender.endRow();
+      };
+      try {
+        if (Symbol.asyncIterator in rows) {
+          for await (const row of rows) appendRow(row);
+        } else {
+          for (const row of rows) appendRow(row);
+        }
+      } catch (error) {
+        discard(appender);
+        if (error instanceof RowShapeError || error instanceof TypeError) throw error;
+        throw new Error(`appending to ${table} failed at row ${rowNumber}: ${messageOf(error)}`, {
+          cause: error,
+        });
+      }
+      try {
+        appender.closeSync();
+      } catch (error) {
+        throw new Error(
+          `appending ${rowNumber} rows to ${table} failed while flushing: ${messageOf(error)}`,
+          { cause: error },
+        );
+      }
+      return rowNumber;
+    } finally {
+      release();
+    }
+  }
+}
+
+/** A row whose length does not match the table; its message is already complete. */
+class RowShapeError extends Error {}
+
+function discard(appender: DuckDBAppender): void {
+  try {
+    appender.clear();
+    appender.closeSync();
+  } catch {
+    // The appender is unusable anyway; the surrounding transaction is rolled back.
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function bindParams(params: readonly unknown[]): [DuckDBValue[], DuckDBType[]] {
+  const values: DuckDBValue[] = new Array(params.length);
+  const types: DuckDBType[] = new Array(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const bound = toBoundValue(params[i], i + 1);
+    values[i] = bound.value;
+    types[i] = bound.type;
+  }
+  return [values, types];
+}
+
+function appendValue(
+  appender: DuckDBAppender,
+  value: unknown,
+  table: string,
+  rowNumber: number,
+  column: number,
+): void {
+  if (value === null || value === undefined) return appender.appendNull();
+  switch (typeof value) {
+    case 'string':
+      return appender.appendVarchar(value);
+    case 'boolean':
+      return appender.appendBoolean(value);
+    case 'number':
+      if (Number.isInteger(value)) {
+        if (value >= INT32_MIN && value <= INT32_MAX) return appender.appendInteger(value);
+        if (Number.isSafeInteger(value)) return appender.appendBigInt(BigInt(value));
+      }
+      return appender.appendDouble(value);
+    case 'bigint':
+      return value >= INT64_MIN && value <= INT64_MAX
+        ? appender.appendBigInt(value)
+        : appender.appendHugeInt(value);
+  }
+  if (value instanceof Uint8Array) return appender.appendBlob(value);
+  throw new TypeError(
+    describeUnsupported(value, `the value at row ${rowNumber}, column ${column} of ${table}`),
+  );
+}
