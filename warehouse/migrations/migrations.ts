@@ -1,0 +1,56 @@
+import type { DuckDbHandle } from '../dialect/index.ts';
+import { initialMigration } from './001-initial.migration.ts';
+
+/** One schema step: applied once, in version order, recorded in `schema_migration`. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Every migration, in order. Append only: a released migration is never edited. */
+export const MIGRATIONS: readonly Migration[] = [initialMigration];
+
+/** The schema version this code expects. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Reads the schema version recorded in the database (0 when it has none yet). */
+export async function readSchemaVersion(db: DuckDbHandle): Promise<number> {
+  const [table] = await db.all<{ n: number }>(
+    `select count(*) as n from information_schema.tables where table_name = 'schema_migration'`,
+  );
+  if (!table || table.n === 0) return 0;
+  const [row] = await db.all<{ v: number | null }>('select max(version) as v from schema_migration');
+  return row?.v ?? 0;
+}
+
+/**
+ * Applies the migrations the database lacks, each in its own transaction, and returns the
+ * versions applied. A database newer than this code is refused rather than touched.
+ */
+export async function migrate(db: DuckDbHandle): Promise<number[]> {
+  const current = await readSchemaVersion(db);
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `the warehouse schema must be at most version ${SCHEMA_VERSION} for this coopstat, but got version ${current} at ${db.path}`,
+    );
+  }
+  const applied: number[] = [];
+  if (current === 0) {
+    await db.run(
+      `create table schema_migration (version integer primary key, name varchar not null, applied_at timestamp not null)`,
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    await db.transaction(async (tx) => {
+      await tx.run(migration.sql);
+      await tx.run(`insert into schema_migration values ($1, $2, current_timestamp)`, [
+        migration.version,
+        migration.name,
+      ]);
+    });
+    applied.push(migration.version);
+  }
+  return applied;
+}
