@@ -20,7 +20,9 @@ export async function readSchemaVersion(db: DuckDbHandle): Promise<number> {
     `select count(*) as n from information_schema.tables where table_name = 'schema_migration'`,
   );
   if (!table || table.n === 0) return 0;
-  const [row] = await db.all<{ v: number | null }>('select max(version) as v from schema_migration');
+  const [row] = await db.all<{ v: number | null }>(
+    'select max(version) as v from schema_migration',
+  );
   return row?.v ?? 0;
 }
 

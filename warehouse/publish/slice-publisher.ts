@@ -79,7 +79,8 @@ export async function applySlices(
   version: number,
 ): Promise<void> {
   const all = [...spec.slice, ...spec.key];
-  const match = (a: string, b: string) => all.map((k) => `${a}.${k} is not distinct from ${b}.${k}`).join(' and ');
+  const match = (a: string, b: string) =>
+    all.map((k) => `${a}.${k} is not distinct from ${b}.${k}`).join(' and ');
   await db.run(
     `update ${spec.table} as f set valid_to_version = $1
      from ${staging}_diff d

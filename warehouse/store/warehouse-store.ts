@@ -55,7 +55,7 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
-      if (Number.isFinite(holder) && holder > 0 && isAlive(holder) && holder !== process.pid) {
+      if (Number.isFinite(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
         throw new WarehouseBusyError(path, holder);
       }
       await rm(lock, { force: true }); // stale: its writer died
@@ -97,6 +97,27 @@ async function exists(path: string): Promise<boolean> {
  * callback asks to. The published file is replaced atomically or not at all.
  */
 export async function withWriter<T>(
+  path: string,
+  write: (db: DuckDbHandle) => Promise<WriteOutcome<T>>,
+): Promise<T> {
+  // Writers in one process take turns; the lock file keeps other processes out.
+  const previous = writerQueues.get(path) ?? Promise.resolve();
+  const turn = previous.then(() => writeOnce(path, write));
+  const settled = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  writerQueues.set(path, settled);
+  try {
+    return await turn;
+  } finally {
+    if (writerQueues.get(path) === settled) writerQueues.delete(path);
+  }
+}
+
+const writerQueues = new Map<string, Promise<void>>();
+
+async function writeOnce<T>(
   path: string,
   write: (db: DuckDbHandle) => Promise<WriteOutcome<T>>,
 ): Promise<T> {
@@ -143,4 +164,3 @@ export async function openReader(path: string): Promise<DuckDbHandle> {
   await withWriter(path, async () => ({ publish: true, result: undefined }));
   return DuckDbHandle.open(path, { readOnly: true });
 }
-

@@ -34,9 +34,17 @@ export const FACT_MEASURES = [
   { name: 'managers_trained', sqlType: 'BIGINT', unit: 'persons' },
   { name: 'managers_total', sqlType: 'BIGINT', unit: 'persons' },
   { name: 'revenue_avg_vnd_million', sqlType: 'DOUBLE', unit: 'VND million per organisation' },
-  { name: 'revenue_members_avg_vnd_million', sqlType: 'DOUBLE', unit: 'VND million per organisation' },
+  {
+    name: 'revenue_members_avg_vnd_million',
+    sqlType: 'DOUBLE',
+    unit: 'VND million per organisation',
+  },
   { name: 'profit_avg_vnd_million', sqlType: 'DOUBLE', unit: 'VND million per organisation' },
-  { name: 'worker_income_avg_vnd_million', sqlType: 'DOUBLE', unit: 'VND million per worker per year' },
+  {
+    name: 'worker_income_avg_vnd_million',
+    sqlType: 'DOUBLE',
+    unit: 'VND million per worker per year',
+  },
 ] as const;
 
 export type FactMeasure = (typeof FACT_MEASURES)[number]['name'];

@@ -28,8 +28,10 @@ const UNIT_SUFFIXES = [' province', ' city'];
 /** Folds a province name and drops "Tỉnh", "Thành phố", "TP." and English "Province"/"City". */
 export function foldUnitName(name: string): string {
   let folded = fold(name);
-  for (const prefix of UNIT_PREFIXES) if (folded.startsWith(prefix)) folded = folded.slice(prefix.length);
-  for (const suffix of UNIT_SUFFIXES) if (folded.endsWith(suffix)) folded = folded.slice(0, -suffix.length);
+  for (const prefix of UNIT_PREFIXES)
+    if (folded.startsWith(prefix)) folded = folded.slice(prefix.length);
+  for (const suffix of UNIT_SUFFIXES)
+    if (folded.endsWith(suffix)) folded = folded.slice(0, -suffix.length);
   return folded.trim();
 }
 

@@ -1,0 +1,172 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openReader } from '../warehouse/store/warehouse-store.ts';
+import { formatFinding, LoadRefusedError } from './load/findings.ts';
+import { FAMILIES, loadFile, type Family, type LoadReport } from './load/load-file.ts';
+import { initWarehouse } from './reference/init-warehouse.ts';
+import { VALUE_STATUSES, type ValueStatus } from './sources/vocabulary.ts';
+
+const USAGE = `coopstat — the collective-economy statistics warehouse
+
+Usage:
+  coopstat init  [--db PATH]                      build or refresh the default warehouse from the reference data
+  coopstat load  FILE... [--db PATH] [--dry-run] [--family aggregates|register]
+                 [--source CODE] [--status REPORTED|ESTIMATED|PROVISIONAL] [--by NAME] [--json]
+  coopstat loads [--db PATH] [--json]             the load log
+  coopstat help
+
+--db defaults to $COOPSTAT_DB, else ./data/coopstat.duckdb.
+Exit codes: 0 done, 1 a file was refused, 2 bad usage or failure.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    db: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    family: { type: 'string' },
+    source: { type: 'string' },
+    status: { type: 'string' },
+    by: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+const dbPath = resolve(values.db ?? process.env.COOPSTAT_DB ?? 'data/coopstat.duckdb');
+const [command, ...args] = positionals;
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const fail = (text: string, code = 2): never => {
+  process.stderr.write(`coopstat: ${text}\n`);
+  process.exit(code);
+};
+
+function printReport(report: LoadReport): void {
+  const t = report.totals;
+  const what =
+    report.outcome === 'ALREADY_LOADED'
+      ? `already loaded as load #${report.loadId} (data version ${report.dataVersion}); nothing changed`
+      : report.outcome === 'DRY_RUN'
+        ? `dry run: would add ${t.added}, change ${t.changed}, remove ${t.removed} rows (${t.unchanged} unchanged); nothing written`
+        : report.outcome === 'NO_CHANGE'
+          ? `accepted as load #${report.loadId}; every value equals the published one, data version stays ${report.dataVersion}`
+          : `published as load #${report.loadId}, data version ${report.dataVersion}: added ${t.added}, changed ${t.changed}, removed ${t.removed} rows (${t.unchanged} unchanged)`;
+  out(
+    `${report.file} [${report.family}, ${report.rowsRead} rows, years ${report.years.join(', ') || '-'}]: ${what}`,
+  );
+  for (const c of report.changes) {
+    if (c.added + c.changed + c.removed === 0) continue;
+    out(`  ${c.name_vi.padEnd(28)} +${c.added} ~${c.changed} -${c.removed}`);
+  }
+  if (report.warningCount > 0) {
+    out(`  ${report.warningCount} warning${report.warningCount === 1 ? '' : 's'}:`);
+    for (const w of report.warnings.slice(0, 20)) out(`  - ${formatFinding(w)}`);
+    if (report.warningCount > 20) out(`  … and ${report.warningCount - 20} more`);
+  }
+}
+
+async function runLoad(files: string[]): Promise<number> {
+  if (files.length === 0) fail('load needs at least one file\n\n' + USAGE);
+  if (values.family && !(FAMILIES as readonly string[]).includes(values.family)) {
+    fail(`--family must be one of ${FAMILIES.join(', ')}, but got '${values.family}'`);
+  }
+  if (values.status && !(VALUE_STATUSES as readonly string[]).includes(values.status)) {
+    fail(`--status must be one of ${VALUE_STATUSES.join(', ')}, but got '${values.status}'`);
+  }
+  let refused = 0;
+  const reports: unknown[] = [];
+  for (const file of files) {
+    try {
+      const report = await loadFile(resolve(file), {
+        db: dbPath,
+        dryRun: values['dry-run'],
+        ...(values.family ? { family: values.family as Family } : {}),
+        ...(values.source ? { source: values.source.toUpperCase() } : {}),
+        ...(values.status ? { status: values.status as ValueStatus } : {}),
+        ...((values.by ?? process.env.USER) ? { loadedBy: values.by ?? process.env.USER } : {}),
+        onProgress:
+          process.stderr.isTTY && !values.json
+            ? (stage) => process.stderr.write(`\r${file}: ${stage}…\x1b[K`)
+            : undefined,
+      });
+      if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
+      if (values.json) reports.push(report);
+      else printReport(report);
+    } catch (error) {
+      if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
+      if (!(error instanceof LoadRefusedError)) throw error;
+      refused++;
+      if (values.json)
+        reports.push({
+          file: error.file,
+          outcome: 'REFUSED',
+          errors: error.totalErrors,
+          findings: error.findings,
+        });
+      else process.stderr.write(`${error.message}\n`);
+    }
+  }
+  if (values.json) out(JSON.stringify(reports, null, 2));
+  return refused > 0 ? 1 : 0;
+}
+
+async function runLoads(): Promise<number> {
+  const db = await openReader(dbPath);
+  try {
+    const rows = await db.all<Record<string, unknown>>(
+      `select load_id, family, file_name, outcome, data_version, rows_read, values_added, values_changed, values_removed,
+              warnings, years, strftime(finished_at, '%Y-%m-%d %H:%M:%S') as finished_at, loaded_by, left(file_sha256, 12) as sha256
+       from load_log order by load_id`,
+    );
+    if (values.json) {
+      out(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    out(
+      'load  family      version  outcome    rows     +added  ~changed  -removed  finished (UTC)       file',
+    );
+    for (const r of rows) {
+      out(
+        `${String(r.load_id).padStart(4)}  ${String(r.family).padEnd(10)}  ${String(r.data_version).padStart(7)}  ${String(r.outcome).padEnd(9)}  ${String(r.rows_read).padStart(6)}  ${String(r.values_added).padStart(8)}  ${String(r.values_changed).padStart(8)}  ${String(r.values_removed).padStart(8)}  ${r.finished_at}  ${r.file_name}`,
+      );
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function main(): Promise<number> {
+  switch (command) {
+    case 'init': {
+      const report = await initWarehouse(dbPath);
+      if (values.json) out(JSON.stringify(report, null, 2));
+      else
+        out(
+          `${dbPath}: ${report.outcome === 'PUBLISHED' ? 'built' : 'already up to date'} — data version ${report.dataVersion}; ` +
+            `${report.units} unit versions (${report.currentProvinces} current provinces), ${report.populationRows} population figures, ` +
+            `${report.publishedValues} published national figures, ${report.facts} national fact rows`,
+        );
+      return 0;
+    }
+    case 'load':
+      return runLoad(args);
+    case 'loads':
+      return runLoads();
+    case undefined:
+    case 'help':
+      out(USAGE);
+      return 0;
+    default:
+      return fail(`unknown command '${command}'\n\n${USAGE}`);
+  }
+}
+
+if (values.help) {
+  out(USAGE);
+} else {
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => fail(error.message),
+  );
+}

@@ -1,0 +1,326 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import {
+  applySlices,
+  diffSlices,
+  type SliceChange,
+} from '../../warehouse/publish/slice-publisher.ts';
+import {
+  FACT_TABLE_SPEC,
+  REGISTER_TABLE_SPEC,
+  recordLoad,
+  nextIds,
+  findLoadByHash,
+} from '../../warehouse/publish/load-log.ts';
+import { openReader, withWriter } from '../../warehouse/store/warehouse-store.ts';
+import { ReaderError } from '../readers/reader.error.ts';
+import { AGGREGATES_SOURCE } from '../sources/aggregates.source.ts';
+import { REGISTER_SOURCE } from '../sources/register.source.ts';
+import type { SourceDescriptor } from '../sources/source-descriptor.ts';
+import type { ValueStatus } from '../sources/vocabulary.ts';
+import {
+  FACT_STAGING,
+  REGISTER_STAGING,
+  stageAggregateFacts,
+  stageRegisterFacts,
+} from '../validate/facts.ts';
+import { collectFindings, typeAndResolve } from '../validate/validate.ts';
+import { LoadRefusedError, type Finding } from './findings.ts';
+import { peekFamily, stageFile } from './staging.ts';
+
+/** Input families the loader accepts. */
+export const FAMILIES = ['aggregates', 'register'] as const;
+export type Family = (typeof FAMILIES)[number];
+
+const SOURCES: Record<Family, SourceDescriptor> = {
+  aggregates: AGGREGATES_SOURCE,
+  register: REGISTER_SOURCE,
+};
+
+/** How to load one file. */
+export interface LoadOptions {
+  /** The warehouse file. */
+  readonly db: string;
+  /** Input family; detected from the header row when absent. */
+  readonly family?: Family;
+  /** Validate and report the change without writing anything. */
+  readonly dryRun?: boolean;
+  /** Source code for rows that do not name one (default `PSO`). */
+  readonly source?: string;
+  /** Status for rows that do not give one (default `REPORTED`). */
+  readonly status?: ValueStatus;
+  /** Who loads, recorded in the load log. */
+  readonly loadedBy?: string;
+  /** The latest year accepted (default: the current year). */
+  readonly maxYear?: number;
+  /** Called with each stage's name, for progress on a terminal. */
+  readonly onProgress?: (stage: string) => void;
+}
+
+/** What a load did (or, in a dry run, would do). */
+export interface LoadReport {
+  readonly file: string;
+  readonly family: Family;
+  readonly sha256: string;
+  readonly outcome: 'PUBLISHED' | 'NO_CHANGE' | 'ALREADY_LOADED' | 'DRY_RUN';
+  readonly loadId: number | null;
+  readonly dataVersion: number;
+  readonly rowsRead: number;
+  readonly years: number[];
+  readonly changes: (SliceChange & { name_vi: string })[];
+  readonly totals: { added: number; changed: number; removed: number; unchanged: number };
+  readonly warnings: Finding[];
+  readonly warningCount: number;
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; bytes: number; head: Buffer }> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    await handle.read(head, 0, 8, 0);
+    return { sha256: hash.digest('hex'), bytes: (await stat(path)).size, head };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(path: string) {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Loads one file into the warehouse: stage, validate in SQL, then publish a new data version in
+ * which the slices the file covers are replaced (the old values kept as history). A file loads
+ * whole or not at all: a refusal throws {@link LoadRefusedError} and writes nothing. A file
+ * already loaded (same SHA-256) changes nothing.
+ */
+export async function loadFile(path: string, options: LoadOptions): Promise<LoadReport> {
+  const file = basename(path);
+  const progress = options.onProgress ?? (() => {});
+  progress('hashing');
+  const { sha256, bytes, head } = await hashFile(path);
+  let family = options.family;
+  try {
+    family ??= await peekFamily(path, head);
+  } catch (error) {
+    throw refusal(file, error);
+  }
+
+  if (await exists(options.db)) {
+    const reader = await openReader(options.db);
+    try {
+      const previous = await findLoadByHash(reader, sha256);
+      if (previous) return alreadyLoaded(file, family, sha256, previous);
+    } finally {
+      reader.close();
+    }
+  }
+
+  const source = SOURCES[family];
+  const startedAt = new Date();
+  return withWriter(options.db, async (db) => {
+    const previous = await findLoadByHash(db, sha256);
+    if (previous) return { publish: false, result: alreadyLoaded(file, family, sha256, previous) };
+    progress('reading');
+    let staged;
+    try {
+      staged = await stageFile(db, source, path, head);
+    } catch (error) {
+      throw refusal(file, error);
+    }
+    progress('validating');
+    const context = { file, staged, maxYear: options.maxYear ?? new Date().getUTCFullYear() };
+    await typeAndResolve(db, source, context);
+    const defaults = { source: options.source ?? 'PSO', status: options.status ?? 'REPORTED' };
+    if (family === 'aggregates') await stageAggregateFacts(db, defaults);
+    else await stageRegisterFacts(db, defaults);
+    const result = await collectFindings(db, context);
+    const findings = [...staged.findings, ...result.findings];
+    const errorCount =
+      result.errorCount + staged.findings.filter((f) => f.severity === 'ERROR').length;
+    if (errorCount > 0) throw new LoadRefusedError(file, findings, errorCount);
+    if (staged.rowsRead === 0) {
+      throw new LoadRefusedError(file, [
+        {
+          severity: 'ERROR',
+          rule: 'a file must have at least one data row below its header',
+          value: 'no data rows',
+          file,
+        },
+      ]);
+    }
+    const warnings = findings.filter((f) => f.severity === 'WARNING');
+    const warningCount =
+      result.warningCount + staged.findings.filter((f) => f.severity === 'WARNING').length;
+
+    progress('comparing');
+    const changes = await diffSlices(db, FACT_TABLE_SPEC, FACT_STAGING);
+    if (family === 'register') await diffSlices(db, REGISTER_TABLE_SPEC, REGISTER_STAGING);
+    const totals = sumChanges(changes);
+    const registerChanged =
+      family === 'register' &&
+      ((
+        await db.all<{ n: number }>(
+          `select count(*) as n from ${REGISTER_STAGING}_diff where change <> 'UNCHANGED'`,
+        )
+      )[0]?.n ?? 0) > 0;
+    const anyChange = totals.added + totals.changed + totals.removed > 0 || registerChanged;
+    const years = (
+      await db.all<{ year: number }>(`select distinct year from ${FACT_STAGING} order by year`)
+    ).map((r) => r.year);
+    const named = await nameChanges(db, changes);
+    const ids = await nextIds(db);
+    const base = {
+      file,
+      family,
+      sha256,
+      rowsRead: staged.rowsRead,
+      years,
+      changes: named,
+      totals,
+      warnings: warnings.slice(0, 200),
+      warningCount,
+    };
+    if (options.dryRun) {
+      return {
+        publish: false,
+        result: {
+          ...base,
+          outcome: 'DRY_RUN',
+          loadId: null,
+          dataVersion: ids.currentVersion,
+        } as LoadReport,
+      };
+    }
+    progress('publishing');
+    const version = anyChange ? ids.nextVersion : ids.currentVersion;
+    await db.transaction(async (tx) => {
+      if (anyChange) {
+        await applySlices(tx, FACT_TABLE_SPEC, FACT_STAGING, ids.nextLoadId, version);
+        if (family === 'register')
+          await applySlices(tx, REGISTER_TABLE_SPEC, REGISTER_STAGING, ids.nextLoadId, version);
+      }
+      await recordLoad(tx, {
+        load_id: ids.nextLoadId,
+        family,
+        file_name: file,
+        file_sha256: sha256,
+        file_bytes: bytes,
+        source_code: defaults.source,
+        years,
+        unit_ids: changes.map((c) => c.unit_id),
+        rows_read: staged.rowsRead,
+        rows_accepted: staged.rowsRead,
+        rows_rejected: 0,
+        warnings: warningCount,
+        values_added: totals.added,
+        values_changed: totals.changed,
+        values_removed: totals.removed,
+        values_unchanged: totals.unchanged,
+        started_at: startedAt.toISOString(),
+        finished_at: new Date().toISOString(),
+        outcome: anyChange ? 'PUBLISHED' : 'NO_CHANGE',
+        data_version: version,
+        loaded_by: options.loadedBy ?? null,
+        report_json: JSON.stringify({ warnings: base.warnings.slice(0, 50), changes: named }),
+        publishes: anyChange,
+      });
+    });
+    return {
+      publish: true,
+      result: {
+        ...base,
+        outcome: anyChange ? 'PUBLISHED' : 'NO_CHANGE',
+        loadId: ids.nextLoadId,
+        dataVersion: version,
+      } as LoadReport,
+    };
+  });
+}
+
+function refusal(file: string, error: unknown): Error {
+  if (error instanceof LoadRefusedError) return error;
+  if (error instanceof ReaderError) {
+    return new LoadRefusedError(file, [
+      {
+        severity: 'ERROR',
+        rule: error.rule,
+        ...(error.value === undefined ? {} : { received: error.value }),
+        file,
+        sheet: error.sheet ?? null,
+        row: error.row ?? null,
+        letter: error.column ?? null,
+      },
+    ]);
+  }
+  const finding = (error as { finding?: Finding }).finding;
+  if (finding) return new LoadRefusedError(file, [finding]);
+  if (error instanceof Error && /Invalid Input Error|CSV|sniff/i.test(error.message)) {
+    return new LoadRefusedError(file, [
+      {
+        severity: 'ERROR',
+        rule: 'a CSV file must have the same number of fields on every row, separated by one delimiter',
+        value:
+          error.message
+            .split('\n')
+            .find((l) => /line|row/i.test(l))
+            ?.trim() ?? error.message.split('\n')[0],
+        file,
+      },
+    ]);
+  }
+  return error as Error;
+}
+
+function alreadyLoaded(
+  file: string,
+  family: Family,
+  sha256: string,
+  previous: { load_id: number; data_version: number; rows_read: number; years: number[] },
+): LoadReport {
+  return {
+    file,
+    family,
+    sha256,
+    outcome: 'ALREADY_LOADED',
+    loadId: previous.load_id,
+    dataVersion: previous.data_version,
+    rowsRead: previous.rows_read,
+    years: previous.years,
+    changes: [],
+    totals: { added: 0, changed: 0, removed: 0, unchanged: 0 },
+    warnings: [],
+    warningCount: 0,
+  };
+}
+
+function sumChanges(changes: readonly SliceChange[]) {
+  return changes.reduce(
+    (t, c) => ({
+      added: t.added + c.added,
+      changed: t.changed + c.changed,
+      removed: t.removed + c.removed,
+      unchanged: t.unchanged + c.unchanged,
+    }),
+    { added: 0, changed: 0, removed: 0, unchanged: 0 },
+  );
+}
+
+async function nameChanges(db: DuckDbHandle, changes: readonly SliceChange[]) {
+  const names = new Map(
+    (
+      await db.all<{ unit_id: string; name_vi: string }>(
+        'select unit_id, name_vi from dim_admin_unit',
+      )
+    ).map((u) => [u.unit_id, u.name_vi]),
+  );
+  return changes.map((c) => ({ ...c, name_vi: names.get(c.unit_id) ?? c.unit_id }));
+}

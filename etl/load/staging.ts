@@ -1,0 +1,297 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
+import { decodeTextFile } from '../readers/text-file.reader.ts';
+import { readXlsx } from '../readers/xlsx.reader.ts';
+import { REGISTER_SOURCE } from '../sources/register.source.ts';
+import type { SourceDescriptor } from '../sources/source-descriptor.ts';
+import type { Finding } from './findings.ts';
+import { columnLetter, mapHeaders, missingRequired, type HeaderMapping } from './header-mapping.ts';
+
+/** The raw staging table: every canonical column as text, with each row's sheet and row number. */
+export const RAW_TABLE = 'stg_raw';
+
+/** What staging learned about a file before any value was checked. */
+export interface StagedFile {
+  readonly format: 'csv' | 'xlsx';
+  readonly encoding: string | null;
+  /** Header mapping per sheet ('' for a CSV). */
+  readonly mappings: ReadonlyMap<string, HeaderMapping>;
+  readonly rowsRead: number;
+  readonly findings: Finding[];
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+
+async function sniffFormat(path: string, head: Buffer): Promise<'csv' | 'xlsx' | 'xls'> {
+  if (head.subarray(0, 4).equals(OLE_MAGIC)) return 'xls';
+  if (head.subarray(0, 4).equals(ZIP_MAGIC) || /\.xlsx$/i.test(path)) return 'xlsx';
+  return 'csv';
+}
+
+async function createRawTable(db: DuckDbHandle, source: SourceDescriptor): Promise<void> {
+  await db.run(`drop table if exists ${RAW_TABLE}`);
+  const columns = source.columns.map((c) => `${c.name} varchar`).join(', ');
+  await db.run(`create temp table ${RAW_TABLE} (src_sheet varchar, src_row integer, ${columns})`);
+}
+
+function headerFindings(
+  source: SourceDescriptor,
+  mapping: HeaderMapping,
+  file: string,
+  sheet: string | null,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const column of missingRequired(source, mapping)) {
+    findings.push({
+      severity: 'ERROR',
+      rule: `required column \`${column}\` must be present in the header row`,
+      file,
+      sheet,
+      row: 1,
+    });
+  }
+  for (const dup of mapping.duplicates) {
+    findings.push({
+      severity: 'ERROR',
+      rule: `column \`${dup.column}\` must appear once, but headers ${dup.origins.map((o) => `'${o.header}' (${o.letter})`).join(' and ')} both name it`,
+      file,
+      sheet,
+      row: 1,
+    });
+  }
+  for (const origin of mapping.unknown) {
+    findings.push({
+      severity: 'WARNING',
+      rule: `a column must be part of the ${source.family} format to be loaded, so it was ignored`,
+      value: origin.header,
+      file,
+      sheet,
+      row: 1,
+      letter: origin.letter,
+    });
+  }
+  return findings;
+}
+
+/**
+ * Reads a CSV (UTF-8 with or without BOM, or UTF-16) or `.xlsx` file into {@link RAW_TABLE},
+ * mapping its headers onto the family's canonical columns. CSV is read by DuckDB itself; `.xlsx`
+ * is streamed and appended.
+ */
+export async function stageFile(
+  db: DuckDbHandle,
+  source: SourceDescriptor,
+  path: string,
+  head: Buffer,
+): Promise<StagedFile> {
+  const file = basename(path);
+  await createRawTable(db, source);
+  const format = await sniffFormat(path, head);
+  if (format === 'xls') {
+    throw Object.assign(new Error('old .xls'), {
+      finding: {
+        severity: 'ERROR',
+        rule: 'a spreadsheet must be in the .xlsx format (Excel 2007 or later) or CSV; save it again as .xlsx',
+        value: 'an Excel 97-2003 .xls file',
+        file,
+      } satisfies Finding,
+    });
+  }
+  return format === 'csv' ? stageCsv(db, source, path, file) : stageXlsx(db, source, path, file);
+}
+
+async function stageCsv(
+  db: DuckDbHandle,
+  source: SourceDescriptor,
+  path: string,
+  file: string,
+): Promise<StagedFile> {
+  const decoded = await decodeTextFile(path);
+  let readPath = path;
+  let tempDir: string | undefined;
+  const normalised = decoded.text.normalize('NFC').replace(/\r\n?/g, '\n');
+  if (decoded.encoding !== 'utf-8' || normalised !== decoded.text) {
+    tempDir = await mkdtemp(join(tmpdir(), 'coopstat-csv-'));
+    readPath = join(tempDir, 'utf8.csv');
+    await writeFile(readPath, normalised);
+  }
+  try {
+    await db.run('drop table if exists stg_csv');
+    await db.run(
+      `create temp table stg_csv as
+       select row_number() over () as src_row, *
+       from read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true)`,
+      [readPath],
+    );
+  } finally {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+  const fields = (
+    await db.all<{ column_name: string }>(
+      `select column_name from duckdb_columns() where table_name = 'stg_csv' and column_name <> 'src_row' order by column_index`,
+    )
+  ).map((c) => c.column_name);
+  const [headerRow] = await db.all<Record<string, string | null>>(
+    `select * from stg_csv where src_row = 1`,
+  );
+  const headers = fields.map((f) => headerRow?.[f] ?? null);
+  const mapping = mapHeaders(source, headers);
+  const findings = headerFindings(source, mapping, file, null);
+  const select = source.columns.map((c) => {
+    const origin = mapping.columns.get(c.name);
+    return origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null';
+  });
+  const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
+  await db.run(
+    `insert into ${RAW_TABLE} select null, src_row::integer, ${select.join(', ')} from stg_csv where src_row > 1 and (${nonBlank})`,
+  );
+  await db.run('drop table stg_csv');
+  const [count] = await db.all<{ n: number }>(`select count(*) as n from ${RAW_TABLE}`);
+  return {
+    format: 'csv',
+    encoding: decoded.encoding,
+    mappings: new Map([['', mapping]]),
+    rowsRead: count?.n ?? 0,
+    findings,
+  };
+}
+
+async function stageXlsx(
+  db: DuckDbHandle,
+  source: SourceDescriptor,
+  path: string,
+  file: string,
+): Promise<StagedFile> {
+  const findings: Finding[] = [];
+  const mappings = new Map<string, HeaderMapping>();
+  const sheetsSeen: string[] = [];
+  const skipped = new Set<string>();
+  let rowsRead = 0;
+
+  async function* rows(): AsyncGenerator<SqlValue[]> {
+    let currentSheet: string | null = null;
+    let mapping: HeaderMapping | undefined;
+    for await (const row of readXlsx(path, {
+      onWarning: (w) =>
+        findings.push({
+          severity: 'WARNING',
+          rule: w.rule,
+          value: w.value,
+          file,
+          sheet: w.sheet,
+          row: w.row,
+          letter: w.column,
+        }),
+    })) {
+      if (row.sheet !== currentSheet) {
+        currentSheet = row.sheet;
+        sheetsSeen.push(row.sheet);
+        mapping = undefined;
+      }
+      if (skipped.has(row.sheet)) continue;
+      if (row.cells.every((c) => c === null || c.trim() === '')) continue;
+      if (!mapping) {
+        mapping = mapHeaders(source, row.cells);
+        const missing = missingRequired(source, mapping);
+        if (mapping.columns.size === 0 || missing.length > 0) {
+          skipped.add(row.sheet);
+          if (mapping.columns.size > 0)
+            findings.push(...headerFindings(source, mapping, file, row.sheet));
+          else
+            findings.push({
+              severity: 'WARNING',
+              rule: `a sheet must start with a header row of the ${source.family} format to be loaded, so it was skipped`,
+              value: row.cells
+                .filter((c) => c)
+                .slice(0, 3)
+                .join(' | '),
+              file,
+              sheet: row.sheet,
+              row: row.row,
+            });
+          continue;
+        }
+        mappings.set(row.sheet, mapping);
+        findings.push(...headerFindings(source, mapping, file, row.sheet));
+        continue;
+      }
+      rowsRead++;
+      const values: SqlValue[] = [row.sheet, row.row];
+      for (const column of source.columns) {
+        const origin = mapping.columns.get(column.name);
+        const cell = origin ? row.cells[origin.index] : null;
+        values.push(cell === null || cell === undefined || cell.trim() === '' ? null : cell.trim());
+      }
+      yield values;
+    }
+  }
+
+  await db.append(RAW_TABLE, rows());
+  for (const sheet of sheetsSeen) {
+    if (!mappings.has(sheet) && !skipped.has(sheet)) {
+      findings.push({
+        severity: 'WARNING',
+        rule: 'a sheet must have a header row and data to be loaded, so the empty sheet was skipped',
+        file,
+        sheet,
+      });
+    }
+  }
+  if (mappings.size === 0) {
+    findings.push({
+      severity: 'ERROR',
+      rule: `a workbook must have a sheet whose first row is a ${source.family} header (${source.columns
+        .filter((c) => c.required)
+        .map((c) => c.name)
+        .join(', ')}, province_code or province_name)`,
+      value:
+        sheetsSeen.length === 0
+          ? 'a workbook with no rows'
+          : `sheets ${sheetsSeen.map((s) => `'${s}'`).join(', ')}`,
+      file,
+    });
+  }
+  return { format: 'xlsx', encoding: null, mappings, rowsRead, findings };
+}
+
+/**
+ * Tells the family of a file from its header row: a register names each organisation by its
+ * registration code (`org_id`, `Mã số HTX`, `MST`…); aggregates do not.
+ */
+export async function peekFamily(path: string, head: Buffer): Promise<'aggregates' | 'register'> {
+  const format = await sniffFormat(path, head);
+  if (format === 'csv') {
+    const { text } = await decodeTextFile(path);
+    const firstLine = text.slice(0, text.search(/\r?\n|$/));
+    const delimiter = [',', ';', '\t', '|'].reduce((best, d) =>
+      firstLine.split(d).length > firstLine.split(best).length ? d : best,
+    );
+    const headers = firstLine.split(delimiter).map((h) => h.replace(/^"|"$/g, ''));
+    return mapHeaders(REGISTER_SOURCE, headers).columns.has('org_id') ? 'register' : 'aggregates';
+  }
+  if (format === 'xlsx') {
+    // The first non-empty row of each sheet is its header; any sheet naming org_id makes a register.
+    let sheet: string | null = null;
+    for await (const row of readXlsx(path)) {
+      if (row.sheet === sheet) continue;
+      sheet = row.sheet;
+      if (mapHeaders(REGISTER_SOURCE, row.cells).columns.has('org_id')) return 'register';
+    }
+  }
+  return 'aggregates';
+}
+
+/** Column letter for a canonical column in a sheet, for messages. */
+export function originOf(
+  staged: StagedFile,
+  sheet: string | null,
+  column: string,
+): { letter: string; header: string } | null {
+  const origin = staged.mappings.get(sheet ?? '')?.columns.get(column);
+  return origin ? { letter: origin.letter, header: origin.header } : null;
+}
+
+export { columnLetter };

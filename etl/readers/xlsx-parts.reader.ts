@@ -1,0 +1,267 @@
+/**
+ * Parsers for the small parts of an .xlsx package (workbook, relationships, styles, shared
+ * strings) and a scanner for merged ranges, shared by `xlsx.reader.ts`. XML is parsed with
+ * saxes, the parser exceljs itself depends on, fed by a streaming UTF-8 decoder: exceljs 4.4.0
+ * decodes each chunk on its own and turns a character split across chunks into U+FFFD
+ * (exceljs issues #2063, #2316), which garbles Vietnamese text.
+ */
+import { createRequire } from 'node:module';
+
+/** An element as saxes reports it (no namespace processing: names keep their prefix). */
+export interface SaxTag {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly isSelfClosing: boolean;
+}
+
+/** The part of saxes' `SaxesParser` the readers use. */
+export interface SaxParser {
+  on(event: 'opentag' | 'closetag', handler: (tag: SaxTag) => void): void;
+  on(event: 'text' | 'cdata', handler: (text: string) => void): void;
+  write(chunk: string): unknown;
+  close(): unknown;
+}
+
+// saxes is a dependency of exceljs, not of coopstat: resolve it from exceljs's own location.
+const requireFromExceljs = createRequire(createRequire(import.meta.url).resolve('exceljs'));
+const { SaxesParser } = requireFromExceljs('saxes') as { SaxesParser: new () => SaxParser };
+
+/** Creates a non-namespace-aware saxes parser. */
+export function createSaxParser(): SaxParser {
+  return new SaxesParser();
+}
+
+/** An element's name without its namespace prefix (`x:c` → `c`). */
+export function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+/**
+ * Feeds byte chunks to a parser through a streaming UTF-8 decoder, so no character is split.
+ * Throws what the decoder or parser throws (the caller turns it into a refusal).
+ */
+export async function feedSax(
+  parser: SaxParser,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  afterChunk?: () => void,
+): Promise<void> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for await (const chunk of chunks) {
+    parser.write(decoder.decode(chunk, { stream: true }));
+    afterChunk?.();
+  }
+  parser.write(decoder.decode());
+  parser.close();
+  afterChunk?.();
+}
+
+/** Decodes OOXML's `_xHHHH_` escapes (Excel writes a carriage return in a cell as `_x000D_`). */
+export function decodeOoxmlEscapes(text: string): string {
+  if (text.indexOf('_x') < 0) return text;
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
+}
+
+/** A sheet as `xl/workbook.xml` and its relationships list it. */
+export interface WorkbookSheetEntry {
+  readonly name: string;
+  readonly state: 'visible' | 'hidden' | 'veryHidden';
+  /** Path of the part inside the package, e.g. `xl/worksheets/sheet1.xml`. */
+  readonly path: string;
+  /** `worksheet`, `chartsheet`, `dialogsheet`, … (the relationship type's last segment). */
+  readonly kind: string;
+}
+
+/** What `xl/workbook.xml` and `xl/_rels/workbook.xml.rels` say about a workbook. */
+export interface WorkbookParts {
+  readonly sheets: readonly WorkbookSheetEntry[];
+  readonly date1904: boolean;
+  /** Path of the styles part, when the workbook has one. */
+  readonly stylesPath?: string;
+}
+
+/** Parses the workbook part and its relationships (both small: parsed whole). */
+export function parseWorkbookParts(
+  workbookXml: Buffer,
+  relsXml: Buffer | undefined,
+): WorkbookParts {
+  const rels = new Map<string, { type: string; path: string }>();
+  if (relsXml) {
+    parseWhole(relsXml, (tag) => {
+      if (localName(tag.name) !== 'Relationship') return;
+      const type = (tag.attributes.Type ?? '').split('/').pop() ?? '';
+      const target = tag.attributes.Target ?? '';
+      if (tag.attributes.TargetMode === 'External') return;
+      rels.set(tag.attributes.Id ?? '', { type, path: resolvePartPath('xl/', target) });
+    });
+  }
+  const sheets: WorkbookSheetEntry[] = [];
+  let date1904 = false;
+  parseWhole(workbookXml, (tag) => {
+    const name = localName(tag.name);
+    if (name === 'workbookPr') {
+      const value = tag.attributes.date1904;
+      date1904 = value === '1' || value === 'true';
+    } else if (name === 'sheet') {
+      const relId = Object.entries(tag.attributes).find(([key]) => localName(key) === 'id')?.[1];
+      const rel = relId === undefined ? undefined : rels.get(relId);
+      const state =
+        tag.attributes.state === 'hidden' || tag.attributes.state === 'veryHidden'
+          ? tag.attributes.state
+          : 'visible';
+      sheets.push({
+        name: (tag.attributes.name ?? '').normalize('NFC'),
+        state,
+        path: rel?.path ?? '',
+        kind: rel?.type ?? 'worksheet',
+      });
+    }
+  });
+  const styles = [...rels.values()].find((rel) => rel.type === 'styles');
+  return { sheets, date1904, stylesPath: styles?.path };
+}
+
+/** Built-in number formats that show dates or times (ECMA-376 §18.8.30, with East Asian ids). */
+const BUILTIN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51,
+  52, 53, 54, 55, 56, 57, 58,
+]);
+
+/** Indices of the cell styles (`cellXfs`) whose number format shows a date or a time. */
+export function parseDateStyles(stylesXml: Buffer): Set<number> {
+  const customDate = new Map<number, boolean>();
+  const xfFormats: number[] = [];
+  let inCellXfs = false;
+  parseWhole(
+    stylesXml,
+    (tag) => {
+      const name = localName(tag.name);
+      if (name === 'numFmt') {
+        const id = Number(tag.attributes.numFmtId);
+        customDate.set(id, isDateFormatCode(tag.attributes.formatCode ?? ''));
+      } else if (name === 'cellXfs') {
+        inCellXfs = true;
+      } else if (name === 'xf' && inCellXfs) {
+        xfFormats.push(Number(tag.attributes.numFmtId ?? 0));
+      }
+    },
+    (tag) => {
+      if (localName(tag.name) === 'cellXfs') inCellXfs = false;
+    },
+  );
+  const dateStyles = new Set<number>();
+  xfFormats.forEach((id, index) => {
+    if (customDate.get(id) ?? BUILTIN_DATE_FORMATS.has(id)) dateStyles.add(index);
+  });
+  return dateStyles;
+}
+
+/** True when a number format code shows a date or time (outside quotes, brackets and escapes). */
+export function isDateFormatCode(code: string): boolean {
+  const bare = code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\[[^\]]*]/g, '')
+    .replace(/\\./g, '')
+    .replace(/[_*]./g, '');
+  return /[dmyhs]/i.test(bare.replace(/General/gi, ''));
+}
+
+/**
+ * Reads the shared-string table: one entry per `<si>`, its runs concatenated (phonetic runs
+ * left out), escapes decoded, NFC. Entries are not trimmed; cells trim when they use them.
+ */
+export async function parseSharedStrings(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<string[]> {
+  const strings: string[] = [];
+  const parser = createSaxParser();
+  let inItem = false;
+  let inText = false;
+  let phonetic = 0;
+  let text = '';
+  parser.on('opentag', (tag) => {
+    const name = localName(tag.name);
+    if (name === 'si') {
+      inItem = true;
+      text = '';
+    } else if (name === 'rPh') {
+      phonetic++;
+    } else if (name === 't' && inItem && phonetic === 0) {
+      inText = !tag.isSelfClosing;
+    }
+  });
+  parser.on('closetag', (tag) => {
+    const name = localName(tag.name);
+    if (name === 't') inText = false;
+    else if (name === 'rPh') phonetic--;
+    else if (name === 'si') {
+      strings.push(decodeOoxmlEscapes(text).normalize('NFC'));
+      inItem = false;
+    }
+  });
+  const onText = (value: string): void => {
+    if (inText) text += value;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  await feedSax(parser, chunks);
+  return strings;
+}
+
+/**
+ * Collects `<mergeCell ref="…">` ranges from a worksheet's bytes as they stream past, without
+ * parsing the XML (Excel writes `<mergeCells>` after `<sheetData>`, so a row-by-row reader only
+ * learns of merged headers after the data).
+ */
+export class MergeScanner {
+  private seam: Buffer = Buffer.alloc(0);
+  private readonly found = new Set<string>();
+
+  /** Scans the next chunk of the worksheet part. */
+  push(chunk: Buffer): void {
+    if (this.seam.length > 0) this.scan(Buffer.concat([this.seam, chunk.subarray(0, SEAM)]));
+    this.scan(chunk);
+    this.seam = Buffer.from(chunk.subarray(Math.max(0, chunk.length - SEAM)));
+  }
+
+  /** The merged ranges seen, e.g. `['A1:C1']`, in document order. */
+  ranges(): string[] {
+    return [...this.found];
+  }
+
+  private scan(bytes: Buffer): void {
+    if (bytes.indexOf(MERGE_CELL) < 0) return;
+    for (const match of bytes.toString('latin1').matchAll(MERGE_CELL_TAG)) {
+      this.found.add(match[1]);
+    }
+  }
+}
+
+/** Bytes kept from the end of a chunk, so a tag split between two chunks is seen whole. */
+const SEAM = 256;
+const MERGE_CELL = Buffer.from('mergeCell');
+const MERGE_CELL_TAG = /<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref="([^"]*)"/g;
+
+function parseWhole(
+  xml: Buffer,
+  onOpen: (tag: SaxTag) => void,
+  onClose?: (tag: SaxTag) => void,
+): void {
+  const parser = createSaxParser();
+  parser.on('opentag', onOpen);
+  if (onClose) parser.on('closetag', onClose);
+  parser.write(new TextDecoder('utf-8').decode(xml));
+  parser.close();
+}
+
+function resolvePartPath(base: string, target: string): string {
+  const parts = (target.startsWith('/') ? target.slice(1) : base + target).split('/');
+  const resolved: string[] = [];
+  for (const part of parts) {
+    if (part === '..') resolved.pop();
+    else if (part !== '.' && part !== '') resolved.push(part);
+  }
+  return resolved.join('/');
+}

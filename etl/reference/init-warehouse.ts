@@ -1,0 +1,266 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
+import {
+  buildAdminUnits,
+  NATION_UNIT_ID,
+  NEW_PROVINCES_FROM,
+  OLD_PROVINCES_FROM,
+} from '../../warehouse/reference/admin-units.ts';
+import {
+  FACT_TABLE_SPEC,
+  findLoadByHash,
+  nextIds,
+  PUBLISHED_VALUE_SPEC,
+  recordLoad,
+} from '../../warehouse/publish/load-log.ts';
+import { applySlices, diffSlices } from '../../warehouse/publish/slice-publisher.ts';
+import { withWriter } from '../../warehouse/store/warehouse-store.ts';
+import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
+import { NATIONAL_FACT_MAP } from './national-figures.ts';
+
+const referencePath = (name: string) =>
+  fileURLToPath(new URL(`../../warehouse/reference/${name}`, import.meta.url));
+
+/** The reference files the default warehouse is built from, in the project. */
+export const REFERENCE_FILES = {
+  adminUnits: referencePath('admin-units-2025.csv'),
+  figures: referencePath('published-figures-national.csv'),
+  population: referencePath('population.csv'),
+  sources: referencePath('sources.csv'),
+} as const;
+
+/** What `init` did. */
+export interface InitReport {
+  readonly units: number;
+  readonly currentProvinces: number;
+  readonly populationRows: number;
+  readonly publishedValues: number;
+  readonly facts: number;
+  readonly outcome: 'PUBLISHED' | 'ALREADY_LOADED';
+  readonly dataVersion: number;
+}
+
+async function insertRows(
+  db: DuckDbHandle,
+  table: string,
+  rows: readonly SqlValue[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const width = rows[0]!.length;
+  const chunk = 100;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const placeholders = part
+      .map(
+        (_, r) =>
+          `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
+      )
+      .join(', ');
+    await db.run(`insert into ${table} values ${placeholders}`, part.flat());
+  }
+}
+
+/** Replaces the unit, alias, crosswalk, source and population reference tables from the files. */
+async function seedDimensions(db: DuckDbHandle): Promise<number> {
+  const { units, aliases, crosswalk } = await buildAdminUnits(REFERENCE_FILES.adminUnits);
+  for (const table of [
+    'dim_admin_unit',
+    'dim_unit_alias',
+    'dim_unit_crosswalk',
+    'dim_source',
+    'fct_population',
+  ]) {
+    await db.run(`delete from ${table}`);
+  }
+  await insertRows(
+    db,
+    'dim_admin_unit',
+    units.map((u) => [
+      u.unit_id,
+      u.code,
+      u.level,
+      u.name_vi,
+      u.name_en,
+      u.valid_from,
+      u.valid_to,
+      u.parent_unit_id,
+      u.change_kind,
+    ]),
+  );
+  await insertRows(
+    db,
+    'dim_unit_alias',
+    aliases.map((a) => [
+      a.unit_id,
+      a.name_vi,
+      a.folded_name,
+      a.valid_from,
+      a.valid_to,
+      a.alias_kind,
+    ]),
+  );
+  await insertRows(
+    db,
+    'dim_unit_crosswalk',
+    crosswalk.map((x) => [x.from_unit_id, x.to_unit_id, x.effective_on, x.relation, x.source_url]),
+  );
+  await db.run(
+    `insert into dim_source select code, name_vi, name_en, kind, note
+     from read_csv($1, header = true, all_varchar = true)`,
+    [REFERENCE_FILES.sources],
+  );
+  await db.run(
+    `insert into fct_population
+     select case when p.unit_code = 'VN' then 'VN'
+                 when p.boundary = 'NEW' then p.unit_code || ':' || $2
+                 else p.unit_code || ':' || $3 end,
+       p.year::integer, p.population::bigint, p.kind, p.preferred::boolean, p.source_url, p.quote, p.confidence, p.note
+     from read_csv($1, header = true, all_varchar = true) p`,
+    [REFERENCE_FILES.population, NEW_PROVINCES_FROM, OLD_PROVINCES_FROM],
+  );
+  const [orphans] = await db.all<{ n: number }>(
+    `select count(*) as n from fct_population p anti join dim_admin_unit u using (unit_id)`,
+  );
+  if (orphans && orphans.n > 0) {
+    throw new Error(
+      `every population row must name a known unit, but ${orphans.n} do not in ${REFERENCE_FILES.population}`,
+    );
+  }
+  return units.length;
+}
+
+/** Stages the national figures as published values and, where they map to a fact, as facts. */
+async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
+  await db.run('drop table if exists stg_pub');
+  await db.run(
+    `create temp table stg_pub as
+     select $2::varchar as unit_id, indicator as indicator_code, year::integer as year, value::double as value,
+       unit as unit_text, series as source_code, status, approximate::boolean as is_approximate,
+       preferred::boolean as is_preferred, source_url, nfc_normalize(quote) as quote, confidence, note
+     from read_csv($1, header = true, all_varchar = true)
+     where scope = 'nation'`,
+    [REFERENCE_FILES.figures, NATION_UNIT_ID],
+  );
+  const mapRows = Object.entries(NATIONAL_FACT_MAP)
+    .map(
+      ([code, m]) => `('${code}', '${m.org_type}', '${m.sector}', '${m.universe}', '${m.measure}')`,
+    )
+    .join(', ');
+  const measures = FACT_MEASURES.map((m) =>
+    m.sqlType === 'BIGINT'
+      ? `round(max(p.value) filter (where m.measure = '${m.name}'))::bigint as ${m.name}`
+      : `max(p.value) filter (where m.measure = '${m.name}') as ${m.name}`,
+  ).join(',\n      ');
+  await db.run('drop table if exists stg_fact');
+  await db.run(
+    `create temp table stg_fact as
+     with m(indicator_code, org_type, sector, universe, measure) as (values ${mapRows})
+     select p.unit_id, p.year, m.org_type, m.sector, p.source_code, m.universe,
+      ${measures},
+      case when bool_or(p.status = 'ESTIMATED') then 'ESTIMATED'
+           when bool_or(p.status = 'PROVISIONAL') then 'PROVISIONAL' else 'REPORTED' end as status
+     from stg_pub p join m using (indicator_code)
+     where p.is_preferred
+     group by p.unit_id, p.year, m.org_type, m.sector, p.source_code, m.universe`,
+  );
+}
+
+/**
+ * Builds or refreshes the default warehouse from the real reference data in the repository: the
+ * 2025 admin units with their crosswalk, population, and the published national series (both
+ * the ministry's and the cooperative alliance's, each labelled with its source). Re-running it
+ * changes nothing unless the reference files changed.
+ */
+export async function initWarehouse(dbPath: string): Promise<InitReport> {
+  const contents = await Promise.all(Object.values(REFERENCE_FILES).map((p) => readFile(p)));
+  const sha256 = createHash('sha256');
+  for (const c of contents) sha256.update(c);
+  const hash = sha256.digest('hex');
+  return withWriter(dbPath, async (db) => {
+    const units = await seedDimensions(db);
+    const previous = await findLoadByHash(db, hash);
+    await stageNationalFigures(db);
+    const counts = async () => {
+      const [row] = await db.all<{
+        provinces: number;
+        population: number;
+        values: number;
+        facts: number;
+      }>(
+        `select (select count(*) from dim_admin_unit where level = 'PROVINCE' and valid_to is null) as provinces,
+                (select count(*) from fct_population) as population,
+                (select count(*) from fct_published_value where valid_to_version is null) as values,
+                (select count(*) from fct_org_annual where valid_to_version is null) as facts`,
+      );
+      return row!;
+    };
+    if (previous) {
+      const c = await counts();
+      return {
+        publish: false,
+        result: {
+          units,
+          currentProvinces: c.provinces,
+          populationRows: c.population,
+          publishedValues: c.values,
+          facts: c.facts,
+          outcome: 'ALREADY_LOADED',
+          dataVersion: previous.data_version,
+        } as InitReport,
+      };
+    }
+    const factChanges = await diffSlices(db, FACT_TABLE_SPEC, 'stg_fact');
+    const valueChanges = await diffSlices(db, PUBLISHED_VALUE_SPEC, 'stg_pub');
+    const ids = await nextIds(db);
+    const startedAt = new Date().toISOString();
+    const total = (key: 'added' | 'changed' | 'removed' | 'unchanged') =>
+      [...factChanges, ...valueChanges].reduce((n, c) => n + c[key], 0);
+    await db.transaction(async (tx) => {
+      await applySlices(tx, FACT_TABLE_SPEC, 'stg_fact', ids.nextLoadId, ids.nextVersion);
+      await applySlices(tx, PUBLISHED_VALUE_SPEC, 'stg_pub', ids.nextLoadId, ids.nextVersion);
+      const [rows] = await tx.all<{ n: number; years: number[] }>(
+        `select count(*) as n, list(distinct year order by year) as years from stg_pub`,
+      );
+      await recordLoad(tx, {
+        load_id: ids.nextLoadId,
+        family: 'reference',
+        file_name: 'warehouse/reference/published-figures-national.csv',
+        file_sha256: hash,
+        file_bytes: contents.reduce((n, c) => n + c.length, 0),
+        source_code: null,
+        years: rows?.years ?? [],
+        unit_ids: [NATION_UNIT_ID],
+        rows_read: rows?.n ?? 0,
+        rows_accepted: rows?.n ?? 0,
+        rows_rejected: 0,
+        warnings: 0,
+        values_added: total('added'),
+        values_changed: total('changed'),
+        values_removed: total('removed'),
+        values_unchanged: total('unchanged'),
+        started_at: startedAt,
+        finished_at: new Date().toISOString(),
+        outcome: 'PUBLISHED',
+        data_version: ids.nextVersion,
+        loaded_by: 'coopstat init',
+        report_json: null,
+        publishes: true,
+      });
+    });
+    const c = await counts();
+    return {
+      publish: true,
+      result: {
+        units,
+        currentProvinces: c.provinces,
+        populationRows: c.population,
+        publishedValues: c.values,
+        facts: c.facts,
+        outcome: 'PUBLISHED',
+        dataVersion: ids.nextVersion,
+      } as InitReport,
+    };
+  });
+}

@@ -1,0 +1,113 @@
+import type { FactMeasure } from '../../warehouse/tables/org-annual.table.ts';
+
+/**
+ * Which fact each national published indicator is: organisation type, sector (`ALL` for the
+ * total), universe and measure. Indicators not listed here (shares, sector-wide member totals,
+ * ratios) stay published values only: they have no numerator and denominator to store.
+ */
+export const NATIONAL_FACT_MAP: Readonly<
+  Record<string, { org_type: string; sector: string; universe: string; measure: FactMeasure }>
+> = {
+  htx_count: { org_type: 'HTX', sector: 'ALL', universe: 'REGISTERED', measure: 'org_count' },
+  htx_active_with_results: {
+    org_type: 'HTX',
+    sector: 'ALL',
+    universe: 'OPERATING_WITH_RESULTS',
+    measure: 'org_count',
+  },
+  htx_workers_active: {
+    org_type: 'HTX',
+    sector: 'ALL',
+    universe: 'OPERATING_WITH_RESULTS',
+    measure: 'employees',
+  },
+  htx_count_active: {
+    org_type: 'HTX',
+    sector: 'ALL',
+    universe: 'REGISTERED',
+    measure: 'active_count',
+  },
+  htx_members: { org_type: 'HTX', sector: 'ALL', universe: 'REGISTERED', measure: 'members' },
+  htx_new_established: {
+    org_type: 'HTX',
+    sector: 'ALL',
+    universe: 'REGISTERED',
+    measure: 'new_count',
+  },
+  htx_in_value_chain: {
+    org_type: 'HTX',
+    sector: 'ALL',
+    universe: 'REGISTERED',
+    measure: 'in_value_chain',
+  },
+  htx_regular_workers: {
+    org_type: 'HTX',
+    sector: 'ALL',
+    universe: 'REGISTERED',
+    measure: 'employees',
+  },
+  htx_worker_income: {
+    org_type: 'HTX',
+    sector: 'ALL',
+    universe: 'REGISTERED',
+    measure: 'worker_income_avg_vnd_million',
+  },
+  htx_agri_count: {
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    universe: 'REGISTERED',
+    measure: 'org_count',
+  },
+  htx_agri_effective_count: {
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    universe: 'REGISTERED',
+    measure: 'effective_count',
+  },
+  htx_agri_linked_enterprise: {
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    universe: 'REGISTERED',
+    measure: 'linked_enterprise',
+  },
+  htx_agri_digital_count: {
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    universe: 'REGISTERED',
+    measure: 'digital',
+  },
+  htx_high_tech: {
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    universe: 'REGISTERED',
+    measure: 'high_tech',
+  },
+  htx_industry_handicraft_count: {
+    org_type: 'HTX',
+    sector: 'INDUSTRY_HANDICRAFT',
+    universe: 'REGISTERED',
+    measure: 'org_count',
+  },
+  htx_trade_service_count: {
+    org_type: 'HTX',
+    sector: 'TRADE_SERVICES',
+    universe: 'REGISTERED',
+    measure: 'org_count',
+  },
+  lhhtx_count: { org_type: 'LHHTX', sector: 'ALL', universe: 'REGISTERED', measure: 'org_count' },
+  lhhtx_agri_count: {
+    org_type: 'LHHTX',
+    sector: 'AGRICULTURE',
+    universe: 'REGISTERED',
+    measure: 'org_count',
+  },
+  lhhtx_member_htx: {
+    org_type: 'LHHTX',
+    sector: 'ALL',
+    universe: 'REGISTERED',
+    measure: 'members',
+  },
+  qtdnd_count: { org_type: 'QTDND', sector: 'ALL', universe: 'REGISTERED', measure: 'org_count' },
+  tht_count: { org_type: 'THT', sector: 'ALL', universe: 'REGISTERED', measure: 'org_count' },
+  tht_members: { org_type: 'THT', sector: 'ALL', universe: 'REGISTERED', measure: 'members' },
+};

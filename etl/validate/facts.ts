@@ -1,0 +1,264 @@
+import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { FACT_MEASURE_NAMES } from '../../warehouse/tables/org-annual.table.ts';
+import { REGISTER_COLUMNS } from '../../warehouse/tables/register.table.ts';
+import { check, RESOLVED_TABLE } from './validate.ts';
+import { sqlString } from './typing.ts';
+
+/** Staged facts, in `fct_org_annual` column order without the version columns. */
+export const FACT_STAGING = 'stg_fact';
+/** Staged register rows, in `fct_org_register` column order without the version columns. */
+export const REGISTER_STAGING = 'stg_register';
+
+/** Options that fill what a file leaves out. */
+export interface FactDefaults {
+  readonly source: string;
+  readonly status: string;
+}
+
+/** The member split (official, capital-contributing, other associates) exists from 1 July 2024. */
+const SPLIT_FROM_YEAR = 2024;
+const SPLIT_COLUMNS = ['official_members', 'capital_associates', 'other_associates'] as const;
+
+/**
+ * The legal minimum of members per organisation by type and reporting year: Law 17/2023/QH15 (in
+ * force 1 July 2024) for 2024 on, Law 23/2012/QH13 before. A figure below it is a warning.
+ */
+export const LEGAL_MINIMUM_SQL = `(case org_type
+  when 'HTX' then case when year >= 2024 then 5 else 7 end
+  when 'QTDND' then case when year >= 2024 then 5 else 7 end
+  when 'LHHTX' then case when year >= 2024 then 3 else 4 end
+  when 'THT' then 2 end)`;
+const LAW = `case when year >= 2024 then 'Law on Cooperatives 17/2023/QH15' else 'Law on Cooperatives 23/2012/QH13' end`;
+
+/** `lhs ≤ rhs` consistency rules over counts, checked where both sides are present. */
+const AGGREGATE_RULES: readonly { lhs: readonly string[]; rhs: readonly string[] }[] = [
+  {
+    lhs: ['rated_good', 'rated_fair', 'rated_average', 'rated_weak', 'rated_none'],
+    rhs: ['org_count'],
+  },
+  { lhs: ['active_count'], rhs: ['org_count'] },
+  { lhs: ['inactive_count'], rhs: ['org_count'] },
+  { lhs: ['effective_count'], rhs: ['org_count'] },
+  { lhs: ['in_value_chain'], rhs: ['org_count'] },
+  { lhs: ['linked_enterprise'], rhs: ['org_count'] },
+  { lhs: ['high_tech'], rhs: ['org_count'] },
+  { lhs: ['digital'], rhs: ['org_count'] },
+  { lhs: ['new_model'], rhs: ['org_count'] },
+  { lhs: ['good_fair_in_value_chain'], rhs: ['in_value_chain'] },
+  { lhs: ['good_fair_in_value_chain'], rhs: ['rated_good', 'rated_fair'] },
+  { lhs: ['effective_in_value_chain'], rhs: ['in_value_chain'] },
+  { lhs: ['effective_in_value_chain'], rhs: ['effective_count'] },
+  { lhs: ['official_members', 'capital_associates', 'other_associates'], rhs: ['members'] },
+  { lhs: ['employees_members'], rhs: ['employees'] },
+  { lhs: ['managers_trained'], rhs: ['managers_total'] },
+];
+
+const sum = (columns: readonly string[]) =>
+  columns.length === 1 ? columns[0]! : `(${columns.map((c) => `coalesce(${c}, 0)`).join(' + ')})`;
+const anyPresent = (columns: readonly string[]) =>
+  `(${columns.map((c) => `${c} is not null`).join(' or ')})`;
+const label = (columns: readonly string[]) => columns.join(' + ');
+
+/**
+ * Checks an aggregates file (duplicate keys, `part ≤ total` consistency, legal minimums, the
+ * member split's start) and stages its rows as facts.
+ */
+export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaults): Promise<void> {
+  await db.run(`alter table ${RESOLVED_TABLE} add column key_sector varchar`);
+  await db.run(`alter table ${RESOLVED_TABLE} add column key_source varchar`);
+  await db.run(`alter table ${RESOLVED_TABLE} add column key_universe varchar`);
+  await db.run(
+    `update ${RESOLVED_TABLE} set key_sector = coalesce(sector, 'ALL'), key_source = coalesce(source, $1), key_universe = coalesce(universe, 'REGISTERED')`,
+    [defaults.source],
+  );
+  await check(
+    db,
+    `select 'ERROR',
+       'a row must be the only one for its year, province, org_type, sector, universe and source (row ' || first_row || ' has the same)',
+       year || ', ' || coalesce(province_code, province_name) || ', ' || org_type || ', ' || key_sector, src_sheet, src_row, 'org_type'
+     from (select *, first_value(src_row) over w as first_row, row_number() over w as n
+           from ${RESOLVED_TABLE} where unit_id is not null and org_type is not null
+           window w as (partition by year, unit_id, org_type, key_sector, key_universe, key_source order by src_sheet, src_row))
+     where n > 1`,
+  );
+  for (const rule of AGGREGATE_RULES) {
+    await check(
+      db,
+      `select 'ERROR',
+         ${sqlString(`counts must be consistent: ${label(rule.lhs)} must not exceed ${label(rule.rhs)}`)} || ' (' || ${sum(rule.rhs)} || ')',
+         (${sum(rule.lhs)})::varchar, src_sheet, src_row, ${sqlString(rule.lhs[0]!)}
+       from ${RESOLVED_TABLE}
+       where ${anyPresent(rule.lhs)} and ${rule.rhs.map((c) => `${c} is not null`).join(' and ')}
+         and ${sum(rule.lhs)} > ${sum(rule.rhs)}`,
+    );
+  }
+  await check(
+    db,
+    `select 'WARNING',
+       'an ' || org_type || ' should have at least ' || ${LEGAL_MINIMUM_SQL} || ' members (' || ${LAW} || '), so ' ||
+       org_count || ' of them should have at least ' || (${LEGAL_MINIMUM_SQL} * org_count) || ' members',
+       raw_members, src_sheet, src_row, 'members'
+     from ${RESOLVED_TABLE}
+     where org_count > 0 and members is not null and members < ${LEGAL_MINIMUM_SQL} * org_count`,
+  );
+  for (const column of SPLIT_COLUMNS) {
+    await check(
+      db,
+      `select 'WARNING',
+         ${sqlString(`column \`${column}\` exists only from 1 July ${SPLIT_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
+         raw_${column}, src_sheet, src_row, ${sqlString(column)}
+       from ${RESOLVED_TABLE} where ${column} is not null and year < ${SPLIT_FROM_YEAR}`,
+    );
+  }
+  const measures = FACT_MEASURE_NAMES.map((m) =>
+    (SPLIT_COLUMNS as readonly string[]).includes(m)
+      ? `case when year >= ${SPLIT_FROM_YEAR} then ${m} end as ${m}`
+      : m,
+  ).join(', ');
+  await db.run(`drop table if exists ${FACT_STAGING}`);
+  await db.run(
+    `create temp table ${FACT_STAGING} as
+     select unit_id, year, org_type, key_sector as sector, key_source as source_code, key_universe as universe,
+       ${measures}, coalesce(status, $1) as status
+     from ${RESOLVED_TABLE} where unit_id is not null`,
+    [defaults.status],
+  );
+}
+
+/** Legal statuses that mean the organisation no longer exists at the end of the year. */
+const GONE = `('DISSOLVED', 'BANKRUPT', 'CONVERTED')`;
+/** Counts existing organisations meeting `condition`; `null` when none of them reports `known`. */
+const countIf = (known: string, condition: string) =>
+  `case when count(*) filter (where exists_) > 0 and count(${known}) filter (where exists_) = 0 then null
+        else count(*) filter (where exists_ and ${condition}) end`;
+
+/**
+ * Checks a register file (one row per organisation and year; legal minimums per organisation),
+ * stages its rows, and stages their totals as facts: one `ALL` row per unit × year × type (the
+ * total) plus one row per sector given.
+ */
+export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefaults): Promise<void> {
+  await check(
+    db,
+    `select 'ERROR',
+       'an organisation must appear once per year (row ' || first_row || ' has the same org_id for ' || year || ')',
+       raw_org_id, src_sheet, src_row, 'org_id'
+     from (select *, first_value(src_row) over w as first_row, row_number() over w as n
+           from ${RESOLVED_TABLE} where org_id is not null and year is not null
+           window w as (partition by year, org_id order by src_sheet, src_row))
+     where n > 1`,
+  );
+  await check(
+    db,
+    `select 'WARNING',
+       'an ' || org_type || ' should have at least ' || ${LEGAL_MINIMUM_SQL} || ' members (' || ${LAW} || ')',
+       raw_members, src_sheet, src_row, 'members'
+     from ${RESOLVED_TABLE}
+     where coalesce(official_members, members) < ${LEGAL_MINIMUM_SQL}
+       and (legal_status is null or legal_status not in ${GONE})`,
+  );
+  for (const rule of [
+    { lhs: ['official_members', 'capital_associates', 'other_associates'], rhs: ['members'] },
+    { lhs: ['managers_trained'], rhs: ['managers_total'] },
+  ]) {
+    await check(
+      db,
+      `select 'ERROR',
+         ${sqlString(`counts must be consistent: ${label(rule.lhs)} must not exceed ${label(rule.rhs)}`)} || ' (' || ${sum(rule.rhs)} || ')',
+         (${sum(rule.lhs)})::varchar, src_sheet, src_row, ${sqlString(rule.lhs[0]!)}
+       from ${RESOLVED_TABLE}
+       where ${anyPresent(rule.lhs)} and ${rule.rhs.map((c) => `${c} is not null`).join(' and ')}
+         and ${sum(rule.lhs)} > ${sum(rule.rhs)}`,
+    );
+  }
+  for (const column of SPLIT_COLUMNS) {
+    await check(
+      db,
+      `select 'WARNING',
+         ${sqlString(`column \`${column}\` exists only from 1 July ${SPLIT_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
+         raw_${column}, src_sheet, src_row, ${sqlString(column)}
+       from ${RESOLVED_TABLE} where ${column} is not null and year < ${SPLIT_FROM_YEAR}`,
+    );
+  }
+  const registerColumns = REGISTER_COLUMNS.map((c) =>
+    (SPLIT_COLUMNS as readonly string[]).includes(c.name)
+      ? `case when year >= ${SPLIT_FROM_YEAR} then ${c.name} end as ${c.name}`
+      : c.name,
+  ).join(', ');
+  await db.run(`drop table if exists ${REGISTER_STAGING}`);
+  await db.run(
+    `create temp table ${REGISTER_STAGING} as
+     select year, org_id, $1::varchar as source_code, ${registerColumns}
+     from ${RESOLVED_TABLE} where unit_id is not null and org_id is not null and org_type is not null`,
+    [defaults.source],
+  );
+
+  const aggregates: Record<string, string> = {
+    org_count: 'count(*) filter (where exists_)',
+    active_count: countIf('legal_status', `legal_status = 'OPERATING'`),
+    new_count: countIf('founded_year', 'founded_year = year'),
+    dissolved_count: `case when count(legal_status) = 0 then null else count(*) filter (where legal_status in ('DISSOLVED', 'BANKRUPT')) end`,
+
+    inactive_count: countIf('legal_status', `legal_status in ('SUSPENDED', 'CEASED')`),
+    members: 'sum(members) filter (where exists_)',
+    official_members: 'sum(official_members) filter (where exists_)',
+    capital_associates: 'sum(capital_associates) filter (where exists_)',
+    other_associates: 'sum(other_associates) filter (where exists_)',
+    employees: 'sum(employees) filter (where exists_)',
+    employees_members: 'null',
+    rated_good: countIf('rating', `rating = 'GOOD'`),
+    rated_fair: countIf('rating', `rating = 'FAIR'`),
+    rated_average: countIf('rating', `rating = 'AVERAGE'`),
+    rated_weak: countIf('rating', `rating = 'WEAK'`),
+    rated_none: countIf('rating', `rating = 'NOT_RATED'`),
+    effective_count: countIf('effective', 'effective'),
+    in_value_chain: countIf('in_value_chain', 'in_value_chain'),
+    good_fair_in_value_chain: countIf(
+      'case when rating is not null and in_value_chain is not null then 1 end',
+      `rating in ('GOOD', 'FAIR') and in_value_chain`,
+    ),
+    effective_in_value_chain: countIf(
+      'case when effective is not null and in_value_chain is not null then 1 end',
+      'effective and in_value_chain',
+    ),
+    linked_enterprise: countIf('linked_enterprise', 'linked_enterprise'),
+    high_tech: countIf('high_tech', 'high_tech'),
+    digital: countIf('digital', 'digital'),
+    new_model: countIf('new_model', 'new_model'),
+    managers_trained: 'sum(managers_trained) filter (where exists_)',
+    managers_total: 'sum(managers_total) filter (where exists_)',
+    revenue_avg_vnd_million: 'avg(revenue_vnd_million) filter (where exists_)',
+    revenue_members_avg_vnd_million: 'null',
+    profit_avg_vnd_million: 'avg(profit_vnd_million) filter (where exists_)',
+    worker_income_avg_vnd_million: 'null',
+  };
+  const select = FACT_MEASURE_NAMES.map((m) => `${aggregates[m]} as ${m}`).join(',\n    ');
+  await db.run(`drop table if exists ${FACT_STAGING}`);
+  await db.run(
+    `create temp table ${FACT_STAGING} as
+     with orgs as (
+       select *, (legal_status is null or legal_status not in ${GONE}) as exists_ from ${REGISTER_STAGING}
+     ),
+     grouped as (
+       select unit_id, year, org_type, coalesce(sector, 'ALL') as sector, ${select}
+       from orgs
+       group by grouping sets ((unit_id, year, org_type), (unit_id, year, org_type, sector))
+       having not (grouping(sector) = 0 and sector is null)
+     )
+     select unit_id, year, org_type, sector, $1::varchar as source_code, 'REGISTERED' as universe,
+       ${FACT_MEASURE_NAMES.join(', ')}, $2::varchar as status
+     from grouped`,
+    [defaults.source, defaults.status],
+  );
+  await check(
+    db,
+    `select 'WARNING',
+       'members should be given for every organisation; the total for ' || u.name_vi || ' ' || o.year || ' ' || o.org_type ||
+       ' counts only the ' || count(o.members) || ' of ' || count(*) || ' organisations that report it',
+       null, null, null, 'members'
+     from ${REGISTER_STAGING} o join dim_admin_unit u using (unit_id)
+     where o.legal_status is null or o.legal_status not in ${GONE}
+     group by u.name_vi, o.year, o.org_type
+     having count(o.members) > 0 and count(o.members) < count(*)`,
+  );
+}

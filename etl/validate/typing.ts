@@ -1,0 +1,132 @@
+import { fold, foldSql } from '../../warehouse/text/fold.ts';
+import type { ColumnDescriptor, SourceDescriptor } from '../sources/source-descriptor.ts';
+import { FLAG_ALIASES } from '../sources/vocabulary.ts';
+
+/** Quotes a string as a SQL literal. Only used for vocabulary from the descriptors, never user data. */
+export const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+const WHOLE = `'[0-9]+'`;
+const DOT_THOUSANDS = `'[0-9]{1,3}(\\.[0-9]{3})+'`;
+const COMMA_THOUSANDS = `'[0-9]{1,3}(,[0-9]{3})+'`;
+const SPACE_THOUSANDS = `'[0-9]{1,3}( [0-9]{3})+'`;
+const TRAILING_ZERO = `'[0-9]+\\.0+'`;
+
+/** `raw` with spaces (including no-break spaces) trimmed and collapsed. */
+const clean = (raw: string) => `trim(regexp_replace(${raw}, '[\\s\\x{00A0}]+', ' ', 'g'))`;
+
+/**
+ * A whole number ≥ 0 written as `1234`, `1.234` (Vietnamese thousands), `1,234` or `1 234`:
+ * a dot or comma followed by exactly three digits is a thousands separator in a count.
+ */
+function countSql(raw: string): string {
+  const v = clean(raw);
+  return `(case
+    when regexp_full_match(${v}, ${WHOLE}) then try_cast(${v} as bigint)
+    when regexp_full_match(${v}, ${DOT_THOUSANDS}) then try_cast(replace(${v}, '.', '') as bigint)
+    when regexp_full_match(${v}, ${COMMA_THOUSANDS}) then try_cast(replace(${v}, ',', '') as bigint)
+    when regexp_full_match(${v}, ${SPACE_THOUSANDS}) then try_cast(replace(${v}, ' ', '') as bigint)
+    when regexp_full_match(${v}, ${TRAILING_ZERO}) then try_cast(split_part(${v}, '.', 1) as bigint)
+  end)`;
+}
+
+/**
+ * A decimal in the file's convention: `vn` reads `1.234,5` (dot thousands, comma decimal), `en`
+ * reads `1,234.5`. A plain `12.5` or `12,5` is read by the convention given.
+ */
+function decimalSql(raw: string, convention: 'vn' | 'en'): string {
+  const v = `replace(${clean(raw)}, ' ', '')`;
+  return convention === 'vn'
+    ? `(case when regexp_full_match(${v}, '-?[0-9]{1,3}(\\.[0-9]{3})*(,[0-9]+)?|-?[0-9]+(,[0-9]+)?') then try_cast(replace(replace(${v}, '.', ''), ',', '.') as double) end)`
+    : `(case when regexp_full_match(${v}, '-?[0-9]{1,3}(,[0-9]{3})*(\\.[0-9]+)?|-?[0-9]+(\\.[0-9]+)?') then try_cast(replace(${v}, ',', '') as double) end)`;
+}
+
+function enumSql(raw: string, values: Readonly<Record<string, readonly string[]>>): string {
+  const folded = foldSql(raw);
+  const branches = new Map<string, string>();
+  for (const [canonical, spellings] of Object.entries(values)) {
+    for (const spelling of [canonical, canonical.replace(/_/g, ' '), ...spellings]) {
+      const key = fold(spelling);
+      if (!branches.has(key)) branches.set(key, canonical);
+    }
+  }
+  const whens = [...branches]
+    .map(([k, c]) => `when ${sqlString(k)} then ${sqlString(c)}`)
+    .join(' ');
+  return `(case ${folded} ${whens} end)`;
+}
+
+/** The SQL expression that casts one raw text column to its type; `null` where the text is invalid. */
+export function castSql(column: ColumnDescriptor, raw: string, convention: 'vn' | 'en'): string {
+  switch (column.type) {
+    case 'year':
+      return `(case when regexp_full_match(${clean(raw)}, '[0-9]{4}(\\.0+)?') then try_cast(left(${clean(raw)}, 4) as integer) end)`;
+    case 'count':
+      return countSql(raw);
+    case 'decimal':
+      return decimalSql(raw, convention);
+    case 'enum':
+      return enumSql(raw, column.values ?? {});
+    case 'flag':
+      return enumSql(raw, FLAG_ALIASES)
+        .replace(/'TRUE'/g, 'true')
+        .replace(/'FALSE'/g, 'false');
+    case 'code':
+      if (column.name === 'province_code') {
+        return `(case when regexp_full_match(${clean(raw)}, '[0-9]{1,2}(\\.0+)?') then lpad(split_part(${clean(raw)}, '.', 1), 2, '0') end)`;
+      }
+      if (column.name === 'source') {
+        return `(case when regexp_full_match(upper(${clean(raw)}), '[A-Z][A-Z0-9_]{0,29}') then upper(${clean(raw)}) end)`;
+      }
+      return `(case when regexp_full_match(${clean(raw)}, '[0-9A-Za-z][0-9A-Za-z./-]{0,39}') then ${clean(raw)} end)`;
+    case 'text':
+      return `nfc_normalize(${clean(raw)})`;
+  }
+}
+
+/** What a column must hold, worded for a clerk. */
+export function typeRule(column: ColumnDescriptor): string {
+  const name = `column \`${column.name}\``;
+  switch (column.type) {
+    case 'year':
+      return `${name} must be a four-digit year`;
+    case 'count':
+      return `${name} must be a whole number ≥ 0 (digits only, or with . or , between thousands)`;
+    case 'decimal':
+      return `${name} must be a number in the file's convention`;
+    case 'enum':
+      return `${name} must be one of ${Object.keys(column.values ?? {}).join(', ')} (or their Vietnamese names)`;
+    case 'flag':
+      return `${name} must be yes or no (1/0, x, có/không)`;
+    case 'code':
+      return column.name === 'province_code'
+        ? `${name} must be a one- or two-digit province code`
+        : column.name === 'source'
+          ? `${name} must be a source code of letters, digits and _`
+          : `${name} must be a code of letters, digits, '.', '/' or '-'`;
+    case 'text':
+      return `${name} must be text`;
+  }
+}
+
+/**
+ * Decides the decimal convention of a file from its decimal columns: Vietnamese (`1.234,5`) when
+ * a value can only be read that way, English (`1,234.5`) otherwise. Returns the SQL to count the
+ * evidence; the caller refuses a file with evidence of both.
+ */
+export function decimalEvidenceSql(source: SourceDescriptor, table: string): string | null {
+  const decimals = source.columns.filter((c) => c.type === 'decimal');
+  if (decimals.length === 0) return null;
+  const vn = decimals
+    .map(
+      (c) =>
+        `count(*) filter (where regexp_full_match(replace(${c.name}, ' ', ''), '-?[0-9]+,[0-9]{1,2}|-?[0-9]{1,3}(\\.[0-9]{3})+,[0-9]+'))`,
+    )
+    .join(' + ');
+  const en = decimals
+    .map(
+      (c) =>
+        `count(*) filter (where regexp_full_match(replace(${c.name}, ' ', ''), '-?[0-9]+\\.[0-9]{1,2}|-?[0-9]{1,3}(,[0-9]{3})+\\.[0-9]+'))`,
+    )
+    .join(' + ');
+  return `select ${vn} as vn, ${en} as en from ${table}`;
+}

@@ -1,0 +1,276 @@
+import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
+import { foldUnitName } from '../../warehouse/text/fold.ts';
+import { foldSql } from '../../warehouse/text/fold.ts';
+import type { SourceDescriptor } from '../sources/source-descriptor.ts';
+import type { Finding } from '../load/findings.ts';
+import { RAW_TABLE, originOf, type StagedFile } from '../load/staging.ts';
+import { castSql, decimalEvidenceSql, sqlString, typeRule } from './typing.ts';
+
+/** The typed staging table: `raw_<column>` as written and `<column>` cast, per source row. */
+export const TYPED_TABLE = 'stg_typed';
+/** Typed rows with their admin unit resolved for the reporting year. */
+export const RESOLVED_TABLE = 'stg_resolved';
+/** Every check writes its failures here; a check passes when it inserts zero rows. */
+export const FINDING_TABLE = 'stg_finding';
+
+/** Context a validation needs beyond the staged rows. */
+export interface ValidationContext {
+  readonly file: string;
+  readonly staged: StagedFile;
+  /** The latest reporting year accepted (the current year: estimates are published in December). */
+  readonly maxYear: number;
+}
+
+/** Findings of one validation, capped for display, with exact totals. */
+export interface ValidationResult {
+  readonly findings: Finding[];
+  readonly errorCount: number;
+  readonly warningCount: number;
+  readonly rowsWithErrors: number;
+}
+
+/**
+ * Appends the rows of `select` (severity, rule, value, src_sheet, src_row, column_name) to the
+ * finding table. Each check is one SQL statement over the staging tables.
+ */
+export async function check(
+  db: DuckDbHandle,
+  select: string,
+  params?: readonly SqlValue[],
+): Promise<void> {
+  await db.run(`insert into ${FINDING_TABLE} ${select}`, params);
+}
+
+/**
+ * Casts every staged column to its type, records a finding for every value that does not parse,
+ * every required value that is missing and every year out of range, then resolves provinces
+ * against the units valid on 31 December of each row's year.
+ */
+export async function typeAndResolve(
+  db: DuckDbHandle,
+  source: SourceDescriptor,
+  context: ValidationContext,
+): Promise<void> {
+  await db.run(`drop table if exists ${FINDING_TABLE}`);
+  await db.run(
+    `create temp table ${FINDING_TABLE} (severity varchar, rule varchar, value varchar, src_sheet varchar, src_row integer, column_name varchar)`,
+  );
+  let convention: 'vn' | 'en' = 'en';
+  const evidence = decimalEvidenceSql(source, RAW_TABLE);
+  if (evidence) {
+    const [counts] = await db.all<{ vn: number; en: number }>(evidence);
+    if (counts && counts.vn > 0 && counts.en > 0) {
+      await check(
+        db,
+        `select 'ERROR', 'decimal numbers must follow one convention in a file (1.234,5 or 1,234.5), but the file uses both', null, null, null, null`,
+      );
+    }
+    if (counts && counts.vn > 0 && counts.en === 0) convention = 'vn';
+  }
+  const columns = source.columns
+    .map((c) => `${c.name} as raw_${c.name}, ${castSql(c, c.name, convention)} as ${c.name}`)
+    .join(',\n  ');
+  await db.run(`drop table if exists ${TYPED_TABLE}`);
+  await db.run(
+    `create temp table ${TYPED_TABLE} as select src_sheet, src_row, ${columns} from ${RAW_TABLE}`,
+  );
+
+  for (const column of source.columns) {
+    await check(
+      db,
+      `select 'ERROR', ${sqlString(typeRule(column))}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
+       from ${TYPED_TABLE} where raw_${column.name} is not null and ${column.name} is null`,
+    );
+    const mapped = [...context.staged.mappings.values()].some((m) => m.columns.has(column.name));
+    if (column.required && mapped) {
+      await check(
+        db,
+        `select 'ERROR', ${sqlString(`column \`${column.name}\` must have a value in every row`)}, '', src_sheet, src_row, ${sqlString(column.name)}
+         from ${TYPED_TABLE} where raw_${column.name} is null`,
+      );
+    }
+    if (column.type === 'count' && column.max !== undefined) {
+      await check(
+        db,
+        `select 'ERROR', ${sqlString(`column \`${column.name}\` must be at most ${column.max}`)}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
+         from ${TYPED_TABLE} where ${column.name} > ${column.max}`,
+      );
+    }
+    if (column.type === 'year') {
+      await check(
+        db,
+        `select 'ERROR', ${sqlString(`column \`${column.name}\` must be a year from ${column.min ?? 1900} to ${context.maxYear}`)}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
+         from ${TYPED_TABLE} where ${column.name} < ${column.min ?? 1900} or ${column.name} > $1`,
+        [context.maxYear],
+      );
+    }
+  }
+  if (source.columns.some((c) => c.name === 'founded_year')) {
+    await check(
+      db,
+      `select 'ERROR', 'column \`founded_year\` must not be later than the reporting year ' || year, raw_founded_year, src_sheet, src_row, 'founded_year'
+       from ${TYPED_TABLE} where founded_year > year`,
+    );
+  }
+  await check(
+    db,
+    `select 'ERROR', 'a row must name its province by \`province_code\` or \`province_name\`', '', src_sheet, src_row, 'province_code'
+     from ${TYPED_TABLE} where raw_province_code is null and raw_province_name is null`,
+  );
+  await resolveUnits(db);
+}
+
+const FOREVER = `date '9999-12-31'`;
+
+/**
+ * Resolves each row's province to the unit valid on 31 December of its year, by code and by
+ * name (official names, former names, with or without "Tỉnh"/"Thành phố" and diacritics). A code
+ * outside its validity is refused with the unit it meant then and its successor.
+ */
+async function resolveUnits(db: DuckDbHandle): Promise<void> {
+  const foldedName = foldSql('t.province_name');
+  const prefixStripped = `regexp_replace(${foldedName}, '^(tinh|thanh pho|tp) ', '')`;
+  void foldUnitName;
+  await db.run(`drop table if exists ${RESOLVED_TABLE}`);
+  await db.run(`
+    create temp table ${RESOLVED_TABLE} as
+    with typed as (
+      select t.*, make_date(t.year, 12, 31) as ref_date, ${prefixStripped} as folded_name from ${TYPED_TABLE} t
+    ),
+    named as (
+      select distinct a.folded_name, a.unit_id,
+        greatest(a.valid_from, u.valid_from) as valid_from,
+        least(coalesce(a.valid_to, ${FOREVER}), coalesce(u.valid_to, ${FOREVER})) as valid_to,
+        a.alias_kind
+      from dim_unit_alias a join dim_admin_unit u using (unit_id)
+      where u.level = 'PROVINCE'
+    )
+    select t.*,
+      (select u.unit_id from dim_admin_unit u
+        where u.level = 'PROVINCE' and u.code = t.province_code
+          and t.ref_date between u.valid_from and coalesce(u.valid_to, ${FOREVER})) as code_unit_id,
+      (select min(n.unit_id) from named n
+        where n.folded_name = t.folded_name and t.ref_date between n.valid_from and n.valid_to) as name_unit_id,
+      (select min(n.unit_id) from named n join dim_admin_unit u using (unit_id)
+        where n.folded_name = t.folded_name
+          and t.ref_date between u.valid_from and coalesce(u.valid_to, ${FOREVER})) as former_name_unit_id
+    from typed t`);
+  await db.run(`alter table ${RESOLVED_TABLE} add column unit_id varchar`);
+  await db.run(
+    `update ${RESOLVED_TABLE} set unit_id = coalesce(code_unit_id, name_unit_id, former_name_unit_id)`,
+  );
+
+  // A code that exists, but not on the reporting date.
+  await check(
+    db,
+    `select 'ERROR',
+       'column \`province_code\` must name a province valid on 31 December ' || r.year || ' (' || u.code || ' was ' || u.name_vi ||
+       ' from ' || u.valid_from || coalesce(' to ' || u.valid_to, '') ||
+       coalesce(', then part of ' || s.code || ' ' || s.name_vi, '') || ')',
+       r.raw_province_code, r.src_sheet, r.src_row, 'province_code'
+     from ${RESOLVED_TABLE} r
+     join dim_admin_unit u on u.level = 'PROVINCE' and u.code = r.province_code
+     left join dim_unit_crosswalk x on x.from_unit_id = u.unit_id and x.from_unit_id <> x.to_unit_id
+     left join dim_admin_unit s on s.unit_id = x.to_unit_id
+     where r.province_code is not null and r.code_unit_id is null
+       and u.unit_id = (select max(u2.unit_id) from dim_admin_unit u2 where u2.level = 'PROVINCE' and u2.code = r.province_code
+                        and not (r.ref_date between u2.valid_from and coalesce(u2.valid_to, ${FOREVER})))`,
+  );
+  // A code no unit ever had.
+  await check(
+    db,
+    `select 'ERROR', 'column \`province_code\` must be the code of a province', r.raw_province_code, r.src_sheet, r.src_row, 'province_code'
+     from ${RESOLVED_TABLE} r
+     where r.province_code is not null and not exists (select 1 from dim_admin_unit u where u.level = 'PROVINCE' and u.code = r.province_code)`,
+  );
+  // A name with no code that matches no unit valid that year.
+  await check(
+    db,
+    `select 'ERROR',
+       'column \`province_name\` must name a province valid on 31 December ' || r.year ||
+       coalesce(' (' || u.name_vi || ' ended on ' || u.valid_to ||
+                coalesce(' and is now part of ' || s.code || ' ' || s.name_vi, '') || ')', ''),
+       r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
+     from ${RESOLVED_TABLE} r
+     left join dim_unit_alias a on a.folded_name = r.folded_name
+     left join dim_admin_unit u on u.unit_id = a.unit_id
+     left join dim_unit_crosswalk x on x.from_unit_id = u.unit_id
+     left join dim_admin_unit s on s.unit_id = x.to_unit_id
+     where r.province_code is null and r.province_name is not null and r.unit_id is null
+     qualify row_number() over (partition by r.src_sheet, r.src_row order by u.valid_to desc nulls last) = 1`,
+  );
+  // Code and name that disagree.
+  await check(
+    db,
+    `select 'ERROR',
+       'columns \`province_code\` and \`province_name\` must name the same province, but code ' || r.province_code ||
+       ' is ' || u.name_vi || ' in ' || r.year,
+       r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
+     from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.code_unit_id
+     where r.province_name is not null and coalesce(r.name_unit_id, r.former_name_unit_id) is distinct from r.code_unit_id
+       and coalesce(r.name_unit_id, r.former_name_unit_id) is not null`,
+  );
+  await check(
+    db,
+    `select 'ERROR',
+       'columns \`province_code\` and \`province_name\` must name the same province, but code ' || r.province_code ||
+       ' is ' || u.name_vi || ' in ' || r.year || ' and no province of that name existed then',
+       r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
+     from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.code_unit_id
+     where r.province_name is not null and r.name_unit_id is null and r.former_name_unit_id is null`,
+  );
+  // A former name used after it was replaced: accepted, with a warning.
+  await check(
+    db,
+    `select 'WARNING',
+       'a province name should be the one in use on 31 December ' || r.year || ', so it was read as ' || u.name_vi,
+       r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
+     from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.former_name_unit_id
+     where r.province_name is not null and r.name_unit_id is null and r.former_name_unit_id is not null`,
+  );
+}
+
+/** Reads the findings back with their places, capped at `limit`, and the exact totals. */
+export async function collectFindings(
+  db: DuckDbHandle,
+  context: ValidationContext,
+  limit = 500,
+): Promise<ValidationResult> {
+  const rows = await db.all<{
+    severity: 'ERROR' | 'WARNING';
+    rule: string;
+    value: string | null;
+    src_sheet: string | null;
+    src_row: number | null;
+    column_name: string | null;
+  }>(
+    `select * from ${FINDING_TABLE}
+     order by severity, src_sheet nulls first, src_row nulls first, column_name
+     limit ${limit}`,
+  );
+  const [totals] = await db.all<{ errors: number; warnings: number; error_rows: number }>(
+    `select count(*) filter (where severity = 'ERROR') as errors,
+            count(*) filter (where severity = 'WARNING') as warnings,
+            count(distinct (src_sheet, src_row)) filter (where severity = 'ERROR' and src_row is not null) as error_rows
+     from ${FINDING_TABLE}`,
+  );
+  const findings = rows.map((r): Finding => {
+    const origin = r.column_name ? originOf(context.staged, r.src_sheet, r.column_name) : null;
+    return {
+      severity: r.severity,
+      rule: r.rule,
+      ...(r.value === null && r.src_row === null ? {} : { value: r.value }),
+      file: context.file,
+      sheet: r.src_sheet,
+      row: r.src_row,
+      letter: origin?.letter ?? null,
+      header: origin?.header ?? null,
+    };
+  });
+  return {
+    findings,
+    errorCount: totals?.errors ?? 0,
+    warningCount: totals?.warnings ?? 0,
+    rowsWithErrors: totals?.error_rows ?? 0,
+  };
+}

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFile } from '../../etl/load/load-file.ts';
+import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../helpers/warehouse.ts';
+
+const CHILD = fileURLToPath(new URL('../helpers/load-child.ts', import.meta.url));
+const ROWS = 120_000;
+
+let wh: TestWarehouse;
+beforeAll(async () => {
+  wh = await createTestWarehouse();
+});
+afterAll(async () => {
+  await wh.cleanup();
+});
+
+/** A register year big enough that loading it takes a while; `variant` changes one value. */
+async function writeRegister(path: string, variant: number): Promise<void> {
+  const provinces = ['01', '19', '12', '91', '89', '46', '79'];
+  const lines = [
+    'year,org_id,org_name,org_type,sector,province_code,members,rating,in_value_chain',
+  ];
+  for (let i = 0; i < ROWS; i++) {
+    const members = i === 0 ? 10 + variant : 5 + (i % 90);
+    lines.push(
+      `2024,${String(4600000000 + i)},Hợp tác xã số ${i},HTX,${i % 3 ? 'AGRICULTURE' : 'TRADE_SERVICES'},${provinces[i % provinces.length]},${members},${['GOOD', 'FAIR', 'AVERAGE', 'WEAK'][i % 4]},${i % 5 ? 'no' : 'yes'}`,
+    );
+  }
+  await writeFile(path, lines.join('\n'));
+}
+
+/** Runs a load in a child process and SIGKILLs it after `delayMs`; resolves with what it printed. */
+function loadAndKill(file: string, delayMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, wh.db, file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(output);
+    });
+  });
+}
+
+describe('a load killed at any point', () => {
+  it('leaves the warehouse either exactly as before or with the whole file published', async () => {
+    const delays = [400, 900, 1400, 1900, 2600, 3400];
+    let interrupted = 0;
+    for (const [i, delay] of delays.entries()) {
+      const file = join(wh.dir, `register-${i}.csv`);
+      await writeRegister(file, i);
+      const before = await fileHash(wh.db);
+      const [{ version: versionBefore }] = await query<{ version: number }>(
+        wh.db,
+        'select max(data_version) as version from publication',
+      );
+      const output = await loadAndKill(file, delay);
+      const after = await fileHash(wh.db);
+      if (after === before) {
+        if (!output.includes('done')) interrupted++;
+        continue;
+      }
+      // Published whole: one new version, every row of the file, the log entry.
+      const [state] = await query<{ version: number; rows: number; logged: number }>(
+        wh.db,
+        `select (select max(data_version) from publication) as version,
+                (select count(*) from fct_org_register where valid_to_version is null and org_id like '46%') as rows,
+                (select count(*) from load_log where file_name = $1) as logged`,
+        [`register-${i}.csv`],
+      );
+      expect(state).toEqual({ version: versionBefore + 1, rows: ROWS, logged: 1 });
+    }
+    expect(interrupted).toBeGreaterThan(0);
+
+    // The next writer finds the lock and the copy of the killed one, and cleans them up.
+    const last = join(wh.dir, 'register-final.csv');
+    await writeRegister(last, 99);
+    const report = await loadFile(last, { db: wh.db });
+    expect(report.outcome).toBe('PUBLISHED');
+    const leftovers = (await readdir(wh.dir)).filter(
+      (name) => name.includes('.writing-') || name.endsWith('.lock'),
+    );
+    expect(leftovers).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,507 @@
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoadRefusedError, formatFinding } from '../../etl/load/findings.ts';
+import { loadFile } from '../../etl/load/load-file.ts';
+import {
+  createTestWarehouse,
+  example,
+  fileHash,
+  query,
+  type TestWarehouse,
+} from '../helpers/warehouse.ts';
+import { writeWorkbook } from '../helpers/xlsx.ts';
+
+const TN = '19:2008-08-01'; // Thái Nguyên before it absorbed Bắc Kạn
+const LC = '12:2008-08-01'; // Lai Châu, unchanged and continuous
+
+let wh: TestWarehouse;
+beforeEach(async () => {
+  wh = await createTestWarehouse();
+});
+afterEach(async () => {
+  await wh.cleanup();
+});
+
+const current = (unit: string, orgType: string) =>
+  query(
+    wh.db,
+    `select sector, org_count, active_count, new_count, dissolved_count, members, employees, rated_good, rated_fair,
+            rated_average, rated_weak, rated_none, in_value_chain, linked_enterprise, high_tech, digital, new_model,
+            source_code, universe, status
+     from fct_org_annual where valid_to_version is null and unit_id = $1 and org_type = $2 order by sector`,
+    [unit, orgType],
+  );
+
+describe('province aggregates', () => {
+  it('loads a CSV with Vietnamese headers and Vietnamese thousands separators', async () => {
+    const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    expect(report).toMatchObject({
+      family: 'aggregates',
+      outcome: 'PUBLISHED',
+      rowsRead: 6,
+      years: [2024],
+      dataVersion: 2,
+      totals: { added: 6, changed: 0, removed: 0, unchanged: 0 },
+    });
+    expect(await current(TN, 'HTX')).toEqual([
+      {
+        sector: 'AGRICULTURE',
+        org_count: 610,
+        active_count: 560,
+        new_count: 48,
+        dissolved_count: 12,
+        members: 18450,
+        employees: 4120,
+        rated_good: 96,
+        rated_fair: 210,
+        rated_average: 150,
+        rated_weak: 40,
+        rated_none: 64,
+        in_value_chain: 120,
+        linked_enterprise: 85,
+        high_tech: 52,
+        digital: 70,
+        new_model: 5,
+        source_code: 'PSO',
+        universe: 'REGISTERED',
+        status: 'REPORTED',
+      },
+      {
+        sector: 'TRADE_SERVICES',
+        org_count: 95,
+        active_count: 88,
+        new_count: 7,
+        dissolved_count: 2,
+        members: 1310,
+        employees: 640,
+        rated_good: 14,
+        rated_fair: 30,
+        rated_average: 25,
+        rated_weak: 9,
+        rated_none: 17,
+        in_value_chain: 10,
+        linked_enterprise: 12,
+        high_tech: null,
+        digital: 9,
+        new_model: null,
+        source_code: 'PSO',
+        universe: 'REGISTERED',
+        status: 'REPORTED',
+      },
+    ]);
+    // An empty cell is missing, never zero; a THT row without a sector covers all sectors.
+    expect(await current(LC, 'THT')).toEqual([
+      expect.objectContaining({
+        sector: 'ALL',
+        org_count: 530,
+        members: 4770,
+        employees: null,
+        in_value_chain: null,
+      }),
+    ]);
+  });
+
+  it('loads an .xlsx with English headers, resolving codes by year (91 is Kiên Giang in 2021)', async () => {
+    const path = join(wh.dir, 'mekong-2021.xlsx');
+    await writeWorkbook(path, [
+      {
+        name: 'Aggregates',
+        rows: [
+          [
+            'Year',
+            'Province code',
+            'Province',
+            'Org type',
+            'Sector',
+            'org_count',
+            'Members',
+            'in_value_chain',
+            'high_tech',
+          ],
+          [2021, 91, 'Kiên Giang', 'HTX', 'AGRICULTURE', 240, 21000, 40, 12],
+          [2021, 89, 'An Giang', 'HTX', 'AGRICULTURE', 260, 24000, 55, 20],
+          [2021, '6', 'Bac Kan', 'Cooperative', 'Agriculture', 180, 3900, 15, null],
+        ],
+      },
+    ]);
+    const report = await loadFile(path, { db: wh.db, status: 'PROVISIONAL' });
+    expect(report).toMatchObject({ outcome: 'PUBLISHED', rowsRead: 3, totals: { added: 3 } });
+    const rows = await query(
+      wh.db,
+      `select unit_id, org_count, members, in_value_chain, high_tech, status from fct_org_annual
+       where valid_to_version is null and year = 2021 and unit_id <> 'VN' order by unit_id`,
+    );
+    expect(rows).toEqual([
+      {
+        unit_id: '06:2008-08-01',
+        org_count: 180,
+        members: 3900,
+        in_value_chain: 15,
+        high_tech: null,
+        status: 'PROVISIONAL',
+      },
+      {
+        unit_id: '89:2008-08-01',
+        org_count: 260,
+        members: 24000,
+        in_value_chain: 55,
+        high_tech: 20,
+        status: 'PROVISIONAL',
+      },
+      {
+        unit_id: '91:2008-08-01',
+        org_count: 240,
+        members: 21000,
+        in_value_chain: 40,
+        high_tech: 12,
+        status: 'PROVISIONAL',
+      },
+    ]);
+  });
+
+  it('resolves code 91 to the new An Giang for 2025 and accepts a former name with a warning', async () => {
+    const path = join(wh.dir, 'an-giang-2025.csv');
+    await writeFile(
+      path,
+      'năm,mã tỉnh,tỉnh,loại hình,số lượng\n2025,91,An Giang,HTX,530\n2025,46,Thừa Thiên Huế,HTX,210\n',
+    );
+    const report = await loadFile(path, { db: wh.db });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.changes.map((c) => c.unit_id)).toEqual(['46:2008-08-01', '91:2025-07-01']);
+    expect(report.warnings.map(formatFinding)).toEqual([
+      "a province name should be the one in use on 31 December 2025, so it was read as Thành phố Huế, but got 'Thừa Thiên Huế' at an-giang-2025.csv, row 3, column C (tỉnh)",
+    ]);
+  });
+
+  it('warns, without refusing, when cooperatives average fewer members than the law requires', async () => {
+    const path = join(wh.dir, 'small.csv');
+    await writeFile(
+      path,
+      'year,province_code,org_type,org_count,members\n2024,12,HTX,10,30\n2023,12,HTX,10,60\n',
+    );
+    const report = await loadFile(path, { db: wh.db });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.warnings.map(formatFinding)).toEqual([
+      "an HTX should have at least 5 members (Law on Cooperatives 17/2023/QH15), so 10 of them should have at least 50 members, but got '30' at small.csv, row 2, column E (members)",
+      "an HTX should have at least 7 members (Law on Cooperatives 23/2012/QH13), so 10 of them should have at least 70 members, but got '60' at small.csv, row 3, column E (members)",
+    ]);
+  });
+});
+
+describe('organisation register', () => {
+  it('loads a register and derives the annual facts from it', async () => {
+    const report = await loadFile(example('register-2024.csv'), { db: wh.db });
+    expect(report).toMatchObject({ family: 'register', outcome: 'PUBLISHED', rowsRead: 8 });
+    const facts = await query(
+      wh.db,
+      `select sector, org_count, active_count, new_count, dissolved_count, inactive_count, members, official_members,
+              rated_good, rated_fair, rated_average, rated_weak, rated_none, effective_count, in_value_chain,
+              good_fair_in_value_chain, high_tech, new_model, managers_trained, managers_total
+       from fct_org_annual where valid_to_version is null and unit_id = $1 and org_type = 'HTX' order by sector`,
+      [TN],
+    );
+    // The dissolved handicraft cooperative is counted as dissolved, not as existing.
+    expect(facts).toEqual([
+      {
+        sector: 'AGRICULTURE',
+        org_count: 3,
+        active_count: 3,
+        new_count: 1,
+        dissolved_count: 0,
+        inactive_count: 0,
+        members: 87,
+        official_members: 77,
+        rated_good: 1,
+        rated_fair: 1,
+        rated_average: 0,
+        rated_weak: 0,
+        rated_none: 1,
+        effective_count: 2,
+        in_value_chain: 1,
+        good_fair_in_value_chain: 1,
+        high_tech: 1,
+        new_model: 1,
+        managers_trained: 4,
+        managers_total: 9,
+      },
+      {
+        sector: 'ALL',
+        org_count: 4,
+        active_count: 4,
+        new_count: 1,
+        dissolved_count: 1,
+        inactive_count: 0,
+        members: 122,
+        official_members: 112,
+        rated_good: 1,
+        rated_fair: 1,
+        rated_average: 1,
+        rated_weak: 0,
+        rated_none: 1,
+        effective_count: 2,
+        in_value_chain: 1,
+        good_fair_in_value_chain: 1,
+        high_tech: 1,
+        new_model: 1,
+        managers_trained: 4,
+        managers_total: 12,
+      },
+      {
+        sector: 'INDUSTRY_HANDICRAFT',
+        org_count: 0,
+        active_count: 0,
+        new_count: 0,
+        dissolved_count: 1,
+        inactive_count: 0,
+        members: null,
+        official_members: null,
+        rated_good: 0,
+        rated_fair: 0,
+        rated_average: 0,
+        rated_weak: 0,
+        rated_none: 0,
+        effective_count: 0,
+        in_value_chain: 0,
+        good_fair_in_value_chain: 0,
+        high_tech: 0,
+        new_model: 0,
+        managers_trained: null,
+        managers_total: null,
+      },
+      {
+        sector: 'TRANSPORT',
+        org_count: 1,
+        active_count: 1,
+        new_count: 0,
+        dissolved_count: 0,
+        inactive_count: 0,
+        members: 35,
+        official_members: 35,
+        rated_good: 0,
+        rated_fair: 0,
+        rated_average: 1,
+        rated_weak: 0,
+        rated_none: 0,
+        effective_count: 0,
+        in_value_chain: 0,
+        good_fair_in_value_chain: 0,
+        high_tech: 0,
+        new_model: 0,
+        managers_trained: 0,
+        managers_total: 3,
+      },
+    ]);
+    const [register] = await query<{ n: number }>(
+      wh.db,
+      'select count(*) as n from fct_org_register where valid_to_version is null',
+    );
+    expect(register?.n).toBe(8);
+  });
+
+  it('loads a register from .xlsx with Vietnamese headers', async () => {
+    const path = join(wh.dir, 'so-dang-ky.xlsx');
+    await writeWorkbook(path, [
+      { name: 'Hướng dẫn', rows: [['Biểu mẫu sổ đăng ký hợp tác xã, năm 2024']] },
+      {
+        name: 'HTX',
+        rows: [
+          [
+            'Năm',
+            'Mã số HTX',
+            'Tên HTX',
+            'Loại hình',
+            'Lĩnh vực',
+            'Mã tỉnh',
+            'Năm thành lập',
+            'Tình trạng',
+            'Số thành viên',
+            'Xếp loại',
+            'Liên kết chuỗi',
+            'Công nghệ cao',
+          ],
+          [
+            2024,
+            '1200987601',
+            'Hợp tác xã Nông nghiệp Sìn Hồ',
+            'Hợp tác xã',
+            'Nông nghiệp',
+            12,
+            2019,
+            'Đang hoạt động',
+            26,
+            'Khá',
+            'có',
+            'không',
+          ],
+          [
+            2024,
+            '1200987603',
+            'Hợp tác xã Dệt thổ cẩm Bình Lư',
+            'HTX',
+            'Công nghiệp - tiểu thủ công nghiệp',
+            12,
+            2020,
+            'Tạm ngừng hoạt động',
+            9,
+            'Yếu',
+            'không',
+            'không',
+          ],
+        ],
+      },
+    ]);
+    const report = await loadFile(path, { db: wh.db });
+    expect(report).toMatchObject({ family: 'register', outcome: 'PUBLISHED', rowsRead: 2 });
+    expect(report.warnings.map(formatFinding)).toContain(
+      "a sheet must start with a header row of the register format to be loaded, so it was skipped, but got 'Biểu mẫu sổ đăng ký hợp tác xã, năm 2024' at so-dang-ky.xlsx, sheet Hướng dẫn, row 1",
+    );
+    const rows = await query(
+      wh.db,
+      `select org_id, org_name, sector, legal_status, members, rating, in_value_chain, high_tech
+       from fct_org_register where valid_to_version is null order by org_id`,
+    );
+    expect(rows).toEqual([
+      {
+        org_id: '1200987601',
+        org_name: 'Hợp tác xã Nông nghiệp Sìn Hồ',
+        sector: 'AGRICULTURE',
+        legal_status: 'OPERATING',
+        members: 26,
+        rating: 'FAIR',
+        in_value_chain: true,
+        high_tech: false,
+      },
+      {
+        org_id: '1200987603',
+        org_name: 'Hợp tác xã Dệt thổ cẩm Bình Lư',
+        sector: 'INDUSTRY_HANDICRAFT',
+        legal_status: 'SUSPENDED',
+        members: 9,
+        rating: 'WEAK',
+        in_value_chain: false,
+        high_tech: false,
+      },
+    ]);
+  });
+
+  it('replaces the aggregates of the same province, year, source and type instead of adding to them', async () => {
+    await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    const report = await loadFile(example('register-2024.csv'), { db: wh.db });
+    const [total] = await query<{ org_count: number }>(
+      wh.db,
+      `select sum(org_count) as org_count from fct_org_annual
+       where valid_to_version is null and unit_id = $1 and org_type = 'HTX' and sector = 'ALL'`,
+      [TN],
+    );
+    expect(total?.org_count).toBe(4); // the register's total, not 4 + 705
+    const tn = report.changes.find((c) => c.unit_id === TN);
+    expect(tn).toMatchObject({ removed: 1 }); // TRADE_SERVICES from the aggregates file
+    const [history] = await query<{ n: number }>(
+      wh.db,
+      `select count(*) as n from fct_org_annual where unit_id = $1 and org_type = 'HTX' and valid_to_version is not null`,
+      [TN],
+    );
+    expect(history?.n).toBe(2); // both aggregate rows are kept as history
+  });
+});
+
+describe('repeatability and revisions', () => {
+  it('changes nothing when the same file is loaded again, under any name', async () => {
+    const first = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    const before = await fileHash(wh.db);
+    const copy = join(wh.dir, 'renamed.csv');
+    await copyFile(example('aggregates-2024.csv'), copy);
+    const again = await loadFile(copy, { db: wh.db });
+    expect(again).toMatchObject({
+      outcome: 'ALREADY_LOADED',
+      loadId: first.loadId,
+      dataVersion: first.dataVersion,
+    });
+    expect(await fileHash(wh.db)).toBe(before);
+  });
+
+  it('keeps the earlier value as history when a corrected file revises it', async () => {
+    await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    const original = await (
+      await import('node:fs/promises')
+    ).readFile(example('aggregates-2024.csv'), 'utf8');
+    const corrected = join(wh.dir, 'aggregates-2024-corrected.csv');
+    await writeFile(corrected, original.replace('"18.450"', '"18.502"'));
+    const report = await loadFile(corrected, { db: wh.db });
+    expect(report).toMatchObject({
+      outcome: 'PUBLISHED',
+      dataVersion: 3,
+      totals: { added: 0, changed: 1, removed: 0, unchanged: 5 },
+    });
+    const versions = await query(
+      wh.db,
+      `select members, valid_from_version, valid_to_version, load_id from fct_org_annual
+       where unit_id = $1 and org_type = 'HTX' and sector = 'AGRICULTURE' order by valid_from_version`,
+      [TN],
+    );
+    expect(versions).toEqual([
+      { members: 18450, valid_from_version: 2, valid_to_version: 3, load_id: 2 },
+      { members: 18502, valid_from_version: 3, valid_to_version: null, load_id: 3 },
+    ]);
+    const log = await query(
+      wh.db,
+      'select load_id, family, file_name, outcome, data_version, values_changed from load_log order by load_id',
+    );
+    expect(log).toEqual([
+      {
+        load_id: 1,
+        family: 'reference',
+        file_name: 'warehouse/reference/published-figures-national.csv',
+        outcome: 'PUBLISHED',
+        data_version: 1,
+        values_changed: 0,
+      },
+      {
+        load_id: 2,
+        family: 'aggregates',
+        file_name: 'aggregates-2024.csv',
+        outcome: 'PUBLISHED',
+        data_version: 2,
+        values_changed: 0,
+      },
+      {
+        load_id: 3,
+        family: 'aggregates',
+        file_name: 'aggregates-2024-corrected.csv',
+        outcome: 'PUBLISHED',
+        data_version: 3,
+        values_changed: 1,
+      },
+    ]);
+  });
+
+  it('records a different file with equal values without publishing a new version', async () => {
+    await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    const original = await (
+      await import('node:fs/promises')
+    ).readFile(example('aggregates-2024.csv'), 'utf8');
+    const [header, ...rows] = original.trim().split('\n');
+    const reordered = join(wh.dir, 'reordered.csv');
+    await writeFile(reordered, [header, ...rows.reverse()].join('\n'));
+    const report = await loadFile(reordered, { db: wh.db });
+    expect(report).toMatchObject({
+      outcome: 'NO_CHANGE',
+      dataVersion: 2,
+      totals: { unchanged: 6 },
+    });
+  });
+
+  it('reports the change a dry run would make and writes nothing', async () => {
+    const before = await fileHash(wh.db);
+    const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db, dryRun: true });
+    expect(report).toMatchObject({ outcome: 'DRY_RUN', loadId: null, totals: { added: 6 } });
+    expect(report.changes.map((c) => [c.name_vi, c.added])).toEqual([
+      ['Tỉnh Lai Châu', 2],
+      ['Tỉnh Thái Nguyên', 4],
+    ]);
+    expect(await fileHash(wh.db)).toBe(before);
+  });
+});
+
+export { LoadRefusedError };

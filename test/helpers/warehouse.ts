@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { initWarehouse } from '../../etl/reference/init-warehouse.ts';
+
+/** Path of a committed fixture file. */
+export const fixture = (...parts: string[]) =>
+  fileURLToPath(new URL(`../fixtures/${parts.join('/')}`, import.meta.url));
+
+/** Path of a committed example file. */
+export const example = (name: string) =>
+  fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
+
+/** A temporary directory holding a default warehouse built through the real `init`. */
+export interface TestWarehouse {
+  readonly dir: string;
+  readonly db: string;
+  cleanup(): Promise<void>;
+}
+
+/** Creates a fresh default warehouse (reference data loaded) in a temporary directory. */
+export async function createTestWarehouse(): Promise<TestWarehouse> {
+  const dir = await mkdtemp(join(tmpdir(), 'coopstat-test-'));
+  const db = join(dir, 'warehouse.duckdb');
+  await initWarehouse(db);
+  return { dir, db, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** SHA-256 of the warehouse file: equal before and after means nothing at all was written. */
+export async function fileHash(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
+
+/** Runs a read-only query against the published warehouse. */
+export async function query<T = Record<string, unknown>>(
+  db: string,
+  sql: string,
+  params: (string | number | null)[] = [],
+): Promise<T[]> {
+  const handle = await DuckDbHandle.open(db, { readOnly: true });
+  try {
+    return await handle.all<T>(sql, params);
+  } finally {
+    handle.close();
+  }
+}
