@@ -129,6 +129,12 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
   return withWriter(options.db, async (db) => {
     const previous = await findLoadByHash(db, sha256);
     if (previous) return { publish: false, result: alreadyLoaded(file, family, sha256, previous) };
+    const [units] = await db.all<{ n: number }>('select count(*) as n from dim_admin_unit');
+    if (!units || units.n === 0) {
+      throw new Error(
+        `a warehouse must hold the admin units before files are loaded, but ${options.db} has none; run \`coopstat init --db ${options.db}\` first`,
+      );
+    }
     progress('reading');
     let staged;
     try {

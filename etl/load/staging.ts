@@ -112,11 +112,11 @@ async function stageCsv(
   const decoded = await decodeTextFile(path);
   let readPath = path;
   let tempDir: string | undefined;
-  const normalised = decoded.text.normalize('NFC').replace(/\r\n?/g, '\n');
-  if (decoded.encoding !== 'utf-8' || normalised !== decoded.text) {
+  if (!decoded.isPlainUtf8) {
+    // UTF-16, a BOM, CRLF or decomposed text: DuckDB reads a normalised UTF-8 copy instead.
     tempDir = await mkdtemp(join(tmpdir(), 'coopstat-csv-'));
     readPath = join(tempDir, 'utf8.csv');
-    await writeFile(readPath, normalised);
+    await writeFile(readPath, decoded.text);
   }
   try {
     await db.run('drop table if exists stg_csv');

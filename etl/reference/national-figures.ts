@@ -4,6 +4,11 @@ import type { FactMeasure } from '../../warehouse/tables/org-annual.table.ts';
  * Which fact each national published indicator is: organisation type, sector (`ALL` for the
  * total), universe and measure. Indicators not listed here (shares, sector-wide member totals,
  * ratios) stay published values only: they have no numerator and denominator to store.
+ *
+ * The national series count people's credit funds inside their cooperative totals (e.g. 29,021
+ * HTX "of which 1,181 QTDND"), and the registry's `htx_*` indicators sum HTX and QTDND. So the
+ * national `htx_count` is stored as the HTX row and `qtdnd_count` stays a published value only:
+ * storing it as a QTDND row too would count the funds twice.
  */
 export const NATIONAL_FACT_MAP: Readonly<
   Record<string, { org_type: string; sector: string; universe: string; measure: FactMeasure }>
@@ -107,7 +112,6 @@ export const NATIONAL_FACT_MAP: Readonly<
     universe: 'REGISTERED',
     measure: 'members',
   },
-  qtdnd_count: { org_type: 'QTDND', sector: 'ALL', universe: 'REGISTERED', measure: 'org_count' },
   tht_count: { org_type: 'THT', sector: 'ALL', universe: 'REGISTERED', measure: 'org_count' },
   tht_members: { org_type: 'THT', sector: 'ALL', universe: 'REGISTERED', measure: 'members' },
 };
