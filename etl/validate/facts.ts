@@ -123,6 +123,43 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
      from ${RESOLVED_TABLE} where unit_id is not null`,
     [defaults.status],
   );
+  await deriveTotals(db);
+}
+
+/**
+ * Where a file gives sector rows and no all-sector row for a unit × year × type, stores their sum
+ * as the total: the file is the whole breakdown of its slice. A measure missing in any sector
+ * stays missing in the total.
+ */
+async function deriveTotals(db: DuckDbHandle): Promise<void> {
+  const sums = FACT_MEASURE_NAMES.map(
+    (m) => `case when count(${m}) = count(*) then sum(${m}) end as ${m}`,
+  ).join(', ');
+  await db.run(
+    `insert into ${FACT_STAGING}
+     select unit_id, year, org_type, 'ALL', source_code, universe, ${sums},
+       case max(case status when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end)
+         when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end
+     from ${FACT_STAGING} s
+     group by unit_id, year, org_type, source_code, universe
+     having count(*) filter (where sector = 'ALL') = 0`,
+  );
+  await check(
+    db,
+    `select 'WARNING',
+       'sector rows should not add up to more than the all-sector row: ' || measure || ' of the sectors sums to ' || sectors ||
+       ' for ' || org_type || ' in ' || year,
+       total::varchar, null, null, measure
+     from (
+       unpivot (
+         select s.unit_id, s.year, s.org_type, ${FACT_MEASURE_NAMES.map((m) => `sum(s.${m}) as ${m}_sectors, any_value(t.${m}) as ${m}_total`).join(', ')}
+         from ${FACT_STAGING} s join ${FACT_STAGING} t
+           on t.sector = 'ALL' and s.sector <> 'ALL' and t.unit_id = s.unit_id and t.year = s.year and t.org_type = s.org_type
+              and t.source_code = s.source_code and t.universe = s.universe
+         group by s.unit_id, s.year, s.org_type
+       ) on ${FACT_MEASURE_NAMES.map((m) => `(${m}_sectors, ${m}_total) as ${m}`).join(', ')} into name measure value sectors, total
+     ) where sectors > total`,
+  );
 }
 
 /** Legal statuses that mean the organisation no longer exists at the end of the year. */

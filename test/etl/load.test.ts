@@ -41,8 +41,8 @@ describe('province aggregates', () => {
       outcome: 'PUBLISHED',
       rowsRead: 6,
       years: [2024],
-      dataVersion: 2,
-      totals: { added: 6, changed: 0, removed: 0, unchanged: 0 },
+      dataVersion: 3, // 1 reference figures, 2 plan catalog
+      totals: { added: 8, changed: 0, removed: 0, unchanged: 0 },
     });
     expect(await current(TN, 'HTX')).toEqual([
       {
@@ -63,6 +63,30 @@ describe('province aggregates', () => {
         high_tech: 52,
         digital: 70,
         new_model: 5,
+        source_code: 'PSO',
+        universe: 'REGISTERED',
+        status: 'REPORTED',
+      },
+      // No all-sector row in the file: the total of its sectors is stored; a measure missing in
+      // one sector (high_tech, new_model) stays missing in the total.
+      {
+        sector: 'ALL',
+        org_count: 705,
+        active_count: 648,
+        new_count: 55,
+        dissolved_count: 14,
+        members: 19760,
+        employees: 4760,
+        rated_good: 110,
+        rated_fair: 240,
+        rated_average: 175,
+        rated_weak: 49,
+        rated_none: 81,
+        in_value_chain: 130,
+        linked_enterprise: 97,
+        high_tech: null,
+        digital: 79,
+        new_model: null,
         source_code: 'PSO',
         universe: 'REGISTERED',
         status: 'REPORTED',
@@ -126,11 +150,11 @@ describe('province aggregates', () => {
       },
     ]);
     const report = await loadFile(path, { db: wh.db, status: 'PROVISIONAL' });
-    expect(report).toMatchObject({ outcome: 'PUBLISHED', rowsRead: 3, totals: { added: 3 } });
+    expect(report).toMatchObject({ outcome: 'PUBLISHED', rowsRead: 3, totals: { added: 6 } });
     const rows = await query(
       wh.db,
       `select unit_id, org_count, members, in_value_chain, high_tech, status from fct_org_annual
-       where valid_to_version is null and year = 2021 and unit_id <> 'VN' order by unit_id`,
+       where valid_to_version is null and year = 2021 and unit_id <> 'VN' and sector <> 'ALL' order by unit_id`,
     );
     expect(rows).toEqual([
       {
@@ -402,7 +426,7 @@ describe('organisation register', () => {
       `select count(*) as n from fct_org_annual where unit_id = $1 and org_type = 'HTX' and valid_to_version is not null`,
       [TN],
     );
-    expect(history?.n).toBe(2); // both aggregate rows are kept as history
+    expect(history?.n).toBe(3); // the aggregate rows (two sectors and their total) are kept as history
   });
 });
 
@@ -431,8 +455,8 @@ describe('repeatability and revisions', () => {
     const report = await loadFile(corrected, { db: wh.db });
     expect(report).toMatchObject({
       outcome: 'PUBLISHED',
-      dataVersion: 3,
-      totals: { added: 0, changed: 1, removed: 0, unchanged: 5 },
+      dataVersion: 4,
+      totals: { added: 0, changed: 2, removed: 0, unchanged: 6 }, // the sector row and its total
     });
     const versions = await query(
       wh.db,
@@ -441,8 +465,8 @@ describe('repeatability and revisions', () => {
       [TN],
     );
     expect(versions).toEqual([
-      { members: 18450, valid_from_version: 2, valid_to_version: 3, load_id: 2 },
-      { members: 18502, valid_from_version: 3, valid_to_version: null, load_id: 3 },
+      { members: 18450, valid_from_version: 3, valid_to_version: 4, load_id: 3 },
+      { members: 18502, valid_from_version: 4, valid_to_version: null, load_id: 4 },
     ]);
     const log = await query(
       wh.db,
@@ -459,8 +483,8 @@ describe('repeatability and revisions', () => {
       },
       {
         load_id: 2,
-        family: 'aggregates',
-        file_name: 'aggregates-2024.csv',
+        family: 'catalog',
+        file_name: 'catalog/',
         outcome: 'PUBLISHED',
         data_version: 2,
         values_changed: 0,
@@ -468,10 +492,18 @@ describe('repeatability and revisions', () => {
       {
         load_id: 3,
         family: 'aggregates',
-        file_name: 'aggregates-2024-corrected.csv',
+        file_name: 'aggregates-2024.csv',
         outcome: 'PUBLISHED',
         data_version: 3,
-        values_changed: 1,
+        values_changed: 0,
+      },
+      {
+        load_id: 4,
+        family: 'aggregates',
+        file_name: 'aggregates-2024-corrected.csv',
+        outcome: 'PUBLISHED',
+        data_version: 4,
+        values_changed: 2,
       },
     ]);
   });
@@ -487,18 +519,18 @@ describe('repeatability and revisions', () => {
     const report = await loadFile(reordered, { db: wh.db });
     expect(report).toMatchObject({
       outcome: 'NO_CHANGE',
-      dataVersion: 2,
-      totals: { unchanged: 6 },
+      dataVersion: 3,
+      totals: { unchanged: 8 },
     });
   });
 
   it('reports the change a dry run would make and writes nothing', async () => {
     const before = await fileHash(wh.db);
     const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db, dryRun: true });
-    expect(report).toMatchObject({ outcome: 'DRY_RUN', loadId: null, totals: { added: 6 } });
+    expect(report).toMatchObject({ outcome: 'DRY_RUN', loadId: null, totals: { added: 8 } });
     expect(report.changes.map((c) => [c.name_vi, c.added])).toEqual([
-      ['Tỉnh Lai Châu', 2],
-      ['Tỉnh Thái Nguyên', 4],
+      ['Tỉnh Lai Châu', 3],
+      ['Tỉnh Thái Nguyên', 5],
     ]);
     expect(await fileHash(wh.db)).toBe(before);
   });
