@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { computeTargetProgress, findTargets } from '../warehouse/queries/progress.queries.ts';
 import { openReader } from '../warehouse/store/warehouse-store.ts';
 import { formatFinding, LoadRefusedError } from './load/findings.ts';
 import { FAMILIES, loadFile, type Family, type LoadReport } from './load/load-file.ts';
@@ -14,6 +15,8 @@ Usage:
   coopstat load  FILE... [--db PATH] [--dry-run] [--family aggregates|register]
                  [--source CODE] [--status REPORTED|ESTIMATED|PROVISIONAL] [--by NAME] [--json]
   coopstat loads [--db PATH] [--json]             the load log
+  coopstat progress [--plan ID] [--as-of YEAR] [--db PATH] [--json]
+                                                  progress of plan targets (default: every plan, as of the current year)
   coopstat help
 
 --db defaults to $COOPSTAT_DB, else ./data/coopstat.duckdb.
@@ -30,6 +33,8 @@ const { values, positionals } = parseArgs({
     by: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
+    plan: { type: 'string' },
+    'as-of': { type: 'string' },
   },
 });
 
@@ -136,6 +141,59 @@ async function runLoads(): Promise<number> {
   }
 }
 
+const COMPARATOR_SIGNS: Record<string, string> = {
+  GT: '>',
+  GTE: '≥',
+  APPROX: '≈',
+  EQ: '=',
+  LTE: '≤',
+  LT: '<',
+  RANGE: '',
+};
+const fmt = (n: number | null | undefined, digits = 0) =>
+  n === null || n === undefined
+    ? '–'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const pct = (n: number | null | undefined) =>
+  n === null || n === undefined ? '–' : `${(n * 100).toFixed(2)}%`;
+
+async function runProgress(): Promise<number> {
+  const asOfYear = values['as-of'] ? Number(values['as-of']) : new Date().getUTCFullYear();
+  if (!Number.isInteger(asOfYear)) fail(`--as-of must be a year, but got '${values['as-of']}'`);
+  const db = await openReader(dbPath);
+  try {
+    const targets = await findTargets(db, values.plan ? { planIds: [values.plan] } : {});
+    if (targets.length === 0)
+      fail(`no targets found${values.plan ? ` for plan '${values.plan}'` : ''}`);
+    const results = await computeTargetProgress(db, targets, { asOfYear });
+    if (values.json) {
+      out(JSON.stringify(results, null, 2));
+      return 0;
+    }
+    out(`Progress as of ${asOfYear} (one source per series; ≈ targets met within ±5%)`);
+    out(
+      `${'plan / target'.padEnd(45)} ${'indicator'.padEnd(31)} ${'target'.padEnd(19)} ${'latest'.padEnd(38)} attain.    CAGR  need/yr  CAGR→tgt   linear→tgt  status`,
+    );
+    for (const r of results) {
+      const t = r.target;
+      const p = r.progress;
+      const goal =
+        t.comparator === 'RANGE'
+          ? `${fmt(t.value, 1)}–${fmt(t.value_high, 1)}`
+          : `${COMPARATOR_SIGNS[t.comparator]}${fmt(t.value, t.value < 100 ? 1 : 0)}`;
+      const latest = p.latest
+        ? `${fmt(p.latest.value, p.latest.value < 100 ? 1 : 0)} (${p.latest.year} ${r.source}${p.latest.status && p.latest.status !== 'REPORTED' ? ' ' + p.latest.status.toLowerCase() : ''})`
+        : '–';
+      out(
+        `${`${t.plan_id}/${t.target_id}`.padEnd(45)} ${t.indicator_code.padEnd(31)} ${`${goal} by ${t.target_year}`.padEnd(19)} ${latest.padEnd(38)} ${(p.attainment ? `${fmt(p.attainment.percent, 1)}%` : '–').padStart(7)} ${pct(p.cagrActual).padStart(7)} ${pct(p.cagrRequiredFromNow).padStart(8)} ${fmt(p.projectedCagr).padStart(9)} ${fmt(p.projectedLinear).padStart(12)}  ${p.status}${r.boundary.changed ? ` (now part of ${r.boundary.successorUnitIds.join(', ')})` : ''}`,
+      );
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
 async function main(): Promise<number> {
   switch (command) {
     case 'init': {
@@ -145,7 +203,7 @@ async function main(): Promise<number> {
         out(
           `${dbPath}: ${report.outcome === 'PUBLISHED' ? 'built' : 'already up to date'} — data version ${report.dataVersion}; ` +
             `${report.units} unit versions (${report.currentProvinces} current provinces), ${report.populationRows} population figures, ` +
-            `${report.publishedValues} published national figures, ${report.facts} national fact rows`,
+            `${report.publishedValues} published national figures, ${report.facts} national fact rows, ${report.targets} plan targets`,
         );
       return 0;
     }
@@ -153,6 +211,8 @@ async function main(): Promise<number> {
       return runLoad(args);
     case 'loads':
       return runLoads();
+    case 'progress':
+      return runProgress();
     case undefined:
     case 'help':
       out(USAGE);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import {
@@ -18,6 +19,8 @@ import {
 import { applySlices, diffSlices } from '../../warehouse/publish/slice-publisher.ts';
 import { withWriter } from '../../warehouse/store/warehouse-store.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
+import { readCatalog } from '../catalog/catalog.reader.ts';
+import { replaceCatalog } from '../catalog/catalog.loader.ts';
 import { NATIONAL_FACT_MAP } from './national-figures.ts';
 
 const referencePath = (name: string) =>
@@ -31,6 +34,69 @@ export const REFERENCE_FILES = {
   sources: referencePath('sources.csv'),
 } as const;
 
+/** The catalog of indicators, plans and targets in the project. */
+export const CATALOG_DIR = fileURLToPath(new URL('../../catalog', import.meta.url));
+
+/** SHA-256 over every file of a directory tree, in path order. */
+async function hashTree(dir: string): Promise<{ sha256: string; bytes: number }> {
+  const entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const path of entries) {
+    const content = await readFile(path);
+    hash.update(path.slice(dir.length)).update(content);
+    bytes += content.length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * Loads the plan catalog (validated first: a bad catalog changes nothing) when it differs from
+ * the one published, as a load of its own that publishes a new data version.
+ */
+async function publishCatalog(
+  db: DuckDbHandle,
+): Promise<{ targets: number; version: number | null }> {
+  const { sha256, bytes } = await hashTree(CATALOG_DIR);
+  if (await findLoadByHash(db, sha256)) return { targets: 0, version: null };
+  const catalog = await readCatalog(CATALOG_DIR);
+  const ids = await nextIds(db);
+  const startedAt = new Date().toISOString();
+  let targets = 0;
+  await db.transaction(async (tx) => {
+    ({ targets } = await replaceCatalog(tx, catalog));
+    await recordLoad(tx, {
+      load_id: ids.nextLoadId,
+      family: 'catalog',
+      file_name: 'catalog/',
+      file_sha256: sha256,
+      file_bytes: bytes,
+      source_code: null,
+      years: [],
+      unit_ids: [],
+      rows_read: targets,
+      rows_accepted: targets,
+      rows_rejected: 0,
+      warnings: 0,
+      values_added: targets,
+      values_changed: 0,
+      values_removed: 0,
+      values_unchanged: 0,
+      started_at: startedAt,
+      finished_at: new Date().toISOString(),
+      outcome: 'PUBLISHED',
+      data_version: ids.nextVersion,
+      loaded_by: 'coopstat init',
+      report_json: null,
+      publishes: true,
+    });
+  });
+  return { targets, version: ids.nextVersion };
+}
+
 /** What `init` did. */
 export interface InitReport {
   readonly units: number;
@@ -38,6 +104,7 @@ export interface InitReport {
   readonly populationRows: number;
   readonly publishedValues: number;
   readonly facts: number;
+  readonly targets: number;
   readonly outcome: 'PUBLISHED' | 'ALREADY_LOADED';
   readonly dataVersion: number;
 }
@@ -188,26 +255,30 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
         population: number;
         values: number;
         facts: number;
+        targets: number;
       }>(
         `select (select count(*) from dim_admin_unit where level = 'PROVINCE' and valid_to is null) as provinces,
                 (select count(*) from fct_population) as population,
                 (select count(*) from fct_published_value where valid_to_version is null) as values,
-                (select count(*) from fct_org_annual where valid_to_version is null) as facts`,
+                (select count(*) from fct_org_annual where valid_to_version is null) as facts,
+                (select count(*) from dim_target) as targets`,
       );
       return row!;
     };
     if (previous) {
+      const catalog = await publishCatalog(db);
       const c = await counts();
       return {
-        publish: false,
+        publish: catalog.version !== null,
         result: {
           units,
           currentProvinces: c.provinces,
           populationRows: c.population,
           publishedValues: c.values,
           facts: c.facts,
-          outcome: 'ALREADY_LOADED',
-          dataVersion: previous.data_version,
+          targets: c.targets,
+          outcome: catalog.version === null ? 'ALREADY_LOADED' : 'PUBLISHED',
+          dataVersion: catalog.version ?? (await nextIds(db)).currentVersion,
         } as InitReport,
       };
     }
@@ -249,6 +320,7 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
         publishes: true,
       });
     });
+    const catalog = await publishCatalog(db);
     const c = await counts();
     return {
       publish: true,
@@ -258,8 +330,9 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
         populationRows: c.population,
         publishedValues: c.values,
         facts: c.facts,
+        targets: c.targets,
         outcome: 'PUBLISHED',
-        dataVersion: ids.nextVersion,
+        dataVersion: catalog.version ?? ids.nextVersion,
       } as InitReport,
     };
   });

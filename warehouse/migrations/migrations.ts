@@ -1,5 +1,6 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { initialMigration } from './001-initial.migration.ts';
+import { catalogMigration } from './002-catalog.migration.ts';
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, catalogMigration];
 
 /** The schema version this code expects. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,158 @@
+import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
+import type { Catalog, Operand } from './catalog.types.ts';
+
+/** Inserts rows in chunks of parameterised multi-row `values`. */
+async function insertRows(
+  db: DuckDbHandle,
+  table: string,
+  rows: readonly SqlValue[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const width = rows[0]!.length;
+  for (let i = 0; i < rows.length; i += 100) {
+    const part = rows.slice(i, i + 100);
+    const values = part
+      .map(
+        (_, r) =>
+          `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
+      )
+      .join(', ');
+    await db.run(`insert into ${table} values ${values}`, part.flat());
+  }
+}
+
+function operandRows(
+  code: string,
+  role: 'NUMERATOR' | 'DENOMINATOR',
+  operand: Operand | null,
+): SqlValue[][] {
+  if (!operand) return [];
+  if ('population' in operand) return [[code, role, 'population', null, null, null]];
+  const rows: SqlValue[][] = [];
+  const sectors = operand.sectors === 'ALL' ? ['ALL'] : operand.sectors;
+  for (const measure of operand.measures)
+    operand.orgTypes.forEach((orgType, rank) => {
+      for (const sector of sectors) rows.push([code, role, measure, orgType, rank, sector]);
+    });
+  return rows;
+}
+
+/**
+ * Replaces the indicator registry, plans and targets with a validated catalog. Each plan's and
+ * target's area is resolved to the unit valid on the plan's issue date. Call inside a writer.
+ */
+export async function replaceCatalog(
+  db: DuckDbHandle,
+  catalog: Catalog,
+): Promise<{ plans: number; targets: number }> {
+  const tables = [
+    'dim_indicator',
+    'dim_indicator_alias',
+    'dim_indicator_operand',
+    'dim_plan',
+    'dim_plan_implements',
+    'dim_target',
+  ];
+  for (const table of tables) await db.run(`delete from ${table}`);
+  const units = await db.all<{
+    unit_id: string;
+    code: string;
+    valid_from: string;
+    valid_to: string | null;
+  }>(`select unit_id, code, valid_from, valid_to from dim_admin_unit`);
+  const unitOn = (code: string, date: string): string => {
+    const unit = units.find(
+      (u) => u.code === code && u.valid_from <= date && (u.valid_to === null || date <= u.valid_to),
+    );
+    if (!unit)
+      throw new Error(
+        `a catalog area must be a unit valid on its date, but got code ${code} on ${date}`,
+      );
+    return unit.unit_id;
+  };
+  await insertRows(
+    db,
+    'dim_indicator',
+    catalog.indicators.map((i) => [
+      i.code,
+      i.labelVi,
+      i.labelEn,
+      i.topic,
+      i.unit,
+      i.kind,
+      i.universe,
+      i.higherIsBetter,
+      i.naturalLimit,
+      i.publishedOnly,
+      i.description,
+    ]),
+  );
+  await insertRows(
+    db,
+    'dim_indicator_alias',
+    catalog.indicators.flatMap((i) => i.aliases.map((a) => [a, i.code])),
+  );
+  await insertRows(
+    db,
+    'dim_indicator_operand',
+    catalog.indicators.flatMap((i) => [
+      ...operandRows(i.code, 'NUMERATOR', i.numerator),
+      ...operandRows(i.code, 'DENOMINATOR', i.denominator),
+    ]),
+  );
+  await insertRows(
+    db,
+    'dim_plan',
+    catalog.plans.map((p) => [
+      p.id,
+      p.documentNumber,
+      p.titleVi,
+      p.titleEn,
+      p.issuerVi,
+      p.issuerEn,
+      p.issuedOn,
+      p.issuedOnPrecision,
+      unitOn(p.area.code, p.area.validOn),
+      p.source.url,
+      p.source.file,
+      p.source.line,
+      p.note,
+    ]),
+  );
+  await insertRows(
+    db,
+    'dim_plan_implements',
+    catalog.plans.flatMap((p) => p.implements.map((i) => [p.id, i])),
+  );
+  const targets = catalog.plans.flatMap((p) => p.targets);
+  await insertRows(
+    db,
+    'dim_target',
+    targets.map((t) => [
+      t.planId,
+      t.id,
+      t.indicator,
+      unitOn(t.area.code, t.area.validOn),
+      t.targetYear,
+      t.targetDate,
+      t.fromYear,
+      t.comparator,
+      t.value,
+      t.valueHigh,
+      t.unit,
+      t.per,
+      t.ofTarget,
+      t.denominatorNote,
+      t.baseline?.year ?? null,
+      t.baseline?.value ?? null,
+      t.quote.lang,
+      t.quote.text,
+      t.source.url,
+      t.source.file,
+      t.source.line,
+      t.wordingNote,
+      t.note,
+    ]),
+  );
+  return { plans: catalog.plans.length, targets: targets.length };
+}

@@ -1,0 +1,195 @@
+import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
+import { computeProgress, type Observation, type Progress } from '../progress/progress-engine.ts';
+import type { Comparator } from '../progress/progress-types.ts';
+import { findIndicatorValues, type IndicatorValueRow } from './indicator.queries.ts';
+
+/** A plan target with what the progress engine needs from its indicator, plan and unit. */
+export interface TargetRow {
+  plan_id: string;
+  target_id: string;
+  indicator_code: string;
+  unit_id: string;
+  target_year: number;
+  target_date: string | null;
+  from_year: number | null;
+  comparator: Comparator;
+  value: number;
+  value_high: number | null;
+  unit: string;
+  per_unit: string | null;
+  of_target_id: string | null;
+  denominator_note: string | null;
+  baseline_year: number | null;
+  baseline_value: number | null;
+  quote_lang: string;
+  quote: string;
+  source_url: string | null;
+  source_file: string | null;
+  source_line: number | null;
+  wording_note: string | null;
+  note: string | null;
+  plan_issued_on: string;
+  is_higher_better: boolean;
+  natural_limit: number | null;
+  is_published_only: boolean;
+  unit_valid_to: string | null;
+}
+
+/** Which targets to read. */
+export interface TargetFilter {
+  readonly planIds?: readonly string[];
+  readonly unitIds?: readonly string[];
+  readonly indicatorCodes?: readonly string[];
+}
+
+/** Reads targets with their indicator's direction and limit, in plan and catalog order. */
+export async function findTargets(
+  db: DuckDbHandle,
+  filter: TargetFilter = {},
+): Promise<TargetRow[]> {
+  const params: SqlValue[] = [];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (!values) return 'true';
+    params.push(values.join('|'));
+    return `${column} in (select unnest(string_split($${params.length}, '|')))`;
+  };
+  return db.all<TargetRow>(
+    `select t.*, p.issued_on as plan_issued_on, i.is_higher_better, i.natural_limit, i.is_published_only,
+            u.valid_to as unit_valid_to
+     from dim_target t
+     join dim_plan p using (plan_id)
+     join dim_indicator i using (indicator_code)
+     join dim_admin_unit u on u.unit_id = t.unit_id
+     where ${inList('t.plan_id', filter.planIds)} and ${inList('t.unit_id', filter.unitIds)}
+       and ${inList('t.indicator_code', filter.indicatorCodes)}
+     order by t.plan_id, t.target_year, t.target_id`,
+    params,
+  );
+}
+
+/** The order in which series are preferred when several sources publish the same indicator. */
+export const DEFAULT_SOURCE_PREFERENCE = ['PSO', 'MINISTRY', 'VCA', 'OTHER'] as const;
+
+/** How a target's unit relates to the units valid in the as-of year. */
+export interface BoundaryInfo {
+  /** The unit ended before the end of the as-of year (a 2025 merger, for instance). */
+  readonly changed: boolean;
+  /** Last day of the target's unit, when it ended. */
+  readonly validTo: string | null;
+  /** Units it became part of. */
+  readonly successorUnitIds: readonly string[];
+}
+
+/** Progress of one target: the series used, the engine's result, and the boundary caveat. */
+export interface TargetProgress {
+  readonly target: TargetRow;
+  readonly asOfYear: number;
+  /** Source of the series used (one source per series: the series do not mix). */
+  readonly source: string | null;
+  /** Other sources with values for the same indicator and unit. */
+  readonly otherSources: readonly string[];
+  readonly series: readonly IndicatorValueRow[];
+  readonly progress: Progress;
+  readonly boundary: BoundaryInfo;
+}
+
+/** Options of {@link computeTargetProgress}. */
+export interface ProgressOptions {
+  readonly asOfYear: number;
+  /** Sources in order of preference (default {@link DEFAULT_SOURCE_PREFERENCE}). */
+  readonly sources?: readonly string[];
+  readonly asOfVersion?: number;
+  /** Tolerance of "khoảng" (about) targets, as a fraction of the target (engine default 5%). */
+  readonly approxTolerance?: number;
+}
+
+/**
+ * Computes the progress of many targets with a fixed number of SQL statements (one for the
+ * values of every indicator and unit involved, one for the crosswalk), whatever their count.
+ * A target belongs to its unit as it was when the plan was issued: once that unit has ended
+ * (the 2025 mergers), the status is BOUNDARY_CHANGED with the successor named, and the numbers
+ * shown are those on the old boundaries.
+ */
+export async function computeTargetProgress(
+  db: DuckDbHandle,
+  targets: readonly TargetRow[],
+  options: ProgressOptions,
+): Promise<TargetProgress[]> {
+  if (targets.length === 0) return [];
+  const values = await findIndicatorValues(db, {
+    indicatorCodes: [...new Set(targets.map((t) => t.indicator_code))],
+    unitIds: [...new Set(targets.map((t) => t.unit_id))],
+    ...(options.asOfVersion === undefined ? {} : { asOfVersion: options.asOfVersion }),
+  });
+  const successors = await db.all<{ from_unit_id: string; to_unit_id: string }>(
+    `select from_unit_id, to_unit_id from dim_unit_crosswalk where from_unit_id <> to_unit_id`,
+  );
+  const byKey = new Map<string, IndicatorValueRow[]>();
+  for (const row of values) {
+    const key = `${row.indicator_code}|${row.unit_id}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), row]);
+  }
+  const preference = options.sources ?? DEFAULT_SOURCE_PREFERENCE;
+  return targets.map((target) => {
+    const rows = (byKey.get(`${target.indicator_code}|${target.unit_id}`) ?? []).filter(
+      (r) => r.year <= Math.max(options.asOfYear, target.target_year),
+    );
+    const available = [
+      ...new Set(rows.filter((r) => r.year <= options.asOfYear).map((r) => r.source_code)),
+    ];
+    const rank = (s: string) => {
+      const i = preference.indexOf(s);
+      return i < 0 ? preference.length : i;
+    };
+    const source = available.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))[0] ?? null;
+    const series = rows.filter((r) => r.source_code === source);
+    const observations: Observation[] = series.map((r) => ({
+      year: r.year,
+      value: r.value,
+      numerator: r.numerator,
+      denominator: r.denominator,
+      source: r.source_code,
+      status: r.status,
+    }));
+    let progress = computeProgress({
+      target: {
+        comparator: target.comparator,
+        value: target.value,
+        valueHigh: target.value_high,
+        targetYear: target.target_year,
+        planYear: Number(target.plan_issued_on.slice(0, 4)),
+        statedBaseline:
+          target.baseline_year === null || target.baseline_value === null
+            ? null
+            : { year: target.baseline_year, value: target.baseline_value },
+        higherIsBetter: target.is_higher_better,
+        naturalLimit: target.natural_limit,
+        unit: target.unit,
+      },
+      series: observations,
+      asOfYear: options.asOfYear,
+      ...(options.approxTolerance === undefined
+        ? {}
+        : { approxTolerance: options.approxTolerance }),
+    });
+    const changed =
+      target.unit_valid_to !== null && target.unit_valid_to < `${options.asOfYear}-12-31`;
+    if (changed && progress.status !== 'ACHIEVED')
+      progress = { ...progress, status: 'BOUNDARY_CHANGED' };
+    return {
+      target,
+      asOfYear: options.asOfYear,
+      source,
+      otherSources: available.filter((s) => s !== source),
+      series,
+      progress,
+      boundary: {
+        changed,
+        validTo: target.unit_valid_to,
+        successorUnitIds: successors
+          .filter((s) => s.from_unit_id === target.unit_id)
+          .map((s) => s.to_unit_id),
+      },
+    };
+  });
+}
