@@ -133,6 +133,15 @@ describe('progress of the national 20-NQ/TW targets from the published figures',
     expect(unions.progress.cagrRequiredFromNow).toBeCloseTo(Math.pow(340 / 164, 1 / 5) - 1, 10);
     expect(unions.progress.status).toBe('ACCELERATION_NEEDED');
 
+    // Share of the population in collective organisations: 2024 covers groups and cooperatives,
+    // (944,587 + 5,800,000) / 101,112,656 = 6.67%; the 2025 figure covers cooperatives only and is
+    // left out of the series rather than read as a fall.
+    const population = byId.get('population-share-2045')!;
+    expect(population.orgTypes).toBe('THT,HTX');
+    expect(population.narrowerYears).toEqual([2025]);
+    expect(population.progress.latest?.value).toBeCloseTo((100 * (944587 + 5800000)) / 101112656, 10);
+    expect(population.progress.status).toBe('INSUFFICIENT_DATA');
+
     // Good/fair share of all collective organisations: no rating counts are published.
     expect(byId.get('ktt-good-fair-2030')!.progress.status).toBe('INSUFFICIENT_DATA');
   });

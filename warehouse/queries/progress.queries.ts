@@ -88,6 +88,10 @@ export interface TargetProgress {
   readonly source: string | null;
   /** Other sources with values for the same indicator and unit. */
   readonly otherSources: readonly string[];
+  /** Organisation types the series covers; years covering fewer are left out of it. */
+  readonly orgTypes: string | null;
+  /** Years of the chosen source left out because they cover fewer organisation types. */
+  readonly narrowerYears: readonly number[];
   readonly series: readonly IndicatorValueRow[];
   readonly progress: Progress;
   readonly boundary: BoundaryInfo;
@@ -142,7 +146,16 @@ export async function computeTargetProgress(
       return i < 0 ? preference.length : i;
     };
     const source = available.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))[0] ?? null;
-    const series = rows.filter((r) => r.source_code === source);
+    // One coverage per series too: the widest set of organisation types the source reports, so
+    // a year that lacks the groups does not read as a fall.
+    const fromSource = rows.filter((r) => r.source_code === source);
+    const width = (types: string | null) => (types ? types.split(',').length : 0);
+    const widest = fromSource.reduce<string | null>(
+      (best, r) => (best === null || width(r.org_types) > width(best) ? r.org_types : best),
+      null,
+    );
+    const series = fromSource.filter((r) => width(r.org_types) === width(widest));
+    const narrowerYears = fromSource.filter((r) => width(r.org_types) < width(widest)).map((r) => r.year);
     const observations: Observation[] = series.map((r) => ({
       year: r.year,
       value: r.value,
@@ -181,6 +194,8 @@ export async function computeTargetProgress(
       asOfYear: options.asOfYear,
       source,
       otherSources: available.filter((s) => s !== source),
+      orgTypes: widest,
+      narrowerYears,
       series,
       progress,
       boundary: {
