@@ -1,0 +1,43 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import type { Lease } from '../warehouse/store/warehouse-reader.ts';
+import type { LoadContext } from './load/load.resolver.ts';
+import { LoadResolver } from './load/load.resolver.ts';
+
+/** Every resolver class of the API, one or more per domain folder. */
+export const RESOLVERS = [LoadResolver] as const;
+
+/**
+ * Builds the executable schema from the domain resolvers, with type-graphql's argument
+ * validation on (class-validator; it defaults off). Callers import 'reflect-metadata' first.
+ */
+export async function buildCoopstatSchema(): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: [...RESOLVERS], validate: true });
+}
+
+/** Settings of the server that resolvers must respect. */
+export interface RequestContextOptions {
+  /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
+  readonly maxPageSize: number;
+}
+
+/** What every resolver receives as its context: one per request, pinned to one snapshot. */
+export interface RequestContext extends LoadContext {
+  /** The snapshot lease of this request; released by the server when the response ends. */
+  readonly lease: Lease;
+  /** The data version every resolver of this request reads. */
+  readonly dataVersion: number;
+}
+
+/** Creates the context of one request. Called once per request, after its lease is taken. */
+export function createRequestContext(
+  lease: Lease,
+  options: RequestContextOptions = { maxPageSize: 1000 },
+): RequestContext {
+  return {
+    lease,
+    db: lease.handle,
+    dataVersion: lease.dataVersion,
+    maxPageSize: options.maxPageSize,
+  };
+}

@@ -1,0 +1,80 @@
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import {
+  findLatestPublication,
+  findLoads,
+  type LoadRow,
+} from '../../warehouse/queries/load.queries.ts';
+import { pageTooLarge } from '../common/errors.ts';
+import { DEFAULT_LOADS_PAGE, LoadsArgs } from './load.args.ts';
+import { DataVersion, Load, type LoadFamily, type LoadOutcome } from './load.type.ts';
+
+/** What the load-log resolvers need from the request context. */
+export interface LoadContext {
+  /** The read-only handle of the snapshot pinned for this request. */
+  readonly db: DuckDbHandle;
+  /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
+  readonly maxPageSize: number;
+}
+
+/** Maps a load-log row to the GraphQL `Load` shape. */
+export function toLoad(row: LoadRow): Load {
+  return {
+    id: row.load_id,
+    family: row.family as LoadFamily,
+    fileName: row.file_name,
+    sha256: row.file_sha256,
+    fileBytes: row.file_bytes,
+    sourceCode: row.source_code,
+    years: row.years,
+    unitIds: row.unit_ids,
+    rowsRead: row.rows_read,
+    rowsAccepted: row.rows_accepted,
+    rowsRejected: row.rows_rejected,
+    warnings: row.warnings,
+    valuesAdded: row.values_added,
+    valuesChanged: row.values_changed,
+    valuesRemoved: row.values_removed,
+    valuesUnchanged: row.values_unchanged,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    outcome: row.outcome as LoadOutcome,
+    dataVersion: row.data_version,
+    loadedBy: row.loaded_by,
+  };
+}
+
+/** The load log and the published data version. */
+@Resolver()
+export class LoadResolver {
+  @Query(() => [Load], {
+    description:
+      'The load log, newest first: every file loaded into the warehouse, with what it changed.',
+  })
+  async loads(@Args(() => LoadsArgs) args: LoadsArgs, @Ctx() ctx: LoadContext): Promise<Load[]> {
+    const first = args.first ?? Math.min(DEFAULT_LOADS_PAGE, ctx.maxPageSize);
+    if (first > ctx.maxPageSize) throw pageTooLarge(first, ctx.maxPageSize);
+    const rows = await findLoads(ctx.db, {
+      limit: first,
+      beforeLoadId: args.before ?? undefined,
+      family: args.family ?? undefined,
+      outcome: args.outcome ?? undefined,
+    });
+    return rows.map(toLoad);
+  }
+
+  @Query(() => DataVersion, {
+    description:
+      'The data version this response is computed from (the newest published when the request started).',
+  })
+  async dataVersion(@Ctx() ctx: LoadContext): Promise<DataVersion> {
+    const row = await findLatestPublication(ctx.db);
+    if (!row) throw new Error('the warehouse has no publication row');
+    return {
+      version: row.data_version,
+      publishedAt: row.published_at,
+      loadId: row.load_id,
+      note: row.note,
+    };
+  }
+}

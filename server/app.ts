@@ -1,0 +1,471 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import {
+  ApolloServer,
+  HeaderMap,
+  type ApolloServerOptions,
+  type BaseContext,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { Lease, WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
+import type { Config } from './config.ts';
+import { createFormatError, type ErrorCode } from './errors.ts';
+import { cacheControlFor, computeEtag, hashSchema, ifNoneMatch, NO_STORE } from './http-cache.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { documentTooLarge, queryLimitsPlugin } from './plugins/query-limits.plugin.ts';
+import { queryTimeoutPlugin } from './plugins/query-timeout.plugin.ts';
+import { logRequest, requestLogPlugin } from './plugins/request-log.plugin.ts';
+import { currentRequest, RequestState, runInRequest } from './request-state.ts';
+
+/**
+ * The HTTP layer: a plain `node:http` request listener in front of Apollo Server's
+ * `executeHTTPGraphQLRequest` (no framework), like Apollo's own standalone server.
+ *
+ * Routes:
+ * - `POST /graphql` — a JSON body `{ query, variables?, operationName? }`.
+ * - `GET /graphql?query=…&variables=…&operationName=…` — queries only. Apollo's CSRF prevention
+ *   stays on: a plain GET (a BI tool, `curl`) must send `apollo-require-preflight: true` (any
+ *   non-empty value) or `content-type: application/json`, or it is refused with `BAD_REQUEST`.
+ * - `GET /health` — liveness: the process answers; never touches the warehouse.
+ * - `GET /ready` — readiness: a trivial query on the current snapshot; 503 when it fails.
+ * - `GET /` — redirects to `/explorer` when the explorer is on.
+ *
+ * Every GraphQL request pins one warehouse snapshot (a lease) from before execution until its
+ * response is written, so a load that publishes meanwhile is invisible to it. Successful query
+ * responses carry a strong `ETag` and `Cache-Control: public, max-age=N, must-revalidate`;
+ * `If-None-Match` with the current ETag gives `304` with no body. Everything else is `no-store`.
+ */
+
+/** Serves some paths itself and returns true, or returns false to pass the request on. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** What {@link createApp} needs. */
+export interface CreateAppOptions {
+  readonly config: Config;
+  /** The executable schema (resolvers attached). */
+  readonly schema: GraphQLSchema;
+  /** Source of per-request snapshot leases. */
+  readonly reader: WarehouseReader;
+  /**
+   * Builds the GraphQL context of one request from its lease; must return a fresh object each
+   * call. The lease is released by the app when the response has been written.
+   */
+  readonly createContext: (lease: Lease) => object;
+  /** Serves `/explorer` (and its assets) when `config.explorer` is on. */
+  readonly explorer?: RouteHandler;
+  /** Defaults to a logger at `config.logLevel` writing to stdout / stderr. */
+  readonly logger?: Logger;
+}
+
+/** A started app: a request listener for `http.createServer`, and its shutdown. */
+export interface CoopstatApp {
+  /** Handles one HTTP request; pass to `http.createServer`. */
+  readonly handler: RequestListener;
+  /** SHA-256 of the schema's sorted SDL (part of every ETag). */
+  readonly schemaHash: string;
+  /** Stops Apollo Server. Call after the HTTP server has drained. */
+  stop(): Promise<void>;
+}
+
+/** The GraphQL endpoint's path. */
+export const GRAPHQL_PATH = '/graphql';
+/** Where the explorer lives (served by the `explorer` route handler). */
+export const EXPLORER_PATH = '/explorer';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Builds and starts the app: Apollo Server with the server's plugins and `formatError`, behind
+ * a request listener with the routes above.
+ */
+export async function createApp(options: CreateAppOptions): Promise<CoopstatApp> {
+  const { config, schema, reader, createContext } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const explorer = config.explorer ? options.explorer : undefined;
+  const schemaHash = hashSchema(schema);
+  const cacheControl = cacheControlFor(config.cacheMaxAgeSeconds);
+
+  const apollo = new ApolloServer<BaseContext>({
+    schema,
+    // Fixed, so that Apollo never reads NODE_ENV: every default below is set explicitly.
+    nodeEnv: 'production',
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: config.stacktraces,
+    csrfPrevention: true,
+    logger: apolloLogger(logger),
+    formatError: createFormatError({
+      stacktraces: config.stacktraces,
+      onError(code, hidden) {
+        const state = currentRequest();
+        state?.errorCodes.push(code);
+        // Errors of an operation stopped on purpose (timeout, client gone) are expected.
+        if (hidden === undefined || state?.timedOut || state?.lease?.interruptedBy) return;
+        logger.error('error hidden from the client', {
+          code,
+          operationName: state?.operationName ?? null,
+          error: describeError(hidden),
+        });
+      },
+    }),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      requestLogPlugin(),
+      queryLimitsPlugin({
+        maxDepth: config.maxDepth,
+        maxAliases: config.maxAliases,
+        maxDocumentBytes: config.maxDocumentBytes,
+      }),
+      queryTimeoutPlugin({ timeoutMs: config.queryTimeoutMs }),
+    ],
+  });
+  await apollo.start();
+
+  async function serveGraphql(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    search: string,
+    state: RequestState,
+  ): Promise<void> {
+    if (method !== 'GET' && method !== 'POST') {
+      res.setHeader('allow', 'GET, POST');
+      return sendError(
+        res,
+        state,
+        405,
+        'BAD_REQUEST',
+        `${GRAPHQL_PATH} accepts GET and POST only, but got ${method}`,
+      );
+    }
+    const params = new URLSearchParams(search);
+    if (
+      method === 'GET' &&
+      explorer &&
+      !params.has('query') &&
+      !params.has('extensions') &&
+      prefersHtml(req)
+    ) {
+      return redirect(res, EXPLORER_PATH);
+    }
+
+    let body: unknown;
+    if (method === 'POST') {
+      const read = await readBody(req, config.maxBodyBytes);
+      if (read === 'too large') {
+        res.setHeader('connection', 'close');
+        return sendError(
+          res,
+          state,
+          413,
+          'DOCUMENT_TOO_LARGE',
+          `a request body must be at most ${config.maxBodyBytes} bytes, but got more`,
+          { limit: config.maxBodyBytes },
+        );
+      }
+      const parsed = parseBody(read, req.headers['content-type']);
+      if ('error' in parsed) return sendError(res, state, 400, 'BAD_REQUEST', parsed.error);
+      body = parsed.body;
+    }
+
+    const query =
+      method === 'POST'
+        ? isRecord(body) && typeof body.query === 'string'
+          ? body.query
+          : undefined
+        : (params.get('query') ?? undefined);
+    if (query !== undefined) {
+      const bytes = Buffer.byteLength(query, 'utf8');
+      if (bytes > config.maxDocumentBytes) {
+        const error = documentTooLarge(bytes, config.maxDocumentBytes);
+        return sendError(res, state, 413, 'DOCUMENT_TOO_LARGE', error.message, {
+          limit: config.maxDocumentBytes,
+        });
+      }
+    }
+
+    let lease: Lease;
+    try {
+      lease = await reader.acquire();
+    } catch (error) {
+      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
+      return sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
+    }
+    state.lease = lease;
+    // A client that goes away stops its own work (only its own: the lease is per request).
+    const onClose = () => {
+      if (!res.writableFinished) lease.interrupt(new Error('the client closed the connection'));
+    };
+    res.once('close', onClose);
+    try {
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const response = await lease.run(() =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search, body },
+          context: async () => createContext(lease),
+        }),
+      );
+      await writeGraphqlResponse(req, res, response, state, lease);
+    } finally {
+      res.off('close', onClose);
+      lease.release();
+    }
+  }
+
+  async function writeGraphqlResponse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    response: HTTPGraphQLResponse,
+    state: RequestState,
+    lease: Lease,
+  ): Promise<void> {
+    const status = response.status ?? 200;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (response.body.kind === 'chunked') {
+      res.setHeader('cache-control', NO_STORE);
+      res.statusCode = status;
+      for await (const chunk of response.body.asyncIterator) {
+        if (res.destroyed) break;
+        res.write(chunk);
+      }
+      res.end();
+      return;
+    }
+    const text = response.body.string;
+    const contentType = response.headers.get('content-type') ?? JSON_TYPE;
+    const cacheable =
+      status === 200 &&
+      state.operationType === 'query' &&
+      state.errorCodes.length === 0 &&
+      !state.timedOut &&
+      state.queryHash !== undefined;
+    if (cacheable) {
+      const etag = computeEtag({
+        dataVersion: lease.dataVersion,
+        lastLoadId: lease.lastLoadId,
+        schemaHash,
+        contentType,
+        queryHash: state.queryHash!,
+        variables: state.variables,
+        operationName: state.requestedOperationName,
+      });
+      res.setHeader('etag', etag);
+      res.setHeader('cache-control', cacheControl);
+      res.setHeader('vary', 'accept');
+      if (ifNoneMatch(req.headers['if-none-match'], etag)) {
+        res.removeHeader('content-type');
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+    } else {
+      res.setHeader('cache-control', NO_STORE);
+    }
+    res.statusCode = status;
+    res.setHeader('content-length', Buffer.byteLength(text, 'utf8'));
+    res.end(text);
+  }
+
+  async function serveReady(res: ServerResponse, head: boolean): Promise<void> {
+    const readiness = await reader.ready();
+    sendJson(
+      res,
+      readiness.ok ? 200 : 503,
+      {
+        status: readiness.ok ? 'ready' : 'not ready',
+        dataVersion: readiness.dataVersion,
+        schemaVersion: readiness.schemaVersion,
+        ...(readiness.detail ? { detail: readiness.detail } : {}),
+      },
+      head,
+    );
+  }
+
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    search: string,
+    state: RequestState,
+  ): Promise<void> {
+    const head = method === 'HEAD';
+    const readOnly = method === 'GET' || head;
+    switch (path) {
+      case GRAPHQL_PATH:
+        return serveGraphql(req, res, method, search, state);
+      case '/health':
+        if (!readOnly) return methodNotAllowed(res, 'GET, HEAD');
+        return sendJson(res, 200, { status: 'ok' }, head);
+      case '/ready':
+        if (!readOnly) return methodNotAllowed(res, 'GET, HEAD');
+        return serveReady(res, head);
+      case '/':
+        if (explorer && readOnly) return redirect(res, EXPLORER_PATH);
+        break;
+    }
+    if (explorer?.(req, res)) return;
+    sendJson(res, 404, { error: `no such route: ${path}` }, head);
+  }
+
+  const handler: RequestListener = (req, res) => {
+    const state = new RequestState();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const { path, search } = splitUrl(req.url);
+    res.once('close', () => {
+      logRequest(logger, state, {
+        method,
+        path,
+        status: res.statusCode,
+        aborted: !res.writableFinished,
+      });
+    });
+    runInRequest(state, () => route(req, res, method, path, search, state)).catch(
+      (error: unknown) => {
+        logger.error('request failed', { method, path, error: describeError(error) });
+        if (res.headersSent) {
+          res.destroy();
+        } else {
+          sendError(res, state, 500, 'INTERNAL_SERVER_ERROR', 'internal error');
+        }
+      },
+    );
+  };
+
+  return {
+    handler,
+    schemaHash,
+    stop: () => apollo.stop(),
+  };
+}
+
+type ApolloLogger = NonNullable<ApolloServerOptions<BaseContext>['logger']>;
+
+/** Apollo's log lines go to the server's logger. */
+function apolloLogger(logger: Logger): ApolloLogger {
+  const text = (args: unknown[]) => args.map(String).join(' ');
+  return {
+    debug: (...args: unknown[]) => logger.debug('apollo', { detail: text(args) }),
+    info: (...args: unknown[]) => logger.info('apollo', { detail: text(args) }),
+    warn: (...args: unknown[]) => logger.warn('apollo', { detail: text(args) }),
+    error: (...args: unknown[]) => logger.error('apollo', { detail: text(args) }),
+  };
+}
+
+/** Path and query string of a request target, without trusting it to be a valid URL. */
+function splitUrl(url: string | undefined): { path: string; search: string } {
+  const target = url ?? '/';
+  const q = target.indexOf('?');
+  return q === -1
+    ? { path: target, search: '' }
+    : { path: target.slice(0, q), search: target.slice(q) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A browser asking for a page (it lists text/html before JSON). */
+function prefersHtml(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('json');
+  return html !== -1 && (json === -1 || html < json);
+}
+
+/** Reads a request body up to `limit` bytes; 'too large' as soon as it is known to exceed it. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return 'too large';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      return 'too large';
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A JSON body becomes an object for Apollo; any other content type leaves the body unset, so
+ * Apollo's CSRF prevention and its own "POST body missing" answer apply.
+ */
+function parseBody(
+  raw: Buffer,
+  contentType: string | undefined,
+): { body: unknown } | { error: string } {
+  const essence = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (essence !== 'application/json' && !essence.endsWith('+json')) return { body: undefined };
+  if (raw.length === 0) return { body: undefined };
+  try {
+    return { body: JSON.parse(raw.toString('utf8')) };
+  } catch (error) {
+    return {
+      error: `a POST body must be valid JSON, but it could not be parsed: ${(error as Error).message}`,
+    };
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, head = false): void {
+  const text = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader('content-type', JSON_TYPE);
+  res.setHeader('cache-control', NO_STORE);
+  res.setHeader('content-length', Buffer.byteLength(text, 'utf8'));
+  res.end(head ? undefined : text);
+}
+
+/** A GraphQL-shaped error response from the HTTP layer (before Apollo runs). */
+function sendError(
+  res: ServerResponse,
+  state: RequestState,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): void {
+  state.errorCodes.push(code);
+  sendJson(res, status, {
+    errors: [{ message, extensions: { ...extensions, code } }],
+  });
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader('allow', allow);
+  sendJson(res, 405, { error: `method not allowed; use ${allow}` });
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.statusCode = 302;
+  res.setHeader('location', location);
+  res.setHeader('cache-control', NO_STORE);
+  res.end();
+}
+
+/** An error as a log field: name, message and stack, never sent to a client. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { message: String(error) };
+}

@@ -1,0 +1,154 @@
+/**
+ * The server's configuration, read from the environment once at start, validated as a whole and
+ * frozen. Only this module knows the variable names; the rest of the server reads `Config`.
+ */
+
+/** How much the server writes: `info` logs one line per request, `silent` nothing. */
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The validated, frozen configuration of one server process. */
+export interface Config {
+  /** The published warehouse file (`COOPSTAT_DB`). */
+  readonly dbPath: string;
+  /** TCP port (`PORT`). */
+  readonly port: number;
+  /** Interface to listen on (`HOST`); loopback unless set. */
+  readonly host: string;
+  /** Whether introspection queries are allowed (`COOPSTAT_INTROSPECTION`). */
+  readonly introspection: boolean;
+  /** Whether the explorer page is served at `/explorer` (`COOPSTAT_EXPLORER`). */
+  readonly explorer: boolean;
+  /** Whether error responses carry stack traces (`COOPSTAT_STACKTRACES`); never in production. */
+  readonly stacktraces: boolean;
+  /** The largest page a list field may return (`COOPSTAT_MAX_PAGE_SIZE`). */
+  readonly maxPageSize: number;
+  /** The deepest selection nesting accepted (`COOPSTAT_MAX_DEPTH`). */
+  readonly maxDepth: number;
+  /** The most aliases one operation may use (`COOPSTAT_MAX_ALIASES`). */
+  readonly maxAliases: number;
+  /** The largest query document accepted, in bytes (`COOPSTAT_MAX_DOCUMENT_BYTES`). */
+  readonly maxDocumentBytes: number;
+  /** The largest request body accepted, in bytes (`COOPSTAT_MAX_BODY_BYTES`). */
+  readonly maxBodyBytes: number;
+  /** How long one operation may execute before it is stopped (`COOPSTAT_QUERY_TIMEOUT_MS`). */
+  readonly queryTimeoutMs: number;
+  /** `max-age` of cacheable query responses, in seconds (`COOPSTAT_CACHE_MAX_AGE`). */
+  readonly cacheMaxAgeSeconds: number;
+  /** How long a shutdown waits for in-flight requests (`COOPSTAT_SHUTDOWN_GRACE_MS`). */
+  readonly shutdownGraceMs: number;
+  /** How much is logged (`LOG_LEVEL`); `silent` by default under vitest. */
+  readonly logLevel: LogLevel;
+}
+
+/** Thrown by {@link loadConfig}: every problem found, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+/** Reads the environment's settings; names not listed here are ignored. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  /** The variable's trimmed value, or undefined when unset or empty. */
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number, unit = ''): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = /^[+]?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      this.problems.push(
+        `${name} must be an integer from ${min} to ${max}${unit}, but got '${this.env[name]}'`,
+      );
+      return fallback;
+    }
+    return n;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const word = value.toLowerCase();
+    if (TRUE_WORDS.includes(word)) return true;
+    if (FALSE_WORDS.includes(word)) return false;
+    this.problems.push(
+      `${name} must be one of ${[...TRUE_WORDS, ...FALSE_WORDS].join(', ')}, but got '${this.env[name]}'`,
+    );
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const word = value.toLowerCase() as T;
+    if (values.includes(word)) return word;
+    this.problems.push(`${name} must be one of ${values.join(', ')}, but got '${this.env[name]}'`);
+    return fallback;
+  }
+}
+
+/**
+ * Builds the configuration from an environment (pass `process.env`). Pure: it reads nothing
+ * else. Every problem is collected, so one run reports them all; throws {@link ConfigError}.
+ */
+export function loadConfig(env: Env): Config {
+  const read = new EnvReader(env);
+  const maxDocumentBytes = read.integer(
+    'COOPSTAT_MAX_DOCUMENT_BYTES',
+    100_000,
+    1_000,
+    10_000_000,
+    ' (bytes)',
+  );
+  const config: Config = {
+    dbPath: read.string('COOPSTAT_DB', 'data/coopstat.duckdb'),
+    port: read.integer('PORT', 4000, 1, 65_535),
+    host: read.string('HOST', '127.0.0.1'),
+    introspection: read.boolean('COOPSTAT_INTROSPECTION', true),
+    explorer: read.boolean('COOPSTAT_EXPLORER', true),
+    stacktraces: read.boolean('COOPSTAT_STACKTRACES', false),
+    maxPageSize: read.integer('COOPSTAT_MAX_PAGE_SIZE', 1000, 1, 1_000_000),
+    maxDepth: read.integer('COOPSTAT_MAX_DEPTH', 12, 2, 100),
+    maxAliases: read.integer('COOPSTAT_MAX_ALIASES', 30, 0, 10_000),
+    maxDocumentBytes,
+    maxBodyBytes: read.integer(
+      'COOPSTAT_MAX_BODY_BYTES',
+      Math.max(1_000_000, maxDocumentBytes * 2),
+      1_000,
+      100_000_000,
+      ' (bytes)',
+    ),
+    queryTimeoutMs: read.integer('COOPSTAT_QUERY_TIMEOUT_MS', 15_000, 10, 3_600_000, ' (ms)'),
+    cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),
+    shutdownGraceMs: read.integer('COOPSTAT_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, ' (ms)'),
+    logLevel: read.oneOf(
+      'LOG_LEVEL',
+      LOG_LEVELS,
+      env.VITEST !== undefined && env.VITEST !== '' ? 'silent' : 'info',
+    ),
+  };
+  if (config.maxBodyBytes < config.maxDocumentBytes) {
+    read.problems.push(
+      `COOPSTAT_MAX_BODY_BYTES must be at least COOPSTAT_MAX_DOCUMENT_BYTES (${config.maxDocumentBytes}), but got '${config.maxBodyBytes}'`,
+    );
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return Object.freeze(config);
+}

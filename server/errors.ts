@@ -1,0 +1,214 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * The one list of error codes the API answers with, in `errors[].extensions.code`. Clients
+ * switch on the code, never on the message. Anything not coded here reaches a client as
+ * `INTERNAL_SERVER_ERROR` with the message "internal error".
+ */
+export const ERROR_CODES = [
+  /** An argument or variable is malformed or out of range. */
+  'BAD_USER_INPUT',
+  /** The thing asked for by id does not exist. */
+  'NOT_FOUND',
+  /** The year asked for has no loaded figures. */
+  'YEAR_NOT_LOADED',
+  /** The operation needs credentials that were absent or invalid. */
+  'UNAUTHENTICATED',
+  /** The credentials do not allow the operation. */
+  'FORBIDDEN',
+  /** The operation would cost more than the server allows. */
+  'QUERY_TOO_COMPLEX',
+  /** Selections nest deeper than the depth limit. */
+  'QUERY_TOO_DEEP',
+  /** The operation uses more aliases than the alias limit. */
+  'TOO_MANY_ALIASES',
+  /** The query document (or the request body) is larger than the size limit. */
+  'DOCUMENT_TOO_LARGE',
+  /** A list argument asks for more items than the page-size limit. */
+  'PAGE_SIZE_TOO_LARGE',
+  /** The operation ran longer than the execution time limit and was stopped. */
+  'QUERY_TIMEOUT',
+  /** A fault on the server; details are in the server log only. */
+  'INTERNAL_SERVER_ERROR',
+  // Apollo Server's own codes, passed through:
+  /** The query document is not valid GraphQL syntax. */
+  'GRAPHQL_PARSE_FAILED',
+  /** The document does not fit the schema (unknown field, wrong argument type…). */
+  'GRAPHQL_VALIDATION_FAILED',
+  /** The HTTP request is malformed, or blocked by CSRF prevention (see the README). */
+  'BAD_REQUEST',
+  /** An automatic persisted query hash is not known yet: send the query text with it. */
+  'PERSISTED_QUERY_NOT_FOUND',
+  /** Persisted queries are not accepted. */
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  /** The `operationName` names no operation of the document. */
+  'OPERATION_RESOLUTION_FAILURE',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN = new Set<string>(ERROR_CODES);
+
+/** Codes whose message is built from the client's own document, not from server internals. */
+const CLIENT_TEXT_CODES = new Set<string>([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+]);
+
+/** Codes of other libraries that mean one of ours. */
+const ALIASES: Readonly<Record<string, ErrorCode>> = {
+  // type-graphql's AuthorizationError
+  UNAUTHORIZED: 'FORBIDDEN',
+};
+
+/** What a client is told when the real message must stay on the server. */
+const GENERIC_MESSAGES: Readonly<Partial<Record<ErrorCode, string>>> = {
+  INTERNAL_SERVER_ERROR: 'internal error',
+  BAD_USER_INPUT: 'invalid input',
+};
+
+/** HTTP status of an error response that carries this code (others leave Apollo's choice). */
+export const HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
+  QUERY_TOO_DEEP: 400,
+  TOO_MANY_ALIASES: 400,
+  QUERY_TOO_COMPLEX: 400,
+  DOCUMENT_TOO_LARGE: 413,
+  QUERY_TIMEOUT: 503,
+};
+
+/** A GraphQL error with one of our codes (and its HTTP status when it fails a whole request). */
+export function codedError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  const status = HTTP_STATUS[code];
+  return new GraphQLError(message, {
+    extensions: { ...extensions, code, ...(status ? { http: { status } } : {}) },
+  });
+}
+
+// DuckDB prefixes its messages with the error type ("Binder Error: …", "INTERRUPT Error: …") and
+// quotes the statement after "LINE n:". Either means SQL detail that a client must not see.
+const SQL_LEAK =
+  /\b(binder|parser|catalog|conversion|invalid input|constraint|dependency|out of range|transaction|interrupt|serialization|internal|not implemented|permission|syntax|type mismatch|mismatch type|sequence|fatal|io|http|invalid type|invalid configuration|missing extension|autoload) error\b|\bLINE \d+:|\b(select|insert|update|delete|create|drop)\b[\s\S]*\b(from|into|set|table|where)\b|duckdb/i;
+
+/** Whether a message carries SQL text or a DuckDB error (and must not reach a client). */
+export function mentionsSql(message: string): boolean {
+  return SQL_LEAK.test(message);
+}
+
+/** How {@link createFormatError} reports what it did. */
+export interface FormatErrorOptions {
+  /** Keep `extensions.stacktrace` (Apollo adds it when `includeStacktraceInErrorResponses`). */
+  readonly stacktraces: boolean;
+  /**
+   * Called with the code sent for every error formatted, and with the original error when it
+   * was hidden as `INTERNAL_SERVER_ERROR` (so it can be logged on the server).
+   */
+  readonly onError?: (code: ErrorCode, hidden: unknown) => void;
+}
+
+/**
+ * The one `formatError` of the server. Known codes pass with their message; anything else
+ * becomes `INTERNAL_SERVER_ERROR` "internal error". Messages that mention SQL or a DuckDB error
+ * are replaced, stack traces are dropped unless asked for, and type-graphql's argument
+ * validation errors become `BAD_USER_INPUT` with a message naming each broken constraint.
+ */
+export function createFormatError(
+  options: FormatErrorOptions,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const original = unwrapResolverError(error);
+    const rawCode = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+    const code: ErrorCode | undefined =
+      ALIASES[rawCode] ?? (KNOWN.has(rawCode) ? (rawCode as ErrorCode) : undefined);
+    const stacktrace =
+      options.stacktraces && formatted.extensions?.stacktrace !== undefined
+        ? { stacktrace: formatted.extensions.stacktrace }
+        : {};
+    const where = {
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+    };
+
+    if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+      options.onError?.('INTERNAL_SERVER_ERROR', original);
+      return {
+        message: GENERIC_MESSAGES.INTERNAL_SERVER_ERROR!,
+        ...where,
+        extensions: { code: 'INTERNAL_SERVER_ERROR', ...stacktrace },
+      };
+    }
+
+    const validation = argumentValidationDetails(original);
+    let message = validation ? validation.message : formatted.message;
+    if (!CLIENT_TEXT_CODES.has(code) && mentionsSql(message)) {
+      options.onError?.(code, original);
+      message = GENERIC_MESSAGES[code] ?? code.toLowerCase().replaceAll('_', ' ');
+    } else {
+      options.onError?.(code, undefined);
+    }
+    const {
+      code: _code,
+      stacktrace: _stacktrace,
+      exception: _exception,
+      validationErrors: _validationErrors,
+      http: _http,
+      ...rest
+    } = formatted.extensions ?? {};
+    return {
+      message,
+      ...where,
+      extensions: {
+        ...rest,
+        code,
+        ...(validation ? { validationErrors: validation.errors } : {}),
+        ...stacktrace,
+      },
+    };
+  };
+}
+
+/** One broken constraint of an argument, as sent to clients. */
+interface ArgumentProblem {
+  readonly argument: string;
+  readonly constraints: Record<string, string>;
+}
+
+/**
+ * type-graphql's `ArgumentValidationError` carries class-validator results (with the whole
+ * argument object and its values); keep only what a client needs: which argument, which rule.
+ */
+function argumentValidationDetails(
+  error: unknown,
+): { message: string; errors: ArgumentProblem[] } | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const raw = error.extensions?.validationErrors;
+  if (!Array.isArray(raw)) return undefined;
+  const errors: ArgumentProblem[] = [];
+  const walk = (items: unknown[], prefix: string) => {
+    for (const item of items) {
+      if (!item || typeof item !== 'object') continue;
+      const { property, constraints, children } = item as {
+        property?: unknown;
+        constraints?: Record<string, string>;
+        children?: unknown[];
+      };
+      const name = prefix + String(property ?? '?');
+      if (constraints && Object.keys(constraints).length > 0) {
+        errors.push({ argument: name, constraints: { ...constraints } });
+      }
+      if (Array.isArray(children)) walk(children, `${name}.`);
+    }
+  };
+  walk(raw, '');
+  if (errors.length === 0) return undefined;
+  const message = `invalid arguments: ${errors
+    .flatMap((e) => Object.values(e.constraints))
+    .join('; ')}`;
+  return { message, errors };
+}

@@ -1,0 +1,56 @@
+import { loadConfig, type Config } from '../../server/config.ts';
+import type { Logger } from '../../server/logger.ts';
+import { createLogger } from '../../server/logger.ts';
+
+/** The configuration of a test server: defaults, plus `env`, logging silenced. */
+export function testConfig(db: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ COOPSTAT_DB: db, LOG_LEVEL: 'silent', ...env });
+}
+
+/** A logger at `info` that keeps its lines (parsed) instead of writing them. */
+export function captureLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const keep = (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>);
+  return { logger: createLogger('info', { stdout: keep, stderr: keep }), lines };
+}
+
+/** A GraphQL POST over real HTTP. */
+export async function post(
+  url: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: GraphqlResponse }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = (text === '' ? {} : JSON.parse(text)) as GraphqlResponse;
+  return { status: res.status, headers: res.headers, json };
+}
+
+/** A GraphQL GET over real HTTP (no CSRF header unless given). */
+export async function get(
+  url: string,
+  params: { query: string; variables?: object; operationName?: string },
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const search = new URLSearchParams({ query: params.query });
+  if (params.variables) search.set('variables', JSON.stringify(params.variables));
+  if (params.operationName) search.set('operationName', params.operationName);
+  return fetch(`${url}?${search}`, { headers });
+}
+
+/** The body of a GraphQL response. */
+export interface GraphqlResponse {
+  data?: Record<string, unknown> | null;
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions?: Record<string, unknown> & { code?: string };
+  }[];
+}
+
+/** The error codes of a response, in order. */
+export const codes = (json: GraphqlResponse) => (json.errors ?? []).map((e) => e.extensions?.code);

@@ -1,0 +1,196 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadFile } from '../../etl/load/load-file.ts';
+import { SCHEMA_VERSION } from '../../warehouse/migrations/migrations.ts';
+import { WarehouseReader, type Lease } from '../../warehouse/store/warehouse-reader.ts';
+import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
+
+const AGGREGATES = example('aggregates-2024.csv');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a lease sees: its version, and a count that the aggregates file changes. */
+async function observe(lease: Lease) {
+  const [row] = await lease.handle.all<{ version: number; facts: number; loads: number }>(
+    `select (select max(data_version) from publication) as version,
+            (select count(*) from fct_org_annual where valid_to_version is null) as facts,
+            (select count(*) from load_log) as loads`,
+  );
+  return row!;
+}
+
+let wh: TestWarehouse;
+let reader: WarehouseReader | undefined;
+beforeEach(async () => {
+  wh = await createTestWarehouse();
+});
+afterEach(async () => {
+  await reader?.close();
+  reader = undefined;
+  await wh.cleanup();
+});
+
+describe('WarehouseReader', () => {
+  it('moves to a new snapshot while a lease taken before keeps reading the old one', async () => {
+    reader = await WarehouseReader.open(wh.db);
+    const before = await reader.acquire();
+    const v1 = before.dataVersion;
+    const seenBefore = await observe(before);
+    expect(seenBefore.version).toBe(v1);
+
+    const report = await loadFile(AGGREGATES, { db: wh.db });
+    expect(report).toMatchObject({ outcome: 'PUBLISHED', dataVersion: v1 + 1 });
+
+    await reader.refresh();
+    const after = await reader.acquire();
+    expect(after.dataVersion).toBe(v1 + 1);
+    expect(after.lastLoadId).toBe(before.lastLoadId + 1);
+    const seenAfter = await observe(after);
+    expect(seenAfter).toEqual({
+      version: v1 + 1,
+      facts: seenBefore.facts + report.totals.added - report.totals.removed,
+      loads: seenBefore.loads + 1,
+    });
+
+    // The earlier lease still reads its own snapshot, whole.
+    expect(await observe(before)).toEqual(seenBefore);
+    const oldHandle = before.handle;
+    before.release();
+    // The old snapshot's last lease is gone: its handle is closed; the new one still works.
+    await expect(oldHandle.all('select 1')).rejects.toThrow(/closed/);
+    expect(await observe(after)).toEqual(seenAfter);
+    after.release();
+    after.release(); // idempotent
+  });
+
+  it('notices a publish through the directory watch alone', async () => {
+    reader = await WarehouseReader.open(wh.db, { checkIntervalMs: 3_600_000 });
+    const v1 = reader.dataVersion;
+    await loadFile(AGGREGATES, { db: wh.db });
+    await vi.waitFor(() => expect(reader!.dataVersion).toBe(v1 + 1), { timeout: 5_000 });
+    const lease = await reader.acquire();
+    expect((await observe(lease)).version).toBe(v1 + 1);
+    lease.release();
+  });
+
+  it('notices a publish through the check in acquire() alone, at most every 250 ms', async () => {
+    const swaps: number[] = [];
+    reader = await WarehouseReader.open(wh.db, {
+      watch: false,
+      onSwap: (s) => swaps.push(s.dataVersion),
+    });
+    const v1 = reader.dataVersion;
+    await loadFile(AGGREGATES, { db: wh.db });
+    await sleep(260);
+    const lease = await reader.acquire();
+    expect(lease.dataVersion).toBe(v1 + 1);
+    expect(swaps).toEqual([v1 + 1]);
+    lease.release();
+  });
+
+  it('serves concurrent queries during a load without an error or a half-loaded state', async () => {
+    reader = await WarehouseReader.open(wh.db, { checkIntervalMs: 0 });
+    const first = await reader.acquire();
+    const initial = await observe(first);
+    first.release();
+
+    let loading = true;
+    const seen: { version: number; facts: number; loads: number }[] = [];
+    const worker = async () => {
+      while (loading) {
+        const lease = await reader!.acquire();
+        try {
+          const row = await observe(lease);
+          expect(row.version).toBe(lease.dataVersion);
+          seen.push(row);
+        } finally {
+          lease.release();
+        }
+        await sleep(1);
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    const report = await loadFile(AGGREGATES, { db: wh.db });
+    await vi.waitFor(() => expect(reader!.dataVersion).toBe(report.dataVersion), {
+      timeout: 5_000,
+    });
+    await sleep(50);
+    loading = false;
+    await Promise.all(workers);
+
+    const last = await reader.acquire();
+    const loaded = await observe(last);
+    last.release();
+    expect(loaded).toMatchObject({ version: initial.version + 1, loads: initial.loads + 1 });
+    expect(loaded.facts).toBeGreaterThan(initial.facts);
+    // Every read saw one whole snapshot: the one before, or the one after.
+    for (const row of seen) expect([initial, loaded]).toContainEqual(row);
+    expect(seen).toContainEqual(initial);
+    expect(seen).toContainEqual(loaded);
+  });
+
+  it('interrupts only the statements of the lease it is asked to', async () => {
+    reader = await WarehouseReader.open(wh.db);
+    const slow = await reader.acquire();
+    const quick = await reader.acquire();
+    expect(quick.handle).toBe(slow.handle); // one snapshot, one shared handle
+
+    const reason = new Error('stopped on purpose');
+    const running = slow.run(() =>
+      slow.handle.all('select count(*) as n from range(20000000000) t(i) where i % 7 = 3'),
+    );
+    const queued = quick.run(() => quick.handle.all<{ x: number }>('select 42 as x'));
+    setTimeout(() => slow.interrupt(reason), 100);
+    await expect(running).rejects.toThrow(/INTERRUPT/);
+    expect(await queued).toEqual([{ x: 42 }]);
+    // Later statements of the interrupted lease fail at once, with the reason.
+    await expect(slow.run(() => slow.handle.all('select 1'))).rejects.toBe(reason);
+    expect(slow.interruptedBy).toBe(reason);
+    // The other lease is untouched.
+    expect(await quick.run(() => quick.handle.all('select 43 as x'))).toEqual([{ x: 43 }]);
+    slow.release();
+    quick.release();
+  });
+
+  it('reports readiness from a trivial query', async () => {
+    reader = await WarehouseReader.open(wh.db);
+    expect(await reader.ready()).toEqual({
+      ok: true,
+      dataVersion: reader.dataVersion,
+      schemaVersion: SCHEMA_VERSION,
+    });
+    await reader.close();
+    expect(await reader.ready()).toMatchObject({ ok: false, detail: 'the reader is closed' });
+  });
+
+  it('keeps serving its snapshot when the new file cannot be opened', async () => {
+    const errors: Error[] = [];
+    reader = await WarehouseReader.open(wh.db, { watch: false, onError: (e) => errors.push(e) });
+    const version = reader.dataVersion;
+    const junk = join(wh.dir, 'junk.duckdb');
+    await writeFile(junk, 'this is not a DuckDB file');
+    await rename(junk, wh.db);
+    await reader.refresh();
+    expect(errors).toHaveLength(1);
+    const lease = await reader.acquire();
+    expect(lease.dataVersion).toBe(version);
+    expect((await observe(lease)).version).toBe(version);
+    lease.release();
+  });
+
+  it('closes a leased handle only when its lease is released, and refuses leases once closed', async () => {
+    reader = await WarehouseReader.open(wh.db);
+    const lease = await reader.acquire();
+    await reader.close();
+    await expect(reader.acquire()).rejects.toThrow(/closed/);
+    expect((await observe(lease)).version).toBe(lease.dataVersion);
+    lease.release();
+    await expect(lease.handle.all('select 1')).rejects.toThrow(/closed/);
+  });
+
+  it('refuses to open a missing warehouse with the command that builds it', async () => {
+    await expect(WarehouseReader.open(join(wh.dir, 'nope.duckdb'))).rejects.toThrow(
+      /coopstat init --db/,
+    );
+  });
+});

@@ -1,0 +1,87 @@
+import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
+
+/** One load-log entry as the API shows it: timestamps as ISO-8601 UTC strings, counts as numbers. */
+export interface LoadRow {
+  load_id: number;
+  family: string;
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  source_code: string | null;
+  years: number[];
+  unit_ids: string[];
+  rows_read: number;
+  rows_accepted: number;
+  rows_rejected: number;
+  warnings: number;
+  values_added: number;
+  values_changed: number;
+  values_removed: number;
+  values_unchanged: number;
+  started_at: string;
+  finished_at: string;
+  outcome: string;
+  data_version: number;
+  loaded_by: string | null;
+}
+
+/** Which load-log entries to list. Absent filters match everything. */
+export interface LoadFilter {
+  /** At most this many entries (newest first). */
+  readonly limit: number;
+  /** Only loads with an id below this one: the cursor for the next page. */
+  readonly beforeLoadId?: number;
+  /** Only loads of this family (`aggregates`, `register`, `reference`, `catalog`). */
+  readonly family?: string;
+  /** Only loads with this outcome (`PUBLISHED`, `NO_CHANGE`). */
+  readonly outcome?: string;
+}
+
+/**
+ * Lists load-log entries, newest first. The log is small (one row per file ever loaded) and
+ * `load_id` is its primary key, so paging by `beforeLoadId` is stable while loads are added.
+ */
+export async function findLoads(db: DuckDbHandle, filter: LoadFilter): Promise<LoadRow[]> {
+  const params: SqlValue[] = [];
+  const param = (value: SqlValue) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = [
+    filter.beforeLoadId === undefined ? 'true' : `load_id < ${param(filter.beforeLoadId)}`,
+    filter.family === undefined ? 'true' : `family = ${param(filter.family)}`,
+    filter.outcome === undefined ? 'true' : `outcome = ${param(filter.outcome)}`,
+  ].join(' and ');
+  return db.all<LoadRow>(
+    `select load_id, family, file_name, file_sha256, file_bytes, source_code, years, unit_ids,
+       rows_read, rows_accepted, rows_rejected, warnings, values_added, values_changed,
+       values_removed, values_unchanged, started_at, finished_at, outcome, data_version, loaded_by
+     from load_log
+     where ${where}
+     order by load_id desc
+     limit ${param(filter.limit)}`,
+    params,
+  );
+}
+
+/** One published data version. */
+export interface PublicationRow {
+  data_version: number;
+  published_at: string;
+  load_id: number | null;
+  note: string | null;
+}
+
+/**
+ * The newest published data version of the database the handle reads. Every warehouse has at
+ * least version 0 (the empty warehouse), so this returns a row for any migrated file.
+ */
+export async function findLatestPublication(db: DuckDbHandle): Promise<PublicationRow | undefined> {
+  const [row] = await db.all<PublicationRow>(
+    `select data_version, published_at, load_id, note
+     from publication
+     order by data_version desc
+     limit 1`,
+  );
+  return row;
+}
