@@ -1,11 +1,32 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { Lease } from '../warehouse/store/warehouse-reader.ts';
-import type { LoadContext } from './load/load.resolver.ts';
+import { AdminUnitResolver } from './admin-unit/admin-unit.resolver.ts';
+import type { ApiContext } from './context.ts';
+import { HighTechResolver } from './high-tech/high-tech.resolver.ts';
+import { IndicatorResolver, IndicatorValueResolver } from './indicator/indicator.resolver.ts';
 import { LoadResolver } from './load/load.resolver.ts';
+import { createLoaders } from './loaders.ts';
+import { MembershipResolver } from './membership/membership.resolver.ts';
+import { ObservationResolver } from './observation/observation.resolver.ts';
+import { PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
+import { QualityResolver } from './quality/quality.resolver.ts';
+import { ValueChainResolver } from './value-chain/value-chain.resolver.ts';
 
 /** Every resolver class of the API, one or more per domain folder. */
-export const RESOLVERS = [LoadResolver] as const;
+export const RESOLVERS = [
+  AdminUnitResolver,
+  IndicatorResolver,
+  IndicatorValueResolver,
+  MembershipResolver,
+  ValueChainResolver,
+  HighTechResolver,
+  QualityResolver,
+  PlanResolver,
+  TargetResolver,
+  ObservationResolver,
+  LoadResolver,
+] as const;
 
 /**
  * Builds the executable schema from the domain resolvers, with type-graphql's argument
@@ -22,7 +43,7 @@ export interface RequestContextOptions {
 }
 
 /** What every resolver receives as its context: one per request, pinned to one snapshot. */
-export interface RequestContext extends LoadContext {
+export interface RequestContext extends ApiContext {
   /** The snapshot lease of this request; released by the server when the response ends. */
   readonly lease: Lease;
   /** The data version every resolver of this request reads. */
@@ -39,5 +60,6 @@ export function createRequestContext(
     db: lease.handle,
     dataVersion: lease.dataVersion,
     maxPageSize: options.maxPageSize,
+    loaders: createLoaders(lease.handle),
   };
 }

@@ -7,7 +7,9 @@ export function notFound(message: string): GraphQLError {
 
 /** An argument is out of range or inconsistent: `BAD_USER_INPUT`. */
 export function badInput(message: string, argument?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) },
+  });
 }
 
 /** The year asked for has no figures in the warehouse: `YEAR_NOT_LOADED`, with the years there are. */

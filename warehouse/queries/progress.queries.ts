@@ -155,7 +155,9 @@ export async function computeTargetProgress(
       null,
     );
     const series = fromSource.filter((r) => width(r.org_types) === width(widest));
-    const narrowerYears = fromSource.filter((r) => width(r.org_types) < width(widest)).map((r) => r.year);
+    const narrowerYears = fromSource
+      .filter((r) => width(r.org_types) < width(widest))
+      .map((r) => r.year);
     const observations: Observation[] = series.map((r) => ({
       year: r.year,
       value: r.value,

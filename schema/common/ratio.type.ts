@@ -1,0 +1,35 @@
+import { Field, Float, ObjectType } from 'type-graphql';
+import { SafeInt } from '../scalars.ts';
+
+/** A share computed from its numerator and denominator, with both exposed. */
+@ObjectType({
+  description: 'A share in percent, computed from its numerator and denominator (both exposed).',
+})
+export class Ratio {
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Percent: 100 × numerator ÷ denominator; null when either is missing or the denominator is 0.',
+  })
+  percent!: number | null;
+
+  @Field(() => SafeInt, { nullable: true, description: 'Numerator, a count.' })
+  numerator!: number | null;
+
+  @Field(() => SafeInt, { nullable: true, description: 'Denominator, a count.' })
+  denominator!: number | null;
+}
+
+/** Builds a {@link Ratio}; missing parts give a missing share, never 0. */
+export function ratio(
+  numerator: number | null | undefined,
+  denominator: number | null | undefined,
+): Ratio {
+  const n = numerator ?? null;
+  const d = denominator ?? null;
+  return {
+    numerator: n,
+    denominator: d,
+    percent: n === null || d === null || d === 0 ? null : (100 * n) / d,
+  };
+}

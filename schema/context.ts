@@ -1,0 +1,11 @@
+import type { DuckDbHandle } from '../warehouse/dialect/index.ts';
+import type { Loaders } from './loaders.ts';
+
+/** What the domain resolvers receive: one snapshot, its data version and one loader set per request. */
+export interface ApiContext {
+  readonly db: DuckDbHandle;
+  readonly dataVersion: number;
+  /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
+  readonly maxPageSize: number;
+  readonly loaders: Loaders;
+}

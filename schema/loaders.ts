@@ -1,0 +1,193 @@
+import DataLoader from 'dataloader';
+import type { DuckDbHandle } from '../warehouse/dialect/index.ts';
+import {
+  findAdminUnits,
+  findCrosswalk,
+  findPopulation,
+  findUnitAliases,
+  type AdminUnitRow,
+  type CrosswalkRow,
+  type PopulationRow,
+  type UnitAliasRow,
+} from '../warehouse/queries/admin-unit.queries.ts';
+import {
+  findIndicators,
+  findPlanLinks,
+  findPlans,
+  type IndicatorRow,
+  type PlanRow,
+} from '../warehouse/queries/catalog.queries.ts';
+import { findFacts, type FactRow } from '../warehouse/queries/fact.queries.ts';
+import {
+  findIndicatorValues,
+  type Boundaries,
+  type IndicatorValueRow,
+} from '../warehouse/queries/indicator.queries.ts';
+import {
+  computeTargetProgress,
+  findTargets,
+  type TargetProgress,
+  type TargetRow,
+} from '../warehouse/queries/progress.queries.ts';
+
+/** Groups keys `a|b|…` by their first `n` parts. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+/** Key of the facts of one unit and year on some boundaries. */
+export const factKey = (boundaries: Boundaries, unitId: string, year: number) =>
+  `${boundaries}|${unitId}|${year}`;
+/** Key of the indicator values of one unit over years on some boundaries. */
+export const valueKey = (boundaries: Boundaries, unitId: string) => `${boundaries}|${unitId}`;
+/** Key of one target's progress as of a year with a source preference. */
+export const progressKey = (
+  planId: string,
+  targetId: string,
+  asOfYear: number,
+  sources: readonly string[] | null,
+) => `${asOfYear}|${sources?.join(',') ?? ''}|${planId}|${targetId}`;
+
+/**
+ * The DataLoaders of one request. Each batches every key asked for in one tick into one SQL
+ * statement (per boundaries or as-of year), so the statements a request runs do not grow with
+ * the number of provinces or targets in it. `batches` records the keys each batch received.
+ */
+export function createLoaders(db: DuckDbHandle) {
+  const batches: { loader: string; keys: readonly string[] }[] = [];
+  const record = (loader: string, keys: readonly string[]) =>
+    batches.push({ loader, keys: [...keys] });
+
+  const unit = new DataLoader<string, AdminUnitRow | null>(async (ids) => {
+    record('unit', ids);
+    const rows = await findAdminUnits(db, { unitIds: ids });
+    const byId = new Map(rows.map((r) => [r.unit_id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+
+  const crosswalk = new DataLoader<string, CrosswalkRow[]>(async (ids) => {
+    record('crosswalk', ids);
+    const rows = await findCrosswalk(db, ids);
+    return ids.map((id) => rows.filter((r) => r.from_unit_id === id || r.to_unit_id === id));
+  });
+
+  const aliases = new DataLoader<string, UnitAliasRow[]>(async (ids) => {
+    record('aliases', ids);
+    const rows = await findUnitAliases(db, ids);
+    return ids.map((id) => rows.filter((r) => r.unit_id === id));
+  });
+
+  const population = new DataLoader<string, PopulationRow[]>(async (ids) => {
+    record('population', ids);
+    const rows = await findPopulation(db, ids);
+    return ids.map((id) => rows.filter((r) => r.unit_id === id));
+  });
+
+  let indicatorRegistry: Promise<IndicatorRow[]> | undefined;
+  const indicators = () => (indicatorRegistry ??= findIndicators(db));
+  const indicator = new DataLoader<string, IndicatorRow | null>(async (codes) => {
+    record('indicator', codes);
+    const byCode = new Map((await indicators()).map((i) => [i.indicator_code, i]));
+    return codes.map((c) => byCode.get(c) ?? null);
+  });
+
+  const facts = new DataLoader<string, FactRow[]>(async (keys) => {
+    record('facts', keys);
+    const parsed = keys.map((k) => {
+      const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
+      return { key: k, boundaries, unitId, year: Number(year) };
+    });
+    const result = new Map<string, FactRow[]>();
+    for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
+      const rows = await findFacts(db, {
+        boundaries: boundaries as Boundaries,
+        unitIds: [...new Set(group.map((g) => g.unitId))],
+        years: [...new Set(group.map((g) => g.year))],
+      });
+      for (const row of rows) {
+        const k = factKey(boundaries as Boundaries, row.unit_id, row.year);
+        result.set(k, [...(result.get(k) ?? []), row]);
+      }
+    }
+    return keys.map((k) => result.get(k) ?? []);
+  });
+
+  const values = new DataLoader<string, IndicatorValueRow[]>(async (keys) => {
+    record('values', keys);
+    const parsed = keys.map((k) => {
+      const [boundaries, unitId] = k.split('|') as [Boundaries, string];
+      return { boundaries, unitId };
+    });
+    const result = new Map<string, IndicatorValueRow[]>();
+    for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
+      const rows = await findIndicatorValues(db, {
+        boundaries: boundaries as Boundaries,
+        unitIds: [...new Set(group.map((g) => g.unitId))],
+      });
+      for (const row of rows) {
+        const k = valueKey(boundaries as Boundaries, row.unit_id);
+        result.set(k, [...(result.get(k) ?? []), row]);
+      }
+    }
+    return keys.map((k) => result.get(k) ?? []);
+  });
+
+  let allTargets: Promise<TargetRow[]> | undefined;
+  const targets = () => (allTargets ??= findTargets(db));
+  let allPlans: Promise<PlanRow[]> | undefined;
+  const plans = () => (allPlans ??= findPlans(db));
+  let allPlanLinks: Promise<{ plan_id: string; implements_plan_id: string }[]> | undefined;
+  const planLinks = () => (allPlanLinks ??= findPlanLinks(db));
+
+  const progress = new DataLoader<string, TargetProgress | null>(async (keys) => {
+    record('progress', keys);
+    const parsed = keys.map((k) => {
+      const [asOf, sources, planId, targetId] = k.split('|') as [string, string, string, string];
+      return { key: k, asOf: Number(asOf), sources, planId, targetId };
+    });
+    const all = await targets();
+    const result = new Map<string, TargetProgress>();
+    for (const [, group] of groupBy(parsed, (p) => `${p.asOf}|${p.sources}`)) {
+      const wanted = new Set(group.map((g) => `${g.planId}|${g.targetId}`));
+      const chosen = all.filter((t) => wanted.has(`${t.plan_id}|${t.target_id}`));
+      const first = group[0]!;
+      const computed = await computeTargetProgress(db, chosen, {
+        asOfYear: first.asOf,
+        ...(first.sources ? { sources: first.sources.split(',') } : {}),
+      });
+      for (const c of computed) {
+        result.set(
+          progressKey(
+            c.target.plan_id,
+            c.target.target_id,
+            first.asOf,
+            first.sources ? first.sources.split(',') : null,
+          ),
+          c,
+        );
+      }
+    }
+    return keys.map((k) => result.get(k) ?? null);
+  });
+
+  return {
+    unit,
+    crosswalk,
+    aliases,
+    population,
+    indicator,
+    indicators,
+    facts,
+    values,
+    targets,
+    plans,
+    planLinks,
+    progress,
+    batches,
+  };
+}
+
+/** The loaders of one request. */
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,218 @@
+import type { AdminUnitRow } from '../../warehouse/queries/admin-unit.queries.ts';
+import { findAdminUnits } from '../../warehouse/queries/admin-unit.queries.ts';
+import type { IndicatorRow } from '../../warehouse/queries/catalog.queries.ts';
+import type { IndicatorValueRow } from '../../warehouse/queries/indicator.queries.ts';
+import { resolveArea, today } from '../admin-unit/area-resolver.ts';
+import { Boundaries } from '../common/enums.ts';
+import { badInput } from '../common/errors.ts';
+import type { ApiContext } from '../context.ts';
+import { valueKey } from '../loaders.ts';
+import { chooseSource } from '../report/report-basis.ts';
+import {
+  ObservationDimension,
+  type Observation,
+  type ObservationsArgs,
+} from './observation.type.ts';
+
+const STATUS_RANK: Record<string, number> = { REPORTED: 1, PROVISIONAL: 2, ESTIMATED: 3 };
+
+/** Recomputes a value of a group from its summed parts, by the indicator's kind. */
+function combine(
+  indicator: IndicatorRow,
+  rows: readonly IndicatorValueRow[],
+): Pick<Observation, 'value' | 'numerator' | 'denominator'> {
+  if (rows.length === 1)
+    return {
+      value: rows[0]!.value,
+      numerator: rows[0]!.numerator,
+      denominator: rows[0]!.denominator,
+    };
+  if (rows.some((r) => r.origin === 'PUBLISHED' || r.numerator === null))
+    return { value: null, numerator: null, denominator: null };
+  const numerator = rows.reduce((s, r) => s + (r.numerator ?? 0), 0);
+  const denominators = rows.map((r) => r.denominator);
+  const denominator = denominators.every((d) => d !== null)
+    ? denominators.reduce<number>((s, d) => s + (d ?? 0), 0)
+    : null;
+  const value = (() => {
+    switch (indicator.kind) {
+      case 'COUNT':
+        return numerator;
+      case 'SHARE':
+      case 'PER_POPULATION':
+        return denominator ? (100 * numerator) / denominator : null;
+      case 'RATIO':
+        return denominator ? numerator / denominator : null;
+      case 'AVERAGE':
+        return denominator
+          ? rows.reduce((s, r) => s + (r.numerator ?? 0) * (r.denominator ?? 0), 0) / denominator
+          : null;
+      default:
+        return null;
+    }
+  })();
+  return { value, numerator, denominator };
+}
+
+/**
+ * The rows of `observations` (and of its CSV export), whole and in order: the values of the
+ * chosen indicators and units (loaded in one batch), grouped by the dimensions asked for.
+ */
+export async function queryObservations(
+  ctx: ApiContext,
+  args: ObservationsArgs,
+): Promise<Observation[]> {
+  const filter = args.filter ?? {};
+  const dims = new Set(args.groupBy ?? Object.values(ObservationDimension));
+  if (!dims.has(ObservationDimension.INDICATOR)) {
+    throw badInput(
+      'groupBy must keep INDICATOR: values of different indicators cannot be added',
+      'groupBy',
+    );
+  }
+  const registry = await ctx.loaders.indicators();
+  const indicators = registry.filter(
+    (i) =>
+      (!filter.indicators || filter.indicators.includes(i.indicator_code)) &&
+      (!filter.topics || filter.topics.includes(i.topic as never)),
+  );
+  const unknown = (filter.indicators ?? []).filter(
+    (c) => !registry.some((i) => i.indicator_code === c),
+  );
+  if (unknown.length > 0)
+    throw badInput(`unknown indicator code(s): ${unknown.join(', ')}`, 'filter.indicators');
+
+  let units: AdminUnitRow[];
+  if (filter.areas && filter.areas.length > 0) {
+    const ids = await Promise.all(filter.areas.map((a) => resolveArea(ctx, a, today())));
+    units = await findAdminUnits(ctx.db, { unitIds: ids.map((u) => u.id) });
+  } else {
+    const validOn = args.boundaries === Boundaries.CURRENT ? today() : undefined;
+    units = await findAdminUnits(ctx.db, {
+      ...(filter.level ? { level: filter.level } : {}),
+      ...(validOn ? { validOn } : {}),
+    });
+  }
+  if (!dims.has(ObservationDimension.AREA)) units = units.filter((u) => u.level === 'PROVINCE');
+  const byUnit = new Map(units.map((u) => [u.unit_id, u]));
+  const loaded = await ctx.loaders.values.loadMany(
+    units.map((u) => valueKey(args.boundaries, u.unit_id)),
+  );
+  const sources = filter.sources?.map((s) => s.toUpperCase());
+  const codes = new Set(indicators.map((i) => i.indicator_code));
+  let rows = loaded
+    .flatMap((r) => (r instanceof Error ? [] : r))
+    .filter(
+      (r) =>
+        codes.has(r.indicator_code) &&
+        (filter.fromYear == null || r.year >= filter.fromYear) &&
+        (filter.toYear == null || r.year <= filter.toYear) &&
+        (!sources || sources.includes(r.source_code)),
+    );
+
+  if (!dims.has(ObservationDimension.SOURCE)) {
+    const cells = new Map<string, IndicatorValueRow[]>();
+    for (const r of rows) {
+      const key = `${r.indicator_code}|${r.unit_id}|${r.year}`;
+      cells.set(key, [...(cells.get(key) ?? []), r]);
+    }
+    rows = [...cells.values()].map((c) =>
+      c.find(
+        (r) =>
+          r.source_code ===
+          chooseSource(
+            c.map((x) => x.source_code),
+            null,
+          ),
+      )!,
+    );
+  }
+  if (!dims.has(ObservationDimension.YEAR)) {
+    const latest = new Map<string, IndicatorValueRow>();
+    for (const r of rows) {
+      const key = `${r.indicator_code}|${r.unit_id}|${r.source_code}`;
+      if ((latest.get(key)?.year ?? -1) < r.year) latest.set(key, r);
+    }
+    rows = [...latest.values()];
+  }
+  const byIndicator = new Map(indicators.map((i) => [i.indicator_code, i]));
+  const groups = new Map<string, IndicatorValueRow[]>();
+  for (const r of rows) {
+    const key = [
+      r.indicator_code,
+      dims.has(ObservationDimension.AREA) ? r.unit_id : '',
+      r.year,
+      r.source_code,
+    ].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const observations = [...groups.values()].map((group): Observation => {
+    const first = group[0]!;
+    const indicator = byIndicator.get(first.indicator_code)!;
+    const unit = dims.has(ObservationDimension.AREA) ? byUnit.get(first.unit_id) : undefined;
+    const status = group.reduce(
+      (s, r) => ((STATUS_RANK[r.status] ?? 1) > (STATUS_RANK[s] ?? 1) ? r.status : s),
+      'REPORTED',
+    );
+    return {
+      indicatorCode: first.indicator_code,
+      unit: indicator.unit,
+      areaId: unit?.unit_id ?? null,
+      areaCode: unit?.code ?? null,
+      areaNameVi: unit?.name_vi ?? null,
+      year: first.year,
+      ...combine(indicator, group),
+      source: first.source_code,
+      status: status as Observation['status'],
+      origin: group.every((r) => r.origin === 'FACTS') ? 'FACTS' : 'PUBLISHED',
+      unitCount: group.reduce((s, r) => s + r.unit_count, 0),
+    };
+  });
+  return observations.sort(
+    (a, b) =>
+      a.indicatorCode.localeCompare(b.indicatorCode) ||
+      (a.areaCode ?? '').localeCompare(b.areaCode ?? '') ||
+      (a.areaId ?? '').localeCompare(b.areaId ?? '') ||
+      a.year - b.year ||
+      a.source.localeCompare(b.source),
+  );
+}
+
+/** An opaque cursor: the row offset and the data version it belongs to. */
+export function encodeCursor(dataVersion: number, offset: number): string {
+  return Buffer.from(JSON.stringify({ v: dataVersion, o: offset })).toString('base64url');
+}
+
+/** Reads a cursor; a cursor of another data version is refused (the rows may have moved). */
+export function decodeCursor(cursor: string, dataVersion: number): number {
+  let parsed: { v?: unknown; o?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      v?: unknown;
+      o?: unknown;
+    };
+  } catch {
+    throw badInput(
+      `cursor must come from a previous page, but got '${cursor.slice(0, 40)}'`,
+      'after',
+    );
+  }
+  if (
+    typeof parsed.o !== 'number' ||
+    !Number.isInteger(parsed.o) ||
+    parsed.o < 0 ||
+    typeof parsed.v !== 'number'
+  ) {
+    throw badInput(
+      `cursor must come from a previous page, but got '${cursor.slice(0, 40)}'`,
+      'after',
+    );
+  }
+  if (parsed.v !== dataVersion) {
+    throw badInput(
+      `cursor belongs to data version ${parsed.v}, but the data is now at version ${dataVersion}; start again without \`after\``,
+      'after',
+    );
+  }
+  return parsed.o;
+}

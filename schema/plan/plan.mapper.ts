@@ -1,0 +1,140 @@
+import type { PlanRow } from '../../warehouse/queries/catalog.queries.ts';
+import type { TargetProgress as TargetProgressRow } from '../../warehouse/queries/progress.queries.ts';
+import type { TargetRow } from '../../warehouse/queries/progress.queries.ts';
+import type { MethodVerdict as EngineVerdictSource } from './progress.type.ts';
+import type { ValueStatus } from '../common/enums.ts';
+import { toIndicatorValue } from '../indicator/indicator.mapper.ts';
+import type { Comparator, Plan, Target } from './plan.type.ts';
+import { ProgressMethod, type ProgressStatus, type TargetProgress } from './progress.type.ts';
+import type { AdminUnit } from '../admin-unit/admin-unit.type.ts';
+
+/** Maps a plan row to the GraphQL shape. */
+export function toPlan(row: PlanRow): Plan {
+  return {
+    id: row.plan_id,
+    documentNumber: row.document_number,
+    titleVi: row.title_vi,
+    titleEn: row.title_en,
+    issuerVi: row.issuer_vi,
+    issuerEn: row.issuer_en,
+    issuedOn: row.issued_on,
+    sourceUrl: row.source_url,
+    unitId: row.unit_id,
+  };
+}
+
+/** Maps a target row to the GraphQL shape. */
+export function toTarget(row: TargetRow): Target {
+  return {
+    id: row.target_id,
+    planId: row.plan_id,
+    targetYear: row.target_year,
+    targetDate: row.target_date,
+    comparator: row.comparator as Comparator,
+    value: row.value,
+    valueHigh: row.value_high,
+    unit: row.unit,
+    denominatorNote: row.denominator_note,
+    ofTargetId: row.of_target_id,
+    baselineValue: row.baseline_value,
+    baselineYear: row.baseline_year,
+    quote: row.quote,
+    quoteLanguage: row.quote_lang,
+    sourceUrl: row.source_url,
+    sourceFile:
+      row.source_file === null
+        ? null
+        : `${row.source_file}${row.source_line ? `:${row.source_line}` : ''}`,
+    wordingNote: row.wording_note,
+    indicatorCode: row.indicator_code,
+    unitId: row.unit_id,
+  };
+}
+
+const fmt = (o: object) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+/** Maps the engine's result to the GraphQL shape; `method` picks which verdict `status` shows. */
+export function toTargetProgress(
+  result: TargetProgressRow,
+  method: ProgressMethod,
+  successors: AdminUnit[],
+): TargetProgress {
+  const p = result.progress;
+  const m = p.methods;
+  const verdicts: Record<'unsd' | 'openSdg' | 'escap', EngineVerdictSource> = {
+    unsd: {
+      status: m.unsd.status as ProgressStatus,
+      band: m.unsd.band,
+      score: m.unsd.progressRatio,
+      projectedValue: m.unsd.expectedValueAtTargetYear,
+      thresholds: fmt(m.unsd.thresholds),
+    },
+    openSdg: {
+      status: m.openSdg.status as ProgressStatus,
+      band: m.openSdg.category,
+      score: m.openSdg.ratio,
+      projectedValue: null,
+      thresholds: fmt(m.openSdg.thresholds),
+    },
+    escap: {
+      status: m.escap.status as ProgressStatus,
+      band: m.escap.band,
+      score: m.escap.anticipatedGap,
+      projectedValue: m.escap.projectedValue,
+      thresholds: 'gap ≤ 0 on track, 0–1 accelerate, ≥ 1 reverse trend',
+    },
+  };
+  const boundaryOverrides = p.status === 'BOUNDARY_CHANGED';
+  const status =
+    method === ProgressMethod.OVERALL || boundaryOverrides
+      ? (p.status as ProgressStatus)
+      : verdicts[
+          method === ProgressMethod.UNSD
+            ? 'unsd'
+            : method === ProgressMethod.OPEN_SDG
+              ? 'openSdg'
+              : 'escap'
+        ].status;
+  return {
+    asOfYear: result.asOfYear,
+    status,
+    method,
+    statusBasis: p.statusBasis,
+    source: result.source,
+    otherSources: [...result.otherSources],
+    orgTypes: result.orgTypes ? result.orgTypes.split(',') : [],
+    latest: p.latest
+      ? { ...p.latest, status: p.latest.status as ValueStatus | null, kind: null }
+      : null,
+    baseline: p.baseline
+      ? {
+          year: p.baseline.year,
+          value: p.baseline.value,
+          numerator: null,
+          denominator: null,
+          source: p.baseline.source,
+          status: null,
+          kind: p.baseline.kind,
+        }
+      : null,
+    attainmentPercent: p.attainment?.percent ?? null,
+    gap: p.gap,
+    expectedNow: p.expectedNow,
+    aheadOfPath: p.aheadOfPath,
+    cagrActual: p.cagrActual,
+    cagrRequiredFromBaseline: p.cagrRequiredFromBaseline,
+    cagrRequiredFromNow: p.cagrRequiredFromNow,
+    projectedCagr: p.projectedCagr,
+    projectedCagrMeetsTarget: p.projectedCagrMeetsTarget,
+    projectedLinear: p.projectedLinear,
+    projectedLinearMeetsTarget: p.projectedLinearMeetsTarget,
+    methods: verdicts,
+    methodsAgree: p.methodsAgree,
+    warnings: p.warnings.map((w) => ({ code: w.code, message: w.message })),
+    boundary: { changed: result.boundary.changed, validTo: result.boundary.validTo, successors },
+    series: result.series.map(toIndicatorValue),
+  };
+}

@@ -1,0 +1,135 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LocalDate } from '../scalars.ts';
+
+/** Comparators of targets. */
+export enum Comparator {
+  GT = 'GT',
+  GTE = 'GTE',
+  APPROX = 'APPROX',
+  EQ = 'EQ',
+  LTE = 'LTE',
+  LT = 'LT',
+  RANGE = 'RANGE',
+}
+registerEnumType(Comparator, {
+  name: 'Comparator',
+  description: 'How a target value is to be met.',
+  valuesConfig: {
+    GT: { description: 'More than ("trên").' },
+    GTE: { description: 'At least ("ít nhất", "tối thiểu", "đạt").' },
+    APPROX: { description: 'About ("khoảng"): met within ±5% by default.' },
+    EQ: { description: 'Exactly; read as "reach at least" when higher is better.' },
+    LTE: { description: 'At most.' },
+    LT: { description: 'Less than.' },
+    RANGE: { description: 'Between value and valueHigh ("từ 60 - 70%", "1 to 2").' },
+  },
+});
+
+/** A plan, strategy, resolution or directive that sets targets. */
+@ObjectType({
+  description: 'A plan that sets targets, with its document number, issuer and source.',
+})
+export class Plan {
+  @Field(() => String, { description: 'Stable plan id.' })
+  id!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Document number as printed, e.g. '03/KH-UBND'.",
+  })
+  documentNumber!: string | null;
+
+  @Field(() => String, { description: 'Title in Vietnamese.' })
+  titleVi!: string;
+
+  @Field(() => String, { description: 'Title in English.' })
+  titleEn!: string;
+
+  @Field(() => String, { description: 'Issuing body in Vietnamese.' })
+  issuerVi!: string;
+
+  @Field(() => String, { description: 'Issuing body in English.' })
+  issuerEn!: string;
+
+  @Field(() => LocalDate, { description: 'Date issued.' })
+  issuedOn!: string;
+
+  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  sourceUrl!: string | null;
+
+  unitId!: string;
+}
+
+/** One quantitative target of a plan. */
+@ObjectType({ description: 'A quantitative target of a plan, with the exact words it comes from.' })
+export class Target {
+  @Field(() => String, { description: 'Target id, unique within its plan.' })
+  id!: string;
+
+  @Field(() => String, { description: 'Id of the plan.' })
+  planId!: string;
+
+  @Field(() => Int, { description: 'Year the target is due.' })
+  targetYear!: number;
+
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: 'Date the target is due, when the plan gives one.',
+  })
+  targetDate!: string | null;
+
+  @Field(() => Comparator, { description: 'How the value is to be met.' })
+  comparator!: Comparator;
+
+  @Field(() => Float, { description: "Target value, in the target's unit." })
+  value!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Upper bound of a RANGE target.' })
+  valueHigh!: number | null;
+
+  @Field(() => String, {
+    description: "Unit of measure (plus ' per district' for per-sub-unit targets).",
+  })
+  unit!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "For nested targets ('trong đó'): the denominator, in words.",
+  })
+  denominatorNote!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Id of the parent target of a 'trong đó' (of which) target.",
+  })
+  ofTargetId!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Baseline value stated in the plan.' })
+  baselineValue!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Year of the stated baseline.' })
+  baselineYear!: number | null;
+
+  @Field(() => String, {
+    description: 'The exact words of the source (Vietnamese unless quoteLanguage says otherwise).',
+  })
+  quote!: string;
+
+  @Field(() => String, { description: "Language of the quote: 'vi', 'en' or 'ko'." })
+  quoteLanguage!: string;
+
+  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  sourceUrl!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'File and line of the source in the catalog, when it is a plan text.',
+  })
+  sourceFile!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'How another source words the same target.' })
+  wordingNote!: string | null;
+
+  indicatorCode!: string;
+  unitId!: string;
+}

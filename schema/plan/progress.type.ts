@@ -1,0 +1,322 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
+import { ValueStatus } from '../common/enums.ts';
+import { IndicatorValue } from '../indicator/indicator.type.ts';
+import { LocalDate } from '../scalars.ts';
+
+/** Progress statuses. */
+export enum ProgressStatus {
+  ACHIEVED = 'ACHIEVED',
+  ON_TRACK = 'ON_TRACK',
+  ACCELERATION_NEEDED = 'ACCELERATION_NEEDED',
+  STAGNATION_OR_REGRESSION = 'STAGNATION_OR_REGRESSION',
+  NOT_ACHIEVED = 'NOT_ACHIEVED',
+  INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
+  NOT_APPLICABLE = 'NOT_APPLICABLE',
+  BOUNDARY_CHANGED = 'BOUNDARY_CHANGED',
+}
+registerEnumType(ProgressStatus, {
+  name: 'ProgressStatus',
+  description: 'Verdict on a target.',
+  valuesConfig: {
+    ACHIEVED: { description: 'The latest value meets the target.' },
+    ON_TRACK: { description: 'On the current trend the target will be met.' },
+    ACCELERATION_NEEDED: {
+      description: 'Progress, but too slow to meet the target on the current trend.',
+    },
+    STAGNATION_OR_REGRESSION: {
+      description: 'Little or no progress, or moving away from the target.',
+    },
+    NOT_ACHIEVED: { description: 'The target year has passed and its value missed the target.' },
+    INSUFFICIENT_DATA: { description: 'Not enough observations (or none) to judge.' },
+    NOT_APPLICABLE: { description: 'No method applies to this target.' },
+    BOUNDARY_CHANGED: {
+      description:
+        "The target's unit ended (the 2025 mergers): comparing it with the larger successor would be wrong; figures shown are the old unit's.",
+    },
+  },
+});
+
+/** Which method decides the `status` field. */
+export enum ProgressMethod {
+  OVERALL = 'OVERALL',
+  UNSD = 'UNSD',
+  OPEN_SDG = 'OPEN_SDG',
+  ESCAP = 'ESCAP',
+}
+registerEnumType(ProgressMethod, {
+  name: 'ProgressMethod',
+  description: 'Method whose verdict `status` reports. All three are always exposed in `methods`.',
+  valuesConfig: {
+    OVERALL: {
+      description:
+        'The engine’s combined rule: target met, deadline passed, else UNSD, falling back to ESCAP, then Open SDG.',
+    },
+    UNSD: {
+      description:
+        'UN Statistics Division SDG Progress Chart: progress ratio P = (projected − baseline) ÷ (target − baseline).',
+    },
+    OPEN_SDG: {
+      description: 'Open SDG ratio method: observed CAGR ÷ required CAGR, with its thresholds.',
+    },
+    ESCAP: { description: 'UN ESCAP anticipated gap at the target year on a linear trend.' },
+  },
+});
+
+/** A point of a series used by the engine. */
+@ObjectType({ description: 'An observation used by the progress engine.' })
+export class ProgressPoint {
+  @Field(() => Int, { description: 'Year.' })
+  year!: number;
+
+  @Field(() => Float, { description: "Value in the target's unit." })
+  value!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Numerator of the value, when computed from counts.',
+  })
+  numerator!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Denominator of the value, when computed from counts.',
+  })
+  denominator!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Source series.' })
+  source!: string | null;
+
+  @Field(() => ValueStatus, { nullable: true, description: 'How the value was published.' })
+  status!: ValueStatus | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'For a baseline: STATED (in the plan), PLAN_YEAR, NEAREST_EARLIER or EARLIEST_AVAILABLE.',
+  })
+  kind!: string | null;
+}
+
+/** One method's verdict with its numbers. */
+@ObjectType({ description: "One method's verdict with the numbers behind it." })
+export class MethodVerdict {
+  @Field(() => ProgressStatus, {
+    description: 'Verdict of the method, mapped to the common statuses.',
+  })
+  status!: ProgressStatus;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The method's own band or category (e.g. FAIR_PROGRESS_ACCELERATION_NEEDED, MODERATE_PROGRESS, ACCELERATE).",
+  })
+  band!: string | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'UNSD: progress ratio P. Open SDG: ratio of observed to required CAGR. ESCAP: anticipated gap (share of the baseline→target distance not covered).',
+  })
+  score!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Value projected to the target year by the method.',
+  })
+  projectedValue!: number | null;
+
+  @Field(() => String, { description: 'The method’s thresholds, as text.' })
+  thresholds!: string;
+}
+
+/** The three methods. */
+@ObjectType({
+  description: 'Verdicts of the UN Statistics Division, Open SDG and UN ESCAP methods.',
+})
+export class ProgressMethods {
+  @Field(() => MethodVerdict, { description: 'UN Statistics Division SDG Progress Chart.' })
+  unsd!: MethodVerdict;
+
+  @Field(() => MethodVerdict, {
+    description:
+      'Open SDG ratio method (natural-limit adjustment for shares in its trend verdict).',
+  })
+  openSdg!: MethodVerdict;
+
+  @Field(() => MethodVerdict, {
+    description: 'UN ESCAP anticipated progress (gap at the target year).',
+  })
+  escap!: MethodVerdict;
+}
+
+/** A caveat of the engine. */
+@ObjectType({ description: 'A caveat: where a method misleads or data is thin.' })
+export class ProgressWarning {
+  @Field(() => String, {
+    description:
+      'Stable warning code, e.g. CAGR_EXTREME_RATIO, SINGLE_OBSERVATION, NEAR_NATURAL_LIMIT.',
+  })
+  code!: string;
+
+  @Field(() => String, { description: 'Explanation.' })
+  message!: string;
+}
+
+/** Boundary caveat of a target. */
+@ObjectType({ description: "How the target's unit relates to today's units." })
+export class BoundaryInfo {
+  @Field(() => Boolean, {
+    description: 'True when the unit ended before the end of the as-of year.',
+  })
+  changed!: boolean;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Last day of the unit, if it ended.' })
+  validTo!: string | null;
+
+  @Field(() => [AdminUnit], { description: 'Units it became part of.' })
+  successors!: AdminUnit[];
+}
+
+/** Every component of a target's progress. */
+@ObjectType({
+  description: 'Progress of a target as of a year: every component, not just a verdict.',
+})
+export class TargetProgress {
+  @Field(() => Int, { description: 'The year progress is judged as of.' })
+  asOfYear!: number;
+
+  @Field(() => ProgressStatus, {
+    description: 'Verdict of the method asked for (OVERALL by default).',
+  })
+  status!: ProgressStatus;
+
+  @Field(() => ProgressMethod, { description: 'The method behind `status`.' })
+  method!: ProgressMethod;
+
+  @Field(() => String, {
+    description:
+      'Which rule decided the overall status (TARGET_MET, UNSD_PROGRESS_CHART, NO_DATA…).',
+  })
+  statusBasis!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Source of the series used (one source per series).',
+  })
+  source!: string | null;
+
+  @Field(() => [String], {
+    description: 'Other sources with figures for the same indicator and area.',
+  })
+  otherSources!: string[];
+
+  @Field(() => [String], {
+    description: 'Organisation types the series covers; years covering fewer are left out.',
+  })
+  orgTypes!: string[];
+
+  @Field(() => ProgressPoint, {
+    nullable: true,
+    description: 'Latest observation up to the as-of year.',
+  })
+  latest!: ProgressPoint | null;
+
+  @Field(() => ProgressPoint, {
+    nullable: true,
+    description: 'Baseline: stated in the plan, else the plan year, else the nearest earlier year.',
+  })
+  baseline!: ProgressPoint | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Attainment, percent (latest ÷ target for higher-is-better; share of the required reduction otherwise).',
+  })
+  attainmentPercent!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "Gap: target − latest, in the target's unit (0 inside a range).",
+  })
+  gap!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Where a straight path from baseline to target would be at the latest year.',
+  })
+  expectedNow!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Latest − expectedNow, positive when ahead of the straight path.',
+  })
+  aheadOfPath!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Actual compound annual growth rate baseline → latest, as a fraction (0.0403 = 4.03% a year).',
+  })
+  cagrActual!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Growth rate required from the baseline to reach the target, fraction per year.',
+  })
+  cagrRequiredFromBaseline!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Growth rate required from the latest value to reach the target, fraction per year.',
+  })
+  cagrRequiredFromNow!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Value projected to the target year at the actual CAGR.',
+  })
+  projectedCagr!: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True when the CAGR projection meets the target.',
+  })
+  projectedCagrMeetsTarget!: boolean | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Value projected to the target year on a linear trend (least squares, or the two-point line).',
+  })
+  projectedLinear!: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True when the linear projection meets the target.',
+  })
+  projectedLinearMeetsTarget!: boolean | null;
+
+  @Field(() => ProgressMethods, {
+    description: 'Verdicts of the three methods with their numbers.',
+  })
+  methods!: ProgressMethods;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True when every method that could judge agrees.',
+  })
+  methodsAgree!: boolean | null;
+
+  @Field(() => [ProgressWarning], {
+    description: 'Caveats (tiny base, single point, near a natural limit…).',
+  })
+  warnings!: ProgressWarning[];
+
+  @Field(() => BoundaryInfo, { description: 'Boundary caveat.' })
+  boundary!: BoundaryInfo;
+
+  @Field(() => [IndicatorValue], { description: 'The series used, oldest first.' })
+  series!: IndicatorValue[];
+}

@@ -1,0 +1,436 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GraphQLSchema } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFile } from '../../etl/load/load-file.ts';
+import { buildCoopstatSchema } from '../../schema/index.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { execute, operation } from '../helpers/api.ts';
+import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
+import { get, post, testConfig } from '../server/helpers.ts';
+import type * as Ops from '../operations/generated.ts';
+
+let wh: TestWarehouse;
+let server: RunningCoopstat;
+let schema: GraphQLSchema;
+
+beforeAll(async () => {
+  wh = await createTestWarehouse();
+  await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: wh.db, maxYear: 2026 });
+  await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+  schema = await buildCoopstatSchema();
+  server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
+});
+afterAll(async () => {
+  await server?.close();
+  await wh?.cleanup();
+});
+
+/** Runs an operation in-process and over real HTTP; both must give the same data. */
+async function run<T>(name: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const source = operation(name);
+  const inProcess = await execute<T>(schema, server.reader, source, variables);
+  expect(inProcess.errors).toEqual([]);
+  const http = await post(server.graphqlUrl, { query: source, variables });
+  expect(http.status).toBe(200);
+  expect(http.json.errors).toBeUndefined();
+  expect(http.json.data).toEqual(JSON.parse(JSON.stringify(inProcess.data)));
+  return inProcess.data;
+}
+
+describe('admin units', () => {
+  it('lists 63 provinces on old boundaries and 34 on the new ones', async () => {
+    const old = await run<Ops.AdminUnitsQuery>('admin-units', {
+      level: 'PROVINCE',
+      validOn: '2024-12-31',
+    });
+    const current = await run<Ops.AdminUnitsQuery>('admin-units', {
+      level: 'PROVINCE',
+      validOn: '2025-07-01',
+    });
+    expect(old.adminUnits).toHaveLength(63);
+    expect(current.adminUnits).toHaveLength(34);
+    expect(current.adminUnits.find((u) => u.code === '19')).toMatchObject({
+      id: '19:2025-07-01',
+      nameVi: 'Tỉnh Thái Nguyên',
+      nameEn: 'Thai Nguyen Province',
+      validFrom: '2025-07-01',
+      validTo: null,
+    });
+  });
+
+  it('reads code 91 by date and links it across the merger', async () => {
+    const { adminUnit } = await run<Ops.AdminUnitQuery>('admin-unit', {
+      code: '91',
+      validOn: '2021-06-30',
+    });
+    expect(adminUnit).toMatchObject({
+      id: '91:2008-08-01',
+      nameVi: 'Tỉnh Kiên Giang',
+      validTo: '2025-06-30',
+      changeKind: 'MERGED_INTO_OTHER',
+      parent: { id: 'VN' },
+      predecessors: [],
+      successors: [
+        {
+          id: '91:2025-07-01',
+          nameVi: 'Tỉnh An Giang',
+          predecessors: [{ id: '89:2008-08-01' }, { id: '91:2008-08-01' }],
+        },
+      ],
+    });
+    const hue = await run<Ops.AdminUnitQuery>('admin-unit', { code: '46' });
+    expect(hue.adminUnit.names).toEqual([
+      {
+        nameVi: 'Tỉnh Thừa Thiên Huế',
+        validFrom: '2008-08-01',
+        validTo: '2024-12-31',
+        kind: 'FORMER',
+      },
+      { nameVi: 'Thành phố Huế', validFrom: '2025-01-01', validTo: null, kind: 'OFFICIAL' },
+    ]);
+    const nation = await run<Ops.AdminUnitQuery>('admin-unit', { code: 'VN' });
+    expect(nation.adminUnit.population).toEqual({
+      year: 2024,
+      population: 101112656,
+      kind: 'MIDTERM_SURVEY',
+    });
+  });
+});
+
+describe('indicators', () => {
+  it('lists the registry with labels in both languages', async () => {
+    const { indicators } = await run<Ops.IndicatorsQuery>('indicators', { topic: 'QUALITY' });
+    expect(indicators.find((i) => i.code === 'ktt_good_fair_share')).toEqual({
+      code: 'ktt_good_fair_share',
+      labelVi: expect.stringContaining('tốt, khá'),
+      labelEn: expect.stringMatching(/good or fair/i),
+      topic: 'QUALITY',
+      unit: 'percent',
+      kind: 'SHARE',
+      higherIsBetter: true,
+      naturalLimit: 100,
+    });
+  });
+});
+
+describe('topic reports', () => {
+  it('gives membership of the nation from the ministry series, with the share of population', async () => {
+    const { membership } = await run<Ops.MembershipQuery>('membership', { year: 2024 });
+    const [nation] = membership;
+    expect(nation!.source).toBe('MINISTRY');
+    expect(nation!.byOrgType.map((r) => [r.orgType, r.organisations, r.members])).toEqual([
+      ['THT', 63650, 944587],
+      ['HTX', 33335, 5800000],
+      ['LHHTX', 152, 993],
+    ]);
+    // (944,587 + 5,800,000) / 101,112,656 — union members are cooperatives, not people.
+    expect(nation!.populationShare).toEqual({
+      numerator: 6744587,
+      denominator: 101112656,
+      percent: (100 * 6744587) / 101112656,
+    });
+  });
+
+  it('re-aggregates Kiên Giang and the old An Giang onto the new An Giang on current boundaries', async () => {
+    const reported = await run<Ops.MembershipQuery>('membership', {
+      area: { code: '91' },
+      year: 2021,
+    });
+    expect(reported.membership[0]!.area.id).toBe('91:2008-08-01');
+    expect(reported.membership[0]!.byOrgType[0]).toMatchObject({
+      orgType: 'HTX',
+      organisations: 240,
+      members: 21000,
+    });
+    const current = await run<Ops.MembershipQuery>('membership', {
+      area: { code: '91' },
+      year: 2021,
+      boundaries: 'CURRENT',
+    });
+    expect(current.membership[0]!.area.id).toBe('91:2025-07-01');
+    expect(current.membership[0]!.byOrgType[0]).toMatchObject({
+      orgType: 'HTX',
+      organisations: 500,
+      members: 45000,
+    });
+    const chain = await run<Ops.ValueChainQuery>('value-chain', {
+      area: { code: '91' },
+      year: 2021,
+      boundaries: 'CURRENT',
+    });
+    expect(chain.valueChain[0]!.byOrgType[0]!.valueChainShare).toEqual({
+      numerator: 95,
+      denominator: 500,
+      percent: 19,
+    });
+  });
+
+  it('gives value chains, high tech and quality with numerators and denominators', async () => {
+    const vars = { area: { code: '19', validOn: '2024-12-31' }, year: 2024 };
+    const chain = (await run<Ops.ValueChainQuery>('value-chain', vars)).valueChain[0]!;
+    expect(chain.source).toBe('PSO');
+    expect(chain.byOrgType.find((r) => r.orgType === 'HTX')).toMatchObject({
+      organisations: 705,
+      inValueChain: 130,
+      valueChainShare: { numerator: 130, denominator: 705, percent: (100 * 130) / 705 },
+    });
+    const tech = (await run<Ops.HighTechQuery>('high-tech', vars)).highTech[0]!;
+    // high_tech is missing for trade and services, so the HTX total is missing, not 52.
+    expect(tech.byOrgType.find((r) => r.orgType === 'HTX')).toMatchObject({
+      highTech: null,
+      highTechShare: { percent: null },
+    });
+    expect(tech.bySector.find((r) => r.sector === 'AGRICULTURE')).toMatchObject({
+      highTech: 52,
+      highTechShare: { percent: (100 * 52) / 610 },
+    });
+    const quality = (await run<Ops.QualityQuery>('quality', vars)).quality[0]!;
+    expect(quality.byOrgType.find((r) => r.orgType === 'HTX')).toMatchObject({
+      good: 110,
+      fair: 240,
+      average: 175,
+      weak: 49,
+      notRated: 81,
+      rated: 574,
+      goodOrFairShareOfRated: { numerator: 350, denominator: 574, percent: (100 * 350) / 574 },
+      goodOrFairShareOfAll: { percent: (100 * 350) / 705 },
+    });
+  });
+
+  it('reports every province of a level, with missing provinces as empty reports', async () => {
+    const { membership } = await run<Ops.MembershipQuery>('membership', {
+      level: 'PROVINCE',
+      year: 2024,
+    });
+    expect(membership).toHaveLength(63);
+    const laiChau = membership.find((m) => m.area.id === '12:2008-08-01')!;
+    expect(laiChau.byOrgType.map((r) => r.orgType)).toEqual(['THT', 'HTX']);
+    const haNoi = membership.find((m) => m.area.id === '01:2008-08-01')!;
+    expect(haNoi).toMatchObject({ source: null, byOrgType: [] });
+  });
+});
+
+describe('plans and progress', () => {
+  it('lists the plans covering an area as it was on the plan date', async () => {
+    const { plans } = await run<Ops.PlansQuery>('plans', {
+      area: { code: '19', validOn: '2023-06-01' },
+    });
+    expect(plans.map((p) => p.id)).toEqual([
+      'thai-nguyen-nq-15-nq-hdnd-2021',
+      'thai-nguyen-03-kh-ubnd-2023',
+    ]);
+    const plan = plans.find((p) => p.id === 'thai-nguyen-03-kh-ubnd-2023')!;
+    expect(plan.implements.map((p) => p.id)).toContain('nq-20-nq-tw-2022');
+    expect(plan.targets.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('exposes every component of the progress of the national 2030 targets', async () => {
+    const { plan } = await run<Ops.PlanProgressQuery>('plan-progress', {
+      id: 'nq-20-nq-tw-2022',
+      asOf: 2025,
+    });
+    const htx = plan.targets.find((t) => t.id === 'htx-count-2030')!;
+    expect(htx).toMatchObject({
+      comparator: 'APPROX',
+      value: 45000,
+      targetYear: 2030,
+      quote: '45.000 hợp tác xã với 8 triệu thành viên',
+    });
+    const p = htx.progress;
+    expect(p).toMatchObject({
+      status: 'ON_TRACK',
+      method: 'OVERALL',
+      source: 'MINISTRY',
+      latest: { year: 2025, value: 35041, source: 'MINISTRY', status: 'PROVISIONAL' },
+      baseline: { year: 2022, value: 29378, kind: 'PLAN_YEAR' },
+      boundary: { changed: false, validTo: null, successors: [] },
+    });
+    expect(p.cagrActual).toBeCloseTo(Math.pow(35041 / 29378, 1 / 3) - 1, 12);
+    expect(p.cagrRequiredFromNow).toBeCloseTo(Math.pow(45000 / 35041, 1 / 5) - 1, 12);
+    expect(p.methods.unsd.score).toBeCloseTo(
+      (35041 * Math.pow(35041 / 29378, 5 / 3) - 29378) / (45000 - 29378),
+      10,
+    );
+    const escap = await run<Ops.PlanProgressQuery>('plan-progress', {
+      id: 'nq-20-nq-tw-2022',
+      asOf: 2025,
+      method: 'ESCAP',
+    });
+    const escapHtx = escap.plan.targets.find((t) => t.id === 'htx-count-2030')!.progress;
+    expect(escapHtx).toMatchObject({ method: 'ESCAP', status: escapHtx.methods.escap.status });
+  });
+
+  it("says BOUNDARY_CHANGED for Thái Nguyên's 2023 targets after the merger", async () => {
+    const { plan } = await run<Ops.PlanProgressQuery>('plan-progress', {
+      id: 'thai-nguyen-03-kh-ubnd-2023',
+      asOf: 2025,
+    });
+    const htx = plan.targets.find((t) => t.indicator.code === 'htx_count')!;
+    expect(htx.area.id).toBe('19:2008-08-01');
+    expect(htx.progress).toMatchObject({
+      status: 'BOUNDARY_CHANGED',
+      latest: { year: 2024, value: 705 },
+      boundary: { changed: true, validTo: '2025-06-30', successors: [{ id: '19:2025-07-01' }] },
+    });
+  });
+});
+
+describe('observations, series and ranking', () => {
+  it('pages through long-format rows with cursors and a total count, never capping silently', async () => {
+    const filter = { indicators: ['htx_count'], areas: [{ code: 'VN' }] };
+    const first = await run<Ops.ObservationsQuery>('observations', { filter, first: 4 });
+    expect(first.observations.totalCount).toBe(15);
+    expect(first.observations.nodes.map((n) => [n.year, n.source, n.value])).toEqual([
+      [2015, 'VCA', 19663],
+      [2016, 'VCA', 18859],
+      [2017, 'VCA', 20846],
+      [2018, 'MINISTRY', 22861],
+    ]);
+    const rest = await run<Ops.ObservationsQuery>('observations', {
+      filter,
+      first: 100,
+      after: first.observations.pageInfo.endCursor,
+    });
+    expect(rest.observations.nodes).toHaveLength(11);
+    expect(rest.observations.pageInfo.hasNextPage).toBe(false);
+    const tooMany = await post(server.graphqlUrl, {
+      query: operation('observations'),
+      variables: { first: 5000 },
+    });
+    expect(tooMany.json.errors?.[0]?.extensions?.code).toBe('PAGE_SIZE_TOO_LARGE');
+  });
+
+  it('re-aggregates provinces when AREA is left out of groupBy', async () => {
+    const { observations } = await run<Ops.ObservationsQuery>('observations', {
+      filter: {
+        indicators: ['htx_value_chain_share'],
+        level: 'PROVINCE',
+        fromYear: 2021,
+        toYear: 2021,
+      },
+      groupBy: ['INDICATOR', 'YEAR', 'SOURCE'],
+    });
+    // (40 + 55 + 95) / (240 + 260 + 640): a share of sums, not a mean of shares.
+    expect(observations.nodes).toEqual([
+      expect.objectContaining({
+        areaId: null,
+        numerator: 190,
+        denominator: 1140,
+        value: (100 * 190) / 1140,
+        unitCount: 3,
+      }),
+    ]);
+  });
+
+  it('gives a series with year-on-year change and a ranking with missing provinces', async () => {
+    const { series } = await run<Ops.SeriesQuery>('series', { indicator: 'htx_count', from: 2021 });
+    expect(series.source).toBe('MINISTRY');
+    expect(series.points.slice(0, 2)).toEqual([
+      { year: 2021, value: 27342, change: null, changePercent: null, status: 'REPORTED' },
+      {
+        year: 2022,
+        value: 29378,
+        change: 2036,
+        changePercent: (100 * 2036) / 27342,
+        status: 'ESTIMATED',
+      },
+    ]);
+    const { ranking } = await run<Ops.RankingQuery>('ranking', {
+      indicator: 'htx_count',
+      year: 2021,
+    });
+    expect(ranking.entries.map((e) => [e.rank, e.area.id, e.value.value])).toEqual([
+      [1, '19:2008-08-01', 640],
+      [2, '89:2008-08-01', 260],
+      [3, '91:2008-08-01', 240],
+    ]);
+    expect(ranking.missing).toHaveLength(60);
+  });
+
+  it('lists the load log', async () => {
+    const { loads, dataVersion } = await run<Ops.LoadsQuery>('loads', { first: 10 });
+    expect(loads.map((l) => [l.family, l.fileName])).toEqual([
+      ['AGGREGATES', 'aggregates-2024.csv'],
+      ['AGGREGATES', 'provinces-2021-2025.csv'],
+      ['CATALOG', 'catalog/'],
+      ['REFERENCE', 'warehouse/reference/published-figures-national.csv'],
+    ]);
+    expect(dataVersion.version).toBe(4);
+  });
+});
+
+describe('batching', () => {
+  it('runs as many SQL statements for 34 provinces as for 63, with all their targets', async () => {
+    const dashboard = operation('dashboard');
+    const old = await execute<Ops.DashboardQuery>(schema, server.reader, dashboard, { year: 2024 });
+    const current = await execute<Ops.DashboardQuery>(schema, server.reader, dashboard, {
+      year: 2025,
+    });
+    expect(old.errors).toEqual([]);
+    expect(current.errors).toEqual([]);
+    expect(old.data.membership).toHaveLength(63);
+    expect(current.data.membership).toHaveLength(34);
+    expect(old.data.plans.flatMap((p) => p.targets).length).toBeGreaterThan(80);
+    expect(current.statements).toBe(old.statements);
+    // One batch per loader, holding every province of the request.
+    const facts = old.batches.filter((b) => b.loader === 'facts');
+    expect(facts).toHaveLength(1);
+    expect(facts[0]!.keys).toHaveLength(63);
+    expect(old.batches.filter((b) => b.loader === 'progress')).toHaveLength(1);
+  });
+});
+
+describe('errors', () => {
+  it('answers with stable codes and no internals', async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['admin-unit', { code: '99' }, 'NOT_FOUND'],
+      ['admin-unit', { code: '06', validOn: '2025-12-31' }, 'NOT_FOUND'],
+      ['admin-unit', { code: 'TN' }, 'BAD_USER_INPUT'],
+      ['membership', { year: 2031 }, 'YEAR_NOT_LOADED'],
+      ['series', { indicator: 'no_such_indicator' }, 'NOT_FOUND'],
+      ['plan-progress', { id: 'no-such-plan' }, 'NOT_FOUND'],
+      ['observations', { filter: { indicators: ['nope'] } }, 'BAD_USER_INPUT'],
+      ['observations', { after: 'not-a-cursor' }, 'BAD_USER_INPUT'],
+    ];
+    for (const [name, variables, code] of cases) {
+      const { json } = await post(server.graphqlUrl, { query: operation(name), variables });
+      expect(
+        json.errors?.map((e) => e.extensions?.code),
+        `${name} ${JSON.stringify(variables)}`,
+      ).toEqual([code]);
+      expect(JSON.stringify(json)).not.toMatch(/stacktrace|select |Binder Error|duckdb/i);
+    }
+  });
+});
+
+describe('HTTP caching', () => {
+  it('answers a repeated GET with 304 until a new load publishes a new version', async () => {
+    const params = {
+      query: operation('membership'),
+      variables: { year: 2024, area: { code: '12' } },
+    };
+    const headers = { 'apollo-require-preflight': 'true' };
+    const first = await get(server.graphqlUrl, params, headers);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect(first.headers.get('cache-control')).toMatch(/max-age/);
+    const again = await get(server.graphqlUrl, params, { ...headers, 'if-none-match': etag! });
+    expect(again.status).toBe(304);
+    const revised = join(wh.dir, 'lai-chau-2024.csv');
+    await writeFile(
+      revised,
+      'year,province_code,org_type,org_count,members\n2024,12,HTX,290,5200\n',
+    );
+    await loadFile(revised, { db: wh.db });
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await get(server.graphqlUrl, params, { ...headers, 'if-none-match': etag! });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    const body = (await after.json()) as { data: Ops.MembershipQuery };
+    expect(body.data.membership[0]!.byOrgType.find((r) => r.orgType === 'HTX')!.organisations).toBe(
+      290,
+    );
+  });
+});
