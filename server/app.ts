@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import {
   ApolloServer,
@@ -60,6 +61,13 @@ export interface CreateAppOptions {
   readonly createContext: (lease: Lease) => object;
   /** Serves `/explorer` (and its assets) when `config.explorer` is on. */
   readonly explorer?: RouteHandler;
+  /**
+   * CSV exports by path (e.g. `/export/observations.csv`): each turns the query string into a CSV
+   * body read from the request's lease. Cached like GraphQL queries (ETag on the data version).
+   */
+  readonly csvExports?: Readonly<
+    Record<string, (lease: Lease, params: URLSearchParams) => Promise<string>>
+  >;
   /** Defaults to a logger at `config.logLevel` writing to stdout / stderr. */
   readonly logger?: Logger;
 }
@@ -80,6 +88,7 @@ export const GRAPHQL_PATH = '/graphql';
 export const EXPLORER_PATH = '/explorer';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const CSV_TYPE = 'text/csv; charset=utf-8';
 
 /**
  * Builds and starts the app: Apollo Server with the server's plugins and `formatError`, behind
@@ -279,6 +288,67 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     res.end(text);
   }
 
+  async function serveCsv(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    search: string,
+    state: RequestState,
+    build: (lease: Lease, params: URLSearchParams) => Promise<string>,
+  ): Promise<void> {
+    let lease: Lease;
+    try {
+      lease = await reader.acquire();
+    } catch (error) {
+      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
+      return sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
+    }
+    state.lease = lease;
+    try {
+      const etag = computeEtag({
+        dataVersion: lease.dataVersion,
+        lastLoadId: lease.lastLoadId,
+        schemaHash,
+        contentType: CSV_TYPE,
+        queryHash: createHash('sha256').update(`${path}?${search}`).digest('hex'),
+        variables: undefined,
+        operationName: undefined,
+      });
+      res.setHeader('etag', etag);
+      res.setHeader('cache-control', cacheControl);
+      if (ifNoneMatch(req.headers['if-none-match'], etag)) {
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+      let csv: string;
+      try {
+        csv = await lease.run(() => build(lease, new URLSearchParams(search)));
+      } catch (error) {
+        const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+        res.removeHeader('etag');
+        res.setHeader('cache-control', NO_STORE);
+        if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+          return sendError(
+            res,
+            state,
+            code === 'NOT_FOUND' ? 404 : 400,
+            code as never,
+            (error as Error).message,
+          );
+        }
+        throw error;
+      }
+      res.statusCode = 200;
+      res.setHeader('content-type', CSV_TYPE);
+      res.setHeader('content-disposition', `attachment; filename="${path.split('/').pop()}"`);
+      res.setHeader('content-length', Buffer.byteLength(csv, 'utf8'));
+      res.end(csv);
+    } finally {
+      lease.release();
+    }
+  }
+
   async function serveReady(res: ServerResponse, head: boolean): Promise<void> {
     const readiness = await reader.ready();
     sendJson(
@@ -316,6 +386,11 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       case '/':
         if (explorer && readOnly) return redirect(res, EXPLORER_PATH);
         break;
+    }
+    const csvExport = options.csvExports?.[path];
+    if (csvExport) {
+      if (!readOnly) return methodNotAllowed(res, 'GET, HEAD');
+      return serveCsv(req, res, path, search, state, csvExport);
     }
     if (explorer?.(req, res)) return;
     sendJson(res, 404, { error: `no such route: ${path}` }, head);

@@ -4,6 +4,7 @@ import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import type { Config } from './config.ts';
+import { observationsCsv } from './csv-export.ts';
 import { createExplorerHandler, type ExplorerExample } from './explorer/explorer.ts';
 import { listen, type HttpServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -11,14 +12,78 @@ import { createLogger, type Logger } from './logger.ts';
 /** The examples the explorer opens with. */
 export const EXPLORER_EXAMPLES: ExplorerExample[] = [
   {
-    name: 'Phiên bản dữ liệu — Data version',
-    query: 'query DataVersion {\n  dataVersion {\n    version\n    publishedAt\n    note\n  }\n}',
+    name: 'Tiến độ mục tiêu quốc gia 2030 — National 2030 targets (Resolution 20-NQ/TW)',
+    query: `query NationalTargets($asOf: Int) {
+  plan(id: "nq-20-nq-tw-2022") {
+    documentNumber
+    titleEn
+    targets {
+      id
+      comparator
+      value
+      targetYear
+      quote
+      indicator { labelEn labelVi unit }
+      progress(asOf: $asOf) {
+        status
+        source
+        latest { year value status }
+        baseline { year value kind }
+        attainmentPercent
+        cagrActual
+        cagrRequiredFromNow
+        projectedCagr
+        projectedLinear
+        methods { unsd { status score } openSdg { status score } escap { status score } }
+        warnings { code message }
+      }
+    }
+  }
+}`,
+    variables: { asOf: 2025 },
+  },
+  {
+    name: 'Thành viên theo tỉnh — Membership by province',
+    query: `query MembershipByProvince($year: Int!) {
+  membership(level: PROVINCE, year: $year) {
+    area { code nameVi }
+    source
+    byOrgType { orgType organisations members membersPerOrganisation status }
+  }
+}`,
+    variables: { year: 2024 },
+  },
+  {
+    name: 'Chuỗi giá trị, công nghệ cao, xếp loại — Value chain, high tech, quality (nation)',
+    query: `query NationTopics($year: Int!) {
+  valueChain(year: $year) { source byOrgType { orgType inValueChain valueChainShare { percent numerator denominator } } }
+  highTech(year: $year) { source bySector { orgType sector highTech } }
+  quality(year: $year) { indicators { indicator { code labelEn } value source status } }
+}`,
+    variables: { year: 2024 },
+  },
+  {
+    name: 'Chuỗi thời gian — Series of cooperatives (both official sources)',
+    query: `query Series {
+  ministry: series(indicator: "htx_count", source: "MINISTRY") { points { year value change changePercent status } }
+  alliance: series(indicator: "htx_count", source: "VCA") { points { year value status } }
+}`,
+  },
+  {
+    name: 'Đơn vị hành chính 2025 — Admin units across the 2025 merger',
+    query: `query Units {
+  adminUnit(code: "91", validOn: "2024-12-31") {
+    nameVi validFrom validTo
+    successors { id nameVi predecessors { nameVi } }
+  }
+}`,
   },
   {
     name: 'Nhật ký nạp dữ liệu — Load log',
-    query:
-      'query Loads($first: Int) {\n  loads(first: $first) {\n    id\n    family\n    fileName\n    outcome\n    dataVersion\n    rowsRead\n    valuesAdded\n    valuesChanged\n    valuesRemoved\n    finishedAt\n  }\n}',
-    variables: { first: 20 },
+    query: `query Loads {
+  dataVersion { version publishedAt }
+  loads(first: 20) { id family fileName outcome dataVersion rowsRead valuesAdded valuesChanged valuesRemoved finishedAt }
+}`,
   },
 ];
 
@@ -76,6 +141,10 @@ export async function startCoopstatServer(
       explorer: config.explorer
         ? createExplorerHandler({ endpoint: GRAPHQL_PATH, examples: EXPLORER_EXAMPLES })
         : undefined,
+      csvExports: {
+        '/export/observations.csv': (lease, params) =>
+          observationsCsv(createRequestContext(lease, { maxPageSize: config.maxPageSize }), params),
+      },
     });
     const http = await listen(app.handler, {
       host: config.host,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { buildCoopstatSchema } from '../../schema/index.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { csvCell } from '../../server/csv-export.ts';
 import { execute, operation } from '../helpers/api.ts';
 import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
 import { get, post, testConfig } from '../server/helpers.ts';
@@ -432,5 +433,53 @@ describe('HTTP caching', () => {
     expect(body.data.membership[0]!.byOrgType.find((r) => r.orgType === 'HTX')!.organisations).toBe(
       290,
     );
+  });
+});
+
+describe('CSV export for BI tools', () => {
+  it('exports the observations as CSV with an ETag, whole and uncapped', async () => {
+    const url = `${server.origin}/export/observations.csv?indicators=htx_count,tht_count&areas=VN&sources=MINISTRY&from=2022`;
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const text = await res.text();
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'indicator_code,unit,area_id,area_code,area_name_vi,year,value,numerator,denominator,source,status,origin,unit_count',
+    );
+    expect(lines.slice(1)).toEqual([
+      'htx_count,cooperatives,VN,VN,Việt Nam,2022,29378,29378,,MINISTRY,ESTIMATED,FACTS,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2023,31000,31000,,MINISTRY,REPORTED,FACTS,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2024,33335,33335,,MINISTRY,REPORTED,FACTS,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2025,35041,35041,,MINISTRY,PROVISIONAL,FACTS,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2022,71000,71000,,MINISTRY,ESTIMATED,FACTS,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2023,71500,71500,,MINISTRY,REPORTED,FACTS,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2024,63650,63650,,MINISTRY,REPORTED,FACTS,1',
+    ]);
+    const again = await fetch(url, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    const bad = await fetch(`${server.origin}/export/observations.csv?from=20x4`);
+    expect(bad.status).toBe(400);
+    expect(
+      ((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions
+        .code,
+    ).toBe('BAD_USER_INPUT');
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas', () => {
+    expect(['=SUM(A1)', '+1', '-2+3', '@cmd', 'Hà Nội', 'a,b', 'say "hi"'].map(csvCell)).toEqual([
+      "'=SUM(A1)",
+      "'+1",
+      "'-2+3",
+      "'@cmd",
+      'Hà Nội',
+      '"a,b"',
+      '"say ""hi"""',
+    ]);
+    expect(csvCell(-5)).toBe('-5'); // a number stays a number
+    expect(csvCell(null)).toBe('');
   });
 });

@@ -1,0 +1,82 @@
+// The explorer of the real coopstat server, as a newcomer meets it: the default warehouse (real
+// published national figures), headless Debian Chromium with every non-loopback request aborted,
+// the first example (progress of the national 2030 targets) run from the page.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+import { testConfig } from '../server/helpers.ts';
+
+const CHROMIUM = process.env.COOPSTAT_CHROMIUM ?? '/usr/bin/chromium';
+const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+
+let wh: TestWarehouse;
+let server: RunningCoopstat;
+let context: BrowserContext | undefined;
+let profile: string | undefined;
+
+beforeAll(async () => {
+  wh = await createTestWarehouse();
+  server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
+});
+afterAll(async () => {
+  await context?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+  await server?.close();
+  await wh?.cleanup();
+});
+
+it.skipIf(skipBrowser)(
+  'opens offline and shows the progress of the national 2030 targets from the published figures',
+  async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+    profile = await mkdtemp(join(tmpdir(), 'coopstat-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 900 },
+      timeout: 20_000,
+    });
+    const blocked: string[] = [];
+    await context.route('**/*', async (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === '127.0.0.1') await route.continue();
+      else {
+        blocked.push(url.href);
+        await route.abort('blockedbyclient');
+      }
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    const response = await page.goto(`${server.origin}/`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    expect(page.url()).toBe(`${server.origin}/explorer`);
+    const editor = page.locator('.graphiql-query-editor .CodeMirror');
+    await editor.waitFor({ state: 'visible' });
+    await expect.poll(() => editor.innerText()).toContain('National 2030 targets');
+    await page.locator('.graphiql-execute-button').click();
+    const result = page.locator('.graphiql-response .CodeMirror');
+    await expect
+      .poll(() => result.innerText(), { timeout: 15_000 })
+      .toContain('"status": "ON_TRACK"');
+    const text = await result.innerText();
+    expect(text).toContain('"value": 35041'); // cooperatives in 2025, ministry series (provisional)
+    expect(text).toContain('45.000 hợp tác xã với 8 triệu thành viên');
+    await page.screenshot({ path: join(profile, 'explorer.png') });
+    expect(blocked).toEqual([]);
+  },
+  60_000,
+);
