@@ -139,7 +139,10 @@ describe('progress of the national 20-NQ/TW targets from the published figures',
     const population = byId.get('population-share-2045')!;
     expect(population.orgTypes).toBe('THT,HTX');
     expect(population.narrowerYears).toEqual([2025]);
-    expect(population.progress.latest?.value).toBeCloseTo((100 * (944587 + 5800000)) / 101112656, 10);
+    expect(population.progress.latest?.value).toBeCloseTo(
+      (100 * (944587 + 5800000)) / 101112656,
+      10,
+    );
     expect(population.progress.status).toBe('INSUFFICIENT_DATA');
 
     // Good/fair share of all collective organisations: no rating counts are published.
