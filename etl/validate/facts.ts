@@ -124,6 +124,40 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
     [defaults.status],
   );
   await deriveTotals(db);
+  await checkStockAndFlow(db);
+}
+
+/**
+ * Stock and flow: count(t) ≈ count(t−1) + new − dissolved (DESIGN §4b), against the previous
+ * year in the same file or, failing that, as published. Conversions and late registrations make
+ * it approximate, so only a gap over 2% of the previous stock (and over 2) is a warning.
+ */
+async function checkStockAndFlow(db: DuckDbHandle): Promise<void> {
+  await check(
+    db,
+    `with cur as (
+       select u.name_vi, s.* from ${FACT_STAGING} s join dim_admin_unit u using (unit_id) where s.sector = 'ALL'
+     ),
+     prev as (
+       select unit_id, year, org_type, source_code, universe, org_count from ${FACT_STAGING} where sector = 'ALL'
+       union all
+       select f.unit_id, f.year, f.org_type, f.source_code, f.universe, f.org_count
+       from fct_org_annual f
+       where f.valid_to_version is null and f.sector = 'ALL'
+         and not exists (select 1 from ${FACT_STAGING} s where s.sector = 'ALL' and s.unit_id = f.unit_id and s.year = f.year
+                           and s.org_type = f.org_type and s.source_code = f.source_code and s.universe = f.universe)
+     )
+     select 'WARNING',
+       'the stock should follow the flows: ' || c.org_type || ' in ' || c.name_vi || ' ' || c.year || ' should be about ' ||
+       p.org_count || ' (' || (c.year - 1) || ') + ' || c.new_count || ' new − ' || c.dissolved_count || ' dissolved = ' ||
+       (p.org_count + c.new_count - c.dissolved_count),
+       c.org_count::varchar, null, null, 'org_count'
+     from cur c join prev p
+       on p.unit_id = c.unit_id and p.year = c.year - 1 and p.org_type = c.org_type
+          and p.source_code = c.source_code and p.universe = c.universe
+     where c.new_count is not null and c.dissolved_count is not null and c.org_count is not null and p.org_count is not null
+       and abs(c.org_count - (p.org_count + c.new_count - c.dissolved_count)) > greatest(2, 0.02 * p.org_count)`,
+  );
 }
 
 /**

@@ -211,6 +211,25 @@ describe('province aggregates', () => {
       "an HTX should have at least 7 members (Law on Cooperatives 23/2012/QH13), so 10 of them should have at least 70 members, but got '60' at small.csv, row 3, column E (members)",
     ]);
   });
+  it('warns when the stock does not follow the flows from the previous year', async () => {
+    const path = join(wh.dir, 'stock.csv');
+    await writeFile(
+      path,
+      'year,province_code,org_type,org_count,new_count,dissolved_count\n2023,12,HTX,250,20,5\n2024,12,HTX,300,22,9\n',
+    );
+    const report = await loadFile(path, { db: wh.db });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.warnings.map(formatFinding)).toEqual([
+      "the stock should follow the flows: HTX in Tỉnh Lai Châu 2024 should be about 250 (2023) + 22 new − 9 dissolved = 263, but got '300' at stock.csv, column D (org_count)",
+    ]);
+    // Within 2% (and 2 organisations) of the previous stock: no warning.
+    const close = join(wh.dir, 'stock-close.csv');
+    await writeFile(
+      close,
+      'year,province_code,org_type,org_count,new_count,dissolved_count\n2025,12,HTX,314,25,10\n',
+    );
+    expect((await loadFile(close, { db: wh.db })).warnings).toEqual([]);
+  });
 });
 
 describe('organisation register', () => {
