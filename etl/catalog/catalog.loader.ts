@@ -1,25 +1,6 @@
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
+import { insertRows } from '../../warehouse/publish/insert-rows.ts';
 import type { Catalog, Operand } from './catalog.types.ts';
-
-/** Inserts rows in chunks of parameterised multi-row `values`. */
-async function insertRows(
-  db: DuckDbHandle,
-  table: string,
-  rows: readonly SqlValue[][],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const width = rows[0]!.length;
-  for (let i = 0; i < rows.length; i += 100) {
-    const part = rows.slice(i, i + 100);
-    const values = part
-      .map(
-        (_, r) =>
-          `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
-      )
-      .join(', ');
-    await db.run(`insert into ${table} values ${values}`, part.flat());
-  }
-}
 
 function operandRows(
   code: string,

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
+import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { insertRows } from '../../warehouse/publish/insert-rows.ts';
 import {
   buildAdminUnits,
   NATION_UNIT_ID,
@@ -107,26 +108,6 @@ export interface InitReport {
   readonly targets: number;
   readonly outcome: 'PUBLISHED' | 'ALREADY_LOADED';
   readonly dataVersion: number;
-}
-
-async function insertRows(
-  db: DuckDbHandle,
-  table: string,
-  rows: readonly SqlValue[][],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const width = rows[0]!.length;
-  const chunk = 100;
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = rows.slice(i, i + chunk);
-    const placeholders = part
-      .map(
-        (_, r) =>
-          `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
-      )
-      .join(', ');
-    await db.run(`insert into ${table} values ${placeholders}`, part.flat());
-  }
 }
 
 /** Replaces the unit, alias, crosswalk, source and population reference tables from the files. */

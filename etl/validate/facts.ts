@@ -59,6 +59,53 @@ const anyPresent = (columns: readonly string[]) =>
   `(${columns.map((c) => `${c} is not null`).join(' or ')})`;
 const label = (columns: readonly string[]) => columns.join(' + ');
 
+/** `lhs ≤ rhs` rules of a register row. */
+const REGISTER_RULES: readonly { lhs: readonly string[]; rhs: readonly string[] }[] = [
+  { lhs: ['official_members', 'capital_associates', 'other_associates'], rhs: ['members'] },
+  { lhs: ['managers_trained'], rhs: ['managers_total'] },
+];
+
+/** Refuses rows where a part exceeds its whole, for every rule (both sides present). */
+async function checkConsistency(
+  db: DuckDbHandle,
+  rules: readonly { lhs: readonly string[]; rhs: readonly string[] }[],
+): Promise<void> {
+  for (const rule of rules) {
+    await check(
+      db,
+      `select 'ERROR',
+         ${sqlString(`counts must be consistent: ${label(rule.lhs)} must not exceed ${label(rule.rhs)}`)} || ' (' || ${sum(rule.rhs)} || ')',
+         (${sum(rule.lhs)})::varchar, src_sheet, src_row, ${sqlString(rule.lhs[0]!)}
+       from ${RESOLVED_TABLE}
+       where ${anyPresent(rule.lhs)} and ${rule.rhs.map((c) => `${c} is not null`).join(' and ')}
+         and ${sum(rule.lhs)} > ${sum(rule.rhs)}`,
+    );
+  }
+}
+
+/** Warns where a file gives the member split for a year before it existed (it is stored as missing). */
+async function checkMemberSplit(db: DuckDbHandle): Promise<void> {
+  for (const column of SPLIT_COLUMNS) {
+    await check(
+      db,
+      `select 'WARNING',
+         ${sqlString(`column \`${column}\` exists only from 1 July ${SPLIT_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
+         raw_${column}, src_sheet, src_row, ${sqlString(column)}
+       from ${RESOLVED_TABLE} where ${column} is not null and year < ${SPLIT_FROM_YEAR}`,
+    );
+  }
+}
+
+/** The select list of `columns`, with the member split nulled before it existed. */
+const withoutEarlySplit = (columns: readonly string[]) =>
+  columns
+    .map((c) =>
+      (SPLIT_COLUMNS as readonly string[]).includes(c)
+        ? `case when year >= ${SPLIT_FROM_YEAR} then ${c} end as ${c}`
+        : c,
+    )
+    .join(', ');
+
 /**
  * Checks an aggregates file (duplicate keys, `part ≤ total` consistency, legal minimums, the
  * member split's start) and stages its rows as facts.
@@ -81,17 +128,7 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
            window w as (partition by year, unit_id, org_type, key_sector, key_universe, key_source order by src_sheet, src_row))
      where n > 1`,
   );
-  for (const rule of AGGREGATE_RULES) {
-    await check(
-      db,
-      `select 'ERROR',
-         ${sqlString(`counts must be consistent: ${label(rule.lhs)} must not exceed ${label(rule.rhs)}`)} || ' (' || ${sum(rule.rhs)} || ')',
-         (${sum(rule.lhs)})::varchar, src_sheet, src_row, ${sqlString(rule.lhs[0]!)}
-       from ${RESOLVED_TABLE}
-       where ${anyPresent(rule.lhs)} and ${rule.rhs.map((c) => `${c} is not null`).join(' and ')}
-         and ${sum(rule.lhs)} > ${sum(rule.rhs)}`,
-    );
-  }
+  await checkConsistency(db, AGGREGATE_RULES);
   await check(
     db,
     `select 'WARNING',
@@ -101,20 +138,8 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
      from ${RESOLVED_TABLE}
      where org_count > 0 and members is not null and members < ${LEGAL_MINIMUM_SQL} * org_count`,
   );
-  for (const column of SPLIT_COLUMNS) {
-    await check(
-      db,
-      `select 'WARNING',
-         ${sqlString(`column \`${column}\` exists only from 1 July ${SPLIT_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
-         raw_${column}, src_sheet, src_row, ${sqlString(column)}
-       from ${RESOLVED_TABLE} where ${column} is not null and year < ${SPLIT_FROM_YEAR}`,
-    );
-  }
-  const measures = FACT_MEASURE_NAMES.map((m) =>
-    (SPLIT_COLUMNS as readonly string[]).includes(m)
-      ? `case when year >= ${SPLIT_FROM_YEAR} then ${m} end as ${m}`
-      : m,
-  ).join(', ');
+  await checkMemberSplit(db);
+  const measures = withoutEarlySplit(FACT_MEASURE_NAMES);
   await db.run(`drop table if exists ${FACT_STAGING}`);
   await db.run(
     `create temp table ${FACT_STAGING} as
@@ -228,34 +253,9 @@ export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefault
      where coalesce(official_members, members) < ${LEGAL_MINIMUM_SQL}
        and (legal_status is null or legal_status not in ${GONE})`,
   );
-  for (const rule of [
-    { lhs: ['official_members', 'capital_associates', 'other_associates'], rhs: ['members'] },
-    { lhs: ['managers_trained'], rhs: ['managers_total'] },
-  ]) {
-    await check(
-      db,
-      `select 'ERROR',
-         ${sqlString(`counts must be consistent: ${label(rule.lhs)} must not exceed ${label(rule.rhs)}`)} || ' (' || ${sum(rule.rhs)} || ')',
-         (${sum(rule.lhs)})::varchar, src_sheet, src_row, ${sqlString(rule.lhs[0]!)}
-       from ${RESOLVED_TABLE}
-       where ${anyPresent(rule.lhs)} and ${rule.rhs.map((c) => `${c} is not null`).join(' and ')}
-         and ${sum(rule.lhs)} > ${sum(rule.rhs)}`,
-    );
-  }
-  for (const column of SPLIT_COLUMNS) {
-    await check(
-      db,
-      `select 'WARNING',
-         ${sqlString(`column \`${column}\` exists only from 1 July ${SPLIT_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
-         raw_${column}, src_sheet, src_row, ${sqlString(column)}
-       from ${RESOLVED_TABLE} where ${column} is not null and year < ${SPLIT_FROM_YEAR}`,
-    );
-  }
-  const registerColumns = REGISTER_COLUMNS.map((c) =>
-    (SPLIT_COLUMNS as readonly string[]).includes(c.name)
-      ? `case when year >= ${SPLIT_FROM_YEAR} then ${c.name} end as ${c.name}`
-      : c.name,
-  ).join(', ');
+  await checkConsistency(db, REGISTER_RULES);
+  await checkMemberSplit(db);
+  const registerColumns = withoutEarlySplit(REGISTER_COLUMNS.map((c) => c.name));
   await db.run(`drop table if exists ${REGISTER_STAGING}`);
   await db.run(
     `create temp table ${REGISTER_STAGING} as

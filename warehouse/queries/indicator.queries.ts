@@ -1,5 +1,6 @@
-import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
+import type { DuckDbHandle } from '../dialect/index.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
+import { QueryParams } from './query-params.ts';
 
 /** Which boundaries a series is reported on. */
 export const BOUNDARIES = ['AS_REPORTED', 'CURRENT'] as const;
@@ -59,13 +60,9 @@ export async function findIndicatorValues(
   db: DuckDbHandle,
   filter: IndicatorValueFilter = {},
 ): Promise<IndicatorValueRow[]> {
-  const params: SqlValue[] = [];
-  const param = (value: SqlValue) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  const inList = (column: string, values: readonly string[] | undefined) =>
-    values ? `${column} in (select unnest(string_split(${param(values.join('|'))}, '|')))` : 'true';
+  const p = new QueryParams();
+  const param = (value: number) => p.add(value);
+  const inList = (column: string, values: readonly string[] | undefined) => p.in(column, values);
   const version =
     filter.asOfVersion === undefined
       ? 'valid_to_version is null'
@@ -215,5 +212,5 @@ select indicator_code, unit_id, year, source_code, value, numerator, denominator
 from all_values
 where ${inList('unit_id', filter.unitIds)}
 order by indicator_code, unit_id, year, source_code`;
-  return db.all<IndicatorValueRow>(sql, params);
+  return db.all<IndicatorValueRow>(sql, p.values);
 }

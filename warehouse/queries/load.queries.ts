@@ -1,29 +1,8 @@
 import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
+import type { LoadLogRow } from '../publish/load-log.ts';
 
 /** One load-log entry as the API shows it: timestamps as ISO-8601 UTC strings, counts as numbers. */
-export interface LoadRow {
-  load_id: number;
-  family: string;
-  file_name: string;
-  file_sha256: string;
-  file_bytes: number;
-  source_code: string | null;
-  years: number[];
-  unit_ids: string[];
-  rows_read: number;
-  rows_accepted: number;
-  rows_rejected: number;
-  warnings: number;
-  values_added: number;
-  values_changed: number;
-  values_removed: number;
-  values_unchanged: number;
-  started_at: string;
-  finished_at: string;
-  outcome: string;
-  data_version: number;
-  loaded_by: string | null;
-}
+export type LoadRow = Omit<LoadLogRow, 'report_json'>;
 
 /** Which load-log entries to list. Absent filters match everything. */
 export interface LoadFilter {

@@ -1,7 +1,8 @@
-import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
+import type { DuckDbHandle } from '../dialect/index.ts';
 import { computeProgress, type Observation, type Progress } from '../progress/progress-engine.ts';
 import type { Comparator } from '../progress/progress-types.ts';
 import { findIndicatorValues, type IndicatorValueRow } from './indicator.queries.ts';
+import { QueryParams } from './query-params.ts';
 
 /** A plan target with what the progress engine needs from its indicator, plan and unit. */
 export interface TargetRow {
@@ -47,12 +48,8 @@ export async function findTargets(
   db: DuckDbHandle,
   filter: TargetFilter = {},
 ): Promise<TargetRow[]> {
-  const params: SqlValue[] = [];
-  const inList = (column: string, values: readonly string[] | undefined) => {
-    if (!values) return 'true';
-    params.push(values.join('|'));
-    return `${column} in (select unnest(string_split($${params.length}, '|')))`;
-  };
+  const p = new QueryParams();
+  const inList = (column: string, values: readonly string[] | undefined) => p.in(column, values);
   return db.all<TargetRow>(
     `select t.*, p.issued_on as plan_issued_on, i.is_higher_better, i.natural_limit, i.is_published_only,
             u.valid_to as unit_valid_to
@@ -63,7 +60,7 @@ export async function findTargets(
      where ${inList('t.plan_id', filter.planIds)} and ${inList('t.unit_id', filter.unitIds)}
        and ${inList('t.indicator_code', filter.indicatorCodes)}
      order by t.plan_id, t.target_year, t.target_id`,
-    params,
+    p.values,
   );
 }
 
