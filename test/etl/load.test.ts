@@ -211,6 +211,32 @@ describe('province aggregates', () => {
       "an HTX should have at least 7 members (Law on Cooperatives 23/2012/QH13), so 10 of them should have at least 70 members, but got '60' at small.csv, row 3, column E (members)",
     ]);
   });
+  it('stores the member split as missing before July 2024, and reads Vietnamese decimals', async () => {
+    const path = join(wh.dir, 'split.csv');
+    await writeFile(
+      path,
+      [
+        'Năm;Mã tỉnh;Loại hình;Số lượng;Số thành viên;Thành viên chính thức;Doanh thu bình quân',
+        '2023;12;HTX;10;80;70;"1.250,5"',
+        '2024;12;HTX;11;90;82;"1.300,75"',
+      ].join('\n'),
+    );
+    const report = await loadFile(path, { db: wh.db });
+    expect(report.warnings.map(formatFinding)).toEqual([
+      "column `official_members` exists only from 1 July 2024 (Law 17/2023/QH15), so it was stored as missing for 2023, but got '70' at split.csv, row 2, column F (Thành viên chính thức)",
+    ]);
+    const rows = await query(
+      wh.db,
+      `select year, members, official_members, revenue_avg_vnd_million from fct_org_annual
+       where valid_to_version is null and unit_id = $1 and org_type = 'HTX' order by year`,
+      [LC],
+    );
+    expect(rows).toEqual([
+      { year: 2023, members: 80, official_members: null, revenue_avg_vnd_million: 1250.5 },
+      { year: 2024, members: 90, official_members: 82, revenue_avg_vnd_million: 1300.75 },
+    ]);
+  });
+
   it('warns when the stock does not follow the flows from the previous year', async () => {
     const path = join(wh.dir, 'stock.csv');
     await writeFile(
