@@ -68,7 +68,13 @@
     shouldPersistHeaders: false,
     defaultEditorToolsVisibility: config.showVariables ? 'variables' : false,
   };
-  if (config.tabs.length > 0) props.defaultTabs = config.tabs;
+  if (config.tabs.length > 0) {
+    props.defaultTabs = config.tabs;
+    // GraphiQL builds the active tab from these props, not from defaultTabs[0]: without them the
+    // first example would open with empty variables.
+    props.defaultQuery = config.tabs[0].query;
+    if (config.tabs[0].variables) props.variables = config.tabs[0].variables;
+  }
 
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
