@@ -1,6 +1,14 @@
 import 'reflect-metadata';
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  ApiKeyError,
+  createApiKey,
+  listApiKeys,
+  revokeApiKeyById,
+} from '../warehouse/keys/key-store.ts';
+import type { ApiKeyListing } from '../warehouse/queries/api-key.queries.ts';
 import { computeTargetProgress, findTargets } from '../warehouse/queries/progress.queries.ts';
 import { openReader } from '../warehouse/store/warehouse-store.ts';
 import { formatFinding, LoadRefusedError } from './load/findings.ts';
@@ -17,6 +25,10 @@ Usage:
   coopstat loads [--db PATH] [--json]             the load log
   coopstat progress [--plan ID] [--as-of YEAR] [--db PATH] [--json]
                                                   progress of plan targets (default: every plan, as of the current year)
+  coopstat keys create --name NAME --role reader|loader|admin [--provinces 19,12] [--db PATH] [--json]
+                                                  create an API key and print it (once: only its hash is kept)
+  coopstat keys list   [--db PATH] [--json]       the API keys (never their secrets)
+  coopstat keys revoke ID [--db PATH]             revoke a key (ID as \`keys list\` shows it, with or without csk_)
   coopstat help
 
 --db defaults to $COOPSTAT_DB, else ./data/coopstat.duckdb.
@@ -35,6 +47,9 @@ const { values, positionals } = parseArgs({
     help: { type: 'boolean', default: false },
     plan: { type: 'string' },
     'as-of': { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    provinces: { type: 'string' },
   },
 });
 
@@ -194,6 +209,83 @@ async function runProgress(): Promise<number> {
   }
 }
 
+function currentUser(): string | undefined {
+  try {
+    return process.env.USER || userInfo().username;
+  } catch {
+    return process.env.USER || undefined;
+  }
+}
+
+function describeKey(k: ApiKeyListing): string {
+  const scope =
+    k.role === 'loader'
+      ? k.provinces
+        ? `provinces ${k.provinces.join(', ')}`
+        : 'all provinces'
+      : '';
+  return `${k.prefix} "${k.name}" (${k.role}${scope ? `, ${scope}` : ''})`;
+}
+
+async function runKeys(sub: string | undefined, rest: string[]): Promise<number> {
+  try {
+    switch (sub) {
+      case 'create': {
+        if (!values.name) fail('keys create needs --name NAME\n\n' + USAGE);
+        if (!values.role) fail('keys create needs --role reader|loader|admin\n\n' + USAGE);
+        const created = await createApiKey(dbPath, {
+          name: values.name!,
+          role: values.role!,
+          ...(values.provinces !== undefined ? { provinces: values.provinces.split(',') } : {}),
+          ...(currentUser() ? { createdBy: currentUser() } : {}),
+        });
+        if (values.json) {
+          out(JSON.stringify({ key: created.key, ...created.listing }, null, 2));
+        } else {
+          // The key alone on stdout (KEY=$(coopstat keys create …) works); the notes on stderr.
+          process.stderr.write(
+            `created key ${describeKey(created.listing)} in ${dbPath}\n` +
+              'this is the only time the key is shown: coopstat keeps only its SHA-256\n',
+          );
+          out(created.key);
+        }
+        return 0;
+      }
+      case 'list': {
+        const keys = await listApiKeys(dbPath);
+        if (values.json) {
+          out(JSON.stringify(keys, null, 2));
+          return 0;
+        }
+        out(
+          'id                 role    provinces   created (UTC)        created by   revoked (UTC)        name',
+        );
+        for (const k of keys) {
+          out(
+            `${k.prefix.padEnd(17)}  ${k.role.padEnd(6)}  ${(k.provinces?.join(',') ?? 'all').padEnd(10)}  ${k.created_at.slice(0, 19).replace('T', ' ')}  ${(k.created_by ?? '–').padEnd(11)}  ${(k.revoked_at?.slice(0, 19).replace('T', ' ') ?? '–').padEnd(19)}  ${k.name}`,
+          );
+        }
+        return 0;
+      }
+      case 'revoke': {
+        if (rest.length !== 1) fail('keys revoke needs exactly one key ID\n\n' + USAGE);
+        const revoked = await revokeApiKeyById(dbPath, rest[0]!);
+        out(
+          revoked.changed
+            ? `revoked key ${describeKey(revoked.listing)}`
+            : `key ${describeKey(revoked.listing)} was already revoked at ${revoked.listing.revoked_at}; nothing changed`,
+        );
+        return 0;
+      }
+      default:
+        return fail(`keys needs create, list or revoke, but got '${sub ?? ''}'\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof ApiKeyError) return fail(error.message);
+    throw error;
+  }
+}
+
 async function main(): Promise<number> {
   switch (command) {
     case 'init': {
@@ -213,6 +305,8 @@ async function main(): Promise<number> {
       return runLoads();
     case 'progress':
       return runProgress();
+    case 'keys':
+      return runKeys(args[0], args.slice(1));
     case undefined:
     case 'help':
       out(USAGE);

@@ -29,6 +29,10 @@ export const ERROR_CODES = [
   'PAGE_SIZE_TOO_LARGE',
   /** The operation ran longer than the execution time limit and was stopped. */
   'QUERY_TIMEOUT',
+  /** An uploaded file was refused by validation (`POST /load`, 422); each finding is an error. */
+  'LOAD_REFUSED',
+  /** Another process is writing the warehouse (`POST /load`, 409); try again later. */
+  'WAREHOUSE_BUSY',
   /** A fault on the server; details are in the server log only. */
   'INTERNAL_SERVER_ERROR',
   // Apollo Server's own codes, passed through:

@@ -30,6 +30,9 @@ describe('loadConfig', () => {
       cacheMaxAgeSeconds: 60,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
+      readRequiresKey: false,
+      maxUploadBytes: 52_428_800,
+      maxCost: 50_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -57,6 +60,9 @@ describe('loadConfig', () => {
         COOPSTAT_CACHE_MAX_AGE: '0',
         COOPSTAT_SHUTDOWN_GRACE_MS: '500',
         LOG_LEVEL: 'warn',
+        COOPSTAT_READ_REQUIRES_KEY: 'true',
+        COOPSTAT_MAX_UPLOAD_BYTES: '1000000',
+        COOPSTAT_MAX_COST: '20000',
       }),
     ).toEqual({
       dbPath: '/srv/coopstat.duckdb',
@@ -74,6 +80,9 @@ describe('loadConfig', () => {
       cacheMaxAgeSeconds: 0,
       shutdownGraceMs: 500,
       logLevel: 'warn',
+      readRequiresKey: true,
+      maxUploadBytes: 1_000_000,
+      maxCost: 20_000,
     });
   });
 
