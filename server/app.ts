@@ -15,12 +15,22 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import type { ApiKeyRole } from '../warehouse/queries/api-key.queries.ts';
 import type { Lease, WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
+import {
+  allows,
+  authenticate,
+  describePresentedKey,
+  readCredentials,
+  type Principal,
+} from './auth/authenticate.ts';
+import type { LoadUploadHandler } from './auth/load-upload.ts';
 import type { Config } from './config.ts';
 import { createFormatError, type ErrorCode } from './errors.ts';
 import { cacheControlFor, computeEtag, hashSchema, ifNoneMatch, NO_STORE } from './http-cache.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { documentTooLarge, queryLimitsPlugin } from './plugins/query-limits.plugin.ts';
+import { queryCostPlugin } from './plugins/query-cost.plugin.ts';
 import { queryTimeoutPlugin } from './plugins/query-timeout.plugin.ts';
 import { logRequest, requestLogPlugin } from './plugins/request-log.plugin.ts';
 import { currentRequest, RequestState, runInRequest } from './request-state.ts';
@@ -37,6 +47,15 @@ import { currentRequest, RequestState, runInRequest } from './request-state.ts';
  * - `GET /health` — liveness: the process answers; never touches the warehouse.
  * - `GET /ready` — readiness: a trivial query on the current snapshot; 503 when it fails.
  * - `GET /` — redirects to `/explorer` when the explorer is on.
+ * - `POST /load` — uploads one file to load (see `auth/load-upload.ts`); needs a `loader` or
+ *   `admin` key.
+ *
+ * API keys (`Authorization: Bearer <key>` or `x-api-key: <key>`) are checked against the
+ * `api_key` table of the snapshot being served. Reading (`/graphql`, CSV exports) needs a key
+ * only when `config.readRequiresKey`; a key that is sent is always checked, and a wrong one is
+ * refused even where none is needed. Missing or wrong key: 401 `UNAUTHENTICATED`; a key without
+ * the role: 403 `FORBIDDEN`. Responses to requests that carried a valid key are cached
+ * `private`, never `public`.
  *
  * Every GraphQL request pins one warehouse snapshot (a lease) from before execution until its
  * response is written, so a load that publishes meanwhile is invisible to it. Successful query
@@ -68,6 +87,8 @@ export interface CreateAppOptions {
   readonly csvExports?: Readonly<
     Record<string, (lease: Lease, params: URLSearchParams) => Promise<string>>
   >;
+  /** Serves `POST /load` (authorised uploads); absent = no such route. */
+  readonly upload?: LoadUploadHandler;
   /** Defaults to a logger at `config.logLevel` writing to stdout / stderr. */
   readonly logger?: Logger;
 }
@@ -86,9 +107,12 @@ export interface CoopstatApp {
 export const GRAPHQL_PATH = '/graphql';
 /** Where the explorer lives (served by the `explorer` route handler). */
 export const EXPLORER_PATH = '/explorer';
+/** Where files are uploaded to be loaded. */
+export const LOAD_PATH = '/load';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CSV_TYPE = 'text/csv; charset=utf-8';
+const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
 
 /**
  * Builds and starts the app: Apollo Server with the server's plugins and `formatError`, behind
@@ -100,6 +124,9 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
   const explorer = config.explorer ? options.explorer : undefined;
   const schemaHash = hashSchema(schema);
   const cacheControl = cacheControlFor(config.cacheMaxAgeSeconds);
+  // A response to a request with a key is for that key's holder: no shared cache may keep it.
+  const privateCacheControl = cacheControl.replace(/^public\b/, 'private');
+  const readRole: ApiKeyRole | undefined = config.readRequiresKey ? 'reader' : undefined;
 
   const apollo = new ApolloServer<BaseContext>({
     schema,
@@ -135,6 +162,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         maxAliases: config.maxAliases,
         maxDocumentBytes: config.maxDocumentBytes,
       }),
+      queryCostPlugin({ maxCost: config.maxCost, maxListSize: config.maxPageSize }),
       queryTimeoutPlugin({ timeoutMs: config.queryTimeoutMs }),
     ],
   });
@@ -146,6 +174,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     method: string,
     search: string,
     state: RequestState,
+    principal: Principal | undefined,
   ): Promise<void> {
     if (method !== 'GET' && method !== 'POST') {
       res.setHeader('allow', 'GET, POST');
@@ -211,6 +240,13 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       return sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
     }
     state.lease = lease;
+    if (
+      query !== undefined &&
+      answerNotModified(req, res, method, query, body, params, lease, principal)
+    ) {
+      lease.release();
+      return;
+    }
     // A client that goes away stops its own work (only its own: the lease is per request).
     const onClose = () => {
       if (!res.writableFinished) lease.interrupt(new Error('the client closed the connection'));
@@ -227,11 +263,75 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
           context: async () => createContext(lease),
         }),
       );
-      await writeGraphqlResponse(req, res, response, state, lease);
+      await writeGraphqlResponse(req, res, response, state, lease, principal);
     } finally {
       res.off('close', onClose);
       lease.release();
     }
+  }
+
+  /**
+   * Answers `304` before executing when `If-None-Match` holds the ETag this very request got
+   * before: the ETag depends only on the snapshot, the schema and the request, all known now, so
+   * a dashboard's repeat costs no query. Only for requests that would pass CSRF prevention.
+   */
+  function answerNotModified(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    query: string,
+    body: unknown,
+    params: URLSearchParams,
+    lease: Lease,
+    principal: Principal | undefined,
+  ): boolean {
+    const header = req.headers['if-none-match'];
+    if (!header) return false;
+    const preflighted =
+      method === 'POST' ||
+      req.headers['apollo-require-preflight'] !== undefined ||
+      req.headers['x-apollo-operation-name'] !== undefined ||
+      (req.headers['content-type'] ?? '').toLowerCase().includes('application/json');
+    if (!preflighted) return false;
+    let variables: Record<string, unknown> | undefined;
+    let operationName: string | undefined;
+    if (method === 'POST') {
+      if (!isRecord(body)) return false;
+      if (body.variables !== undefined && body.variables !== null && !isRecord(body.variables))
+        return false;
+      variables = (body.variables ?? undefined) as Record<string, unknown> | undefined;
+      operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    } else {
+      const raw = params.get('variables');
+      try {
+        const parsed: unknown = raw ? JSON.parse(raw) : undefined;
+        if (parsed !== undefined && !isRecord(parsed)) return false;
+        variables = parsed as Record<string, unknown> | undefined;
+      } catch {
+        return false;
+      }
+      operationName = params.get('operationName') ?? undefined;
+    }
+    const queryHash = createHash('sha256').update(query).digest('hex');
+    for (const contentType of [JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) {
+      const etag = computeEtag({
+        dataVersion: lease.dataVersion,
+        lastLoadId: lease.lastLoadId,
+        schemaHash,
+        contentType,
+        queryHash,
+        variables,
+        operationName,
+      });
+      if (!ifNoneMatch(header, etag)) continue;
+      res.setHeader('etag', etag);
+      res.setHeader('cache-control', principal ? privateCacheControl : cacheControl);
+      res.setHeader('vary', principal ? 'accept, authorization, x-api-key' : 'accept');
+      res.statusCode = 304;
+      res.end();
+      return true;
+    }
+    return false;
   }
 
   async function writeGraphqlResponse(
@@ -240,6 +340,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     response: HTTPGraphQLResponse,
     state: RequestState,
     lease: Lease,
+    principal: Principal | undefined,
   ): Promise<void> {
     const status = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -272,8 +373,8 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         operationName: state.requestedOperationName,
       });
       res.setHeader('etag', etag);
-      res.setHeader('cache-control', cacheControl);
-      res.setHeader('vary', 'accept');
+      res.setHeader('cache-control', principal ? privateCacheControl : cacheControl);
+      res.setHeader('vary', principal ? 'accept, authorization, x-api-key' : 'accept');
       if (ifNoneMatch(req.headers['if-none-match'], etag)) {
         res.removeHeader('content-type');
         res.statusCode = 304;
@@ -295,6 +396,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     search: string,
     state: RequestState,
     build: (lease: Lease, params: URLSearchParams) => Promise<string>,
+    principal: Principal | undefined,
   ): Promise<void> {
     let lease: Lease;
     try {
@@ -315,7 +417,8 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         operationName: undefined,
       });
       res.setHeader('etag', etag);
-      res.setHeader('cache-control', cacheControl);
+      res.setHeader('cache-control', principal ? privateCacheControl : cacheControl);
+      if (principal) res.setHeader('vary', 'authorization, x-api-key');
       if (ifNoneMatch(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;
         res.end();
@@ -349,6 +452,87 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     }
   }
 
+  /**
+   * Checks the request's key. Answers 401 / 403 itself and returns false; otherwise returns the
+   * key's holder, or undefined when no key was sent and `needed` is undefined.
+   */
+  async function authorize(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: RequestState,
+    path: string,
+    needed: ApiKeyRole | undefined,
+  ): Promise<Principal | undefined | false> {
+    const refuse = (status: 401 | 403, message: string): false => {
+      if (status === 401) res.setHeader('www-authenticate', 'Bearer realm="coopstat"');
+      // The body (if any) is not read: drop it, and close a connection it is still arriving on.
+      if (!req.complete) res.setHeader('connection', 'close');
+      req.resume();
+      sendError(res, state, status, status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message);
+      return false;
+    };
+    const credentials = readCredentials(req.headers);
+    if (credentials.kind === 'none') {
+      if (needed === undefined) return undefined;
+      return refuse(
+        401,
+        `a request to ${path} must carry an API key (Authorization: Bearer <key> or x-api-key: <key>), but got none`,
+      );
+    }
+    if (credentials.kind === 'conflicting') {
+      return refuse(
+        401,
+        `a request must carry one API key, but got two different keys in the Authorization and x-api-key headers of ${path}`,
+      );
+    }
+    let lease: Lease;
+    try {
+      lease = await reader.acquire();
+    } catch (error) {
+      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
+      sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
+      return false;
+    }
+    let principal: Principal | undefined;
+    try {
+      principal = await authenticate(lease.handle, credentials.key);
+    } finally {
+      lease.release();
+    }
+    if (!principal) {
+      return refuse(
+        401,
+        `an API key must be one that exists and is not revoked, but got ${describePresentedKey(credentials.key)} in the request to ${path}`,
+      );
+    }
+    if (needed !== undefined && !allows(principal, needed)) {
+      return refuse(
+        403,
+        `a request to ${path} needs a key with the ${needed} role${needed === 'admin' ? '' : ' or above'}, but key ${principal.prefix} (${principal.name}) has the ${principal.role} role`,
+      );
+    }
+    return principal;
+  }
+
+  async function serveUpload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    search: string,
+    state: RequestState,
+    upload: LoadUploadHandler,
+  ): Promise<void> {
+    const principal = await authorize(req, res, state, LOAD_PATH, 'loader');
+    if (!principal) return;
+    const answer = await upload(req, search, principal);
+    if (answer.code) state.errorCodes.push(answer.code);
+    if (answer.close) {
+      if (!req.complete) res.setHeader('connection', 'close');
+      req.resume();
+    }
+    for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+    sendJson(res, answer.status, answer.body);
+  }
+
   async function serveReady(res: ServerResponse, head: boolean): Promise<void> {
     const readiness = await reader.ready();
     sendJson(
@@ -375,8 +559,15 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     const head = method === 'HEAD';
     const readOnly = method === 'GET' || head;
     switch (path) {
-      case GRAPHQL_PATH:
-        return serveGraphql(req, res, method, search, state);
+      case GRAPHQL_PATH: {
+        const principal = await authorize(req, res, state, path, readRole);
+        if (principal === false) return;
+        return serveGraphql(req, res, method, search, state, principal);
+      }
+      case LOAD_PATH:
+        if (!options.upload) break;
+        if (method !== 'POST') return methodNotAllowed(res, 'POST');
+        return serveUpload(req, res, search, state, options.upload);
       case '/health':
         if (!readOnly) return methodNotAllowed(res, 'GET, HEAD');
         return sendJson(res, 200, { status: 'ok' }, head);
@@ -390,7 +581,9 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     const csvExport = options.csvExports?.[path];
     if (csvExport) {
       if (!readOnly) return methodNotAllowed(res, 'GET, HEAD');
-      return serveCsv(req, res, path, search, state, csvExport);
+      const principal = await authorize(req, res, state, path, readRole);
+      if (principal === false) return;
+      return serveCsv(req, res, path, search, state, csvExport, principal);
     }
     if (explorer?.(req, res)) return;
     sendJson(res, 404, { error: `no such route: ${path}` }, head);

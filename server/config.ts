@@ -27,6 +27,8 @@ export interface Config {
   readonly maxDepth: number;
   /** The most aliases one operation may use (`COOPSTAT_MAX_ALIASES`). */
   readonly maxAliases: number;
+  /** The highest estimated cost of one operation (`COOPSTAT_MAX_COST`; see query-cost.plugin). */
+  readonly maxCost: number;
   /** The largest query document accepted, in bytes (`COOPSTAT_MAX_DOCUMENT_BYTES`). */
   readonly maxDocumentBytes: number;
   /** The largest request body accepted, in bytes (`COOPSTAT_MAX_BODY_BYTES`). */
@@ -39,6 +41,13 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** How much is logged (`LOG_LEVEL`); `silent` by default under vitest. */
   readonly logLevel: LogLevel;
+  /**
+   * Whether reading (`/graphql`, CSV exports) needs an API key (`COOPSTAT_READ_REQUIRES_KEY`);
+   * false by default: published data is open. Loading always needs a key.
+   */
+  readonly readRequiresKey: boolean;
+  /** The largest file `POST /load` accepts, in bytes (`COOPSTAT_MAX_UPLOAD_BYTES`, 50 MiB). */
+  readonly maxUploadBytes: number;
 }
 
 /** Thrown by {@link loadConfig}: every problem found, one per line. */
@@ -127,6 +136,7 @@ export function loadConfig(env: Env): Config {
     maxPageSize: read.integer('COOPSTAT_MAX_PAGE_SIZE', 1000, 1, 1_000_000),
     maxDepth: read.integer('COOPSTAT_MAX_DEPTH', 12, 2, 100),
     maxAliases: read.integer('COOPSTAT_MAX_ALIASES', 30, 0, 10_000),
+    maxCost: read.integer('COOPSTAT_MAX_COST', 50_000, 1, 100_000_000),
     maxDocumentBytes,
     maxBodyBytes: read.integer(
       'COOPSTAT_MAX_BODY_BYTES',
@@ -142,6 +152,14 @@ export function loadConfig(env: Env): Config {
       'LOG_LEVEL',
       LOG_LEVELS,
       env.VITEST !== undefined && env.VITEST !== '' ? 'silent' : 'info',
+    ),
+    readRequiresKey: read.boolean('COOPSTAT_READ_REQUIRES_KEY', false),
+    maxUploadBytes: read.integer(
+      'COOPSTAT_MAX_UPLOAD_BYTES',
+      50 * 1024 * 1024,
+      1_000,
+      4_000_000_000,
+      ' (bytes)',
     ),
   };
   if (config.maxBodyBytes < config.maxDocumentBytes) {

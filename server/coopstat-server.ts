@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
+import { createLoadUploadHandler } from './auth/load-upload.ts';
 import type { Config } from './config.ts';
 import { observationsCsv } from './csv-export.ts';
 import { createExplorerHandler, type ExplorerExample } from './explorer/explorer.ts';
@@ -111,6 +112,8 @@ export interface StartOverrides {
   /** Serve this schema instead of the coopstat schema. */
   readonly schema?: GraphQLSchema;
   readonly logger?: Logger;
+  /** The latest year an upload may carry (default: the current year). */
+  readonly maxYear?: number;
 }
 
 /**
@@ -122,7 +125,8 @@ export async function startCoopstatServer(
   overrides: StartOverrides = {},
 ): Promise<RunningCoopstat> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const reader = await WarehouseReader.open(resolve(config.dbPath), {
+  const dbPath = resolve(config.dbPath);
+  const reader = await WarehouseReader.open(dbPath, {
     onError: (error) =>
       logger.error('a new warehouse snapshot could not be opened; serving the previous one', {
         error: describeError(error),
@@ -145,6 +149,15 @@ export async function startCoopstatServer(
         '/export/observations.csv': (lease, params) =>
           observationsCsv(createRequestContext(lease, { maxPageSize: config.maxPageSize }), params),
       },
+      // Uploads load in this process, as the one writer, into the file the reader follows; the
+      // reader swaps to the published snapshot before the upload is answered.
+      upload: createLoadUploadHandler({
+        dbPath,
+        maxUploadBytes: config.maxUploadBytes,
+        afterPublish: () => reader.refresh(),
+        logger,
+        ...(overrides.maxYear ? { maxYear: overrides.maxYear } : {}),
+      }),
     });
     const http = await listen(app.handler, {
       host: config.host,

@@ -27,7 +27,8 @@ import {
   stageAggregateFacts,
   stageRegisterFacts,
 } from '../validate/facts.ts';
-import { collectFindings, typeAndResolve } from '../validate/validate.ts';
+import { sqlString } from '../validate/typing.ts';
+import { collectFindings, RESOLVED_TABLE, typeAndResolve } from '../validate/validate.ts';
 import { LoadRefusedError, type Finding } from './findings.ts';
 import { peekFamily, stageFile } from './staging.ts';
 
@@ -54,6 +55,13 @@ export interface LoadOptions {
   readonly status?: ValueStatus;
   /** Who loads, recorded in the load log. */
   readonly loadedBy?: string;
+  /**
+   * Province codes the load may touch (absent = every province). A row counts under the code of
+   * the province it resolves to in its own year (the unit valid on 31 December). When any row
+   * falls outside, the load throws {@link ProvincesNotAllowedError} before anything is published
+   * (dry runs too).
+   */
+  readonly allowedProvinceCodes?: readonly string[];
   /** The latest year accepted (default: the current year). */
   readonly maxYear?: number;
   /** Called with each stage's name, for progress on a terminal. */
@@ -163,6 +171,9 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
         },
       ]);
     }
+    if (options.allowedProvinceCodes) {
+      await refuseOtherProvinces(db, file, options.allowedProvinceCodes);
+    }
     const warnings = findings.filter((f) => f.severity === 'WARNING');
     const warningCount =
       result.warningCount + staged.findings.filter((f) => f.severity === 'WARNING').length;
@@ -252,8 +263,81 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
   });
 }
 
+/** A province a load was not allowed to touch, with the first row that touches it. */
+export interface ProvinceOutsideAllowed {
+  readonly code: string;
+  readonly nameVi: string;
+  readonly rows: number;
+  readonly firstSheet: string | null;
+  readonly firstRow: number | null;
+}
+
+/**
+ * Thrown when a file touches provinces outside `allowedProvinceCodes`; nothing was written.
+ * The message states the rule, the provinces received and the first row of each.
+ */
+export class ProvincesNotAllowedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly allowed: readonly string[],
+    readonly provinces: readonly ProvinceOutsideAllowed[],
+  ) {
+    super(
+      `a load restricted to province${allowed.length === 1 ? '' : 's'} ${allowed.join(', ')} may only contain rows of ${allowed.length === 1 ? 'that province' : 'those provinces'}, but got ` +
+        provinces
+          .map(
+            (p) =>
+              `${p.code} ${p.nameVi} (${p.rows} row${p.rows === 1 ? '' : 's'}, first at ${[file, p.firstSheet ? `sheet ${p.firstSheet}` : null, p.firstRow === null ? null : `row ${p.firstRow}`].filter(Boolean).join(', ')})`,
+          )
+          .join('; ') +
+        '; nothing was written',
+    );
+    this.name = 'ProvincesNotAllowedError';
+  }
+}
+
+async function refuseOtherProvinces(
+  db: DuckDbHandle,
+  file: string,
+  allowed: readonly string[],
+): Promise<void> {
+  const outsideSql =
+    allowed.length === 0
+      ? 'true'
+      : `u.code is null or u.code not in (${allowed.map(sqlString).join(', ')})`;
+  const outside = await db.all<{
+    code: string | null;
+    name_vi: string | null;
+    rows: number;
+    first_sheet: string | null;
+    first_row: number | null;
+  }>(
+    `select u.code, u.name_vi, count(*) as rows,
+       arg_min(r.src_sheet, r.src_row) as first_sheet, min(r.src_row) as first_row
+     from ${RESOLVED_TABLE} r left join dim_admin_unit u on u.unit_id = r.unit_id
+     where ${outsideSql}
+     group by u.code, u.name_vi
+     order by u.code nulls first`,
+  );
+  if (outside.length === 0) return;
+  throw new ProvincesNotAllowedError(
+    file,
+    allowed,
+    outside.map((p) => ({
+      code: p.code ?? '?',
+      nameVi: p.name_vi ?? 'an unresolved province',
+      rows: p.rows,
+      firstSheet: p.first_sheet,
+      firstRow: p.first_row,
+    })),
+  );
+}
+
 function refusal(file: string, error: unknown): Error {
   if (error instanceof LoadRefusedError) return error;
+  // A reader's refusal thrown while DuckDB's appender pulls the rows arrives wrapped by append().
+  if (error instanceof Error && error.cause instanceof ReaderError)
+    return refusal(file, error.cause);
   if (error instanceof ReaderError) {
     return new LoadRefusedError(file, [
       {
@@ -270,16 +354,24 @@ function refusal(file: string, error: unknown): Error {
   const finding = (error as { finding?: Finding }).finding;
   if (finding) return new LoadRefusedError(file, [finding]);
   if (error instanceof Error && /Invalid Input Error|CSV|sniff/i.test(error.message)) {
+    // A ragged row past the rows DuckDB sniffed: name its line and field count, not DuckDB's text.
+    const line = /CSV Error on Line: (\d+)/.exec(error.message);
+    const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(error.message);
     return new LoadRefusedError(file, [
       {
         severity: 'ERROR',
         rule: 'a CSV file must have the same number of fields on every row, separated by one delimiter',
-        value:
-          error.message
-            .split('\n')
-            .find((l) => /line|row/i.test(l))
-            ?.trim() ?? error.message.split('\n')[0],
+        ...(columns
+          ? { received: `${columns[2]} fields where the rows before it have ${columns[1]}` }
+          : {
+              value:
+                error.message
+                  .split('\n')
+                  .find((l) => /line|row/i.test(l))
+                  ?.trim() ?? error.message.split('\n')[0],
+            }),
         file,
+        row: line ? Number(line[1]) : null,
       },
     ]);
   }

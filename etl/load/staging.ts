@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
+import { ReaderError } from '../readers/reader.error.ts';
 import { decodeTextFile } from '../readers/text-file.reader.ts';
-import { readXlsx } from '../readers/xlsx.reader.ts';
+import { listSheets, readXlsx } from '../readers/xlsx.reader.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import type { Finding } from './findings.ts';
@@ -24,6 +25,8 @@ export interface StagedFile {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+/** The longest CSV line DuckDB's `read_csv` is told to accept; longer ones are refused first. */
+const MAX_CSV_LINE_BYTES = 2_000_000;
 
 async function sniffFormat(path: string, head: Buffer): Promise<'csv' | 'xlsx' | 'xls'> {
   if (head.subarray(0, 4).equals(OLE_MAGIC)) return 'xls';
@@ -110,6 +113,15 @@ async function stageCsv(
   file: string,
 ): Promise<StagedFile> {
   const decoded = await decodeTextFile(path);
+  const long = firstLongLine(decoded.text, MAX_CSV_LINE_BYTES);
+  if (long) {
+    throw new ReaderError({
+      rule: `a CSV row must be at most ${MAX_CSV_LINE_BYTES} bytes long`,
+      value: `${long.bytes} bytes`,
+      file,
+      row: long.row,
+    });
+  }
   let readPath = path;
   let tempDir: string | undefined;
   if (!decoded.isPlainUtf8) {
@@ -123,7 +135,8 @@ async function stageCsv(
     await db.run(
       `create temp table stg_csv as
        select row_number() over () as src_row, *
-       from read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true)`,
+       from read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
+                     quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES})`,
       [readPath],
     );
   } finally {
@@ -140,6 +153,7 @@ async function stageCsv(
   const headers = fields.map((f) => headerRow?.[f] ?? null);
   const mapping = mapHeaders(source, headers);
   const findings = headerFindings(source, mapping, file, null);
+  findings.push(...(await extraFieldFindings(db, fields, headers, file)));
   const select = source.columns.map((c) => {
     const origin = mapping.columns.get(c.name);
     return origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null';
@@ -157,6 +171,53 @@ async function stageCsv(
     rowsRead: count?.n ?? 0,
     findings,
   };
+}
+
+/**
+ * A row with values beyond the header's last column is refused: with `null_padding` DuckDB would
+ * otherwise widen the table and the extra values would be dropped unseen (an unquoted `1,200`
+ * in a comma-separated file shifts every later cell of its row).
+ */
+async function extraFieldFindings(
+  db: DuckDbHandle,
+  fields: readonly string[],
+  headers: readonly (string | null)[],
+  file: string,
+): Promise<Finding[]> {
+  const width = headers.reduce<number>((w, h, i) => (h !== null && h.trim() !== '' ? i + 1 : w), 0);
+  const extra = fields.slice(width);
+  if (width === 0 || extra.length === 0) return [];
+  const cell = (f: string) => `nullif(trim("${f}"), '')`;
+  const rows = await db.all<{ src_row: number; value: string; field: number }>(
+    `select src_row::integer as src_row, coalesce(${extra.map(cell).join(', ')}) as value,
+            case ${extra.map((f, k) => `when ${cell(f)} is not null then ${width + k}`).join(' ')} end as field
+     from stg_csv where src_row > 1 and coalesce(${extra.map(cell).join(', ')}) is not null
+     order by src_row limit 500`,
+  );
+  return rows.map((r) => ({
+    severity: 'ERROR',
+    rule: `a row must have no more fields than the header row (${width})`,
+    value: r.value,
+    file,
+    row: r.src_row,
+    letter: columnLetter(r.field),
+  }));
+}
+
+/** 1-based number and UTF-8 size of the first line longer than `limit` bytes, if any. */
+function firstLongLine(text: string, limit: number): { row: number; bytes: number } | undefined {
+  let row = 1;
+  for (let start = 0; start < text.length; row++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: only lines that long need measuring.
+    if ((end - start) * 3 > limit) {
+      const bytes = Buffer.byteLength(text.slice(start, end));
+      if (bytes > limit) return { row, bytes };
+    }
+    start = end + 1;
+  }
+  return undefined;
 }
 
 async function stageXlsx(
@@ -230,7 +291,8 @@ async function stageXlsx(
   }
 
   await db.append(RAW_TABLE, rows());
-  for (const sheet of sheetsSeen) {
+  // Sheets without a single non-empty row never reach rows(): list them from the workbook.
+  for (const { name: sheet } of await listSheets(path)) {
     if (!mappings.has(sheet) && !skipped.has(sheet)) {
       findings.push({
         severity: 'WARNING',
@@ -243,7 +305,7 @@ async function stageXlsx(
   if (mappings.size === 0) {
     findings.push({
       severity: 'ERROR',
-      rule: `a workbook must have a sheet whose first row is a ${source.family} header (${source.columns
+      rule: `a workbook must have a sheet whose first row is ${source.family === 'aggregates' ? 'an' : 'a'} ${source.family} header (${source.columns
         .filter((c) => c.required)
         .map((c) => c.name)
         .join(', ')}, province_code or province_name)`,
@@ -264,7 +326,24 @@ async function stageXlsx(
 export async function peekFamily(path: string, head: Buffer): Promise<'aggregates' | 'register'> {
   const format = await sniffFormat(path, head);
   if (format === 'csv') {
-    const { text } = await decodeTextFile(path);
+    // The header row is enough: decode the first 64 KiB leniently (the whole file is decoded, and
+    // its encoding checked, when it is staged).
+    const handle = await open(path, 'r');
+    const start = Buffer.alloc(65_536);
+    const { bytesRead } = await handle
+      .read(start, 0, start.length, 0)
+      .finally(() => handle.close());
+    const bytes = start.subarray(0, bytesRead);
+    const encoding =
+      bytes[0] === 0xff && bytes[1] === 0xfe
+        ? 'utf-16le'
+        : bytes[0] === 0xfe && bytes[1] === 0xff
+          ? 'utf-16be'
+          : 'utf-8';
+    const text = new TextDecoder(encoding)
+      .decode(bytes)
+      .replace(/^\uFEFF/, '')
+      .normalize('NFC');
     const firstLine = text.slice(0, text.search(/\r?\n|$/));
     const delimiter = [',', ';', '\t', '|'].reduce((best, d) =>
       firstLine.split(d).length > firstLine.split(best).length ? d : best,

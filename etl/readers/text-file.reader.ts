@@ -225,6 +225,9 @@ function describeBinarySignature(bytes: Uint8Array): string | undefined {
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     return 'an OLE2 compound file (a legacy .xls workbook named as text?)';
   }
+  if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-') {
+    return 'a PDF document (a printed report named as text?)';
+  }
   return undefined;
 }
 

@@ -88,6 +88,7 @@ const SHEET_PATH_RULE = 'a worksheet must be stored as xl/worksheets/sheet<N>.xm
 const SHEET_MISSING_RULE = 'a sheet listed in the workbook must exist in the file';
 const READ_RULE = 'an .xlsx file must be readable';
 const CELL_REF_RULE = "a cell reference must name one of Excel's 16384 columns";
+const NUL_RULE = 'a cell must hold text without NUL characters';
 const MAX_COLUMN_INDEX = 16383;
 
 const DEFAULTS = {
@@ -593,6 +594,14 @@ function cellText(cell: CellState, row: number, context: SheetContext): string |
     });
   } else {
     text = valueText(cell, context);
+  }
+  // XML cannot carry U+0000, but Excel's escape `_x0000_` can; a CSV with one is refused too.
+  if (text !== null && text.includes('\u0000')) {
+    throw new ReaderError({
+      rule: NUL_RULE,
+      value: 'a NUL character (written _x0000_)',
+      ...cellPlace(context, row, cell.col),
+    });
   }
   if (text !== null && text.length > context.maxCellChars) {
     throw new ReaderError({

@@ -281,6 +281,8 @@ function describeNonZip(head: Buffer): string {
   }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    if (/^\s*<(!doctype html|html|head|body|table|meta)\b/i.test(text))
+      return 'an HTML page, not a zip archive (a web page saved as .xlsx?)';
     if (!/[\u0000-\u0008\u000e-\u001f]/.test(text))
       return 'text, not a zip archive (a CSV named .xlsx?)';
   } catch {

@@ -1,0 +1,409 @@
+/**
+ * Soak test under load (not part of `npm test`; see docs/hardening.md):
+ *
+ *   npx tsx scripts/soak.ts [--duration 60] [--clients 32] [--scale 0.1] [--load-every 3]
+ *                           [--without-loads] [--keep]
+ *
+ * Builds a warehouse in a temporary directory from the benchmark generator (`bench/generate/`:
+ * province aggregates 2015–2024 at `--scale`), starts the API server (`server/main.ts`) as a
+ * child process on 127.0.0.1, and for `--duration` seconds runs `--clients` concurrent clients
+ * on loopback — half on the dashboard operation (test/operations/dashboard.graphql), half on a
+ * mix of the other operations — while this process loads a new generated file (register or
+ * aggregates of another year) through the real ETL every `--load-every` seconds. Prints the
+ * requests, the errors (there must be none: any non-200 answer or GraphQL error counts), p50 /
+ * p90 / p99 / max latency, the loads published and the server's RSS at start, after the warm-up,
+ * at the end and at most. Exit code 1 when any request failed. `--without-loads` runs the same
+ * clients with no load, to tell what the loads cost from what concurrency alone costs.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeYearFiles, type WrittenFile } from '../bench/generate/generate.ts';
+import { loadFile } from '../etl/load/load-file.ts';
+import { initWarehouse } from '../etl/reference/init-warehouse.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    clients: { type: 'string', default: '32' },
+    scale: { type: 'string', default: '0.1' },
+    'load-every': { type: 'string', default: '3' },
+    'without-loads': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const DURATION_S = Number(args.duration);
+const CLIENTS = Number(args.clients);
+const SCALE = Number(args.scale);
+const LOAD_EVERY_S = Number(args['load-every']);
+for (const [name, value] of Object.entries({ DURATION_S, CLIENTS, SCALE, LOAD_EVERY_S })) {
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+}
+/** Generated years reach 2030; the ETL refuses years after `maxYear`. */
+const MAX_YEAR = 2030;
+
+const operation = (name: string) =>
+  readFile(join(ROOT, 'test', 'operations', `${name}.graphql`), 'utf8');
+
+interface Request {
+  readonly kind: string;
+  readonly query: string;
+  readonly variables: Record<string, unknown>;
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+const dir = await mkdtemp(join(tmpdir(), 'coopstat-soak-'));
+let server: ReturnType<typeof spawn> | undefined;
+try {
+  // ---- 1. a warehouse built from generated files, and the files to load during the run
+  const db = join(dir, 'warehouse.duckdb');
+  let t = performance.now();
+  await initWarehouse(db);
+  const out = join(dir, 'generated');
+  await mkdir(out);
+  await mkdir(join(out, 'initial'));
+  const initial = await writeYearFiles({
+    family: 'aggregates',
+    format: 'csv',
+    outDir: join(out, 'initial'),
+    seed: 42,
+    years: range(2015, 2024),
+    scale: SCALE,
+  });
+  const queue: WrittenFile[] = [];
+  for (const seed of [42, 43]) {
+    const folder = join(out, `seed-${seed}`);
+    await mkdir(folder);
+    const register = await writeYearFiles({
+      family: 'register',
+      format: 'csv',
+      outDir: folder,
+      seed,
+      years: range(2015, 2030),
+      scale: SCALE,
+    });
+    const aggregates = await writeYearFiles({
+      family: 'aggregates',
+      format: 'csv',
+      outDir: folder,
+      seed,
+      years: range(2025, 2030),
+      scale: SCALE,
+    });
+    queue.push(...interleave(register, aggregates));
+  }
+  const rows = (files: readonly WrittenFile[]) => files.reduce((s, f) => s + f.rows, 0);
+  log(
+    `generated at scale ${SCALE}: ${initial.length} aggregates files (${rows(initial)} rows) to start from, ` +
+      `${queue.length} files (${rows(queue)} rows) to load during the run, in ${seconds(performance.now() - t)} s`,
+  );
+  t = performance.now();
+  for (const file of initial) await loadFile(file.path, { db, maxYear: MAX_YEAR });
+  log(`loaded the initial files in ${seconds(performance.now() - t)} s`);
+
+  // ---- 2. the server, as its own process on loopback
+  const port = await freePort();
+  server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      COOPSTAT_DB: db,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      COOPSTAT_EXPLORER: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const serverLog: string[] = [];
+  server.stderr!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    server!.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /coopstat API on (\S+)/.exec(text);
+      if (match) resolve(match[1]!);
+    });
+    server!.once('exit', (code) =>
+      reject(new Error(`the server exited (${code}): ${serverLog.join('')}`)),
+    );
+  });
+  const pid = server.pid!;
+  const rssAtStart = await rssOf(pid);
+  log(`server pid ${pid} on ${url}, RSS ${mb(rssAtStart)}`);
+
+  // ---- 3. what the clients ask
+  const dashboard = await operation('dashboard');
+  const mix: Request[] = [
+    {
+      kind: 'membership',
+      query: await operation('membership'),
+      variables: { level: 'PROVINCE', year: 2024 },
+    },
+    {
+      kind: 'observations',
+      query: await operation('observations'),
+      variables: {
+        filter: { indicators: ['htx_count', 'htx_members'], level: 'PROVINCE' },
+        first: 100,
+      },
+    },
+    { kind: 'series', query: await operation('series'), variables: { indicator: 'htx_count' } },
+    {
+      kind: 'ranking',
+      query: await operation('ranking'),
+      variables: { indicator: 'htx_count', year: 2024, level: 'PROVINCE' },
+    },
+    {
+      kind: 'plan-progress',
+      query: await operation('plan-progress'),
+      variables: { id: 'nq-20-nq-tw-2022', asOf: 2025 },
+    },
+    {
+      kind: 'admin-units',
+      query: await operation('admin-units'),
+      variables: { level: 'PROVINCE', validOn: '2025-07-01' },
+    },
+    { kind: 'load-log', query: await operation('loads'), variables: { first: 20 } },
+    {
+      kind: 'value-chain',
+      query: await operation('value-chain'),
+      variables: { area: { code: '19', validOn: '2024-12-31' }, year: 2024 },
+    },
+  ];
+  const dashboards: Request[] = [2024, 2025].map((year) => ({
+    kind: 'dashboard',
+    query: dashboard,
+    variables: { year },
+  }));
+
+  // Warm-up: every request once, and they must all succeed before the clock starts.
+  for (const request of [...dashboards, ...mix]) {
+    const result = await send(url, request);
+    if (result.error) throw new Error(`warm-up ${request.kind} failed: ${result.error}`);
+  }
+  const rssAfterWarmup = await rssOf(pid);
+
+  // ---- 4. the run: clients, loads, RSS samples
+  const latencies = new Map<string, number[]>();
+  const errors: string[] = [];
+  let requests = 0;
+  const deadline = performance.now() + DURATION_S * 1000;
+  const client = async (index: number) => {
+    const pool = index % 2 === 0 ? dashboards : mix;
+    let i = index;
+    while (performance.now() < deadline) {
+      const request = pool[i++ % pool.length]!;
+      const result = await send(url, request);
+      requests++;
+      if (result.error) errors.push(`${request.kind}: ${result.error}`);
+      const list = latencies.get(request.kind) ?? [];
+      list.push(result.ms);
+      latencies.set(request.kind, list);
+    }
+  };
+  const loads: { file: string; outcome: string; ms: number }[] = [];
+  const loader = async () => {
+    if (args['without-loads']) return;
+    let next = 0;
+    while (performance.now() < deadline) {
+      const started = performance.now();
+      const file = queue[next++ % queue.length]!;
+      // Past the queue, reload a copy with one byte more: a new file with the same values.
+      let path = file.path;
+      if (next > queue.length) {
+        path = join(dir, `again-${next}-${file.path.split('/').pop()}`);
+        await writeFile(path, `${await readFile(file.path, 'utf8')}\n`);
+      }
+      const report = await loadFile(path, { db, maxYear: MAX_YEAR });
+      loads.push({
+        file: path.split('/').pop()!,
+        outcome: report.outcome,
+        ms: performance.now() - started,
+      });
+      const wait = LOAD_EVERY_S * 1000 - (performance.now() - started);
+      if (wait > 0) await sleep(Math.min(wait, Math.max(0, deadline - performance.now())));
+    }
+  };
+  const rssSamples: number[] = [];
+  const sampler = async () => {
+    while (performance.now() < deadline) {
+      rssSamples.push(await rssOf(pid));
+      await sleep(1000);
+    }
+  };
+  log(
+    `running ${CLIENTS} clients for ${DURATION_S} s, ${args['without-loads'] ? 'no loads' : `a load every ${LOAD_EVERY_S} s`} …`,
+  );
+  const started = performance.now();
+  await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), loader(), sampler()]);
+  const elapsed = (performance.now() - started) / 1000;
+  const rssAtEnd = await rssOf(pid);
+  // Idle: no request holds an old snapshot any more, so only the current one stays open.
+  await sleep(5000);
+  await send(url, { kind: 'version', query: '{ dataVersion { version } }', variables: {} });
+  await sleep(1000);
+  const rssIdle = await rssOf(pid);
+  const version = await send(url, {
+    kind: 'version',
+    query: '{ dataVersion { version } }',
+    variables: {},
+  });
+
+  // ---- 5. the report
+  log('');
+  log(`duration ${elapsed.toFixed(1)} s, ${CLIENTS} clients, scale ${SCALE}`);
+  log(`requests ${requests} (${(requests / elapsed).toFixed(1)}/s), errors ${errors.length}`);
+  const byCode = new Map<string, number>();
+  for (const e of errors) {
+    const code = /HTTP \d+ [A-Z_]*/.exec(e)?.[0] ?? e.split(': ').slice(1).join(': ').slice(0, 60);
+    byCode.set(code, (byCode.get(code) ?? 0) + 1);
+  }
+  if (byCode.size > 0)
+    log(`errors by answer: ${[...byCode].map(([code, n]) => `${code} × ${n}`).join(', ')}`);
+  log('latency ms          n      p50      p90      p99      max');
+  const all: number[] = [];
+  for (const [kind, list] of [...latencies].sort(([a], [b]) => a.localeCompare(b))) {
+    all.push(...list);
+    log(latencyLine(kind, list));
+  }
+  log(latencyLine('all', all));
+  const published = loads.filter((l) => l.outcome === 'PUBLISHED').length;
+  const others = loads.filter((l) => l.outcome !== 'PUBLISHED').map((l) => l.outcome);
+  const loadTimes = loads.map((l) => l.ms);
+  const dataVersion =
+    (version.body as { data?: { dataVersion?: { version?: number } } } | undefined)?.data
+      ?.dataVersion?.version ?? '?';
+  log(
+    loads.length === 0
+      ? `loads none; data version at the end ${dataVersion}`
+      : `loads ${loads.length} (${published} published${others.length ? `, ${others.join(', ')}` : ''}), ` +
+          `each ${percentile(loadTimes, 0.5).toFixed(0)} ms median, ${Math.max(...loadTimes).toFixed(0)} ms max; ` +
+          `data version at the end ${dataVersion}`,
+  );
+  log(
+    `server RSS: start ${mb(rssAtStart)}, after warm-up ${mb(rssAfterWarmup)}, end ${mb(rssAtEnd)}, ` +
+      `max ${mb(Math.max(...rssSamples, rssAtEnd))}, idle 6 s later ${mb(rssIdle)}; first half mean ${mb(mean(rssSamples.slice(0, rssSamples.length >> 1)))}, ` +
+      `second half mean ${mb(mean(rssSamples.slice(rssSamples.length >> 1)))}`,
+  );
+  if (errors.length > 0) {
+    log('first errors:');
+    for (const e of [...new Set(errors)].slice(0, 10)) log(`  ${e}`);
+    process.exitCode = 1;
+  }
+} finally {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server!.once('exit', resolve));
+    server.kill('SIGTERM');
+    await Promise.race([exited, sleep(15_000)]);
+  }
+  if (args.keep) log(`kept ${dir}`);
+  else await rm(dir, { recursive: true, force: true });
+}
+
+/** One POST over loopback: its time, and what was wrong with the answer if anything. */
+async function send(
+  url: string,
+  request: Request,
+): Promise<{ ms: number; error?: string; body?: unknown }> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: request.query, variables: request.variables }),
+    });
+    const text = await res.text();
+    const ms = performance.now() - started;
+    const body = JSON.parse(text) as {
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+    if (res.status !== 200 || body.errors) {
+      const first = body.errors?.[0];
+      return {
+        ms,
+        body,
+        error: `HTTP ${res.status} ${first?.extensions?.code ?? ''} ${first?.message ?? text.slice(0, 200)}`,
+      };
+    }
+    return { ms, body };
+  } catch (error) {
+    return { ms: performance.now() - started, error: (error as Error).message };
+  }
+}
+
+/** Resident set size of a process, in bytes (Linux /proc, else `ps`). */
+async function rssOf(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status);
+    if (kb) return Number(kb[1]) * 1024;
+  } catch {
+    // not Linux: ask ps
+  }
+  const ps = spawn('ps', ['-o', 'rss=', '-p', String(pid)]);
+  let text = '';
+  ps.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  await new Promise((resolve) => ps.once('exit', resolve));
+  return Number(text.trim()) * 1024;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function latencyLine(kind: string, list: readonly number[]): string {
+  const cells = [0.5, 0.9, 0.99].map((p) => percentile(list, p).toFixed(0).padStart(8));
+  return `${kind.padEnd(15)} ${String(list.length).padStart(6)} ${cells.join(' ')} ${Math.max(
+    ...list,
+  )
+    .toFixed(0)
+    .padStart(8)}`;
+}
+
+function percentile(list: readonly number[], p: number): number {
+  if (list.length === 0) return Number.NaN;
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+function mean(list: readonly number[]): number {
+  return list.reduce((s, x) => s + x, 0) / Math.max(list.length, 1);
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i < a.length) out.push(a[i]!);
+    if (i < b.length) out.push(b[i]!);
+  }
+  return out;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
