@@ -17,7 +17,7 @@ import {
   type IndicatorRow,
   type PlanRow,
 } from '../warehouse/queries/catalog.queries.ts';
-import { findFacts, type FactRow } from '../warehouse/queries/fact.queries.ts';
+import { findFacts, findLoadedYears, type FactRow } from '../warehouse/queries/fact.queries.ts';
 import {
   findIndicatorValues,
   type Boundaries,
@@ -37,11 +37,32 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
+/**
+ * What does not change within a published snapshot (the registry, plans, targets, loaded years),
+ * read once per snapshot handle rather than once per request: a snapshot is read-only, and a
+ * load publishes a new one with a new handle.
+ */
+const snapshotCache = new WeakMap<DuckDbHandle, Map<string, Promise<unknown>>>();
+function perSnapshot<T>(db: DuckDbHandle, key: string, read: () => Promise<T>): Promise<T> {
+  let cache = snapshotCache.get(db);
+  if (!cache) snapshotCache.set(db, (cache = new Map()));
+  let value = cache.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = read();
+    cache.set(key, value);
+    value.catch(() => cache.delete(key));
+  }
+  return value;
+}
+
 /** Key of the facts of one unit and year on some boundaries. */
 export const factKey = (boundaries: Boundaries, unitId: string, year: number) =>
   `${boundaries}|${unitId}|${year}`;
 /** Key of the indicator values of one unit over years on some boundaries. */
 export const valueKey = (boundaries: Boundaries, unitId: string) => `${boundaries}|${unitId}`;
+/** Key of the indicator values of one unit in one year on some boundaries. */
+export const yearValueKey = (boundaries: Boundaries, unitId: string, year: number) =>
+  `${boundaries}|${unitId}|${year}`;
 /** Key of one target's progress as of a year with a source preference. */
 export const progressKey = (
   planId: string,
@@ -85,8 +106,8 @@ export function createLoaders(db: DuckDbHandle) {
     return ids.map((id) => rows.filter((r) => r.unit_id === id));
   });
 
-  let indicatorRegistry: Promise<IndicatorRow[]> | undefined;
-  const indicators = () => (indicatorRegistry ??= findIndicators(db));
+  const indicators = () => perSnapshot(db, 'indicators', () => findIndicators(db));
+  const loadedYears = () => perSnapshot(db, 'loadedYears', () => findLoadedYears(db));
   const indicator = new DataLoader<string, IndicatorRow | null>(async (codes) => {
     record('indicator', codes);
     const byCode = new Map((await indicators()).map((i) => [i.indicator_code, i]));
@@ -134,12 +155,32 @@ export function createLoaders(db: DuckDbHandle) {
     return keys.map((k) => result.get(k) ?? []);
   });
 
-  let allTargets: Promise<TargetRow[]> | undefined;
-  const targets = () => (allTargets ??= findTargets(db));
-  let allPlans: Promise<PlanRow[]> | undefined;
-  const plans = () => (allPlans ??= findPlans(db));
-  let allPlanLinks: Promise<{ plan_id: string; implements_plan_id: string }[]> | undefined;
-  const planLinks = () => (allPlanLinks ??= findPlanLinks(db));
+  const targets = (): Promise<TargetRow[]> => perSnapshot(db, 'targets', () => findTargets(db));
+  const plans = (): Promise<PlanRow[]> => perSnapshot(db, 'plans', () => findPlans(db));
+  const planLinks = () => perSnapshot(db, 'planLinks', () => findPlanLinks(db));
+
+  const yearValues = new DataLoader<string, IndicatorValueRow[]>(async (keys) => {
+    record('yearValues', keys);
+    const parsed = keys.map((k) => {
+      const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
+      return { boundaries, unitId, year: Number(year) };
+    });
+    const result = new Map<string, IndicatorValueRow[]>();
+    for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
+      const years = group.map((g) => g.year);
+      const rows = await findIndicatorValues(db, {
+        boundaries: boundaries as Boundaries,
+        unitIds: [...new Set(group.map((g) => g.unitId))],
+        fromYear: Math.min(...years),
+        toYear: Math.max(...years),
+      });
+      for (const row of rows) {
+        const k = yearValueKey(boundaries as Boundaries, row.unit_id, row.year);
+        result.set(k, [...(result.get(k) ?? []), row]);
+      }
+    }
+    return keys.map((k) => result.get(k) ?? []);
+  });
 
   const progress = new DataLoader<string, TargetProgress | null>(async (keys) => {
     record('progress', keys);
@@ -181,6 +222,8 @@ export function createLoaders(db: DuckDbHandle) {
     indicators,
     facts,
     values,
+    yearValues,
+    loadedYears,
     targets,
     plans,
     planLinks,

@@ -131,11 +131,18 @@ async function resolveUnits(db: DuckDbHandle): Promise<void> {
   const foldedName = foldSql('t.province_name');
   const prefixStripped = `regexp_replace(${foldedName}, '^(tinh|thanh pho|tp) ', '')`;
   void foldUnitName;
-  await db.run(`drop table if exists ${RESOLVED_TABLE}`);
+  // Resolve each distinct (year, code, name) once (a national file has a few hundred), then join
+  // the keys back to the rows: correlated look-ups per row cost more than the whole read.
+  await db.run(`drop table if exists stg_unit_key`);
   await db.run(`
-    create temp table ${RESOLVED_TABLE} as
-    with typed as (
-      select t.*, make_date(t.year, 12, 31) as ref_date, ${prefixStripped} as folded_name from ${TYPED_TABLE} t
+    create temp table stg_unit_key as
+    with distinct_keys as (
+      select distinct year, province_code, province_name from ${TYPED_TABLE} where year is not null
+    ),
+    keys as (
+      select t.year, t.province_code, t.province_name, ${prefixStripped} as folded_name,
+        make_date(t.year, 12, 31) as ref_date
+      from distinct_keys t
     ),
     named as (
       select distinct a.folded_name, a.unit_id,
@@ -145,16 +152,24 @@ async function resolveUnits(db: DuckDbHandle): Promise<void> {
       from dim_unit_alias a join dim_admin_unit u using (unit_id)
       where u.level = 'PROVINCE'
     )
-    select t.*,
+    select k.*,
       (select u.unit_id from dim_admin_unit u
-        where u.level = 'PROVINCE' and u.code = t.province_code
-          and t.ref_date between u.valid_from and coalesce(u.valid_to, ${FOREVER})) as code_unit_id,
+        where u.level = 'PROVINCE' and u.code = k.province_code
+          and k.ref_date between u.valid_from and coalesce(u.valid_to, ${FOREVER})) as code_unit_id,
       (select min(n.unit_id) from named n
-        where n.folded_name = t.folded_name and t.ref_date between n.valid_from and n.valid_to) as name_unit_id,
+        where n.folded_name = k.folded_name and k.ref_date between n.valid_from and n.valid_to) as name_unit_id,
       (select min(n.unit_id) from named n join dim_admin_unit u using (unit_id)
-        where n.folded_name = t.folded_name
-          and t.ref_date between u.valid_from and coalesce(u.valid_to, ${FOREVER})) as former_name_unit_id
-    from typed t`);
+        where n.folded_name = k.folded_name
+          and k.ref_date between u.valid_from and coalesce(u.valid_to, ${FOREVER})) as former_name_unit_id
+    from keys k`);
+  await db.run(`drop table if exists ${RESOLVED_TABLE}`);
+  await db.run(`
+    create temp table ${RESOLVED_TABLE} as
+    select t.*, k.ref_date, k.folded_name, k.code_unit_id, k.name_unit_id, k.former_name_unit_id
+    from ${TYPED_TABLE} t
+    left join stg_unit_key k
+      on k.year = t.year and k.province_code is not distinct from t.province_code
+         and k.province_name is not distinct from t.province_name`);
   await db.run(`alter table ${RESOLVED_TABLE} add column unit_id varchar`);
   await db.run(
     `update ${RESOLVED_TABLE} set unit_id = coalesce(code_unit_id, name_unit_id, former_name_unit_id)`,

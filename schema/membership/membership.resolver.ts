@@ -37,7 +37,8 @@ export class MembershipResolver {
   ): Promise<MembershipReport[]> {
     const reports = await buildTopicReports(ctx, args, Topic.MEMBERSHIP, toRow);
     return Promise.all(
-      reports.map(async ({ basis, ...report }) => {
+      reports.map(async (report) => {
+        const { basis } = report;
         const population = (await ctx.loaders.population.load(basis.area.id))
           .filter((p) => p.year <= basis.year)
           .at(-1);
@@ -45,10 +46,9 @@ export class MembershipResolver {
           (r) => PEOPLE_TYPES.has(r.org_type) && r.members !== null,
         );
         const members = people.length > 0 ? people.reduce((s, r) => s + (r.members ?? 0), 0) : null;
-        return {
-          ...report,
+        return Object.assign(report, {
           populationShare: ratio(members, population?.population ?? null),
-        };
+        });
       }),
     );
   }

@@ -1,12 +1,11 @@
 import type { FactRow } from '../../warehouse/queries/fact.queries.ts';
-import { findLoadedYears } from '../../warehouse/queries/fact.queries.ts';
 import type { IndicatorValueRow } from '../../warehouse/queries/indicator.queries.ts';
 import { DEFAULT_SOURCE_PREFERENCE } from '../../warehouse/queries/progress.queries.ts';
 import { resolveAreas } from '../admin-unit/area-resolver.ts';
 import type { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { badInput, yearNotLoaded } from '../common/errors.ts';
 import type { ApiContext } from '../context.ts';
-import { factKey, valueKey } from '../loaders.ts';
+import { factKey, yearValueKey } from '../loaders.ts';
 import type { ReportArgs } from './report.args.ts';
 
 /** What every topic report of one area and year is built from. */
@@ -20,8 +19,11 @@ export interface ReportBasis {
   readonly totals: readonly FactRow[];
   /** Sector rows. */
   readonly sectors: readonly FactRow[];
-  /** Indicator values of the area and year from the same source (others when it has none). */
-  readonly values: readonly IndicatorValueRow[];
+  /**
+   * Indicator values of the area and year from the same source (others when it has none). Read
+   * only when a report's `indicators` field is asked for.
+   */
+  readonly values: () => Promise<readonly IndicatorValueRow[]>;
 }
 
 const ORG_ORDER = ['THT', 'HTX', 'LHHTX', 'QTDND'];
@@ -43,16 +45,13 @@ export function chooseSource(
 export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
   if (args.year < 1990 || args.year > 2100)
     throw badInput(`year must be from 1990 to 2100, but got ${args.year}`, 'year');
-  const loaded = [...new Set((await findLoadedYears(ctx.db)).map((r) => r.year))];
+  const loaded = [...new Set((await ctx.loaders.loadedYears()).map((r) => r.year))];
   if (!loaded.includes(args.year)) throw yearNotLoaded(args.year, loaded);
   const source = args.source?.trim().toUpperCase() || null;
   const areas = await resolveAreas(ctx, args, args.year);
   return Promise.all(
     areas.map(async (area) => {
-      const [facts, values] = await Promise.all([
-        ctx.loaders.facts.load(factKey(args.boundaries, area.id, args.year)),
-        ctx.loaders.values.load(valueKey(args.boundaries, area.id)),
-      ]);
+      const facts = await ctx.loaders.facts.load(factKey(args.boundaries, area.id, args.year));
       const chosen = chooseSource(
         facts.map((f) => f.source_code),
         source,
@@ -64,24 +63,30 @@ export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promis
             ORG_ORDER.indexOf(a.org_type) - ORG_ORDER.indexOf(b.org_type) ||
             a.sector.localeCompare(b.sector),
         );
-      const yearValues = values.filter((v) => v.year === args.year);
-      const byIndicator = new Map<string, IndicatorValueRow[]>();
-      for (const v of yearValues)
-        byIndicator.set(v.indicator_code, [...(byIndicator.get(v.indicator_code) ?? []), v]);
-      const pickedValues = [...byIndicator.values()].map(
-        (candidates) =>
-          candidates.find((c) => c.source_code === (source ?? chosen)) ??
-          (source
-            ? undefined
-            : candidates.find(
-                (c) =>
-                  c.source_code ===
-                  chooseSource(
-                    candidates.map((x) => x.source_code),
-                    null,
-                  ),
-              )),
-      );
+      const values = async () => {
+        const yearValues = await ctx.loaders.yearValues.load(
+          yearValueKey(args.boundaries, area.id, args.year),
+        );
+        const byIndicator = new Map<string, IndicatorValueRow[]>();
+        for (const v of yearValues)
+          byIndicator.set(v.indicator_code, [...(byIndicator.get(v.indicator_code) ?? []), v]);
+        return [...byIndicator.values()]
+          .map(
+            (candidates) =>
+              candidates.find((c) => c.source_code === (source ?? chosen)) ??
+              (source
+                ? undefined
+                : candidates.find(
+                    (c) =>
+                      c.source_code ===
+                      chooseSource(
+                        candidates.map((x) => x.source_code),
+                        null,
+                      ),
+                  )),
+          )
+          .filter((v): v is IndicatorValueRow => v !== undefined);
+      };
       return {
         area,
         year: args.year,
@@ -89,7 +94,7 @@ export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promis
         source: chosen,
         totals: rows.filter((r) => r.sector === 'ALL'),
         sectors: rows.filter((r) => r.sector !== 'ALL'),
-        values: pickedValues.filter((v): v is IndicatorValueRow => v !== undefined),
+        values,
       };
     }),
   );

@@ -22,20 +22,31 @@ export function rowBase(row: FactRow): {
   };
 }
 
-/** The fields every topic report shares, with the indicators of its topic(s). */
-export function reportBase(
+/** The fields every topic report shares (its indicators are added lazily, see below). */
+export function reportBase(basis: ReportBasis): Omit<TopicReport, 'indicators'> {
+  return { area: basis.area, year: basis.year, boundaries: basis.boundaries, source: basis.source };
+}
+
+/**
+ * Adds `indicators` as a getter, so the topic's indicator values are read only when a query
+ * selects the field (GraphQL's default resolver reads the property; a dashboard that asks only
+ * for counts runs no indicator query).
+ */
+export function withLazyIndicators<T extends object>(
+  report: T,
   basis: ReportBasis,
   topicIndicators: ReadonlySet<string>,
-): Omit<TopicReport, never> & { indicators: IndicatorValue[] } {
-  return {
-    area: basis.area,
-    year: basis.year,
-    boundaries: basis.boundaries,
-    source: basis.source,
-    indicators: basis.values
-      .filter((v) => topicIndicators.has(v.indicator_code))
-      .map(toIndicatorValue),
-  };
+): T & { indicators: Promise<IndicatorValue[]> } {
+  let pending: Promise<IndicatorValue[]> | undefined;
+  return Object.defineProperty(report, 'indicators', {
+    enumerable: true,
+    get: () =>
+      (pending ??= basis
+        .values()
+        .then((values) =>
+          values.filter((v) => topicIndicators.has(v.indicator_code)).map(toIndicatorValue),
+        )),
+  }) as T & { indicators: Promise<IndicatorValue[]> };
 }
 
 /** `a ÷ b`, missing when either is missing or `b` is 0. */
@@ -56,15 +67,26 @@ export async function buildTopicReports<R>(
   topic: string,
   toRow: (row: FactRow) => R,
 ): Promise<
-  (ReturnType<typeof reportBase> & { byOrgType: R[]; bySector: R[]; basis: ReportBasis })[]
+  (ReturnType<typeof reportBase> & {
+    byOrgType: R[];
+    bySector: R[];
+    basis: ReportBasis;
+    indicators: Promise<IndicatorValue[]>;
+  })[]
 > {
   const codes = new Set(
     (await ctx.loaders.indicators()).filter((i) => i.topic === topic).map((i) => i.indicator_code),
   );
-  return (await loadReportBasis(ctx, args)).map((basis) => ({
-    ...reportBase(basis, codes),
-    byOrgType: basis.totals.map(toRow),
-    bySector: basis.sectors.map(toRow),
-    basis,
-  }));
+  return (await loadReportBasis(ctx, args)).map((basis) =>
+    withLazyIndicators(
+      {
+        ...reportBase(basis),
+        byOrgType: basis.totals.map(toRow),
+        bySector: basis.sectors.map(toRow),
+        basis,
+      },
+      basis,
+      codes,
+    ),
+  );
 }

@@ -28,7 +28,7 @@ export abstract class TopicReport {
     description:
       "The topic's registered indicators for the area and year (ratios from summed counts).",
   })
-  indicators!: IndicatorValue[];
+  indicators!: IndicatorValue[] | Promise<IndicatorValue[]>;
 }
 
 /** Fields of every per-organisation-type row. */

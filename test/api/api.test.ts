@@ -417,8 +417,16 @@ describe('HTTP caching', () => {
     const etag = first.headers.get('etag');
     expect(etag).toBeTruthy();
     expect(first.headers.get('cache-control')).toMatch(/max-age/);
+    const statements = async () => {
+      const lease = await server.reader.acquire();
+      const count = lease.handle.statementCount;
+      lease.release();
+      return count;
+    };
+    const before = await statements();
     const again = await get(server.graphqlUrl, params, { ...headers, 'if-none-match': etag! });
     expect(again.status).toBe(304);
+    expect(await statements()).toBe(before); // answered before executing: no SQL ran
     const revised = join(wh.dir, 'lai-chau-2024.csv');
     await writeFile(
       revised,
