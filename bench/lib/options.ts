@@ -1,0 +1,205 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseYears } from '../generate/cli.ts';
+
+/** The three sizes of a run: the full bench (≤ 10 min), `--quick` (~2 min), `--smoke` (tests). */
+export const PROFILES = ['full', 'quick', 'smoke'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+/** Everything a bench run depends on. */
+export interface BenchOptions {
+  readonly profile: Profile;
+  /** Output folder (git-ignored): generated data, scratch warehouses, results.json. */
+  readonly out: string;
+  /** Where the results are written (default `<out>/results.json`). */
+  readonly resultsPath: string;
+  readonly seed: number;
+  /** Generator scale (1 = the whole country). */
+  readonly scale: number;
+  /** The register year loaded and queried (2030: the largest, ≈195,000 rows at scale 1). */
+  readonly year: number;
+  /** The years of the "all years" load, in order. */
+  readonly allYears: readonly number[];
+  /** Provinces of the small warehouse the statement count is compared on. */
+  readonly smallProvinces: number;
+  /** Warm-up runs before each repeated measure (discarded; the first load one is profiled). */
+  readonly warmup: number;
+  readonly reps: {
+    readonly floorCsv: number;
+    readonly loadCsv: number;
+    readonly loadXlsx: number;
+    readonly dashboard: number;
+    readonly cached: number;
+    readonly rawSql: number;
+  };
+  /** Seconds of each autocannon run. */
+  readonly duration: number;
+  /** Concurrent clients of the autocannon runs. */
+  readonly connections: readonly number[];
+  /** Time every SQL statement of the warm-up load and replay the dashboard's statements alone. */
+  readonly profileStatements: boolean;
+  /** Run every task in the bench's own process (smoke): faster, but no per-measure memory. */
+  readonly inProcess: boolean;
+  /** Keep `<out>/work/` (the warehouses the run built) for profiling afterwards. */
+  readonly keepWork: boolean;
+  /** Echo progress lines to stderr. */
+  readonly verbose: boolean;
+}
+
+const DEFAULTS: Record<
+  Profile,
+  Omit<BenchOptions, 'out' | 'resultsPath' | 'verbose' | 'keepWork'>
+> = {
+  full: {
+    profile: 'full',
+    seed: 42,
+    scale: 1,
+    year: 2030,
+    allYears: range(2015, 2030),
+    smallProvinces: 5,
+    warmup: 1,
+    reps: { floorCsv: 5, loadCsv: 3, loadXlsx: 2, dashboard: 15, cached: 30, rawSql: 15 },
+    duration: 20,
+    connections: [1, 8, 32],
+    profileStatements: true,
+    inProcess: false,
+  },
+  quick: {
+    profile: 'quick',
+    seed: 42,
+    scale: 1,
+    year: 2030,
+    allYears: range(2027, 2030),
+    smallProvinces: 5,
+    warmup: 0,
+    reps: { floorCsv: 3, loadCsv: 1, loadXlsx: 1, dashboard: 5, cached: 20, rawSql: 5 },
+    duration: 5,
+    connections: [1, 8, 32],
+    profileStatements: false,
+    inProcess: false,
+  },
+  smoke: {
+    profile: 'smoke',
+    seed: 42,
+    scale: 0.01,
+    year: 2030,
+    allYears: [2030],
+    smallProvinces: 5,
+    warmup: 0,
+    reps: { floorCsv: 1, loadCsv: 1, loadXlsx: 1, dashboard: 1, cached: 1, rawSql: 1 },
+    duration: 1,
+    connections: [1, 8, 32],
+    profileStatements: false,
+    inProcess: true,
+  },
+};
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+export const USAGE = `usage: npm run bench -- [--quick | --smoke] [options]
+
+  --quick              ~2 minutes: one repetition, no warm-up, 4 years for the all-years load, 5 s load tests
+  --smoke              seconds: 1% of the country, one year, one of everything (the test runs this)
+  --out DIR            output folder (default bench/out; git-ignored)
+  --results FILE       where to write the JSON (default <out>/results.json)
+  --seed N             generator seed (default 42)
+  --scale X            generator scale (default 1; smoke 0.01)
+  --year YEAR          register year loaded and queried (default 2030)
+  --years-all YEARS    years of the all-years load (default 2015-2030; quick 2027-2030)
+  --small-provinces N  provinces of the small warehouse for the statement count (default 5)
+  --warmup N           warm-up runs before each repeated measure (default 1; quick 0)
+  --reps N             repetitions of the loads (CSV and .xlsx) (default 3 and 2)
+  --dashboard-reps N   repetitions of the uncached dashboard request (default 15)
+  --duration S         seconds of each concurrent-client run (default 20; quick 5)
+  --connections LIST   concurrent clients (default 1,8,32)
+  --[no-]profile       time each SQL statement of the warm-up load and of the dashboard (default on in full)
+  --in-process         run every measure in this process (default in smoke: no child start-ups,
+                       but the memory figures are then the whole bench's)
+  --keep-work          keep <out>/work/ (template, one-year, all-years and small warehouses)
+  --quiet              no progress lines on stderr`;
+
+const positiveInt = (name: string, text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a whole number, got ${text}`);
+  return n;
+};
+
+/** Parses the command line (without node and script) into options. */
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean' },
+      smoke: { type: 'boolean' },
+      out: { type: 'string' },
+      results: { type: 'string' },
+      seed: { type: 'string' },
+      scale: { type: 'string' },
+      year: { type: 'string' },
+      'years-all': { type: 'string' },
+      'small-provinces': { type: 'string' },
+      warmup: { type: 'string' },
+      reps: { type: 'string' },
+      'dashboard-reps': { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      profile: { type: 'boolean' },
+      'no-profile': { type: 'boolean' },
+      'in-process': { type: 'boolean' },
+      'keep-work': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  if (values.quick && values.smoke) throw new Error('--quick and --smoke exclude each other');
+  const profile: Profile = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
+  const d = DEFAULTS[profile];
+  const out = resolve(values.out ?? 'bench/out');
+  const scale = values.scale === undefined ? d.scale : Number(values.scale);
+  if (!(scale > 0)) throw new Error(`--scale must be a positive number, got ${values.scale}`);
+  const year = values.year === undefined ? d.year : positiveInt('year', values.year);
+  const reps = values.reps === undefined ? undefined : positiveInt('reps', values.reps);
+  const dashboardReps =
+    values['dashboard-reps'] === undefined
+      ? undefined
+      : positiveInt('dashboard-reps', values['dashboard-reps']);
+  const connections =
+    values.connections === undefined
+      ? d.connections
+      : values.connections.split(',').map((c) => positiveInt('connections', c.trim()));
+  if (connections.some((c) => c < 1)) throw new Error('--connections must all be at least 1');
+  const options: BenchOptions = {
+    ...d,
+    out,
+    resultsPath: resolve(values.results ?? `${out}/results.json`),
+    seed: values.seed === undefined ? d.seed : positiveInt('seed', values.seed),
+    scale,
+    year,
+    allYears: values['years-all'] === undefined ? d.allYears : parseYears(values['years-all']),
+    smallProvinces:
+      values['small-provinces'] === undefined
+        ? d.smallProvinces
+        : positiveInt('small-provinces', values['small-provinces']),
+    warmup: values.warmup === undefined ? d.warmup : positiveInt('warmup', values.warmup),
+    reps: {
+      ...d.reps,
+      ...(reps === undefined ? {} : { loadCsv: Math.max(1, reps), loadXlsx: Math.max(1, reps) }),
+      ...(dashboardReps === undefined
+        ? {}
+        : { dashboard: Math.max(1, dashboardReps), rawSql: Math.max(1, dashboardReps) }),
+    },
+    duration: values.duration === undefined ? d.duration : positiveInt('duration', values.duration),
+    connections,
+    profileStatements: values['no-profile'] ? false : (values.profile ?? d.profileStatements),
+    inProcess: values['in-process'] ?? d.inProcess,
+    keepWork: values['keep-work'] ?? false,
+    verbose: !values.quiet,
+  };
+  if (options.duration < 1) throw new Error('--duration must be at least 1 second');
+  return options;
+}

@@ -1,0 +1,174 @@
+import { graphql } from 'graphql';
+import { buildCoopstatSchema, createRequestContext } from '../../schema/index.ts';
+import { loadConfig } from '../../server/config.ts';
+import { startCoopstatServer } from '../../server/coopstat-server.ts';
+import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
+import { DASHBOARD_QUERY } from '../lib/dashboard-query.ts';
+import { fetchDashboardFloor, type FloorNumbers } from '../lib/dashboard-floor.ts';
+import {
+  costliest,
+  installStatementTimer,
+  replayAlone,
+  type StatementCost,
+} from '../lib/statement-timer.ts';
+import type { TaskContext } from './index.ts';
+
+export interface ServeArgs {
+  readonly db: string;
+}
+
+/** Serves the warehouse as `npm start` would (`startCoopstatServer`, logging off) until stopped. */
+export async function serve(
+  args: ServeArgs,
+  ctx: TaskContext,
+): Promise<{ dataVersion: number; cpuUserMs: number; cpuSystemMs: number }> {
+  const config = loadConfig({ COOPSTAT_DB: args.db, LOG_LEVEL: 'silent' });
+  const started = performance.now();
+  const server = await startCoopstatServer(config, { port: 0 });
+  const startMs = performance.now() - started;
+  ctx.ready({ graphqlUrl: server.graphqlUrl, startMs, dataVersion: server.reader.dataVersion });
+  await ctx.stopped;
+  const usage = process.resourceUsage();
+  const dataVersion = server.reader.dataVersion;
+  await server.close();
+  return {
+    dataVersion,
+    cpuUserMs: usage.userCPUTime / 1000,
+    cpuSystemMs: usage.systemCPUTime / 1000,
+  };
+}
+
+export interface InProcessArgs {
+  readonly db: string;
+  readonly year: number;
+  readonly reps: number;
+  /** Record every statement of one execution and replay each alone. */
+  readonly profile: boolean;
+}
+
+export interface InProcessResult {
+  /** SQL statements each execution sent on the lease's handle (`statementCount`). */
+  readonly statements: number[];
+  readonly ms: number[];
+  readonly errors: string[];
+  /** DataLoader batches of the last execution: loader → keys in the batch. */
+  readonly batches: { loader: string; keys: number }[];
+  /** Areas (provinces) in the response. */
+  readonly provinces: number;
+  /** Of those, the ones with any figure (the small warehouse has data for a few only). */
+  readonly provincesWithData: number;
+  readonly targets: number;
+  readonly responseBytes: number;
+  readonly data: unknown;
+  readonly profile: {
+    /** The statements as called (waiting in the handle's queue included). */
+    readonly asCalledMs: number;
+    /** Sum of each statement replayed alone (its own cost). */
+    readonly aloneMs: number;
+    readonly top: StatementCost[];
+  } | null;
+}
+
+/**
+ * Executes the dashboard in-process against the warehouse's snapshot, as the server does and as
+ * `test/helpers/api.ts` `execute()` does, counting the statements sent on the lease's handle.
+ */
+export async function dashboardInProcess(args: InProcessArgs): Promise<InProcessResult> {
+  const reader = await WarehouseReader.open(args.db, { watch: false });
+  try {
+    const schema = await buildCoopstatSchema();
+    const statements: number[] = [];
+    const ms: number[] = [];
+    const errors: string[] = [];
+    let last: Awaited<ReturnType<typeof graphql>> | undefined;
+    let batches: InProcessResult['batches'] = [];
+    const run = async () => {
+      const lease = await reader.acquire();
+      try {
+        const context = createRequestContext(lease, { maxPageSize: 1000 });
+        const before = lease.handle.statementCount;
+        const started = performance.now();
+        const result = await lease.run(() =>
+          graphql({
+            schema,
+            source: DASHBOARD_QUERY,
+            variableValues: { year: args.year },
+            contextValue: context,
+          }),
+        );
+        ms.push(performance.now() - started);
+        statements.push(lease.handle.statementCount - before);
+        for (const e of result.errors ?? []) errors.push(e.message);
+        batches = context.loaders.batches.map((b) => ({ loader: b.loader, keys: b.keys.length }));
+        last = result;
+        return lease;
+      } finally {
+        lease.release();
+      }
+    };
+    for (let i = 0; i < args.reps; i++) await run();
+
+    let profile: InProcessResult['profile'] = null;
+    if (args.profile) {
+      const timer = installStatementTimer();
+      await run();
+      timer.uninstall();
+      ms.pop();
+      statements.pop();
+      const lease = await reader.acquire();
+      try {
+        const alone = await replayAlone(lease.handle, timer.recorded, 3);
+        profile = {
+          asCalledMs: timer.recorded.reduce((s, x) => s + x.ms, 0),
+          aloneMs: alone.reduce((s, x) => s + x.ms, 0),
+          top: costliest(alone, 20),
+        };
+      } finally {
+        lease.release();
+      }
+    }
+    const data = last?.data as
+      { membership?: { byOrgType: unknown[] }[]; plans?: { targets: unknown[] }[] } | undefined;
+    return {
+      statements,
+      ms,
+      errors: [...new Set(errors)],
+      batches,
+      provinces: data?.membership?.length ?? 0,
+      provincesWithData: (data?.membership ?? []).filter((m) => m.byOrgType.length > 0).length,
+      targets: (data?.plans ?? []).reduce((n, p) => n + p.targets.length, 0),
+      responseBytes: Buffer.byteLength(JSON.stringify(last ?? {})),
+      data: last?.data ?? null,
+      profile,
+    };
+  } finally {
+    await reader.close();
+  }
+}
+
+export interface RawSqlArgs {
+  readonly db: string;
+  readonly year: number;
+  readonly warmup: number;
+  readonly reps: number;
+}
+
+/** The floor: the same numbers by hand-written SQL on a read-only `DuckDbHandle`. */
+export async function dashboardRawSql(
+  args: RawSqlArgs,
+): Promise<{ ms: number[]; statements: number; numbers: FloorNumbers }> {
+  const handle = await DuckDbHandle.open(args.db, { readOnly: true });
+  try {
+    const ms: number[] = [];
+    let numbers: FloorNumbers | undefined;
+    for (let i = 0; i < args.warmup + args.reps; i++) {
+      const started = performance.now();
+      numbers = await fetchDashboardFloor(handle, args.year);
+      if (i >= args.warmup) ms.push(performance.now() - started);
+    }
+    return { ms, statements: numbers!.statements, numbers: numbers! };
+  } finally {
+    handle.close();
+  }
+}

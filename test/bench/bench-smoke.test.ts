@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { MEASURE_KEYS } from '../../bench/run.ts';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+// `npm run bench -- --smoke`: 1% of the country, one year, one load of each kind, one dashboard
+// request, one-second client runs, all in one process. Checks the machinery, not the figures.
+describe('bench smoke run', () => {
+  let out: string | undefined;
+  afterAll(async () => {
+    if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  it('writes results.json with every measure', { timeout: 90_000 }, async () => {
+    out = await mkdtemp(join(tmpdir(), 'coopstat-bench-'));
+    const started = performance.now();
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', TSX, 'bench/run.ts', '--smoke', '--quiet', '--out', out],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' }, maxBuffer: 10_000_000 },
+    );
+    const seconds = (performance.now() - started) / 1000;
+
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(results.format).toBe('coopstat-bench-1');
+    expect(results.profile).toBe('smoke');
+    expect(Object.keys(results.measures).sort()).toEqual([...MEASURE_KEYS].sort());
+    for (const key of MEASURE_KEYS) expect(results.measures[key], key).toBeTypeOf('object');
+    expect(results.machine).toMatchObject({ cpus: expect.any(Number), node: process.version });
+    expect(results.machine.duckdb).toMatch(/^v\d/);
+
+    const m = results.measures;
+    expect(m.load_csv_one_year.report.rowsRead).toBeGreaterThan(1000);
+    expect(m.load_csv_one_year.floor.rows).toBe(m.load_csv_one_year.report.rowsRead);
+    expect(m.load_xlsx_one_year.ms.n).toBe(1);
+    expect(m.dashboard_http.errors).toEqual([]);
+    expect(m.dashboard_statements.full.provinces).toBe(34);
+    expect(m.dashboard_statements.small.provinces).toBe(5);
+    expect(m.dashboard_statements.full.statements[0]).toBeGreaterThan(0);
+    expect(m.dashboard_cached_304.statusCounts).toEqual({ '304': 1 });
+    expect(Object.keys(m.throughput)).toEqual(['c1', 'c8', 'c32']);
+    expect(m.peak_memory.server.maxRssMiB).toBeGreaterThan(0);
+    expect(results.goals).toHaveLength(5);
+
+    // The printed table is the JSON's table.
+    for (const row of results.table) expect(stdout).toContain(row.measure);
+    expect(seconds).toBeLessThan(60);
+  });
+});
