@@ -69,7 +69,7 @@ export const progressKey = (
   targetId: string,
   asOfYear: number,
   sources: readonly string[] | null,
-) => `${asOfYear}|${sources?.join(',') ?? ''}|${planId}|${targetId}`;
+) => JSON.stringify([asOfYear, sources ?? null, planId, targetId]);
 
 /**
  * The DataLoaders of one request. Each batches every key asked for in one tick into one SQL
@@ -185,29 +185,26 @@ export function createLoaders(db: DuckDbHandle) {
   const progress = new DataLoader<string, TargetProgress | null>(async (keys) => {
     record('progress', keys);
     const parsed = keys.map((k) => {
-      const [asOf, sources, planId, targetId] = k.split('|') as [string, string, string, string];
-      return { key: k, asOf: Number(asOf), sources, planId, targetId };
+      const [asOf, sources, planId, targetId] = JSON.parse(k) as [
+        number,
+        string[] | null,
+        string,
+        string,
+      ];
+      return { key: k, asOf, sources, planId, targetId };
     });
     const all = await targets();
     const result = new Map<string, TargetProgress>();
-    for (const [, group] of groupBy(parsed, (p) => `${p.asOf}|${p.sources}`)) {
+    for (const [, group] of groupBy(parsed, (p) => JSON.stringify([p.asOf, p.sources]))) {
       const wanted = new Set(group.map((g) => `${g.planId}|${g.targetId}`));
       const chosen = all.filter((t) => wanted.has(`${t.plan_id}|${t.target_id}`));
       const first = group[0]!;
       const computed = await computeTargetProgress(db, chosen, {
         asOfYear: first.asOf,
-        ...(first.sources ? { sources: first.sources.split(',') } : {}),
+        ...(first.sources ? { sources: first.sources } : {}),
       });
       for (const c of computed) {
-        result.set(
-          progressKey(
-            c.target.plan_id,
-            c.target.target_id,
-            first.asOf,
-            first.sources ? first.sources.split(',') : null,
-          ),
-          c,
-        );
+        result.set(progressKey(c.target.plan_id, c.target.target_id, first.asOf, first.sources), c);
       }
     }
     return keys.map((k) => result.get(k) ?? null);

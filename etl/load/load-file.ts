@@ -27,7 +27,7 @@ import {
   stageAggregateFacts,
   stageRegisterFacts,
 } from '../validate/facts.ts';
-import { sqlString } from '../validate/typing.ts';
+import { QueryParams } from '../../warehouse/queries/query-params.ts';
 import { collectFindings, RESOLVED_TABLE, typeAndResolve } from '../validate/validate.ts';
 import { LoadRefusedError, type Finding } from './findings.ts';
 import { peekFamily, stageFile } from './staging.ts';
@@ -301,10 +301,9 @@ async function refuseOtherProvinces(
   file: string,
   allowed: readonly string[],
 ): Promise<void> {
+  const params = new QueryParams();
   const outsideSql =
-    allowed.length === 0
-      ? 'true'
-      : `u.code is null or u.code not in (${allowed.map(sqlString).join(', ')})`;
+    allowed.length === 0 ? 'true' : `u.code is null or not ${params.in('u.code', allowed)}`;
   const outside = await db.all<{
     code: string | null;
     name_vi: string | null;
@@ -318,6 +317,7 @@ async function refuseOtherProvinces(
      where ${outsideSql}
      group by u.code, u.name_vi
      order by u.code nulls first`,
+    params.values,
   );
   if (outside.length === 0) return;
   throw new ProvincesNotAllowedError(

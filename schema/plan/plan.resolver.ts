@@ -12,6 +12,9 @@ import { toPlan, toTarget, toTargetProgress } from './plan.mapper.ts';
 import { Plan, Target } from './plan.type.ts';
 import { ProgressMethod, TargetProgress } from './progress.type.ts';
 
+/** A source series code, as the load log and the facts record them. */
+const SOURCE_CODE = /^[A-Z][A-Z0-9_]{0,29}$/;
+
 /** Plans and the targets they set. */
 @Resolver(() => Plan)
 export class PlanResolver {
@@ -115,6 +118,13 @@ export class TargetResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<TargetProgress> {
     const year = asOf ?? new Date().getUTCFullYear();
+    const invalid = (sources ?? []).find((s) => !SOURCE_CODE.test(s));
+    if (invalid !== undefined) {
+      throw badInput(
+        `sources must be codes of capital letters, digits and _ (PSO, MINISTRY, VCA…), but got '${invalid.slice(0, 40)}'`,
+        'sources',
+      );
+    }
     if (year < 1990 || year > 2100)
       throw badInput(`asOf must be a year from 1990 to 2100, but got ${year}`, 'asOf');
     const result = await ctx.loaders.progress.load(
