@@ -55,6 +55,47 @@ function perSnapshot<T>(db: DuckDbHandle, key: string, read: () => Promise<T>): 
   return value;
 }
 
+/**
+ * A DataLoader batch function whose results are also kept for the snapshot: the first request
+ * that asks for a key computes it, later requests on the same snapshot reuse it. This is what
+ * makes a dashboard polling the same figures cheap; a load publishes a new snapshot, and with it
+ * an empty memo. Keys still missing are batched into one call, as before.
+ */
+function memoised<V>(
+  db: DuckDbHandle,
+  name: string,
+  batch: (keys: readonly string[]) => Promise<readonly V[]>,
+): (keys: readonly string[]) => Promise<V[]> {
+  return async (keys) => {
+    const memo = perSnapshotMap<V>(db, name);
+    const missing = [...new Set(keys.filter((k) => !memo.has(k)))];
+    if (missing.length > 0) {
+      const computed = batch(missing);
+      missing.forEach((key, i) =>
+        memo.set(
+          key,
+          computed.then((values) => values[i] as V),
+        ),
+      );
+      computed.catch(() => missing.forEach((key) => memo.delete(key)));
+    }
+    return Promise.all(keys.map((k) => memo.get(k)!));
+  };
+}
+
+function perSnapshotMap<V>(db: DuckDbHandle, name: string): Map<string, Promise<V>> {
+  let cache = snapshotCache.get(db);
+  if (!cache) snapshotCache.set(db, (cache = new Map()));
+  let map = cache.get(`memo:${name}`) as unknown as Map<string, Promise<V>> | undefined;
+  if (!map) cache.set(`memo:${name}`, (map = new Map()) as unknown as Promise<unknown>);
+  return map;
+}
+
+/** Forgets what was kept for a snapshot (tests that count the statements of a cold request). */
+export function forgetSnapshot(db: DuckDbHandle): void {
+  snapshotCache.delete(db);
+}
+
 /** Key of the facts of one unit and year on some boundaries. */
 export const factKey = (boundaries: Boundaries, unitId: string, year: number) =>
   `${boundaries}|${unitId}|${year}`;
@@ -114,101 +155,112 @@ export function createLoaders(db: DuckDbHandle) {
     return codes.map((c) => byCode.get(c) ?? null);
   });
 
-  const facts = new DataLoader<string, FactRow[]>(async (keys) => {
-    record('facts', keys);
-    const parsed = keys.map((k) => {
-      const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
-      return { key: k, boundaries, unitId, year: Number(year) };
-    });
-    const result = new Map<string, FactRow[]>();
-    for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
-      const rows = await findFacts(db, {
-        boundaries: boundaries as Boundaries,
-        unitIds: [...new Set(group.map((g) => g.unitId))],
-        years: [...new Set(group.map((g) => g.year))],
+  const facts = new DataLoader<string, FactRow[]>(
+    memoised(db, 'facts', async (keys) => {
+      record('facts', keys);
+      const parsed = keys.map((k) => {
+        const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
+        return { key: k, boundaries, unitId, year: Number(year) };
       });
-      for (const row of rows) {
-        const k = factKey(boundaries as Boundaries, row.unit_id, row.year);
-        result.set(k, [...(result.get(k) ?? []), row]);
+      const result = new Map<string, FactRow[]>();
+      for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
+        const rows = await findFacts(db, {
+          boundaries: boundaries as Boundaries,
+          unitIds: [...new Set(group.map((g) => g.unitId))],
+          years: [...new Set(group.map((g) => g.year))],
+        });
+        for (const row of rows) {
+          const k = factKey(boundaries as Boundaries, row.unit_id, row.year);
+          result.set(k, [...(result.get(k) ?? []), row]);
+        }
       }
-    }
-    return keys.map((k) => result.get(k) ?? []);
-  });
+      return keys.map((k) => result.get(k) ?? []);
+    }),
+  );
 
-  const values = new DataLoader<string, IndicatorValueRow[]>(async (keys) => {
-    record('values', keys);
-    const parsed = keys.map((k) => {
-      const [boundaries, unitId] = k.split('|') as [Boundaries, string];
-      return { boundaries, unitId };
-    });
-    const result = new Map<string, IndicatorValueRow[]>();
-    for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
-      const rows = await findIndicatorValues(db, {
-        boundaries: boundaries as Boundaries,
-        unitIds: [...new Set(group.map((g) => g.unitId))],
+  const values = new DataLoader<string, IndicatorValueRow[]>(
+    memoised(db, 'values', async (keys) => {
+      record('values', keys);
+      const parsed = keys.map((k) => {
+        const [boundaries, unitId] = k.split('|') as [Boundaries, string];
+        return { boundaries, unitId };
       });
-      for (const row of rows) {
-        const k = valueKey(boundaries as Boundaries, row.unit_id);
-        result.set(k, [...(result.get(k) ?? []), row]);
+      const result = new Map<string, IndicatorValueRow[]>();
+      for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
+        const rows = await findIndicatorValues(db, {
+          boundaries: boundaries as Boundaries,
+          unitIds: [...new Set(group.map((g) => g.unitId))],
+        });
+        for (const row of rows) {
+          const k = valueKey(boundaries as Boundaries, row.unit_id);
+          result.set(k, [...(result.get(k) ?? []), row]);
+        }
       }
-    }
-    return keys.map((k) => result.get(k) ?? []);
-  });
+      return keys.map((k) => result.get(k) ?? []);
+    }),
+  );
 
   const targets = (): Promise<TargetRow[]> => perSnapshot(db, 'targets', () => findTargets(db));
   const plans = (): Promise<PlanRow[]> => perSnapshot(db, 'plans', () => findPlans(db));
   const planLinks = () => perSnapshot(db, 'planLinks', () => findPlanLinks(db));
 
-  const yearValues = new DataLoader<string, IndicatorValueRow[]>(async (keys) => {
-    record('yearValues', keys);
-    const parsed = keys.map((k) => {
-      const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
-      return { boundaries, unitId, year: Number(year) };
-    });
-    const result = new Map<string, IndicatorValueRow[]>();
-    for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
-      const years = group.map((g) => g.year);
-      const rows = await findIndicatorValues(db, {
-        boundaries: boundaries as Boundaries,
-        unitIds: [...new Set(group.map((g) => g.unitId))],
-        fromYear: Math.min(...years),
-        toYear: Math.max(...years),
+  const yearValues = new DataLoader<string, IndicatorValueRow[]>(
+    memoised(db, 'yearValues', async (keys) => {
+      record('yearValues', keys);
+      const parsed = keys.map((k) => {
+        const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
+        return { boundaries, unitId, year: Number(year) };
       });
-      for (const row of rows) {
-        const k = yearValueKey(boundaries as Boundaries, row.unit_id, row.year);
-        result.set(k, [...(result.get(k) ?? []), row]);
+      const result = new Map<string, IndicatorValueRow[]>();
+      for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
+        const years = group.map((g) => g.year);
+        const rows = await findIndicatorValues(db, {
+          boundaries: boundaries as Boundaries,
+          unitIds: [...new Set(group.map((g) => g.unitId))],
+          fromYear: Math.min(...years),
+          toYear: Math.max(...years),
+        });
+        for (const row of rows) {
+          const k = yearValueKey(boundaries as Boundaries, row.unit_id, row.year);
+          result.set(k, [...(result.get(k) ?? []), row]);
+        }
       }
-    }
-    return keys.map((k) => result.get(k) ?? []);
-  });
+      return keys.map((k) => result.get(k) ?? []);
+    }),
+  );
 
-  const progress = new DataLoader<string, TargetProgress | null>(async (keys) => {
-    record('progress', keys);
-    const parsed = keys.map((k) => {
-      const [asOf, sources, planId, targetId] = JSON.parse(k) as [
-        number,
-        string[] | null,
-        string,
-        string,
-      ];
-      return { key: k, asOf, sources, planId, targetId };
-    });
-    const all = await targets();
-    const result = new Map<string, TargetProgress>();
-    for (const [, group] of groupBy(parsed, (p) => JSON.stringify([p.asOf, p.sources]))) {
-      const wanted = new Set(group.map((g) => `${g.planId}|${g.targetId}`));
-      const chosen = all.filter((t) => wanted.has(`${t.plan_id}|${t.target_id}`));
-      const first = group[0]!;
-      const computed = await computeTargetProgress(db, chosen, {
-        asOfYear: first.asOf,
-        ...(first.sources ? { sources: first.sources } : {}),
+  const progress = new DataLoader<string, TargetProgress | null>(
+    memoised(db, 'progress', async (keys) => {
+      record('progress', keys);
+      const parsed = keys.map((k) => {
+        const [asOf, sources, planId, targetId] = JSON.parse(k) as [
+          number,
+          string[] | null,
+          string,
+          string,
+        ];
+        return { key: k, asOf, sources, planId, targetId };
       });
-      for (const c of computed) {
-        result.set(progressKey(c.target.plan_id, c.target.target_id, first.asOf, first.sources), c);
+      const all = await targets();
+      const result = new Map<string, TargetProgress>();
+      for (const [, group] of groupBy(parsed, (p) => JSON.stringify([p.asOf, p.sources]))) {
+        const wanted = new Set(group.map((g) => `${g.planId}|${g.targetId}`));
+        const chosen = all.filter((t) => wanted.has(`${t.plan_id}|${t.target_id}`));
+        const first = group[0]!;
+        const computed = await computeTargetProgress(db, chosen, {
+          asOfYear: first.asOf,
+          ...(first.sources ? { sources: first.sources } : {}),
+        });
+        for (const c of computed) {
+          result.set(
+            progressKey(c.target.plan_id, c.target.target_id, first.asOf, first.sources),
+            c,
+          );
+        }
       }
-    }
-    return keys.map((k) => result.get(k) ?? null);
-  });
+      return keys.map((k) => result.get(k) ?? null);
+    }),
+  );
 
   return {
     unit,
