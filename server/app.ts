@@ -133,6 +133,8 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     // Fixed, so that Apollo never reads NODE_ENV: every default below is set explicitly.
     nodeEnv: 'production',
     introspection: config.introspection,
+    // graphql-js stops parsing past this many tokens: a huge document costs nothing to refuse.
+    parseOptions: { maxTokens: config.maxTokens },
     includeStacktraceInErrorResponses: config.stacktraces,
     csrfPrevention: true,
     logger: apolloLogger(logger),

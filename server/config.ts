@@ -27,6 +27,8 @@ export interface Config {
   readonly maxDepth: number;
   /** The most aliases one operation may use (`COOPSTAT_MAX_ALIASES`). */
   readonly maxAliases: number;
+  /** The most lexical tokens a query document may have (`COOPSTAT_MAX_TOKENS`); parsing stops there. */
+  readonly maxTokens: number;
   /** The highest estimated cost of one operation (`COOPSTAT_MAX_COST`; see query-cost.plugin). */
   readonly maxCost: number;
   /** The largest query document accepted, in bytes (`COOPSTAT_MAX_DOCUMENT_BYTES`). */
@@ -136,6 +138,7 @@ export function loadConfig(env: Env): Config {
     maxPageSize: read.integer('COOPSTAT_MAX_PAGE_SIZE', 1000, 1, 1_000_000),
     maxDepth: read.integer('COOPSTAT_MAX_DEPTH', 12, 2, 100),
     maxAliases: read.integer('COOPSTAT_MAX_ALIASES', 30, 0, 10_000),
+    maxTokens: read.integer('COOPSTAT_MAX_TOKENS', 10_000, 100, 1_000_000),
     maxCost: read.integer('COOPSTAT_MAX_COST', 50_000, 1, 100_000_000),
     maxDocumentBytes,
     maxBodyBytes: read.integer(

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'QUERY_TOO_DEEP',
   /** The operation uses more aliases than the alias limit. */
   'TOO_MANY_ALIASES',
+  /** The query document has more lexical tokens than the token limit. */
+  'TOO_MANY_TOKENS',
   /** The query document (or the request body) is larger than the size limit. */
   'DOCUMENT_TOO_LARGE',
   /** A list argument asks for more items than the page-size limit. */
@@ -78,6 +80,7 @@ const GENERIC_MESSAGES: Readonly<Partial<Record<ErrorCode, string>>> = {
 export const HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   QUERY_TOO_DEEP: 400,
   TOO_MANY_ALIASES: 400,
+  TOO_MANY_TOKENS: 400,
   QUERY_TOO_COMPLEX: 400,
   DOCUMENT_TOO_LARGE: 413,
   QUERY_TIMEOUT: 503,
@@ -148,6 +151,15 @@ export function createFormatError(
       };
     }
 
+    const tokens =
+      code === 'GRAPHQL_PARSE_FAILED' && /more tha[nt] (\d+) tokens/.exec(formatted.message); // graphql-js writes "more that"
+    if (tokens) {
+      options.onError?.('TOO_MANY_TOKENS', undefined);
+      return {
+        message: `a query may have at most ${tokens[1]} tokens, but got more (parsing stopped there)`,
+        extensions: { code: 'TOO_MANY_TOKENS', limit: Number(tokens[1]) },
+      };
+    }
     const validation = argumentValidationDetails(original);
     let message = validation ? validation.message : formatted.message;
     if (!CLIENT_TEXT_CODES.has(code) && mentionsSql(message)) {

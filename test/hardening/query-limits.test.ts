@@ -107,6 +107,19 @@ describe('over HTTP', () => {
     expect((json.data as { membership: unknown[] }).membership).toHaveLength(63);
   });
 
+  it('refuses a document with more tokens than the limit with TOO_MANY_TOKENS, before parsing it all', async () => {
+    // 20,000 tokens of one field repeated: under the 100 kB document limit, over 10,000 tokens.
+    const query = `{ ${'dataVersion { version } '.repeat(4000)}}`;
+    const { status, json } = await post(server.graphqlUrl, { query });
+    expect(status).toBe(400);
+    expect(json.errors).toEqual([
+      {
+        message: 'a query may have at most 10000 tokens, but got more (parsing stopped there)',
+        extensions: { code: 'TOO_MANY_TOKENS', limit: 10000 },
+      },
+    ]);
+  });
+
   it('refuses a costly operation before execution with QUERY_TOO_COMPLEX, its cost and the limit', async () => {
     const { status, json } = await post(server.graphqlUrl, { query: NESTED });
     expect(status).toBe(400);
