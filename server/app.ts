@@ -234,14 +234,8 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       }
     }
 
-    let lease: Lease;
-    try {
-      lease = await reader.acquire();
-    } catch (error) {
-      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
-      return sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
-    }
-    state.lease = lease;
+    const lease = await leaseFor(res, state);
+    if (!lease) return;
     if (
       query !== undefined &&
       answerNotModified(req, res, method, query, body, params, lease, principal)
@@ -391,6 +385,22 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     res.end(text);
   }
 
+  /**
+   * Pins the current snapshot for a request and records it on the request state; answers 503
+   * and returns undefined when no snapshot can be had (the reader is closed).
+   */
+  async function leaseFor(res: ServerResponse, state: RequestState): Promise<Lease | undefined> {
+    try {
+      const lease = await reader.acquire();
+      state.lease = lease;
+      return lease;
+    } catch (error) {
+      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
+      sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
+      return undefined;
+    }
+  }
+
   async function serveCsv(
     req: IncomingMessage,
     res: ServerResponse,
@@ -400,14 +410,8 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     build: (lease: Lease, params: URLSearchParams) => Promise<string>,
     principal: Principal | undefined,
   ): Promise<void> {
-    let lease: Lease;
-    try {
-      lease = await reader.acquire();
-    } catch (error) {
-      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
-      return sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
-    }
-    state.lease = lease;
+    const lease = await leaseFor(res, state);
+    if (!lease) return;
     try {
       const etag = computeEtag({
         dataVersion: lease.dataVersion,

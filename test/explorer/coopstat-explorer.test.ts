@@ -10,9 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { testConfig } from '../server/helpers.ts';
-
-const CHROMIUM = process.env.COOPSTAT_CHROMIUM ?? '/usr/bin/chromium';
-const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+import { CHROMIUM, CHROMIUM_ARGS, skipBrowser } from '../helpers/chromium.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;
@@ -38,15 +36,7 @@ it.skipIf(skipBrowser)(
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 900 },
       timeout: 20_000,
     });

@@ -25,19 +25,8 @@ import {
   DEFAULT_EXPLORER_TITLE,
   type ExplorerExample,
 } from '../../server/explorer/explorer.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
 
-// Debian's chromium; COOPSTAT_CHROMIUM overrides the path (to try the skip, or another build).
-const CHROMIUM = process.env.COOPSTAT_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const haveChromium = existsSync(CHROMIUM);
 const inCi = Boolean(process.env.CI);
 const skipBrowser = !haveChromium && !inCi;

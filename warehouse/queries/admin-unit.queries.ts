@@ -1,18 +1,9 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
+import type { AdminUnitSeed } from '../reference/admin-units.ts';
 import { QueryParams } from './query-params.ts';
 
-/** One version of an administrative unit. */
-export interface AdminUnitRow {
-  unit_id: string;
-  code: string;
-  level: 'NATION' | 'PROVINCE';
-  name_vi: string;
-  name_en: string;
-  valid_from: string;
-  valid_to: string | null;
-  parent_unit_id: string | null;
-  change_kind: string;
-}
+/** One version of an administrative unit, as the reference data builds it. */
+export type AdminUnitRow = AdminUnitSeed;
 
 /** Which units to read; absent filters match every unit. */
 export interface AdminUnitFilter {
