@@ -5,6 +5,7 @@ import {
   findCrosswalk,
   findPopulation,
   findUnitAliases,
+  type AdminUnitFilter,
   type AdminUnitRow,
   type CrosswalkRow,
   type PopulationRow,
@@ -148,6 +149,9 @@ export function createLoaders(db: DuckDbHandle) {
   });
 
   const indicators = () => perSnapshot(db, 'indicators', () => findIndicators(db));
+  /** Units matching a filter, read once per snapshot for each filter (units never change in one). */
+  const unitsWhere = (filter: AdminUnitFilter) =>
+    perSnapshot(db, `units:${JSON.stringify(filter)}`, () => findAdminUnits(db, filter));
   const loadedYears = () => perSnapshot(db, 'loadedYears', () => findLoadedYears(db));
   const indicator = new DataLoader<string, IndicatorRow | null>(async (codes) => {
     record('indicator', codes);
@@ -269,6 +273,7 @@ export function createLoaders(db: DuckDbHandle) {
     population,
     indicator,
     indicators,
+    unitsWhere,
     facts,
     values,
     yearValues,

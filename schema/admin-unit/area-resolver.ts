@@ -1,4 +1,3 @@
-import { findAdminUnits } from '../../warehouse/queries/admin-unit.queries.ts';
 import type { AreaInput } from '../common/area.input.ts';
 import { AdminLevel, Boundaries } from '../common/enums.ts';
 import { badInput, notFound } from '../common/errors.ts';
@@ -32,9 +31,9 @@ export async function resolveArea(
     );
   const normalised = code === 'VN' ? code : code.padStart(2, '0');
   const date = area.validOn ?? fallbackDate;
-  const [unit] = await findAdminUnits(ctx.db, { codes: [normalised], validOn: date });
+  const [unit] = await ctx.loaders.unitsWhere({ codes: [normalised], validOn: date });
   if (unit) return toAdminUnit(unit);
-  const other = await findAdminUnits(ctx.db, { codes: [normalised] });
+  const other = await ctx.loaders.unitsWhere({ codes: [normalised] });
   if (other.length === 0) throw notFound(`no administrative unit has code ${normalised}`);
   const described = other
     .map((u) => `${u.name_vi} (${u.valid_from} to ${u.valid_to ?? 'now'})`)
@@ -54,7 +53,7 @@ export async function resolveAreas(
   if (args.area && args.level) throw badInput('give either `area` or `level`, not both', 'level');
   const date = args.boundaries === Boundaries.CURRENT ? today() : referenceDate(year);
   if (args.level) {
-    return (await findAdminUnits(ctx.db, { level: args.level, validOn: date })).map(toAdminUnit);
+    return (await ctx.loaders.unitsWhere({ level: args.level, validOn: date })).map(toAdminUnit);
   }
   const unit = await resolveArea(ctx, args.area ?? { code: 'VN' }, date);
   if (args.boundaries === Boundaries.CURRENT && unit.validTo !== null) {

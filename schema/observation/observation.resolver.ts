@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, Int, Query, Resolver } from 'type-graphql';
-import { findAdminUnits } from '../../warehouse/queries/admin-unit.queries.ts';
 import { toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
 import { referenceDate, resolveArea, today } from '../admin-unit/area-resolver.ts';
 import { AreaInput } from '../common/area.input.ts';
@@ -135,7 +134,7 @@ export class ObservationResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<Ranking> {
     const indicator = await indicatorOrFail(ctx, indicatorCode);
-    const units = await findAdminUnits(ctx.db, {
+    const units = await ctx.loaders.unitsWhere({
       level,
       validOn: boundaries === Boundaries.CURRENT ? today() : referenceDate(year),
     });

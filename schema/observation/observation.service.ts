@@ -1,5 +1,4 @@
 import type { AdminUnitRow } from '../../warehouse/queries/admin-unit.queries.ts';
-import { findAdminUnits } from '../../warehouse/queries/admin-unit.queries.ts';
 import type { IndicatorRow } from '../../warehouse/queries/catalog.queries.ts';
 import type { IndicatorValueRow } from '../../warehouse/queries/indicator.queries.ts';
 import { resolveArea, today } from '../admin-unit/area-resolver.ts';
@@ -85,10 +84,10 @@ export async function queryObservations(
   let units: AdminUnitRow[];
   if (filter.areas && filter.areas.length > 0) {
     const ids = await Promise.all(filter.areas.map((a) => resolveArea(ctx, a, today())));
-    units = await findAdminUnits(ctx.db, { unitIds: ids.map((u) => u.id) });
+    units = await ctx.loaders.unitsWhere({ unitIds: ids.map((u) => u.id) });
   } else {
     const validOn = args.boundaries === Boundaries.CURRENT ? today() : undefined;
-    units = await findAdminUnits(ctx.db, {
+    units = await ctx.loaders.unitsWhere({
       ...(filter.level ? { level: filter.level } : {}),
       ...(validOn ? { validOn } : {}),
     });
