@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { decodeTextFile } from '../readers/text-file.reader.ts';
-import { listSheets, readXlsx } from '../readers/xlsx.reader.ts';
+import { listSheets, readXlsx, readXlsxHeaders } from '../readers/xlsx.reader.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import type { Finding } from './findings.ts';
@@ -353,10 +353,7 @@ export async function peekFamily(path: string, head: Buffer): Promise<'aggregate
   }
   if (format === 'xlsx') {
     // The first non-empty row of each sheet is its header; any sheet naming org_id makes a register.
-    let sheet: string | null = null;
-    for await (const row of readXlsx(path)) {
-      if (row.sheet === sheet) continue;
-      sheet = row.sheet;
+    for (const row of await readXlsxHeaders(path)) {
       if (mapHeaders(REGISTER_SOURCE, row.cells).columns.has('org_id')) return 'register';
     }
   }

@@ -714,3 +714,70 @@ function definedOnly<T extends object>(options: T): Partial<T> {
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as Partial<T>;
 }
+
+/** The first non-empty row of one worksheet, as text (shared and inline strings, raw values). */
+export interface XlsxHeaderRow {
+  readonly sheet: string;
+  readonly cells: (string | null)[];
+}
+
+/**
+ * Reads only the first non-empty row of every worksheet, straight from the zip: enough to tell a
+ * file's family before loading it, without starting the streaming reader (which spools sheets to
+ * temporary files that an early stop would leave behind). Values are as stored (a number as its
+ * text); the full reader applies every rule when the file is loaded.
+ */
+export async function readXlsxHeaders(path: string): Promise<XlsxHeaderRow[]> {
+  const file = basename(path);
+  const entries = await readDirectory(path, file, {});
+  const { sheets } = await readWorkbookParts(path, file, entries);
+  const sharedEntry = entries.get('xl/sharedStrings.xml');
+  const shared = sharedEntry
+    ? await parseSharedStrings([await readZipEntry(path, file, sharedEntry)])
+    : [];
+  const rows: XlsxHeaderRow[] = [];
+  for (const sheet of sheets.filter((s) => s.kind === 'worksheet')) {
+    const entry = entries.get(sheet.path);
+    if (!entry) continue;
+    const cells: (string | null)[] = [];
+    let done = false;
+    let inRow = false;
+    let cell: { col: number; type: string } | undefined;
+    let text: string | undefined;
+    const parser = createSaxParser();
+    parser.on('opentag', (tag) => {
+      if (done) return;
+      const name = localName(tag.name);
+      if (name === 'row') {
+        inRow = true;
+        cells.length = 0;
+      } else if (name === 'c' && inRow) {
+        cell = { col: columnIndex(tag.attributes.r ?? ''), type: tag.attributes.t ?? 'n' };
+        text = undefined;
+      } else if ((name === 'v' || name === 't') && cell) {
+        text = '';
+      }
+    });
+    parser.on('text', (chunk) => {
+      if (!done && text !== undefined) text += chunk;
+    });
+    parser.on('closetag', (tag) => {
+      if (done) return;
+      const name = localName(tag.name);
+      if (name === 'c' && cell) {
+        const raw = text === undefined ? null : decodeOoxmlEscapes(text);
+        const value = cell.type === 's' && raw !== null ? (shared[Number(raw)] ?? null) : raw;
+        if (cell.col >= 0)
+          cells[cell.col] = value === null ? null : value.normalize('NFC').trim() || null;
+        cell = undefined;
+      } else if (name === 'row') {
+        inRow = false;
+        if (cells.some((c) => c !== null && c !== undefined)) done = true;
+      }
+    });
+    const xml = (await readZipEntry(path, file, entry)).toString('utf8');
+    for (let i = 0; i < xml.length && !done; i += 65_536) parser.write(xml.slice(i, i + 65_536));
+    if (done) rows.push({ sheet: sheet.name, cells: Array.from(cells, (c) => c ?? null) });
+  }
+  return rows;
+}

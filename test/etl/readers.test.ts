@@ -18,6 +18,7 @@ import {
   columnLetter,
   listSheets,
   readXlsx,
+  readXlsxHeaders,
   type ReadXlsxOptions,
   type XlsxRow,
   type XlsxWarning,
@@ -627,5 +628,23 @@ describe('decodeTextFile', () => {
     const out = join(dir, 'copy.csv');
     await writeUtf8Copy(utf16, out);
     expect(await readFile(out)).toEqual(Buffer.from('Mã tỉnh\tSố HTX\n06\t12\n'));
+  });
+});
+
+describe('readXlsxHeaders', () => {
+  it('reads the first non-empty row of every worksheet from the zip, shared and inline strings alike', async () => {
+    const path = await workbook('headers.xlsx', (wb) => {
+      const notes = wb.addWorksheet('Ghi chú');
+      notes.addRow([]);
+      notes.addRow(['Biểu mẫu', null, 2024]);
+      const data = wb.addWorksheet('HTX');
+      data.addRow(['Năm', 'Mã số HTX', 'Loại hình']);
+      data.addRow([2024, '0101234567', 'HTX']);
+      wb.addWorksheet('Trống');
+    });
+    expect(await readXlsxHeaders(path)).toEqual([
+      { sheet: 'Ghi chú', cells: ['Biểu mẫu', null, '2024'] },
+      { sheet: 'HTX', cells: ['Năm', 'Mã số HTX', 'Loại hình'] },
+    ]);
   });
 });
