@@ -776,7 +776,14 @@ export async function readXlsxHeaders(path: string): Promise<XlsxHeaderRow[]> {
       }
     });
     const xml = (await readZipEntry(path, file, entry)).toString('utf8');
-    for (let i = 0; i < xml.length && !done; i += 65_536) parser.write(xml.slice(i, i + 65_536));
+    try {
+      for (let i = 0; i < xml.length && !done; i += 65_536) parser.write(xml.slice(i, i + 65_536));
+    } catch (cause) {
+      throw new ReaderError(
+        { rule: XML_RULE, value: describe(cause), file, sheet: sheet.name },
+        { cause },
+      );
+    }
     if (done) rows.push({ sheet: sheet.name, cells: Array.from(cells, (c) => c ?? null) });
   }
   return rows;
