@@ -1,4 +1,5 @@
 import { fold } from '../../warehouse/text/fold.ts';
+import { columnLetter } from '../readers/xlsx.reader.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 
 /** Where a canonical column came from in one sheet: its header as written and its column letter. */
@@ -15,18 +16,6 @@ export interface HeaderMapping {
   readonly unknown: readonly ColumnOrigin[];
   /** Canonical columns claimed by more than one header. */
   readonly duplicates: readonly { column: string; origins: ColumnOrigin[] }[];
-}
-
-/** Excel column letter of a 0-based index: 0 → A, 26 → AA. */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let letters = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    letters = String.fromCharCode(65 + r) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return letters;
 }
 
 /** Folded spelling → canonical column, for one family. Built once per family. */

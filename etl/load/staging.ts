@@ -8,7 +8,8 @@ import { listSheets, readXlsx, readXlsxHeaders } from '../readers/xlsx.reader.ts
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import type { Finding } from './findings.ts';
-import { columnLetter, mapHeaders, missingRequired, type HeaderMapping } from './header-mapping.ts';
+import { columnLetter } from '../readers/xlsx.reader.ts';
+import { mapHeaders, missingRequired, type HeaderMapping } from './header-mapping.ts';
 
 /** The raw staging table: every canonical column as text, with each row's sheet and row number. */
 export const RAW_TABLE = 'stg_raw';
@@ -369,5 +370,3 @@ export function originOf(
   const origin = staged.mappings.get(sheet ?? '')?.columns.get(column);
   return origin ? { letter: origin.letter, header: origin.header } : null;
 }
-
-export { columnLetter };

@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ReaderError } from '../../etl/readers/reader.error.ts';
+import { buildZip, handmadeXlsx, WORKBOOK_RELS, WORKBOOK_XML } from '../helpers/zip-forge.ts';
 import {
   decodeTextFile,
   detectLineEndings,
@@ -63,78 +64,6 @@ async function refusal(promise: Promise<unknown>): Promise<ReaderError> {
   );
   expect(error).toBeInstanceOf(ReaderError);
   return error as ReaderError;
-}
-
-interface ZipPart {
-  readonly name: string;
-  readonly data: Buffer;
-  /** Deflate (default) or store. */
-  readonly store?: boolean;
-  /** Lie about the uncompressed size in both headers. */
-  readonly declaredSize?: number;
-  /** Make the local header disagree with the central directory about the compressed size. */
-  readonly localCompressedSize?: number;
-}
-
-/** A minimal zip writer, so tests can forge sizes the way a zip bomb does. */
-function buildZip(parts: readonly ZipPart[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = Buffer.from(part.name, 'utf8');
-    const body = part.store ? part.data : deflateRawSync(part.data);
-    const size = part.declaredSize ?? part.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6);
-    local.writeUInt16LE(part.store ? 0 : 8, 8);
-    local.writeUInt32LE(crc32(part.data), 14);
-    local.writeUInt32LE(part.localCompressedSize ?? body.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x800, 8);
-    central.writeUInt16LE(part.store ? 0 : 8, 10);
-    central.writeUInt32LE(crc32(part.data), 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += 30 + name.length + body.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(parts.length, 8);
-  eocd.writeUInt16LE(parts.length, 10);
-  eocd.writeUInt32LE(directory.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, eocd]);
-}
-
-const WORKBOOK_XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="HTX" sheetId="1" r:id="rId1"/></sheets></workbook>`;
-const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`;
-
-/** A one-sheet package written by hand, for XML that exceljs never writes. */
-function handmadeXlsx(sheetXml: string | Buffer, sheetPart: Partial<ZipPart> = {}): Buffer {
-  return buildZip([
-    { name: 'xl/workbook.xml', data: Buffer.from(WORKBOOK_XML) },
-    { name: 'xl/_rels/workbook.xml.rels', data: Buffer.from(WORKBOOK_RELS) },
-    {
-      name: 'xl/worksheets/sheet1.xml',
-      data: typeof sheetXml === 'string' ? Buffer.from(sheetXml) : sheetXml,
-      ...sheetPart,
-    },
-  ]);
 }
 
 async function writeBytes(name: string, bytes: Uint8Array): Promise<string> {

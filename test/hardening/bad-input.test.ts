@@ -17,7 +17,7 @@ import {
   type TestWarehouse,
 } from '../helpers/warehouse.ts';
 import { writeWorkbook } from '../helpers/xlsx.ts';
-import { handmadeXlsx, locateEntry } from './zip-forge.ts';
+import { handmadeXlsx, locateEntry } from '../helpers/zip-forge.ts';
 
 /**
  * Every kind of bad input a statistics office can send, fed through the real ETL (`loadFile`):

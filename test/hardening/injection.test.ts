@@ -14,7 +14,7 @@ import {
   type TestWarehouse,
 } from '../helpers/warehouse.ts';
 import { codes, post, testConfig, type GraphqlResponse } from '../server/helpers.ts';
-import { handmadeXlsx } from './zip-forge.ts';
+import { handmadeXlsx } from '../helpers/zip-forge.ts';
 
 /**
  * Hostile strings in every string argument of the API, in the CSV export's parameters and in

@@ -4,8 +4,12 @@ import { crc32, deflateRawSync } from 'node:zlib';
 export interface ZipPart {
   readonly name: string;
   readonly data: Buffer;
+  /** Store instead of deflate. */
+  readonly store?: boolean;
   /** Declare this uncompressed size in both headers instead of the real one (a lying entry). */
   readonly declaredSize?: number;
+  /** Make the local header disagree with the central directory about the compressed size. */
+  readonly localCompressedSize?: number;
 }
 
 /** A minimal zip writer (deflate, no data descriptors), so tests can forge what a zip bomb forges. */
@@ -15,15 +19,15 @@ export function buildZip(parts: readonly ZipPart[]): Buffer {
   let offset = 0;
   for (const part of parts) {
     const name = Buffer.from(part.name, 'utf8');
-    const body = deflateRawSync(part.data);
+    const body = part.store ? part.data : deflateRawSync(part.data);
     const size = part.declaredSize ?? part.data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x800, 6);
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(part.store ? 0 : 8, 8);
     local.writeUInt32LE(crc32(part.data), 14);
-    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(part.localCompressedSize ?? body.length, 18);
     local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
@@ -31,7 +35,7 @@ export function buildZip(parts: readonly ZipPart[]): Buffer {
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x800, 8);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(part.store ? 0 : 8, 10);
     central.writeUInt32LE(crc32(part.data), 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(size, 24);
@@ -84,17 +88,21 @@ export function locateEntry(zip: Buffer, name: string): EntryPlace {
   throw new Error(`no entry ${name} in the zip`);
 }
 
-const WORKBOOK_XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+export const WORKBOOK_XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="HTX" sheetId="1" r:id="rId1"/></sheets></workbook>`;
-const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+export const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`;
 
 /** A one-sheet .xlsx package written by hand around `sheetXml` (for XML exceljs never writes). */
-export function handmadeXlsx(sheetXml: Buffer, sheet: Partial<ZipPart> = {}): Buffer {
+export function handmadeXlsx(sheetXml: string | Buffer, sheet: Partial<ZipPart> = {}): Buffer {
   return buildZip([
     { name: 'xl/workbook.xml', data: Buffer.from(WORKBOOK_XML) },
     { name: 'xl/_rels/workbook.xml.rels', data: Buffer.from(WORKBOOK_RELS) },
-    { name: 'xl/worksheets/sheet1.xml', data: sheetXml, ...sheet },
+    {
+      name: 'xl/worksheets/sheet1.xml',
+      data: typeof sheetXml === 'string' ? Buffer.from(sheetXml) : sheetXml,
+      ...sheet,
+    },
   ]);
 }
 
