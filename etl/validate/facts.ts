@@ -229,6 +229,18 @@ const countIf = (known: string, condition: string) =>
         else count(*) filter (where exists_ and ${condition}) end`;
 
 /**
+ * The average of a money column over existing organisations, the same bytes whatever order the
+ * rows are summed in: a floating-point `avg` summed in parallel differs in its last bits from run
+ * to run, and a load of the same figures would then publish a new version instead of "no change".
+ * Values are summed exactly as DECIMAL(38,6) (to 1 VND), and the mean rounded to 6 decimals;
+ * beyond 10^20 million VND (no real figure) it falls back to `avg`.
+ */
+const exactAverage = (column: string) =>
+  `case when max(abs(${column})) filter (where exists_) < 1e20
+     then round(sum(${column}::decimal(38, 6)) filter (where exists_) / count(${column}) filter (where exists_), 6)
+     else avg(${column}) filter (where exists_) end`;
+
+/**
  * Checks a register file (one row per organisation and year; legal minimums per organisation),
  * stages its rows, and stages their totals as facts: one `ALL` row per unit × year × type (the
  * total) plus one row per sector given.
@@ -298,9 +310,9 @@ export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefault
     new_model: countIf('new_model', 'new_model'),
     managers_trained: 'sum(managers_trained) filter (where exists_)',
     managers_total: 'sum(managers_total) filter (where exists_)',
-    revenue_avg_vnd_million: 'avg(revenue_vnd_million) filter (where exists_)',
+    revenue_avg_vnd_million: exactAverage('revenue_vnd_million'),
     revenue_members_avg_vnd_million: 'null',
-    profit_avg_vnd_million: 'avg(profit_vnd_million) filter (where exists_)',
+    profit_avg_vnd_million: exactAverage('profit_vnd_million'),
     worker_income_avg_vnd_million: 'null',
   };
   const select = FACT_MEASURE_NAMES.map((m) => `${aggregates[m]} as ${m}`).join(',\n    ');
