@@ -1,7 +1,8 @@
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
+import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { decodeTextFile } from '../readers/text-file.reader.ts';
 import { listSheets, readXlsx, readXlsxHeaders } from '../readers/xlsx.reader.ts';
@@ -127,7 +128,7 @@ async function stageCsv(
   let tempDir: string | undefined;
   if (!decoded.isPlainUtf8) {
     // UTF-16, a BOM, CRLF or decomposed text: DuckDB reads a normalised UTF-8 copy instead.
-    tempDir = await mkdtemp(join(tmpdir(), 'coopstat-csv-'));
+    tempDir = await mkdtemp(join(await scratchFolder(db), 'coopstat-csv-'));
     readPath = join(tempDir, 'utf8.csv');
     await writeFile(readPath, decoded.text);
   }
@@ -172,6 +173,21 @@ async function stageCsv(
     rowsRead: count?.n ?? 0,
     findings,
   };
+}
+
+/**
+ * Where a load keeps its temporary files: the scratch folder beside the writer's copy of the
+ * warehouse (removed with it, or swept by the next writer after a crash); the system temp folder
+ * only for a database without a file.
+ */
+async function scratchFolder(db: DuckDbHandle): Promise<string> {
+  const [current] = await db.all<{ path: string | null }>(
+    'select path from duckdb_databases() where database_name = current_database()',
+  );
+  if (!current?.path) return tmpdir();
+  const dir = writerScratchDir(current.path);
+  await mkdir(dir, { recursive: true });
+  return dir;
 }
 
 /**

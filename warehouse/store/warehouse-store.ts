@@ -35,6 +35,13 @@ export interface WriteOutcome<T> {
 const lockPath = (path: string) => `${path}.lock`;
 const TEMP_MARK = '.writing-';
 
+/**
+ * The folder for a writer's temporary files (decoded copies of CSV files, …), beside its private
+ * copy of the warehouse at `writingPath`: removed when the writer ends, and swept with the copy
+ * by the next writer when the process was killed.
+ */
+export const writerScratchDir = (writingPath: string) => `${writingPath}.files`;
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -64,7 +71,10 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
   throw new Error(`the writer lock ${lock} could not be taken`);
 }
 
-/** Removes temporary copies left by writers that were killed. Call only while holding the lock. */
+/**
+ * Removes temporary copies (and their scratch folders) left by writers that were killed. Call
+ * only while holding the lock.
+ */
 async function sweepStaleCopies(path: string): Promise<void> {
   const dir = dirname(path);
   const prefix = `${basename(path)}${TEMP_MARK}`;
@@ -72,7 +82,7 @@ async function sweepStaleCopies(path: string): Promise<void> {
     if (!name.startsWith(prefix)) continue;
     const pid = Number.parseInt(name.slice(prefix.length).split('-')[0] ?? '', 10);
     if (pid === process.pid || (Number.isFinite(pid) && isAlive(pid))) continue;
-    await rm(join(dir, name), { force: true });
+    await rm(join(dir, name), { recursive: true, force: true });
   }
 }
 
@@ -144,6 +154,7 @@ async function writeOnce<T>(
     db?.close();
     await rm(temp, { force: true });
     await rm(`${temp}.wal`, { force: true });
+    await rm(writerScratchDir(temp), { recursive: true, force: true });
     await release();
   }
 }
