@@ -12,8 +12,6 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 
-import ExcelJS from 'exceljs';
-
 import { ReaderError, type ReaderPlace } from './reader.error.ts';
 import {
   MergeScanner,
@@ -144,6 +142,7 @@ export async function* readXlsx(
   const seen = new Set<string>();
   const input = createReadStream(path, { highWaterMark: 256 * 1024 });
   const failed = watchPipeline(input);
+  const RawSheetWorkbookReader = await rawSheetWorkbookReader();
   const reader = new RawSheetWorkbookReader(input, !book.entries.has('xl/sharedStrings.xml'));
   try {
     for await (const event of raced(reader.parse(), failed)) {
@@ -310,42 +309,52 @@ interface ExcelJsWorkbookReader {
   sharedStrings?: string[];
 }
 
-const ExcelJsWorkbookReaderClass = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (
-  input: Readable,
-  options: object,
-) => ExcelJsWorkbookReader;
+let rawSheetWorkbookReaderClass:
+  (new (input: Readable, noSharedStrings: boolean) => ExcelJsWorkbookReader) | undefined;
 
 /**
  * exceljs's `WorkbookReader` (zip streaming, deferral of worksheets stored before the shared
  * strings to temporary files) with its two lossy parsers replaced: shared strings are parsed by
  * {@link parseSharedStrings}, and worksheets are handed over raw instead of as exceljs rows,
- * which drop error codes, boolean and date formula results, and merged ranges.
+ * which drop error codes, boolean and date formula results, and merged ranges. exceljs is
+ * imported on first use: loading it costs a command that reads no workbook most of its start-up.
  */
-class RawSheetWorkbookReader extends ExcelJsWorkbookReaderClass {
-  constructor(input: Readable, noSharedStrings: boolean) {
-    super(input, {
-      worksheets: 'emit',
-      sharedStrings: 'cache',
-      styles: 'ignore',
-      hyperlinks: 'ignore',
-      entries: 'ignore',
-    });
-    // Without a shared-string part, exceljs would wait for one and spool every sheet to disk.
-    if (noSharedStrings) this.sharedStrings = [];
-  }
+async function rawSheetWorkbookReader() {
+  if (rawSheetWorkbookReaderClass) return rawSheetWorkbookReaderClass;
+  const { default: ExcelJS } = await import('exceljs');
+  const ExcelJsWorkbookReaderClass = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (
+    input: Readable,
+    options: object,
+  ) => ExcelJsWorkbookReader;
 
-  /** Called by exceljs's `parse()` for `xl/sharedStrings.xml`. */
-  async *_parseSharedStrings(entry: AsyncIterable<Buffer>): AsyncGenerator<never> {
-    this.sharedStrings = await parseSharedStrings(entry);
-  }
+  class RawSheetWorkbookReader extends ExcelJsWorkbookReaderClass {
+    constructor(input: Readable, noSharedStrings: boolean) {
+      super(input, {
+        worksheets: 'emit',
+        sharedStrings: 'cache',
+        styles: 'ignore',
+        hyperlinks: 'ignore',
+        entries: 'ignore',
+      });
+      // Without a shared-string part, exceljs would wait for one and spool every sheet to disk.
+      if (noSharedStrings) this.sharedStrings = [];
+    }
 
-  /** Called by exceljs's `parse()` for each `xl/worksheets/sheetN.xml`. */
-  *_parseWorksheet(
-    iterator: AsyncIterable<Buffer>,
-    sheetNo: string,
-  ): Generator<{ eventType: 'worksheet'; value: RawWorksheet }> {
-    yield { eventType: 'worksheet', value: { sheetNo, iterator } };
+    /** Called by exceljs's `parse()` for `xl/sharedStrings.xml`. */
+    async *_parseSharedStrings(entry: AsyncIterable<Buffer>): AsyncGenerator<never> {
+      this.sharedStrings = await parseSharedStrings(entry);
+    }
+
+    /** Called by exceljs's `parse()` for each `xl/worksheets/sheetN.xml`. */
+    *_parseWorksheet(
+      iterator: AsyncIterable<Buffer>,
+      sheetNo: string,
+    ): Generator<{ eventType: 'worksheet'; value: RawWorksheet }> {
+      yield { eventType: 'worksheet', value: { sheetNo, iterator } };
+    }
   }
+  rawSheetWorkbookReaderClass = RawSheetWorkbookReader;
+  return RawSheetWorkbookReader;
 }
 
 /**

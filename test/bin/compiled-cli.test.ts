@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { example } from '../helpers/warehouse.ts';
+import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs `node args…` and resolves with its exit code and output. */
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A TCP port free on loopback (PORT must be given; 0 is refused by the configuration). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+let out: string;
+let wh: TestWarehouse;
+beforeAll(async () => {
+  // Inside the tree (.tmp/ is git-ignored): the bundle resolves its packages from node_modules.
+  await mkdir(join(ROOT, '.tmp'), { recursive: true });
+  out = await mkdtemp(join(ROOT, '.tmp', 'build-'));
+  wh = await createTestWarehouse();
+  const built = await run(['scripts/build.mjs', '--outdir', out]);
+  expect(built.stderr).toBe('');
+  expect(built.code).toBe(0);
+});
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+  await wh.cleanup();
+});
+
+describe('the compiled command line (scripts/build.mjs, run by npm ci)', () => {
+  it('prints its usage and the load log, and loads a file, without tsx', async () => {
+    const help = await run([join(out, 'cli.mjs'), '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('coopstat — the collective-economy statistics warehouse');
+
+    // Data files found relative to the sources (reference data, catalog) are found from the bundle.
+    const load = await run([
+      join(out, 'cli.mjs'),
+      'load',
+      example('aggregates-2024.csv'),
+      '--db',
+      wh.db,
+    ]);
+    expect(load.stderr).toBe('');
+    expect(load.code).toBe(0);
+    expect(load.stdout).toContain(
+      'aggregates-2024.csv [aggregates, 6 rows, years 2024]: published',
+    );
+
+    const loads = await run([join(out, 'cli.mjs'), 'loads', '--db', wh.db, '--json']);
+    expect(loads.code).toBe(0);
+    const log = JSON.parse(loads.stdout) as { family: string }[];
+    expect(log.map((l) => l.family)).toEqual(
+      expect.arrayContaining(['reference', 'catalog', 'aggregates']),
+    );
+  });
+
+  it('serves the API from the compiled server, decorators and explorer included', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(out, 'server.mjs')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        COOPSTAT_DB: wh.db,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        COOPSTAT_EXPLORER: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = /coopstat API on (\S+)/.exec(stdout);
+          if (match) resolve(match[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __type(name: "Query") { name } }' }),
+      });
+      expect(await response.json()).toEqual({ data: { __type: { name: 'Query' } } });
+      const explorer = await fetch(new URL('/explorer', url));
+      expect(explorer.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.on('close', resolve));
+    }
+  });
+});
