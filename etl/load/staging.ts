@@ -12,8 +12,14 @@ import type { Finding } from './findings.ts';
 import { columnLetter } from '../readers/xlsx.reader.ts';
 import { mapHeaders, missingRequired, type HeaderMapping } from './header-mapping.ts';
 
-/** The raw staging table: every canonical column as text, with each row's sheet and row number. */
+/**
+ * The raw staging rows: every canonical column as text, with each row's sheet and row number. A
+ * table for a workbook (rows are appended); for a CSV a view of {@link CSV_TABLE} without its
+ * header and blank rows.
+ */
 export const RAW_TABLE = 'stg_raw';
+/** A CSV file's mapped columns, trimmed, one row per record including the header (rowid order). */
+const CSV_TABLE = 'stg_csv';
 
 /** What staging learned about a file before any value was checked. */
 export interface StagedFile {
@@ -36,8 +42,18 @@ async function sniffFormat(path: string, head: Buffer): Promise<'csv' | 'xlsx' |
   return 'csv';
 }
 
+/** Drops the temporary table or view `name`, whichever it is (DuckDB refuses the wrong kind). */
+async function dropStaging(db: DuckDbHandle, name: string): Promise<void> {
+  const kinds = await db.all<{ kind: string }>(
+    `select 'view' as kind from duckdb_views() where view_name = $1 and temporary
+     union all select 'table' from duckdb_tables() where table_name = $1 and temporary`,
+    [name],
+  );
+  for (const { kind } of kinds) await db.run(`drop ${kind} ${name}`);
+}
+
 async function createRawTable(db: DuckDbHandle, source: SourceDescriptor): Promise<void> {
-  await db.run(`drop table if exists ${RAW_TABLE}`);
+  await dropStaging(db, RAW_TABLE);
   const columns = source.columns.map((c) => `${c.name} varchar`).join(', ');
   await db.run(`create temp table ${RAW_TABLE} (src_sheet varchar, src_row integer, ${columns})`);
 }
@@ -133,46 +149,54 @@ async function stageCsv(
     await writeFile(readPath, decoded.text);
   }
   try {
-    await db.run('drop table if exists stg_csv');
-    await db.run(
-      `create temp table stg_csv as
-       select row_number() over () as src_row, *
-       from read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
-                     quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES})`,
+    const read = `read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
+                     quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES})`;
+    // The header row first (DuckDB sniffs the same sample, so the same fields), then one pass
+    // over the file into a narrow table of the mapped columns, trimmed. With insertion order
+    // preserved (DuckDB's default), a row's rowid is its record number: src_row = rowid + 1.
+    const [headerRow] = await db.all<Record<string, string | null>>(
+      `select * from ${read} limit 1`,
       [readPath],
     );
+    const fields = Object.keys(headerRow ?? {});
+    const headers = fields.map((f) => headerRow?.[f] ?? null);
+    const mapping = mapHeaders(source, headers);
+    const findings = headerFindings(source, mapping, file, null);
+    const width = headers.reduce<number>(
+      (w, h, i) => (h !== null && h.trim() !== '' ? i + 1 : w),
+      0,
+    );
+    const extra = width === 0 ? [] : fields.slice(width);
+    const mapped = source.columns.map((c) => {
+      const origin = mapping.columns.get(c.name);
+      return `${origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null::varchar'} as ${c.name}`;
+    });
+    const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
+    await db.run(`drop table if exists ${CSV_TABLE}`);
+    await db.run(
+      `create temp table ${CSV_TABLE} as
+       select ${[...mapped, `(${nonBlank}) as non_blank`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
+       from ${read}`,
+      [readPath],
+    );
+    findings.push(...(await extraFieldFindings(db, extra.length, width, file)));
+    await dropStaging(db, RAW_TABLE);
+    await db.run(
+      `create temp view ${RAW_TABLE} as
+       select null::varchar as src_sheet, (rowid + 1)::integer as src_row, ${source.columns.map((c) => c.name).join(', ')}
+       from ${CSV_TABLE} where rowid > 0 and non_blank`,
+    );
+    const [count] = await db.all<{ n: number }>(`select count(*) as n from ${RAW_TABLE}`);
+    return {
+      format: 'csv',
+      encoding: decoded.encoding,
+      mappings: new Map([['', mapping]]),
+      rowsRead: count?.n ?? 0,
+      findings,
+    };
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   }
-  const fields = (
-    await db.all<{ column_name: string }>(
-      `select column_name from duckdb_columns() where table_name = 'stg_csv' and column_name <> 'src_row' order by column_index`,
-    )
-  ).map((c) => c.column_name);
-  const [headerRow] = await db.all<Record<string, string | null>>(
-    `select * from stg_csv where src_row = 1`,
-  );
-  const headers = fields.map((f) => headerRow?.[f] ?? null);
-  const mapping = mapHeaders(source, headers);
-  const findings = headerFindings(source, mapping, file, null);
-  findings.push(...(await extraFieldFindings(db, fields, headers, file)));
-  const select = source.columns.map((c) => {
-    const origin = mapping.columns.get(c.name);
-    return origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null';
-  });
-  const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
-  await db.run(
-    `insert into ${RAW_TABLE} select null, src_row::integer, ${select.join(', ')} from stg_csv where src_row > 1 and (${nonBlank})`,
-  );
-  await db.run('drop table stg_csv');
-  const [count] = await db.all<{ n: number }>(`select count(*) as n from ${RAW_TABLE}`);
-  return {
-    format: 'csv',
-    encoding: decoded.encoding,
-    mappings: new Map([['', mapping]]),
-    rowsRead: count?.n ?? 0,
-    findings,
-  };
 }
 
 /**
@@ -197,18 +221,16 @@ async function scratchFolder(db: DuckDbHandle): Promise<string> {
  */
 async function extraFieldFindings(
   db: DuckDbHandle,
-  fields: readonly string[],
-  headers: readonly (string | null)[],
+  extraCount: number,
+  width: number,
   file: string,
 ): Promise<Finding[]> {
-  const width = headers.reduce<number>((w, h, i) => (h !== null && h.trim() !== '' ? i + 1 : w), 0);
-  const extra = fields.slice(width);
-  if (width === 0 || extra.length === 0) return [];
-  const cell = (f: string) => `nullif(trim("${f}"), '')`;
+  if (extraCount === 0) return [];
+  const extra = Array.from({ length: extraCount }, (_, k) => `extra_${k}`);
   const rows = await db.all<{ src_row: number; value: string; field: number }>(
-    `select src_row::integer as src_row, coalesce(${extra.map(cell).join(', ')}) as value,
-            case ${extra.map((f, k) => `when ${cell(f)} is not null then ${width + k}`).join(' ')} end as field
-     from stg_csv where src_row > 1 and coalesce(${extra.map(cell).join(', ')}) is not null
+    `select (rowid + 1)::integer as src_row, coalesce(${extra.join(', ')}) as value,
+            case ${extra.map((f, k) => `when ${f} is not null then ${width + k}`).join(' ')} end as field
+     from ${CSV_TABLE} where rowid > 0 and coalesce(${extra.join(', ')}) is not null
      order by src_row limit 500`,
   );
   return rows.map((r) => ({

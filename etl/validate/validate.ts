@@ -6,9 +6,10 @@ import type { Finding } from '../load/findings.ts';
 import { RAW_TABLE, originOf, type StagedFile } from '../load/staging.ts';
 import { castSql, decimalEvidenceSql, sqlString, typeRule } from './typing.ts';
 
-/** The typed staging table: `raw_<column>` as written and `<column>` cast, per source row. */
-export const TYPED_TABLE = 'stg_typed';
-/** Typed rows with their admin unit resolved for the reporting year. */
+/**
+ * The typed staging table: `raw_<column>` as written and `<column>` cast, per source row, with
+ * the admin unit resolved for the reporting year (`unit_id` and how it was found).
+ */
 export const RESOLVED_TABLE = 'stg_resolved';
 /** Every check writes its failures here; a check passes when it inserts zero rows. */
 export const FINDING_TABLE = 'stg_finding';
@@ -67,40 +68,53 @@ export async function typeAndResolve(
     }
     if (counts && counts.vn > 0 && counts.en === 0) convention = 'vn';
   }
+  // One pass from the raw rows: every cast, and the unit of each row's (year, code, name), which
+  // is resolved once per distinct key (a national file has a few dozen) and joined back.
+  await resolveUnitKeys(db, source, convention);
   const columns = source.columns
-    .map((c) => `${c.name} as raw_${c.name}, ${castSql(c, c.name, convention)} as ${c.name}`)
+    .map(
+      (c) => `r.${c.name} as raw_${c.name}, ${castSql(c, `r.${c.name}`, convention)} as ${c.name}`,
+    )
     .join(',\n  ');
-  await db.run(`drop table if exists ${TYPED_TABLE}`);
+  await db.run(`drop table if exists ${RESOLVED_TABLE}`);
   await db.run(
-    `create temp table ${TYPED_TABLE} as select src_sheet, src_row, ${columns} from ${RAW_TABLE}`,
+    `create temp table ${RESOLVED_TABLE} as
+     select r.src_sheet, r.src_row, ${columns},
+       k.ref_date, k.folded_name, k.code_unit_id, k.name_unit_id, k.former_name_unit_id,
+       coalesce(k.code_unit_id, k.name_unit_id, k.former_name_unit_id) as unit_id
+     from ${RAW_TABLE} r
+     left join stg_unit_key k
+       on k.raw_year is not distinct from r.year
+          and k.raw_province_code is not distinct from r.province_code
+          and k.raw_province_name is not distinct from r.province_name`,
   );
 
   for (const column of source.columns) {
     await check(
       db,
       `select 'ERROR', ${sqlString(typeRule(column))}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
-       from ${TYPED_TABLE} where raw_${column.name} is not null and ${column.name} is null`,
+       from ${RESOLVED_TABLE} where raw_${column.name} is not null and ${column.name} is null`,
     );
     const mapped = [...context.staged.mappings.values()].some((m) => m.columns.has(column.name));
     if (column.required && mapped) {
       await check(
         db,
         `select 'ERROR', ${sqlString(`column \`${column.name}\` must have a value in every row`)}, '', src_sheet, src_row, ${sqlString(column.name)}
-         from ${TYPED_TABLE} where raw_${column.name} is null`,
+         from ${RESOLVED_TABLE} where raw_${column.name} is null`,
       );
     }
     if (column.type === 'count' && column.max !== undefined) {
       await check(
         db,
         `select 'ERROR', ${sqlString(`column \`${column.name}\` must be at most ${column.max}`)}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
-         from ${TYPED_TABLE} where ${column.name} > ${column.max}`,
+         from ${RESOLVED_TABLE} where ${column.name} > ${column.max}`,
       );
     }
     if (column.type === 'year') {
       await check(
         db,
         `select 'ERROR', ${sqlString(`column \`${column.name}\` must be a year from ${column.min ?? 1900} to ${context.maxYear}`)}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
-         from ${TYPED_TABLE} where ${column.name} < ${column.min ?? 1900} or ${column.name} > $1`,
+         from ${RESOLVED_TABLE} where ${column.name} < ${column.min ?? 1900} or ${column.name} > $1`,
         [context.maxYear],
       );
     }
@@ -109,40 +123,57 @@ export async function typeAndResolve(
     await check(
       db,
       `select 'ERROR', 'column \`founded_year\` must not be later than the reporting year ' || year, raw_founded_year, src_sheet, src_row, 'founded_year'
-       from ${TYPED_TABLE} where founded_year > year`,
+       from ${RESOLVED_TABLE} where founded_year > year`,
     );
   }
   await check(
     db,
     `select 'ERROR', 'a row must name its province by \`province_code\` or \`province_name\`', '', src_sheet, src_row, 'province_code'
-     from ${TYPED_TABLE} where raw_province_code is null and raw_province_name is null`,
+     from ${RESOLVED_TABLE} where raw_province_code is null and raw_province_name is null`,
   );
-  await resolveUnits(db);
+  await checkUnits(db);
 }
 
 const FOREVER = `date '9999-12-31'`;
 
 /**
- * Resolves each row's province to the unit valid on 31 December of its year, by code and by
- * name (official names, former names, with or without "Tỉnh"/"Thành phố" and diacritics). A code
- * outside its validity is refused with the unit it meant then and its successor.
+ * Resolves each distinct (year, province_code, province_name) of the raw rows, as written, to the
+ * unit valid on 31 December of its year, by code and by name (official names, former names,
+ * with or without "Tỉnh"/"Thành phố" and diacritics): the table `stg_unit_key`, keyed by the raw
+ * text, with the typed key. Keys without a valid year resolve to nothing.
  */
-async function resolveUnits(db: DuckDbHandle): Promise<void> {
+async function resolveUnitKeys(
+  db: DuckDbHandle,
+  source: SourceDescriptor,
+  convention: 'vn' | 'en',
+): Promise<void> {
+  const column = (name: string) => {
+    const found = source.columns.find((c) => c.name === name);
+    if (!found) throw new Error(`${source.family} has no column ${name}`);
+    return found;
+  };
   const foldedName = foldSql('t.province_name');
   const prefixStripped = `regexp_replace(${foldedName}, '^(tinh|thanh pho|tp) ', '')`;
   void foldUnitName;
-  // Resolve each distinct (year, code, name) once (a national file has a few hundred), then join
-  // the keys back to the rows: correlated look-ups per row cost more than the whole read.
   await db.run(`drop table if exists stg_unit_key`);
   await db.run(`
     create temp table stg_unit_key as
-    with distinct_keys as (
-      select distinct year, province_code, province_name from ${TYPED_TABLE} where year is not null
+    with raw_keys as (
+      select distinct year as raw_year, province_code as raw_province_code, province_name as raw_province_name
+      from ${RAW_TABLE}
+    ),
+    typed as (
+      select raw_year, raw_province_code, raw_province_name,
+        ${castSql(column('year'), 'raw_year', convention)} as year,
+        ${castSql(column('province_code'), 'raw_province_code', convention)} as province_code,
+        ${castSql(column('province_name'), 'raw_province_name', convention)} as province_name
+      from raw_keys
     ),
     keys as (
-      select t.year, t.province_code, t.province_name, ${prefixStripped} as folded_name,
-        make_date(t.year, 12, 31) as ref_date
-      from distinct_keys t
+      select t.*,
+        case when t.year is not null then ${prefixStripped} end as folded_name,
+        case when t.year is not null then make_date(t.year, 12, 31) end as ref_date
+      from typed t
     ),
     named as (
       select distinct a.folded_name, a.unit_id,
@@ -162,19 +193,10 @@ async function resolveUnits(db: DuckDbHandle): Promise<void> {
         where n.folded_name = k.folded_name
           and k.ref_date between u.valid_from and coalesce(u.valid_to, ${FOREVER})) as former_name_unit_id
     from keys k`);
-  await db.run(`drop table if exists ${RESOLVED_TABLE}`);
-  await db.run(`
-    create temp table ${RESOLVED_TABLE} as
-    select t.*, k.ref_date, k.folded_name, k.code_unit_id, k.name_unit_id, k.former_name_unit_id
-    from ${TYPED_TABLE} t
-    left join stg_unit_key k
-      on k.year = t.year and k.province_code is not distinct from t.province_code
-         and k.province_name is not distinct from t.province_name`);
-  await db.run(`alter table ${RESOLVED_TABLE} add column unit_id varchar`);
-  await db.run(
-    `update ${RESOLVED_TABLE} set unit_id = coalesce(code_unit_id, name_unit_id, former_name_unit_id)`,
-  );
+}
 
+/** Refuses what the unit resolution found wrong: codes outside their validity, unknown names. */
+async function checkUnits(db: DuckDbHandle): Promise<void> {
   // A code that exists, but not on the reporting date.
   await check(
     db,
