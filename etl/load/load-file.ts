@@ -359,6 +359,7 @@ function refusal(file: string, error: unknown): Error {
         sheet: error.sheet ?? null,
         row: error.row ?? null,
         letter: error.column ?? null,
+        header: error.header ?? null,
       },
     ]);
   }
