@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
-import { decodeTextFile } from '../readers/text-file.reader.ts';
+import { decodeTextFile, firstLongCell, MAX_CELL_CHARS } from '../readers/text-file.reader.ts';
 import { listSheets, readXlsx, readXlsxHeaders } from '../readers/xlsx.reader.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
@@ -131,6 +131,17 @@ async function stageCsv(
   file: string,
 ): Promise<StagedFile> {
   const decoded = await decodeTextFile(path);
+  const longCell = firstLongCell(decoded.text);
+  if (longCell) {
+    throw new ReaderError({
+      rule: `a cell must hold at most ${MAX_CELL_CHARS} characters`,
+      value: `${longCell.chars} characters`,
+      file,
+      row: longCell.row,
+      column: columnLetter(longCell.field),
+      ...(longCell.header ? { header: longCell.header } : {}),
+    });
+  }
   const long = firstLongLine(decoded.text, MAX_CSV_LINE_BYTES);
   if (long) {
     throw new ReaderError({

@@ -15,6 +15,8 @@ export interface ReaderPlace {
   readonly row?: number;
   /** Excel column letter, e.g. `F`. */
   readonly column?: string;
+  /** The column's header as written in the file, when known. */
+  readonly header?: string;
 }
 
 /**
@@ -31,7 +33,8 @@ export function formatWhere(place: Omit<ReaderPlace, 'rule' | 'value'>): string 
   let where = place.file;
   if (place.sheet !== undefined) where += `, sheet ${place.sheet}`;
   if (place.row !== undefined) where += `, row ${place.row}`;
-  if (place.column !== undefined) where += `, column ${place.column}`;
+  if (place.column !== undefined)
+    where += `, column ${place.column}${place.header === undefined ? '' : ` (${place.header})`}`;
   return where;
 }
 
@@ -46,6 +49,7 @@ export class ReaderError extends Error implements ReaderPlace {
   readonly sheet?: string;
   readonly row?: number;
   readonly column?: string;
+  readonly header?: string;
 
   constructor(place: ReaderPlace, options?: { cause?: unknown }) {
     super(formatReaderMessage(place), options);
@@ -56,5 +60,6 @@ export class ReaderError extends Error implements ReaderPlace {
     this.sheet = place.sheet;
     this.row = place.row;
     this.column = place.column;
+    this.header = place.header;
   }
 }

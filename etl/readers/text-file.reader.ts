@@ -313,3 +313,73 @@ function lineOfIndex(text: string, index: number): number {
   for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
   return line;
 }
+
+/**
+ * The most characters a CSV cell may hold: Excel's own limit per cell, the one the `.xlsx` reader
+ * applies too.
+ */
+export const MAX_CELL_CHARS = 32767;
+
+/** An over-long cell: 1-based line, 0-based field, its size and its column's header. */
+export interface LongCell {
+  readonly row: number;
+  readonly field: number;
+  readonly chars: number;
+  readonly header: string | null;
+}
+
+/** The delimiter of a header line: the most frequent of comma, semicolon, tab and pipe. */
+function headerDelimiter(header: string): string {
+  let best = ',';
+  let most = 0;
+  for (const d of [',', ';', '\t', '|']) {
+    const n = header.split(d).length - 1;
+    if (n > most) [best, most] = [d, n];
+  }
+  return best;
+}
+
+/** The fields of one CSV line (double quotes, `""` inside them); enough to measure cells. */
+function splitLine(line: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') ((field += '"'), i++);
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) (fields.push(field), (field = ''));
+    else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/**
+ * The first cell of a decoded CSV text longer than `limit` characters, if any: with its line,
+ * field and header, so a refusal names the cell rather than its row. Only lines longer than the
+ * limit are split.
+ */
+export function firstLongCell(text: string, limit = MAX_CELL_CHARS): LongCell | undefined {
+  const firstEnd = text.indexOf('\n');
+  const headerLine = firstEnd < 0 ? text : text.slice(0, firstEnd);
+  const delimiter = headerDelimiter(headerLine);
+  let row = 1;
+  for (let start = 0; start < text.length; row++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    if (end - start > limit) {
+      const fields = splitLine(text.slice(start, end), delimiter);
+      const field = fields.findIndex((f) => f.length > limit);
+      if (field >= 0) {
+        const header = splitLine(headerLine, delimiter)[field]?.trim();
+        return { row, field, chars: fields[field]!.length, header: header || null };
+      }
+    }
+    start = end + 1;
+  }
+  return undefined;
+}

@@ -30,6 +30,19 @@ export type Sector = (typeof SECTORS)[number];
 /** Stored when a row gives no sector: the figure covers all sectors and has no breakdown. */
 export const ALL_SECTORS = 'ALL';
 
+/**
+ * The sectors an organisation of each type can work in: a people's credit fund is a cooperative
+ * of the credit sector; groups, cooperatives and unions may be in any sector. Sector rows of a
+ * type are **complete** for a province and year when every sector listed here has a row (a
+ * sector without organisations says 0): only then is their sum the type's all-sector total.
+ */
+export const SECTORS_OF_ORG_TYPE: Readonly<Record<OrgType, readonly Sector[]>> = {
+  THT: SECTORS,
+  HTX: SECTORS,
+  LHHTX: SECTORS,
+  QTDND: ['CREDIT'],
+};
+
 export const SECTOR_ALIASES: Readonly<Record<Sector, readonly string[]>> = {
   AGRICULTURE: [
     'nông nghiệp',

@@ -3,6 +3,7 @@ import { FACT_MEASURE_NAMES } from '../../warehouse/tables/org-annual.table.ts';
 import { REGISTER_COLUMNS } from '../../warehouse/tables/register.table.ts';
 import { check, RESOLVED_TABLE } from './validate.ts';
 import { sqlString } from './typing.ts';
+import { SECTORS_OF_ORG_TYPE } from '../sources/vocabulary.ts';
 
 /** Staged facts, in `fct_org_annual` column order without the version columns. */
 export const FACT_STAGING = 'stg_fact';
@@ -185,10 +186,17 @@ async function checkStockAndFlow(db: DuckDbHandle): Promise<void> {
   );
 }
 
+/** `list` of the sectors of each organisation type, as a SQL expression over `org_type`. */
+const SECTORS_OF_TYPE_SQL = `(case org_type ${Object.entries(SECTORS_OF_ORG_TYPE)
+  .map(([type, sectors]) => `when '${type}' then [${sectors.map((s) => `'${s}'`).join(', ')}]`)
+  .join(' ')} end)`;
+
 /**
  * Where a file gives sector rows and no all-sector row for a unit × year × type, stores their sum
- * as the total: the file is the whole breakdown of its slice. A measure missing in any sector
- * stays missing in the total.
+ * as the total only when the sectors are complete for that type ({@link SECTORS_OF_ORG_TYPE});
+ * otherwise the total stays missing, with a warning naming the sectors the file lacks, so no
+ * indicator is computed on a part taken for the whole. A measure missing in any sector stays
+ * missing in the total.
  */
 async function deriveTotals(db: DuckDbHandle): Promise<void> {
   const sums = FACT_MEASURE_NAMES.map(
@@ -201,7 +209,27 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
          when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end
      from ${FACT_STAGING} s
      group by unit_id, year, org_type, source_code, universe
-     having count(*) filter (where sector = 'ALL') = 0`,
+     having count(*) filter (where sector = 'ALL') = 0
+       and list_has_all(list(sector), ${SECTORS_OF_TYPE_SQL})`,
+  );
+  await check(
+    db,
+    `select 'WARNING',
+       'an all-sector total is made from sector rows only when every sector of ' || org_type ||
+       ' has a row (' || array_to_string(expected, ', ') || '; a sector without organisations says 0) or the file gives a row without a sector, but ' ||
+       u.name_vi || ' ' || year || ' has no row for ' || array_to_string(list_filter(expected, lambda x: not list_contains(given, x)), ', ') ||
+       ', so its ' || org_type || ' total stays missing and no indicator is computed on it',
+       array_to_string(given, ', '), first_sheet, first_row, 'sector'
+     from (
+       select unit_id, year, org_type, ${SECTORS_OF_TYPE_SQL} as expected,
+         list(distinct key_sector order by key_sector) as given,
+         arg_min(src_sheet, src_row) as first_sheet, min(src_row) as first_row
+       from ${RESOLVED_TABLE}
+       where unit_id is not null and org_type is not null
+       group by unit_id, year, org_type, key_source, key_universe
+       having count(*) filter (where key_sector = 'ALL') = 0
+     ) g join dim_admin_unit u using (unit_id)
+     where not list_has_all(given, expected)`,
   );
   await check(
     db,

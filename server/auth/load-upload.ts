@@ -11,7 +11,7 @@ import {
   type LoadReport,
 } from '../../etl/load/load-file.ts';
 import { VALUE_STATUSES, type ValueStatus } from '../../etl/sources/vocabulary.ts';
-import { WarehouseBusyError } from '../../warehouse/store/warehouse-store.ts';
+import { WarehouseBusyError, WarehouseWriteError } from '../../warehouse/store/warehouse-store.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Principal } from './authenticate.ts';
@@ -197,9 +197,17 @@ function refusalOf(error: unknown): UploadAnswer | undefined {
     return refusal(
       409,
       'WAREHOUSE_BUSY',
-      'only one load may write the warehouse at a time, but another process is writing it; try again when it has finished',
+      'only one load may write the warehouse at a time, but another process is writing it; nothing was published; try again when it has finished',
       {},
       { headers: { 'retry-after': '5' } },
+    );
+  }
+  if (error instanceof WarehouseWriteError) {
+    // The reason only: the server's paths stay in its log.
+    return refusal(
+      500,
+      'INTERNAL_SERVER_ERROR',
+      `the warehouse could not be written because ${error.reason}; nothing was published and the warehouse is as it was`,
     );
   }
   return undefined;

@@ -228,7 +228,21 @@ const CASES: readonly Case[] = [
       ),
     outcome: {
       refused: [
-        'a CSV row must be at most 2000000 bytes long, but got 10485776 bytes at big-cell.csv, row 2',
+        'a cell must hold at most 32767 characters, but got 10485760 characters at big-cell.csv, row 2, column E (province_name)',
+      ],
+    },
+  },
+  {
+    what: 'a cell of 40,000 characters in a short row (CSV)',
+    file: 'long-cell.csv',
+    make: (path) =>
+      writeFile(
+        path,
+        `year;province_code;org_type;org_count;Tỉnh\n2024;19;HTX;610;"${noise(40_000)}"\n`,
+      ),
+    outcome: {
+      refused: [
+        'a cell must hold at most 32767 characters, but got 40000 characters at long-cell.csv, row 2, column E (Tỉnh)',
       ],
     },
   },

@@ -13,23 +13,90 @@ import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../migrations/migrat
  * swept by the next writer. One writer at a time, by an exclusive lock file next to `path`.
  */
 
-/** Thrown when another live process holds the writer lock. */
+/** Thrown when another live process holds the writer lock; nothing was written. */
 export class WarehouseBusyError extends Error {
   constructor(
     readonly path: string,
     readonly holderPid: number,
   ) {
     super(
-      `only one load may write the warehouse at a time, but process ${holderPid} is writing ${path}; try again when it has finished`,
+      `only one load may write the warehouse at a time, but process ${holderPid} is writing ${path}; nothing was published; try again when it has finished`,
     );
     this.name = 'WarehouseBusyError';
   }
+}
+
+/** Why the file system refused a write, in words. */
+const FILE_SYSTEM_FAULTS: readonly { pattern: RegExp; codes: readonly string[]; reason: string }[] =
+  [
+    {
+      codes: ['ENOSPC', 'EDQUOT'],
+      pattern: /no space left on device|disk quota exceeded|not enough space/i,
+      reason: 'the disk is full',
+    },
+    {
+      codes: ['EACCES', 'EPERM'],
+      pattern: /permission denied|operation not permitted/i,
+      reason: 'this user may not write there (permission denied)',
+    },
+    {
+      codes: ['EROFS'],
+      pattern: /read-only file system/i,
+      reason: 'the file system is read-only',
+    },
+  ];
+
+/**
+ * Thrown when the disk or the file system refuses a write of the warehouse (full disk, no
+ * permission, read-only mount): the published file is as it was.
+ */
+export class WarehouseWriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `the warehouse ${path} could not be written because ${reason}; nothing was published and the warehouse is as it was`,
+      options,
+    );
+    this.name = 'WarehouseWriteError';
+  }
+}
+
+/**
+ * The error as a {@link WarehouseWriteError} when it is a file-system refusal, else itself. A full
+ * disk counts wherever it happens; a permission error only where it concerns the warehouse's
+ * folder (an unreadable input file is the input's fault, said elsewhere).
+ */
+function asWriteError(path: string, error: unknown): unknown {
+  if (error instanceof WarehouseWriteError || !(error instanceof Error)) return error;
+  const { code = '', path: where } = error as NodeJS.ErrnoException;
+  const fault = FILE_SYSTEM_FAULTS.find(
+    (f) => f.codes.includes(code) || f.pattern.test(error.message),
+  );
+  if (!fault) return error;
+  const folder = dirname(path);
+  const concernsWarehouse =
+    fault.reason === 'the disk is full' ||
+    (where ?? '').startsWith(folder) ||
+    error.message.includes(folder);
+  return concernsWarehouse ? new WarehouseWriteError(path, fault.reason, { cause: error }) : error;
 }
 
 /** What a writer callback decides: publish its copy, or discard it (dry run, no change). */
 export interface WriteOutcome<T> {
   readonly publish: boolean;
   readonly result: T;
+}
+
+/** Options of {@link withWriter}. */
+export interface WriterOptions<T> {
+  /**
+   * Runs once the writer lock is held, before the warehouse is copied; an answer here ends the
+   * write with it and copies nothing (a file already loaded). The published file may be read.
+   */
+  readonly beforeCopy?: () => Promise<{ readonly done: T } | undefined>;
 }
 
 const lockPath = (path: string) => `${path}.lock`;
@@ -51,24 +118,63 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * When a process started, in clock ticks since boot (field 22 of `/proc/PID/stat`); null where
+ * there is no `/proc`. With the PID it names one process for good: PIDs are reused, start times
+ * are not.
+ */
+async function processStart(pid: number): Promise<string | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return null;
+  // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+}
+
+/**
+ * The lock file names its holder as `PID START`. A holder is alive when a process with that PID
+ * exists and, where the start time is known on both sides, started at that time: a PID reused by
+ * an unrelated process after the writer died does not keep the lock.
+ */
+async function holderAlive(pid: number, start: string | undefined): Promise<boolean> {
+  if (!isAlive(pid)) return false;
+  if (!start) return true;
+  const current = await processStart(pid);
+  return current === null || current === start;
+}
+
 async function acquireLock(path: string): Promise<() => Promise<void>> {
   const lock = lockPath(path);
+  const start = await processStart(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lock, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
+      try {
+        await handle.writeFile(start === null ? String(process.pid) : `${process.pid} ${start}`);
+      } finally {
+        await handle.close();
+      }
       return () => rm(lock, { force: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
-      if (Number.isFinite(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        await rm(lock, { force: true }).catch(() => undefined);
+        throw error;
+      }
+      const [pidText, holderStart] = (await readFile(lock, 'utf8').catch(() => ''))
+        .trim()
+        .split(/\s+/);
+      const holder = Number.parseInt(pidText ?? '', 10);
+      if (
+        Number.isFinite(holder) &&
+        holder > 0 &&
+        holder !== process.pid &&
+        (await holderAlive(holder, holderStart))
+      ) {
         throw new WarehouseBusyError(path, holder);
       }
       await rm(lock, { force: true }); // stale: its writer died
     }
   }
-  throw new Error(`the writer lock ${lock} could not be taken`);
+  throw new Error(`the writer lock ${lock} could not be taken; nothing was published`);
 }
 
 /**
@@ -109,10 +215,11 @@ async function exists(path: string): Promise<boolean> {
 export async function withWriter<T>(
   path: string,
   write: (db: DuckDbHandle) => Promise<WriteOutcome<T>>,
+  options: WriterOptions<T> = {},
 ): Promise<T> {
   // Writers in one process take turns; the lock file keeps other processes out.
   const previous = writerQueues.get(path) ?? Promise.resolve();
-  const turn = previous.then(() => writeOnce(path, write));
+  const turn = previous.then(() => writeOnce(path, write, options));
   const settled = turn.then(
     () => undefined,
     () => undefined,
@@ -130,9 +237,31 @@ const writerQueues = new Map<string, Promise<void>>();
 async function writeOnce<T>(
   path: string,
   write: (db: DuckDbHandle) => Promise<WriteOutcome<T>>,
+  options: WriterOptions<T>,
 ): Promise<T> {
-  await mkdir(dirname(path), { recursive: true });
-  const release = await acquireLock(path);
+  let release: () => Promise<void>;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    release = await acquireLock(path);
+  } catch (error) {
+    throw asWriteError(path, error);
+  }
+  try {
+    const early = await options.beforeCopy?.();
+    if (early) return early.done;
+    return await writeCopy(path, write);
+  } catch (error) {
+    throw asWriteError(path, error);
+  } finally {
+    await release();
+  }
+}
+
+/** Copies the warehouse, runs `write` on the copy and publishes it when asked to. Holds the lock. */
+async function writeCopy<T>(
+  path: string,
+  write: (db: DuckDbHandle) => Promise<WriteOutcome<T>>,
+): Promise<T> {
   const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   let db: DuckDbHandle | undefined;
   try {
@@ -155,7 +284,6 @@ async function writeOnce<T>(
     await rm(temp, { force: true });
     await rm(`${temp}.wal`, { force: true });
     await rm(writerScratchDir(temp), { recursive: true, force: true });
-    await release();
   }
 }
 
