@@ -18,7 +18,12 @@ import {
   type IndicatorRow,
   type PlanRow,
 } from '../warehouse/queries/catalog.queries.ts';
-import { findFacts, findLoadedYears, type FactRow } from '../warehouse/queries/fact.queries.ts';
+import { findLoadedYears } from '../warehouse/queries/fact.queries.ts';
+import {
+  findReportRows,
+  type ReportPart,
+  type ReportRow,
+} from '../warehouse/queries/report.queries.ts';
 import {
   findIndicatorValues,
   type Boundaries,
@@ -31,10 +36,15 @@ import {
   type TargetRow,
 } from '../warehouse/queries/progress.queries.ts';
 
-/** Groups keys `a|b|…` by their first `n` parts. */
+/** Groups items by a key, in first-seen order, appending in place. */
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
   return groups;
 }
 
@@ -97,9 +107,17 @@ export function forgetSnapshot(db: DuckDbHandle): void {
   snapshotCache.delete(db);
 }
 
-/** Key of the facts of one unit and year on some boundaries. */
-export const factKey = (boundaries: Boundaries, unitId: string, year: number) =>
-  `${boundaries}|${unitId}|${year}`;
+/**
+ * Key of the topic-report rows of one unit and year on some boundaries: the total rows or the
+ * sector rows, of one source or (`null`) of the unit's default source.
+ */
+export const reportRowKey = (
+  boundaries: Boundaries,
+  source: string | null,
+  part: ReportPart,
+  unitId: string,
+  year: number,
+) => JSON.stringify([boundaries, source, part, unitId, year]);
 /** Key of the indicator values of one unit over years on some boundaries. */
 export const valueKey = (boundaries: Boundaries, unitId: string) => `${boundaries}|${unitId}`;
 /** Key of the indicator values of one unit in one year on some boundaries. */
@@ -159,23 +177,37 @@ export function createLoaders(db: DuckDbHandle) {
     return codes.map((c) => byCode.get(c) ?? null);
   });
 
-  const facts = new DataLoader<string, FactRow[]>(
-    memoised(db, 'facts', async (keys) => {
+  const facts = new DataLoader<string, ReportRow[]>(
+    memoised(db, 'reportRows', async (keys) => {
       record('facts', keys);
       const parsed = keys.map((k) => {
-        const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
-        return { key: k, boundaries, unitId, year: Number(year) };
+        const [boundaries, source, part, unitId, year] = JSON.parse(k) as [
+          Boundaries,
+          string | null,
+          ReportPart,
+          string,
+          number,
+        ];
+        return { boundaries, source, part, unitId, year };
       });
-      const result = new Map<string, FactRow[]>();
-      for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
-        const rows = await findFacts(db, {
-          boundaries: boundaries as Boundaries,
+      const result = new Map<string, ReportRow[]>();
+      for (const group of groupBy(
+        parsed,
+        (p) => `${p.boundaries}|${p.source}|${p.part}`,
+      ).values()) {
+        const { boundaries, source, part } = group[0]!;
+        const rows = await findReportRows(db, {
+          boundaries,
+          source,
+          part,
           unitIds: [...new Set(group.map((g) => g.unitId))],
           years: [...new Set(group.map((g) => g.year))],
         });
         for (const row of rows) {
-          const k = factKey(boundaries as Boundaries, row.unit_id, row.year);
-          result.set(k, [...(result.get(k) ?? []), row]);
+          const k = reportRowKey(boundaries, source, part, row.unitId, row.year);
+          const list = result.get(k);
+          if (list) list.push(row);
+          else result.set(k, [row]);
         }
       }
       return keys.map((k) => result.get(k) ?? []);
@@ -197,7 +229,9 @@ export function createLoaders(db: DuckDbHandle) {
         });
         for (const row of rows) {
           const k = valueKey(boundaries as Boundaries, row.unit_id);
-          result.set(k, [...(result.get(k) ?? []), row]);
+          const list = result.get(k);
+          if (list) list.push(row);
+          else result.set(k, [row]);
         }
       }
       return keys.map((k) => result.get(k) ?? []);
@@ -226,7 +260,9 @@ export function createLoaders(db: DuckDbHandle) {
         });
         for (const row of rows) {
           const k = yearValueKey(boundaries as Boundaries, row.unit_id, row.year);
-          result.set(k, [...(result.get(k) ?? []), row]);
+          const list = result.get(k);
+          if (list) list.push(row);
+          else result.set(k, [row]);
         }
       }
       return keys.map((k) => result.get(k) ?? []);

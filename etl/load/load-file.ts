@@ -7,6 +7,7 @@ import {
   diffSlices,
   type SliceChange,
 } from '../../warehouse/publish/slice-publisher.ts';
+import { publishReportRows } from '../../warehouse/publish/report-rows.ts';
 import {
   FACT_TABLE_SPEC,
   REGISTER_TABLE_SPEC,
@@ -233,6 +234,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
           await applySlices(tx, FACT_TABLE_SPEC, FACT_STAGING, ids.nextLoadId, version);
           if (family === 'register')
             await applySlices(tx, REGISTER_TABLE_SPEC, REGISTER_STAGING, ids.nextLoadId, version);
+          await publishReportRows(tx, version);
         }
         await recordLoad(tx, {
           load_id: ids.nextLoadId,

@@ -17,6 +17,7 @@ import {
   PUBLISHED_VALUE_SPEC,
   recordLoad,
 } from '../../warehouse/publish/load-log.ts';
+import { publishReportRows } from '../../warehouse/publish/report-rows.ts';
 import { applySlices, diffSlices } from '../../warehouse/publish/slice-publisher.ts';
 import { withWriter } from '../../warehouse/store/warehouse-store.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
@@ -272,6 +273,7 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
     await db.transaction(async (tx) => {
       await applySlices(tx, FACT_TABLE_SPEC, 'stg_fact', ids.nextLoadId, ids.nextVersion);
       await applySlices(tx, PUBLISHED_VALUE_SPEC, 'stg_pub', ids.nextLoadId, ids.nextVersion);
+      await publishReportRows(tx, ids.nextVersion);
       const [rows] = await tx.all<{ n: number; years: number[] }>(
         `select count(*) as n, list(distinct year order by year) as years from stg_pub`,
       );

@@ -1,21 +1,9 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
-import type { FactRow } from '../../warehouse/queries/fact.queries.ts';
 import { Topic } from '../common/enums.ts';
-import { ratio } from '../common/ratio.type.ts';
 import type { ApiContext } from '../context.ts';
-import { buildTopicReports, rowBase } from '../report/report-mapper.ts';
+import { buildTopicReports } from '../report/report-mapper.ts';
 import { ReportArgs } from '../report/report.args.ts';
-import { HighTechReport, type HighTechRow } from './high-tech.type.ts';
-
-function toRow(row: FactRow): HighTechRow {
-  return {
-    ...rowBase(row),
-    highTech: row.high_tech,
-    digital: row.digital,
-    highTechShare: ratio(row.high_tech, row.org_count),
-    digitalShare: ratio(row.digital, row.org_count),
-  };
-}
+import { HighTechReport } from './high-tech.type.ts';
 
 /** High technology and digital transformation. */
 @Resolver(() => HighTechReport)
@@ -28,6 +16,6 @@ export class HighTechResolver {
     @Args(() => ReportArgs) args: ReportArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<HighTechReport[]> {
-    return buildTopicReports(ctx, args, Topic.HIGH_TECH, toRow);
+    return (await buildTopicReports(ctx, args, Topic.HIGH_TECH)) as unknown as HighTechReport[];
   }
 }

@@ -1,27 +1,26 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
-import type { FactRow } from '../../warehouse/queries/fact.queries.ts';
-import { ratio } from '../common/ratio.type.ts';
+import { ratio, type Ratio } from '../common/ratio.type.ts';
 import { Topic } from '../common/enums.ts';
 import type { ApiContext } from '../context.ts';
-import { buildTopicReports, per, rowBase } from '../report/report-mapper.ts';
+import { buildTopicReports, type LazyTopicReport } from '../report/report-mapper.ts';
 import { ReportArgs } from '../report/report.args.ts';
 import { MembershipReport, type MembershipRow } from './membership.type.ts';
 
 const PEOPLE_TYPES = new Set(['THT', 'HTX', 'QTDND']);
 
-function toRow(row: FactRow): MembershipRow {
-  return {
-    ...rowBase(row),
-    activeOrganisations: row.active_count,
-    newlyFounded: row.new_count,
-    dissolved: row.dissolved_count,
-    members: row.members,
-    officialMembers: row.official_members,
-    capitalAssociates: row.capital_associates,
-    otherAssociates: row.other_associates,
-    employees: row.employees,
-    membersPerOrganisation: per(row.members, row.org_count),
-  };
+/** Members of THT, HTX and QTDND per 100 inhabitants (population of the year or the latest earlier). */
+async function populationShare(
+  ctx: ApiContext,
+  report: LazyTopicReport<MembershipRow>,
+): Promise<Ratio> {
+  const [rows, populations] = await Promise.all([
+    report.byOrgType,
+    ctx.loaders.population.load(report.area.id),
+  ]);
+  const population = populations.filter((p) => p.year <= report.year).at(-1);
+  const people = rows.filter((r) => PEOPLE_TYPES.has(r.orgType) && r.members !== null);
+  const members = people.length > 0 ? people.reduce((s, r) => s + (r.members ?? 0), 0) : null;
+  return ratio(members, population?.population ?? null);
 }
 
 /** Membership: organisations and members by type and sector. */
@@ -35,21 +34,13 @@ export class MembershipResolver {
     @Args(() => ReportArgs) args: ReportArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<MembershipReport[]> {
-    const reports = await buildTopicReports(ctx, args, Topic.MEMBERSHIP, toRow);
-    return Promise.all(
-      reports.map(async (report) => {
-        const { basis } = report;
-        const population = (await ctx.loaders.population.load(basis.area.id))
-          .filter((p) => p.year <= basis.year)
-          .at(-1);
-        const people = basis.totals.filter(
-          (r) => PEOPLE_TYPES.has(r.org_type) && r.members !== null,
-        );
-        const members = people.length > 0 ? people.reduce((s, r) => s + (r.members ?? 0), 0) : null;
-        return Object.assign(report, {
-          populationShare: ratio(members, population?.population ?? null),
-        });
-      }),
-    );
+    const reports = await buildTopicReports<MembershipRow>(ctx, args, Topic.MEMBERSHIP);
+    return reports.map((report) => {
+      let share: Promise<Ratio> | undefined;
+      return Object.defineProperty(report, 'populationShare', {
+        enumerable: true,
+        get: () => (share ??= populationShare(ctx, report)),
+      }) as unknown as MembershipReport;
+    });
   }
 }

@@ -1,32 +1,28 @@
-import type { FactRow } from '../../warehouse/queries/fact.queries.ts';
 import type { IndicatorValueRow } from '../../warehouse/queries/indicator.queries.ts';
 import { DEFAULT_SOURCE_PREFERENCE } from '../../warehouse/queries/progress.queries.ts';
+import type { ReportPart, ReportRow } from '../../warehouse/queries/report.queries.ts';
 import { resolveAreas } from '../admin-unit/area-resolver.ts';
 import type { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { badInput, yearNotLoaded } from '../common/errors.ts';
 import type { ApiContext } from '../context.ts';
-import { factKey, yearValueKey } from '../loaders.ts';
+import { reportRowKey, yearValueKey } from '../loaders.ts';
 import type { ReportArgs } from './report.args.ts';
 
-/** What every topic report of one area and year is built from. */
+/**
+ * What every topic report of one area and year is read from. Nothing is read until a field asks:
+ * the rows come precomputed from the publish (`rpt_org_type_row`) through the request's loader.
+ */
 export interface ReportBasis {
   readonly area: AdminUnit;
   readonly year: number;
   readonly boundaries: ReportArgs['boundaries'];
+  /** The rows by organisation type (`ALL`) or by sector, of the source shown. */
+  readonly rows: (part: ReportPart) => Promise<ReportRow[]>;
   /** The source whose figures are shown; null when the area has none that year. */
-  readonly source: string | null;
-  /** All-sector rows by organisation type. */
-  readonly totals: readonly FactRow[];
-  /** Sector rows. */
-  readonly sectors: readonly FactRow[];
-  /**
-   * Indicator values of the area and year from the same source (others when it has none). Read
-   * only when a report's `indicators` field is asked for.
-   */
+  readonly source: () => Promise<string | null>;
+  /** Indicator values of the area and year from the source shown (others when it has none). */
   readonly values: () => Promise<readonly IndicatorValueRow[]>;
 }
-
-const ORG_ORDER = ['THT', 'HTX', 'LHHTX', 'QTDND'];
 
 /** The first source in the preference order that has any of the rows, or the one asked for. */
 export function chooseSource(
@@ -39,63 +35,53 @@ export function chooseSource(
 }
 
 /**
- * Resolves the areas of a report and loads their facts and indicator values through the
- * request's DataLoaders: two SQL statements for any number of areas.
+ * Checks the year and resolves the areas of a report; each area's rows and indicator values are
+ * read on demand through the request's DataLoaders (one SQL statement per kind for any number of
+ * areas).
  */
 export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
   if (args.year < 1990 || args.year > 2100)
     throw badInput(`year must be from 1990 to 2100, but got ${args.year}`, 'year');
   const loaded = [...new Set((await ctx.loaders.loadedYears()).map((r) => r.year))];
   if (!loaded.includes(args.year)) throw yearNotLoaded(args.year, loaded);
-  const source = args.source?.trim().toUpperCase() || null;
+  const asked = args.source?.trim().toUpperCase() || null;
   const areas = await resolveAreas(ctx, args, args.year);
-  return Promise.all(
-    areas.map(async (area) => {
-      const facts = await ctx.loaders.facts.load(factKey(args.boundaries, area.id, args.year));
-      const chosen = chooseSource(
-        facts.map((f) => f.source_code),
-        source,
-      );
-      const rows = facts
-        .filter((f) => f.source_code === chosen)
-        .sort(
-          (a, b) =>
-            ORG_ORDER.indexOf(a.org_type) - ORG_ORDER.indexOf(b.org_type) ||
-            a.sector.localeCompare(b.sector),
-        );
-      const values = async () => {
-        const yearValues = await ctx.loaders.yearValues.load(
-          yearValueKey(args.boundaries, area.id, args.year),
-        );
-        const byIndicator = new Map<string, IndicatorValueRow[]>();
-        for (const v of yearValues)
-          byIndicator.set(v.indicator_code, [...(byIndicator.get(v.indicator_code) ?? []), v]);
-        return [...byIndicator.values()]
-          .map(
-            (candidates) =>
-              candidates.find((c) => c.source_code === (source ?? chosen)) ??
-              (source
-                ? undefined
-                : candidates.find(
-                    (c) =>
-                      c.source_code ===
-                      chooseSource(
-                        candidates.map((x) => x.source_code),
-                        null,
-                      ),
-                  )),
-          )
-          .filter((v): v is IndicatorValueRow => v !== undefined);
-      };
-      return {
-        area,
-        year: args.year,
-        boundaries: args.boundaries,
-        source: chosen,
-        totals: rows.filter((r) => r.sector === 'ALL'),
-        sectors: rows.filter((r) => r.sector !== 'ALL'),
-        values,
-      };
-    }),
-  );
+  return areas.map((area) => {
+    const rows = (part: ReportPart) =>
+      ctx.loaders.facts.load(reportRowKey(args.boundaries, asked, part, area.id, args.year));
+    const source = async () => {
+      if (asked) return asked;
+      const totals = await rows('ALL');
+      return (totals[0] ?? (await rows('SECTORS'))[0])?.sourceCode ?? null;
+    };
+    const values = async () => {
+      const [yearValues, chosen] = await Promise.all([
+        ctx.loaders.yearValues.load(yearValueKey(args.boundaries, area.id, args.year)),
+        source(),
+      ]);
+      const byIndicator = new Map<string, IndicatorValueRow[]>();
+      for (const v of yearValues) {
+        const list = byIndicator.get(v.indicator_code);
+        if (list) list.push(v);
+        else byIndicator.set(v.indicator_code, [v]);
+      }
+      return [...byIndicator.values()]
+        .map(
+          (candidates) =>
+            candidates.find((c) => c.source_code === chosen) ??
+            (asked
+              ? undefined
+              : candidates.find(
+                  (c) =>
+                    c.source_code ===
+                    chooseSource(
+                      candidates.map((x) => x.source_code),
+                      null,
+                    ),
+                )),
+        )
+        .filter((v): v is IndicatorValueRow => v !== undefined);
+    };
+    return { area, year: args.year, boundaries: args.boundaries, rows, source, values };
+  });
 }

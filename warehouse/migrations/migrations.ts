@@ -2,12 +2,15 @@ import type { DuckDbHandle } from '../dialect/index.ts';
 import { initialMigration } from './001-initial.migration.ts';
 import { catalogMigration } from './002-catalog.migration.ts';
 import { apiKeyMigration } from './003-api-key.migration.ts';
+import { reportRowsMigration } from './004-report-rows.migration.ts';
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Work after the SQL, in the same transaction (e.g. filling a new table from existing data). */
+  readonly after?: (db: DuckDbHandle) => Promise<void>;
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
@@ -15,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   initialMigration,
   catalogMigration,
   apiKeyMigration,
+  reportRowsMigration,
 ];
 
 /** The schema version this code expects. */
@@ -53,6 +57,7 @@ export async function migrate(db: DuckDbHandle): Promise<number[]> {
     if (migration.version <= current) continue;
     await db.transaction(async (tx) => {
       await tx.run(migration.sql);
+      await migration.after?.(tx);
       await tx.run(`insert into schema_migration values ($1, $2, current_timestamp)`, [
         migration.version,
         migration.name,

@@ -1,0 +1,162 @@
+import type { DuckDbHandle } from '../dialect/index.ts';
+import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
+import { REPORT_ROW_COLUMNS, REPORT_ROW_KEY } from '../tables/report-row.table.ts';
+
+/**
+ * Which report rows to recompute: those of the units and years whose facts a version changed
+ * (`version`), or every unit and year with facts (`all`, when the table is first built).
+ */
+export type ReportScope = { readonly version: number } | 'all';
+
+/** Rows closed and inserted in `rpt_org_type_row` by one publication. */
+export interface ReportRowChange {
+  readonly keys: number;
+  readonly closed: number;
+  readonly inserted: number;
+}
+
+const PREFERENCE = `case source_code when 'PSO' then 1 when 'MINISTRY' then 2 when 'VCA' then 3 when 'OTHER' then 4 else 5 end`;
+const ORG_TYPE_RANK = `case org_type when 'THT' then 0 when 'HTX' then 1 when 'LHHTX' then 2 when 'QTDND' then 3 else -1 end`;
+const STATUS_RANK = `max(case f.status when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end)`;
+
+/** A share of two count expressions, as the API's `Ratio`. */
+const ratio = (n: string, d: string) =>
+  `struct_pack(percent := case when (${d}) <> 0 then (100 * (${n}))::double / (${d})::double end, numerator := ${n}, denominator := ${d})`;
+
+/** Every report column computed from one row of measures (`m`), in table order. */
+const REPORT_EXPRESSIONS: Record<(typeof REPORT_ROW_COLUMNS)[number]['name'], string> = {
+  status: 'status',
+  unit_count: 'unit_count',
+  organisations: 'org_count',
+  active_organisations: 'active_count',
+  newly_founded: 'new_count',
+  dissolved: 'dissolved_count',
+  members: 'members',
+  official_members: 'official_members',
+  capital_associates: 'capital_associates',
+  other_associates: 'other_associates',
+  employees: 'employees',
+  members_per_organisation: 'case when org_count <> 0 then members::double / org_count::double end',
+  good: 'rated_good',
+  fair: 'rated_fair',
+  average: 'rated_average',
+  weak: 'rated_weak',
+  not_rated: 'rated_none',
+  rated: 'rated_good + rated_fair + rated_average + rated_weak',
+  good_or_fair_share_of_rated: ratio(
+    'rated_good + rated_fair',
+    'rated_good + rated_fair + rated_average + rated_weak',
+  ),
+  good_or_fair_share_of_all: ratio('rated_good + rated_fair', 'org_count'),
+  effective: 'effective_count',
+  effective_share: ratio('effective_count', 'org_count'),
+  in_value_chain: 'in_value_chain',
+  linked_enterprise: 'linked_enterprise',
+  good_or_fair_in_value_chain: 'good_fair_in_value_chain',
+  value_chain_share: ratio('in_value_chain', 'org_count'),
+  linked_enterprise_share: ratio('linked_enterprise', 'org_count'),
+  value_chain_share_of_good_or_fair: ratio('good_fair_in_value_chain', 'rated_good + rated_fair'),
+  high_tech: 'high_tech',
+  digital: 'digital',
+  high_tech_share: ratio('high_tech', 'org_count'),
+  digital_share: ratio('digital', 'org_count'),
+};
+
+const KEY = REPORT_ROW_KEY.join(', ');
+const VALUE_COLUMNS = [
+  'is_default_source',
+  'org_type_rank',
+  ...REPORT_ROW_COLUMNS.map((c) => c.name),
+];
+
+/**
+ * The facts of the keyed units and years on both boundaries, as `findFacts` reads them: on
+ * `CURRENT` boundaries the rows of units merged in 2025 are summed onto their successor, a measure
+ * only where every merged unit reported it; averages in VND are averaged.
+ */
+const FACTS_SQL = `
+with facts as (
+  select * from fct_org_annual where valid_to_version is null and universe = 'REGISTERED'
+),
+predecessors as (
+  select to_unit_id, count(*) as n from dim_unit_crosswalk group by all
+),
+expected as (
+  select u.unit_id, coalesce(pr.n, 1) as n
+  from dim_admin_unit u left join predecessors pr on pr.to_unit_id = u.unit_id
+),
+mapped as (
+  select coalesce(x.to_unit_id, f.unit_id) as target_unit_id, f.*
+  from facts f left join dim_unit_crosswalk x on x.from_unit_id = f.unit_id
+  where exists (select 1 from rpt_keys k where k.boundaries = 'CURRENT'
+    and k.unit_id = coalesce(x.to_unit_id, f.unit_id) and k.year = f.year)
+)
+select 'AS_REPORTED' as boundaries, f.unit_id, f.year, f.source_code, f.org_type, f.sector,
+  f.status, 1 as unit_count, ${FACT_MEASURE_NAMES.map((m) => `f.${m}`).join(', ')}
+from facts f join rpt_keys k on k.boundaries = 'AS_REPORTED' and k.unit_id = f.unit_id and k.year = f.year
+union all
+select 'CURRENT', f.target_unit_id, f.year, f.source_code, f.org_type, f.sector,
+  case ${STATUS_RANK} when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end,
+  count(*)::integer,
+  ${FACT_MEASURE_NAMES.map((m) =>
+    m.endsWith('_vnd_million')
+      ? `case when count(f.${m}) = any_value(n.n) then avg(f.${m}) end`
+      : `case when count(f.${m}) = any_value(n.n) then sum(f.${m}) end`,
+  ).join(', ')}
+from mapped f join expected n on n.unit_id = f.target_unit_id
+group by f.target_unit_id, f.year, f.source_code, f.org_type, f.sector`;
+
+/**
+ * Recomputes the topic-report rows (`rpt_org_type_row`) that a publication changed, as data version
+ * `version`: the units and years whose facts the version added, revised or removed, on as-reported
+ * boundaries and on current boundaries (their successors). Rows whose values did not change stay
+ * as they are; changed and vanished rows are closed at `version`, new values inserted from it, so
+ * an earlier version still reads its own rows. Call inside the publishing transaction, after the
+ * facts are applied; the work grows with the change, not with the history.
+ */
+export async function publishReportRows(
+  db: DuckDbHandle,
+  version: number,
+  scope: ReportScope = { version },
+): Promise<ReportRowChange> {
+  const changed =
+    scope === 'all'
+      ? `select distinct unit_id, year from fct_org_annual where valid_to_version is null and universe = 'REGISTERED'`
+      : `select distinct unit_id, year from fct_org_annual
+         where universe = 'REGISTERED' and (valid_from_version = ${Number(scope.version)} or valid_to_version = ${Number(scope.version)})`;
+  await db.run(`create or replace temp table rpt_keys as
+    with changed as (${changed})
+    select 'AS_REPORTED' as boundaries, unit_id, year from changed
+    union
+    select 'CURRENT', coalesce(x.to_unit_id, c.unit_id), c.year
+    from changed c left join dim_unit_crosswalk x on x.from_unit_id = c.unit_id`);
+  await db.run(`create or replace temp table rpt_fresh as
+    with measured as (${FACTS_SQL})
+    select ${KEY},
+      source_code = first_value(source_code) over (
+        partition by boundaries, unit_id, year order by ${PREFERENCE}, source_code) as is_default_source,
+      ${ORG_TYPE_RANK} as org_type_rank,
+      ${REPORT_ROW_COLUMNS.map((c) => `${REPORT_EXPRESSIONS[c.name]} as ${c.name}`).join(',\n      ')}
+    from measured`);
+  const inKeys = (t: string) =>
+    `exists (select 1 from rpt_keys k where k.boundaries = ${t}.boundaries and k.unit_id = ${t}.unit_id and k.year = ${t}.year)`;
+  const sameKey = REPORT_ROW_KEY.map((c) => `f.${c} = r.${c}`).join(' and ');
+  const sameValues = VALUE_COLUMNS.map((c) => `f.${c} is not distinct from r.${c}`).join(' and ');
+  // Without RETURNING, DuckDB answers a data change with one row {Count: n}.
+  const [closed] = await db.all<{ Count: number }>(
+    `update rpt_org_type_row r set valid_to_version = $1
+     where r.valid_to_version is null and ${inKeys('r')}
+       and not exists (select 1 from rpt_fresh f where ${sameKey} and ${sameValues})`,
+    [version],
+  );
+  const [inserted] = await db.all<{ Count: number }>(
+    `insert into rpt_org_type_row
+     select f.*, $1::integer, null::integer from rpt_fresh f
+     where not exists (select 1 from rpt_org_type_row r where r.valid_to_version is null and ${sameKey})`,
+    [version],
+  );
+  const [keys] = await db.all<{ n: number }>('select count(*) as n from rpt_keys');
+  await db.run('drop table rpt_keys');
+  await db.run('drop table rpt_fresh');
+  return { keys: keys?.n ?? 0, closed: closed?.Count ?? 0, inserted: inserted?.Count ?? 0 };
+}

@@ -1,0 +1,125 @@
+import type { DuckDbHandle } from '../dialect/index.ts';
+import { kyselyOf } from '../database.ts';
+import type { RatioValue } from '../tables/report-row.table.ts';
+import type { Boundaries } from './indicator.queries.ts';
+
+/** Which topic-report rows to read: the total rows (`ALL`) or the per-sector rows. */
+export type ReportPart = 'ALL' | 'SECTORS';
+
+/** Which rows of `rpt_org_type_row` to read. */
+export interface ReportRowFilter {
+  readonly boundaries: Boundaries;
+  readonly unitIds: readonly string[];
+  readonly years: readonly number[];
+  /** One source; `null` reads each unit's default source (see `is_default_source`). */
+  readonly source: string | null;
+  readonly part: ReportPart;
+}
+
+/**
+ * One row of a topic report, named as the API's row types name their fields, so the four report
+ * types serve it as it is read. `unitId`, `year` and `sourceCode` say whose row it is.
+ */
+export interface ReportRow {
+  unitId: string;
+  year: number;
+  sourceCode: string;
+  orgType: string;
+  sector: string;
+  status: string;
+  organisations: number | null;
+  activeOrganisations: number | null;
+  newlyFounded: number | null;
+  dissolved: number | null;
+  members: number | null;
+  officialMembers: number | null;
+  capitalAssociates: number | null;
+  otherAssociates: number | null;
+  employees: number | null;
+  membersPerOrganisation: number | null;
+  good: number | null;
+  fair: number | null;
+  average: number | null;
+  weak: number | null;
+  notRated: number | null;
+  rated: number | null;
+  goodOrFairShareOfRated: RatioValue;
+  goodOrFairShareOfAll: RatioValue;
+  effective: number | null;
+  effectiveShare: RatioValue;
+  inValueChain: number | null;
+  linkedEnterprise: number | null;
+  goodOrFairInValueChain: number | null;
+  valueChainShare: RatioValue;
+  linkedEnterpriseShare: RatioValue;
+  valueChainShareOfGoodOrFair: RatioValue;
+  highTech: number | null;
+  digital: number | null;
+  highTechShare: RatioValue;
+  digitalShare: RatioValue;
+}
+
+/**
+ * Reads the current topic-report rows of some units and years, in report order (organisation
+ * type THT, HTX, LHHTX, QTDND, then sector): one statement for any number of units.
+ */
+export function findReportRows(
+  handle: DuckDbHandle,
+  filter: ReportRowFilter,
+): Promise<ReportRow[]> {
+  return kyselyOf(handle)
+    .selectFrom('rpt_org_type_row')
+    .select([
+      'unit_id as unitId',
+      'year',
+      'source_code as sourceCode',
+      'org_type as orgType',
+      'sector',
+      'status',
+      'organisations',
+      'active_organisations as activeOrganisations',
+      'newly_founded as newlyFounded',
+      'dissolved',
+      'members',
+      'official_members as officialMembers',
+      'capital_associates as capitalAssociates',
+      'other_associates as otherAssociates',
+      'employees',
+      'members_per_organisation as membersPerOrganisation',
+      'good',
+      'fair',
+      'average',
+      'weak',
+      'not_rated as notRated',
+      'rated',
+      'good_or_fair_share_of_rated as goodOrFairShareOfRated',
+      'good_or_fair_share_of_all as goodOrFairShareOfAll',
+      'effective',
+      'effective_share as effectiveShare',
+      'in_value_chain as inValueChain',
+      'linked_enterprise as linkedEnterprise',
+      'good_or_fair_in_value_chain as goodOrFairInValueChain',
+      'value_chain_share as valueChainShare',
+      'linked_enterprise_share as linkedEnterpriseShare',
+      'value_chain_share_of_good_or_fair as valueChainShareOfGoodOrFair',
+      'high_tech as highTech',
+      'digital',
+      'high_tech_share as highTechShare',
+      'digital_share as digitalShare',
+    ])
+    .where('valid_to_version', 'is', null)
+    .where('boundaries', '=', filter.boundaries)
+    .where('year', 'in', [...filter.years])
+    .where('unit_id', 'in', [...filter.unitIds])
+    .where((eb) =>
+      filter.source === null
+        ? eb('is_default_source', '=', true)
+        : eb('source_code', '=', filter.source),
+    )
+    .where('sector', filter.part === 'ALL' ? '=' : '<>', 'ALL')
+    .orderBy('unit_id')
+    .orderBy('year')
+    .orderBy('org_type_rank')
+    .orderBy('sector')
+    .execute();
+}
