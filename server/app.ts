@@ -256,11 +256,16 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       req.headers['x-apollo-operation-name'] !== undefined ||
       (req.headers['content-type'] ?? '').toLowerCase().includes('application/json');
     // Variables and operation name as sent, when they are well-formed (else Apollo answers).
-    const parts = query !== undefined && preflighted ? requestParts(method, body, params) : undefined;
+    const parts =
+      query !== undefined && preflighted ? requestParts(method, body, params) : undefined;
 
     const snapshot = await currentSnapshot(res, state);
     if (!snapshot) return;
-    if (query !== undefined && parts && answerNotModified(req, res, query, parts, snapshot, principal))
+    if (
+      query !== undefined &&
+      parts &&
+      answerNotModified(req, res, query, parts, snapshot, principal)
+    )
       return;
     const cacheRequest =
       responseCache && query !== undefined && parts
@@ -298,7 +303,8 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       try {
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) {
-          if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+          if (value !== undefined)
+            headers.set(key, Array.isArray(value) ? value.join(', ') : value);
         }
         const response = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method, headers, search, body },
@@ -442,10 +448,15 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     try {
       return await reader.current();
     } catch (error) {
-      logger.error('no warehouse snapshot could be read', { error: describeError(error) });
-      sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
-      return undefined;
+      return unavailable(res, state, error);
     }
+  }
+
+  /** Answers 503 when the reader has no snapshot to give (it is closed); logs why. */
+  function unavailable(res: ServerResponse, state: RequestState, error: unknown): undefined {
+    logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
+    sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
+    return undefined;
   }
 
   /**
@@ -480,9 +491,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         );
         return undefined;
       }
-      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
-      sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
-      return undefined;
+      return unavailable(res, state, error);
     }
   }
 

@@ -13,7 +13,7 @@ import type { RequestContext } from '../../schema/index.ts';
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { createApiKey } from '../../warehouse/keys/key-store.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
-import { codes, post, testConfig, type GraphqlResponse } from './helpers.ts';
+import { codes, post, testConfig } from './helpers.ts';
 
 // Many clients at once against real servers on loopback: a pool of DuckDB connections per
 // snapshot, the bounded wait queue, the execution time limit, snapshot swaps under load, and the
@@ -91,18 +91,12 @@ const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {
 };
 const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields }) });
 
-/** A POST whose body text is kept as received, byte for byte. */
-async function postRaw(
-  url: string,
-  body: Record<string, unknown>,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; text: string }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, headers: res.headers, text: await res.text() };
+/** Sends `query` twice (it must stop at the gate) and resolves once both are held there. */
+async function holdBothConnections(server: RunningCoopstat, query = '{ held }') {
+  gate.reset();
+  const holders = [post(server.graphqlUrl, { query }), post(server.graphqlUrl, { query })];
+  await vi.waitFor(() => expect(gate.inside).toBe(2));
+  return holders;
 }
 
 let wh: TestWarehouse;
@@ -161,13 +155,8 @@ describe('a pool of connections per snapshot', () => {
   });
 
   it('counts the time limit from the start of execution, not from arrival', async () => {
-    gate.reset();
     // Both connections are held past the 500 ms limit; the third request waits for one as long.
-    const holders = [
-      post(tight.graphqlUrl, { query: '{ held }' }),
-      post(tight.graphqlUrl, { query: '{ held }' }),
-    ];
-    await vi.waitFor(() => expect(gate.inside).toBe(2));
+    const holders = await holdBothConnections(tight);
     const waiter = post(tight.graphqlUrl, { query: '{ quick }' });
     await vi.waitFor(() => expect(tight.reader.load).toMatchObject({ busy: 2, waiting: 1 }));
     await new Promise((resolve) => setTimeout(resolve, 1_200));
@@ -185,12 +174,7 @@ describe('a pool of connections per snapshot', () => {
 
 describe('the wait queue', () => {
   it('lets requests wait for a connection, and answers 503 SERVER_BUSY beyond the queue', async () => {
-    gate.reset();
-    const holders = [
-      post(queued.graphqlUrl, { query: '{ held }' }),
-      post(queued.graphqlUrl, { query: '{ held }' }),
-    ];
-    await vi.waitFor(() => expect(gate.inside).toBe(2));
+    const holders = await holdBothConnections(queued);
     const waiter = post(queued.graphqlUrl, { query: '{ quick }' });
     await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1));
 
@@ -212,19 +196,15 @@ describe('the wait queue', () => {
     expect(ready.status).toBe(503);
 
     gate.open();
-    for (const res of await Promise.all(holders)) expect(res.json).toEqual({ data: { held: 'done' } });
+    for (const res of await Promise.all(holders))
+      expect(res.json).toEqual({ data: { held: 'done' } });
     expect((await waiter).json).toEqual({ data: { quick: 7 } });
     expect(queued.reader.load).toEqual({ connections: 2, busy: 0, waiting: 0 });
     expect((await fetch(`${queued.origin}/ready`)).status).toBe(200);
   });
 
   it('takes a waiting request out of the queue when its client goes away', async () => {
-    gate.reset();
-    const holders = [
-      post(queued.graphqlUrl, { query: '{ held }' }),
-      post(queued.graphqlUrl, { query: '{ held }' }),
-    ];
-    await vi.waitFor(() => expect(gate.inside).toBe(2));
+    const holders = await holdBothConnections(queued);
     const controller = new AbortController();
     const gone = fetch(queued.graphqlUrl, {
       method: 'POST',
@@ -246,15 +226,15 @@ describe('the response cache', () => {
   const counter = 'query Count($tag: String) { counter(tag: $tag) }';
 
   it('answers an identical request with identical bytes, without running it again', async () => {
-    const first = await postRaw(cached.graphqlUrl, { query: counter, variables: { tag: 'a' } });
-    const again = await postRaw(cached.graphqlUrl, { query: counter, variables: { tag: 'a' } });
+    const first = await post(cached.graphqlUrl, { query: counter, variables: { tag: 'a' } });
+    const again = await post(cached.graphqlUrl, { query: counter, variables: { tag: 'a' } });
     expect(first.status).toBe(200);
     expect(again.text).toBe(first.text);
     expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
     expect(again.headers.get('content-type')).toBe(first.headers.get('content-type'));
     expect(again.headers.get('cache-control')).toBe(first.headers.get('cache-control'));
     const runs = resolverRuns;
-    await postRaw(cached.graphqlUrl, { query: counter, variables: { tag: 'a' } });
+    await post(cached.graphqlUrl, { query: counter, variables: { tag: 'a' } });
     expect(resolverRuns).toBe(runs);
     // A revalidation of a kept answer is still 304.
     const revalidated = await fetch(cached.graphqlUrl, {
@@ -267,20 +247,21 @@ describe('the response cache', () => {
 
   it('runs a request again when its variables, document, operation or role differ', async () => {
     const base = { query: counter, variables: { tag: 'b' } };
-    const first = JSON.parse((await postRaw(cached.graphqlUrl, base)).text) as GraphqlResponse;
+    const first = (await post(cached.graphqlUrl, base)).json;
     const variants = [
-      await postRaw(cached.graphqlUrl, { query: counter, variables: { tag: 'c' } }),
-      await postRaw(cached.graphqlUrl, { query: `${counter} # another text`, variables: { tag: 'b' } }),
-      await postRaw(cached.graphqlUrl, { ...base, operationName: 'Count' }),
-      await postRaw(cached.graphqlUrl, base, { authorization: `Bearer ${keys.reader}` }),
-      await postRaw(cached.graphqlUrl, base, { authorization: `Bearer ${keys.admin}` }),
+      await post(cached.graphqlUrl, { query: counter, variables: { tag: 'c' } }),
+      await post(cached.graphqlUrl, {
+        query: `${counter} # another text`,
+        variables: { tag: 'b' },
+      }),
+      await post(cached.graphqlUrl, { ...base, operationName: 'Count' }),
+      await post(cached.graphqlUrl, base, { authorization: `Bearer ${keys.reader}` }),
+      await post(cached.graphqlUrl, base, { authorization: `Bearer ${keys.admin}` }),
     ];
-    const seen = [first, ...variants.map((v) => JSON.parse(v.text) as GraphqlResponse)].map(
-      (json) => json.data!.counter,
-    );
+    const seen = [first, ...variants.map((v) => v.json)].map((json) => json.data!.counter);
     expect(new Set(seen).size).toBe(seen.length);
     // Another key of the same role gets the answer kept for the role, marked private.
-    const sameRole = await postRaw(cached.graphqlUrl, base, {
+    const sameRole = await post(cached.graphqlUrl, base, {
       authorization: `Bearer ${keys.otherReader}`,
     });
     expect(sameRole.text).toBe(variants[3]!.text);
@@ -289,17 +270,17 @@ describe('the response cache', () => {
 
   it('never keeps an error', async () => {
     const runs = resolverRuns;
-    const first = await postRaw(cached.graphqlUrl, { query: '{ failing }' });
-    const again = await postRaw(cached.graphqlUrl, { query: '{ failing }' });
+    const first = await post(cached.graphqlUrl, { query: '{ failing }' });
+    const again = await post(cached.graphqlUrl, { query: '{ failing }' });
     expect(again.text).toBe(first.text);
-    expect(codes(JSON.parse(first.text) as GraphqlResponse)).toEqual(['NOT_FOUND']);
+    expect(codes(first.json)).toEqual(['NOT_FOUND']);
     expect(resolverRuns).toBe(runs + 2);
   });
 
   it('is emptied when a load publishes a new snapshot', async () => {
     const request = { query: counter, variables: { tag: 'publish' } };
-    const before = await postRaw(cached.graphqlUrl, request);
-    expect((await postRaw(cached.graphqlUrl, request)).text).toBe(before.text);
+    const before = await post(cached.graphqlUrl, request);
+    expect((await post(cached.graphqlUrl, request)).text).toBe(before.text);
     expect(cached.app.responseCache!.size).toBeGreaterThan(0);
 
     const report = await loadFile(example('register-2024.csv'), { db: wh.db });
@@ -307,7 +288,7 @@ describe('the response cache', () => {
     await cached.reader.refresh();
     expect(cached.reader.dataVersion).toBe(report.dataVersion);
     expect(cached.app.responseCache!.size).toBe(0);
-    const after = await postRaw(cached.graphqlUrl, request);
+    const after = await post(cached.graphqlUrl, request);
     expect(after.text).not.toBe(before.text);
     expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
   });
@@ -317,12 +298,7 @@ describe('a snapshot swap under load', () => {
   it('serves the new snapshot while the old one’s connections are all held', async () => {
     await queued.reader.refresh();
     const v1 = queued.reader.dataVersion;
-    gate.reset();
-    const holders = [
-      post(queued.graphqlUrl, { query: '{ heldVersion }' }),
-      post(queued.graphqlUrl, { query: '{ heldVersion }' }),
-    ];
-    await vi.waitFor(() => expect(gate.inside).toBe(2));
+    const holders = await holdBothConnections(queued, '{ heldVersion }');
     const waiter = post(queued.graphqlUrl, { query: '{ version }' });
     await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1));
 

@@ -212,7 +212,9 @@ export class WarehouseReader {
   static async open(path: string, options: WarehouseReaderOptions = {}): Promise<WarehouseReader> {
     const connections = options.connections ?? 1;
     if (!Number.isSafeInteger(connections) || connections < 1) {
-      throw new Error(`a reader needs at least one connection per snapshot, but got ${connections}`);
+      throw new Error(
+        `a reader needs at least one connection per snapshot, but got ${connections}`,
+      );
     }
     const first = await openSnapshot(path, connections, 1);
     return new WarehouseReader(path, first, options);
@@ -445,12 +447,7 @@ export class WarehouseReader {
     if (sameFile(identity, this.#current.identity)) return;
     let next: Snapshot;
     try {
-      next = await openSnapshot(
-        this.path,
-        this.#connections,
-        this.#current.snapshot + 1,
-        identity,
-      );
+      next = await openSnapshot(this.path, this.#connections, this.#current.snapshot + 1, identity);
     } catch (error) {
       this.#report(error);
       return;
