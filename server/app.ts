@@ -14,9 +14,14 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { OperationTypeNode, type GraphQLSchema } from 'graphql';
 import type { ApiKeyRole } from '../warehouse/queries/api-key.queries.ts';
-import type { Lease, WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
+import {
+  ReaderBusyError,
+  type Lease,
+  type SnapshotInfo,
+  type WarehouseReader,
+} from '../warehouse/store/warehouse-reader.ts';
 import {
   allows,
   authenticate,
@@ -33,6 +38,7 @@ import { documentTooLarge, queryLimitsPlugin } from './plugins/query-limits.plug
 import { queryCostPlugin } from './plugins/query-cost.plugin.ts';
 import { queryTimeoutPlugin } from './plugins/query-timeout.plugin.ts';
 import { logRequest, requestLogPlugin } from './plugins/request-log.plugin.ts';
+import { ResponseCache, type CachedAnswer } from './response-cache.ts';
 import { currentRequest, RequestState, runInRequest } from './request-state.ts';
 
 /**
@@ -57,8 +63,12 @@ import { currentRequest, RequestState, runInRequest } from './request-state.ts';
  * the role: 403 `FORBIDDEN`. Responses to requests that carried a valid key are cached
  * `private`, never `public`.
  *
- * Every GraphQL request pins one warehouse snapshot (a lease) from before execution until its
- * response is written, so a load that publishes meanwhile is invisible to it. Successful query
+ * Every GraphQL request pins one warehouse snapshot and one of its connections (a lease) from
+ * before execution until its response is written, so a load that publishes meanwhile is
+ * invisible to it. When every connection is busy, requests wait in a bounded queue; beyond it,
+ * or after waiting too long, the answer is 503 `SERVER_BUSY` with `Retry-After`. Successful
+ * query answers are kept for identical requests on the same snapshot and role (see
+ * `response-cache.ts`) and written again byte for byte. Successful query
  * responses carry a strong `ETag` and `Cache-Control: public, max-age=N, must-revalidate`;
  * `If-None-Match` with the current ETag gives `304` with no body. Everything else is `no-store`.
  */
@@ -99,6 +109,8 @@ export interface CoopstatApp {
   readonly handler: RequestListener;
   /** SHA-256 of the schema's sorted SDL (part of every ETag). */
   readonly schemaHash: string;
+  /** Answers kept for identical requests; undefined when the cache is off. */
+  readonly responseCache: ResponseCache | undefined;
   /** Stops Apollo Server. Call after the HTTP server has drained. */
   stop(): Promise<void>;
 }
@@ -113,6 +125,8 @@ export const LOAD_PATH = '/load';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
+/** `Retry-After` of a `SERVER_BUSY` answer, in seconds. */
+const RETRY_AFTER_SECONDS = 1;
 
 /**
  * Builds and starts the app: Apollo Server with the server's plugins and `formatError`, behind
@@ -127,6 +141,8 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
   // A response to a request with a key is for that key's holder: no shared cache may keep it.
   const privateCacheControl = cacheControl.replace(/^public\b/, 'private');
   const readRole: ApiKeyRole | undefined = config.readRequiresKey ? 'reader' : undefined;
+  const responseCache =
+    config.responseCacheBytes > 0 ? new ResponseCache(config.responseCacheBytes) : undefined;
 
   const apollo = new ApolloServer<BaseContext>({
     schema,
@@ -234,90 +250,105 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       }
     }
 
-    const lease = await leaseFor(res, state);
-    if (!lease) return;
+    const preflighted =
+      method === 'POST' ||
+      req.headers['apollo-require-preflight'] !== undefined ||
+      req.headers['x-apollo-operation-name'] !== undefined ||
+      (req.headers['content-type'] ?? '').toLowerCase().includes('application/json');
+    // Variables and operation name as sent, when they are well-formed (else Apollo answers).
+    const parts =
+      query !== undefined && preflighted ? requestParts(method, body, params) : undefined;
+
+    const snapshot = await currentSnapshot(res, state);
+    if (!snapshot) return;
     if (
       query !== undefined &&
-      answerNotModified(req, res, method, query, body, params, lease, principal)
-    ) {
-      lease.release();
+      parts &&
+      answerNotModified(req, res, query, parts, snapshot, principal)
+    )
       return;
+    const cacheRequest =
+      responseCache && query !== undefined && parts
+        ? {
+            method,
+            accept: req.headers.accept,
+            role: principal?.role ?? 'anonymous',
+            query,
+            variables: parts.variables,
+            operationName: parts.operationName,
+          }
+        : undefined;
+    if (cacheRequest) {
+      const hit = responseCache!.get(snapshot, ResponseCache.key(snapshot, cacheRequest));
+      if (hit) {
+        state.operationName = hit.operationName;
+        state.operationType = OperationTypeNode.QUERY;
+        return sendQueryAnswer(req, res, hit, principal);
+      }
     }
-    // A client that goes away stops its own work (only its own: the lease is per request).
+
+    // A client that goes away stops its own work, waiting or running (only its own: the lease
+    // and its connection are this request's).
+    const gone = new AbortController();
     const onClose = () => {
-      if (!res.writableFinished) lease.interrupt(new Error('the client closed the connection'));
+      if (res.writableFinished) return;
+      const reason = new Error('the client closed the connection');
+      gone.abort(reason);
+      state.lease?.interrupt(reason);
     };
     res.once('close', onClose);
     try {
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const response = await lease.run(() =>
-        apollo.executeHTTPGraphQLRequest({
+      const lease = await leaseFor(res, state, gone.signal);
+      if (!lease) return;
+      try {
+        const headers = new HeaderMap();
+        for (const [key, value] of Object.entries(req.headers)) {
+          if (value !== undefined)
+            headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const response = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method, headers, search, body },
           context: async () => createContext(lease),
-        }),
-      );
-      await writeGraphqlResponse(req, res, response, state, lease, principal);
+        });
+        await writeGraphqlResponse(req, res, response, state, lease, principal, (answer) => {
+          if (cacheRequest) {
+            responseCache!.set(lease, ResponseCache.key(lease, cacheRequest), answer);
+          }
+        });
+      } finally {
+        lease.release();
+      }
     } finally {
       res.off('close', onClose);
-      lease.release();
     }
   }
 
   /**
    * Answers `304` before executing when `If-None-Match` holds the ETag this very request got
    * before: the ETag depends only on the snapshot, the schema and the request, all known now, so
-   * a dashboard's repeat costs no query. Only for requests that would pass CSRF prevention.
+   * a dashboard's repeat costs no query and no connection. Only for requests that would pass
+   * CSRF prevention (the caller checks).
    */
   function answerNotModified(
     req: IncomingMessage,
     res: ServerResponse,
-    method: string,
     query: string,
-    body: unknown,
-    params: URLSearchParams,
-    lease: Lease,
+    parts: RequestParts,
+    snapshot: SnapshotInfo,
     principal: Principal | undefined,
   ): boolean {
     const header = req.headers['if-none-match'];
     if (!header) return false;
-    const preflighted =
-      method === 'POST' ||
-      req.headers['apollo-require-preflight'] !== undefined ||
-      req.headers['x-apollo-operation-name'] !== undefined ||
-      (req.headers['content-type'] ?? '').toLowerCase().includes('application/json');
-    if (!preflighted) return false;
-    let variables: Record<string, unknown> | undefined;
-    let operationName: string | undefined;
-    if (method === 'POST') {
-      if (!isRecord(body)) return false;
-      if (body.variables !== undefined && body.variables !== null && !isRecord(body.variables))
-        return false;
-      variables = (body.variables ?? undefined) as Record<string, unknown> | undefined;
-      operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
-    } else {
-      const raw = params.get('variables');
-      try {
-        const parsed: unknown = raw ? JSON.parse(raw) : undefined;
-        if (parsed !== undefined && !isRecord(parsed)) return false;
-        variables = parsed as Record<string, unknown> | undefined;
-      } catch {
-        return false;
-      }
-      operationName = params.get('operationName') ?? undefined;
-    }
     const queryHash = createHash('sha256').update(query).digest('hex');
     for (const contentType of [JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) {
       const etag = computeEtag({
-        dataVersion: lease.dataVersion,
-        lastLoadId: lease.lastLoadId,
+        dataVersion: snapshot.dataVersion,
+        lastLoadId: snapshot.lastLoadId,
         schemaHash,
         contentType,
         queryHash,
-        variables,
-        operationName,
+        variables: parts.variables,
+        operationName: parts.operationName,
       });
       if (!ifNoneMatch(header, etag)) continue;
       res.setHeader('etag', etag);
@@ -330,6 +361,28 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     return false;
   }
 
+  /** Writes a successful query answer (fresh or kept), or `304` when the client has it. */
+  function sendQueryAnswer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    answer: CachedAnswer,
+    principal: Principal | undefined,
+  ): void {
+    for (const [key, value] of answer.headers) res.setHeader(key, value);
+    res.setHeader('etag', answer.etag);
+    res.setHeader('cache-control', principal ? privateCacheControl : cacheControl);
+    res.setHeader('vary', principal ? 'accept, authorization, x-api-key' : 'accept');
+    if (ifNoneMatch(req.headers['if-none-match'], answer.etag)) {
+      res.removeHeader('content-type');
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+    res.statusCode = 200;
+    res.setHeader('content-length', Buffer.byteLength(answer.body, 'utf8'));
+    res.end(answer.body);
+  }
+
   async function writeGraphqlResponse(
     req: IncomingMessage,
     res: ServerResponse,
@@ -337,6 +390,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     state: RequestState,
     lease: Lease,
     principal: Principal | undefined,
+    keep: (answer: CachedAnswer) => void,
   ): Promise<void> {
     const status = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -358,8 +412,17 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       state.errorCodes.length === 0 &&
       !state.timedOut &&
       state.queryHash !== undefined;
-    if (cacheable) {
-      const etag = computeEtag({
+    if (!cacheable) {
+      res.setHeader('cache-control', NO_STORE);
+      res.statusCode = status;
+      res.setHeader('content-length', Buffer.byteLength(text, 'utf8'));
+      res.end(text);
+      return;
+    }
+    const answer: CachedAnswer = {
+      headers: [...response.headers],
+      body: text,
+      etag: computeEtag({
         dataVersion: lease.dataVersion,
         lastLoadId: lease.lastLoadId,
         schemaHash,
@@ -367,37 +430,68 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         queryHash: state.queryHash!,
         variables: state.variables,
         operationName: state.requestedOperationName,
-      });
-      res.setHeader('etag', etag);
-      res.setHeader('cache-control', principal ? privateCacheControl : cacheControl);
-      res.setHeader('vary', principal ? 'accept, authorization, x-api-key' : 'accept');
-      if (ifNoneMatch(req.headers['if-none-match'], etag)) {
-        res.removeHeader('content-type');
-        res.statusCode = 304;
-        res.end();
-        return;
-      }
-    } else {
-      res.setHeader('cache-control', NO_STORE);
-    }
-    res.statusCode = status;
-    res.setHeader('content-length', Buffer.byteLength(text, 'utf8'));
-    res.end(text);
+      }),
+      operationName: state.operationName,
+    };
+    keep(answer);
+    sendQueryAnswer(req, res, answer, principal);
   }
 
   /**
-   * Pins the current snapshot for a request and records it on the request state; answers 503
-   * and returns undefined when no snapshot can be had (the reader is closed).
+   * The snapshot a request would read now, for answers that need only its version; answers 503
+   * and returns undefined when there is none (the reader is closed).
    */
-  async function leaseFor(res: ServerResponse, state: RequestState): Promise<Lease | undefined> {
+  async function currentSnapshot(
+    res: ServerResponse,
+    state: RequestState,
+  ): Promise<SnapshotInfo | undefined> {
     try {
-      const lease = await reader.acquire();
+      return await reader.current();
+    } catch (error) {
+      return unavailable(res, state, error);
+    }
+  }
+
+  /** Answers 503 when the reader has no snapshot to give (it is closed); logs why. */
+  function unavailable(res: ServerResponse, state: RequestState, error: unknown): undefined {
+    logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
+    sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
+    return undefined;
+  }
+
+  /**
+   * Pins the current snapshot and one of its connections for a request and records it on the
+   * request state. Answers 503 `SERVER_BUSY` with `Retry-After` when no connection came free in
+   * time or the wait queue is full, 503 when no snapshot can be had (the reader is closed), and
+   * nothing when the client went away while waiting; returns undefined in those cases.
+   */
+  async function leaseFor(
+    res: ServerResponse,
+    state: RequestState,
+    signal?: AbortSignal,
+  ): Promise<Lease | undefined> {
+    try {
+      const lease = await reader.acquire({ signal });
       state.lease = lease;
       return lease;
     } catch (error) {
-      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
-      sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
-      return undefined;
+      if (signal?.aborted) return undefined;
+      if (error instanceof ReaderBusyError) {
+        logger.warn('request refused: every warehouse connection is busy', {
+          reason: error.reason,
+        });
+        res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+        sendError(
+          res,
+          state,
+          503,
+          'SERVER_BUSY',
+          `the server is busy: ${error.message}; send the request again in ${RETRY_AFTER_SECONDS} s`,
+          { retryAfterSeconds: RETRY_AFTER_SECONDS },
+        );
+        return undefined;
+      }
+      return unavailable(res, state, error);
     }
   }
 
@@ -432,7 +526,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       }
       let csv: string;
       try {
-        csv = await lease.run(() => build(lease, new URLSearchParams(search)));
+        csv = await build(lease, new URLSearchParams(search));
       } catch (error) {
         const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
         res.removeHeader('etag');
@@ -491,14 +585,10 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         `a request must carry one API key, but got two different keys in the Authorization and x-api-key headers of ${path}`,
       );
     }
-    let lease: Lease;
-    try {
-      lease = await reader.acquire();
-    } catch (error) {
-      logger.error('no warehouse snapshot could be leased', { error: describeError(error) });
-      sendError(res, state, 503, 'INTERNAL_SERVER_ERROR', 'the warehouse is not available');
-      return false;
-    }
+    const lease = await leaseFor(res, state);
+    if (!lease) return false;
+    // The key check's lease is not the request's: the request takes its own afterwards.
+    state.lease = undefined;
     let principal: Principal | undefined;
     try {
       principal = await authenticate(lease.handle, credentials.key);
@@ -622,6 +712,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
   return {
     handler,
     schemaHash,
+    responseCache,
     stop: () => apollo.stop(),
   };
 }
@@ -646,6 +737,40 @@ function splitUrl(url: string | undefined): { path: string; search: string } {
   return q === -1
     ? { path: target, search: '' }
     : { path: target.slice(0, q), search: target.slice(q) };
+}
+
+/** The variables and operation name a GraphQL request sent. */
+interface RequestParts {
+  readonly variables: Record<string, unknown> | undefined;
+  readonly operationName: string | undefined;
+}
+
+/** A request's variables and operation name, or undefined when they are malformed. */
+function requestParts(
+  method: string,
+  body: unknown,
+  params: URLSearchParams,
+): RequestParts | undefined {
+  if (method === 'POST') {
+    if (!isRecord(body)) return undefined;
+    if (body.variables !== undefined && body.variables !== null && !isRecord(body.variables))
+      return undefined;
+    return {
+      variables: (body.variables ?? undefined) as Record<string, unknown> | undefined,
+      operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
+    };
+  }
+  const raw = params.get('variables');
+  try {
+    const parsed: unknown = raw ? JSON.parse(raw) : undefined;
+    if (parsed !== undefined && !isRecord(parsed)) return undefined;
+    return {
+      variables: parsed as Record<string, unknown> | undefined,
+      operationName: params.get('operationName') ?? undefined,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * The server's configuration, read from the environment once at start, validated as a whole and
  * frozen. Only this module knows the variable names; the rest of the server reads `Config`.
@@ -35,8 +37,28 @@ export interface Config {
   readonly maxDocumentBytes: number;
   /** The largest request body accepted, in bytes (`COOPSTAT_MAX_BODY_BYTES`). */
   readonly maxBodyBytes: number;
-  /** How long one operation may execute before it is stopped (`COOPSTAT_QUERY_TIMEOUT_MS`). */
+  /**
+   * How long one operation may execute before it is stopped (`COOPSTAT_QUERY_TIMEOUT_MS`),
+   * counted from the start of execution: waiting for a connection does not count.
+   */
   readonly queryTimeoutMs: number;
+  /**
+   * DuckDB connections per published snapshot (`COOPSTAT_DB_CONNECTIONS`): how many requests
+   * run at once. Default: the number of CPU cores.
+   */
+  readonly dbConnections: number;
+  /**
+   * How many requests may wait for a connection when all are busy (`COOPSTAT_QUEUE_LIMIT`); one
+   * more is answered 503 `SERVER_BUSY` with `Retry-After`. 0: none waits.
+   */
+  readonly queueLimit: number;
+  /** How long a request may wait for a connection before 503 `SERVER_BUSY` (`COOPSTAT_QUEUE_TIMEOUT_MS`). */
+  readonly queueTimeoutMs: number;
+  /**
+   * Memory for answers kept for identical requests on one snapshot, in bytes
+   * (`COOPSTAT_RESPONSE_CACHE_BYTES`); 0 turns the response cache off.
+   */
+  readonly responseCacheBytes: number;
   /** `max-age` of cacheable query responses, in seconds (`COOPSTAT_CACHE_MAX_AGE`). */
   readonly cacheMaxAgeSeconds: number;
   /** How long a shutdown waits for in-flight requests (`COOPSTAT_SHUTDOWN_GRACE_MS`). */
@@ -116,8 +138,8 @@ class EnvReader {
 }
 
 /**
- * Builds the configuration from an environment (pass `process.env`). Pure: it reads nothing
- * else. Every problem is collected, so one run reports them all; throws {@link ConfigError}.
+ * Builds the configuration from an environment (pass `process.env`). Pure but for the number of
+ * CPU cores (the default connection count). Every problem is collected, so one run reports them all; throws {@link ConfigError}.
  */
 export function loadConfig(env: Env): Config {
   const read = new EnvReader(env);
@@ -149,6 +171,16 @@ export function loadConfig(env: Env): Config {
       ' (bytes)',
     ),
     queryTimeoutMs: read.integer('COOPSTAT_QUERY_TIMEOUT_MS', 15_000, 10, 3_600_000, ' (ms)'),
+    dbConnections: read.integer('COOPSTAT_DB_CONNECTIONS', availableParallelism(), 1, 64),
+    queueLimit: read.integer('COOPSTAT_QUEUE_LIMIT', 256, 0, 100_000),
+    queueTimeoutMs: read.integer('COOPSTAT_QUEUE_TIMEOUT_MS', 10_000, 10, 3_600_000, ' (ms)'),
+    responseCacheBytes: read.integer(
+      'COOPSTAT_RESPONSE_CACHE_BYTES',
+      32 * 1024 * 1024,
+      0,
+      4_000_000_000,
+      ' (bytes)',
+    ),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),
     shutdownGraceMs: read.integer('COOPSTAT_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, ' (ms)'),
     logLevel: read.oneOf(

@@ -131,7 +131,14 @@ export async function startCoopstatServer(
       logger.error('a new warehouse snapshot could not be opened; serving the previous one', {
         error: describeError(error),
       }),
-    onSwap: (snapshot) => logger.info('serving a new warehouse snapshot', snapshot),
+    onSwap: (snapshot) => {
+      // Answers kept for the old snapshot can never be served again: free their memory now.
+      app?.responseCache?.clear();
+      logger.info('serving a new warehouse snapshot', { ...snapshot });
+    },
+    connections: config.dbConnections,
+    queueLimit: config.queueLimit,
+    queueTimeoutMs: config.queueTimeoutMs,
   });
   let app: CoopstatApp | undefined;
   try {

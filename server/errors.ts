@@ -31,6 +31,11 @@ export const ERROR_CODES = [
   'PAGE_SIZE_TOO_LARGE',
   /** The operation ran longer than the execution time limit and was stopped. */
   'QUERY_TIMEOUT',
+  /**
+   * Every warehouse connection is busy and the wait queue is full, or the wait outlasted its
+   * limit (503, with `Retry-After`): send the request again later.
+   */
+  'SERVER_BUSY',
   /** An uploaded file was refused by validation (`POST /load`, 422); each finding is an error. */
   'LOAD_REFUSED',
   /** Another process is writing the warehouse (`POST /load`, 409); try again later. */
@@ -84,6 +89,7 @@ export const HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   QUERY_TOO_COMPLEX: 400,
   DOCUMENT_TOO_LARGE: 413,
   QUERY_TIMEOUT: 503,
+  SERVER_BUSY: 503,
 };
 
 /** A GraphQL error with one of our codes (and its HTTP status when it fails a whole request). */

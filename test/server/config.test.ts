@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 
@@ -28,6 +29,10 @@ describe('loadConfig', () => {
       maxDocumentBytes: 100_000,
       maxBodyBytes: 1_000_000,
       queryTimeoutMs: 15_000,
+      dbConnections: availableParallelism(),
+      queueLimit: 256,
+      queueTimeoutMs: 10_000,
+      responseCacheBytes: 33_554_432,
       cacheMaxAgeSeconds: 60,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
@@ -59,6 +64,10 @@ describe('loadConfig', () => {
         COOPSTAT_MAX_DOCUMENT_BYTES: '20000',
         COOPSTAT_MAX_BODY_BYTES: '50000',
         COOPSTAT_QUERY_TIMEOUT_MS: '2500',
+        COOPSTAT_DB_CONNECTIONS: '3',
+        COOPSTAT_QUEUE_LIMIT: '0',
+        COOPSTAT_QUEUE_TIMEOUT_MS: '750',
+        COOPSTAT_RESPONSE_CACHE_BYTES: '0',
         COOPSTAT_CACHE_MAX_AGE: '0',
         COOPSTAT_SHUTDOWN_GRACE_MS: '500',
         LOG_LEVEL: 'warn',
@@ -80,6 +89,10 @@ describe('loadConfig', () => {
       maxDocumentBytes: 20_000,
       maxBodyBytes: 50_000,
       queryTimeoutMs: 2500,
+      dbConnections: 3,
+      queueLimit: 0,
+      queueTimeoutMs: 750,
+      responseCacheBytes: 0,
       cacheMaxAgeSeconds: 0,
       shutdownGraceMs: 500,
       logLevel: 'warn',

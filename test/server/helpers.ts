@@ -14,12 +14,12 @@ export function captureLogger(): { logger: Logger; lines: Record<string, unknown
   return { logger: createLogger('info', { stdout: keep, stderr: keep }), lines };
 }
 
-/** A GraphQL POST over real HTTP. */
+/** A GraphQL POST over real HTTP; `text` is the body byte for byte. */
 export async function post(
   url: string,
   body: Record<string, unknown>,
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; json: GraphqlResponse }> {
+): Promise<{ status: number; headers: Headers; json: GraphqlResponse; text: string }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -27,7 +27,7 @@ export async function post(
   });
   const text = await res.text();
   const json = (text === '' ? {} : JSON.parse(text)) as GraphqlResponse;
-  return { status: res.status, headers: res.headers, json };
+  return { status: res.status, headers: res.headers, json, text };
 }
 
 /** A GraphQL GET over real HTTP (no CSRF header unless given). */

@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { SCHEMA_VERSION } from '../../warehouse/migrations/migrations.ts';
-import { WarehouseReader, type Lease } from '../../warehouse/store/warehouse-reader.ts';
+import {
+  ReaderBusyError,
+  WarehouseReader,
+  type Lease,
+} from '../../warehouse/store/warehouse-reader.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
 
 const AGGREGATES = example('aggregates-2024.csv');
+const LONG_SQL = 'select count(*) as n from range(20000000000) t(i) where i % 7 = 3';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a lease sees: its version, and a count that the aggregates file changes. */
@@ -130,26 +135,110 @@ describe('WarehouseReader', () => {
   });
 
   it('interrupts only the statements of the lease it is asked to', async () => {
-    reader = await WarehouseReader.open(wh.db);
+    reader = await WarehouseReader.open(wh.db, { connections: 2 });
     const slow = await reader.acquire();
     const quick = await reader.acquire();
-    expect(quick.handle).toBe(slow.handle); // one snapshot, one shared handle
+    // One snapshot, a connection for each lease.
+    expect(quick.handle).not.toBe(slow.handle);
+    expect(quick.snapshot).toBe(slow.snapshot);
 
     const reason = new Error('stopped on purpose');
-    const running = slow.run(() =>
-      slow.handle.all('select count(*) as n from range(20000000000) t(i) where i % 7 = 3'),
-    );
-    const queued = quick.run(() => quick.handle.all<{ x: number }>('select 42 as x'));
-    setTimeout(() => slow.interrupt(reason), 100);
+    const running = slow.handle.all(LONG_SQL);
+    await vi.waitFor(() => expect(slow.handle.running).toBe(true));
+    // The other lease's statement runs while the long one is still executing.
+    expect(await quick.handle.all<{ x: number }>('select 42 as x')).toEqual([{ x: 42 }]);
+    expect(slow.handle.running).toBe(true);
+    slow.interrupt(reason);
     await expect(running).rejects.toThrow(/INTERRUPT/);
-    expect(await queued).toEqual([{ x: 42 }]);
     // Later statements of the interrupted lease fail at once, with the reason.
-    await expect(slow.run(() => slow.handle.all('select 1'))).rejects.toBe(reason);
+    await expect(slow.handle.all('select 1')).rejects.toBe(reason);
     expect(slow.interruptedBy).toBe(reason);
     // The other lease is untouched.
-    expect(await quick.run(() => quick.handle.all('select 43 as x'))).toEqual([{ x: 43 }]);
+    expect(await quick.handle.all('select 43 as x')).toEqual([{ x: 43 }]);
+    // The interrupted connection serves its next lease normally.
+    const slowHandle = slow.handle;
     slow.release();
+    const next = await reader.acquire();
+    expect(next.handle).toBe(slowHandle);
+    expect(await next.handle.all('select 44 as x')).toEqual([{ x: 44 }]);
+    next.release();
     quick.release();
+  });
+
+  it('runs the statements of two leases at once, each on its own connection', async () => {
+    reader = await WarehouseReader.open(wh.db, { connections: 2 });
+    const [a, b] = [await reader.acquire(), await reader.acquire()];
+    const runs = [a, b].map((lease) => lease.handle.all(LONG_SQL));
+    // Both statements are executing in DuckDB before either has finished.
+    await vi.waitFor(() => expect([a.handle.running, b.handle.running]).toEqual([true, true]));
+    a.interrupt(new Error('enough'));
+    b.interrupt(new Error('enough'));
+    const outcomes = await Promise.allSettled(runs);
+    expect(outcomes.map((o) => o.status === 'rejected' && String(o.reason))).toEqual([
+      'Error: INTERRUPT Error: Interrupted!',
+      'Error: INTERRUPT Error: Interrupted!',
+    ]);
+    a.release();
+    b.release();
+  });
+
+  it('queues leases beyond its connections, first come first served, within bounds', async () => {
+    reader = await WarehouseReader.open(wh.db, { connections: 1, queueLimit: 2 });
+    const held = await reader.acquire();
+    const order: string[] = [];
+    const first = reader.acquire().then((lease) => (order.push('first'), lease));
+    await vi.waitFor(() => expect(reader!.load.waiting).toBe(1));
+    const second = reader.acquire().then((lease) => (order.push('second'), lease));
+    await vi.waitFor(() => expect(reader!.load).toEqual({ connections: 1, busy: 1, waiting: 2 }));
+    // The queue is full: one more is refused at once.
+    await expect(reader.acquire()).rejects.toMatchObject({
+      name: 'ReaderBusyError',
+      reason: 'queue full',
+    });
+    // A waiter that gives up leaves the queue.
+    const controller = new AbortController();
+    held.release();
+    const one = await first;
+    expect(one.handle).toBe(held.handle);
+    const third = reader.acquire({ signal: controller.signal });
+    controller.abort(new Error('client gone'));
+    await expect(third).rejects.toThrow('client gone');
+    one.release();
+    (await second).release();
+    expect(order).toEqual(['first', 'second']);
+    expect(reader.load).toEqual({ connections: 1, busy: 0, waiting: 0 });
+  });
+
+  it('refuses a lease that waited longer than the wait limit', async () => {
+    reader = await WarehouseReader.open(wh.db, { connections: 1, queueTimeoutMs: 50 });
+    const held = await reader.acquire();
+    await expect(reader.acquire()).rejects.toBeInstanceOf(ReaderBusyError);
+    expect(reader.load.waiting).toBe(0);
+    held.release();
+    (await reader.acquire()).release();
+  });
+
+  it('gives waiting callers connections of a snapshot published while all were leased', async () => {
+    reader = await WarehouseReader.open(wh.db, { connections: 2 });
+    const held = [await reader.acquire(), await reader.acquire()];
+    const v1 = held[0]!.dataVersion;
+    const waiting = reader.acquire();
+    await vi.waitFor(() => expect(reader!.load.waiting).toBe(1));
+    await loadFile(AGGREGATES, { db: wh.db });
+    await reader.refresh();
+    // The waiter is served from the new snapshot while the old one's connections are held.
+    const fresh = await waiting;
+    expect(fresh.dataVersion).toBe(v1 + 1);
+    expect((await observe(fresh)).version).toBe(v1 + 1);
+    for (const lease of held) expect((await observe(lease)).version).toBe(v1);
+    const oldHandles = held.map((lease) => lease.handle);
+    held[0]!.release();
+    // One lease still holds the old snapshot: its other connection stays open.
+    expect((await observe(held[1]!)).version).toBe(v1);
+    held[1]!.release();
+    for (const handle of oldHandles) await expect(handle.all('select 1')).rejects.toThrow(/closed/);
+    fresh.release();
+    expect(reader.load).toEqual({ connections: 2, busy: 0, waiting: 0 });
   });
 
   it('reports readiness from a trivial query', async () => {

@@ -59,10 +59,18 @@ const INT32_MAX = 2_147_483_647;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** A database instance shared by the handles opened on it; closed with the last of them. */
+interface SharedInstance {
+  readonly instance: DuckDBInstance;
+  handles: number;
+}
+
 /**
  * One DuckDB database file opened with one connection.
  *
- * The only connection means one statement at a time: calls queue in JS. A transaction (through
+ * The one connection means one statement at a time: calls queue in JS. More handles on the same
+ * database instance (each with a connection of its own, so their statements run at once) come
+ * from {@link DuckDbHandle.connectAnother}. A transaction (through
  * `transaction()` or Kysely) holds the connection for its whole length, so other callers wait
  * rather than run inside it. Code inside `transaction(fn)` may use the handle (and Kysely over it)
  * freely; code inside a Kysely transaction must use only its `trx`, or it waits for itself.
@@ -82,7 +90,7 @@ export class DuckDbHandle {
   /** Called with each SQL text just before it is executed (also counted by `statementCount`). */
   onStatement?: (sql: string) => void;
 
-  readonly #instance: DuckDBInstance;
+  readonly #shared: SharedInstance;
   readonly #connection: DuckDBConnection;
   /** Held for a whole transaction, Kysely connection or append. */
   readonly #session = new SerialQueue();
@@ -90,6 +98,8 @@ export class DuckDbHandle {
   readonly #statements = new SerialQueue();
   /** Marks the async context of a running `transaction(fn)`, which owns the session. */
   readonly #owner = new AsyncLocalStorage<true>();
+  /** Statements sent to DuckDB and not finished (0 or 1: statements queue in JS). */
+  #inFlight = 0;
   #closed = false;
 
   static {
@@ -99,13 +109,14 @@ export class DuckDbHandle {
   private constructor(
     path: string,
     readOnly: boolean,
-    instance: DuckDBInstance,
+    shared: SharedInstance,
     connection: DuckDBConnection,
   ) {
     this.path = path;
     this.readOnly = readOnly;
-    this.#instance = instance;
+    this.#shared = shared;
     this.#connection = connection;
+    shared.handles += 1;
   }
 
   /**
@@ -120,11 +131,28 @@ export class DuckDbHandle {
     if (readOnly) config.access_mode = 'READ_ONLY';
     const instance = await DuckDBInstance.create(path, config);
     try {
-      return new DuckDbHandle(path, readOnly, instance, await instance.connect());
+      return new DuckDbHandle(path, readOnly, { instance, handles: 0 }, await instance.connect());
     } catch (error) {
       instance.closeSync();
       throw error;
     }
+  }
+
+  /**
+   * A new handle on this handle's database instance, with a connection of its own: its
+   * statements run at the same time as this handle's, it sees the same data (a read-only file
+   * never changes), and its `interrupt()` stops only its own statement. The instance is closed
+   * with the last handle on it, whichever that is.
+   */
+  async connectAnother(): Promise<DuckDbHandle> {
+    if (this.#closed) throw new Error(`the DuckDB handle for ${this.path} is closed`);
+    const connection = await this.#shared.instance.connect();
+    if (this.#shared.handles === 0) {
+      // Every handle on the instance was closed while connecting: so is the instance.
+      connection.disconnectSync();
+      throw new Error(`the DuckDB handle for ${this.path} is closed`);
+    }
+    return new DuckDbHandle(this.path, this.readOnly, this.#shared, connection);
   }
 
   /**
@@ -202,17 +230,26 @@ export class DuckDbHandle {
     );
   }
 
+  /** Whether a statement of this handle is executing in DuckDB now (not just queued in JS). */
+  get running(): boolean {
+    return this.#inFlight > 0;
+  }
+
   /** Interrupts the running query (`connection.interrupt()`); it then fails with an INTERRUPT error. */
   interrupt(): void {
     if (!this.#closed) this.#connection.interrupt();
   }
 
-  /** Closes the connection and the database; idempotent. Later calls fail with a clear error. */
+  /**
+   * Closes the connection, and the database with the last handle on it; idempotent. Later calls
+   * fail with a clear error.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#connection.disconnectSync();
-    this.#instance.closeSync();
+    this.#shared.handles -= 1;
+    if (this.#shared.handles === 0) this.#shared.instance.closeSync();
   }
 
   async #withSession<T>(fn: () => Promise<T>): Promise<T> {
@@ -249,8 +286,11 @@ export class DuckDbHandle {
 
   async #execute(sql: string, params?: readonly unknown[]): Promise<ExecutedStatement> {
     const release = await this.#statements.acquire();
+    let started = false;
     try {
       const connection = this.#begin(sql);
+      started = true;
+      this.#inFlight += 1;
       const result =
         params !== undefined && params.length > 0
           ? await connection.run(sql, ...bindParams(params))
@@ -264,6 +304,7 @@ export class DuckDbHandle {
         rowsChanged: result.rowsChanged,
       };
     } finally {
+      if (started) this.#inFlight -= 1;
       release();
     }
   }
@@ -274,8 +315,11 @@ export class DuckDbHandle {
     chunkSize: number,
   ): AsyncIterableIterator<Row[]> {
     const release = await this.#statements.acquire();
+    let started = false;
     try {
       const connection = this.#begin(sql);
+      started = true;
+      this.#inFlight += 1;
       const result: DuckDBResult =
         params.length > 0
           ? await connection.stream(sql, ...bindParams(params))
@@ -294,6 +338,7 @@ export class DuckDbHandle {
       }
       if (buffer.length > 0) yield buffer;
     } finally {
+      if (started) this.#inFlight -= 1;
       release();
     }
   }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -10,16 +9,18 @@ import { openReader } from './warehouse-store.ts';
  * Serving the published warehouse to many concurrent requests while loads replace it.
  *
  * A load never changes the published file: it renames a new file over it (see
- * `warehouse-store.ts`). A reader therefore holds one read-only handle per snapshot and, when it
- * sees a new file at the path, opens it, then swaps. Requests pin the snapshot they started on
- * with a {@link Lease}; the old handle is closed only when its last lease is released, so a
- * request never sees two versions, a half-loaded one, or a handle closed under it.
+ * `warehouse-store.ts`). A reader therefore opens each snapshot read-only with a small pool of
+ * connections and, when it sees a new file at the path, opens it, then swaps. A request takes a
+ * {@link Lease}: one connection of the current snapshot, its own for the length of the request,
+ * so requests run at once, each request's statements run one after another, and interrupting
+ * one request stops only its statement. When every connection is taken, requests wait in a
+ * queue of bounded length for a bounded time ({@link ReaderBusyError} beyond either). The old
+ * snapshot is closed only when its last lease is released, so a request never sees two
+ * versions, a half-loaded one, or a connection closed under it.
  */
 
-/** One published version of the warehouse, pinned for the length of a request. */
-export interface Lease {
-  /** The read-only handle of this snapshot. Do not close it, and do not assign its `onStatement`. */
-  readonly handle: DuckDbHandle;
+/** Which published snapshot a lease reads, or a new lease would read. */
+export interface SnapshotInfo {
   /** `max(data_version)` of the snapshot's `publication` table. */
   readonly dataVersion: number;
   /** When that version was published, ISO-8601 UTC. */
@@ -31,20 +32,45 @@ export interface Lease {
    */
   readonly lastLoadId: number;
   /**
-   * Runs `fn` so that the statements it (and everything it awaits) sends on `handle` are
-   * attributed to this lease, which is what lets {@link Lease.interrupt} stop them.
+   * Counts the snapshots this reader has opened (1, 2, …): a file published again with the same
+   * version stamp (a schema migration) is still a new snapshot.
+   */
+  readonly snapshot: number;
+}
+
+/** One published version of the warehouse and one of its connections, pinned for a request. */
+export interface Lease extends SnapshotInfo {
+  /**
+   * This lease's own connection to the snapshot, until `release()`. Do not close it, and do not
+   * assign its `onStatement`.
+   */
+  readonly handle: DuckDbHandle;
+  /**
+   * Runs `fn`. Every statement sent on `handle` is this lease's own, so nothing needs scoping;
+   * kept so that code written as "run this as the lease's work" reads the same.
    */
   run<T>(fn: () => T): T;
   /**
-   * Stops this lease's work: the statement it is running is interrupted (only if it is this
-   * lease's: the handle is shared by every lease on the snapshot) and each later statement it
-   * sends fails at once with `reason`. Other leases are not affected.
+   * Stops this lease's work: the statement it is running is interrupted and each later
+   * statement it sends fails at once with `reason`. Other leases are not affected.
    */
   interrupt(reason: Error): void;
   /** The reason given to `interrupt`, if it was called. */
   readonly interruptedBy: Error | undefined;
-  /** Unpins the snapshot; idempotent. The lease must not be used afterwards. */
+  /** Gives the connection back and unpins the snapshot; idempotent. Do not use the lease after. */
   release(): void;
+}
+
+/** Why {@link WarehouseReader.acquire} gave up without a lease: every connection stayed busy. */
+export class ReaderBusyError extends Error {
+  constructor(
+    message: string,
+    /** `queue full`: the wait queue was at its limit; `wait too long`: the wait timed out. */
+    readonly reason: 'queue full' | 'wait too long',
+  ) {
+    super(message);
+    this.name = 'ReaderBusyError';
+  }
 }
 
 /** The outcome of {@link WarehouseReader.ready}. */
@@ -67,7 +93,23 @@ export interface WarehouseReaderOptions {
   /** Told about a snapshot that could not be opened; the reader keeps serving the one it has. */
   readonly onError?: (error: Error) => void;
   /** Told about each swap to a new snapshot. */
-  readonly onSwap?: (snapshot: { dataVersion: number; lastLoadId: number }) => void;
+  readonly onSwap?: (snapshot: SnapshotInfo) => void;
+  /** Connections per snapshot: how many leases run at once (default 1). */
+  readonly connections?: number;
+  /** How many `acquire()` calls may wait for a connection; one more fails (default: no limit). */
+  readonly queueLimit?: number;
+  /** How long an `acquire()` call may wait for a connection, in ms (default: no limit). */
+  readonly queueTimeoutMs?: number;
+}
+
+/** How busy the reader is, now. */
+export interface ReaderLoad {
+  /** Connections of the current snapshot. */
+  readonly connections: number;
+  /** Of those, how many are leased. */
+  readonly busy: number;
+  /** `acquire()` calls waiting for a connection. */
+  readonly waiting: number;
 }
 
 /** Identity of the file at the path: a rename over it gives a new inode. */
@@ -86,39 +128,49 @@ async function identify(path: string): Promise<FileIdentity> {
   return { dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
 }
 
-/** Per-lease state the handle's statement hook consults. */
-interface LeaseState {
-  interruptedBy: Error | undefined;
+/** One connection of a snapshot's pool, and the lease holding it. */
+interface PooledConnection {
+  readonly handle: DuckDbHandle;
+  owner: { interruptedBy: Error | undefined } | undefined;
 }
 
-class Snapshot {
+class Snapshot implements SnapshotInfo {
   leases = 0;
   retired = false;
   closed = false;
-  /** The lease whose statement began last on the handle (the one running, if any is). */
-  runningLease: LeaseState | undefined;
+  readonly idle: PooledConnection[];
 
   constructor(
-    readonly handle: DuckDbHandle,
+    readonly connections: readonly PooledConnection[],
     readonly identity: FileIdentity,
     readonly dataVersion: number,
     readonly publishedAt: string,
     readonly lastLoadId: number,
-    scope: AsyncLocalStorage<LeaseState>,
+    readonly snapshot: number,
   ) {
-    handle.onStatement = () => {
-      const lease = scope.getStore();
-      this.runningLease = lease;
-      // Throwing here fails the statement before DuckDB runs it.
-      if (lease?.interruptedBy) throw lease.interruptedBy;
-    };
+    this.idle = [...connections];
+    for (const connection of connections) {
+      connection.handle.onStatement = () => {
+        // Throwing here fails the statement before DuckDB runs it.
+        const interruptedBy = connection.owner?.interruptedBy;
+        if (interruptedBy) throw interruptedBy;
+      };
+    }
   }
 
   closeIfUnused(): void {
     if (this.closed || !this.retired || this.leases > 0) return;
     this.closed = true;
-    this.handle.close();
+    for (const connection of this.connections) connection.handle.close();
   }
+}
+
+/** A caller of `acquire()` waiting for a connection. */
+interface Waiter {
+  resolve(lease: Lease): void;
+  reject(error: Error): void;
+  /** Stops the waiter's timer and abort listener. */
+  done(): void;
 }
 
 /**
@@ -131,7 +183,10 @@ export class WarehouseReader {
 
   readonly #checkIntervalMs: number;
   readonly #options: WarehouseReaderOptions;
-  readonly #scope: AsyncLocalStorage<LeaseState>;
+  readonly #connections: number;
+  readonly #queueLimit: number;
+  readonly #queueTimeoutMs: number;
+  readonly #waiters: Waiter[] = [];
   #current: Snapshot;
   #lastCheck = Date.now();
   #refreshing: Promise<void> | undefined;
@@ -139,17 +194,14 @@ export class WarehouseReader {
   #watcher: FSWatcher | undefined;
   #closed = false;
 
-  private constructor(
-    path: string,
-    first: Snapshot,
-    scope: AsyncLocalStorage<LeaseState>,
-    options: WarehouseReaderOptions,
-  ) {
+  private constructor(path: string, first: Snapshot, options: WarehouseReaderOptions) {
     this.path = path;
     this.#current = first;
-    this.#scope = scope;
     this.#options = options;
     this.#checkIntervalMs = options.checkIntervalMs ?? 250;
+    this.#connections = first.connections.length;
+    this.#queueLimit = options.queueLimit ?? Number.POSITIVE_INFINITY;
+    this.#queueTimeoutMs = options.queueTimeoutMs ?? Number.POSITIVE_INFINITY;
     if (options.watch ?? true) this.#watch();
   }
 
@@ -158,9 +210,14 @@ export class WarehouseReader {
    * following it. Fails when there is no file at `path`.
    */
   static async open(path: string, options: WarehouseReaderOptions = {}): Promise<WarehouseReader> {
-    const scope = new AsyncLocalStorage<LeaseState>();
-    const first = await openSnapshot(path, scope);
-    return new WarehouseReader(path, first, scope, options);
+    const connections = options.connections ?? 1;
+    if (!Number.isSafeInteger(connections) || connections < 1) {
+      throw new Error(
+        `a reader needs at least one connection per snapshot, but got ${connections}`,
+      );
+    }
+    const first = await openSnapshot(path, connections, 1);
+    return new WarehouseReader(path, first, options);
   }
 
   /** The data version currently served (that new leases get). */
@@ -168,18 +225,81 @@ export class WarehouseReader {
     return this.#current.dataVersion;
   }
 
+  /** Connections in use and callers waiting for one, on the current snapshot. */
+  get load(): ReaderLoad {
+    const current = this.#current;
+    return {
+      connections: current.connections.length,
+      busy: current.connections.length - current.idle.length,
+      waiting: this.#waiters.length,
+    };
+  }
+
   /**
-   * Pins the newest snapshot for one request. Checks the file first when the last check is
-   * older than the check interval, and waits for a swap already under way, so a request that
-   * starts after a load has finished sees it. Never fails because of a load; fails only once the
-   * reader is closed.
+   * The snapshot a lease taken now would read, after the same check for a newer file as
+   * {@link acquire}, without taking a connection (for answers that need only the version).
    */
-  async acquire(): Promise<Lease> {
-    if (this.#closed) throw new Error(`the warehouse reader for ${this.path} is closed`);
-    if (this.#refreshing) await this.#refreshing;
-    else if (Date.now() - this.#lastCheck >= this.#checkIntervalMs) await this.refresh();
-    if (this.#closed) throw new Error(`the warehouse reader for ${this.path} is closed`);
-    return this.#lease(this.#current);
+  async current(): Promise<SnapshotInfo> {
+    await this.#checkIfDue();
+    const { dataVersion, publishedAt, lastLoadId, snapshot } = this.#current;
+    return { dataVersion, publishedAt, lastLoadId, snapshot };
+  }
+
+  /**
+   * Pins the newest snapshot and one of its connections for one request. Checks the file first
+   * when the last check is older than the check interval, and waits for a swap already under
+   * way, so a request that starts after a load has finished sees it. When every connection is
+   * leased it waits its turn (first come, first served); it fails with {@link ReaderBusyError}
+   * when `queueLimit` callers are waiting already or when it has waited `queueTimeoutMs`, with
+   * `signal`'s reason when that aborts first, and once the reader is closed. Never fails
+   * because of a load.
+   */
+  async acquire(options: { signal?: AbortSignal } = {}): Promise<Lease> {
+    await this.#checkIfDue();
+    const current = this.#current;
+    const idle = this.#waiters.length === 0 ? current.idle.pop() : undefined;
+    if (idle) return this.#lease(current, idle);
+    if (this.#waiters.length >= this.#queueLimit) {
+      throw new ReaderBusyError(
+        `every one of the ${this.#connections} warehouse connections is busy and ${this.#waiters.length} requests are waiting already`,
+        'queue full',
+      );
+    }
+    const { signal } = options;
+    signal?.throwIfAborted();
+    return new Promise<Lease>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const leave = (error: Error) => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index === -1) return;
+        this.#waiters.splice(index, 1);
+        waiter.done();
+        reject(error);
+      };
+      const onAbort = () => leave(signal!.reason as Error);
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      if (Number.isFinite(this.#queueTimeoutMs)) {
+        timer = setTimeout(
+          () =>
+            leave(
+              new ReaderBusyError(
+                `every one of the ${this.#connections} warehouse connections stayed busy for ${this.#queueTimeoutMs} ms`,
+                'wait too long',
+              ),
+            ),
+          this.#queueTimeoutMs,
+        );
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
   }
 
   /**
@@ -205,7 +325,10 @@ export class WarehouseReader {
     return this.#refreshing;
   }
 
-  /** Runs a trivial query on the current snapshot: is the reader able to answer? */
+  /**
+   * Runs a trivial query on the current snapshot: is the reader able to answer? A reader whose
+   * connections are all busy with a full queue (or past the wait limit) is not ready either.
+   */
   async ready(): Promise<ReaderReadiness> {
     if (this.#closed) {
       return { ok: false, dataVersion: null, schemaVersion: null, detail: 'the reader is closed' };
@@ -235,43 +358,78 @@ export class WarehouseReader {
   }
 
   /**
-   * Stops following the file and closes the handles; a handle still leased is closed when its
-   * last lease is released. Idempotent.
+   * Stops following the file, fails the callers still waiting for a connection, and closes the
+   * snapshot; a snapshot still leased is closed when its last lease is released. Idempotent.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#watcher?.close();
     this.#watcher = undefined;
+    for (const waiter of this.#waiters.splice(0)) {
+      waiter.done();
+      waiter.reject(this.#closedError());
+    }
     await this.#refreshing;
     this.#current.retired = true;
     this.#current.closeIfUnused();
   }
 
-  #lease(snapshot: Snapshot): Lease {
+  #closedError(): Error {
+    return new Error(`the warehouse reader for ${this.path} is closed`);
+  }
+
+  /** Throws once closed; otherwise swaps to a newer file first when one is due to be checked. */
+  async #checkIfDue(): Promise<void> {
+    if (this.#closed) throw this.#closedError();
+    if (this.#refreshing) await this.#refreshing;
+    else if (Date.now() - this.#lastCheck >= this.#checkIntervalMs) await this.refresh();
+    if (this.#closed) throw this.#closedError();
+  }
+
+  /** Hands idle connections of the current snapshot to waiting callers, in arrival order. */
+  #dispatch(): void {
+    const current = this.#current;
+    while (this.#waiters.length > 0 && current.idle.length > 0) {
+      const waiter = this.#waiters.shift()!;
+      waiter.done();
+      waiter.resolve(this.#lease(current, current.idle.pop()!));
+    }
+  }
+
+  #lease(snapshot: Snapshot, connection: PooledConnection): Lease {
     snapshot.leases += 1;
-    const state: LeaseState = { interruptedBy: undefined };
-    const scope = this.#scope;
+    const state: { interruptedBy: Error | undefined } = { interruptedBy: undefined };
+    connection.owner = state;
     let released = false;
     return {
-      handle: snapshot.handle,
+      handle: connection.handle,
       dataVersion: snapshot.dataVersion,
       publishedAt: snapshot.publishedAt,
       lastLoadId: snapshot.lastLoadId,
-      run: (fn) => scope.run(state, fn),
+      snapshot: snapshot.snapshot,
+      run: (fn) => fn(),
       interrupt(reason) {
         if (released || state.interruptedBy) return;
         state.interruptedBy = reason;
-        if (snapshot.runningLease === state && !snapshot.closed) snapshot.handle.interrupt();
+        // An interrupt reaches only a statement DuckDB is running; one not started yet is
+        // stopped by the statement hook.
+        if (!snapshot.closed) connection.handle.interrupt();
       },
       get interruptedBy() {
         return state.interruptedBy;
       },
-      release() {
+      release: () => {
         if (released) return;
         released = true;
+        connection.owner = undefined;
         snapshot.leases -= 1;
-        snapshot.closeIfUnused();
+        if (snapshot.retired) {
+          snapshot.closeIfUnused();
+        } else {
+          snapshot.idle.push(connection);
+          this.#dispatch();
+        }
       },
     };
   }
@@ -289,20 +447,24 @@ export class WarehouseReader {
     if (sameFile(identity, this.#current.identity)) return;
     let next: Snapshot;
     try {
-      next = await openSnapshot(this.path, this.#scope, identity);
+      next = await openSnapshot(this.path, this.#connections, this.#current.snapshot + 1, identity);
     } catch (error) {
       this.#report(error);
       return;
     }
     if (this.#closed) {
-      next.handle.close();
+      next.retired = true;
+      next.closeIfUnused();
       return;
     }
     const previous = this.#current;
     this.#current = next;
     previous.retired = true;
     previous.closeIfUnused();
-    this.#options.onSwap?.({ dataVersion: next.dataVersion, lastLoadId: next.lastLoadId });
+    // Callers waiting for a connection of the old snapshot get one of the new.
+    this.#dispatch();
+    const { dataVersion, publishedAt, lastLoadId, snapshot } = next;
+    this.#options.onSwap?.({ dataVersion, publishedAt, lastLoadId, snapshot });
   }
 
   #watch(): void {
@@ -333,7 +495,8 @@ export class WarehouseReader {
  */
 async function openSnapshot(
   path: string,
-  scope: AsyncLocalStorage<LeaseState>,
+  connections: number,
+  serial: number,
   seen?: FileIdentity,
 ): Promise<Snapshot> {
   let identity = seen;
@@ -347,6 +510,7 @@ async function openSnapshot(
     }
   }
   const handle = await openReader(path);
+  const handles = [handle];
   try {
     const [row] = await handle.all<{
       data_version: number | null;
@@ -362,16 +526,17 @@ async function openSnapshot(
         `a published warehouse must record at least one data version, but ${path} has none`,
       );
     }
+    while (handles.length < connections) handles.push(await handle.connectAnother());
     return new Snapshot(
-      handle,
+      handles.map((h) => ({ handle: h, owner: undefined })),
       identity,
       row.data_version,
       row.published_at,
       row.last_load_id ?? 0,
-      scope,
+      serial,
     );
   } catch (error) {
-    handle.close();
+    for (const h of handles) h.close();
     throw error;
   }
 }
