@@ -2,6 +2,7 @@ import type { DuckDbHandle } from '../dialect/index.ts';
 import { initialMigration } from './001-initial.migration.ts';
 import { catalogMigration } from './002-catalog.migration.ts';
 import { apiKeyMigration } from './003-api-key.migration.ts';
+import { valueQualifierMigration } from './004-value-qualifier.migration.ts';
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   initialMigration,
   catalogMigration,
   apiKeyMigration,
+  valueQualifierMigration,
 ];
 
 /** The schema version this code expects. */

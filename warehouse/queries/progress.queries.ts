@@ -65,7 +65,7 @@ export async function findTargets(
 }
 
 /** The order in which series are preferred when several sources publish the same indicator. */
-export const DEFAULT_SOURCE_PREFERENCE = ['PSO', 'MINISTRY', 'VCA', 'OTHER'] as const;
+export const DEFAULT_SOURCE_PREFERENCE = ['PSO', 'PROVINCIAL', 'MINISTRY', 'VCA', 'OTHER'] as const;
 
 /** How a target's unit relates to the units valid in the as-of year. */
 export interface BoundaryInfo {
