@@ -309,7 +309,7 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
       await recordLoad(tx, {
         load_id: ids.nextLoadId,
         family: 'reference',
-        file_name: 'warehouse/reference/published-figures-{national,provincial}.csv',
+        file_name: 'warehouse/reference/published-figures-national.csv',
         file_sha256: hash,
         file_bytes: contents.reduce((n, c) => n + c.length, 0),
         source_code: null,

@@ -5,7 +5,12 @@ import type { MethodVerdict as EngineVerdictSource } from './progress.type.ts';
 import type { ValueStatus } from '../common/enums.ts';
 import { toIndicatorValue } from '../indicator/indicator.mapper.ts';
 import type { Comparator, Plan, Target } from './plan.type.ts';
-import { ProgressMethod, type ProgressStatus, type TargetProgress } from './progress.type.ts';
+import {
+  type AttainmentBound,
+  ProgressMethod,
+  type ProgressStatus,
+  type TargetProgress,
+} from './progress.type.ts';
 import type { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 
 /** Maps a plan row to the GraphQL shape. */
@@ -87,7 +92,9 @@ export function toTargetProgress(
       thresholds: 'gap ≤ 0 on track, 0–1 accelerate, ≥ 1 reverse trend',
     },
   };
-  const boundaryOverrides = p.status === 'BOUNDARY_CHANGED';
+  // A boundary change, a final verdict and an undetermining bound hold whatever method is asked.
+  const boundaryOverrides =
+    p.status === 'BOUNDARY_CHANGED' || p.status === 'UNDETERMINED_BY_BOUND' || p.isFinal;
   const status =
     method === ProgressMethod.OVERALL || boundaryOverrides
       ? (p.status as ProgressStatus)
@@ -103,6 +110,10 @@ export function toTargetProgress(
     status,
     method,
     statusBasis: p.statusBasis,
+    statusMethod: p.statusMethod as ProgressMethod | null,
+    statusCategory: p.statusCategory,
+    isFinal: p.isFinal,
+    possibleStatuses: p.possibleStatuses.map((s) => s as ProgressStatus),
     source: result.source,
     otherSources: [...result.otherSources],
     orgTypes: result.orgTypes ? result.orgTypes.split(',') : [],
@@ -118,9 +129,11 @@ export function toTargetProgress(
           source: p.baseline.source,
           status: null,
           kind: p.baseline.kind,
+          qualifier: null,
         }
       : null,
     attainmentPercent: p.attainment?.percent ?? null,
+    attainmentBound: (p.attainment?.bound ?? null) as AttainmentBound | null,
     gap: p.gap,
     expectedNow: p.expectedNow,
     aheadOfPath: p.aheadOfPath,
