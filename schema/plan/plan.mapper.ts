@@ -4,7 +4,7 @@ import type { TargetRow } from '../../warehouse/queries/progress.queries.ts';
 import type { MethodVerdict as EngineVerdictSource } from './progress.type.ts';
 import type { ValueStatus } from '../common/enums.ts';
 import { toIndicatorValue } from '../indicator/indicator.mapper.ts';
-import type { Comparator, Plan, Target } from './plan.type.ts';
+import type { Comparator, Plan, Target, TargetWording, WordingKind } from './plan.type.ts';
 import {
   type AttainmentBound,
   ProgressMethod,
@@ -26,6 +26,33 @@ export function toPlan(row: PlanRow): Plan {
     sourceUrl: row.source_url,
     unitId: row.unit_id,
   };
+}
+
+interface WordingJson {
+  plan_id: string;
+  id: string;
+  kind: string;
+  quote_lang: string;
+  quote: string;
+  source_url: string | null;
+  source_file: string | null;
+  source_line: number | null;
+  note: string | null;
+}
+
+function toWordings(json: string | null): TargetWording[] {
+  if (json === null) return [];
+  return (JSON.parse(json) as WordingJson[]).map((w) => ({
+    id: w.id,
+    quotedInPlanId: w.plan_id,
+    kind: w.kind as WordingKind,
+    quote: w.quote,
+    quoteLanguage: w.quote_lang,
+    sourceUrl: w.source_url,
+    sourceFile:
+      w.source_file === null ? null : `${w.source_file}${w.source_line ? `:${w.source_line}` : ''}`,
+    note: w.note,
+  }));
 }
 
 /** Maps a target row to the GraphQL shape. */
@@ -51,6 +78,9 @@ export function toTarget(row: TargetRow): Target {
         ? null
         : `${row.source_file}${row.source_line ? `:${row.source_line}` : ''}`,
     wordingNote: row.wording_note,
+    alternativeWordings: toWordings(row.wordings_json),
+    inferred: row.is_inferred,
+    inferredReason: row.inferred_reason,
     indicatorCode: row.indicator_code,
     unitId: row.unit_id,
   };

@@ -3,6 +3,7 @@ import { initialMigration } from './001-initial.migration.ts';
 import { catalogMigration } from './002-catalog.migration.ts';
 import { apiKeyMigration } from './003-api-key.migration.ts';
 import { valueQualifierMigration } from './004-value-qualifier.migration.ts';
+import { targetWordingMigration } from './005-target-wording.migration.ts';
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   catalogMigration,
   apiKeyMigration,
   valueQualifierMigration,
+  targetWordingMigration,
 ];
 
 /** The schema version this code expects. */

@@ -30,6 +30,10 @@ export interface TargetRow {
   source_line: number | null;
   wording_note: string | null;
   note: string | null;
+  is_inferred: boolean;
+  inferred_reason: string | null;
+  /** Other wordings of the target (paraphrases, citations by other plans), as JSON; `null` when none. */
+  wordings_json: string | null;
   plan_issued_on: string;
   is_higher_better: boolean;
   natural_limit: number | null;
@@ -53,7 +57,12 @@ export async function findTargets(
   const inList = (column: string, values: readonly string[] | undefined) => p.in(column, values);
   return db.all<TargetRow>(
     `select t.*, p.issued_on as plan_issued_on, i.is_higher_better, i.natural_limit, i.is_published_only,
-            u.valid_to as unit_valid_to
+            u.valid_to as unit_valid_to,
+            (select to_json(list({plan_id: w.plan_id, id: w.wording_id, kind: w.kind, quote_lang: w.quote_lang,
+                                  quote: w.quote, source_url: w.source_url, source_file: w.source_file,
+                                  source_line: w.source_line, note: w.note} order by w.plan_id, w.wording_id))::varchar
+             from dim_target_wording w
+             where w.of_plan_id = t.plan_id and w.of_target_id = t.target_id) as wordings_json
      from dim_target t
      join dim_plan p using (plan_id)
      join dim_indicator i using (indicator_code)
