@@ -10,6 +10,9 @@ import {
 } from '../warehouse/keys/key-store.ts';
 import type { ApiKeyListing } from '../warehouse/queries/api-key.queries.ts';
 import { computeTargetProgress, findTargets } from '../warehouse/queries/progress.queries.ts';
+import { qualifierSign } from '../warehouse/domain/qualifier.ts';
+
+const ATTAINMENT_SIGNS = { EXACT: '', ABOUT: '≈', AT_LEAST: '≥', AT_MOST: '≤' } as const;
 import { openReader } from '../warehouse/store/warehouse-store.ts';
 import { formatFinding, LoadRefusedError } from './load/findings.ts';
 import { FAMILIES, loadFile, type Family, type LoadReport } from './load/load-file.ts';
@@ -185,7 +188,9 @@ async function runProgress(): Promise<number> {
       out(JSON.stringify(results, null, 2));
       return 0;
     }
-    out(`Progress as of ${asOfYear} (one source per series; ≈ targets met within ±5%)`);
+    out(
+      `Progress as of ${asOfYear} (one source per series; ≈ targets met within ±5%; > ≤ ≈ values as their source hedges them; final = target year over)`,
+    );
     out(
       `${'plan / target'.padEnd(45)} ${'indicator'.padEnd(31)} ${'target'.padEnd(19)} ${'latest'.padEnd(38)} attain.    CAGR  need/yr  CAGR→tgt   linear→tgt  status`,
     );
@@ -197,10 +202,14 @@ async function runProgress(): Promise<number> {
           ? `${fmt(t.value, 1)}–${fmt(t.value_high, 1)}`
           : `${COMPARATOR_SIGNS[t.comparator]}${fmt(t.value, t.value < 100 ? 1 : 0)}`;
       const latest = p.latest
-        ? `${fmt(p.latest.value, p.latest.value < 100 ? 1 : 0)} (${p.latest.year} ${r.source}${p.latest.status && p.latest.status !== 'REPORTED' ? ' ' + p.latest.status.toLowerCase() : ''})`
+        ? `${qualifierSign(p.latest.qualifier)}${fmt(p.latest.value, p.latest.value < 100 ? 1 : 0)} (${p.latest.year} ${r.source}${p.latest.status && p.latest.status !== 'REPORTED' ? ' ' + p.latest.status.toLowerCase() : ''})`
         : '–';
+      const attained = p.attainment
+        ? `${ATTAINMENT_SIGNS[p.attainment.bound]}${fmt(p.attainment.percent, 1)}%`
+        : '–';
+      const verdict = `${p.status}${p.isFinal ? ' (final)' : p.statusMethod ? ` (${p.statusMethod})` : ''}`;
       out(
-        `${`${t.plan_id}/${t.target_id}`.padEnd(45)} ${t.indicator_code.padEnd(31)} ${`${goal} by ${t.target_year}`.padEnd(19)} ${latest.padEnd(38)} ${(p.attainment ? `${fmt(p.attainment.percent, 1)}%` : '–').padStart(7)} ${pct(p.cagrActual).padStart(7)} ${pct(p.cagrRequiredFromNow).padStart(8)} ${fmt(p.projectedCagr).padStart(9)} ${fmt(p.projectedLinear).padStart(12)}  ${p.status}${r.boundary.changed ? ` (now part of ${r.boundary.successorUnitIds.join(', ')})` : ''}`,
+        `${`${t.plan_id}/${t.target_id}`.padEnd(45)} ${t.indicator_code.padEnd(31)} ${`${goal} by ${t.target_year}`.padEnd(19)} ${latest.padEnd(38)} ${attained.padStart(7)} ${pct(p.cagrActual).padStart(7)} ${pct(p.cagrRequiredFromNow).padStart(8)} ${fmt(p.projectedCagr).padStart(9)} ${fmt(p.projectedLinear).padStart(12)}  ${verdict}${r.boundary.changed && p.status === 'BOUNDARY_CHANGED' ? ` (now part of ${r.boundary.successorUnitIds.join(', ')})` : ''}`,
       );
     }
     return 0;

@@ -33,6 +33,7 @@ export async function replaceCatalog(
     'dim_plan',
     'dim_plan_implements',
     'dim_target',
+    'dim_target_wording',
   ];
   for (const table of tables) await db.run(`delete from ${table}`);
   const units = await db.all<{
@@ -133,7 +134,28 @@ export async function replaceCatalog(
       t.source.line,
       t.wordingNote,
       t.note,
+      t.inferred,
+      t.inferredReason,
     ]),
+  );
+  await insertRows(
+    db,
+    'dim_target_wording',
+    catalog.plans.flatMap((p) =>
+      p.wordings.map((w) => [
+        w.planId,
+        w.id,
+        w.ofPlanId,
+        w.ofTargetId,
+        w.kind,
+        w.quote.lang,
+        w.quote.text,
+        w.source.url,
+        w.source.file,
+        w.source.line,
+        w.note,
+      ]),
+    ),
   );
   return { plans: catalog.plans.length, targets: targets.length };
 }

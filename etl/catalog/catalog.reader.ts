@@ -125,6 +125,21 @@ export async function readCatalog(
     }
   }
 
+  const targetKeys = new Set(plans.flatMap((p) => p.targets.map((t) => `${p.id}/${t.id}`)));
+  for (const plan of plans) {
+    for (const w of plan.wordings) {
+      if (!targetKeys.has(`${w.ofPlanId}/${w.ofTargetId}`)) {
+        findings.push({
+          rule: 'a wording must name a target of the catalog in `of` (target-id or plan-id/target-id)',
+          value: show(`${w.ofPlanId}/${w.ofTargetId}`),
+          file: w.location.file,
+          line: w.location.line,
+          context: `wording '${w.id}'`,
+        });
+      }
+    }
+  }
+
   if (findings.length > 0) throw new CatalogError(findings);
   return { indicators, plans };
 }

@@ -138,6 +138,38 @@ export interface Target {
   readonly source: SourceRef;
   /** How another source words the same target differently. */
   readonly wordingNote: string | null;
+  /**
+   * True when the year or the reading is not in the words but inferred by the transcriber
+   * (`inferredReason` says from what); the API shows both, so nobody takes it for the text.
+   */
+  readonly inferred: boolean;
+  readonly inferredReason: string | null;
+  readonly note: string | null;
+  readonly location: CatalogLocation;
+}
+
+/**
+ * How an alternative wording relates to the target it words: a `PARAPHRASE` (e.g. an English press
+ * rendering that reads differently) or a `CITATION` (a provincial plan quoting a national target).
+ */
+export const WORDING_KINDS = ['PARAPHRASE', 'CITATION'] as const;
+export type WordingKind = (typeof WORDING_KINDS)[number];
+
+/**
+ * Another wording of a target: kept with its quote and source, shown beside the target, and never
+ * counted as a target of its own (no progress, no duplicate rows in a table of targets).
+ */
+export interface TargetWording {
+  /** Unique within the plan file that quotes it. */
+  readonly id: string;
+  /** The plan whose file quotes the wording (a provincial plan for a citation). */
+  readonly planId: string;
+  /** The target it words: plan id and target id. */
+  readonly ofPlanId: string;
+  readonly ofTargetId: string;
+  readonly kind: WordingKind;
+  readonly quote: Quote;
+  readonly source: SourceRef;
   readonly note: string | null;
   readonly location: CatalogLocation;
 }
@@ -159,6 +191,8 @@ export interface Plan {
   readonly source: SourceRef;
   readonly note: string | null;
   readonly targets: readonly Target[];
+  /** Other wordings of targets (of this plan or, for a citation, of another plan). */
+  readonly wordings: readonly TargetWording[];
   readonly location: CatalogLocation;
 }
 

@@ -22,6 +22,9 @@ import {
   type QuoteLanguage,
   type SourceRef,
   type Target,
+  type TargetWording,
+  WORDING_KINDS,
+  type WordingKind,
 } from './catalog.types.ts';
 import {
   isMeasureOperand,
@@ -166,9 +169,56 @@ const TARGET_KEYS = [
   ...QUOTE_KEYS,
   'source',
   'wording_note',
+  'inferred',
+  'inferred_reason',
   'note',
 ];
 const TARGET_REQUIRED = ['id', 'indicator', 'comparator', 'value', 'unit', 'source'];
+
+/** Reads the quote (exactly one language) and the source, and finds the quote on its line. */
+async function readQuoteAndSource(
+  c: Checker,
+  raw: Record<string, unknown>,
+  path: Path,
+  registry: Registry,
+  what: string,
+): Promise<{ quote: Quote | undefined; source: SourceRef | undefined }> {
+  const given = QUOTE_LANGUAGES.filter((lang) => raw[`quote_${lang}`] !== undefined);
+  let quote: Quote | undefined;
+  if (given.length !== 1) {
+    c.report(
+      `${what} must quote its source in exactly one of ${list(QUOTE_KEYS)} (quote_vi unless the source has no Vietnamese text)`,
+      given.length === 0 ? undefined : given.map((l) => `quote_${l}`),
+      path,
+    );
+  } else {
+    const lang = given[0]!;
+    const text = c.text(raw, `quote_${lang}`, path);
+    if (text !== undefined && !QUOTE_SCRIPT_CHECKS[lang].test(text)) {
+      c.report(QUOTE_SCRIPT_RULES[lang], text, [...path, `quote_${lang}`]);
+    } else if (text !== undefined) quote = { lang, text };
+  }
+  const source =
+    raw.source === undefined
+      ? undefined
+      : await readSource(c, raw.source, [...path, 'source'], registry);
+  if (quote && source?.file) {
+    const searchable = await sourceText(registry, source.file);
+    const lines = searchable ? findQuoteLines(searchable, quote.text) : [];
+    const quoteKey = [...path, `quote_${quote.lang}`];
+    if (lines.length === 0) {
+      c.report(`the quote must appear word for word in ${source.file}`, quote.text, quoteKey);
+    } else if (source.line !== null && !lines.includes(source.line)) {
+      c.report(
+        `the quote must start on line ${source.line} of ${source.file} (it starts on line ${lines.join(', ')})`,
+        quote.text,
+        [...path, 'source', 'line'],
+      );
+    }
+  }
+
+  return { quote, source };
+}
 
 async function readTarget(
   pc: Checker,
@@ -328,42 +378,26 @@ async function readTarget(
   }
 
   // Quote and source.
-  const given = QUOTE_LANGUAGES.filter((lang) => raw[`quote_${lang}`] !== undefined);
-  let quote: Quote | undefined;
-  if (given.length !== 1) {
-    c.report(
-      `a target must quote its source in exactly one of ${list(QUOTE_KEYS)} (quote_vi unless the source has no Vietnamese text)`,
-      given.length === 0 ? undefined : given.map((l) => `quote_${l}`),
-      path,
-    );
-  } else {
-    const lang = given[0]!;
-    const text = c.text(raw, `quote_${lang}`, path);
-    if (text !== undefined && !QUOTE_SCRIPT_CHECKS[lang].test(text)) {
-      c.report(QUOTE_SCRIPT_RULES[lang], text, [...path, `quote_${lang}`]);
-    } else if (text !== undefined) quote = { lang, text };
-  }
-  const source =
-    raw.source === undefined
-      ? undefined
-      : await readSource(c, raw.source, [...path, 'source'], registry);
-  if (quote && source?.file) {
-    const searchable = await sourceText(registry, source.file);
-    const lines = searchable ? findQuoteLines(searchable, quote.text) : [];
-    const quoteKey = [...path, `quote_${quote.lang}`];
-    if (lines.length === 0) {
-      c.report(`the quote must appear word for word in ${source.file}`, quote.text, quoteKey);
-    } else if (source.line !== null && !lines.includes(source.line)) {
-      c.report(
-        `the quote must start on line ${source.line} of ${source.file} (it starts on line ${lines.join(', ')})`,
-        quote.text,
-        [...path, 'source', 'line'],
-      );
-    }
-  }
-
+  const { quote, source } = await readQuoteAndSource(c, raw, path, registry, 'a target');
   const wordingNote = c.text(raw, 'wording_note', path, false) ?? null;
   const note = c.text(raw, 'note', path, false) ?? null;
+  let inferred = false;
+  if (raw.inferred !== undefined && typeof raw.inferred !== 'boolean') {
+    c.report('`inferred` must be true or false', raw.inferred, [...path, 'inferred']);
+  } else inferred = raw.inferred === true;
+  const inferredReason = c.text(raw, 'inferred_reason', path, false) ?? null;
+  if (inferred && inferredReason === null) {
+    c.report(
+      'an `inferred: true` target must say what it was inferred from in `inferred_reason`',
+      undefined,
+      path,
+    );
+  } else if (!inferred && inferredReason !== null) {
+    c.report('`inferred_reason` is only for an `inferred: true` target', inferredReason, [
+      ...path,
+      'inferred_reason',
+    ]);
+  }
   if (
     id === undefined ||
     indicator === undefined ||
@@ -397,6 +431,51 @@ async function readTarget(
     quote,
     source,
     wordingNote,
+    inferred,
+    inferredReason,
+    note,
+    location: c.location(path),
+  };
+}
+
+const WORDING_KEYS = ['id', 'of', 'kind', ...QUOTE_KEYS, 'source', 'note'];
+const WORDING_REQUIRED = ['id', 'of', 'kind', 'source'];
+const TARGET_REF = /^(?:([a-z0-9]+(?:-[a-z0-9]+)*)\/)?([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
+/**
+ * Reads one alternative wording: `of` names the target it words (`target-id` in the same plan, or
+ * `plan-id/target-id`); whether that target exists is checked once every plan is read.
+ */
+async function readWording(
+  pc: Checker,
+  raw: unknown,
+  path: Path,
+  planId: string,
+  registry: Registry,
+): Promise<TargetWording | undefined> {
+  if (!isRecord(raw)) return pc.report('each wording must be a map of fields', raw, path);
+  const c = pc.for(`wording ${show(raw.id)}`);
+  c.keys(raw, path, 'a wording', WORDING_KEYS, WORDING_REQUIRED);
+  const id = c.text(raw, 'id', path);
+  if (id !== undefined && !KEBAB_ID.test(id))
+    c.report('wording `id` must be kebab-case', id, [...path, 'id']);
+  const of = c.text(raw, 'of', path);
+  const ref = of === undefined ? null : TARGET_REF.exec(of);
+  if (of !== undefined && ref === null) {
+    c.report('`of` must be a target id or plan-id/target-id', of, [...path, 'of']);
+  }
+  const kind = c.oneOf<WordingKind>(raw, 'kind', path, WORDING_KINDS);
+  const { quote, source } = await readQuoteAndSource(c, raw, path, registry, 'a wording');
+  const note = c.text(raw, 'note', path, false) ?? null;
+  if (id === undefined || !ref || kind === undefined || !quote || !source) return undefined;
+  return {
+    id,
+    planId,
+    ofPlanId: ref[1] ?? planId,
+    ofTargetId: ref[2]!,
+    kind,
+    quote,
+    source,
     note,
     location: c.location(path),
   };
@@ -469,6 +548,7 @@ const PLAN_KEYS = [
   'source',
   'note',
   'targets',
+  'wordings',
 ];
 const PLAN_REQUIRED = [
   'id',
@@ -548,6 +628,26 @@ export async function readPlan(
     );
     checkNesting(pc, targets, declaredIds, registry);
   }
+  const wordings: TargetWording[] = [];
+  if (value.wordings !== undefined && !Array.isArray(value.wordings)) {
+    pc.report('`wordings` must be a list', value.wordings, ['wordings']);
+  } else if (id !== undefined && Array.isArray(value.wordings)) {
+    const ids = new Set(targets.map((t) => t.id));
+    for (const [i, raw] of value.wordings.entries()) {
+      const wording = await readWording(pc, raw, ['wordings', i], id, registry);
+      if (!wording) continue;
+      if (ids.has(wording.id)) {
+        pc.for(`wording '${wording.id}'`).report(
+          'wording ids must be unique within the plan, targets included',
+          wording.id,
+          ['wordings', i, 'id'],
+        );
+        continue;
+      }
+      ids.add(wording.id);
+      wordings.push(wording);
+    }
+  }
   if (
     id === undefined ||
     documentNumber === undefined ||
@@ -575,6 +675,7 @@ export async function readPlan(
     source,
     note,
     targets,
+    wordings,
     location: pc.location([]),
   };
 }

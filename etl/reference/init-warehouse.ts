@@ -24,6 +24,8 @@ import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
 import { readCatalog } from '../catalog/catalog.reader.ts';
 import { replaceCatalog } from '../catalog/catalog.loader.ts';
 import { NATIONAL_FACT_MAP } from './national-figures.ts';
+import { stageProvincialFigures } from './provincial-figures.ts';
+import { qualifierOf } from '../../warehouse/domain/qualifier.ts';
 
 const referencePath = (name: string) =>
   fileURLToPath(new URL(`../../warehouse/reference/${name}`, import.meta.url));
@@ -32,6 +34,7 @@ const referencePath = (name: string) =>
 export const REFERENCE_FILES = {
   adminUnits: referencePath('admin-units-2025.csv'),
   figures: referencePath('published-figures-national.csv'),
+  provincialFigures: referencePath('published-figures-provincial.csv'),
   population: referencePath('population.csv'),
   sources: referencePath('sources.csv'),
 } as const;
@@ -180,6 +183,30 @@ async function seedDimensions(db: DuckDbHandle): Promise<number> {
   return units.length;
 }
 
+/**
+ * Sets the qualifier of every staged published value from the hedge word of its quote ("gần 6
+ * triệu" → NEARLY, "trên 31 nghìn" → MORE_THAN). A few hundred reference rows: read in JS, written
+ * back in one statement.
+ */
+async function qualifyStagedValues(db: DuckDbHandle): Promise<void> {
+  const rows = await db.all<{ i: number; quote: string | null; value: number; approx: boolean }>(
+    `select rowid as i, quote, value, is_approximate as approx from stg_pub`,
+  );
+  if (rows.length === 0) return;
+  await db.run(`drop table if exists stg_pub_qualifier`);
+  await db.run(`create temp table stg_pub_qualifier (i bigint, qualifier varchar)`);
+  await insertRows(
+    db,
+    'stg_pub_qualifier',
+    rows.map((r) => [r.i, qualifierOf(r.quote, r.value, r.approx)]),
+  );
+  await db.run(
+    `update stg_pub set qualifier = q.qualifier,
+       is_approximate = q.qualifier <> 'EXACT'
+     from stg_pub_qualifier q where stg_pub.rowid = q.i`,
+  );
+}
+
 /** Stages the national figures as published values and, where they map to a fact, as facts. */
 async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
   await db.run('drop table if exists stg_pub');
@@ -187,11 +214,14 @@ async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
     `create temp table stg_pub as
      select $2::varchar as unit_id, indicator as indicator_code, year::integer as year, value::double as value,
        unit as unit_text, series as source_code, status, approximate::boolean as is_approximate,
+       'EXACT' as qualifier,
        preferred::boolean as is_preferred, source_url, nfc_normalize(quote) as quote, confidence, note
      from read_csv($1, header = true, all_varchar = true)
      where scope = 'nation'`,
     [REFERENCE_FILES.figures, NATION_UNIT_ID],
   );
+  await stageProvincialFigures(db, REFERENCE_FILES.provincialFigures);
+  await qualifyStagedValues(db);
   const mapRows = Object.entries(NATIONAL_FACT_MAP)
     .map(
       ([code, m]) => `('${code}', '${m.org_type}', '${m.sector}', '${m.universe}', '${m.measure}')`,
@@ -211,7 +241,7 @@ async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
       case when bool_or(p.status = 'ESTIMATED') then 'ESTIMATED'
            when bool_or(p.status = 'PROVISIONAL') then 'PROVISIONAL' else 'REPORTED' end as status
      from stg_pub p join m using (indicator_code)
-     where p.is_preferred
+     where p.is_preferred and p.unit_id = '${NATION_UNIT_ID}'
      group by p.unit_id, p.year, m.org_type, m.sector, p.source_code, m.universe`,
   );
 }
@@ -274,8 +304,9 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
       await applySlices(tx, FACT_TABLE_SPEC, 'stg_fact', ids.nextLoadId, ids.nextVersion);
       await applySlices(tx, PUBLISHED_VALUE_SPEC, 'stg_pub', ids.nextLoadId, ids.nextVersion);
       await publishReportRows(tx, ids.nextVersion);
-      const [rows] = await tx.all<{ n: number; years: number[] }>(
-        `select count(*) as n, list(distinct year order by year) as years from stg_pub`,
+      const [rows] = await tx.all<{ n: number; years: number[]; units: string[] }>(
+        `select count(*) as n, list(distinct year order by year) as years,
+           list(distinct unit_id order by unit_id) as units from stg_pub`,
       );
       await recordLoad(tx, {
         load_id: ids.nextLoadId,
@@ -285,7 +316,7 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
         file_bytes: contents.reduce((n, c) => n + c.length, 0),
         source_code: null,
         years: rows?.years ?? [],
-        unit_ids: [NATION_UNIT_ID],
+        unit_ids: rows?.units ?? [NATION_UNIT_ID],
         rows_read: rows?.n ?? 0,
         rows_accepted: rows?.n ?? 0,
         rows_rejected: 0,

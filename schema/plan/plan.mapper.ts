@@ -4,8 +4,13 @@ import type { TargetRow } from '../../warehouse/queries/progress.queries.ts';
 import type { MethodVerdict as EngineVerdictSource } from './progress.type.ts';
 import type { ValueStatus } from '../common/enums.ts';
 import { toIndicatorValue } from '../indicator/indicator.mapper.ts';
-import type { Comparator, Plan, Target } from './plan.type.ts';
-import { ProgressMethod, type ProgressStatus, type TargetProgress } from './progress.type.ts';
+import type { Comparator, Plan, Target, TargetWording, WordingKind } from './plan.type.ts';
+import {
+  type AttainmentBound,
+  ProgressMethod,
+  type ProgressStatus,
+  type TargetProgress,
+} from './progress.type.ts';
 import type { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 
 /** Maps a plan row to the GraphQL shape. */
@@ -21,6 +26,33 @@ export function toPlan(row: PlanRow): Plan {
     sourceUrl: row.source_url,
     unitId: row.unit_id,
   };
+}
+
+interface WordingJson {
+  plan_id: string;
+  id: string;
+  kind: string;
+  quote_lang: string;
+  quote: string;
+  source_url: string | null;
+  source_file: string | null;
+  source_line: number | null;
+  note: string | null;
+}
+
+function toWordings(json: string | null): TargetWording[] {
+  if (json === null) return [];
+  return (JSON.parse(json) as WordingJson[]).map((w) => ({
+    id: w.id,
+    quotedInPlanId: w.plan_id,
+    kind: w.kind as WordingKind,
+    quote: w.quote,
+    quoteLanguage: w.quote_lang,
+    sourceUrl: w.source_url,
+    sourceFile:
+      w.source_file === null ? null : `${w.source_file}${w.source_line ? `:${w.source_line}` : ''}`,
+    note: w.note,
+  }));
 }
 
 /** Maps a target row to the GraphQL shape. */
@@ -46,6 +78,9 @@ export function toTarget(row: TargetRow): Target {
         ? null
         : `${row.source_file}${row.source_line ? `:${row.source_line}` : ''}`,
     wordingNote: row.wording_note,
+    alternativeWordings: toWordings(row.wordings_json),
+    inferred: row.is_inferred,
+    inferredReason: row.inferred_reason,
     indicatorCode: row.indicator_code,
     unitId: row.unit_id,
   };
@@ -87,7 +122,9 @@ export function toTargetProgress(
       thresholds: 'gap ≤ 0 on track, 0–1 accelerate, ≥ 1 reverse trend',
     },
   };
-  const boundaryOverrides = p.status === 'BOUNDARY_CHANGED';
+  // A boundary change, a final verdict and an undetermining bound hold whatever method is asked.
+  const boundaryOverrides =
+    p.status === 'BOUNDARY_CHANGED' || p.status === 'UNDETERMINED_BY_BOUND' || p.isFinal;
   const status =
     method === ProgressMethod.OVERALL || boundaryOverrides
       ? (p.status as ProgressStatus)
@@ -103,6 +140,10 @@ export function toTargetProgress(
     status,
     method,
     statusBasis: p.statusBasis,
+    statusMethod: p.statusMethod as ProgressMethod | null,
+    statusCategory: p.statusCategory,
+    isFinal: p.isFinal,
+    possibleStatuses: p.possibleStatuses.map((s) => s as ProgressStatus),
     source: result.source,
     otherSources: [...result.otherSources],
     orgTypes: result.orgTypes ? result.orgTypes.split(',') : [],
@@ -118,9 +159,11 @@ export function toTargetProgress(
           source: p.baseline.source,
           status: null,
           kind: p.baseline.kind,
+          qualifier: null,
         }
       : null,
     attainmentPercent: p.attainment?.percent ?? null,
+    attainmentBound: (p.attainment?.bound ?? null) as AttainmentBound | null,
     gap: p.gap,
     expectedNow: p.expectedNow,
     aheadOfPath: p.aheadOfPath,

@@ -60,6 +60,64 @@ export class Plan {
   unitId!: string;
 }
 
+/** How an alternative wording relates to its target. */
+export enum WordingKind {
+  PARAPHRASE = 'PARAPHRASE',
+  CITATION = 'CITATION',
+}
+registerEnumType(WordingKind, {
+  name: 'WordingKind',
+  description: 'How an alternative wording relates to the target it words.',
+  valuesConfig: {
+    PARAPHRASE: {
+      description:
+        'Another rendering of the same target (e.g. an English press version); it may read differently, and the target follows the plan’s own words.',
+    },
+    CITATION: {
+      description: 'Another plan quoting this target (a provincial plan citing a national one).',
+    },
+  },
+});
+
+/** Another wording of a target: shown beside it, never counted as a target. */
+@ObjectType({
+  description:
+    'Another wording of a target, with its exact words and source. Never a target of its own: it has no progress and is not counted.',
+})
+export class TargetWording {
+  @Field(() => String, { description: 'Wording id, unique within the plan file that quotes it.' })
+  id!: string;
+
+  @Field(() => String, {
+    description: 'Id of the plan whose text quotes the wording (another plan for a citation).',
+  })
+  quotedInPlanId!: string;
+
+  @Field(() => WordingKind, { description: 'Paraphrase or citation.' })
+  kind!: WordingKind;
+
+  @Field(() => String, { description: 'The exact words of the wording.' })
+  quote!: string;
+
+  @Field(() => String, { description: "Language of the quote: 'vi', 'en' or 'ko'." })
+  quoteLanguage!: string;
+
+  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  sourceUrl!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'File and line of the source in the catalog, when it is a plan text.',
+  })
+  sourceFile!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'How the wording differs from the target’s own words.',
+  })
+  note!: string | null;
+}
+
 /** One quantitative target of a plan. */
 @ObjectType({ description: 'A quantitative target of a plan, with the exact words it comes from.' })
 export class Target {
@@ -129,6 +187,24 @@ export class Target {
 
   @Field(() => String, { nullable: true, description: 'How another source words the same target.' })
   wordingNote!: string | null;
+
+  @Field(() => [TargetWording], {
+    description:
+      'Other wordings of this target (paraphrases, citations by other plans): shown, never counted as targets.',
+  })
+  alternativeWordings!: TargetWording[];
+
+  @Field(() => Boolean, {
+    description:
+      'True when the year or the reading is not in the words but inferred; `inferredReason` says from what.',
+  })
+  inferred!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'What an inferred year or reading was inferred from.',
+  })
+  inferredReason!: string | null;
 
   indicatorCode!: string;
   unitId!: string;

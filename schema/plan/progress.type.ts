@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { ValueStatus } from '../common/enums.ts';
+import { ValueQualifier } from '../common/qualifier.enum.ts';
 import { IndicatorValue } from '../indicator/indicator.type.ts';
 import { LocalDate } from '../scalars.ts';
 
@@ -9,8 +10,10 @@ export enum ProgressStatus {
   ACHIEVED = 'ACHIEVED',
   ON_TRACK = 'ON_TRACK',
   ACCELERATION_NEEDED = 'ACCELERATION_NEEDED',
+  LIMITED_PROGRESS = 'LIMITED_PROGRESS',
   STAGNATION_OR_REGRESSION = 'STAGNATION_OR_REGRESSION',
   NOT_ACHIEVED = 'NOT_ACHIEVED',
+  UNDETERMINED_BY_BOUND = 'UNDETERMINED_BY_BOUND',
   INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
   NOT_APPLICABLE = 'NOT_APPLICABLE',
   BOUNDARY_CHANGED = 'BOUNDARY_CHANGED',
@@ -19,15 +22,34 @@ registerEnumType(ProgressStatus, {
   name: 'ProgressStatus',
   description: 'Verdict on a target.',
   valuesConfig: {
-    ACHIEVED: { description: 'The latest value meets the target.' },
-    ON_TRACK: { description: 'On the current trend the target will be met.' },
+    ACHIEVED: {
+      description:
+        'The latest value meets the target; after the target year, final: the value of the target year (or the nearest earlier year, with a warning) met it.',
+    },
+    ON_TRACK: {
+      description:
+        'On the current trend the target will be met (UNSD on track, Open SDG substantial progress, ESCAP maintain progress).',
+    },
     ACCELERATION_NEEDED: {
-      description: 'Progress, but too slow to meet the target on the current trend.',
+      description:
+        'Progress, but too slow to meet the target on the current trend (UNSD fair progress, Open SDG moderate progress, ESCAP accelerate).',
+    },
+    LIMITED_PROGRESS: {
+      description:
+        "Open SDG's own category: the pace is positive but below 60% of the pace required. Not folded into ACCELERATION_NEEDED.",
     },
     STAGNATION_OR_REGRESSION: {
-      description: 'Little or no progress, or moving away from the target.',
+      description:
+        'Little or no progress, or moving away from the target (UNSD stagnation or regression, Open SDG deterioration, ESCAP reverse the trend).',
     },
-    NOT_ACHIEVED: { description: 'The target year has passed and its value missed the target.' },
+    NOT_ACHIEVED: {
+      description:
+        'Final: the target year is over (or observed) and its value (or the nearest earlier one) missed the target.',
+    },
+    UNDETERMINED_BY_BOUND: {
+      description:
+        'The latest value is a bound ("trên", "gần") and values inside it lead to different verdicts: `possibleStatuses` lists them.',
+    },
     INSUFFICIENT_DATA: { description: 'Not enough observations (or none) to judge.' },
     NOT_APPLICABLE: { description: 'No method applies to this target.' },
     BOUNDARY_CHANGED: {
@@ -96,7 +118,36 @@ export class ProgressPoint {
       'For a baseline: STATED (in the plan), PLAN_YEAR, NEAREST_EARLIER or EARLIEST_AVAILABLE.',
   })
   kind!: string | null;
+
+  @Field(() => ValueQualifier, {
+    nullable: true,
+    description: 'How the source hedged the value (EXACT, ABOUT, MORE_THAN, NEARLY, AT_LEAST).',
+  })
+  qualifier!: ValueQualifier | null;
 }
+
+/** Which side of its number an attainment may claim. */
+export enum AttainmentBound {
+  EXACT = 'EXACT',
+  ABOUT = 'ABOUT',
+  AT_LEAST = 'AT_LEAST',
+  AT_MOST = 'AT_MOST',
+}
+registerEnumType(AttainmentBound, {
+  name: 'AttainmentBound',
+  description:
+    'What an attainment computed from a qualified value may claim: the number, about it, or only one side of it.',
+  valuesConfig: {
+    EXACT: { description: 'The latest value is exact: attainment is the number.' },
+    ABOUT: { description: 'The latest value is "about" (khoảng): attainment is about the number.' },
+    AT_LEAST: {
+      description: 'Attainment is at least the number ("≥ 77.9%"), e.g. from a "trên" value.',
+    },
+    AT_MOST: {
+      description: 'Attainment is at most the number ("≤ 75.0%"), e.g. from a "gần" value.',
+    },
+  },
+});
 
 /** One method's verdict with its numbers. */
 @ObjectType({ description: "One method's verdict with the numbers behind it." })
@@ -191,8 +242,34 @@ export class TargetProgress {
   })
   status!: ProgressStatus;
 
-  @Field(() => ProgressMethod, { description: 'The method behind `status`.' })
+  @Field(() => ProgressMethod, { description: 'The method asked for behind `status`.' })
   method!: ProgressMethod;
+
+  @Field(() => ProgressMethod, {
+    nullable: true,
+    description:
+      'For the OVERALL status, the method it follows (UNSD, OPEN_SDG or ESCAP); null when a rule decided it (target met, final verdict, no data, boundary changed, bound).',
+  })
+  statusMethod!: ProgressMethod | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "That method's own category, e.g. FAIR_PROGRESS_ACCELERATION_NEEDED (UNSD), LIMITED_PROGRESS (Open SDG), ACCELERATE (ESCAP).",
+  })
+  statusCategory!: string | null;
+
+  @Field(() => Boolean, {
+    description:
+      "True when the target year is over as of `asOfYear`: the status is a final verdict on the target year's value (or the nearest earlier year's, with a warning), never a projection.",
+  })
+  isFinal!: boolean;
+
+  @Field(() => [ProgressStatus], {
+    description:
+      'Statuses that values inside the latest value’s bound lead to; one element unless the status is UNDETERMINED_BY_BOUND.',
+  })
+  possibleStatuses!: ProgressStatus[];
 
   @Field(() => String, {
     description:
@@ -234,6 +311,13 @@ export class TargetProgress {
       'Attainment, percent (latest ÷ target for higher-is-better; share of the required reduction otherwise).',
   })
   attainmentPercent!: number | null;
+
+  @Field(() => AttainmentBound, {
+    nullable: true,
+    description:
+      'Which side of `attainmentPercent` holds: AT_LEAST (≥) or AT_MOST (≤) when the latest value is a bound, ABOUT (≈), or EXACT.',
+  })
+  attainmentBound!: AttainmentBound | null;
 
   @Field(() => Float, {
     nullable: true,

@@ -17,6 +17,17 @@ export type AreaInput = {
   validOn?: string | null | undefined;
 };
 
+/** What an attainment computed from a qualified value may claim: the number, about it, or only one side of it. */
+export type AttainmentBound =
+  /** The latest value is "about" (khoảng): attainment is about the number. */
+  | 'ABOUT'
+  /** Attainment is at least the number ("≥ 77.9%"), e.g. from a "trên" value. */
+  | 'AT_LEAST'
+  /** Attainment is at most the number ("≤ 75.0%"), e.g. from a "gần" value. */
+  | 'AT_MOST'
+  /** The latest value is exact: attainment is the number. */
+  | 'EXACT';
+
 /** Which administrative boundaries figures are shown on. */
 export type Boundaries =
   /** The units as they were in the reporting year (63 provinces until 30 June 2025). */
@@ -125,22 +136,26 @@ export type ProgressMethod =
 
 /** Verdict on a target. */
 export type ProgressStatus =
-  /** Progress, but too slow to meet the target on the current trend. */
+  /** Progress, but too slow to meet the target on the current trend (UNSD fair progress, Open SDG moderate progress, ESCAP accelerate). */
   | 'ACCELERATION_NEEDED'
-  /** The latest value meets the target. */
+  /** The latest value meets the target; after the target year, final: the value of the target year (or the nearest earlier year, with a warning) met it. */
   | 'ACHIEVED'
   /** The target's unit ended (the 2025 mergers): comparing it with the larger successor would be wrong; figures shown are the old unit's. */
   | 'BOUNDARY_CHANGED'
   /** Not enough observations (or none) to judge. */
   | 'INSUFFICIENT_DATA'
-  /** The target year has passed and its value missed the target. */
+  /** Open SDG's own category: the pace is positive but below 60% of the pace required. Not folded into ACCELERATION_NEEDED. */
+  | 'LIMITED_PROGRESS'
+  /** Final: the target year is over (or observed) and its value (or the nearest earlier one) missed the target. */
   | 'NOT_ACHIEVED'
   /** No method applies to this target. */
   | 'NOT_APPLICABLE'
-  /** On the current trend the target will be met. */
+  /** On the current trend the target will be met (UNSD on track, Open SDG substantial progress, ESCAP maintain progress). */
   | 'ON_TRACK'
-  /** Little or no progress, or moving away from the target. */
-  | 'STAGNATION_OR_REGRESSION';
+  /** Little or no progress, or moving away from the target (UNSD stagnation or regression, Open SDG deterioration, ESCAP reverse the trend). */
+  | 'STAGNATION_OR_REGRESSION'
+  /** The latest value is a bound ("trên", "gần") and values inside it lead to different verdicts: `possibleStatuses` lists them. */
+  | 'UNDETERMINED_BY_BOUND';
 
 /** Sector of activity; ALL is the total over sectors (never added to the sector rows). */
 export type Sector =
@@ -177,6 +192,19 @@ export type Topic =
   | 'QUALITY'
   /** Value-chain linkages and links with enterprises. */
   | 'VALUE_CHAIN';
+
+/** How the source hedged a value. A bound (MORE_THAN, AT_LEAST, NEARLY) limits what progress may claim from it. */
+export type ValueQualifier =
+  /** "khoảng", "xấp xỉ", "ước" (about, approximately, estimated): either side of the number. */
+  | 'ABOUT'
+  /** "ít nhất", "tối thiểu" (at least): a lower bound; the number itself included. */
+  | 'AT_LEAST'
+  /** No hedge word: the number is the figure. */
+  | 'EXACT'
+  /** "trên", "hơn" (more than, over): a lower bound; the true value is above the number. */
+  | 'MORE_THAN'
+  /** "gần" (nearly, almost): an upper bound; the true value is just below the number. */
+  | 'NEARLY';
 
 /** How a figure was published. */
 export type ValueStatus =
@@ -270,6 +298,14 @@ export type PlansQueryVariables = Exact<{
 
 
 export type PlansQuery = { plans: Array<{ id: string, documentNumber: string | null, titleVi: string, issuedOn: string, area: { id: string }, implements: Array<{ id: string }>, targets: Array<{ id: string, comparator: Comparator, value: number, targetYear: number, quote: string }> }> };
+
+export type ProgressBoundsQueryVariables = Exact<{
+  id: string;
+  asOf?: number | null | undefined;
+}>;
+
+
+export type ProgressBoundsQuery = { plan: { targets: Array<{ id: string, progress: { status: ProgressStatus, statusMethod: ProgressMethod | null, statusCategory: string | null, isFinal: boolean, possibleStatuses: Array<ProgressStatus>, attainmentPercent: number | null, attainmentBound: AttainmentBound | null, latest: { year: number, value: number, qualifier: ValueQualifier | null } | null, warnings: Array<{ code: string, message: string }> } }> } };
 
 export type QualityQueryVariables = Exact<{
   area?: AreaInput | null | undefined;

@@ -55,7 +55,12 @@ describe('computeProgress — the issue example: 700 (2020) → 820 (2024) again
 
   it('computes attainment, gap and the straight path', () => {
     // 820 / 1000 = 0.82
-    expect(p.attainment).toEqual({ fraction: 0.82, percent: 82, definition: 'LATEST_OVER_TARGET' });
+    expect(p.attainment).toEqual({
+      fraction: 0.82,
+      percent: 82,
+      definition: 'LATEST_OVER_TARGET',
+      bound: 'EXACT',
+    });
     // 1000 − 820 = 180
     expect(p.gap).toBe(180);
     // 700 + (1000 − 700) × (2024 − 2020) / (2030 − 2020) = 700 + 300 × 0.4 = 820 → exactly on the path
@@ -527,6 +532,7 @@ describe('computeProgress — RANGE targets ("60–70 %")', () => {
       fraction: 0.4,
       percent: 40,
       definition: 'SHARE_OF_REQUIRED_REDUCTION',
+      bound: 'EXACT',
     });
     expect(p.progressShare).toBeCloseTo(0.4, 12);
   });
@@ -564,6 +570,7 @@ describe('computeProgress — a lower-is-better target: inactive cooperatives �
       fraction: 0.375,
       percent: 37.5,
       definition: 'SHARE_OF_REQUIRED_REDUCTION',
+      bound: 'EXACT',
     });
     // 0 − 25 = −25: 25 still to dissolve
     expect(p.gap).toBe(-25);
@@ -599,7 +606,15 @@ describe('computeProgress — a lower-is-better target: inactive cooperatives �
     // ESCAP: (16.667 − 40) / (0 − 40) ≈ 0.5833 → accelerate
     expect(p.methods.escap.anticipatedProgress).toBeCloseTo(0.58333, 5);
     expect(p.status).toBe('ACCELERATION_NEEDED');
-    expect(p.methodsAgree).toBe(true);
+    // Open SDG keeps its own category: limited progress is not "acceleration needed".
+    expect(p.methods.openSdg.status).toBe('LIMITED_PROGRESS');
+    expect(p.methods.unsd.status).toBe('ACCELERATION_NEEDED');
+    expect(p.methods.escap.status).toBe('ACCELERATION_NEEDED');
+    expect(p.methodsAgree).toBe(false);
+    expect([p.statusMethod, p.statusCategory]).toEqual([
+      'UNSD',
+      'FAIR_PROGRESS_ACCELERATION_NEEDED',
+    ]);
   });
 
   it('is ACHIEVED when the count reaches 0 by the target year', () => {
@@ -620,7 +635,11 @@ describe('computeProgress — a lower-is-better target: inactive cooperatives �
     expect(q.metAtTargetYear).toBe(false);
     expect(q.atTargetYear?.value).toBe(5);
     expect(q.status).toBe('NOT_ACHIEVED');
-    expect(q.statusBasis).toBe('DEADLINE_PASSED');
+    // As of 2024 the 2023 deadline is over: judged on the 2023 value, never on the later 3.
+    expect(q.statusBasis).toBe('FINAL_AT_DEADLINE');
+    expect(q.isFinal).toBe(true);
+    expect(q.latest?.year).toBe(2023);
+    expect(codes(q)).toContain('OBSERVATIONS_AFTER_DEADLINE_IGNORED');
     expect(q.projectedLinear).toBeNull();
   });
 });
@@ -768,6 +787,7 @@ describe('computeProgress — the as-of year and the baseline rules', () => {
       denominator: 120,
       source: 'Liên minh HTX',
       status: 'PRELIMINARY',
+      qualifier: 'EXACT',
     });
   });
 

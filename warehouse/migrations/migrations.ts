@@ -2,7 +2,12 @@ import type { DuckDbHandle } from '../dialect/index.ts';
 import { initialMigration } from './001-initial.migration.ts';
 import { catalogMigration } from './002-catalog.migration.ts';
 import { apiKeyMigration } from './003-api-key.migration.ts';
-import { reportRowsMigration } from './004-report-rows.migration.ts';
+<<<<<<< HEAD
+
+=======
+import { valueQualifierMigration } from './004-value-qualifier.migration.ts';
+import { targetWordingMigration } from './005-target-wording.migration.ts';
+>>>>>>> trust-catalog
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
@@ -18,6 +23,8 @@ export const MIGRATIONS: readonly Migration[] = [
   initialMigration,
   catalogMigration,
   apiKeyMigration,
+  valueQualifierMigration,
+  targetWordingMigration,
   reportRowsMigration,
 ];
 

@@ -20,8 +20,10 @@ import {
   predictLine,
   safeDivide,
 } from './progress-math.ts';
+import { boundSideOf, type BoundSide } from '../domain/qualifier.ts';
 import type {
   Attainment,
+  AttainmentBound,
   BaselinePoint,
   ComputeProgressArgs,
   LinearTrend,
@@ -33,6 +35,7 @@ import type {
   ProgressWarningCode,
   ResolvedTarget,
   StatusBasis,
+  StatusMethod,
   TargetSpec,
 } from './progress-types.ts';
 import {
@@ -67,17 +70,87 @@ export {
  * the CAGR projection extends the baseline→latest compound rate from the latest value. Projections
  * stay within [0, naturalLimit] for non-negative series.
  *
- * The overall status, in order: `NOT_APPLICABLE` for an unusable target; `INSUFFICIENT_DATA` with no
- * observation; `ACHIEVED` when the latest value meets the target; `NOT_ACHIEVED` once the target year
- * is observed without meeting it; `INSUFFICIENT_DATA` without a baseline earlier than the latest
- * value; `STAGNATION_OR_REGRESSION` when the baseline met the target and the latest does not; else the
- * UNSD Progress Chart verdict, falling back to ESCAP, then Open SDG, when UNSD cannot judge.
- * `statusBasis` names the rule used and `methodsAgree` whether the three methods concur.
+ * **Deadlines as plans mean them.** Once `asOfYear` is after the target year, the verdict is final:
+ * ACHIEVED or NOT_ACHIEVED on the value of the target year, or of the nearest earlier year with a
+ * `FINAL_ON_EARLIER_YEAR` warning naming it; values after the target year are never used and no
+ * projection status is given (`isFinal`, basis `FINAL_AT_DEADLINE`).
+ *
+ * Otherwise the overall status, in order: `NOT_APPLICABLE` for an unusable target;
+ * `INSUFFICIENT_DATA` with no observation; `ACHIEVED` when the latest value meets the target;
+ * `NOT_ACHIEVED` once the target year is observed without meeting it; `INSUFFICIENT_DATA` without a
+ * baseline earlier than the latest value; `STAGNATION_OR_REGRESSION` when the baseline met the
+ * target and the latest does not; else the UNSD Progress Chart verdict, falling back to ESCAP, then
+ * Open SDG, when UNSD cannot judge. `statusBasis` names the rule used, `statusMethod` and
+ * `statusCategory` the method followed and its own category, `methodsAgree` whether the three concur.
+ *
+ * **Bounds.** When the latest value is a bound (qualifier MORE_THAN / AT_LEAST: at least it;
+ * NEARLY: at most it), attainment carries the side it may claim, and the status stands only if
+ * every value inside the bound gives the same status (checked at the value and at points across
+ * the bound up to the natural limit, or down to 0); otherwise it is `UNDETERMINED_BY_BOUND` with the
+ * possible statuses listed.
  *
  * @throws RangeError when `asOfYear` is not a whole year or `approxTolerance` is not a finite number ≥ 0
  *   (caller mistakes, not data problems; data problems become warnings).
  */
 export function computeProgress(args: ComputeProgressArgs): Progress {
+  const result = computeAtValues(args);
+  const latest = result.latest;
+  const side: BoundSide = latest === null ? 'NONE' : boundSideOf(latest.qualifier);
+  if (latest === null || side === 'NONE') return result;
+  const statuses = new Set([result.status]);
+  for (const value of valuesInsideBound(latest.value, latest.qualifier, side, args.target)) {
+    const series = args.series.map((o) =>
+      o.year === latest.year && o.value !== null ? { ...o, value, qualifier: 'EXACT' as const } : o,
+    );
+    statuses.add(computeAtValues({ ...args, series }).status);
+  }
+  const possibleStatuses = [...statuses];
+  if (possibleStatuses.length === 1) return { ...result, possibleStatuses };
+  const words = side === 'LOWER' ? 'at least' : 'at most';
+  return {
+    ...result,
+    status: 'UNDETERMINED_BY_BOUND',
+    statusBasis: 'BOUND_OF_LATEST_VALUE',
+    statusMethod: null,
+    statusCategory: null,
+    possibleStatuses,
+    warnings: [
+      ...result.warnings,
+      {
+        code: 'BOUND_DECIDES_STATUS',
+        message: `a status stands only where every value inside the bound gives it, but the latest value is ${words} ${fmt(latest.value)} (${latest.qualifier}, ${latest.year}) and values inside that bound give ${possibleStatuses.join(', ')}; the figure at ${fmt(latest.value)} itself gives ${result.status}`,
+      },
+    ],
+  };
+}
+
+/**
+ * Values a bounded figure may stand for: just past it, then steps across the bound — up to ten
+ * times it (or the natural limit) for a lower bound, down to 0 for an upper bound ("gần" says
+ * "below", not how far). Status is monotone between these steps for the comparators used.
+ */
+function valuesInsideBound(
+  value: number,
+  qualifier: string,
+  side: BoundSide,
+  target: TargetSpec,
+): number[] {
+  const steps = [0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 2, 4, 9];
+  const limit = target.naturalLimit ?? Number.POSITIVE_INFINITY;
+  const values =
+    side === 'LOWER'
+      ? [
+          ...(qualifier === 'AT_LEAST' ? [value] : []),
+          ...steps.map((k) => value + Math.abs(value) * k),
+          ...(Number.isFinite(limit) ? [limit] : []),
+        ].filter((v) => v <= limit && v >= value)
+      : [...steps.filter((k) => k <= 1).map((k) => value - Math.abs(value) * k)].filter(
+          (v) => v >= 0 || value < 0,
+        );
+  return [...new Set(values)];
+}
+
+function computeAtValues(args: ComputeProgressArgs): Progress {
   const { target, series, asOfYear } = args;
   const tolerance = args.approxTolerance ?? PROGRESS_DEFAULTS.approxTolerance;
   if (!Number.isInteger(asOfYear)) {
@@ -91,8 +164,16 @@ export function computeProgress(args: ComputeProgressArgs): Progress {
     warnings.push({ code, message });
   };
 
-  const points = usablePoints(series, asOfYear, warn);
+  // After the target year the verdict is final, on the target year's value or an earlier one.
+  const isFinal = asOfYear > target.targetYear;
+  const points = usablePoints(series, isFinal ? target.targetYear : asOfYear, warn, isFinal);
   const latest = points.length > 0 ? points[points.length - 1] : null;
+  if (isFinal && latest !== null && latest.year < target.targetYear) {
+    warn(
+      'FINAL_ON_EARLIER_YEAR',
+      `a final verdict is given on the value of the target year ${target.targetYear}, but the series has none; the nearest earlier year ${latest.year} (${fmt(latest.value)}) is used`,
+    );
+  }
   const baseline = chooseBaseline(target, points, warn);
   const invalid = invalidTargetReason(target);
   if (invalid !== null) warn('INVALID_TARGET', invalid);
@@ -191,6 +272,7 @@ export function computeProgress(args: ComputeProgressArgs): Progress {
     aimValue,
     latest?.value ?? null,
     hasTrend ? base.value : null,
+    latest?.qualifier ?? 'EXACT',
   );
   const distance = base !== null ? aimValue - base.value : null;
   const progressShare =
@@ -241,7 +323,7 @@ export function computeProgress(args: ComputeProgressArgs): Progress {
     }
     return clamped;
   };
-  const projecting = latest !== null && latest.year < target.targetYear;
+  const projecting = latest !== null && latest.year < target.targetYear && !isFinal;
   const projectedCagr = projecting
     ? clamp('CAGR', compound(latest.value, cagrActual, target.targetYear - latest.year))
     : null;
@@ -254,10 +336,10 @@ export function computeProgress(args: ComputeProgressArgs): Progress {
       'DEADLINE_PASSED',
       `after the target year the verdict is the observed value, not a projection, and the latest value is for ${latest.year} (target year ${target.targetYear}); it ${met ? 'meets' : 'does not meet'} the target`,
     );
-  } else if (latest !== null && asOfYear >= target.targetYear) {
+  } else if (latest !== null && asOfYear === target.targetYear) {
     warn(
       'NO_OBSERVATION_AT_DEADLINE',
-      `as of ${asOfYear} the target year ${target.targetYear} has passed, but the latest value is for ${latest.year}; the verdict is still a projection`,
+      `as of ${asOfYear} the target year is not over and has no value yet, the latest being for ${latest.year}; the verdict is still a projection until the year is over`,
     );
   }
 
@@ -303,6 +385,7 @@ export function computeProgress(args: ComputeProgressArgs): Progress {
   }
 
   const verdict = decideStatus({
+    isFinal,
     invalid: invalid !== null,
     latest,
     met,
@@ -345,6 +428,10 @@ export function computeProgress(args: ComputeProgressArgs): Progress {
     methods,
     status: verdict.status,
     statusBasis: verdict.basis,
+    statusMethod: verdict.method ?? null,
+    statusCategory: verdict.category ?? null,
+    isFinal,
+    possibleStatuses: [verdict.status],
     methodsAgree,
     warnings,
   };
@@ -356,6 +443,7 @@ function usablePoints(
   series: ComputeProgressArgs['series'],
   asOfYear: number,
   warn: Warn,
+  isFinal: boolean,
 ): ObservedPoint[] {
   const byYear = new Map<number, ObservedPoint>();
   const after: number[] = [];
@@ -381,13 +469,22 @@ function usablePoints(
       denominator: o.denominator ?? null,
       source: o.source ?? null,
       status: o.status ?? null,
+      qualifier: o.qualifier ?? 'EXACT',
     });
   }
   if (after.length > 0) {
-    warn(
-      'OBSERVATIONS_AFTER_AS_OF_IGNORED',
-      `observations after the as-of year ${asOfYear} are not used, but the series has values for ${[...new Set(after)].sort((a, b) => a - b).join(', ')}`,
-    );
+    const years = [...new Set(after)].sort((a, b) => a - b).join(', ');
+    if (isFinal) {
+      warn(
+        'OBSERVATIONS_AFTER_DEADLINE_IGNORED',
+        `a target is judged at its deadline, on values up to its year ${asOfYear}, but the series has later values for ${years}; they are not used`,
+      );
+    } else {
+      warn(
+        'OBSERVATIONS_AFTER_AS_OF_IGNORED',
+        `observations after the as-of year ${asOfYear} are not used, but the series has values for ${years}`,
+      );
+    }
   }
   if (duplicates.length > 0) {
     warn(
@@ -448,13 +545,23 @@ function computeAttainment(
   aim: number,
   latest: number | null,
   trendBase: number | null,
+  qualifier: ObservedPoint['qualifier'],
 ): Attainment | null {
   if (latest === null) return null;
   const make = (
     fraction: number | null,
     definition: Attainment['definition'],
   ): Attainment | null =>
-    fraction === null ? null : { fraction, percent: fraction * 100, definition };
+    fraction === null
+      ? null
+      : { fraction, percent: fraction * 100, definition, bound: attainmentBound(definition) };
+  // latest ÷ target grows with the value; the two reduction measures shrink with it.
+  const attainmentBound = (definition: Attainment['definition']): AttainmentBound => {
+    const side = boundSideOf(qualifier);
+    if (side === 'NONE') return qualifier === 'ABOUT' ? 'ABOUT' : 'EXACT';
+    const rising = definition === 'LATEST_OVER_TARGET';
+    return (side === 'LOWER') === rising ? 'AT_LEAST' : 'AT_MOST';
+  };
   if (direction === 'UP') return make(safeDivide(latest, aim), 'LATEST_OVER_TARGET');
   if (trendBase !== null && trendBase > aim) {
     return make(safeDivide(trendBase - latest, trendBase - aim), 'SHARE_OF_REQUIRED_REDUCTION');
@@ -568,6 +675,7 @@ function warnAboutNaturalLimit(
 }
 
 function decideStatus(ctx: {
+  isFinal: boolean;
   invalid: boolean;
   latest: ObservedPoint | null;
   met: boolean | null;
@@ -575,10 +683,18 @@ function decideStatus(ctx: {
   hasTrend: boolean;
   metAtBaseline: boolean | null;
   methods: ProgressMethods;
-}): { status: ProgressStatus; basis: StatusBasis } {
+}): {
+  status: ProgressStatus;
+  basis: StatusBasis;
+  method?: StatusMethod;
+  category?: string | null;
+} {
   const { methods } = ctx;
   if (ctx.invalid) return { status: 'NOT_APPLICABLE', basis: 'INVALID_TARGET' };
   if (ctx.latest === null) return { status: 'INSUFFICIENT_DATA', basis: 'NO_DATA' };
+  if (ctx.isFinal) {
+    return { status: ctx.met ? 'ACHIEVED' : 'NOT_ACHIEVED', basis: 'FINAL_AT_DEADLINE' };
+  }
   if (ctx.met === true) return { status: 'ACHIEVED', basis: 'TARGET_MET' };
   if (ctx.latest.year >= ctx.targetYear)
     return { status: 'NOT_ACHIEVED', basis: 'DEADLINE_PASSED' };
@@ -586,11 +702,28 @@ function decideStatus(ctx: {
   if (ctx.metAtBaseline === true) {
     return { status: 'STAGNATION_OR_REGRESSION', basis: 'REGRESSED_FROM_MET_BASELINE' };
   }
-  if (methods.unsd.computable) return { status: methods.unsd.status, basis: 'UNSD_PROGRESS_CHART' };
-  if (methods.escap.band !== null)
-    return { status: methods.escap.status, basis: 'ESCAP_ANTICIPATED_PROGRESS' };
-  if (methods.openSdg.ratio !== null)
-    return { status: methods.openSdg.status, basis: 'OPEN_SDG_RATIO' };
+  if (methods.unsd.computable) {
+    const category = methods.unsd.band;
+    return { status: methods.unsd.status, basis: 'UNSD_PROGRESS_CHART', method: 'UNSD', category };
+  }
+  if (methods.escap.band !== null) {
+    const category = methods.escap.band;
+    return {
+      status: methods.escap.status,
+      basis: 'ESCAP_ANTICIPATED_PROGRESS',
+      method: 'ESCAP',
+      category,
+    };
+  }
+  if (methods.openSdg.ratio !== null) {
+    const category = methods.openSdg.category;
+    return {
+      status: methods.openSdg.status,
+      basis: 'OPEN_SDG_RATIO',
+      method: 'OPEN_SDG',
+      category,
+    };
+  }
   return { status: 'NOT_APPLICABLE', basis: 'NO_METHOD_APPLICABLE' };
 }
 

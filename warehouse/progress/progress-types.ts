@@ -4,6 +4,8 @@
  * can feed the engine and the API can expose its output without either depending on the other.
  */
 
+import type { Qualifier } from '../domain/qualifier.ts';
+
 /**
  * How a plan phrases its target: '>' (trên), '>=' (ít nhất, tối thiểu, đạt), 'khoảng' (about),
  * '=', '<=', '<' and a closed range such as "1 to 2 per commune" or "60–70%".
@@ -16,17 +18,23 @@ export type Comparator = (typeof COMPARATORS)[number];
 /**
  * The verdict on one target at one "as of" year.
  *
- * `ACCELERATION_NEEDED` is what the methods call moderate / fair / limited progress.
- * `NOT_ACHIEVED` means the target year has been observed and the target was not met.
- * `BOUNDARY_CHANGED` is never produced by the engine: the API sets it when the unit was merged,
- * and it is listed here so that callers share one closed set.
+ * `ACCELERATION_NEEDED` is UNSD's "fair progress, acceleration needed", ESCAP's "accelerate" and
+ * Open SDG's "moderate progress". `LIMITED_PROGRESS` is Open SDG's own category (a positive pace
+ * below 60% of the required one) and is not folded into either neighbour.
+ * `NOT_ACHIEVED` means the target year has been observed (or is over) and the target was not met.
+ * `UNDETERMINED_BY_BOUND` means the latest value is a bound ("trên", "gần") and values inside the
+ * bound lead to different verdicts: the bound decides, not the data.
+ * `BOUNDARY_CHANGED` is never produced by the engine: the warehouse sets it when the unit was
+ * merged while the target was still running, and it is listed here so that callers share one set.
  */
 export const PROGRESS_STATUSES = [
   'ACHIEVED',
   'ON_TRACK',
   'ACCELERATION_NEEDED',
+  'LIMITED_PROGRESS',
   'STAGNATION_OR_REGRESSION',
   'NOT_ACHIEVED',
+  'UNDETERMINED_BY_BOUND',
   'INSUFFICIENT_DATA',
   'NOT_APPLICABLE',
   'BOUNDARY_CHANGED',
@@ -83,6 +91,8 @@ export const STATUS_BASES = [
   'NO_DATA',
   'TARGET_MET',
   'DEADLINE_PASSED',
+  'FINAL_AT_DEADLINE',
+  'BOUND_OF_LATEST_VALUE',
   'NO_BASELINE',
   'REGRESSED_FROM_MET_BASELINE',
   'UNSD_PROGRESS_CHART',
@@ -122,6 +132,9 @@ export const PROGRESS_WARNING_CODES = [
   'TARGET_YEAR_NOT_AFTER_BASELINE',
   'DEADLINE_PASSED',
   'NO_OBSERVATION_AT_DEADLINE',
+  'FINAL_ON_EARLIER_YEAR',
+  'OBSERVATIONS_AFTER_DEADLINE_IGNORED',
+  'BOUND_DECIDES_STATUS',
   'UNSD_LINEAR_FALLBACK',
   'OPEN_SDG_ZERO_SUBSTITUTED',
   'METHODS_DISAGREE',
@@ -167,6 +180,8 @@ export interface Observation {
   readonly denominator?: number | null;
   readonly source?: string | null;
   readonly status?: string | null;
+  /** How the source hedged the value (default `EXACT`): a bound limits what progress can say. */
+  readonly qualifier?: Qualifier | null;
 }
 
 /** Arguments of `computeProgress`. `approxTolerance` is relative to the target value (0.05 = ±5%). */
@@ -185,6 +200,7 @@ export interface ObservedPoint {
   readonly denominator: number | null;
   readonly source: string | null;
   readonly status: string | null;
+  readonly qualifier: Qualifier;
 }
 
 /** The baseline with its provenance; `source` is `null` for a baseline stated in the plan. */
@@ -217,12 +233,28 @@ export interface ResolvedTarget {
   } | null;
 }
 
-/** Attainment of the target so far, as a fraction and a percent (fraction × 100). */
+/**
+ * What attainment computed from a qualified value may claim: the number itself (`EXACT`), about it
+ * (`ABOUT`), or only a side — `AT_LEAST` ("≥ 77.9%") from a lower-bound value on a target to
+ * raise, `AT_MOST` ("≤ 75.0%") from an upper-bound value ("gần 6 triệu") on a target to raise.
+ * On a target to lower the sides swap.
+ */
+export const ATTAINMENT_BOUNDS = ['EXACT', 'ABOUT', 'AT_LEAST', 'AT_MOST'] as const;
+/** One of {@link ATTAINMENT_BOUNDS}. */
+export type AttainmentBound = (typeof ATTAINMENT_BOUNDS)[number];
+
+/** Attainment of the target so far, as a fraction and a percent (fraction × 100), with its bound. */
 export interface Attainment {
   readonly fraction: number;
   readonly percent: number;
   readonly definition: AttainmentDefinition;
+  readonly bound: AttainmentBound;
 }
+
+/** The method whose verdict the overall status follows, when a method decided it. */
+export const STATUS_METHODS = ['UNSD', 'OPEN_SDG', 'ESCAP'] as const;
+/** One of {@link STATUS_METHODS}. */
+export type StatusMethod = (typeof STATUS_METHODS)[number];
 
 /**
  * The straight-line trend behind `projectedLinear`: fitted on every point from the baseline year
@@ -400,6 +432,14 @@ export interface Progress {
   readonly methods: ProgressMethods;
   readonly status: ProgressStatus;
   readonly statusBasis: StatusBasis;
+  /** The method the status follows (`null` when a rule decided it: target met, final verdict…). */
+  readonly statusMethod: StatusMethod | null;
+  /** That method's own category (e.g. Open SDG `LIMITED_PROGRESS`, UNSD `FAIR_PROGRESS_ACCELERATION_NEEDED`). */
+  readonly statusCategory: string | null;
+  /** True when the target year is over as of `asOfYear`: the status is a final verdict. */
+  readonly isFinal: boolean;
+  /** The statuses values inside the latest value's bound lead to (one when the bound cannot change it). */
+  readonly possibleStatuses: readonly ProgressStatus[];
   /** True when every method that could judge gave the same status; `null` when fewer than two could. */
   readonly methodsAgree: boolean | null;
   readonly warnings: readonly ProgressWarning[];

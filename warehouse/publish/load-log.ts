@@ -28,7 +28,16 @@ export const PUBLISHED_VALUE_SPEC: VersionedTable = {
   table: 'fct_published_value',
   slice: ['unit_id', 'year', 'source_code', 'indicator_code'],
   key: ['source_url', 'value'],
-  values: ['unit_text', 'status', 'is_approximate', 'is_preferred', 'quote', 'confidence', 'note'],
+  values: [
+    'unit_text',
+    'status',
+    'is_approximate',
+    'qualifier',
+    'is_preferred',
+    'quote',
+    'confidence',
+    'note',
+  ],
 };
 
 /** One row of `load_log`. */

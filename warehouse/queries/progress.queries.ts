@@ -1,6 +1,7 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { computeProgress, type Observation, type Progress } from '../progress/progress-engine.ts';
 import type { Comparator } from '../progress/progress-types.ts';
+import { QUALIFIERS, type Qualifier } from '../domain/qualifier.ts';
 import { findIndicatorValues, type IndicatorValueRow } from './indicator.queries.ts';
 import { QueryParams } from './query-params.ts';
 
@@ -29,6 +30,10 @@ export interface TargetRow {
   source_line: number | null;
   wording_note: string | null;
   note: string | null;
+  is_inferred: boolean;
+  inferred_reason: string | null;
+  /** Other wordings of the target (paraphrases, citations by other plans), as JSON; `null` when none. */
+  wordings_json: string | null;
   plan_issued_on: string;
   is_higher_better: boolean;
   natural_limit: number | null;
@@ -52,7 +57,12 @@ export async function findTargets(
   const inList = (column: string, values: readonly string[] | undefined) => p.in(column, values);
   return db.all<TargetRow>(
     `select t.*, p.issued_on as plan_issued_on, i.is_higher_better, i.natural_limit, i.is_published_only,
-            u.valid_to as unit_valid_to
+            u.valid_to as unit_valid_to,
+            (select to_json(list({plan_id: w.plan_id, id: w.wording_id, kind: w.kind, quote_lang: w.quote_lang,
+                                  quote: w.quote, source_url: w.source_url, source_file: w.source_file,
+                                  source_line: w.source_line, note: w.note} order by w.plan_id, w.wording_id))::varchar
+             from dim_target_wording w
+             where w.of_plan_id = t.plan_id and w.of_target_id = t.target_id) as wordings_json
      from dim_target t
      join dim_plan p using (plan_id)
      join dim_indicator i using (indicator_code)
@@ -65,7 +75,7 @@ export async function findTargets(
 }
 
 /** The order in which series are preferred when several sources publish the same indicator. */
-export const DEFAULT_SOURCE_PREFERENCE = ['PSO', 'MINISTRY', 'VCA', 'OTHER'] as const;
+export const DEFAULT_SOURCE_PREFERENCE = ['PSO', 'PROVINCIAL', 'MINISTRY', 'VCA', 'OTHER'] as const;
 
 /** How a target's unit relates to the units valid in the as-of year. */
 export interface BoundaryInfo {
@@ -90,6 +100,8 @@ export interface TargetProgress {
   /** Years of the chosen source left out because they cover fewer organisation types. */
   readonly narrowerYears: readonly number[];
   readonly series: readonly IndicatorValueRow[];
+  /** Qualifier of each value of `series`, in the same order (EXACT unless its source hedged it). */
+  readonly qualifiers: readonly Qualifier[];
   readonly progress: Progress;
   readonly boundary: BoundaryInfo;
 }
@@ -105,11 +117,55 @@ export interface ProgressOptions {
 }
 
 /**
+ * The qualifiers of the published figures behind indicator values: the preferred figure of the
+ * same indicator (or an alias of it), unit, year and source, with its value. A value computed from
+ * facts takes the qualifier of the figure only when both are the same number.
+ */
+async function findValueQualifiers(
+  db: DuckDbHandle,
+  indicatorCodes: readonly string[],
+  unitIds: readonly string[],
+  asOfVersion: number | undefined,
+): Promise<Map<string, { value: number; qualifier: Qualifier }>> {
+  const p = new QueryParams();
+  const version =
+    asOfVersion === undefined
+      ? 'p.valid_to_version is null'
+      : `p.valid_from_version <= ${p.add(asOfVersion)} and (p.valid_to_version is null or p.valid_to_version > ${p.add(asOfVersion)})`;
+  const rows = await db.all<{
+    indicator_code: string;
+    unit_id: string;
+    year: number;
+    source_code: string;
+    value: number;
+    qualifier: string;
+  }>(
+    `select coalesce(a.indicator_code, p.indicator_code) as indicator_code, p.unit_id, p.year,
+       p.source_code, p.value, p.qualifier
+     from fct_published_value p left join dim_indicator_alias a on a.alias = p.indicator_code
+     where p.is_preferred and ${version} and ${p.in('p.unit_id', unitIds)}
+       and ${p.in('coalesce(a.indicator_code, p.indicator_code)', indicatorCodes)}`,
+    p.values,
+  );
+  const known = new Set<string>(QUALIFIERS);
+  return new Map(
+    rows.map((r) => [
+      `${r.indicator_code}|${r.unit_id}|${r.year}|${r.source_code}`,
+      { value: r.value, qualifier: (known.has(r.qualifier) ? r.qualifier : 'EXACT') as Qualifier },
+    ]),
+  );
+}
+
+/** The last day a target runs: its date, else the end of its year. */
+const deadlineOf = (t: TargetRow) => t.target_date ?? `${t.target_year}-12-31`;
+
+/**
  * Computes the progress of many targets with a fixed number of SQL statements (one for the
- * values of every indicator and unit involved, one for the crosswalk), whatever their count.
- * A target belongs to its unit as it was when the plan was issued: once that unit has ended
- * (the 2025 mergers), the status is BOUNDARY_CHANGED with the successor named, and the numbers
- * shown are those on the old boundaries.
+ * values of every indicator and unit involved, one for their qualifiers, one for the crosswalk),
+ * whatever their count. A target belongs to its unit as it was when the plan was issued. A target
+ * whose deadline fell before its unit ended is judged on that unit at its deadline, merger or not.
+ * A target still running when its unit ended (the 2025 mergers) is BOUNDARY_CHANGED once the unit
+ * has ended, with the successor named, and the numbers shown are those on the old boundaries.
  */
 export async function computeTargetProgress(
   db: DuckDbHandle,
@@ -122,6 +178,18 @@ export async function computeTargetProgress(
     unitIds: [...new Set(targets.map((t) => t.unit_id))],
     ...(options.asOfVersion === undefined ? {} : { asOfVersion: options.asOfVersion }),
   });
+  const qualifiers = await findValueQualifiers(
+    db,
+    [...new Set(targets.map((t) => t.indicator_code))],
+    [...new Set(targets.map((t) => t.unit_id))],
+    options.asOfVersion,
+  );
+  const qualifierOfRow = (r: IndicatorValueRow): Qualifier => {
+    const figure = qualifiers.get(`${r.indicator_code}|${r.unit_id}|${r.year}|${r.source_code}`);
+    return figure !== undefined && r.value !== null && Math.abs(figure.value - r.value) < 1e-9
+      ? figure.qualifier
+      : 'EXACT';
+  };
   const successors = await db.all<{ from_unit_id: string; to_unit_id: string }>(
     `select from_unit_id, to_unit_id from dim_unit_crosswalk where from_unit_id <> to_unit_id`,
   );
@@ -155,13 +223,15 @@ export async function computeTargetProgress(
     const narrowerYears = fromSource
       .filter((r) => width(r.org_types) < width(widest))
       .map((r) => r.year);
-    const observations: Observation[] = series.map((r) => ({
+    const seriesQualifiers = series.map(qualifierOfRow);
+    const observations: Observation[] = series.map((r, i) => ({
       year: r.year,
       value: r.value,
       numerator: r.numerator,
       denominator: r.denominator,
       source: r.source_code,
       status: r.status,
+      qualifier: seriesQualifiers[i]!,
     }));
     let progress = computeProgress({
       target: {
@@ -186,8 +256,16 @@ export async function computeTargetProgress(
     });
     const changed =
       target.unit_valid_to !== null && target.unit_valid_to < `${options.asOfYear}-12-31`;
-    if (changed && progress.status !== 'ACHIEVED')
-      progress = { ...progress, status: 'BOUNDARY_CHANGED' };
+    // Only a target still running across the end of its unit loses its verdict to the merger.
+    const runsAcross = changed && deadlineOf(target) > target.unit_valid_to!;
+    if (runsAcross && progress.status !== 'ACHIEVED')
+      progress = {
+        ...progress,
+        status: 'BOUNDARY_CHANGED',
+        statusMethod: null,
+        statusCategory: null,
+        possibleStatuses: ['BOUNDARY_CHANGED'],
+      };
     return {
       target,
       asOfYear: options.asOfYear,
@@ -196,6 +274,7 @@ export async function computeTargetProgress(
       orgTypes: widest,
       narrowerYears,
       series,
+      qualifiers: seriesQualifiers,
       progress,
       boundary: {
         changed,

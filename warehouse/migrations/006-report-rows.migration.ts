@@ -8,7 +8,7 @@ import type { DuckDbHandle } from '../dialect/index.ts';
  * of its current data version built here; earlier versions are not reconstructed.
  */
 export const reportRowsMigration = {
-  version: 4,
+  version: 6,
   name: 'report-rows',
   sql: `
 -- one row per boundaries x unit x year x source x org type x sector, per version range
