@@ -2,12 +2,9 @@ import type { DuckDbHandle } from '../dialect/index.ts';
 import { initialMigration } from './001-initial.migration.ts';
 import { catalogMigration } from './002-catalog.migration.ts';
 import { apiKeyMigration } from './003-api-key.migration.ts';
-<<<<<<< HEAD
-
-=======
 import { valueQualifierMigration } from './004-value-qualifier.migration.ts';
 import { targetWordingMigration } from './005-target-wording.migration.ts';
->>>>>>> trust-catalog
+import { reportRowsMigration } from './006-report-rows.migration.ts';
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
