@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { MAX_ECHOED_VALUE } from '../schema/common/validate.ts';
 
 /**
  * The one list of error codes the API answers with, in `errors[].extensions.code`. Clients
@@ -108,6 +109,43 @@ export function mentionsSql(message: string): boolean {
   return SQL_LEAK.test(message);
 }
 
+/** A quoted run in a message: the user's value, as our messages and graphql-js's quote it. */
+const QUOTED = /'[^'\n]*'|"[^"\n]*"/g;
+
+/** Longest quoted value a message repeats whole (the argument validators cut at the same). */
+const MAX_QUOTED = MAX_ECHOED_VALUE;
+/** Longest message sent whatever it quotes. */
+const MAX_MESSAGE = 1_000;
+
+/**
+ * A message with every long quoted value cut to a short prefix and its length ("'AAAA…' (90000
+ * characters)"), and the whole cut at {@link MAX_MESSAGE}: an argument of any length never
+ * comes back whole.
+ */
+export function clipMessage(message: string): string {
+  const clipped = message.replace(QUOTED, (quoted) => {
+    const inner = [...quoted.slice(1, -1)];
+    // Short, or already cut where the message was written.
+    if (inner.length <= MAX_QUOTED || (inner.length === MAX_QUOTED + 1 && inner.at(-1) === '…'))
+      return quoted;
+    const q = quoted[0]!;
+    return `${q}${inner.slice(0, MAX_QUOTED).join('')}…${q} (${inner.length} characters)`;
+  });
+  const chars = [...clipped];
+  return chars.length <= MAX_MESSAGE
+    ? clipped
+    : `${chars.slice(0, MAX_MESSAGE).join('')}… (message of ${chars.length} characters cut)`;
+}
+
+/**
+ * Whether a message written by the API about the user's input leaks SQL: the user's own quoted
+ * values are left out of the check, so an input that looks like SQL gets the same detailed
+ * message as any other.
+ */
+function leaksSqlBeyondValues(message: string): boolean {
+  return mentionsSql(message.replace(QUOTED, "''"));
+}
+
 /** How {@link createFormatError} reports what it did. */
 export interface FormatErrorOptions {
   /** Keep `extensions.stacktrace` (Apollo adds it when `includeStacktraceInErrorResponses`). */
@@ -161,8 +199,8 @@ export function createFormatError(
       };
     }
     const validation = argumentValidationDetails(original);
-    let message = validation ? validation.message : formatted.message;
-    if (!CLIENT_TEXT_CODES.has(code) && mentionsSql(message)) {
+    let message = clipMessage(validation ? validation.message : formatted.message);
+    if (!CLIENT_TEXT_CODES.has(code) && leaksSqlBeyondValues(message)) {
       options.onError?.(code, original);
       message = GENERIC_MESSAGES[code] ?? code.toLowerCase().replaceAll('_', ' ');
     } else {

@@ -33,7 +33,10 @@ async function startServer(port: number): Promise<{ child: ChildProcess; stdout:
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await waitFor(() => out.includes('coopstat API on'), () => out);
+  await waitFor(
+    () => out.includes('coopstat API on'),
+    () => out,
+  );
   return { child, stdout: () => out };
 }
 
@@ -93,7 +96,9 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
     const answers = await Promise.all(held.map((h) => h.response));
     for (const a of answers) {
       expect(a.status).toBe(200);
-      expect(JSON.parse(a.body)).toMatchObject({ data: { dataVersion: { version: expect.any(Number) } } });
+      expect(JSON.parse(a.body)).toMatchObject({
+        data: { dataVersion: { version: expect.any(Number) } },
+      });
     }
     expect(await exited).toBe(0);
     expect(stdout()).not.toContain('exiting now');
