@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   ApiKeyError,
   createApiKey,
@@ -10,58 +9,78 @@ import {
 } from '../warehouse/keys/key-store.ts';
 import type { ApiKeyListing } from '../warehouse/queries/api-key.queries.ts';
 import { computeTargetProgress, findTargets } from '../warehouse/queries/progress.queries.ts';
-import { qualifierSign } from '../warehouse/domain/qualifier.ts';
-
-const ATTAINMENT_SIGNS = { EXACT: '', ABOUT: '≈', AT_LEAST: '≥', AT_MOST: '≤' } as const;
 import { openReader } from '../warehouse/store/warehouse-store.ts';
 import { formatFinding, LoadRefusedError } from './load/findings.ts';
 import { FAMILIES, loadFile, type Family, type LoadReport } from './load/load-file.ts';
 import { initWarehouse } from './reference/init-warehouse.ts';
 import { VALUE_STATUSES, type ValueStatus } from './sources/vocabulary.ts';
+import {
+  commandHelp,
+  commandUsage,
+  globalHelp,
+  isCommand,
+  parseInvocation,
+  UsageError,
+  type Invocation,
+} from './cli/commands.ts';
+import {
+  loadsListing,
+  plansListing,
+  progressListing,
+  renderListing,
+  targetsListing,
+  type ListingFormat,
+  type LoadLogLine,
+} from './cli/listings.ts';
+import { renderCsv, type Lang } from './cli/output.ts';
 
-const USAGE = `coopstat — the collective-economy statistics warehouse
-
-Usage:
-  coopstat init  [--db PATH]                      build or refresh the default warehouse from the reference data
-  coopstat load  FILE... [--db PATH] [--dry-run] [--family aggregates|register]
-                 [--source CODE] [--status REPORTED|ESTIMATED|PROVISIONAL] [--by NAME] [--json]
-  coopstat loads [--db PATH] [--json]             the load log
-  coopstat progress [--plan ID] [--as-of YEAR] [--db PATH] [--json]
-                                                  progress of plan targets (default: every plan, as of the current year)
-  coopstat keys create --name NAME --role reader|loader|admin [--provinces 19,12] [--db PATH] [--json]
-                                                  create an API key and print it (once: only its hash is kept)
-  coopstat keys list   [--db PATH] [--json]       the API keys (never their secrets)
-  coopstat keys revoke ID [--db PATH]             revoke a key (ID as \`keys list\` shows it, with or without csk_)
-  coopstat help
-
---db defaults to $COOPSTAT_DB, else ./data/coopstat.duckdb.
-Exit codes: 0 done, 1 a file was refused, 2 bad usage or failure.`;
-
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    db: { type: 'string' },
-    'dry-run': { type: 'boolean', default: false },
-    family: { type: 'string' },
-    source: { type: 'string' },
-    status: { type: 'string' },
-    by: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-    plan: { type: 'string' },
-    'as-of': { type: 'string' },
-    name: { type: 'string' },
-    role: { type: 'string' },
-    provinces: { type: 'string' },
-  },
-});
+let invocation: Invocation;
+try {
+  invocation = parseInvocation(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(
+    `coopstat${error.command ? ` ${error.command}` : ''}: ${error.message}\n\n${
+      error.command ? commandUsage(error.command) : globalHelp()
+    }\n${error.command ? `\n\`coopstat ${error.command} --help\` shows the options and examples.\n` : ''}`,
+  );
+  process.exit(2);
+}
+const { command } = invocation;
+const values = invocation.values as {
+  db?: string;
+  'dry-run'?: boolean;
+  family?: string;
+  source?: string;
+  status?: string;
+  by?: string;
+  json?: boolean;
+  csv?: boolean;
+  plan?: string;
+  'as-of'?: string;
+  name?: string;
+  role?: string;
+  provinces?: string;
+  lang?: Lang;
+  wide?: boolean;
+};
+const args = invocation.positionals;
+const format: ListingFormat = {
+  lang: values.lang ?? 'en',
+  wide: values.wide ?? false,
+  as: values.json ? 'json' : values.csv ? 'csv' : 'table',
+};
 
 const dbPath = resolve(values.db ?? process.env.COOPSTAT_DB ?? 'data/coopstat.duckdb');
-const [command, ...args] = positionals;
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const fail = (text: string, code = 2): never => {
   process.stderr.write(`coopstat: ${text}\n`);
   process.exit(code);
+};
+/** Bad usage found after parsing: one line and the command's usage, exit 2. */
+const usage = (text: string): never => {
+  process.stderr.write(`coopstat ${command}: ${text}\n\n${commandUsage(command)}\n`);
+  process.exit(2);
 };
 
 function printReport(report: LoadReport): void {
@@ -89,12 +108,12 @@ function printReport(report: LoadReport): void {
 }
 
 async function runLoad(files: string[]): Promise<number> {
-  if (files.length === 0) fail('load needs at least one file\n\n' + USAGE);
+  if (files.length === 0) usage('needs at least one file');
   if (values.family && !(FAMILIES as readonly string[]).includes(values.family)) {
-    fail(`--family must be one of ${FAMILIES.join(', ')}, but got '${values.family}'`);
+    usage(`--family must be one of ${FAMILIES.join(', ')}, but got '${values.family}'`);
   }
   if (values.status && !(VALUE_STATUSES as readonly string[]).includes(values.status)) {
-    fail(`--status must be one of ${VALUE_STATUSES.join(', ')}, but got '${values.status}'`);
+    usage(`--status must be one of ${VALUE_STATUSES.join(', ')}, but got '${values.status}'`);
   }
   let refused = 0;
   const reports: unknown[] = [];
@@ -102,7 +121,7 @@ async function runLoad(files: string[]): Promise<number> {
     try {
       const report = await loadFile(resolve(file), {
         db: dbPath,
-        dryRun: values['dry-run'],
+        dryRun: values['dry-run'] ?? false,
         ...(values.family ? { family: values.family as Family } : {}),
         ...(values.source ? { source: values.source.toUpperCase() } : {}),
         ...(values.status ? { status: values.status as ValueStatus } : {}),
@@ -136,87 +155,78 @@ async function runLoad(files: string[]): Promise<number> {
 async function runLoads(): Promise<number> {
   const db = await openReader(dbPath);
   try {
-    const rows = await db.all<Record<string, unknown>>(
+    const rows = await db.all<LoadLogLine>(
       `select load_id, family, file_name, outcome, data_version, rows_read, values_added, values_changed, values_removed,
               warnings, years, strftime(finished_at, '%Y-%m-%d %H:%M:%S') as finished_at, loaded_by, left(file_sha256, 12) as sha256
        from load_log order by load_id`,
     );
-    if (values.json) {
-      out(JSON.stringify(rows, null, 2));
-      return 0;
-    }
-    out(
-      'load  family      version  outcome    rows     +added  ~changed  -removed  finished (UTC)       file',
-    );
-    for (const r of rows) {
-      out(
-        `${String(r.load_id).padStart(4)}  ${String(r.family).padEnd(10)}  ${String(r.data_version).padStart(7)}  ${String(r.outcome).padEnd(9)}  ${String(r.rows_read).padStart(6)}  ${String(r.values_added).padStart(8)}  ${String(r.values_changed).padStart(8)}  ${String(r.values_removed).padStart(8)}  ${r.finished_at}  ${r.file_name}`,
-      );
-    }
+    out(renderListing(loadsListing(rows, format), format));
     return 0;
   } finally {
     db.close();
   }
 }
 
-const COMPARATOR_SIGNS: Record<string, string> = {
-  GT: '>',
-  GTE: '≥',
-  APPROX: '≈',
-  EQ: '=',
-  LTE: '≤',
-  LT: '<',
-  RANGE: '',
-};
-const fmt = (n: number | null | undefined, digits = 0) =>
-  n === null || n === undefined
-    ? '–'
-    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const pct = (n: number | null | undefined) =>
-  n === null || n === undefined ? '–' : `${(n * 100).toFixed(2)}%`;
-
-async function runProgress(): Promise<number> {
-  const asOfYear = values['as-of'] ? Number(values['as-of']) : new Date().getUTCFullYear();
-  if (!Number.isInteger(asOfYear)) fail(`--as-of must be a year, but got '${values['as-of']}'`);
+async function runPlans(): Promise<number> {
   const db = await openReader(dbPath);
   try {
-    const targets = await findTargets(db, values.plan ? { planIds: [values.plan] } : {});
-    if (targets.length === 0)
-      fail(`no targets found${values.plan ? ` for plan '${values.plan}'` : ''}`);
-    const results = await computeTargetProgress(db, targets, { asOfYear });
-    if (values.json) {
-      out(JSON.stringify(results, null, 2));
-      return 0;
-    }
-    out(
-      `Progress as of ${asOfYear} (one source per series; ≈ targets met within ±5%; > ≤ ≈ values as their source hedges them; final = target year over)`,
-    );
-    out(
-      `${'plan / target'.padEnd(45)} ${'indicator'.padEnd(31)} ${'target'.padEnd(19)} ${'latest'.padEnd(38)} attain.    CAGR  need/yr  CAGR→tgt   linear→tgt  status`,
-    );
-    for (const r of results) {
-      const t = r.target;
-      const p = r.progress;
-      const goal =
-        t.comparator === 'RANGE'
-          ? `${fmt(t.value, 1)}–${fmt(t.value_high, 1)}`
-          : `${COMPARATOR_SIGNS[t.comparator]}${fmt(t.value, t.value < 100 ? 1 : 0)}`;
-      const latest = p.latest
-        ? `${qualifierSign(p.latest.qualifier)}${fmt(p.latest.value, p.latest.value < 100 ? 1 : 0)} (${p.latest.year} ${r.source}${p.latest.status && p.latest.status !== 'REPORTED' ? ' ' + p.latest.status.toLowerCase() : ''})`
-        : '–';
-      const attained = p.attainment
-        ? `${ATTAINMENT_SIGNS[p.attainment.bound]}${fmt(p.attainment.percent, 1)}%`
-        : '–';
-      const verdict = `${p.status}${p.isFinal ? ' (final)' : p.statusMethod ? ` (${p.statusMethod})` : ''}`;
-      out(
-        `${`${t.plan_id}/${t.target_id}`.padEnd(45)} ${t.indicator_code.padEnd(31)} ${`${goal} by ${t.target_year}`.padEnd(19)} ${latest.padEnd(38)} ${attained.padStart(7)} ${pct(p.cagrActual).padStart(7)} ${pct(p.cagrRequiredFromNow).padStart(8)} ${fmt(p.projectedCagr).padStart(9)} ${fmt(p.projectedLinear).padStart(12)}  ${verdict}${r.boundary.changed && p.status === 'BOUNDARY_CHANGED' ? ` (now part of ${r.boundary.successorUnitIds.join(', ')})` : ''}`,
-      );
-    }
+    out(renderListing(await plansListing(db, format), format));
     return 0;
   } finally {
     db.close();
   }
 }
+
+/** Refuses an unknown plan id with the ids there are. */
+async function planTargets(db: Awaited<ReturnType<typeof openReader>>, planId: string | undefined) {
+  const targets = await findTargets(db, planId ? { planIds: [planId] } : {});
+  if (targets.length === 0 && planId !== undefined) {
+    const known = (await findTargets(db)).map((t) => t.plan_id);
+    fail(
+      `--plan must name a plan with targets (\`coopstat plans\` lists them), but got '${clip(planId)}'; plans: ${[...new Set(known)].join(', ')}`,
+    );
+  }
+  return targets;
+}
+
+async function runTargets(): Promise<number> {
+  if (!values.plan) usage('needs --plan ID (`coopstat plans` lists the ids)');
+  const db = await openReader(dbPath);
+  try {
+    const targets = await planTargets(db, values.plan);
+    out(renderListing(await targetsListing(db, targets, format), format));
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function runProgress(): Promise<number> {
+  const asOf = values['as-of'];
+  const asOfYear = asOf === undefined ? new Date().getUTCFullYear() : Number(asOf);
+  if (asOf !== undefined && (!/^\d{4}$/.test(asOf) || !Number.isInteger(asOfYear))) {
+    usage(`--as-of must be a year such as 2025, but got '${clip(asOf)}'`);
+  }
+  const db = await openReader(dbPath);
+  try {
+    const targets = await planTargets(db, values.plan);
+    if (targets.length === 0) fail('no targets found: the catalog has none');
+    const results = await computeTargetProgress(db, targets, { asOfYear });
+    if (format.as === 'table') {
+      out(
+        `Progress as of ${asOfYear} (one source per series; ≈ targets met within ±5%; > ≤ ≈ values as their source hedges them; final = target year over)`,
+      );
+    }
+    out(renderListing(await progressListing(db, results, format), format));
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** A user's value in a message: whole when short, else its start and its length. */
+const clip = (value: string) =>
+  value.length <= 60 ? value : `${value.slice(0, 40)}…' (${value.length} characters)`;
 
 function currentUser(): string | undefined {
   try {
@@ -240,8 +250,8 @@ async function runKeys(sub: string | undefined, rest: string[]): Promise<number>
   try {
     switch (sub) {
       case 'create': {
-        if (!values.name) fail('keys create needs --name NAME\n\n' + USAGE);
-        if (!values.role) fail('keys create needs --role reader|loader|admin\n\n' + USAGE);
+        if (!values.name) usage('keys create needs --name NAME');
+        if (!values.role) usage('keys create needs --role reader|loader|admin');
         const created = await createApiKey(dbPath, {
           name: values.name!,
           role: values.role!,
@@ -266,6 +276,10 @@ async function runKeys(sub: string | undefined, rest: string[]): Promise<number>
           out(JSON.stringify(keys, null, 2));
           return 0;
         }
+        if (values.csv) {
+          out(renderCsv(keys as unknown as Record<string, unknown>[]));
+          return 0;
+        }
         out(
           'id                 role    provinces   created (UTC)        created by   revoked (UTC)        name',
         );
@@ -277,7 +291,7 @@ async function runKeys(sub: string | undefined, rest: string[]): Promise<number>
         return 0;
       }
       case 'revoke': {
-        if (rest.length !== 1) fail('keys revoke needs exactly one key ID\n\n' + USAGE);
+        if (rest.length !== 1) usage('keys revoke needs exactly one key ID');
         const revoked = await revokeApiKeyById(dbPath, rest[0]!);
         out(
           revoked.changed
@@ -287,7 +301,7 @@ async function runKeys(sub: string | undefined, rest: string[]): Promise<number>
         return 0;
       }
       default:
-        return fail(`keys needs create, list or revoke, but got '${sub ?? ''}'\n\n${USAGE}`);
+        return usage(`needs create, list or revoke, but got '${clip(sub ?? '')}'`);
     }
   } catch (error) {
     if (error instanceof ApiKeyError) return fail(error.message);
@@ -296,6 +310,13 @@ async function runKeys(sub: string | undefined, rest: string[]): Promise<number>
 }
 
 async function main(): Promise<number> {
+  if (invocation.help) {
+    out(commandHelp(command));
+    return 0;
+  }
+  if (command !== 'load' && command !== 'keys' && command !== 'help' && args.length > 0) {
+    usage(`takes no arguments, but got '${clip(args[0]!)}'`);
+  }
   switch (command) {
     case 'init': {
       const report = await initWarehouse(dbPath);
@@ -309,27 +330,28 @@ async function main(): Promise<number> {
       return 0;
     }
     case 'load':
-      return runLoad(args);
+      return runLoad([...args]);
     case 'loads':
       return runLoads();
+    case 'plans':
+      return runPlans();
+    case 'targets':
+      return runTargets();
     case 'progress':
       return runProgress();
     case 'keys':
       return runKeys(args[0], args.slice(1));
-    case undefined:
-    case 'help':
-      out(USAGE);
+    case 'help': {
+      const topic = args[0];
+      if (topic === undefined) out(globalHelp());
+      else if (isCommand(topic)) out(commandHelp(topic));
+      else usage(`unknown command '${clip(topic)}'`);
       return 0;
-    default:
-      return fail(`unknown command '${command}'\n\n${USAGE}`);
+    }
   }
 }
 
-if (values.help) {
-  out(USAGE);
-} else {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => fail(error.message),
-  );
-}
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => fail(error.message),
+);

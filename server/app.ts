@@ -153,6 +153,9 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     parseOptions: { maxTokens: config.maxTokens },
     includeStacktraceInErrorResponses: config.stacktraces,
     csrfPrevention: true,
+    // Apollo's own SIGINT/SIGTERM handler stops and re-sends the signal, killing in-flight
+    // requests: the process drains in one place instead (`RunningCoopstat.close`).
+    stopOnTerminationSignals: false,
     logger: apolloLogger(logger),
     formatError: createFormatError({
       stacktraces: config.stacktraces,

@@ -44,24 +44,33 @@ export const EXPLORER_EXAMPLES: ExplorerExample[] = [
     variables: { asOf: 2025 },
   },
   {
-    name: 'Thành viên theo tỉnh — Membership by province',
-    query: `query MembershipByProvince($year: Int!) {
-  membership(level: PROVINCE, year: $year) {
+    name: 'Thành viên cả nước theo hai nguồn — Membership of the nation, both official sources',
+    query: `# The default warehouse holds national figures. Once provincial files are loaded,
+# membership(level: PROVINCE, year: $year) lists every province the same way.
+query Membership($year: Int!) {
+  ministry: membership(year: $year) {
     area { code nameVi }
     source
     byOrgType { orgType organisations members membersPerOrganisation status }
+  }
+  alliance: membership(year: $year, source: "VCA") {
+    source
+    byOrgType { orgType organisations members status }
   }
 }`,
     variables: { year: 2024 },
   },
   {
     name: 'Chuỗi giá trị, công nghệ cao, xếp loại — Value chain, high tech, quality (nation)',
-    query: `query NationTopics($year: Int!) {
-  valueChain(year: $year) { source byOrgType { orgType inValueChain valueChainShare { percent numerator denominator } } }
-  highTech(year: $year) { source bySector { orgType sector highTech } }
-  quality(year: $year) { indicators { indicator { code labelEn } value source status } }
+    query: `# Each topic from the latest year and source that report it.
+query NationTopics {
+  valueChain(year: 2024, source: "VCA") {
+    source
+    byOrgType { orgType inValueChain valueChainShare { percent numerator denominator } }
+  }
+  highTech(year: 2024) { source bySector { orgType sector highTech } }
+  quality(year: 2025) { indicators { indicator { code labelEn } value source status } }
 }`,
-    variables: { year: 2024 },
   },
   {
     name: 'Chuỗi thời gian — Series of cooperatives (both official sources)',

@@ -27,16 +27,24 @@ async function main(): Promise<void> {
     `coopstat API on ${running.graphqlUrl} (data version ${running.reader.dataVersion})\n`,
   );
 
+  // The one shutdown path (Apollo's own signal handlers are off): stop accepting, let in-flight
+  // requests finish within the grace period, close the warehouse, exit 0. A repeated signal
+  // does not cut the drain short; the grace period bounds it.
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
-      process.stderr.write(`coopstat: ${signal} again, exiting now\n`);
-      process.exit(1);
+      process.stdout.write(
+        `coopstat: ${signal} received again; still finishing in-flight requests (at most ${config.shutdownGraceMs} ms)\n`,
+      );
+      return;
     }
     stopping = true;
     process.stdout.write(`coopstat: ${signal} received, finishing in-flight requests\n`);
     running.close().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write('coopstat: stopped\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error('shutdown failed', { error: describeError(error) });
         process.exit(1);

@@ -5,7 +5,7 @@ import {
   findLoads,
   type LoadRow,
 } from '../../warehouse/queries/load.queries.ts';
-import { pageTooLarge } from '../common/errors.ts';
+import { checkPageSize } from '../common/validate.ts';
 import { DEFAULT_LOADS_PAGE, LoadsArgs } from './load.args.ts';
 import { DataVersion, Load, type LoadFamily, type LoadOutcome } from './load.type.ts';
 
@@ -53,7 +53,7 @@ export class LoadResolver {
   })
   async loads(@Args(() => LoadsArgs) args: LoadsArgs, @Ctx() ctx: LoadContext): Promise<Load[]> {
     const first = args.first ?? Math.min(DEFAULT_LOADS_PAGE, ctx.maxPageSize);
-    if (first > ctx.maxPageSize) throw pageTooLarge(first, ctx.maxPageSize);
+    checkPageSize(first, ctx.maxPageSize);
     const rows = await findLoads(ctx.db, {
       limit: first,
       beforeLoadId: args.before ?? undefined,

@@ -3,7 +3,13 @@ import { toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
 import { referenceDate, resolveArea, today } from '../admin-unit/area-resolver.ts';
 import { AreaInput } from '../common/area.input.ts';
 import { AdminLevel, Boundaries } from '../common/enums.ts';
-import { badInput, notFound, pageTooLarge } from '../common/errors.ts';
+import { badInput, notFound } from '../common/errors.ts';
+import {
+  checkCursorOffset,
+  checkLoadedYear,
+  checkPageSize,
+  checkSource,
+} from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
 import { toIndicator, toIndicatorValue } from '../indicator/indicator.mapper.ts';
 import { valueKey } from '../loaders.ts';
@@ -28,10 +34,11 @@ export class ObservationResolver {
     @Args(() => ObservationsArgs) args: ObservationsArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<ObservationConnection> {
-    if (args.first < 0) throw badInput(`first must be ≥ 0, but got ${args.first}`, 'first');
-    if (args.first > ctx.maxPageSize) throw pageTooLarge(args.first, ctx.maxPageSize);
-    const offset = args.after ? decodeCursor(args.after, ctx.dataVersion) + 1 : 0;
+    checkPageSize(args.first, ctx.maxPageSize);
+    const after = args.after == null ? null : decodeCursor(args.after, ctx.dataVersion);
     const rows = await queryObservations(ctx, args);
+    if (after !== null) checkCursorOffset(after, rows.length, args.after!);
+    const offset = after === null ? 0 : after + 1;
     const page = rows.slice(offset, offset + args.first);
     const edges = page.map((node, i) => ({
       cursor: encodeCursor(ctx.dataVersion, offset + i),
@@ -73,6 +80,7 @@ export class ObservationResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<Series> {
     const indicator = await indicatorOrFail(ctx, indicatorCode);
+    const asked = await checkSource(ctx, source);
     if (from != null && to != null && from > to)
       throw badInput(`from (${from}) must not be after to (${to})`, 'from');
     const unit = await resolveArea(
@@ -88,7 +96,7 @@ export class ObservationResolver {
     );
     const chosen = chooseSource(
       rows.map((r) => r.source_code),
-      source?.toUpperCase(),
+      asked,
     );
     const points = rows.filter((r) => r.source_code === chosen).map(toIndicatorValue);
     return {
@@ -134,6 +142,8 @@ export class ObservationResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<Ranking> {
     const indicator = await indicatorOrFail(ctx, indicatorCode);
+    await checkLoadedYear(ctx, year);
+    const asked = await checkSource(ctx, source);
     const units = await ctx.loaders.unitsWhere({
       level,
       validOn: boundaries === Boundaries.CURRENT ? today() : referenceDate(year),
@@ -151,7 +161,7 @@ export class ObservationResolver {
             );
       const chosen = chooseSource(
         rows.map((r) => r.source_code),
-        source?.toUpperCase(),
+        asked,
       );
       const row = rows.find((r) => r.source_code === chosen);
       return row ? [{ unit, row }] : [];

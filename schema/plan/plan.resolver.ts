@@ -4,6 +4,7 @@ import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { resolveArea, today } from '../admin-unit/area-resolver.ts';
 import { AreaInput } from '../common/area.input.ts';
 import { badInput, notFound } from '../common/errors.ts';
+import { checkSources } from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
 import { toIndicator } from '../indicator/indicator.mapper.ts';
 import { Indicator } from '../indicator/indicator.type.ts';
@@ -13,7 +14,6 @@ import { Plan, Target } from './plan.type.ts';
 import { ProgressMethod, TargetProgress } from './progress.type.ts';
 
 /** A source series code, as the load log and the facts record them. */
-const SOURCE_CODE = /^[A-Z][A-Z0-9_]{0,29}$/;
 
 /** Plans and the targets they set. */
 @Resolver(() => Plan)
@@ -118,17 +118,11 @@ export class TargetResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<TargetProgress> {
     const year = asOf ?? new Date().getUTCFullYear();
-    const invalid = (sources ?? []).find((s) => !SOURCE_CODE.test(s));
-    if (invalid !== undefined) {
-      throw badInput(
-        `sources must be codes of capital letters, digits and _ (PSO, MINISTRY, VCA…), but got '${invalid.slice(0, 40)}'`,
-        'sources',
-      );
-    }
+    const checked = await checkSources(ctx, sources);
     if (year < 1990 || year > 2100)
       throw badInput(`asOf must be a year from 1990 to 2100, but got ${year}`, 'asOf');
     const result = await ctx.loaders.progress.load(
-      progressKey(target.planId, target.id, year, sources),
+      progressKey(target.planId, target.id, year, checked),
     );
     if (!result) throw new Error(`target ${target.planId}/${target.id} is not in the catalog`);
     const successors = (await ctx.loaders.unit.loadMany([...result.boundary.successorUnitIds]))

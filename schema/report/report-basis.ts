@@ -3,7 +3,8 @@ import { DEFAULT_SOURCE_PREFERENCE } from '../../warehouse/queries/progress.quer
 import type { ReportPart, ReportRow } from '../../warehouse/queries/report.queries.ts';
 import { resolveAreas } from '../admin-unit/area-resolver.ts';
 import type { AdminUnit } from '../admin-unit/admin-unit.type.ts';
-import { badInput, yearNotLoaded } from '../common/errors.ts';
+import { badInput } from '../common/errors.ts';
+import { checkLoadedYear, checkSource } from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
 import { reportRowKey, yearValueKey } from '../loaders.ts';
 import type { ReportArgs } from './report.args.ts';
@@ -40,11 +41,8 @@ export function chooseSource(
  * areas).
  */
 export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
-  if (args.year < 1990 || args.year > 2100)
-    throw badInput(`year must be from 1990 to 2100, but got ${args.year}`, 'year');
-  const loaded = [...new Set((await ctx.loaders.loadedYears()).map((r) => r.year))];
-  if (!loaded.includes(args.year)) throw yearNotLoaded(args.year, loaded);
-  const asked = args.source?.trim().toUpperCase() || null;
+  await checkLoadedYear(ctx, args.year);
+  const asked = await checkSource(ctx, args.source);
   const areas = await resolveAreas(ctx, args, args.year);
   return areas.map((area) => {
     const rows = (part: ReportPart) =>

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+
+const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const BODY = JSON.stringify({ query: '{ dataVersion { version } }' });
+
+let wh: TestWarehouse;
+beforeAll(async () => {
+  wh = await createTestWarehouse();
+}, 120_000);
+afterAll(() => wh.cleanup());
+
+/** A TCP port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The server as a child process, with its output collected. */
+async function startServer(port: number): Promise<{ child: ChildProcess; stdout: () => string }> {
+  const child = spawn(TSX, [MAIN], {
+    env: { ...process.env, COOPSTAT_DB: wh.db, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await waitFor(
+    () => out.includes('coopstat API on'),
+    () => out,
+  );
+  return { child, stdout: () => out };
+}
+
+async function waitFor(done: () => boolean, describe: () => string): Promise<void> {
+  for (let i = 0; i < 600 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!done()) throw new Error(`gave up waiting; output so far:\n${describe()}`);
+}
+
+/**
+ * A POST that the server has begun handling (it answered `100 Continue`) but whose body is held
+ * back until `finish()` is called: a request in flight for as long as the test wants.
+ */
+async function heldRequest(port: number): Promise<{
+  finish: () => void;
+  response: Promise<{ status: number; body: string }>;
+}> {
+  let continued!: () => void;
+  const started = new Promise<void>((resolve) => (continued = resolve));
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/graphql',
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(BODY),
+      expect: '100-continue',
+    },
+  });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+  req.on('continue', continued);
+  req.flushHeaders();
+  await started;
+  return { finish: () => req.end(BODY), response };
+}
+
+describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
+  it('lets 16 in-flight requests finish, refuses new connections and exits 0', async () => {
+    const port = await freePort();
+    const { child, stdout } = await startServer(port);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const held = await Promise.all(Array.from({ length: 16 }, () => heldRequest(port)));
+
+    child.kill(signal);
+    await waitFor(() => stdout().includes(`${signal} received`), stdout);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+
+    for (const h of held) h.finish();
+    const answers = await Promise.all(held.map((h) => h.response));
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(JSON.parse(a.body)).toMatchObject({
+        data: { dataVersion: { version: expect.any(Number) } },
+      });
+    }
+    expect(await exited).toBe(0);
+    expect(stdout()).not.toContain('exiting now');
+    expect(stdout()).toContain('coopstat: stopped');
+  }, 60_000);
+});
