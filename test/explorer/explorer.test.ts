@@ -138,7 +138,9 @@ describe('explorer handler over HTTP', () => {
     const assets = [...html.matchAll(/(?:src|href)="(\/explorer\/assets\/[^"]+)"/g)].map(
       (m) => m[1]!,
     );
-    expect(assets).toHaveLength(6);
+    // React, ReactDOM, GraphiQL and its CSS, the bootstrap script and CSS, the font rules.
+    expect(assets).toHaveLength(7);
+    const fontFiles: string[] = [];
     for (const path of assets) {
       const asset = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'identity' } });
       expect(asset.status, path).toBe(200);
@@ -154,6 +156,17 @@ describe('explorer handler over HTTP', () => {
       expect(firstMatch(/sourceMappingURL=\S*/), path).toBeNull();
       expect(firstMatch(/@import[^;]*/), path).toBeNull();
       expect(firstMatch(/url\(\s*['"]?(https?:)?\/\/[^)]*/), path).toBeNull();
+      fontFiles.push(
+        ...[...text.matchAll(/url\((\/explorer\/assets\/[^)]+\.woff2)\)/g)].map((m) => m[1]!),
+      );
+    }
+    // Be Vietnam Pro and Noto Sans Mono, Vietnamese subsets included, served from this server.
+    expect(fontFiles.some((f) => f.includes('be-vietnam-pro-vietnamese-400'))).toBe(true);
+    expect(fontFiles.some((f) => f.includes('noto-sans-mono-vietnamese-400'))).toBe(true);
+    for (const path of fontFiles) {
+      const font = await fetch(`${base}${path}`);
+      expect(font.status, path).toBe(200);
+      expect(font.headers.get('content-type'), path).toBe('font/woff2');
     }
   });
 
