@@ -242,6 +242,13 @@
       ...changes,
     });
 
+  // This script runs before ECharts (both deferred, in that order), so the first request leaves
+  // while ECharts is still being parsed; answers wait for it before anything is drawn.
+  const scriptsLoaded = new Promise((resolve) => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', resolve);
+    else resolve();
+  });
+
   // ---- GraphQL over the same origin ----
   async function gql(query, variables) {
     const response = await fetch(config.endpoint, {
@@ -250,19 +257,31 @@
       body: JSON.stringify({ query, variables }),
     });
     const body = await response.json();
+    await scriptsLoaded;
     if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
     return body.data;
   }
 
-  /** Whether values carry a `qualifier` yet (asked once; introspection may be off: then no). */
-  let qualifierProbe;
-  function valueFields() {
-    qualifierProbe ??= gql('{ __type(name: "IndicatorValue") { fields { name } } }')
+  /**
+   * Whether values carry a `qualifier` yet: asked once a session beside the first view (the view
+   * is drawn again if the answer is new); introspection may be off, and then the answer is no.
+   */
+  const QUALIFIER_KEY = 'coopstat.valueQualifier';
+  let hasQualifier = sessionStorage.getItem(QUALIFIER_KEY) === 'yes';
+  const valueFields = () =>
+    `year value source status approximate origin${hasQualifier ? ' qualifier' : ''}`;
+  function probeQualifier() {
+    if (sessionStorage.getItem(QUALIFIER_KEY)) return;
+    gql('{ __type(name: "IndicatorValue") { fields { name } } }')
       .then((d) => (d.__type?.fields ?? []).some((f) => f.name === 'qualifier'))
-      .catch(() => false);
-    return qualifierProbe.then(
-      (has) => `year value source status approximate origin${has ? ' qualifier' : ''}`,
-    );
+      .catch(() => false)
+      .then((has) => {
+        sessionStorage.setItem(QUALIFIER_KEY, has ? 'yes' : 'no');
+        if (has !== hasQualifier) {
+          hasQualifier = has;
+          run();
+        }
+      });
   }
 
   // ---- DOM helpers ----
@@ -517,7 +536,7 @@
   }
 
   async function renderPlans() {
-    const values = await valueFields();
+    const values = valueFields();
     const data = await gql(
       `{ plans { ${PLAN_FIELDS} targets { ${TARGET_FIELDS} progress { ${PROGRESS_FIELDS(values)} } } } }`,
     );
@@ -532,7 +551,7 @@
   }
 
   async function renderPlan(planId) {
-    const values = await valueFields();
+    const values = valueFields();
     const data = await gql(
       `query Plan($id: String!) { plan(id: $id) { ${PLAN_FIELDS} targets { ${TARGET_FIELDS} progress { ${PROGRESS_FIELDS(values)} } } } }`,
       { id: planId },
@@ -549,7 +568,7 @@
 
   // ---- one target ----
   async function renderTarget(planId, targetId) {
-    const values = await valueFields();
+    const values = valueFields();
     const data = await gql(
       `query Plan($id: String!) { plan(id: $id) { ${PLAN_FIELDS} targets { ${TARGET_FIELDS} progress { ${PROGRESS_FIELDS(values)} } } } }`,
       { id: planId },
@@ -1020,7 +1039,7 @@
     const indicator = params.get('indicator') || 'htx_count';
     const year = Number(params.get('year')) || currentYear;
     const validOn = year >= 2025 ? null : validOnFor(year);
-    const values = await valueFields();
+    const values = valueFields();
     const first = await gql(
       `query Unit($code: String!, $validOn: LocalDate) {
         adminUnit(code: $code, validOn: $validOn) {
@@ -1144,7 +1163,13 @@
         formatter: (i) =>
           `${i.seriesName}<br>${i.value[0]}: ${fmtNum(i.value[1], ind.unit)} (${pick(SOURCE[i.data.point.source], i.data.point.source)})`,
       },
-      xAxis: { type: 'value', min: xMin, max: xMax, interval: 1 },
+      xAxis: {
+        type: 'value',
+        min: xMin,
+        max: xMax,
+        interval: 1,
+        axisLabel: { formatter: (v) => String(v) },
+      },
       yAxis: { type: 'value', min: 0, axisLabel: { formatter: (v) => fmtNum(v, ind.unit) } },
       series: [
         {
@@ -1179,12 +1204,18 @@
     else await renderPlans();
   }
 
-  render()
-    .catch((error) => {
-      show(el('p', { class: 'error', role: 'alert' }, `${TEXT.error}: ${error.message}`));
-    })
-    .finally(() => {
-      document.body.dataset.ready = 'true';
-      performance.mark('coopstat-ready');
-    });
+  function run() {
+    return render()
+      .catch((error) => {
+        show(el('p', { class: 'error', role: 'alert' }, `${TEXT.error}: ${error.message}`));
+      })
+      .finally(() => {
+        document.body.dataset.ready = 'true';
+        if (!performance.getEntriesByName('coopstat-ready').length)
+          performance.mark('coopstat-ready');
+      });
+  }
+
+  probeQualifier();
+  run();
 })();

@@ -6,13 +6,7 @@
 // test is skipped, except under CI=… where it must run and fails instead.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import {
-  createServer,
-  get,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +20,7 @@ import {
   type ExplorerExample,
 } from '../../server/explorer/explorer.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
+import { rawGet } from '../helpers/http.ts';
 
 const haveChromium = existsSync(CHROMIUM);
 const inCi = Boolean(process.env.CI);
@@ -338,17 +333,3 @@ describe('explorer in headless Chromium, network off but loopback', () => {
     30_000,
   );
 });
-
-function rawGet(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ headers: IncomingMessage['headers']; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
