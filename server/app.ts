@@ -52,7 +52,8 @@ import { currentRequest, RequestState, runInRequest } from './request-state.ts';
  *   non-empty value) or `content-type: application/json`, or it is refused with `BAD_REQUEST`.
  * - `GET /health` — liveness: the process answers; never touches the warehouse.
  * - `GET /ready` — readiness: a trivial query on the current snapshot; 503 when it fails.
- * - `GET /` — redirects to `/explorer` when the explorer is on.
+ * - `GET /` — the dashboard (`dashboard/dashboard.ts`); without one, a redirect to `/explorer`
+ *   when the explorer is on.
  * - `POST /load` — uploads one file to load (see `auth/load-upload.ts`); needs a `loader` or
  *   `admin` key.
  *
@@ -90,6 +91,8 @@ export interface CreateAppOptions {
   readonly createContext: (lease: Lease) => object;
   /** Serves `/explorer` (and its assets) when `config.explorer` is on. */
   readonly explorer?: RouteHandler;
+  /** Serves the dashboard at `/` (and its assets under `/dashboard/`). */
+  readonly dashboard?: RouteHandler;
   /**
    * CSV exports by path (e.g. `/export/observations.csv`): each turns the query string into a CSV
    * body read from the request's lease. Cached like GraphQL queries (ETag on the data version).
@@ -674,6 +677,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         if (!readOnly) return methodNotAllowed(res, 'GET, HEAD');
         return serveReady(res, head);
       case '/':
+        if (options.dashboard?.(req, res)) return;
         if (explorer && readOnly) return redirect(res, EXPLORER_PATH);
         break;
     }
@@ -685,6 +689,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       return serveCsv(req, res, path, search, state, csvExport, principal);
     }
     if (explorer?.(req, res)) return;
+    if (options.dashboard?.(req, res)) return;
     sendJson(res, 404, { error: `no such route: ${path}` }, head);
   }
 

@@ -6,6 +6,7 @@ import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.
 import { createLoadUploadHandler } from './auth/load-upload.ts';
 import type { Config } from './config.ts';
 import { observationsCsv } from './csv-export.ts';
+import { createDashboardHandler } from './dashboard/dashboard.ts';
 import { createExplorerHandler, type ExplorerExample } from './explorer/explorer.ts';
 import { listen, type HttpServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -161,6 +162,7 @@ export async function startCoopstatServer(
       explorer: config.explorer
         ? createExplorerHandler({ endpoint: GRAPHQL_PATH, examples: EXPLORER_EXAMPLES })
         : undefined,
+      dashboard: createDashboardHandler({ endpoint: GRAPHQL_PATH }),
       csvExports: {
         '/export/observations.csv': (lease, params) =>
           observationsCsv(createRequestContext(lease, { maxPageSize: config.maxPageSize }), params),

@@ -10,13 +10,21 @@
  *   node_modules / this folder and kept in memory. File names carry a content hash, so the assets
  *   are served `immutable`; gzip when the client accepts it.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import {
+  ASSET_CSP,
+  assetFromBytes,
+  assetFromFile,
+  bundleFont,
+  escapeHtml,
+  packageDir,
+  sendAsset,
+  sendText,
+  type StaticAsset,
+} from '../static-assets.ts';
 
 export interface ExplorerExample {
   /** Shown as a comment on the first line of the example's tab; may be bilingual. */
@@ -40,19 +48,20 @@ export const EXPLORER_PATH = '/explorer';
 export const EXPLORER_ASSETS_PATH = `${EXPLORER_PATH}/assets/`;
 export const DEFAULT_EXPLORER_TITLE = 'coopstat — GraphQL explorer';
 
-const ASSET_CACHE_CONTROL = 'public, max-age=86400, immutable';
-const ASSET_CSP = "default-src 'none'; frame-ancestors 'none'";
-
-interface Asset {
-  readonly name: string;
-  readonly type: string;
-  readonly body: Buffer;
-  readonly etag: string;
-  gzipped?: Buffer;
+const FONT_SUBSETS = ['vietnamese', 'latin-ext', 'latin'] as const;
+/** GraphiQL sets its font variables on these elements; the same selectors, once more specific. */
+const FONT_VARIABLES = `:root :is(.graphiql-container, .CodeMirror-info, .CodeMirror-lint-tooltip,
+  .graphiql-dialog, .graphiql-dialog-overlay, .graphiql-tooltip, [data-radix-popper-content-wrapper]) {
+  --font-family: 'Be Vietnam Pro', sans-serif;
+  --font-family-mono: 'Noto Sans Mono', monospace;
 }
+`;
+
+type Asset = StaticAsset;
 
 interface AssetSet {
   readonly byName: ReadonlyMap<string, Asset>;
+  readonly fontCss: Asset;
   readonly react: Asset;
   readonly reactDom: Asset;
   readonly graphiql: Asset;
@@ -61,34 +70,28 @@ interface AssetSet {
   readonly clientCss: Asset;
 }
 
-const JS = 'text/javascript; charset=utf-8';
-const CSS = 'text/css; charset=utf-8';
-
 let assetSet: AssetSet | undefined;
 
 /** Reads the explorer's files once per process (about 1.5 MB) and names them by content hash. */
 function loadAssets(): AssetSet {
   if (assetSet) return assetSet;
-  const require = createRequire(import.meta.url);
-  // The UMD builds are not in these packages' `exports`, so resolve the package root instead.
-  const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
   const here = dirname(fileURLToPath(import.meta.url));
+  const make = (base: string, ext: 'js' | 'css', file: string) => assetFromFile(base, ext, file);
 
-  const make = (base: string, ext: 'js' | 'css', file: string): Asset => {
-    let text = readFileSync(file, 'utf8');
-    // Drop source-map references: the maps are not served, and a browser's dev tools would only
-    // ask for them and get a 404.
-    text = text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
-    text = text.replace(/\n\/\*# sourceMappingURL=\S+ \*\/\s*$/, '\n');
-    const body = Buffer.from(text, 'utf8');
-    const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-    return {
-      name: `${base}.${hash}.${ext}`,
-      type: ext === 'js' ? JS : CSS,
-      body,
-      etag: `"${hash}"`,
-    };
-  };
+  // GraphiQL's own Roboto and Fira Code lack Vietnamese letters (the browser then stacks loose
+  // combining marks: "Sô´"); these two draw them. The rules override GraphiQL's font variables.
+  const sans = bundleFont(
+    '@fontsource/be-vietnam-pro',
+    [400, 600],
+    FONT_SUBSETS,
+    EXPLORER_ASSETS_PATH,
+  );
+  const mono = bundleFont('@fontsource/noto-sans-mono', [400], FONT_SUBSETS, EXPLORER_ASSETS_PATH);
+  const fontCss = assetFromBytes(
+    'fonts',
+    'css',
+    Buffer.from(`${sans.css}\n${mono.css}\n${FONT_VARIABLES}`, 'utf8'),
+  );
 
   const react = make('react', 'js', join(packageDir('react'), 'umd/react.production.min.js'));
   const reactDom = make(
@@ -102,9 +105,11 @@ function loadAssets(): AssetSet {
   const client = make('explorer', 'js', join(here, 'explorer-client.js'));
   const clientCss = make('explorer', 'css', join(here, 'explorer.css'));
 
-  const all = [react, reactDom, graphiql, graphiqlCss, client, clientCss];
+  const all = [react, reactDom, graphiql, graphiqlCss, client, clientCss, fontCss];
+  all.push(...sans.files, ...mono.files);
   assetSet = {
     byName: new Map(all.map((asset) => [asset.name, asset])),
+    fontCss,
     react,
     reactDom,
     graphiql,
@@ -114,8 +119,6 @@ function loadAssets(): AssetSet {
   };
   return assetSet;
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** JSON that is safe inside a `<script type="application/json">` element. */
 const jsonForScript = (value: unknown) =>
@@ -170,6 +173,7 @@ export function createExplorerHandler(options: ExplorerOptions): ExplorerHandler
     <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${href(assets.graphiqlCss)}" />
     <link rel="stylesheet" href="${href(assets.clientCss)}" />
+    <link rel="stylesheet" href="${href(assets.fontCss)}" />
   </head>
   <body>
     <noscript><p class="coopstat-noscript">The GraphQL explorer needs JavaScript.</p></noscript>
@@ -232,39 +236,7 @@ export function createExplorerHandler(options: ExplorerOptions): ExplorerHandler
       return true;
     }
 
-    res.setHeader('Content-Type', asset.type);
-    res.setHeader('Cache-Control', ASSET_CACHE_CONTROL);
-    res.setHeader('ETag', asset.etag);
-    res.setHeader('Vary', 'Accept-Encoding');
-    if (etagMatches(req.headers['if-none-match'], asset.etag)) {
-      res.statusCode = 304;
-      res.end();
-      return true;
-    }
-    let body = asset.body;
-    if (/\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''))) {
-      asset.gzipped ??= gzipSync(asset.body);
-      body = asset.gzipped;
-      res.setHeader('Content-Encoding', 'gzip');
-    }
-    res.statusCode = 200;
-    res.setHeader('Content-Length', body.length);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    sendAsset(req, res, asset);
     return true;
   };
-}
-
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === etag || tag === '*');
-}
-
-function sendText(res: ServerResponse, status: number, text: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.end(text);
 }

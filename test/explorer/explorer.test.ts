@@ -6,13 +6,7 @@
 // test is skipped, except under CI=… where it must run and fails instead.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import {
-  createServer,
-  get,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +20,7 @@ import {
   type ExplorerExample,
 } from '../../server/explorer/explorer.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
+import { rawGet } from '../helpers/http.ts';
 
 const haveChromium = existsSync(CHROMIUM);
 const inCi = Boolean(process.env.CI);
@@ -138,7 +133,9 @@ describe('explorer handler over HTTP', () => {
     const assets = [...html.matchAll(/(?:src|href)="(\/explorer\/assets\/[^"]+)"/g)].map(
       (m) => m[1]!,
     );
-    expect(assets).toHaveLength(6);
+    // React, ReactDOM, GraphiQL and its CSS, the bootstrap script and CSS, the font rules.
+    expect(assets).toHaveLength(7);
+    const fontFiles: string[] = [];
     for (const path of assets) {
       const asset = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'identity' } });
       expect(asset.status, path).toBe(200);
@@ -154,6 +151,17 @@ describe('explorer handler over HTTP', () => {
       expect(firstMatch(/sourceMappingURL=\S*/), path).toBeNull();
       expect(firstMatch(/@import[^;]*/), path).toBeNull();
       expect(firstMatch(/url\(\s*['"]?(https?:)?\/\/[^)]*/), path).toBeNull();
+      fontFiles.push(
+        ...[...text.matchAll(/url\((\/explorer\/assets\/[^)]+\.woff2)\)/g)].map((m) => m[1]!),
+      );
+    }
+    // Be Vietnam Pro and Noto Sans Mono, Vietnamese subsets included, served from this server.
+    expect(fontFiles.some((f) => f.includes('be-vietnam-pro-vietnamese-400'))).toBe(true);
+    expect(fontFiles.some((f) => f.includes('noto-sans-mono-vietnamese-400'))).toBe(true);
+    for (const path of fontFiles) {
+      const font = await fetch(`${base}${path}`);
+      expect(font.status, path).toBe(200);
+      expect(font.headers.get('content-type'), path).toBe('font/woff2');
     }
   });
 
@@ -325,17 +333,3 @@ describe('explorer in headless Chromium, network off but loopback', () => {
     30_000,
   );
 });
-
-function rawGet(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ headers: IncomingMessage['headers']; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}

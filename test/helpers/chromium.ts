@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** Debian's Chromium; `COOPSTAT_CHROMIUM` overrides the path (to try the skip, or another build). */
 export const CHROMIUM = process.env.COOPSTAT_CHROMIUM ?? '/usr/bin/chromium';
@@ -20,3 +21,8 @@ export const CHROMIUM_ARGS = [
 
 /** True where the browser tests must be skipped: no Chromium here and not under CI. */
 export const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+
+/** Where the browser tests write their screenshots (gitignored): test-output/screenshots. */
+export const SCREENSHOTS = fileURLToPath(
+  new URL('../../test-output/screenshots/', import.meta.url),
+);

@@ -1,0 +1,173 @@
+/**
+ * The progress dashboard at `/`: plans and their targets, a target's chart, provinces as a tile
+ * grid and a ranking, in Vietnamese (default) or English. The page is a static shell; its script
+ * asks the public GraphQL endpoint for everything it shows, so it shows what analysts get.
+ *
+ * Everything it loads comes from this server (Apache ECharts and the Be Vietnam Pro font from
+ * node_modules, this folder's script and styles), so it works with no internet.
+ *
+ * Routes (GET and HEAD):
+ * - `/` with any query string (`?plan=…&target=…&area=…&year=…&indicator=…&view=…&lang=en`):
+ *   the page, never cached.
+ * - `/dashboard/assets/<name>.<hash>.<ext>`: the assets, cached `immutable`, gzip when accepted.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ASSET_CSP,
+  assetFromBytes,
+  assetFromFile,
+  bundleFont,
+  escapeHtml,
+  gzippedBody,
+  packageDir,
+  sendAsset,
+  sendText,
+  type StaticAsset,
+} from '../static-assets.ts';
+
+export const DASHBOARD_PATH = '/';
+export const DASHBOARD_ASSETS_PATH = '/dashboard/assets/';
+
+export interface DashboardOptions {
+  /** The GraphQL endpoint the page posts to: a same-origin path such as `/graphql`. */
+  readonly endpoint: string;
+}
+
+export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+interface DashboardAssets {
+  readonly byName: ReadonlyMap<string, StaticAsset>;
+  /** In the order the page loads them. */
+  readonly styles: readonly StaticAsset[];
+  readonly scripts: readonly StaticAsset[];
+  /** The woff2 files a Vietnamese page needs at once (preloaded). */
+  readonly preload: readonly StaticAsset[];
+}
+
+let loaded: DashboardAssets | undefined;
+
+/** Reads the page's files once per process (about 1.2 MB, about 420 KB gzip-compressed). */
+function loadAssets(): DashboardAssets {
+  if (loaded) return loaded;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const font = bundleFont(
+    '@fontsource/be-vietnam-pro',
+    [400, 600],
+    ['vietnamese', 'latin-ext', 'latin'],
+    DASHBOARD_ASSETS_PATH,
+  );
+  const fontCss = assetFromBytes('fonts', 'css', Buffer.from(font.css, 'utf8'));
+  const css = assetFromFile('dashboard', 'css', join(here, 'dashboard.css'));
+  const echarts = assetFromFile(
+    'echarts',
+    'js',
+    join(packageDir('echarts'), 'dist/echarts.min.js'),
+  );
+  const tiles = assetFromFile('tile-grid', 'js', join(here, 'tile-grid.js'));
+  const client = assetFromFile('dashboard', 'js', join(here, 'dashboard-client.js'));
+  const styles = [fontCss, css];
+  // The page's own script first: it sends its request before ECharts is parsed (see there).
+  const scripts = [tiles, client, echarts];
+  const all = [...styles, ...scripts, ...font.files];
+  loaded = {
+    byName: new Map(all.map((asset) => [asset.name, asset])),
+    styles,
+    scripts,
+    preload: font.files.filter((f) => /-(vietnamese|latin)-400-normal\./.test(f.name)),
+  };
+  return loaded;
+}
+
+/** JSON that is safe inside a `<script type="application/json">` element. */
+const jsonForScript = (value: unknown) =>
+  JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+
+/** The total size of the page's assets as sent gzip-compressed (fonts as they are). */
+export function dashboardAssetBytes(): { raw: number; compressed: number } {
+  const assets = loadAssets();
+  let raw = 0;
+  let compressed = 0;
+  for (const asset of assets.byName.values()) {
+    raw += asset.body.length;
+    compressed += gzippedBody(asset).length;
+  }
+  return { raw, compressed };
+}
+
+export function createDashboardHandler(options: DashboardOptions): DashboardHandler {
+  const { endpoint } = options;
+  if (!endpoint.startsWith('/')) {
+    throw new Error(`dashboard endpoint must be a same-origin path, got ${endpoint}`);
+  }
+  const assets = loadAssets();
+  const href = (asset: StaticAsset) => `${DASHBOARD_ASSETS_PATH}${asset.name}`;
+  const config = jsonForScript({ endpoint });
+
+  const page = `<!doctype html>
+<html lang="vi">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="referrer" content="no-referrer" />
+    <title>coopstat — Tiến độ kinh tế tập thể / Collective-economy progress</title>
+    <link rel="icon" href="data:," />
+${assets.preload.map((f) => `    <link rel="preload" as="font" type="font/woff2" crossorigin href="${href(f)}" />`).join('\n')}
+${assets.styles.map((s) => `    <link rel="stylesheet" href="${href(s)}" />`).join('\n')}
+  </head>
+  <body>
+    <header id="header"><h1>${escapeHtml('Tiến độ phát triển kinh tế tập thể so với mục tiêu')}</h1></header>
+    <main id="main"><p class="muted">Đang tải… / Loading…</p></main>
+    <noscript><p>Trang này cần JavaScript. This page needs JavaScript; the same figures are at /graphql.</p></noscript>
+    <script type="application/json" id="coopstat-dashboard-config">${config}</script>
+${assets.scripts.map((s) => `    <script src="${href(s)}" defer></script>`).join('\n')}
+  </body>
+</html>
+`;
+
+  const pageCsp = [
+    "default-src 'none'",
+    "script-src 'self'",
+    // ECharts sets inline styles on its tooltip and canvas elements.
+    "style-src 'self' 'unsafe-inline'",
+    "font-src 'self'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+  return (req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const isPage = pathname === DASHBOARD_PATH;
+    if (!isPage && !pathname.startsWith(DASHBOARD_ASSETS_PATH)) return false;
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Content-Security-Policy', ASSET_CSP);
+      res.setHeader('Allow', 'GET, HEAD');
+      sendText(res, 405, 'Method Not Allowed\n');
+      return true;
+    }
+    if (isPage) {
+      const body = Buffer.from(page, 'utf8');
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.setHeader('Content-Length', body.length);
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Security-Policy', pageCsp);
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return true;
+    }
+    const asset = assets.byName.get(pathname.slice(DASHBOARD_ASSETS_PATH.length));
+    if (!asset) {
+      res.setHeader('Content-Security-Policy', ASSET_CSP);
+      sendText(res, 404, 'Not Found\n');
+      return true;
+    }
+    sendAsset(req, res, asset);
+    return true;
+  };
+}
