@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
+import { isPlainUtf8Csv } from '../readers/plain-utf8.reader.ts';
 import { decodeTextFile, firstLongCell, MAX_CELL_CHARS } from '../readers/text-file.reader.ts';
 import { listSheets, readXlsx, readXlsxHeaders } from '../readers/xlsx.reader.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
@@ -35,6 +36,8 @@ const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 /** The longest CSV line DuckDB's `read_csv` is told to accept; longer ones are refused first. */
 const MAX_CSV_LINE_BYTES = 2_000_000;
+/** Files up to this size are scanned in memory for the fast path; larger ones decoded in full. */
+const FAST_SCAN_MAX_BYTES = 256 * 1024 * 1024;
 
 async function sniffFormat(path: string, head: Buffer): Promise<'csv' | 'xlsx' | 'xls'> {
   if (head.subarray(0, 4).equals(OLE_MAGIC)) return 'xls';
@@ -130,34 +133,45 @@ async function stageCsv(
   path: string,
   file: string,
 ): Promise<StagedFile> {
-  const decoded = await decodeTextFile(path);
-  const longCell = firstLongCell(decoded.text);
-  if (longCell) {
-    throw new ReaderError({
-      rule: `a cell must hold at most ${MAX_CELL_CHARS} characters`,
-      value: `${longCell.chars} characters`,
-      file,
-      row: longCell.row,
-      column: columnLetter(longCell.field),
-      ...(longCell.header ? { header: longCell.header } : {}),
-    });
-  }
-  const long = firstLongLine(decoded.text, MAX_CSV_LINE_BYTES);
-  if (long) {
-    throw new ReaderError({
-      rule: `a CSV row must be at most ${MAX_CSV_LINE_BYTES} bytes long`,
-      value: `${long.bytes} bytes`,
-      file,
-      row: long.row,
-    });
-  }
   let readPath = path;
   let tempDir: string | undefined;
-  if (!decoded.isPlainUtf8) {
-    // UTF-16, a BOM, CRLF or decomposed text: DuckDB reads a normalised UTF-8 copy instead.
-    tempDir = await mkdtemp(join(await scratchFolder(db), 'coopstat-csv-'));
-    readPath = join(tempDir, 'utf8.csv');
-    await writeFile(readPath, decoded.text);
+  let encoding: string | null = 'utf-8';
+  // Most files can be read by DuckDB as they are, which a scan of the bytes tells; the others
+  // (and any file the scan cannot vouch for) are decoded in full, with every refusal worded. A
+  // line no longer than the cell limit cannot hold an over-long cell, so longer lines take the
+  // full path, where cells are measured.
+  const plain =
+    (await stat(path)).size <= FAST_SCAN_MAX_BYTES &&
+    isPlainUtf8Csv(await readFile(path), MAX_CELL_CHARS);
+  if (!plain) {
+    const decoded = await decodeTextFile(path);
+    encoding = decoded.encoding;
+    const longCell = firstLongCell(decoded.text);
+    if (longCell) {
+      throw new ReaderError({
+        rule: `a cell must hold at most ${MAX_CELL_CHARS} characters`,
+        value: `${longCell.chars} characters`,
+        file,
+        row: longCell.row,
+        column: columnLetter(longCell.field),
+        ...(longCell.header ? { header: longCell.header } : {}),
+      });
+    }
+    const long = firstLongLine(decoded.text, MAX_CSV_LINE_BYTES);
+    if (long) {
+      throw new ReaderError({
+        rule: `a CSV row must be at most ${MAX_CSV_LINE_BYTES} bytes long`,
+        value: `${long.bytes} bytes`,
+        file,
+        row: long.row,
+      });
+    }
+    if (!decoded.isPlainUtf8) {
+      // UTF-16, a BOM, CRLF or decomposed text: DuckDB reads a normalised UTF-8 copy instead.
+      tempDir = await mkdtemp(join(await scratchFolder(db), 'coopstat-csv-'));
+      readPath = join(tempDir, 'utf8.csv');
+      await writeFile(readPath, decoded.text);
+    }
   }
   try {
     const read = `read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
@@ -200,7 +214,7 @@ async function stageCsv(
     const [count] = await db.all<{ n: number }>(`select count(*) as n from ${RAW_TABLE}`);
     return {
       format: 'csv',
-      encoding: decoded.encoding,
+      encoding,
       mappings: new Map([['', mapping]]),
       rowsRead: count?.n ?? 0,
       findings,

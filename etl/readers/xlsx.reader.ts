@@ -654,7 +654,7 @@ function valueText(cell: CellState, context: SheetContext): string | null {
       const raw = (cell.value ?? '').trim();
       if (raw === '') return null;
       const n = Number(raw);
-      if (!Number.isFinite(n)) return raw;
+      if (!Number.isFinite(n)) return raw.normalize('NFC'); // every cell's text leaves NFC
       if (context.dateStyles.has(cell.style)) return serialDateText(n, context.date1904);
       return String(n);
     }

@@ -1,0 +1,61 @@
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isPlainUtf8Csv } from '../../etl/readers/plain-utf8.reader.ts';
+import { decodeTextFile } from '../../etl/readers/text-file.reader.ts';
+
+const HEADER = 'year,province_name,org_name\n';
+const CASES: [string, Buffer, boolean][] = [
+  ['ASCII', Buffer.from(`${HEADER}2024,Lai Chau,HTX A\n`), true],
+  [
+    'Vietnamese, precomposed (NFC)',
+    Buffer.from(`${HEADER}2024,Thái Nguyên,Hợp tác xã Chè Tân Cương\n`),
+    true,
+  ],
+  ['no final newline', Buffer.from(`${HEADER}2024,Điện Biên,Ưu Đãi`), true],
+  [
+    'decomposed accents (NFD)',
+    Buffer.from(`${HEADER}2024,Thái Nguyên,x\n`.normalize('NFD')),
+    false,
+  ],
+  ['a UTF-8 byte-order mark', Buffer.from(`\uFEFF${HEADER}`), false],
+  ['CRLF line ends', Buffer.from(`${HEADER}2024,Lai Chau,A\r\n`), false],
+  ['a NUL byte', Buffer.from(`${HEADER}2024,\u0000,A\n`), false],
+  [
+    'invalid UTF-8',
+    Buffer.concat([Buffer.from(HEADER), Buffer.from([0x32, 0xc3, 0x28, 0x0a])]),
+    false,
+  ],
+  [
+    'a truncated sequence at the end',
+    Buffer.concat([Buffer.from(HEADER), Buffer.from([0xe1, 0xbb])]),
+    false,
+  ],
+  ['UTF-16', Buffer.from(`\uFEFF${HEADER}`, 'utf16le'), false],
+  ['blank', Buffer.from(' \n\t\n'), false],
+  ['no-break spaces only', Buffer.from('\u00A0\u00A0\n'), false],
+  ['a character outside the Latin blocks (CJK)', Buffer.from(`${HEADER}2024,Lai Chau,漢\n`), false],
+  ['empty', Buffer.alloc(0), false],
+];
+
+describe('isPlainUtf8Csv', () => {
+  it.each(CASES)('%s', async (_, bytes, expected) => {
+    expect(isPlainUtf8Csv(bytes, 1000)).toBe(expected);
+    if (!expected) return;
+    // Whenever the scan vouches for a file, the full decoder finds it plain too.
+    const dir = await mkdtemp(join(tmpdir(), 'coopstat-plain-'));
+    try {
+      await writeFile(join(dir, 'f.csv'), bytes);
+      expect((await decodeTextFile(join(dir, 'f.csv'))).isPlainUtf8).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers false for a line longer than the limit, counted in bytes', () => {
+    expect(isPlainUtf8Csv(Buffer.from('ợợợ\n'), 9)).toBe(true);
+    expect(isPlainUtf8Csv(Buffer.from('ợợợợ\n'), 9)).toBe(false);
+    expect(isPlainUtf8Csv(Buffer.from('a\nợợợợ'), 9)).toBe(false);
+  });
+});
