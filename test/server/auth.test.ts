@@ -142,7 +142,7 @@ describe('POST /load', () => {
       );
       expect(res.json.errors![0]!.extensions).toMatchObject({
         allowedProvinces: ['12'],
-        provinces: [{ code: '19', nameVi: 'Tỉnh Thái Nguyên', rows: 4, firstRow: 2 }],
+        provinces: [{ code: '19', nameVi: 'Tỉnh Thái Nguyên', rows: 5, firstRow: 2 }],
       });
     }
     expect(await fileHash(wh.db)).toBe(before);
@@ -294,7 +294,7 @@ describe('POST /load', () => {
       family: 'aggregates',
       outcome: 'PUBLISHED',
       years: [2024],
-      totals: { added: 8, changed: 0, removed: 0 },
+      totals: { added: 7, changed: 0, removed: 0 },
     });
     const dataVersion = res.json.dataVersion as number;
     expect(dataVersion).toBe(
