@@ -50,6 +50,7 @@ const { command } = invocation;
 const values = invocation.values as {
   db?: string;
   'dry-run'?: boolean;
+  replace?: boolean;
   family?: string;
   source?: string;
   status?: string;
@@ -88,17 +89,28 @@ function printReport(report: LoadReport): void {
   const what =
     report.outcome === 'ALREADY_LOADED'
       ? `already loaded as load #${report.loadId} (data version ${report.dataVersion}); nothing changed`
-      : report.outcome === 'DRY_RUN'
-        ? `dry run: would add ${t.added}, change ${t.changed}, remove ${t.removed} rows (${t.unchanged} unchanged); nothing written`
-        : report.outcome === 'NO_CHANGE'
-          ? `accepted as load #${report.loadId}; every value equals the published one, data version stays ${report.dataVersion}`
-          : `published as load #${report.loadId}, data version ${report.dataVersion}: added ${t.added}, changed ${t.changed}, removed ${t.removed} rows (${t.unchanged} unchanged)`;
+      : report.outcome === 'SUPERSEDED'
+        ? `loaded before as load #${report.loadId} (data version ${report.dataVersion}), but what is published now differs from it: load #${report.supersededBy?.loadId} (${report.supersededBy?.file}) replaced its values in data version ${report.supersededBy?.dataVersion}; nothing was published; to publish this file again, load it with --replace`
+        : report.outcome === 'DRY_RUN'
+          ? `dry run: would add ${t.added}, change ${t.changed}, remove ${t.removed} rows (${t.unchanged} unchanged); nothing written`
+          : report.outcome === 'NO_CHANGE'
+            ? `accepted as load #${report.loadId}; every value equals the published one, data version stays ${report.dataVersion}`
+            : `published as load #${report.loadId}, data version ${report.dataVersion}: added ${t.added}, changed ${t.changed}, removed ${t.removed} rows (${t.unchanged} unchanged)`;
   out(
     `${report.file} [${report.family}, ${report.rowsRead} rows, years ${report.years.join(', ') || '-'}]: ${what}`,
   );
   for (const c of report.changes) {
     if (c.added + c.changed + c.removed === 0) continue;
     out(`  ${c.name_vi.padEnd(28)} +${c.added} ~${c.changed} -${c.removed}`);
+  }
+  if (report.erasureCount > 0) {
+    const refused =
+      report.outcome === 'DRY_RUN' && report.erasures.some((e) => e.severity === 'ERROR');
+    out(
+      `  ${report.outcome === 'DRY_RUN' ? 'would erase' : 'erased'} ${report.erasureCount} published value${report.erasureCount === 1 ? '' : 's'} or row${report.erasureCount === 1 ? '' : 's'}${refused ? ' (without --replace the load will be refused)' : ''}:`,
+    );
+    for (const e of report.erasures.slice(0, 20)) out(`  - ${formatFinding(e)}`);
+    if (report.erasureCount > 20) out(`  … and ${report.erasureCount - 20} more`);
   }
   if (report.warningCount > 0) {
     out(`  ${report.warningCount} warning${report.warningCount === 1 ? '' : 's'}:`);
@@ -122,6 +134,7 @@ async function runLoad(files: string[]): Promise<number> {
       const report = await loadFile(resolve(file), {
         db: dbPath,
         dryRun: values['dry-run'] ?? false,
+        replace: values.replace ?? false,
         ...(values.family ? { family: values.family as Family } : {}),
         ...(values.source ? { source: values.source.toUpperCase() } : {}),
         ...(values.status ? { status: values.status as ValueStatus } : {}),

@@ -68,12 +68,16 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   load: {
     summary: 'validate and publish Excel/CSV files of figures (each file whole or not at all)',
     usage: [
-      'load FILE... [--db PATH] [--dry-run] [--family aggregates|register]',
+      'load FILE... [--db PATH] [--dry-run] [--replace] [--family aggregates|register]',
       '     [--source CODE] [--status REPORTED|ESTIMATED|PROVISIONAL] [--by NAME] [--json]',
     ],
     options: [
       DB,
-      ['--dry-run', 'validate and count the changes; write nothing'],
+      ['--dry-run', 'validate and count the changes, list what would be erased; write nothing'],
+      [
+        '--replace',
+        "publish although the file erases published values, rows or another family's figures (refused without it)",
+      ],
       ['--family F', 'aggregates or register (default: told from the header row)'],
       ['--source CODE', 'who published the figures (PSO, MINISTRY, VCA, OTHER; default PSO)'],
       ['--status S', 'REPORTED (default), ESTIMATED or PROVISIONAL'],
@@ -88,6 +92,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     parse: {
       db: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      replace: { type: 'boolean', default: false },
       family: { type: 'string' },
       source: { type: 'string' },
       status: { type: 'string' },

@@ -29,7 +29,7 @@ export class LoadRefusedError extends Error {
   ) {
     const errors = findings.filter((f) => f.severity === 'ERROR');
     super(
-      `${file} was refused with ${totalErrors} error${totalErrors === 1 ? '' : 's'}; nothing was written:\n` +
+      `${file} was refused with ${totalErrors} error${totalErrors === 1 ? '' : 's'}; nothing was published:\n` +
         errors
           .slice(0, 20)
           .map((f) => `  - ${formatFinding(f)}`)

@@ -77,3 +77,88 @@ export function missingRequired(source: SourceDescriptor, mapping: HeaderMapping
   if (!hasProvince) missing.push('province_code or province_name');
   return missing;
 }
+
+/** Levenshtein distance between two strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * How far a header is from an accepted spelling, from 0 (the same) to 1, word by word: two
+ * words match when they are equal, when one is a shortening of the other (`coops`,
+ * `cooperatives`), or by their share of edits when that is small (a misspelling); other words
+ * and words left over count whole.
+ */
+function headerDistance(header: string, spelling: string): number {
+  const a = header.split(' ').filter(Boolean);
+  const b = spelling.split(' ').filter(Boolean);
+  if (a.length === 0 || b.length === 0) return 1;
+  const stem = (w: string) => (w.length > 4 && w.endsWith('s') ? w.slice(0, -1) : w);
+  const wordCost = (x: string, y: string) => {
+    if (x === y) return 0;
+    const [sx, sy] = [stem(x), stem(y)];
+    if (Math.min(sx.length, sy.length) >= 4 && (sx.startsWith(sy) || sy.startsWith(sx))) return 0;
+    const share = editDistance(x, y) / Math.max(x.length, y.length);
+    return share <= SUGGESTION_DISTANCE ? share : 1; // a different word, not a misspelling
+  };
+  // Words in order, each matched once (an edit distance over words).
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + wordCost(a[i - 1]!, b[j - 1]!),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length]! / Math.max(a.length, b.length);
+}
+
+/** A header within this distance of an accepted spelling is taken for a misspelling of it. */
+const SUGGESTION_DISTANCE = 0.3;
+
+/** A column a misspelt header probably means, with the spellings the format accepts for it. */
+export interface HeaderSuggestion {
+  readonly column: string;
+  readonly spellings: readonly string[];
+}
+
+/**
+ * The column an unknown header probably means: the nearest accepted spelling (English or
+ * Vietnamese, folded) of a column the sheet does not already have, when it is near enough.
+ */
+export function suggestColumn(
+  source: SourceDescriptor,
+  mapping: HeaderMapping,
+  header: string,
+): HeaderSuggestion | undefined {
+  const folded = fold(header);
+  let best: { column: string; distance: number } | undefined;
+  for (const column of source.columns) {
+    if (mapping.columns.has(column.name)) continue;
+    for (const spelling of [column.name.replace(/_/g, ' '), ...column.aliases]) {
+      const distance = headerDistance(folded, fold(spelling));
+      if (distance <= SUGGESTION_DISTANCE && (!best || distance < best.distance)) {
+        best = { column: column.name, distance };
+      }
+    }
+  }
+  if (!best) return undefined;
+  const column = source.columns.find((c) => c.name === best.column)!;
+  return { column: column.name, spellings: column.aliases };
+}

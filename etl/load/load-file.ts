@@ -14,6 +14,7 @@ import {
   recordLoad,
   nextIds,
   findLoadByHash,
+  findSupersedingLoad,
 } from '../../warehouse/publish/load-log.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { withWriter } from '../../warehouse/store/warehouse-store.ts';
@@ -30,6 +31,7 @@ import {
 } from '../validate/facts.ts';
 import { QueryParams } from '../../warehouse/queries/query-params.ts';
 import { collectFindings, RESOLVED_TABLE, typeAndResolve } from '../validate/validate.ts';
+import { findErasures } from './erasure-guard.ts';
 import { LoadRefusedError, type Finding } from './findings.ts';
 import { peekFamily, stageFile } from './staging.ts';
 
@@ -50,6 +52,12 @@ export interface LoadOptions {
   readonly family?: Family;
   /** Validate and report the change without writing anything. */
   readonly dryRun?: boolean;
+  /**
+   * Publish even where the file erases published data: values it turns into missing ones, rows
+   * of a slice it leaves out, slices published from another family of file; and load again a
+   * file already loaded whose values were replaced since. Without it such a load is refused.
+   */
+  readonly replace?: boolean;
   /** Source code for rows that do not name one (default `PSO`). */
   readonly source?: string;
   /** Status for rows that do not give one (default `REPORTED`). */
@@ -74,7 +82,12 @@ export interface LoadReport {
   readonly file: string;
   readonly family: Family;
   readonly sha256: string;
-  readonly outcome: 'PUBLISHED' | 'NO_CHANGE' | 'ALREADY_LOADED' | 'DRY_RUN';
+  /**
+   * `ALREADY_LOADED`: this file (same SHA-256) was loaded and its values are what is published;
+   * `SUPERSEDED`: it was loaded, but a later load replaced its values (see `supersededBy`);
+   * loading it again needs `replace`.
+   */
+  readonly outcome: 'PUBLISHED' | 'NO_CHANGE' | 'ALREADY_LOADED' | 'SUPERSEDED' | 'DRY_RUN';
   readonly loadId: number | null;
   readonly dataVersion: number;
   readonly rowsRead: number;
@@ -83,6 +96,15 @@ export interface LoadReport {
   readonly totals: { added: number; changed: number; removed: number; unchanged: number };
   readonly warnings: Finding[];
   readonly warningCount: number;
+  /**
+   * What the load erases (published) or would erase (dry run): values turned missing, rows
+   * removed, slices of another family replaced. In a dry run without `replace` these are errors:
+   * the load itself would be refused.
+   */
+  readonly erasures: Finding[];
+  readonly erasureCount: number;
+  /** For `SUPERSEDED`: the load whose values are published now instead. */
+  readonly supersededBy?: { loadId: number; file: string; dataVersion: number };
 }
 
 async function hashFile(path: string): Promise<{ sha256: string; bytes: number; head: Buffer }> {
@@ -128,15 +150,17 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     } catch (error) {
       throw refusal(file, error);
     }
-    if (!(await exists(options.db))) return undefined;
+    // A key limited to some provinces learns nothing about a file before its rows are checked.
+    if (options.replace || options.allowedProvinceCodes || !(await exists(options.db))) {
+      return undefined;
+    }
     const published = await DuckDbHandle.open(options.db, { readOnly: true });
     try {
-      const previous = await findLoadByHash(published, sha256).catch(() => undefined);
-      if (previous) return { done: alreadyLoaded(file, family, sha256, previous) };
+      const done = await previousLoad(published, file, family, sha256).catch(() => undefined);
+      return done ? { done } : undefined;
     } finally {
       published.close();
     }
-    return undefined;
   };
 
   const startedAt = new Date();
@@ -144,9 +168,8 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     options.db,
     async (db) => {
       const source = SOURCES[family];
-      const previous = await findLoadByHash(db, sha256);
-      if (previous)
-        return { publish: false, result: alreadyLoaded(file, family, sha256, previous) };
+      const previous = options.replace ? undefined : await previousLoad(db, file, family, sha256);
+      if (previous && !options.allowedProvinceCodes) return { publish: false, result: previous };
       const [units] = await db.all<{ n: number }>('select count(*) as n from dim_admin_unit');
       if (!units || units.n === 0) {
         throw new Error(
@@ -183,6 +206,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
       }
       if (options.allowedProvinceCodes) {
         await refuseOtherProvinces(db, file, options.allowedProvinceCodes);
+        if (previous) return { publish: false, result: previous };
       }
       const warnings = findings.filter((f) => f.severity === 'WARNING');
       const warningCount =
@@ -192,6 +216,15 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
       const changes = await diffSlices(db, FACT_TABLE_SPEC, FACT_STAGING);
       if (family === 'register') await diffSlices(db, REGISTER_TABLE_SPEC, REGISTER_STAGING);
       const totals = sumChanges(changes);
+      const erasures = await findErasures(db, {
+        file,
+        family,
+        staged,
+        severity: options.replace ? 'WARNING' : 'ERROR',
+      });
+      if (erasures.count > 0 && !options.replace && !options.dryRun) {
+        throw new LoadRefusedError(file, [...erasures.findings, ...warnings], erasures.count);
+      }
       const registerChanged =
         family === 'register' &&
         ((
@@ -215,6 +248,8 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
         totals,
         warnings: warnings.slice(0, 200),
         warningCount,
+        erasures: erasures.findings,
+        erasureCount: erasures.count,
       };
       if (options.dryRun) {
         return {
@@ -303,7 +338,7 @@ export class ProvincesNotAllowedError extends Error {
               `${p.code} ${p.nameVi} (${p.rows} row${p.rows === 1 ? '' : 's'}, first at ${[file, p.firstSheet ? `sheet ${p.firstSheet}` : null, p.firstRow === null ? null : `row ${p.firstRow}`].filter(Boolean).join(', ')})`,
           )
           .join('; ') +
-        '; nothing was written',
+        '; nothing was published',
     );
     this.name = 'ProvincesNotAllowedError';
   }
@@ -392,6 +427,34 @@ function refusal(file: string, error: unknown): Error {
   return error as Error;
 }
 
+/**
+ * What to answer for a file already loaded (same SHA-256): `ALREADY_LOADED` when its values are
+ * what is published, `SUPERSEDED` when a later load replaced them; undefined for a new file.
+ */
+async function previousLoad(
+  db: DuckDbHandle,
+  file: string,
+  family: Family,
+  sha256: string,
+): Promise<LoadReport | undefined> {
+  const previous = await findLoadByHash(db, sha256);
+  if (!previous) return undefined;
+  const later = await findSupersedingLoad(db, previous.load_id);
+  return {
+    ...alreadyLoaded(file, family, sha256, previous),
+    ...(later
+      ? {
+          outcome: 'SUPERSEDED',
+          supersededBy: {
+            loadId: later.load_id,
+            file: later.file_name,
+            dataVersion: later.data_version,
+          },
+        }
+      : {}),
+  };
+}
+
 function alreadyLoaded(
   file: string,
   family: Family,
@@ -403,6 +466,8 @@ function alreadyLoaded(
     family,
     sha256,
     outcome: 'ALREADY_LOADED',
+    erasures: [],
+    erasureCount: 0,
     loadId: previous.load_id,
     dataVersion: previous.data_version,
     rowsRead: previous.rows_read,

@@ -11,7 +11,12 @@ import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import type { Finding } from './findings.ts';
 import { columnLetter } from '../readers/xlsx.reader.ts';
-import { mapHeaders, missingRequired, type HeaderMapping } from './header-mapping.ts';
+import {
+  mapHeaders,
+  missingRequired,
+  suggestColumn,
+  type HeaderMapping,
+} from './header-mapping.ts';
 
 /**
  * The raw staging rows: every canonical column as text, with each row's sheet and row number. A
@@ -87,6 +92,20 @@ function headerFindings(
     });
   }
   for (const origin of mapping.unknown) {
+    const suggestion = suggestColumn(source, mapping, origin.header);
+    if (suggestion) {
+      // A misspelt header would load its column as missing and erase what is published.
+      findings.push({
+        severity: 'ERROR',
+        rule: `a header must be one the ${source.family} format accepts; did you mean \`${suggestion.column}\` (${suggestion.spellings.slice(0, 3).join(', ')} …)?`,
+        value: origin.header,
+        file,
+        sheet,
+        row: 1,
+        letter: origin.letter,
+      });
+      continue;
+    }
     findings.push({
       severity: 'WARNING',
       rule: `a column must be part of the ${source.family} format to be loaded, so it was ignored`,

@@ -66,6 +66,8 @@ export const MEASURE_COLUMNS: readonly ColumnDescriptor[] = [
     'số tht',
     'số đơn vị',
     'count',
+    'number of cooperatives',
+    'number of organisations',
   ]),
   count('active_count', 'Organisations operating, count.', [
     'đang hoạt động',

@@ -20,8 +20,9 @@ import type { Principal } from './authenticate.ts';
  * `POST /load`: one file in the request body, loaded in-process as the single writer. The body
  * is the raw file (no multipart): `content-type: text/csv` (or `text/plain`,
  * `text/tab-separated-values`) for CSV, the `.xlsx` media type for Excel. The query string
- * carries `name` (the file name recorded in the load log), `family`, `dryRun`, `source` and
- * `status`, like the `coopstat load` options. The caller has already checked that the key may
+ * carries `name` (the file name recorded in the load log), `family`, `dryRun`, `replace`,
+ * `source` and `status`, like the `coopstat load` options (`replace=true`, or the header
+ * `x-coopstat-replace: true`, is `--replace`). The caller has already checked that the key may
  * load; this module checks the request, writes the body to a private temporary file within the
  * size limit, loads it (with the key's provinces as the allowed provinces and its name as
  * `loaded_by`) and says what happened.
@@ -82,7 +83,11 @@ function refusal(
 export function createLoadUploadHandler(options: LoadUploadOptions): LoadUploadHandler {
   return async (req, search, principal) => {
     const params = new URLSearchParams(search);
-    const parsed = parseUploadParams(params, req.headers['content-type']);
+    const parsed = parseUploadParams(
+      params,
+      req.headers['content-type'],
+      req.headers['x-coopstat-replace'],
+    );
     if ('answer' in parsed) return { ...parsed.answer, close: true };
 
     const declared = Number(req.headers['content-length']);
@@ -121,6 +126,7 @@ export function createLoadUploadHandler(options: LoadUploadOptions): LoadUploadH
           ...(parsed.status ? { status: parsed.status } : {}),
           ...(options.maxYear ? { maxYear: options.maxYear } : {}),
           dryRun: parsed.dryRun,
+          replace: parsed.replace,
         });
       } catch (error) {
         const answer = refusalOf(error);
@@ -218,6 +224,7 @@ interface UploadParams {
   readonly name: string;
   readonly family: Family | undefined;
   readonly dryRun: boolean;
+  readonly replace: boolean;
   readonly source: string | undefined;
   readonly status: ValueStatus | undefined;
 }
@@ -226,6 +233,7 @@ interface UploadParams {
 function parseUploadParams(
   params: URLSearchParams,
   contentType: string | undefined,
+  replaceHeader: string | string[] | undefined,
 ): UploadParams | { answer: UploadAnswer } {
   const bad = (message: string) => ({ answer: refusal(400, 'BAD_USER_INPUT', message) });
   const essence = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -265,6 +273,14 @@ function parseUploadParams(
   if (!['true', 'false', '1', '0', ''].includes(dryRunText)) {
     return bad(`parameter \`dryRun\` must be true or false, but got '${params.get('dryRun')}'`);
   }
+  const replaceText = (
+    params.get('replace') ?? (typeof replaceHeader === 'string' ? replaceHeader : 'false')
+  ).toLowerCase();
+  if (!['true', 'false', '1', '0', ''].includes(replaceText)) {
+    return bad(
+      `parameter \`replace\` (or header x-coopstat-replace) must be true or false, but got '${params.get('replace') ?? replaceHeader}'`,
+    );
+  }
   const source = params.get('source')?.trim().toUpperCase() || undefined;
   if (source !== undefined && !/^[A-Z0-9_-]{1,32}$/.test(source)) {
     return bad(
@@ -281,6 +297,7 @@ function parseUploadParams(
     name,
     family: family as Family | undefined,
     dryRun: dryRunText === 'true' || dryRunText === '1',
+    replace: replaceText === 'true' || replaceText === '1',
     source,
     status: status as ValueStatus | undefined,
   };

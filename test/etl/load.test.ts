@@ -457,7 +457,7 @@ describe('organisation register', () => {
 
   it('replaces the aggregates of the same province, year, source and type instead of adding to them', async () => {
     await loadFile(example('aggregates-2024.csv'), { db: wh.db });
-    const report = await loadFile(example('register-2024.csv'), { db: wh.db });
+    const report = await loadFile(example('register-2024.csv'), { db: wh.db, replace: true });
     const [total] = await query<{ org_count: number }>(
       wh.db,
       `select sum(org_count) as org_count from fct_org_annual

@@ -138,11 +138,11 @@ describe('POST /load', () => {
       expect(codes(res.json)).toEqual(['FORBIDDEN']);
       expect(res.json.errors![0]!.message).toBe(
         'a load restricted to province 12 may only contain rows of that province, but got ' +
-          '19 Tỉnh Thái Nguyên (4 rows, first at aggregates-2024.csv, row 2); nothing was written',
+          '19 Tỉnh Thái Nguyên (5 rows, first at aggregates-2024.csv, row 2); nothing was published',
       );
       expect(res.json.errors![0]!.extensions).toMatchObject({
         allowedProvinces: ['12'],
-        provinces: [{ code: '19', nameVi: 'Tỉnh Thái Nguyên', rows: 4, firstRow: 2 }],
+        provinces: [{ code: '19', nameVi: 'Tỉnh Thái Nguyên', rows: 5, firstRow: 2 }],
       });
     }
     expect(await fileHash(wh.db)).toBe(before);
@@ -294,7 +294,7 @@ describe('POST /load', () => {
       family: 'aggregates',
       outcome: 'PUBLISHED',
       years: [2024],
-      totals: { added: 8, changed: 0, removed: 0 },
+      totals: { added: 7, changed: 0, removed: 0 },
     });
     const dataVersion = res.json.dataVersion as number;
     expect(dataVersion).toBe(
@@ -324,13 +324,34 @@ describe('POST /load', () => {
     // The same file again changes nothing.
     const again = await upload(example('aggregates-2024.csv'), { key: keys.loader19and12 });
     expect(again.json).toMatchObject({ outcome: 'ALREADY_LOADED', loadId: res.json.loadId });
+
+    // A key for another province learns nothing about the file: refused before any answer on it.
+    const before12 = await fileHash(wh.db);
+    const other = await upload(example('aggregates-2024.csv'), { key: keys.loader12 });
+    expect(other.status).toBe(403);
+    expect(codes(other.json)).toEqual(['FORBIDDEN']);
+    expect(JSON.stringify(other.json)).not.toContain('ALREADY_LOADED');
+    expect(JSON.stringify(other.json)).not.toContain('loadId');
+    expect(await fileHash(wh.db)).toBe(before12);
   });
 
   it('lets an admin load any province, with the key in x-api-key', async () => {
-    const res = await upload(example('register-2024.csv'), {
+    // The register would replace the aggregates published above: refused unless asked for.
+    const before = await fileHash(wh.db);
+    const refused = await upload(example('register-2024.csv'), {
       key: keys.admin,
       keyHeader: 'x-api-key',
       params: { family: 'register', source: 'pso', status: 'PROVISIONAL' },
+    });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.json)).toContain(
+      'HTX in Tỉnh Thái Nguyên 2024 (source PSO) published from the aggregates file aggregates-2024.csv',
+    );
+    expect(await fileHash(wh.db)).toBe(before);
+    const res = await upload(example('register-2024.csv'), {
+      key: keys.admin,
+      keyHeader: 'x-api-key',
+      params: { family: 'register', source: 'pso', status: 'PROVISIONAL', replace: 'true' },
     });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ family: 'register', outcome: 'PUBLISHED' });

@@ -139,3 +139,22 @@ export async function recordLoad(
     ]);
   }
 }
+
+/**
+ * The latest load that replaced values a load had published, when any of them is no longer
+ * current: what is published now differs from that load's file.
+ */
+export async function findSupersedingLoad(
+  db: DuckDbHandle,
+  loadId: number,
+): Promise<Pick<LoadLogRow, 'load_id' | 'file_name' | 'data_version'> | undefined> {
+  const [row] = await db.all<Pick<LoadLogRow, 'load_id' | 'file_name' | 'data_version'>>(
+    `select l.load_id, l.file_name, l.data_version
+     from (select max(valid_to_version) as version from fct_org_annual
+           where load_id = $1 and valid_to_version is not null) f
+     join publication p on p.data_version = f.version
+     join load_log l on l.load_id = p.load_id`,
+    [loadId],
+  );
+  return row;
+}
