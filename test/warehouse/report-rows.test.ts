@@ -7,6 +7,7 @@ import { writeYearFiles } from '../../bench/generate/generate.ts';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { buildCoopstatSchema } from '../../schema/index.ts';
 import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
+import type { ReportRowTable } from '../../warehouse/tables/report-row.table.ts';
 import { execute } from '../helpers/api.ts';
 import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
 
@@ -38,16 +39,18 @@ const COUNTS = {
   digital: 'digital',
 } as const;
 type Counts = { [K in keyof typeof COUNTS]: number | null };
-type Measured = Counts & {
-  boundaries: string;
-  unit_id: string;
-  year: number;
-  source_code: string;
-  org_type: string;
-  sector: string;
-  status: string;
-  unit_count: number;
-};
+type Measured = Counts &
+  Pick<
+    ReportRowTable,
+    | 'boundaries'
+    | 'unit_id'
+    | 'year'
+    | 'source_code'
+    | 'org_type'
+    | 'sector'
+    | 'status'
+    | 'unit_count'
+  >;
 
 /**
  * Facts on both boundaries, written without the production SQL: on current boundaries a unit's
