@@ -264,6 +264,36 @@ describe('topic-report rows computed at publish', () => {
     }
   });
 
+  it('reads the sector rows only when a query selects them, in one batch for every province', async () => {
+    const reader = await WarehouseReader.open(generated.db, { watch: false });
+    try {
+      const totalsOnly = await execute<unknown>(
+        schema,
+        reader,
+        `{ membership(level: PROVINCE, year: 2023) { byOrgType { members } }
+           highTech(level: PROVINCE, year: 2023) { byOrgType { highTech } } }`,
+      );
+      expect(totalsOnly.errors).toEqual([]);
+      const batches = totalsOnly.batches.filter((b) => b.loader === 'facts');
+      expect(batches).toHaveLength(1);
+      expect(batches[0]!.keys).toHaveLength(63);
+      expect(batches[0]!.keys.every((k) => JSON.parse(k)[2] === 'ALL')).toBe(true);
+      const both = await execute<unknown>(
+        schema,
+        reader,
+        `{ quality(level: PROVINCE, year: 2025) { byOrgType { good } bySector { good } } }`,
+      );
+      expect(both.errors).toEqual([]);
+      const parts = both.batches
+        .filter((b) => b.loader === 'facts')
+        .flatMap((b) => b.keys.map((k) => JSON.parse(k)[2] as string));
+      expect(parts.filter((p) => p === 'ALL')).toHaveLength(34);
+      expect(parts.filter((p) => p === 'SECTORS')).toHaveLength(34);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('a second load recomputes only the rows of its slices and of their successors', async () => {
     const before = await query<Record<string, unknown>>(
       generated.db,
