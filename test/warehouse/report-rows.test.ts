@@ -7,6 +7,7 @@ import { writeYearFiles } from '../../bench/generate/generate.ts';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { buildCoopstatSchema } from '../../schema/index.ts';
 import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
+import type { ReportRowTable } from '../../warehouse/tables/report-row.table.ts';
 import { execute } from '../helpers/api.ts';
 import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
 
@@ -38,16 +39,18 @@ const COUNTS = {
   digital: 'digital',
 } as const;
 type Counts = { [K in keyof typeof COUNTS]: number | null };
-type Measured = Counts & {
-  boundaries: string;
-  unit_id: string;
-  year: number;
-  source_code: string;
-  org_type: string;
-  sector: string;
-  status: string;
-  unit_count: number;
-};
+type Measured = Counts &
+  Pick<
+    ReportRowTable,
+    | 'boundaries'
+    | 'unit_id'
+    | 'year'
+    | 'source_code'
+    | 'org_type'
+    | 'sector'
+    | 'status'
+    | 'unit_count'
+  >;
 
 /**
  * Facts on both boundaries, written without the production SQL: on current boundaries a unit's
@@ -256,6 +259,36 @@ describe('topic-report rows computed at publish', () => {
         );
       expect(wanted.length).toBeGreaterThan(34);
       expect(order(answered)).toEqual(order(wanted));
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reads the sector rows only when a query selects them, in one batch for every province', async () => {
+    const reader = await WarehouseReader.open(generated.db, { watch: false });
+    try {
+      const totalsOnly = await execute<unknown>(
+        schema,
+        reader,
+        `{ membership(level: PROVINCE, year: 2023) { byOrgType { members } }
+           highTech(level: PROVINCE, year: 2023) { byOrgType { highTech } } }`,
+      );
+      expect(totalsOnly.errors).toEqual([]);
+      const batches = totalsOnly.batches.filter((b) => b.loader === 'facts');
+      expect(batches).toHaveLength(1);
+      expect(batches[0]!.keys).toHaveLength(63);
+      expect(batches[0]!.keys.every((k) => JSON.parse(k)[2] === 'ALL')).toBe(true);
+      const both = await execute<unknown>(
+        schema,
+        reader,
+        `{ quality(level: PROVINCE, year: 2025) { byOrgType { good } bySector { good } } }`,
+      );
+      expect(both.errors).toEqual([]);
+      const parts = both.batches
+        .filter((b) => b.loader === 'facts')
+        .flatMap((b) => b.keys.map((k) => JSON.parse(k)[2] as string));
+      expect(parts.filter((p) => p === 'ALL')).toHaveLength(34);
+      expect(parts.filter((p) => p === 'SECTORS')).toHaveLength(34);
     } finally {
       await reader.close();
     }

@@ -70,13 +70,15 @@ const VALUE_COLUMNS = [
 ];
 
 /**
- * The facts of the keyed units and years on both boundaries, as `findFacts` reads them: on
+ * The facts of the keyed units and years on both boundaries: on
  * `CURRENT` boundaries the rows of units merged in 2025 are summed onto their successor, a measure
  * only where every merged unit reported it; averages in VND are averaged.
  */
 const FACTS_SQL = `
 with facts as (
-  select * from fct_org_annual where valid_to_version is null and universe = 'REGISTERED'
+  select f.* from fct_org_annual f
+  semi join rpt_read r on r.unit_id = f.unit_id and r.year = f.year
+  where f.valid_to_version is null and f.universe = 'REGISTERED'
 ),
 predecessors as (
   select to_unit_id, count(*) as n from dim_unit_crosswalk group by all
@@ -88,8 +90,8 @@ expected as (
 mapped as (
   select coalesce(x.to_unit_id, f.unit_id) as target_unit_id, f.*
   from facts f left join dim_unit_crosswalk x on x.from_unit_id = f.unit_id
-  where exists (select 1 from rpt_keys k where k.boundaries = 'CURRENT'
-    and k.unit_id = coalesce(x.to_unit_id, f.unit_id) and k.year = f.year)
+  semi join rpt_keys k on k.boundaries = 'CURRENT'
+    and k.unit_id = coalesce(x.to_unit_id, f.unit_id) and k.year = f.year
 )
 select 'AS_REPORTED' as boundaries, f.unit_id, f.year, f.source_code, f.org_type, f.sector,
   f.status, 1 as unit_count, ${FACT_MEASURE_NAMES.map((m) => `f.${m}`).join(', ')}
@@ -130,23 +132,40 @@ export async function publishReportRows(
     union
     select 'CURRENT', coalesce(x.to_unit_id, c.unit_id), c.year
     from changed c left join dim_unit_crosswalk x on x.from_unit_id = c.unit_id`);
+  // The facts those rows are computed from: the keyed units and, on current boundaries, every
+  // unit mapped onto them.
+  await db.run(`create or replace temp table rpt_read as
+    select unit_id, year from rpt_keys
+    union
+    select x.from_unit_id, k.year from rpt_keys k
+    join dim_unit_crosswalk x on x.to_unit_id = k.unit_id and k.boundaries = 'CURRENT'`);
   await db.run(`create or replace temp table rpt_fresh as
-    with measured as (${FACTS_SQL})
-    select ${KEY},
-      source_code = first_value(source_code) over (
-        partition by boundaries, unit_id, year order by ${PREFERENCE}, source_code) as is_default_source,
+    with measured as (${FACTS_SQL}),
+    defaults as (
+      -- the preferred source: rank (one digit) then name, so min() picks it
+      select boundaries, unit_id, year, substr(min((${PREFERENCE})::varchar || source_code), 2) as source_code
+      from measured group by boundaries, unit_id, year
+    )
+    select ${REPORT_ROW_KEY.map((c) => `m.${c}`).join(', ')},
+      d.source_code is not null as is_default_source,
       ${ORG_TYPE_RANK} as org_type_rank,
       ${REPORT_ROW_COLUMNS.map((c) => `${REPORT_EXPRESSIONS[c.name]} as ${c.name}`).join(',\n      ')}
-    from measured`);
-  const inKeys = (t: string) =>
-    `exists (select 1 from rpt_keys k where k.boundaries = ${t}.boundaries and k.unit_id = ${t}.unit_id and k.year = ${t}.year)`;
+    from measured m
+    left join defaults d on d.boundaries = m.boundaries and d.unit_id = m.unit_id and d.year = m.year
+      and d.source_code = m.source_code`);
   const sameKey = REPORT_ROW_KEY.map((c) => `f.${c} = r.${c}`).join(' and ');
   const sameValues = VALUE_COLUMNS.map((c) => `f.${c} is not distinct from r.${c}`).join(' and ');
+  // Rows of the keyed units and years whose values changed or that are gone.
+  await db.run(`create or replace temp table rpt_stale as
+    select r.rowid as row_id
+    from rpt_org_type_row r
+    join rpt_keys k on k.boundaries = r.boundaries and k.unit_id = r.unit_id and k.year = r.year
+    left join rpt_fresh f on ${sameKey}
+    where r.valid_to_version is null and (f.unit_id is null or not (${sameValues}))`);
   // Without RETURNING, DuckDB answers a data change with one row {Count: n}.
   const [closed] = await db.all<{ Count: number }>(
-    `update rpt_org_type_row r set valid_to_version = $1
-     where r.valid_to_version is null and ${inKeys('r')}
-       and not exists (select 1 from rpt_fresh f where ${sameKey} and ${sameValues})`,
+    `update rpt_org_type_row set valid_to_version = $1
+     where rowid in (select row_id from rpt_stale)`,
     [version],
   );
   const [inserted] = await db.all<{ Count: number }>(
@@ -156,7 +175,7 @@ export async function publishReportRows(
     [version],
   );
   const [keys] = await db.all<{ n: number }>('select count(*) as n from rpt_keys');
-  await db.run('drop table rpt_keys');
-  await db.run('drop table rpt_fresh');
+  for (const table of ['rpt_keys', 'rpt_read', 'rpt_fresh', 'rpt_stale'])
+    await db.run(`drop table ${table}`);
   return { keys: keys?.n ?? 0, closed: closed?.Count ?? 0, inserted: inserted?.Count ?? 0 };
 }
