@@ -261,6 +261,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
 
     const snapshot = await currentSnapshot(res, state);
     if (!snapshot) return;
+    state.snapshot = snapshot;
     if (
       query !== undefined &&
       parts &&
