@@ -472,8 +472,9 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     signal?: AbortSignal,
   ): Promise<Lease | undefined> {
     try {
-      const lease = await reader.acquire({ signal });
+      const lease = await reader.acquire({ signal, ahead: state.waitedForConnection });
       state.lease = lease;
+      state.waitedForConnection = true;
       return lease;
     } catch (error) {
       if (signal?.aborted) return undefined;
@@ -588,7 +589,9 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     }
     const lease = await leaseFor(res, state);
     if (!lease) return false;
-    // The key check's lease is not the request's: the request takes its own afterwards.
+    // The key check's lease is not the request's: the request takes its own afterwards, at
+    // the front of the queue (it has waited its turn once), without holding a connection while
+    // its body arrives.
     state.lease = undefined;
     let principal: Principal | undefined;
     try {

@@ -14,6 +14,11 @@ export class RequestState {
   readonly startedAt = performance.now();
   /** The snapshot lease, for GraphQL requests that execute. */
   lease: Lease | undefined;
+  /**
+   * Set once the request has waited its turn for a warehouse connection (to check its API key):
+   * its next wait, to execute, is at the front of the queue.
+   */
+  waitedForConnection = false;
   /** The snapshot a GraphQL request was answered from without a lease (a 304 or a kept answer). */
   snapshot: SnapshotInfo | undefined;
   /** The operation's name, when the document names it. */
