@@ -267,6 +267,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
 
     const snapshot = await currentSnapshot(res, state);
     if (!snapshot) return;
+    state.snapshot = snapshot;
     if (
       query !== undefined &&
       parts &&
@@ -477,8 +478,9 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     signal?: AbortSignal,
   ): Promise<Lease | undefined> {
     try {
-      const lease = await reader.acquire({ signal });
+      const lease = await reader.acquire({ signal, ahead: state.waitedForConnection });
       state.lease = lease;
+      state.waitedForConnection = true;
       return lease;
     } catch (error) {
       if (signal?.aborted) return undefined;
@@ -593,7 +595,9 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     }
     const lease = await leaseFor(res, state);
     if (!lease) return false;
-    // The key check's lease is not the request's: the request takes its own afterwards.
+    // The key check's lease is not the request's: the request takes its own afterwards, at
+    // the front of the queue (it has waited its turn once), without holding a connection while
+    // its body arrives.
     state.lease = undefined;
     let principal: Principal | undefined;
     try {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OperationTypeNode } from 'graphql';
-import type { Lease } from '../warehouse/store/warehouse-reader.ts';
+import type { Lease, SnapshotInfo } from '../warehouse/store/warehouse-reader.ts';
 import type { ErrorCode } from './errors.ts';
 
 /**
@@ -12,8 +12,15 @@ import type { ErrorCode } from './errors.ts';
 export class RequestState {
   /** `performance.now()` when the request arrived. */
   readonly startedAt = performance.now();
-  /** The snapshot lease, for GraphQL requests. */
+  /** The snapshot lease, for GraphQL requests that execute. */
   lease: Lease | undefined;
+  /**
+   * Set once the request has waited its turn for a warehouse connection (to check its API key):
+   * its next wait, to execute, is at the front of the queue.
+   */
+  waitedForConnection = false;
+  /** The snapshot a GraphQL request was answered from without a lease (a 304 or a kept answer). */
+  snapshot: SnapshotInfo | undefined;
   /** The operation's name, when the document names it. */
   operationName: string | null = null;
   /** query / mutation / subscription, once Apollo resolved the operation. */

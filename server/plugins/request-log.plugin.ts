@@ -49,7 +49,7 @@ export function logRequest(logger: Logger, state: RequestState, outcome: HttpOut
     operationName: state.operationName,
     status: outcome.status,
     durationMs: Math.round((performance.now() - state.startedAt) * 10) / 10,
-    dataVersion: state.lease?.dataVersion ?? null,
+    dataVersion: (state.lease ?? state.snapshot)?.dataVersion ?? null,
     errorCodes: state.errorCodes,
     ...(outcome.aborted ? { aborted: true } : {}),
   });

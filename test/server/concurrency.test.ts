@@ -13,7 +13,7 @@ import type { RequestContext } from '../../schema/index.ts';
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { createApiKey } from '../../warehouse/keys/key-store.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
-import { codes, post, testConfig } from './helpers.ts';
+import { captureLogger, codes, post, testConfig } from './helpers.ts';
 
 // Many clients at once against real servers on loopback: a pool of DuckDB connections per
 // snapshot, the bounded wait queue, the execution time limit, snapshot swaps under load, and the
@@ -107,6 +107,7 @@ let queued: RunningCoopstat;
 /** Default limits, response cache on. */
 let cached: RunningCoopstat;
 const keys = { reader: '', otherReader: '', admin: '' };
+const log = captureLogger();
 
 beforeAll(async () => {
   wh = await createTestWarehouse();
@@ -123,7 +124,7 @@ beforeAll(async () => {
     port: 0,
     schema,
   });
-  cached = await startCoopstatServer(testConfig(wh.db), { port: 0, schema });
+  cached = await startCoopstatServer(testConfig(wh.db), { port: 0, schema, logger: log.logger });
 });
 afterAll(async () => {
   gate.open();
@@ -234,8 +235,17 @@ describe('the response cache', () => {
     expect(again.headers.get('content-type')).toBe(first.headers.get('content-type'));
     expect(again.headers.get('cache-control')).toBe(first.headers.get('cache-control'));
     const runs = resolverRuns;
+    log.lines.length = 0;
     await post(cached.graphqlUrl, { query: counter, variables: { tag: 'a' } });
     expect(resolverRuns).toBe(runs);
+    // The request log still says what was answered, from which version.
+    await vi.waitFor(() => expect(log.lines).toHaveLength(1));
+    expect(log.lines[0]).toMatchObject({
+      operationName: 'Count',
+      status: 200,
+      dataVersion: cached.reader.dataVersion,
+      errorCodes: [],
+    });
     // A revalidation of a kept answer is still 304.
     const revalidated = await fetch(cached.graphqlUrl, {
       method: 'POST',

@@ -203,9 +203,16 @@ describe('WarehouseReader', () => {
     const third = reader.acquire({ signal: controller.signal });
     controller.abort(new Error('client gone'));
     await expect(third).rejects.toThrow('client gone');
+    // A caller that has waited its turn once already goes first, even past a full queue.
+    const third2 = reader.acquire();
+    await vi.waitFor(() => expect(reader!.load.waiting).toBe(2));
+    const again = reader.acquire({ ahead: true }).then((lease) => (order.push('again'), lease));
+    await vi.waitFor(() => expect(reader!.load.waiting).toBe(3));
     one.release();
+    (await again).release();
     (await second).release();
-    expect(order).toEqual(['first', 'second']);
+    (await third2).release();
+    expect(order).toEqual(['first', 'again', 'second']);
     expect(reader.load).toEqual({ connections: 1, busy: 0, waiting: 0 });
   });
 

@@ -252,14 +252,17 @@ export class WarehouseReader {
    * leased it waits its turn (first come, first served); it fails with {@link ReaderBusyError}
    * when `queueLimit` callers are waiting already or when it has waited `queueTimeoutMs`, with
    * `signal`'s reason when that aborts first, and once the reader is closed. Never fails
-   * because of a load.
+   * because of a load. `ahead`: the caller has waited its turn once already for an earlier step
+   * of the same piece of work (e.g. checking a request's API key), so it goes to the front of
+   * the queue and is not refused for a full one.
    */
-  async acquire(options: { signal?: AbortSignal } = {}): Promise<Lease> {
+  async acquire(options: { signal?: AbortSignal; ahead?: boolean } = {}): Promise<Lease> {
     await this.#checkIfDue();
     const current = this.#current;
-    const idle = this.#waiters.length === 0 ? current.idle.pop() : undefined;
+    const ahead = options.ahead ?? false;
+    const idle = ahead || this.#waiters.length === 0 ? current.idle.pop() : undefined;
     if (idle) return this.#lease(current, idle);
-    if (this.#waiters.length >= this.#queueLimit) {
+    if (!ahead && this.#waiters.length >= this.#queueLimit) {
       throw new ReaderBusyError(
         `every one of the ${this.#connections} warehouse connections is busy and ${this.#waiters.length} requests are waiting already`,
         'queue full',
@@ -298,7 +301,8 @@ export class WarehouseReader {
         );
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+      if (ahead) this.#waiters.unshift(waiter);
+      else this.#waiters.push(waiter);
     });
   }
 
