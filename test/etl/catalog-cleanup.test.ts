@@ -50,3 +50,22 @@ describe('paraphrases are wordings of the real target, never targets', () => {
     ]);
   });
 });
+
+describe('a national target cited by provincial plans is linked, not copied', () => {
+  it('keeps one 461/QĐ-TTg target, with the Kiên Giang and Lai Châu texts as citations of it', () => {
+    const national = targets.filter((t) => t.indicator_code === 'htx_agri_effective_count');
+    expect(national.map((t) => [t.plan_id, t.target_id, t.unit_id])).toEqual([
+      ['qd-461-qd-ttg-2018', 'agri-effective-2020', 'VN'],
+    ]);
+    expect(
+      wordingsOf(national[0]).map((w) => [(w as { plan_id?: string }).plan_id, w.id, w.kind]),
+    ).toEqual([
+      ['kien-giang-1558-ct-ubnd-2018', 'cites-461-agri-effective-2020', 'CITATION'],
+      ['lai-chau-ctrhd-ubnd-2020', 'cites-461-agri-effective-2020', 'CITATION'],
+    ]);
+    const kienGiang = catalog.plans.find((p) => p.id === 'kien-giang-1558-ct-ubnd-2018')!;
+    expect(kienGiang.wordings.map((w) => [w.ofPlanId, w.ofTargetId, w.source.line])).toEqual([
+      ['qd-461-qd-ttg-2018', 'agri-effective-2020', 23],
+    ]);
+  });
+});
