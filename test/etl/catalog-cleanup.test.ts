@@ -69,3 +69,12 @@ describe('a national target cited by provincial plans is linked, not copied', ()
     ]);
   });
 });
+
+describe('targets read as the words say, inferred parts flagged', () => {
+  it('reads Thái Nguyên new-model-pilots as the five approved models put in place and replicated', () => {
+    const t = target('thai-nguyen-03-kh-ubnd-2023', 'new-model-pilots')!;
+    expect([t.comparator, t.value, t.target_year, t.is_inferred]).toEqual(['GTE', 5, 2030, true]);
+    expect(t.quote).toContain('đã được UBND tỉnh phê duyệt và nhân rộng mô hình');
+    expect(t.inferred_reason).toMatch(/gives no year.*line 62 is the period of another scheme/);
+  });
+});

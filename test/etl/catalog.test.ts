@@ -255,7 +255,7 @@ describe('the real catalog', () => {
     expect(pick('population-share-2045')).toEqual(['population_share_in_ktt', 2045, 'GTE', 20]);
     expect(pick('ktt-effective-2045')).toEqual(['ktt_effective_share', 2045, 'GT', 90]);
     expect(pick('ktt-digital-2045')).toEqual(['ktt_digital_share', 2045, 'EQ', 100]);
-    expect(pick('new-model-pilots')).toEqual(['htx_new_model_count', 2025, 'EQ', 5]);
+    expect(pick('new-model-pilots')).toEqual(['htx_new_model_count', 2030, 'GTE', 5]);
 
     const chain = targetById(plan, 'value-chain-of-good-fair-2030');
     expect([chain.comparator, chain.value, chain.ofTarget]).toEqual([
