@@ -78,3 +78,13 @@ describe('targets read as the words say, inferred parts flagged', () => {
     expect(t.inferred_reason).toMatch(/gives no year.*line 62 is the period of another scheme/);
   });
 });
+
+describe('an inferred year says so', () => {
+  it('flags Kiên Giang managers-trained-2020, whose line gives no year', () => {
+    const t = target('kien-giang-1558-ct-ubnd-2018', 'managers-trained-2020')!;
+    expect([t.target_year, t.is_inferred]).toEqual([2020, true]);
+    expect(t.inferred_reason).toMatch(/^No year in the line: 2020, the horizon of the directive/);
+    const others = targets.filter((x) => x.is_inferred).map((x) => x.target_id);
+    expect(others.sort()).toEqual(['managers-trained-2020', 'new-model-pilots']);
+  });
+});
