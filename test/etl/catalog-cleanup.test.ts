@@ -88,3 +88,22 @@ describe('an inferred year says so', () => {
     expect(others.sort()).toEqual(['managers-trained-2020', 'new-model-pilots']);
   });
 });
+
+describe("the catalog's own rule: a bare number is EQ, APPROX needs a hedge word", () => {
+  it('reads MARD agri-count-2023 and the MoF high-tech targets as EQ', () => {
+    const pick = (planId: string, id: string) => target(planId, id)?.comparator;
+    expect(pick('mard-plan-2023', 'agri-count-2023')).toBe('EQ');
+    expect(pick('mof-768-bc-btc-2025', 'htx-high-tech-2030')).toBe('EQ');
+    expect(pick('mof-768-bc-btc-2025', 'tht-high-tech-2030')).toBe('EQ');
+    expect(pick('steering-committee-2023', 'htx-count-2023')).toBe('EQ');
+    expect(pick('steering-committee-2023', 'htx-members-2023')).toBe('EQ');
+  });
+
+  it('has a hedge word in the quote of every APPROX target, or in the sentence its note cites', () => {
+    const hedge = /khoảng|xấp xỉ|ước|about|approximately|around|약/i;
+    const bare = targets.filter(
+      (t) => t.comparator === 'APPROX' && !hedge.test(t.quote) && !hedge.test(t.note ?? ''),
+    );
+    expect(bare.map((t) => `${t.plan_id}/${t.target_id}`)).toEqual([]);
+  });
+});
