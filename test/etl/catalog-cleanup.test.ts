@@ -107,3 +107,40 @@ describe("the catalog's own rule: a bare number is EQ, APPROX needs a hedge word
     expect(bare.map((t) => `${t.plan_id}/${t.target_id}`)).toEqual([]);
   });
 });
+
+describe('the good/fair share as its words say: over all organisations', () => {
+  it('computes "Tỷ lệ tổ chức kinh tế tập thể đạt loại tốt, khá" over every organisation, and the rated-only share beside it', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { loadFile } = await import('../../etl/load/load-file.ts');
+    const { findIndicatorValues } = await import('../../warehouse/queries/indicator.queries.ts');
+    // A province of 5,000 cooperative groups, 4,900 of them never rated, and 300 cooperatives.
+    const file = join(wh.dir, 'ratings-2024.csv');
+    await writeFile(
+      file,
+      [
+        'year,province_code,org_type,sector,org_count,rated_good,rated_fair,rated_average,rated_weak,rated_none',
+        '2024,19,THT,,5000,40,40,10,10,4900',
+        '2024,19,HTX,,300,60,120,60,30,30',
+      ].join('\n'),
+    );
+    await loadFile(file, { db: wh.db });
+    const db = await DuckDbHandle.open(wh.db, { readOnly: true });
+    try {
+      const rows = await findIndicatorValues(db, {
+        indicatorCodes: ['ktt_good_fair_share', 'ktt_good_fair_share_of_rated'],
+        unitIds: ['19:2008-08-01'],
+        fromYear: 2024,
+        toYear: 2024,
+      });
+      expect(rows.map((r) => [r.indicator_code, r.numerator, r.denominator])).toEqual([
+        ['ktt_good_fair_share', 260, 5300], // (40 + 40 + 60 + 120) of all 5,300 organisations
+        ['ktt_good_fair_share_of_rated', 260, 370], // of the 100 + 270 classified
+      ]);
+      expect(rows[0]!.value).toBeCloseTo(4.906, 3);
+      expect(rows[1]!.value).toBeCloseTo(70.27, 2);
+    } finally {
+      db.close();
+    }
+  });
+});
