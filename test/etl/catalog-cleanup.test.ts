@@ -3,6 +3,7 @@ import { readCatalog, type Catalog } from '../../etl/catalog/catalog.reader.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { findTargets, type TargetRow } from '../../warehouse/queries/progress.queries.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+import type * as Ops from '../operations/generated.ts';
 
 // The catalog cleaned by its own rules: each case cites the source line it follows. Checked on
 // the catalog as read and on the default warehouse built from it by the real `init`.
@@ -141,6 +142,63 @@ describe('the good/fair share as its words say: over all organisations', () => {
       expect(rows[1]!.value).toBeCloseTo(70.27, 2);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('the API shows wordings and inferred parts as such', () => {
+  it('lists alternative wordings and inferred years on the targets', async () => {
+    const { buildCoopstatSchema } = await import('../../schema/index.ts');
+    const { startCoopstatServer } = await import('../../server/coopstat-server.ts');
+    const { execute, operation } = await import('../helpers/api.ts');
+    const { testConfig } = await import('../server/helpers.ts');
+    const server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
+    try {
+      const schema = await buildCoopstatSchema();
+      const planTargets = async (id: string) => {
+        const r = await execute<Ops.TargetWordingsQuery>(
+          schema,
+          server.reader,
+          operation('target-wordings'),
+          { id },
+        );
+        expect(r.errors).toEqual([]);
+        return new Map(r.data.plan!.targets.map((t) => [t.id, t]));
+      };
+      const national = await planTargets('qd-461-qd-ttg-2018');
+      expect([...national.keys()]).toEqual(['agri-effective-2020']);
+      expect(national.get('agri-effective-2020')!.alternativeWordings).toEqual([
+        expect.objectContaining({
+          quotedInPlanId: 'kien-giang-1558-ct-ubnd-2018',
+          kind: 'CITATION',
+          sourceFile: 'sources/plans/kien-giang-1558-CT-UBND-2018.txt:23',
+        }),
+        expect.objectContaining({
+          quotedInPlanId: 'lai-chau-ctrhd-ubnd-2020',
+          kind: 'CITATION',
+          sourceFile: 'sources/plans/lai-chau-CTrHD-UBND-2020.txt:61',
+        }),
+      ]);
+      const nq20 = await planTargets('nq-20-nq-tw-2022');
+      expect(nq20.has('value-chain-2030-en')).toBe(false);
+      expect(nq20.get('value-chain-of-good-fair-2030')!.alternativeWordings).toEqual([
+        expect.objectContaining({
+          id: 'value-chain-2030-en',
+          kind: 'PARAPHRASE',
+          quoteLanguage: 'en',
+        }),
+      ]);
+      const kienGiang = await planTargets('kien-giang-1558-ct-ubnd-2018');
+      expect(kienGiang.get('managers-trained-2020')).toMatchObject({
+        inferred: true,
+        inferredReason: expect.stringMatching(/^No year in the line/),
+      });
+      expect(kienGiang.get('three-phase-power-2020')).toMatchObject({
+        inferred: false,
+        inferredReason: null,
+      });
+    } finally {
+      await server.close();
     }
   });
 });
