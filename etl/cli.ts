@@ -338,7 +338,7 @@ async function main(): Promise<number> {
         out(
           `${dbPath}: ${report.outcome === 'PUBLISHED' ? 'built' : 'already up to date'} — data version ${report.dataVersion}; ` +
             `${report.units} unit versions (${report.currentProvinces} current provinces), ${report.populationRows} population figures, ` +
-            `${report.publishedValues} published national figures, ${report.facts} national fact rows, ${report.targets} plan targets`,
+            `${report.publishedValues} published figures (national and provincial), ${report.facts} national fact rows, ${report.targets} plan targets`,
         );
       return 0;
     }

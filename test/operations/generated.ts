@@ -215,6 +215,13 @@ export type ValueStatus =
   /** Final reported figure. */
   | 'REPORTED';
 
+/** How an alternative wording relates to the target it words. */
+export type WordingKind =
+  /** Another plan quoting this target (a provincial plan citing a national one). */
+  | 'CITATION'
+  /** Another rendering of the same target (e.g. an English press version); it may read differently, and the target follows the plan’s own words. */
+  | 'PARAPHRASE';
+
 export type AdminUnitQueryVariables = Exact<{
   code: string;
   validOn?: string | null | undefined;
@@ -337,6 +344,13 @@ export type SeriesQueryVariables = Exact<{
 
 
 export type SeriesQuery = { series: { source: string | null, area: { id: string }, points: Array<{ year: number, value: number | null, change: number | null, changePercent: number | null, status: ValueStatus }> } };
+
+export type TargetWordingsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type TargetWordingsQuery = { plan: { targets: Array<{ id: string, inferred: boolean, inferredReason: string | null, alternativeWordings: Array<{ id: string, quotedInPlanId: string, kind: WordingKind, quote: string, quoteLanguage: string, sourceFile: string | null, note: string | null }> }> } };
 
 export type ValueChainQueryVariables = Exact<{
   area?: AreaInput | null | undefined;

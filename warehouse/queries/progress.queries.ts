@@ -203,12 +203,19 @@ export async function computeTargetProgress(
     const rows = (byKey.get(`${target.indicator_code}|${target.unit_id}`) ?? []).filter(
       (r) => r.year <= Math.max(options.asOfYear, target.target_year),
     );
+    // After the target year the verdict is on the target year's value: a source that has one
+    // comes first, and no source is chosen for values it only has after the deadline.
+    const isFinal = options.asOfYear > target.target_year;
+    const lastYear = isFinal ? target.target_year : options.asOfYear;
     const available = [
-      ...new Set(rows.filter((r) => r.year <= options.asOfYear).map((r) => r.source_code)),
+      ...new Set(rows.filter((r) => r.year <= lastYear).map((r) => r.source_code)),
     ];
+    const atDeadline = new Set(
+      rows.filter((r) => isFinal && r.year === target.target_year).map((r) => r.source_code),
+    );
     const rank = (s: string) => {
       const i = preference.indexOf(s);
-      return i < 0 ? preference.length : i;
+      return (atDeadline.has(s) ? 0 : preference.length + 1) + (i < 0 ? preference.length : i);
     };
     const source = available.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))[0] ?? null;
     // One coverage per series too: the widest set of organisation types the source reports, so
