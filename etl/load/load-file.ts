@@ -119,14 +119,14 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
   try {
     family ??= await peekFamily(path, head);
   } catch (error) {
-    throw refusal(file, error);
+    throw await refusal(file, error, path);
   }
 
   if (await exists(options.db)) {
     const reader = await openReader(options.db);
     try {
       const previous = await findLoadByHash(reader, sha256);
-      if (previous) return alreadyLoaded(file, family, sha256, previous);
+      if (previous) return alreadyLoaded(file, sha256, previous);
     } finally {
       reader.close();
     }
@@ -136,7 +136,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
   const startedAt = new Date();
   return withWriter(options.db, async (db) => {
     const previous = await findLoadByHash(db, sha256);
-    if (previous) return { publish: false, result: alreadyLoaded(file, family, sha256, previous) };
+    if (previous) return { publish: false, result: alreadyLoaded(file, sha256, previous) };
     const [units] = await db.all<{ n: number }>('select count(*) as n from dim_admin_unit');
     if (!units || units.n === 0) {
       throw new Error(
@@ -148,7 +148,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     try {
       staged = await stageFile(db, source, path, head);
     } catch (error) {
-      throw refusal(file, error);
+      throw await refusal(file, error, path);
     }
     progress('validating');
     const context = { file, staged, maxYear: options.maxYear ?? new Date().getUTCFullYear() };
@@ -333,11 +333,27 @@ async function refuseOtherProvinces(
   );
 }
 
-function refusal(file: string, error: unknown): Error {
+/** The first line of a file as text (at most 4 KB read), for a refusal that quotes it. */
+async function firstLine(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)[0]!;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function refusal(file: string, error: unknown, path: string): Promise<Error> {
   if (error instanceof LoadRefusedError) return error;
   // A reader's refusal thrown while DuckDB's appender pulls the rows arrives wrapped by append().
   if (error instanceof Error && error.cause instanceof ReaderError)
-    return refusal(file, error.cause);
+    return refusal(file, error.cause, path);
   if (error instanceof ReaderError) {
     return new LoadRefusedError(file, [
       {
@@ -363,30 +379,32 @@ function refusal(file: string, error: unknown): Error {
         rule: 'a CSV file must have the same number of fields on every row, separated by one delimiter',
         ...(columns
           ? { received: `${columns[2]} fields where the rows before it have ${columns[1]}` }
-          : {
-              value:
-                error.message
-                  .split('\n')
-                  .find((l) => /line|row/i.test(l))
-                  ?.trim() ?? error.message.split('\n')[0],
-            }),
+          : // No delimiter splits the rows alike (not a CSV at all, often): quote the user's
+            // first line, never DuckDB's advice.
+            { value: (await firstLine(path).catch(() => '')).slice(0, 60) }),
         file,
-        row: line ? Number(line[1]) : null,
+        row: line ? Number(line[1]) : columns ? null : 1,
       },
     ]);
   }
   return error as Error;
 }
 
+/** The report of a file loaded before: its family is the one it was loaded as, whatever was asked. */
 function alreadyLoaded(
   file: string,
-  family: Family,
   sha256: string,
-  previous: { load_id: number; data_version: number; rows_read: number; years: number[] },
+  previous: {
+    load_id: number;
+    family: string;
+    data_version: number;
+    rows_read: number;
+    years: number[];
+  },
 ): LoadReport {
   return {
     file,
-    family,
+    family: previous.family as Family,
     sha256,
     outcome: 'ALREADY_LOADED',
     loadId: previous.load_id,
