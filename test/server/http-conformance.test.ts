@@ -1,8 +1,6 @@
 import { auditServer, type AuditResult } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
-import { testConfig } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serveDefaultWarehouse } from './helpers.ts';
 
 /**
  * The GraphQL-over-HTTP conformance audit that graphql-http ships, against the real server.
@@ -10,18 +8,11 @@ import { testConfig } from './helpers.ts';
  * README ("GraphQL over HTTP"), listed here so that a change in either is seen.
  */
 
-let wh: TestWarehouse;
-let server: RunningCoopstat;
+const served = serveDefaultWarehouse();
 let results: AuditResult[];
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
-  results = await auditServer({ url: server.graphqlUrl });
+  results = await auditServer({ url: served().server.graphqlUrl });
 }, 120_000);
-afterAll(async () => {
-  await server?.close();
-  await wh?.cleanup();
-});
 
 describe('GraphQL over HTTP audit (graphql-http serverAudits)', () => {
   it('passes every MUST', () => {
