@@ -148,7 +148,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     try {
       family = options.family ?? (await peekFamily(path, head));
     } catch (error) {
-      throw refusal(file, error);
+      throw await refusal(file, error, path);
     }
     // A key limited to some provinces learns nothing about a file before its rows are checked.
     if (options.replace || options.allowedProvinceCodes || !(await exists(options.db))) {
@@ -156,7 +156,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     }
     const published = await DuckDbHandle.open(options.db, { readOnly: true });
     try {
-      const done = await previousLoad(published, file, family, sha256).catch(() => undefined);
+      const done = await previousLoad(published, file, sha256).catch(() => undefined);
       return done ? { done } : undefined;
     } finally {
       published.close();
@@ -168,7 +168,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     options.db,
     async (db) => {
       const source = SOURCES[family];
-      const previous = options.replace ? undefined : await previousLoad(db, file, family, sha256);
+      const previous = options.replace ? undefined : await previousLoad(db, file, sha256);
       if (previous && !options.allowedProvinceCodes) return { publish: false, result: previous };
       const [units] = await db.all<{ n: number }>('select count(*) as n from dim_admin_unit');
       if (!units || units.n === 0) {
@@ -181,7 +181,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
       try {
         staged = await stageFile(db, source, path, head);
       } catch (error) {
-        throw refusal(file, error);
+        throw await refusal(file, error, path);
       }
       progress('validating');
       const context = { file, staged, maxYear: options.maxYear ?? new Date().getUTCFullYear() };
@@ -381,11 +381,27 @@ async function refuseOtherProvinces(
   );
 }
 
-function refusal(file: string, error: unknown): Error {
+/** The first line of a file as text (at most 4 KB read), for a refusal that quotes it. */
+async function firstLine(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)[0]!;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function refusal(file: string, error: unknown, path: string): Promise<Error> {
   if (error instanceof LoadRefusedError) return error;
   // A reader's refusal thrown while DuckDB's appender pulls the rows arrives wrapped by append().
   if (error instanceof Error && error.cause instanceof ReaderError)
-    return refusal(file, error.cause);
+    return refusal(file, error.cause, path);
   if (error instanceof ReaderError) {
     return new LoadRefusedError(file, [
       {
@@ -412,15 +428,11 @@ function refusal(file: string, error: unknown): Error {
         rule: 'a CSV file must have the same number of fields on every row, separated by one delimiter',
         ...(columns
           ? { received: `${columns[2]} fields where the rows before it have ${columns[1]}` }
-          : {
-              value:
-                error.message
-                  .split('\n')
-                  .find((l) => /line|row/i.test(l))
-                  ?.trim() ?? error.message.split('\n')[0],
-            }),
+          : // No delimiter splits the rows alike (not a CSV at all, often): quote the user's
+            // first line, never DuckDB's advice.
+            { value: (await firstLine(path).catch(() => '')).slice(0, 60) }),
         file,
-        row: line ? Number(line[1]) : null,
+        row: line ? Number(line[1]) : columns ? null : 1,
       },
     ]);
   }
@@ -434,14 +446,13 @@ function refusal(file: string, error: unknown): Error {
 async function previousLoad(
   db: DuckDbHandle,
   file: string,
-  family: Family,
   sha256: string,
 ): Promise<LoadReport | undefined> {
   const previous = await findLoadByHash(db, sha256);
   if (!previous) return undefined;
   const later = await findSupersedingLoad(db, previous.load_id);
   return {
-    ...alreadyLoaded(file, family, sha256, previous),
+    ...alreadyLoaded(file, sha256, previous),
     ...(later
       ? {
           outcome: 'SUPERSEDED',
@@ -457,13 +468,18 @@ async function previousLoad(
 
 function alreadyLoaded(
   file: string,
-  family: Family,
   sha256: string,
-  previous: { load_id: number; data_version: number; rows_read: number; years: number[] },
+  previous: {
+    load_id: number;
+    family: string;
+    data_version: number;
+    rows_read: number;
+    years: number[];
+  },
 ): LoadReport {
   return {
     file,
-    family,
+    family: previous.family as Family,
     sha256,
     outcome: 'ALREADY_LOADED',
     erasures: [],

@@ -5,6 +5,10 @@ import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import type { Finding } from '../load/findings.ts';
 import { RAW_TABLE, originOf, type StagedFile } from '../load/staging.ts';
 import { castSql, decimalEvidenceSql, sqlString, typeRule } from './typing.ts';
+import { provinceSuggestionSql } from './province-suggestions.ts';
+
+/** The closest province name to a refused row's name (`r` in the checks below), or null. */
+const SUGGESTION = provinceSuggestionSql('r.folded_name', 'r.ref_date');
 
 /**
  * The typed staging table: `raw_<column>` as written and `<column>` cast, per source row, with
@@ -226,7 +230,8 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
     `select 'ERROR',
        'column \`province_name\` must name a province valid on 31 December ' || r.year ||
        coalesce(' (' || u.name_vi || ' ended on ' || u.valid_to ||
-                coalesce(' and is now part of ' || s.code || ' ' || s.name_vi, '') || ')', ''),
+                coalesce(' and is now part of ' || s.code || ' ' || s.name_vi, '') || ')',
+                ' (did you mean ' || ${SUGGESTION} || '?)', ''),
        r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r
      left join dim_unit_alias a on a.folded_name = r.folded_name
@@ -251,7 +256,8 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
     db,
     `select 'ERROR',
        'columns \`province_code\` and \`province_name\` must name the same province, but code ' || r.province_code ||
-       ' is ' || u.name_vi || ' in ' || r.year || ' and no province of that name existed then',
+       ' is ' || u.name_vi || ' in ' || r.year || ' and no province of that name existed then' ||
+       coalesce(' (did you mean ' || ${SUGGESTION} || '?)', ''),
        r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.code_unit_id
      where r.province_name is not null and r.name_unit_id is null and r.former_name_unit_id is null`,

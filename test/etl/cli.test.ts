@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+import { createTestWarehouse, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
@@ -181,5 +181,53 @@ describe('listings', () => {
     const keys = await cli('keys', 'list', '--db', wh.db, '--json');
     expect(keys.code).toBe(0);
     expect(JSON.parse(keys.stdout)).toEqual([]);
+  });
+});
+
+describe('load errors quote the user’s value', () => {
+  it('a file that is not a CSV at all: its first line, not DuckDB’s advice', async () => {
+    const run = await cli('load', 'README.md', '--db', wh.db);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "a CSV file must have the same number of fields on every row, separated by one delimiter, but got '# coopstat' at README.md, row 1",
+    );
+    expect(run.stderr).not.toMatch(/strict_mode|Disable the parser/);
+  });
+
+  it('unknown province names get "did you mean" the closest name valid that year', async () => {
+    const run = await cli(
+      'load',
+      fixture('etl', 'misspelt-provinces.csv'),
+      '--dry-run',
+      '--db',
+      wh.db,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "column `province_name` must name a province valid on 31 December 2024 (did you mean Thành phố Hồ Chí Minh?), but got 'Sài Gòn' at misspelt-provinces.csv, row 2",
+    );
+    expect(run.stderr).toContain(
+      "(did you mean Tỉnh Thái Nguyên?), but got 'Thai Nguen' at misspelt-provinces.csv, row 3",
+    );
+    expect(run.stderr).toContain(
+      "column `province_name` must name a province valid on 31 December 2024, but got 'Xyzabc' at misspelt-provinces.csv, row 4",
+    );
+  });
+
+  it('a file already loaded is reported with the family it was loaded as, whatever --family says', async () => {
+    const first = await cli('load', 'examples/aggregates-2024.csv', '--db', wh.db);
+    expect(first.code).toBe(0);
+    const again = await cli(
+      'load',
+      'examples/aggregates-2024.csv',
+      '--family',
+      'register',
+      '--db',
+      wh.db,
+    );
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /^aggregates-2024\.csv \[aggregates, 6 rows, years 2024\]: already loaded as load #\d+/,
+    );
   });
 });

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
-import { captureLogger, codes, post, testConfig } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { captureLogger, codes, post, serveDefaultWarehouse } from './helpers.ts';
 
 /**
  * One rule for every argument, over real HTTP: each is checked against what exists (sources,
@@ -9,20 +7,9 @@ import { captureLogger, codes, post, testConfig } from './helpers.ts';
  * repeat a long value whole; input errors are logged at info, never at error with a stack.
  */
 
-let wh: TestWarehouse;
-let server: RunningCoopstat;
-let url: string;
 const log = captureLogger();
-
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-  server = await startCoopstatServer(testConfig(wh.db), { port: 0, logger: log.logger });
-  url = server.graphqlUrl;
-}, 120_000);
-afterAll(async () => {
-  await server?.close();
-  await wh?.cleanup();
-});
+const served = serveDefaultWarehouse(log.logger);
+const url = (): string => served().server.graphqlUrl;
 
 const SOURCE_RULE = "source must be one of MINISTRY, OTHER, PSO, VCA, but got 'FOO'";
 
@@ -35,14 +22,14 @@ describe('sources are checked against the warehouse', () => {
     ['series', '{ series(indicator: "htx_count", source: "FOO") { source } }'],
     ['ranking', '{ ranking(indicator: "htx_count", year: 2024, source: "FOO") { year } }'],
   ])('%s refuses an unknown source', async (_field, query) => {
-    const { json } = await post(url, { query });
+    const { json } = await post(url(), { query });
     expect(codes(json)).toEqual(['BAD_USER_INPUT']);
     expect(json.errors![0]!.message).toBe(SOURCE_RULE);
     expect(json.errors![0]!.extensions!.argument).toBe('source');
   });
 
   it('progress(sources) follows the same rule', async () => {
-    const { json } = await post(url, {
+    const { json } = await post(url(), {
       query: `{ plan(id: "nq-20-nq-tw-2022") { targets { progress(asOf: 2025, sources: ["MINISTRY", "FOO"]) { status } } } }`,
     });
     expect(new Set(codes(json))).toEqual(new Set(['BAD_USER_INPUT']));
@@ -52,7 +39,7 @@ describe('sources are checked against the warehouse', () => {
   });
 
   it('a source in lower case is the same source', async () => {
-    const { json } = await post(url, {
+    const { json } = await post(url(), {
       query: '{ series(indicator: "htx_count", source: "ministry") { source } }',
     });
     expect(json.errors).toBeUndefined();
@@ -61,7 +48,7 @@ describe('sources are checked against the warehouse', () => {
 
   it('an input that looks like SQL gets the same detailed message as any other', async () => {
     const injection = "x' OR '1'='1; select * from dim_source --";
-    const { json } = await post(url, {
+    const { json } = await post(url(), {
       query: 'query Q($s: String) { membership(year: 2024, source: $s) { source } }',
       variables: { s: injection },
     });
@@ -78,7 +65,7 @@ describe('years, cursors and page sizes', () => {
       '{ ranking(indicator: "htx_count", year: 2010) { year } }',
       '{ membership(year: 2010) { source } }',
     ]) {
-      const { json } = await post(url, { query });
+      const { json } = await post(url(), { query });
       expect(codes(json)).toEqual(['YEAR_NOT_LOADED']);
       expect(json.errors![0]!.message).toMatch(
         /^year 2010 has no figures loaded; years with figures: 2015, /,
@@ -87,25 +74,25 @@ describe('years, cursors and page sizes', () => {
   });
 
   it('refuses a forged cursor, an empty cursor and a page size below 1 on every list', async () => {
-    const version = server.reader.dataVersion;
+    const version = served().server.reader.dataVersion;
     const forged = Buffer.from(JSON.stringify({ v: version, o: 99_999_999_999 })).toString(
       'base64url',
     );
     const observations =
       'query O($after: String, $first: Int!) { observations(first: $first, after: $after) { totalCount } }';
     for (const after of [forged, '']) {
-      const { json } = await post(url, { query: observations, variables: { after, first: 10 } });
+      const { json } = await post(url(), { query: observations, variables: { after, first: 10 } });
       expect(codes(json)).toEqual(['BAD_USER_INPUT']);
       expect(json.errors![0]!.extensions!.argument).toBe('after');
     }
-    const page = await post(url, { query: observations, variables: { first: 2 } });
+    const page = await post(url(), { query: observations, variables: { first: 2 } });
     expect(page.json.errors).toBeUndefined();
 
     for (const query of [
       '{ observations(first: 0) { totalCount } }',
       '{ loads(first: 0) { id } }',
     ]) {
-      const { json } = await post(url, { query });
+      const { json } = await post(url(), { query });
       expect(codes(json)).toEqual(['BAD_USER_INPUT']);
       expect(json.errors![0]!.message).toMatch(/first must not be less than 1/);
     }
@@ -115,7 +102,7 @@ describe('years, cursors and page sizes', () => {
 describe('messages and logs', () => {
   it('cuts a long value to a short prefix with its length', async () => {
     const code = 'A'.repeat(90_000);
-    const { json } = await post(url, {
+    const { json } = await post(url(), {
       query: 'query U($code: String!) { adminUnit(code: $code) { nameVi } }',
       variables: { code },
     });
@@ -124,7 +111,7 @@ describe('messages and logs', () => {
     expect(message.length).toBeLessThan(300);
     expect(message).toContain(`'${'A'.repeat(40)}…' (90000 characters)`);
 
-    const source = await post(url, {
+    const source = await post(url(), {
       query: 'query M($s: String) { membership(year: 2024, source: $s) { source } }',
       variables: { s: 'B'.repeat(5_000) },
     });

@@ -1,24 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EXPLORER_EXAMPLES,
-  startCoopstatServer,
-  type RunningCoopstat,
-} from '../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
-import { post, testConfig } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { EXPLORER_EXAMPLES } from '../../server/coopstat-server.ts';
+import { post, serveDefaultWarehouse } from './helpers.ts';
 
 /** The explorer's examples are the first thing a visitor runs: each must show figures. */
 
-let wh: TestWarehouse;
-let server: RunningCoopstat;
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-  server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
-}, 120_000);
-afterAll(async () => {
-  await server?.close();
-  await wh?.cleanup();
-});
+const served = serveDefaultWarehouse();
 
 /** Paths of the empty lists and of the top-level fields without a single number under them. */
 function emptySpots(value: unknown, path = ''): string[] {
@@ -38,7 +24,7 @@ describe('explorer examples on the default warehouse', () => {
   it.each(EXPLORER_EXAMPLES.map((e) => [e.name, e] as const))(
     '%s returns figures',
     async (_name, example) => {
-      const { status, json } = await post(server.graphqlUrl, {
+      const { status, json } = await post(served().server.graphqlUrl, {
         query: example.query,
         ...(example.variables ? { variables: example.variables } : {}),
       });

@@ -1,4 +1,7 @@
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../server/config.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import type { Logger } from '../../server/logger.ts';
 import { createLogger } from '../../server/logger.ts';
 
@@ -54,3 +57,30 @@ export interface GraphqlResponse {
 
 /** The error codes of a response, in order. */
 export const codes = (json: GraphqlResponse) => (json.errors ?? []).map((e) => e.extensions?.code);
+
+/** A default warehouse (built through the real `init`) served over real HTTP on loopback. */
+export interface ServedWarehouse {
+  readonly server: RunningCoopstat;
+  readonly db: string;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` hooks that build a default warehouse and serve it (logging
+ * to `logger` when given); the returned getter is valid inside the tests.
+ */
+export function serveDefaultWarehouse(logger?: Logger): () => ServedWarehouse {
+  let wh: TestWarehouse | undefined;
+  let server: RunningCoopstat | undefined;
+  beforeAll(async () => {
+    wh = await createTestWarehouse();
+    server = await startCoopstatServer(testConfig(wh.db), {
+      port: 0,
+      ...(logger ? { logger } : {}),
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+    await wh?.cleanup();
+  });
+  return () => ({ server: server!, db: wh!.db });
+}

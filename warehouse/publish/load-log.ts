@@ -85,9 +85,13 @@ export async function nextIds(
 export async function findLoadByHash(
   db: DuckDbHandle,
   sha256: string,
-): Promise<Pick<LoadLogRow, 'load_id' | 'data_version' | 'rows_read' | 'years'> | undefined> {
-  const [row] = await db.all<Pick<LoadLogRow, 'load_id' | 'data_version' | 'rows_read' | 'years'>>(
-    `select load_id, data_version, rows_read, years from load_log where file_sha256 = $1 order by load_id limit 1`,
+): Promise<
+  Pick<LoadLogRow, 'load_id' | 'family' | 'data_version' | 'rows_read' | 'years'> | undefined
+> {
+  const [row] = await db.all<
+    Pick<LoadLogRow, 'load_id' | 'family' | 'data_version' | 'rows_read' | 'years'>
+  >(
+    `select load_id, family, data_version, rows_read, years from load_log where file_sha256 = $1 order by load_id limit 1`,
     [sha256],
   );
   return row;
