@@ -358,7 +358,7 @@
           },
           TEXT.provinces,
         ),
-        el('a', { href: '/explorer' }, TEXT.explorer),
+        config.explorer ? el('a', { href: config.explorer }, TEXT.explorer) : null,
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, TEXT.print),
         el(
           'a',

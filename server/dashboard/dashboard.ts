@@ -33,6 +33,8 @@ export const DASHBOARD_ASSETS_PATH = '/dashboard/assets/';
 export interface DashboardOptions {
   /** The GraphQL endpoint the page posts to: a same-origin path such as `/graphql`. */
   readonly endpoint: string;
+  /** Where the GraphQL explorer is, linked from the page's header; absent = no link. */
+  readonly explorer?: string;
 }
 
 export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -107,7 +109,7 @@ export function createDashboardHandler(options: DashboardOptions): DashboardHand
   // Compress once, off the first request's path (ECharts takes ~0.1 s at level 9).
   setImmediate(() => assets.byName.forEach((asset) => gzippedBody(asset)));
   const href = (asset: StaticAsset) => `${DASHBOARD_ASSETS_PATH}${asset.name}`;
-  const config = jsonForScript({ endpoint });
+  const config = jsonForScript({ endpoint, explorer: options.explorer ?? null });
 
   const page = `<!doctype html>
 <html lang="vi">
