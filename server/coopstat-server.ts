@@ -7,7 +7,7 @@ import { createLoadUploadHandler } from './auth/load-upload.ts';
 import type { Config } from './config.ts';
 import { observationsCsv } from './csv-export.ts';
 import { createDashboardHandler } from './dashboard/dashboard.ts';
-import { createExplorerHandler, type ExplorerExample } from './explorer/explorer.ts';
+import { createExplorerHandler, EXPLORER_PATH, type ExplorerExample } from './explorer/explorer.ts';
 import { listen, type HttpServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -162,7 +162,10 @@ export async function startCoopstatServer(
       explorer: config.explorer
         ? createExplorerHandler({ endpoint: GRAPHQL_PATH, examples: EXPLORER_EXAMPLES })
         : undefined,
-      dashboard: createDashboardHandler({ endpoint: GRAPHQL_PATH }),
+      dashboard: createDashboardHandler({
+        endpoint: GRAPHQL_PATH,
+        ...(config.explorer ? { explorer: EXPLORER_PATH } : {}),
+      }),
       csvExports: {
         '/export/observations.csv': (lease, params) =>
           observationsCsv(createRequestContext(lease, { maxPageSize: config.maxPageSize }), params),

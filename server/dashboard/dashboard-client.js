@@ -358,7 +358,7 @@
           },
           TEXT.provinces,
         ),
-        el('a', { href: '/explorer' }, TEXT.explorer),
+        config.explorer ? el('a', { href: config.explorer }, TEXT.explorer) : null,
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, TEXT.print),
         el(
           'a',
@@ -608,7 +608,13 @@
         el('dt', {}, TEXT.latest),
         el('dd', {}, p.latest ? `${fmtNum(p.latest.value, t.unit)} (${p.latest.year})` : '—'),
         el('dt', {}, TEXT.projectionLinear),
-        el('dd', {}, `${fmtNum(p.projectedLinear, t.unit)} (${t.targetYear})`),
+        el(
+          'dd',
+          {},
+          p.projectedLinear == null
+            ? '—'
+            : `${fmtNum(p.projectedLinear, t.unit)} (${t.targetYear})`,
+        ),
       ),
       chartBox,
       el(
@@ -778,12 +784,25 @@
         interval: 1,
         axisLabel: { formatter: (v) => (Number.isInteger(v) ? String(v) : '') },
       },
-      yAxis: { type: 'value', min: 0, axisLabel: { formatter: (v) => fmtNum(v, t.unit) } },
+      yAxis: {
+        type: 'value',
+        min: 0,
+        // Room for the whole target band above the data.
+        max: (extent) => niceCeil(Math.max(extent.max, band ? band[1] : t.value) * 1.05),
+        axisLabel: { formatter: (v) => fmtNum(v, t.unit) },
+      },
       series,
       title: pts.length
         ? undefined
         : { text: TEXT.noData, left: 'center', top: 'middle', textStyle: { color: '#888' } },
     };
+  }
+
+  /** The next round number up: 1, 2 or 5 times a power of ten. */
+  function niceCeil(v) {
+    if (!(v > 0)) return 1;
+    const power = 10 ** Math.floor(Math.log10(v));
+    return [1, 2, 5, 10].map((m) => m * power).find((x) => x >= v);
   }
 
   function targetRows(t) {

@@ -33,6 +33,8 @@ export const DASHBOARD_ASSETS_PATH = '/dashboard/assets/';
 export interface DashboardOptions {
   /** The GraphQL endpoint the page posts to: a same-origin path such as `/graphql`. */
   readonly endpoint: string;
+  /** Where the GraphQL explorer is, linked from the page's header; absent = no link. */
+  readonly explorer?: string;
 }
 
 export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -48,7 +50,7 @@ interface DashboardAssets {
 
 let loaded: DashboardAssets | undefined;
 
-/** Reads the page's files once per process (about 1.2 MB, about 420 KB gzip-compressed). */
+/** Reads the page's files once per process (about 0.9 MB; about 0.35 MB as sent gzip-compressed). */
 function loadAssets(): DashboardAssets {
   if (loaded) return loaded;
   const here = dirname(fileURLToPath(import.meta.url));
@@ -60,10 +62,12 @@ function loadAssets(): DashboardAssets {
   );
   const fontCss = assetFromBytes('fonts', 'css', Buffer.from(font.css, 'utf8'));
   const css = assetFromFile('dashboard', 'css', join(here, 'dashboard.css'));
+  // ECharts' prebuilt "common" bundle has all this page draws with (line, bar, scatter, grid,
+  // legend, tooltip, title, mark lines and areas): 240 KB gzip against 370 KB for the full one.
   const echarts = assetFromFile(
     'echarts',
     'js',
-    join(packageDir('echarts'), 'dist/echarts.min.js'),
+    join(packageDir('echarts'), 'dist/echarts.common.min.js'),
   );
   const tiles = assetFromFile('tile-grid', 'js', join(here, 'tile-grid.js'));
   const client = assetFromFile('dashboard', 'js', join(here, 'dashboard-client.js'));
@@ -102,8 +106,10 @@ export function createDashboardHandler(options: DashboardOptions): DashboardHand
     throw new Error(`dashboard endpoint must be a same-origin path, got ${endpoint}`);
   }
   const assets = loadAssets();
+  // Compress once, off the first request's path (ECharts takes ~0.1 s at level 9).
+  setImmediate(() => assets.byName.forEach((asset) => gzippedBody(asset)));
   const href = (asset: StaticAsset) => `${DASHBOARD_ASSETS_PATH}${asset.name}`;
-  const config = jsonForScript({ endpoint });
+  const config = jsonForScript({ endpoint, explorer: options.explorer ?? null });
 
   const page = `<!doctype html>
 <html lang="vi">

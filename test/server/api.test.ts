@@ -292,10 +292,10 @@ describe('health and readiness', () => {
     expect(ready.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('redirects / to the explorer and serves it', async () => {
+  it('serves the dashboard at / and the explorer at /explorer', async () => {
     const root = await fetch(`${server.origin}/`, { redirect: 'manual' });
-    expect(root.status).toBe(302);
-    expect(root.headers.get('location')).toBe('/explorer');
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('id="coopstat-dashboard-config"');
     const page = await fetch(`${server.origin}/explorer`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');

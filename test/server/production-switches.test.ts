@@ -28,9 +28,10 @@ describe('production switches', () => {
     expect(query.json.data).toEqual({ dataVersion: { version: 2 } });
   });
 
-  it('serves no explorer when COOPSTAT_EXPLORER is off', async () => {
+  it('serves no explorer when COOPSTAT_EXPLORER is off; the dashboard does not link to it', async () => {
     expect((await fetch(`${server.origin}/explorer`)).status).toBe(404);
     const root = await fetch(`${server.origin}/`, { redirect: 'manual' });
-    expect(root.status).toBe(404);
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('{"endpoint":"/graphql","explorer":null}');
   });
 });
