@@ -2,7 +2,7 @@
  * Soak test under load (not part of `npm test`; see docs/hardening.md):
  *
  *   npx tsx scripts/soak.ts [--duration 60] [--clients 32] [--scale 0.1] [--load-every 3]
- *                           [--without-loads] [--keep]
+ *                           [--without-loads] [--same-text] [--keep]
  *
  * Builds a warehouse in a temporary directory from the benchmark generator (`bench/generate/`:
  * province aggregates 2015–2024 at `--scale`), starts the API server (`server/main.ts`) as a
@@ -14,6 +14,13 @@
  * p90 / p99 / max latency, the loads published and the server's RSS at start, after the warm-up,
  * at the end and at most. Exit code 1 when any request failed. `--without-loads` runs the same
  * clients with no load, to tell what the loads cost from what concurrency alone costs.
+ *
+ * Every request's text is changed by a leading comment (`# soak 17`), so no response cache answers
+ * it (`--same-text` sends the same text each time, to see what a cache adds). Every operation also
+ * asks for `dataVersion { version loadId }`: an answer mixing two versions would differ from the
+ * other answers to the same request that name the same version, so the script keeps the first
+ * answer per request × version and counts every later one that differs ("mixed"). It ends with a
+ * verdict on the issue's goals (0 errors, p99 ≤ 500 ms, no mixed answer; bench/lib/goals.ts).
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
@@ -24,6 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeYearFiles, type WrittenFile } from '../bench/generate/generate.ts';
+import { GOALS } from '../bench/lib/goals.ts';
 import { loadFile } from '../etl/load/load-file.ts';
 import { initWarehouse } from '../etl/reference/init-warehouse.ts';
 
@@ -35,6 +43,7 @@ const { values: args } = parseArgs({
     scale: { type: 'string', default: '0.1' },
     'load-every': { type: 'string', default: '3' },
     'without-loads': { type: 'boolean', default: false },
+    'same-text': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -48,8 +57,16 @@ for (const [name, value] of Object.entries({ DURATION_S, CLIENTS, SCALE, LOAD_EV
 /** Generated years reach 2030; the ETL refuses years after `maxYear`. */
 const MAX_YEAR = 2030;
 
-const operation = (name: string) =>
-  readFile(join(ROOT, 'test', 'operations', `${name}.graphql`), 'utf8');
+/** An operation of test/operations, asking also for the data version it was answered from. */
+const operation = async (name: string) =>
+  withVersion(await readFile(join(ROOT, 'test', 'operations', `${name}.graphql`), 'utf8'));
+
+function withVersion(query: string): string {
+  const head = /query\s+\w+\s*(\([^)]*\))?\s*\{/.exec(query);
+  if (!head) throw new Error(`no named query in ${query.slice(0, 80)}`);
+  const at = head.index + head[0].length;
+  return `${query.slice(0, at)}\n  dataVersion { version loadId }${query.slice(at)}`;
+}
 
 interface Request {
   readonly kind: string;
@@ -196,15 +213,36 @@ try {
   const latencies = new Map<string, number[]>();
   const errors: string[] = [];
   let requests = 0;
+  // The first answer per request × data version (without the version), and the answers that differ.
+  const answers = new Map<string, string>();
+  const versionsSeen = new Set<number>();
+  let compared = 0;
+  const mixed: string[] = [];
+  const checkVersion = (request: Request, body: unknown) => {
+    const data = (body as { data?: { dataVersion?: { version?: number } } } | undefined)?.data;
+    const version = data?.dataVersion?.version;
+    if (!data || version === undefined) return;
+    versionsSeen.add(version);
+    const { dataVersion: _version, ...rest } = data;
+    const text = JSON.stringify(rest);
+    const key = `${request.kind} ${JSON.stringify(request.variables)} @${version}`;
+    const first = answers.get(key);
+    if (first === undefined) answers.set(key, text);
+    else {
+      compared += 1;
+      if (first !== text) mixed.push(key);
+    }
+  };
   const deadline = performance.now() + DURATION_S * 1000;
   const client = async (index: number) => {
     const pool = index % 2 === 0 ? dashboards : mix;
     let i = index;
     while (performance.now() < deadline) {
       const request = pool[i++ % pool.length]!;
-      const result = await send(url, request);
+      const result = await send(url, request, requests);
       requests++;
       if (result.error) errors.push(`${request.kind}: ${result.error}`);
+      else checkVersion(request, result.body);
       const list = latencies.get(request.kind) ?? [];
       list.push(result.ms);
       latencies.set(request.kind, list);
@@ -294,6 +332,27 @@ try {
       `max ${mb(Math.max(...rssSamples, rssAtEnd))}, idle 6 s later ${mb(rssIdle)}; first half mean ${mb(mean(rssSamples.slice(0, rssSamples.length >> 1)))}, ` +
       `second half mean ${mb(mean(rssSamples.slice(rssSamples.length >> 1)))}`,
   );
+  log(
+    `versions answered ${versionsSeen.size}; answers compared with the first of the same request and version ${compared}, different (mixing versions) ${mixed.length}` +
+      (mixed.length ? `: ${[...new Set(mixed)].slice(0, 5).join('; ')}` : ''),
+  );
+  const p99 = percentile(all, 0.99);
+  const verdict = [
+    [`0 errors`, errors.length === 0, `${errors.length}`],
+    [`p99 ≤ ${GOALS.soakMaxP99Ms} ms`, p99 <= GOALS.soakMaxP99Ms, `${p99.toFixed(0)} ms`],
+    [
+      `no answer mixing two versions`,
+      mixed.length === 0 && compared > 0,
+      `${mixed.length} of ${compared}`,
+    ],
+  ] as const;
+  log(
+    `goals (${args['same-text'] ? 'same text each request' : 'text changed per request'}): ` +
+      verdict
+        .map(([goal, met, actual]) => `${goal}: ${actual} ${met ? 'met' : 'MISSED'}`)
+        .join('; '),
+  );
+  if (mixed.length > 0) process.exitCode = 1;
   if (errors.length > 0) {
     log('first errors:');
     for (const e of [...new Set(errors)].slice(0, 10)) log(`  ${e}`);
@@ -313,13 +372,15 @@ try {
 async function send(
   url: string,
   request: Request,
+  n = 0,
 ): Promise<{ ms: number; error?: string; body?: unknown }> {
   const started = performance.now();
+  const query = args['same-text'] ? request.query : `# soak ${n}\n${request.query}`;
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: request.query, variables: request.variables }),
+      body: JSON.stringify({ query, variables: request.variables }),
     });
     const text = await res.text();
     const ms = performance.now() - started;

@@ -156,10 +156,50 @@ interface TargetRow {
 const PREFERENCE = ['PSO', 'MINISTRY', 'VCA', 'OTHER'];
 const rank = (s: string) => (PREFERENCE.includes(s) ? PREFERENCE.indexOf(s) : PREFERENCE.length);
 
-/** Fetches the dashboard's numbers for one year with the three statements above. */
-export async function fetchDashboardFloor(db: DuckDbHandle, year: number): Promise<FloorNumbers> {
-  const before = db.statementCount;
-  const provinces = await db.all<FloorProvinceRow>(PROVINCE_SQL, [year]);
+/**
+ * The issue's `CoopDashboard` pull by hand: every province valid at the end of the year × organisation
+ * type, with the unit's code and Vietnamese name, organisations, members, rated good + fair, in a
+ * value chain and applying high technology, on the source the API prefers. One statement.
+ */
+export const PULL_SQL = `
+with units as (
+  select unit_id, code, name_vi from dim_admin_unit
+  where level = 'PROVINCE' and make_date($1, 12, 31) between valid_from and coalesce(valid_to, date '9999-12-31')
+),
+facts as (
+  select f.unit_id, f.source_code, f.org_type, f.org_count, f.members, f.rated_good, f.rated_fair,
+    f.in_value_chain, f.high_tech
+  from fct_org_annual f join units using (unit_id)
+  where f.valid_to_version is null and f.year = $1 and f.sector = 'ALL' and f.universe = 'REGISTERED'
+),
+chosen as (
+  select unit_id, source_code from (select distinct unit_id, source_code from facts)
+  qualify row_number() over (partition by unit_id order by ${SOURCE_RANK}, source_code) = 1
+)
+select u.code, u.name_vi, f.org_type, f.org_count as organisations, f.members,
+  f.rated_good + f.rated_fair as good_or_fair, f.in_value_chain, f.high_tech
+from units u join facts f using (unit_id) join chosen c using (unit_id, source_code)
+order by u.code, f.org_type`;
+
+/** One province × organisation type of the pull, as the floor reads it. */
+export interface PullGroup {
+  code: string;
+  name_vi: string;
+  org_type: string;
+  organisations: number | null;
+  members: number | null;
+  good_or_fair: number | null;
+  in_value_chain: number | null;
+  high_tech: number | null;
+}
+
+/** The 252 groups (in 2024) of the pull, by one statement. */
+export function fetchPullFloor(db: DuckDbHandle, year: number): Promise<PullGroup[]> {
+  return db.all<PullGroup>(PULL_SQL, [year]);
+}
+
+/** Every target's progress as of `year`: two statements, then the API's own progress engine. */
+export async function fetchProgressFloor(db: DuckDbHandle, year: number): Promise<FloorTarget[]> {
   const targets = await db.all<TargetRow>(TARGET_SQL);
   const series = await db.all<{
     plan_id: string;
@@ -175,7 +215,7 @@ export async function fetchDashboardFloor(db: DuckDbHandle, year: number): Promi
     if (!list) byTarget.set(key, (list = []));
     list.push(row);
   }
-  const computed = targets.map((t): FloorTarget => {
+  return targets.map((t): FloorTarget => {
     const rows = byTarget.get(`${t.plan_id}|${t.target_id}`) ?? [];
     const sources = [...new Set(rows.filter((r) => r.year <= year).map((r) => r.source_code))];
     const source = sources.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))[0];
@@ -206,7 +246,14 @@ export async function fetchDashboardFloor(db: DuckDbHandle, year: number): Promi
       attainmentPercent: progress.attainment?.percent ?? null,
     };
   });
-  return { provinces, targets: computed, statements: db.statementCount - before };
+}
+
+/** Fetches the dashboard's numbers for one year with the three statements above. */
+export async function fetchDashboardFloor(db: DuckDbHandle, year: number): Promise<FloorNumbers> {
+  const before = db.statementCount;
+  const provinces = await db.all<FloorProvinceRow>(PROVINCE_SQL, [year]);
+  const targets = await fetchProgressFloor(db, year);
+  return { provinces, targets, statements: db.statementCount - before };
 }
 
 /** The parts of the GraphQL dashboard response the comparison reads. */
@@ -297,4 +344,90 @@ export function compareDashboard(floor: FloorNumbers, data: unknown): DashboardC
     provinceCells: { compared, equal },
     targets: { compared: targetCount, latestEqual, attainmentEqual },
   };
+}
+
+/** How many cells of a pull's answer equal the floor's (organisations, members, good + fair, value chain, high tech). */
+export interface PullComparison {
+  readonly floorGroups: number;
+  readonly answerGroups: number;
+  readonly cells: number;
+  readonly equal: number;
+}
+
+type Cells = Map<string, (number | null)[]>;
+
+function compareCells(floor: readonly PullGroup[], answer: Cells): PullComparison {
+  let cells = 0;
+  let equal = 0;
+  for (const g of floor) {
+    const mine = [g.organisations, g.members, g.good_or_fair, g.in_value_chain, g.high_tech];
+    const theirs = answer.get(`${g.code}|${g.org_type}`);
+    mine.forEach((v, i) => {
+      cells += 1;
+      if (theirs && close(v, theirs[i])) equal += 1;
+    });
+  }
+  return { floorGroups: floor.length, answerGroups: answer.size, cells, equal };
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Compares coopstat's `CoopDashboard` answer (`data`) with the floor's groups. */
+export function compareCoopPull(floor: readonly PullGroup[], data: unknown): PullComparison {
+  type Report<R> = { area: { code: string }; byOrgType: ({ orgType: string } & R)[] }[];
+  const d = data as {
+    membership: Report<{ organisations: number | null; members: number | null }>;
+    quality: Report<{ goodOrFairShareOfAll: { numerator: number | null } }>;
+    valueChain: Report<{ inValueChain: number | null }>;
+    highTech: Report<{ highTech: number | null }>;
+  };
+  const answer: Cells = new Map();
+  const cell = (code: string, orgType: string) => {
+    const key = `${code}|${orgType}`;
+    let row = answer.get(key);
+    if (!row) answer.set(key, (row = [null, null, null, null, null]));
+    return row;
+  };
+  for (const r of d.membership ?? [])
+    for (const t of r.byOrgType) {
+      const row = cell(r.area.code, t.orgType);
+      row[0] = t.organisations;
+      row[1] = t.members;
+    }
+  for (const r of d.quality ?? [])
+    for (const t of r.byOrgType) cell(r.area.code, t.orgType)[2] = t.goodOrFairShareOfAll.numerator;
+  for (const r of d.valueChain ?? [])
+    for (const t of r.byOrgType) cell(r.area.code, t.orgType)[3] = t.inValueChain;
+  for (const r of d.highTech ?? [])
+    for (const t of r.byOrgType) cell(r.area.code, t.orgType)[4] = t.highTech;
+  return compareCells(floor, answer);
+}
+
+/** Compares the peer's `groupedAggregates` answer (`data`) with the floor's groups. */
+export function comparePeerPull(floor: readonly PullGroup[], data: unknown): PullComparison {
+  const d = data as {
+    allOrgFacts: {
+      groupedAggregates: {
+        keys: string[];
+        sum: Record<
+          'organisations' | 'members' | 'ratedGood' | 'ratedFair' | 'inValueChain' | 'highTech',
+          unknown
+        >;
+      }[];
+    };
+  };
+  const answer: Cells = new Map();
+  for (const g of d.allOrgFacts?.groupedAggregates ?? []) {
+    const s = g.sum;
+    const good = num(s.ratedGood);
+    const fair = num(s.ratedFair);
+    answer.set(`${g.keys[0]}|${g.keys[1]}`, [
+      num(s.organisations),
+      num(s.members),
+      good === null || fair === null ? null : good + fair,
+      num(s.inValueChain),
+      num(s.highTech),
+    ]);
+  }
+  return compareCells(floor, answer);
 }

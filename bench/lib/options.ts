@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseYears } from '../generate/cli.ts';
 
+/** The parts of a run: loads (ETL against its floors), api (HTTP pulls), cli (start-up). */
+export const PARTS = ['loads', 'api', 'cli'] as const;
+export type Part = (typeof PARTS)[number];
+
 /** The three sizes of a run: the full bench (≤ 10 min), `--quick` (~2 min), `--smoke` (tests). */
 export const PROFILES = ['full', 'quick', 'smoke'] as const;
 export type Profile = (typeof PROFILES)[number];
@@ -34,6 +38,16 @@ export interface BenchOptions {
   };
   /** Seconds of each autocannon run. */
   readonly duration: number;
+  /** The year of the pulls (2024: 63 provinces × 4 organisation types = 252 groups). */
+  readonly pullYear: number;
+  /** Which parts run (default all). */
+  readonly parts: readonly Part[];
+  /** Also run the peer (PostGraphile + pg-aggregates over PostgreSQL), interleaved with the pulls. */
+  readonly peer: boolean;
+  /** An existing all-years warehouse to serve instead of the one the loads build. */
+  readonly warehouse: string | null;
+  /** Timed runs of each CLI command. */
+  readonly cliReps: number;
   /** Concurrent clients of the autocannon runs. */
   readonly connections: readonly number[];
   /** Time every SQL statement of the warm-up load and replay the dashboard's statements alone. */
@@ -48,7 +62,10 @@ export interface BenchOptions {
 
 const DEFAULTS: Record<
   Profile,
-  Omit<BenchOptions, 'out' | 'resultsPath' | 'verbose' | 'keepWork'>
+  Omit<
+    BenchOptions,
+    'out' | 'resultsPath' | 'verbose' | 'keepWork' | 'parts' | 'peer' | 'warehouse'
+  >
 > = {
   full: {
     profile: 'full',
@@ -59,8 +76,10 @@ const DEFAULTS: Record<
     smallProvinces: 5,
     warmup: 1,
     reps: { floorCsv: 5, loadCsv: 3, loadXlsx: 2, dashboard: 15, cached: 30, rawSql: 15 },
-    duration: 20,
+    duration: 15,
     connections: [1, 8, 32],
+    pullYear: 2024,
+    cliReps: 5,
     profileStatements: true,
     inProcess: false,
   },
@@ -75,6 +94,8 @@ const DEFAULTS: Record<
     reps: { floorCsv: 3, loadCsv: 1, loadXlsx: 1, dashboard: 5, cached: 20, rawSql: 5 },
     duration: 5,
     connections: [1, 8, 32],
+    pullYear: 2024,
+    cliReps: 3,
     profileStatements: false,
     inProcess: false,
   },
@@ -89,6 +110,8 @@ const DEFAULTS: Record<
     reps: { floorCsv: 1, loadCsv: 1, loadXlsx: 1, dashboard: 1, cached: 1, rawSql: 1 },
     duration: 1,
     connections: [1, 8, 32],
+    pullYear: 2030,
+    cliReps: 1,
     profileStatements: false,
     inProcess: true,
   },
@@ -112,8 +135,15 @@ export const USAGE = `usage: npm run bench -- [--quick | --smoke] [options]
   --warmup N           warm-up runs before each repeated measure (default 1; quick 0)
   --reps N             repetitions of the loads (CSV and .xlsx) (default 3 and 2)
   --dashboard-reps N   repetitions of the uncached dashboard request (default 15)
-  --duration S         seconds of each concurrent-client run (default 20; quick 5)
-  --connections LIST   concurrent clients (default 1,8,32)
+  --duration S         seconds of each concurrent-client pull (default 15; quick 5)
+  --connections LIST   concurrent clients of the pulls (default 1,8,32)
+  --pull-year YEAR     year of the pulls (default 2024: 252 province × type groups; smoke 2030)
+  --parts LIST         which parts run: loads,api,cli (default all three)
+  --peer               also run the peer (PostGraphile 4 + pg-aggregates over PostgreSQL),
+                       installed into bench/.peer/ at bench time, interleaved with the pulls
+  --warehouse FILE     serve this all-years warehouse instead of the one the loads build
+                       (needed for --parts api without loads; e.g. one kept by --keep-work)
+  --cli-reps N         timed runs of each CLI command (default 5)
   --[no-]profile       time each SQL statement of the warm-up load and of the dashboard (default on in full)
   --in-process         run every measure in this process (default in smoke: no child start-ups,
                        but the memory figures are then the whole bench's)
@@ -146,6 +176,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'dashboard-reps': { type: 'string' },
       duration: { type: 'string' },
       connections: { type: 'string' },
+      'pull-year': { type: 'string' },
+      parts: { type: 'string' },
+      peer: { type: 'boolean' },
+      warehouse: { type: 'string' },
+      'cli-reps': { type: 'string' },
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean' },
       'in-process': { type: 'boolean' },
@@ -173,6 +208,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       ? d.connections
       : values.connections.split(',').map((c) => positiveInt('connections', c.trim()));
   if (connections.some((c) => c < 1)) throw new Error('--connections must all be at least 1');
+  const parts = (values.parts ?? PARTS.join(','))
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean) as Part[];
+  for (const p of parts)
+    if (!PARTS.includes(p)) throw new Error(`--parts: unknown part ${p} (${PARTS.join(', ')})`);
+  if (parts.includes('api') && !parts.includes('loads') && values.warehouse === undefined)
+    throw new Error('--parts api without loads needs --warehouse FILE (an all-years warehouse)');
   const options: BenchOptions = {
     ...d,
     out,
@@ -195,6 +238,17 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     },
     duration: values.duration === undefined ? d.duration : positiveInt('duration', values.duration),
     connections,
+    pullYear:
+      values['pull-year'] === undefined
+        ? d.pullYear
+        : positiveInt('pull-year', values['pull-year']),
+    parts,
+    peer: values.peer ?? false,
+    warehouse: values.warehouse === undefined ? null : resolve(values.warehouse),
+    cliReps:
+      values['cli-reps'] === undefined
+        ? d.cliReps
+        : Math.max(1, positiveInt('cli-reps', values['cli-reps'])),
     profileStatements: values['no-profile'] ? false : (values.profile ?? d.profileStatements),
     inProcess: values['in-process'] ?? d.inProcess,
     keepWork: values['keep-work'] ?? false,

@@ -6,7 +6,14 @@ import { startCoopstatServer } from '../../server/coopstat-server.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
 import { DASHBOARD_QUERY } from '../lib/dashboard-query.ts';
-import { fetchDashboardFloor, type FloorNumbers } from '../lib/dashboard-floor.ts';
+import {
+  fetchDashboardFloor,
+  fetchProgressFloor,
+  fetchPullFloor,
+  type FloorNumbers,
+  type FloorTarget,
+  type PullGroup,
+} from '../lib/dashboard-floor.ts';
 import {
   costliest,
   installStatementTimer,
@@ -172,6 +179,47 @@ export async function dashboardRawSql(
       if (i >= args.warmup) ms.push(performance.now() - started);
     }
     return { ms, statements: numbers!.statements, numbers: numbers! };
+  } finally {
+    handle.close();
+  }
+}
+
+export interface PullFloorArgs {
+  readonly db: string;
+  readonly year: number;
+  readonly warmup: number;
+  readonly reps: number;
+}
+
+export interface PullFloorResult {
+  /** The 252-group pull by one statement, each repetition. */
+  readonly pullMs: number[];
+  /** Every target's progress by two statements and the progress engine, each repetition. */
+  readonly progressMs: number[];
+  readonly groups: PullGroup[];
+  readonly targets: FloorTarget[];
+}
+
+/**
+ * The raw-SQL floor of the pulls: the same numbers as `CoopDashboard` and `AllProgress`, by
+ * hand-written SQL on one read-only `DuckDbHandle`, timed per request (rows converted to JS).
+ */
+export async function pullFloor(args: PullFloorArgs): Promise<PullFloorResult> {
+  const handle = await DuckDbHandle.open(args.db, { readOnly: true });
+  try {
+    const pullMs: number[] = [];
+    const progressMs: number[] = [];
+    let groups: PullGroup[] = [];
+    let targets: FloorTarget[] = [];
+    for (let i = 0; i < args.warmup + args.reps; i++) {
+      let started = performance.now();
+      groups = await fetchPullFloor(handle, args.year);
+      if (i >= args.warmup) pullMs.push(performance.now() - started);
+      started = performance.now();
+      targets = await fetchProgressFloor(handle, args.year);
+      if (i >= args.warmup) progressMs.push(performance.now() - started);
+    }
+    return { pullMs, progressMs, groups, targets };
   } finally {
     handle.close();
   }

@@ -1,6 +1,7 @@
-import { dashboardInProcess, dashboardRawSql, serve } from './dashboard.tasks.ts';
+import { dashboardInProcess, dashboardRawSql, pullFloor, serve } from './dashboard.tasks.ts';
 import { generateRegisterFiles } from './generate.tasks.ts';
 import { floorCsv, initTemplate, loadFiles } from './load.tasks.ts';
+import { exportPeerRows } from './peer.tasks.ts';
 
 /** What a task may do besides returning its result. */
 export interface TaskContext {
@@ -23,4 +24,6 @@ export const TASKS: Record<string, Task> = {
   serve,
   'dashboard-in-process': dashboardInProcess,
   'dashboard-raw-sql': dashboardRawSql,
+  'pull-floor': pullFloor,
+  'peer-export': exportPeerRows,
 };

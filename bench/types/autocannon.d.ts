@@ -16,6 +16,23 @@ declare module 'autocannon' {
     title?: string;
     /** A response whose body differs counts as a mismatch. */
     expectBody?: string;
+    /** Requests sent in turn; each may rewrite itself before sending and see its answer. */
+    requests?: AutocannonRequest[];
+  }
+  interface AutocannonRequestData {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
+  interface AutocannonRequest extends AutocannonRequestData {
+    setupRequest?: (req: AutocannonRequestData, context: object) => AutocannonRequestData;
+    onResponse?: (
+      status: number,
+      body: string,
+      context: object,
+      headers: Record<string, string>,
+    ) => void;
   }
   interface Histogram {
     average: number;
@@ -46,5 +63,5 @@ declare module 'autocannon' {
   }
   function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
   export default autocannon;
-  export type { AutocannonOptions, AutocannonResult };
+  export type { AutocannonOptions, AutocannonResult, AutocannonRequest };
 }
