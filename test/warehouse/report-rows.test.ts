@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeYearFiles } from '../../bench/generate/generate.ts';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { buildCoopstatSchema } from '../../schema/index.ts';
+import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { migrate } from '../../warehouse/migrations/migrations.ts';
 import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
 import type { ReportRowTable } from '../../warehouse/tables/report-row.table.ts';
 import { execute } from '../helpers/api.ts';
@@ -262,6 +264,21 @@ describe('topic-report rows computed at publish', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it('are built by the migration for a warehouse that had facts before the table existed', async () => {
+    const copy = join(dir, 'older.duckdb');
+    await copyFile(generated.db, copy);
+    const handle = await DuckDbHandle.open(copy);
+    try {
+      // The warehouse as it was at schema version 3: the facts, no report rows.
+      await handle.run('drop table rpt_org_type_row');
+      await handle.run('delete from schema_migration where version >= 4');
+      expect(await migrate(handle)).toEqual([4]);
+    } finally {
+      handle.close();
+    }
+    expect(byKey(await publishedRows(copy))).toEqual(byKey(await expectedRows(copy)));
   });
 
   it('reads the sector rows only when a query selects them, in one batch for every province', async () => {

@@ -125,13 +125,16 @@ export async function publishReportRows(
     scope === 'all'
       ? `select distinct unit_id, year from fct_org_annual where valid_to_version is null and universe = 'REGISTERED'`
       : `select distinct unit_id, year from fct_org_annual
-         where universe = 'REGISTERED' and (valid_from_version = ${Number(scope.version)} or valid_to_version = ${Number(scope.version)})`;
-  await db.run(`create or replace temp table rpt_keys as
+         where universe = 'REGISTERED' and (valid_from_version = $1 or valid_to_version = $1)`;
+  await db.run(
+    `create or replace temp table rpt_keys as
     with changed as (${changed})
     select 'AS_REPORTED' as boundaries, unit_id, year from changed
     union
     select 'CURRENT', coalesce(x.to_unit_id, c.unit_id), c.year
-    from changed c left join dim_unit_crosswalk x on x.from_unit_id = c.unit_id`);
+    from changed c left join dim_unit_crosswalk x on x.from_unit_id = c.unit_id`,
+    scope === 'all' ? [] : [scope.version],
+  );
   // The facts those rows are computed from: the keyed units and, on current boundaries, every
   // unit mapped onto them.
   await db.run(`create or replace temp table rpt_read as
