@@ -479,6 +479,11 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
   ): Promise<Lease | undefined> {
     try {
       const lease = await reader.acquire({ signal, ahead: state.waitedForConnection });
+      if (signal?.aborted) {
+        // The client went away as its turn came: give the connection to the next in line.
+        lease.release();
+        return undefined;
+      }
       state.lease = lease;
       state.waitedForConnection = true;
       return lease;

@@ -12,6 +12,7 @@ import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat
 import type { RequestContext } from '../../schema/index.ts';
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { createApiKey } from '../../warehouse/keys/key-store.ts';
+import { operation } from '../helpers/api.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
 import { captureLogger, codes, post, testConfig } from './helpers.ts';
 
@@ -327,5 +328,35 @@ describe('a snapshot swap under load', () => {
     const ready = await fetch(`${queued.origin}/ready`);
     expect(await ready.json()).toMatchObject({ status: 'ready', dataVersion: v1 + 1 });
     expect(queued.reader.load).toEqual({ connections: 2, busy: 0, waiting: 0 });
+  });
+});
+
+describe('the response cache on the coopstat schema', () => {
+  it('answers the dashboard exactly as a server without the cache does', async () => {
+    const year = 2024;
+    const request = {
+      query: operation('dashboard'),
+      variables: { year },
+      operationName: 'Dashboard',
+    };
+    const real = await startCoopstatServer(testConfig(wh.db), { port: 0 });
+    const plain = await startCoopstatServer(
+      testConfig(wh.db, { COOPSTAT_RESPONSE_CACHE_BYTES: '0' }),
+      { port: 0 },
+    );
+    try {
+      const fresh = await post(real.graphqlUrl, request);
+      expect(fresh.status).toBe(200);
+      expect(fresh.json.errors).toBeUndefined();
+      const kept = await post(real.graphqlUrl, request);
+      const uncached = await post(plain.graphqlUrl, request);
+      expect(real.app.responseCache!.size).toBe(1);
+      expect(plain.app.responseCache).toBeUndefined();
+      expect(kept.text).toBe(fresh.text);
+      expect(uncached.text).toBe(fresh.text);
+      expect(kept.headers.get('etag')).toBe(uncached.headers.get('etag'));
+    } finally {
+      await Promise.all([real.close(), plain.close()]);
+    }
   });
 });
