@@ -388,7 +388,7 @@ describe('batching', () => {
     expect(current.errors).toEqual([]);
     expect(old.data.membership).toHaveLength(63);
     expect(current.data.membership).toHaveLength(34);
-    expect(old.data.plans.flatMap((p) => p.targets).length).toBeGreaterThan(80);
+    expect(old.data.plans.flatMap((p) => p.targets).length).toBeGreaterThan(70);
     expect(current.statements).toBe(old.statements);
     // One batch per loader, holding every province of the request.
     const facts = old.batches.filter((b) => b.loader === 'facts');

@@ -58,7 +58,16 @@ describe('the load log over HTTP', () => {
     expect(reference).toMatchObject({
       fileName: 'warehouse/reference/published-figures-national.csv',
       outcome: 'PUBLISHED',
-      unitIds: ['VN'],
+      // The nation and the units of the provincial reference figures.
+      unitIds: [
+        '06:2008-08-01',
+        '12:2008-08-01',
+        '19:2008-08-01',
+        '19:2025-07-01',
+        '89:2008-08-01',
+        '91:2008-08-01',
+        'VN',
+      ],
       rowsRejected: 0,
       loadedBy: 'coopstat init',
       sourceCode: null,

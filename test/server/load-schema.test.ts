@@ -65,7 +65,16 @@ describe('load.queries', () => {
           outcome: 'PUBLISHED',
           data_version: 1,
           rows_rejected: 0,
-          unit_ids: ['VN'],
+          // The nation and the units of the provincial reference figures.
+          unit_ids: [
+            '06:2008-08-01',
+            '12:2008-08-01',
+            '19:2008-08-01',
+            '19:2025-07-01',
+            '89:2008-08-01',
+            '91:2008-08-01',
+            'VN',
+          ],
           started_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
         }),
       ]);
