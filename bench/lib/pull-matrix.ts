@@ -143,7 +143,7 @@ export function pullRows(m: MatrixResult): PullRow[] {
     target: r.target,
     operation: r.operation,
     connections: r.connections,
-    reqPerS: r.requestsPerSecond.toFixed(1),
+    reqPerS: `${r.requestsPerSecond.toFixed(1)} (${r.requests}/${r.sent})`,
     p50: r.requests === 0 ? 'no answer' : formatMs(r.latencyMs.p50),
     p99: r.requests === 0 ? 'no answer' : formatMs(r.latencyMs.p99),
     problems: `${r.errors} errors (${r.timeouts} time-outs), ${r.non2xx} non-2xx, ${r.graphqlErrors} GraphQL errors`,
