@@ -251,6 +251,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       reps,
       maxYear: Math.max(...files.map((f) => f.year)),
       profile: false,
+      givenFamily: options.givenFamily,
       ...extra,
     });
     step(`load one year, CSV (${oneYear.rows} rows)`);
@@ -871,7 +872,7 @@ export function renderMarkdown(r: BenchResults): string {
           '| --- | --- | --- | --- | --- | --- |',
           ...r.peerTable.map(
             (p) =>
-              `| ${p.connections} | ${p.coopstatRps.toFixed(1)} | ${p.peerRps.toFixed(1)} | ${p.rpsRatio.toFixed(3)}× | ${p.p50Ratio.toFixed(2)}× | ${p.coopstatRssPeakMiB ?? '–'} / ${p.peerRssPeakMiB ?? '–'} MiB |`,
+              `| ${p.connections} | ${p.coopstatRps.toFixed(1)} | ${p.peerRps.toFixed(1)} | ${p.rpsRatio.toFixed(3)}× | ${Number.isFinite(p.p50Ratio) ? `${p.p50Ratio.toFixed(2)}×` : 'no answer'} | ${p.coopstatRssPeakMiB ?? '–'} / ${p.peerRssPeakMiB ?? '–'} MiB |`,
           ),
           '',
         ]),

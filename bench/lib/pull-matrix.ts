@@ -236,7 +236,10 @@ export function peerRatios(m: MatrixResult, connections: readonly number[]): Pee
       coopstatRps: mine.requestsPerSecond,
       peerRps: theirs.requestsPerSecond,
       rpsRatio: mine.requestsPerSecond / theirs.requestsPerSecond,
-      p50Ratio: mine.latencyMs.p50 / theirs.latencyMs.p50,
+      p50Ratio:
+        mine.requests > 0 && theirs.requests > 0
+          ? mine.latencyMs.p50 / theirs.latencyMs.p50
+          : Number.NaN,
       coopstatRssPeakMiB: mine.rss?.peakMiB ?? null,
       peerRssPeakMiB: theirs.rss?.peakMiB ?? null,
     });
