@@ -757,6 +757,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     } finally {
       await peerServer?.stop();
       await postgres?.stop();
+      closeHttp();
     }
   }
 
