@@ -25,12 +25,12 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeYearFiles, type WrittenFile } from '../bench/generate/generate.ts';
+import { freePort } from '../bench/lib/free-port.ts';
 import { GOALS } from '../bench/lib/goals.ts';
 import { loadFile } from '../etl/load/load-file.ts';
 import { initWarehouse } from '../etl/reference/init-warehouse.ts';
@@ -415,18 +415,6 @@ async function rssOf(pid: number): Promise<number> {
   ps.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
   await new Promise((resolve) => ps.once('exit', resolve));
   return Number(text.trim()) * 1024;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function latencyLine(kind: string, list: readonly number[]): string {

@@ -48,6 +48,8 @@ export interface BenchOptions {
   readonly warehouse: string | null;
   /** Timed runs of each CLI command. */
   readonly cliReps: number;
+  /** Loads are told the family (`--family register`) instead of detecting it as the CLI does. */
+  readonly givenFamily: boolean;
   /** Concurrent clients of the autocannon runs. */
   readonly connections: readonly number[];
   /** Time every SQL statement of the warm-up load and replay the dashboard's statements alone. */
@@ -64,7 +66,7 @@ const DEFAULTS: Record<
   Profile,
   Omit<
     BenchOptions,
-    'out' | 'resultsPath' | 'verbose' | 'keepWork' | 'parts' | 'peer' | 'warehouse'
+    'out' | 'resultsPath' | 'verbose' | 'keepWork' | 'parts' | 'peer' | 'warehouse' | 'givenFamily'
   >
 > = {
   full: {
@@ -144,6 +146,8 @@ export const USAGE = `usage: npm run bench -- [--quick | --smoke] [options]
   --warehouse FILE     serve this all-years warehouse instead of the one the loads build
                        (needed for --parts api without loads; e.g. one kept by --keep-work)
   --cli-reps N         timed runs of each CLI command (default 5)
+  --given-family       tell the loads the family (as \`coopstat load --family register\`); by default
+                       the loader detects it from the file, as \`coopstat load FILE\` does
   --[no-]profile       time each SQL statement of the warm-up load and of the dashboard (default on in full)
   --in-process         run every measure in this process (default in smoke: no child start-ups,
                        but the memory figures are then the whole bench's)
@@ -181,6 +185,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       peer: { type: 'boolean' },
       warehouse: { type: 'string' },
       'cli-reps': { type: 'string' },
+      'given-family': { type: 'boolean' },
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean' },
       'in-process': { type: 'boolean' },
@@ -244,6 +249,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         : positiveInt('pull-year', values['pull-year']),
     parts,
     peer: values.peer ?? false,
+    givenFamily: values['given-family'] ?? false,
     warehouse: values.warehouse === undefined ? null : resolve(values.warehouse),
     cliReps:
       values['cli-reps'] === undefined

@@ -143,7 +143,7 @@ export function pullRows(m: MatrixResult): PullRow[] {
     target: r.target,
     operation: r.operation,
     connections: r.connections,
-    reqPerS: r.requestsPerSecond.toFixed(1),
+    reqPerS: `${r.requestsPerSecond.toFixed(1)} (${r.requests}/${r.sent})`,
     p50: r.requests === 0 ? 'no answer' : formatMs(r.latencyMs.p50),
     p99: r.requests === 0 ? 'no answer' : formatMs(r.latencyMs.p99),
     problems: `${r.errors} errors (${r.timeouts} time-outs), ${r.non2xx} non-2xx, ${r.graphqlErrors} GraphQL errors`,
@@ -236,7 +236,10 @@ export function peerRatios(m: MatrixResult, connections: readonly number[]): Pee
       coopstatRps: mine.requestsPerSecond,
       peerRps: theirs.requestsPerSecond,
       rpsRatio: mine.requestsPerSecond / theirs.requestsPerSecond,
-      p50Ratio: mine.latencyMs.p50 / theirs.latencyMs.p50,
+      p50Ratio:
+        mine.requests > 0 && theirs.requests > 0
+          ? mine.latencyMs.p50 / theirs.latencyMs.p50
+          : Number.NaN,
       coopstatRssPeakMiB: mine.rss?.peakMiB ?? null,
       peerRssPeakMiB: theirs.rss?.peakMiB ?? null,
     });

@@ -62,7 +62,10 @@ export interface PullResult {
   readonly operation: string;
   readonly connections: number;
   readonly durationS: number;
+  /** Answers received within the run. */
   readonly requests: number;
+  /** Requests sent (those still unanswered when the run ended are not in the latencies). */
+  readonly sent: number;
   readonly requestsPerSecond: number;
   readonly latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   readonly ok2xx: number;
@@ -137,6 +140,7 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
     connections: options.connections,
     durationS: r.duration,
     requests,
+    sent: r.requests.sent,
     requestsPerSecond: r.duration > 0 ? requests / r.duration : 0,
     latencyMs: {
       p50: r.latency.p50,

@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort } from '../lib/free-port.ts';
 
 /**
  * The peer a user would pick instead of coopstat: PostGraphile 4 + @graphile/pg-aggregates over
@@ -84,18 +84,6 @@ async function postgresBin(): Promise<{ bin: string; major: number }> {
     );
   const major = Math.max(...majors);
   return { bin: join(root, String(major), 'bin'), major };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** A PostgreSQL server on a scratch data folder. */

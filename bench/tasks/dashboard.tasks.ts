@@ -198,6 +198,8 @@ export interface PullFloorResult {
   readonly progressMs: number[];
   readonly groups: PullGroup[];
   readonly targets: FloorTarget[];
+  /** `select version()` of the engine. */
+  readonly duckdbVersion: string;
 }
 
 /**
@@ -219,7 +221,8 @@ export async function pullFloor(args: PullFloorArgs): Promise<PullFloorResult> {
       targets = await fetchProgressFloor(handle, args.year);
       if (i >= args.warmup) progressMs.push(performance.now() - started);
     }
-    return { pullMs, progressMs, groups, targets };
+    const [v] = await handle.all<{ v: string }>('select version() as v');
+    return { pullMs, progressMs, groups, targets, duckdbVersion: v?.v ?? 'unknown' };
   } finally {
     handle.close();
   }

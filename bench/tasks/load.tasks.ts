@@ -55,6 +55,8 @@ export interface LoadArgs {
   readonly keepAs?: string;
   /** Time every SQL statement of the first run (the warm-up when there is one). */
   readonly profile: boolean;
+  /** Tell `loadFile` the family; by default it detects it from the file, as the CLI does. */
+  readonly givenFamily?: boolean;
 }
 
 export interface LoadResult {
@@ -71,8 +73,10 @@ export interface LoadResult {
 }
 
 /**
- * The full ETL (`loadFile`: hashing, staging, SQL validation, diff, snapshot publish) of each file
- * in order onto a fresh copy of the template, `warmup + reps` times; only `loadFile` is timed.
+ * The full ETL (`loadFile`: family detection, hashing, staging, SQL validation, diff, snapshot
+ * publish) of each file in order onto a fresh copy of the template, `warmup + reps` times; only
+ * `loadFile` is timed. The family is detected from the file as `coopstat load` does, unless
+ * `givenFamily` (as `coopstat load --family register`).
  */
 export async function loadFiles(args: LoadArgs, ctx: TaskContext): Promise<LoadResult> {
   await mkdir(args.workDir, { recursive: true });
@@ -93,7 +97,7 @@ export async function loadFiles(args: LoadArgs, ctx: TaskContext): Promise<LoadR
       const started = last;
       const report = await loadFile(file, {
         db,
-        family: 'register',
+        ...(args.givenFamily ? { family: 'register' as const } : {}),
         maxYear: args.maxYear,
         loadedBy: 'bench',
         onProgress: (next) => {
