@@ -146,6 +146,66 @@ function etagMatches(header: string | undefined, etag: string): boolean {
     .some((tag) => tag === etag || tag === '*');
 }
 
+/**
+ * Sets the headers every answer of a page route carries and refuses methods other than GET and
+ * HEAD (405); returns true when it has answered.
+ */
+export function refuseNonGet(req: IncomingMessage, res: ServerResponse): boolean {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  if (req.method === 'GET' || req.method === 'HEAD') return false;
+  res.setHeader('Content-Security-Policy', ASSET_CSP);
+  res.setHeader('Allow', 'GET, HEAD');
+  sendText(res, 405, 'Method Not Allowed\n');
+  return true;
+}
+
+/**
+ * A page's Content-Security-Policy: scripts from this server only, no base URL, no framing,
+ * nothing else unless `sources` allows it (`{ 'style-src': "'self'" }`; a key given replaces
+ * the default).
+ */
+export function pageCsp(sources: Readonly<Record<string, string>>): string {
+  const directives: Record<string, string> = {
+    'default-src': "'none'",
+    'script-src': "'self'",
+    'base-uri': "'none'",
+    'form-action': "'none'",
+    'frame-ancestors': "'none'",
+    ...sources,
+  };
+  return Object.entries(directives)
+    .map(([name, value]) => `${name} ${value}`)
+    .join('; ');
+}
+
+/** Answers with an HTML page that is never cached, under its own CSP. */
+export function sendPage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  html: string,
+  csp: string,
+): void {
+  const body = Buffer.from(html, 'utf8');
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Security-Policy', csp);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** Answers with the asset, or 404 when there is none by that name. */
+export function sendAssetOrNotFound(
+  req: IncomingMessage,
+  res: ServerResponse,
+  asset: StaticAsset | undefined,
+): void {
+  if (asset) return sendAsset(req, res, asset);
+  res.setHeader('Content-Security-Policy', ASSET_CSP);
+  sendText(res, 404, 'Not Found\n');
+}
+
 /** A short plain-text answer that is never cached. */
 export function sendText(res: ServerResponse, status: number, text: string): void {
   res.statusCode = status;

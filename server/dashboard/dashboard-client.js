@@ -244,9 +244,13 @@
 
   // This script runs before ECharts (both deferred, in that order), so the first request leaves
   // while ECharts is still being parsed; answers wait for it before anything is drawn.
+  // (Deferred scripts run while readyState is already 'interactive', before DOMContentLoaded.)
   const scriptsLoaded = new Promise((resolve) => {
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', resolve);
-    else resolve();
+    if (window.echarts) resolve();
+    else {
+      document.addEventListener('DOMContentLoaded', resolve, { once: true });
+      window.addEventListener('load', resolve, { once: true });
+    }
   });
 
   // ---- GraphQL over the same origin ----

@@ -15,15 +15,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ASSET_CSP,
   assetFromBytes,
   assetFromFile,
   bundleFont,
   escapeHtml,
   gzippedBody,
   packageDir,
-  sendAsset,
-  sendText,
+  pageCsp,
+  refuseNonGet,
+  sendAssetOrNotFound,
+  sendPage,
   type StaticAsset,
 } from '../static-assets.ts';
 
@@ -132,48 +133,26 @@ ${assets.scripts.map((s) => `    <script src="${href(s)}" defer></script>`).join
 </html>
 `;
 
-  const pageCsp = [
-    "default-src 'none'",
-    "script-src 'self'",
+  const csp = pageCsp({
     // ECharts sets inline styles on its tooltip and canvas elements.
-    "style-src 'self' 'unsafe-inline'",
-    "font-src 'self'",
-    "img-src 'self' data: blob:",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+    'style-src': "'self' 'unsafe-inline'",
+    'font-src': "'self'",
+    'img-src': "'self' data: blob:",
+    'connect-src': "'self'",
+    // The provinces view's indicator and year pickers are a GET form to this page.
+    'form-action': "'self'",
+  });
 
   return (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const isPage = pathname === DASHBOARD_PATH;
     if (!isPage && !pathname.startsWith(DASHBOARD_ASSETS_PATH)) return false;
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Content-Security-Policy', ASSET_CSP);
-      res.setHeader('Allow', 'GET, HEAD');
-      sendText(res, 405, 'Method Not Allowed\n');
-      return true;
+    if (refuseNonGet(req, res)) return true;
+    if (isPage) sendPage(req, res, page, csp);
+    else {
+      const name = pathname.slice(DASHBOARD_ASSETS_PATH.length);
+      sendAssetOrNotFound(req, res, assets.byName.get(name));
     }
-    if (isPage) {
-      const body = Buffer.from(page, 'utf8');
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.setHeader('Content-Length', body.length);
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Content-Security-Policy', pageCsp);
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return true;
-    }
-    const asset = assets.byName.get(pathname.slice(DASHBOARD_ASSETS_PATH.length));
-    if (!asset) {
-      res.setHeader('Content-Security-Policy', ASSET_CSP);
-      sendText(res, 404, 'Not Found\n');
-      return true;
-    }
-    sendAsset(req, res, asset);
     return true;
   };
 }

@@ -15,14 +15,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ASSET_CSP,
   assetFromBytes,
   assetFromFile,
   bundleFont,
   escapeHtml,
   packageDir,
-  sendAsset,
-  sendText,
+  pageCsp,
+  refuseNonGet,
+  sendAssetOrNotFound,
+  sendPage,
   type StaticAsset,
 } from '../static-assets.ts';
 
@@ -187,56 +188,30 @@ export function createExplorerHandler(options: ExplorerOptions): ExplorerHandler
 </html>
 `;
 
-  const pageCsp = (nonce: string) =>
-    [
-      "default-src 'none'",
-      "script-src 'self'",
-      `style-src 'self' 'nonce-${nonce}'`,
+  const csp = (nonce: string) =>
+    pageCsp({
+      'style-src': `'self' 'nonce-${nonce}'`,
       // GraphiQL's stylesheet embeds its Roboto and Fira Code fonts and icons as data: URLs.
-      "font-src 'self' data:",
-      "img-src 'self' data:",
-      `connect-src ${connectSrc}`,
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; ');
+      'font-src': "'self' data:",
+      'img-src': "'self' data:",
+      'connect-src': connectSrc,
+    });
 
   return (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const isPage = pathname === EXPLORER_PATH || pathname === `${EXPLORER_PATH}/`;
     if (!isPage && !pathname.startsWith(`${EXPLORER_PATH}/`)) return false;
 
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Content-Security-Policy', ASSET_CSP);
-      res.setHeader('Allow', 'GET, HEAD');
-      sendText(res, 405, 'Method Not Allowed\n');
-      return true;
-    }
-
+    if (refuseNonGet(req, res)) return true;
     if (isPage) {
       const nonce = randomBytes(16).toString('base64');
-      const body = Buffer.from(page(nonce), 'utf8');
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.setHeader('Content-Length', body.length);
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Content-Security-Policy', pageCsp(nonce));
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return true;
+      sendPage(req, res, page(nonce), csp(nonce));
+    } else {
+      const asset = pathname.startsWith(EXPLORER_ASSETS_PATH)
+        ? assets.byName.get(pathname.slice(EXPLORER_ASSETS_PATH.length))
+        : undefined;
+      sendAssetOrNotFound(req, res, asset);
     }
-
-    res.setHeader('Content-Security-Policy', ASSET_CSP);
-    const asset = pathname.startsWith(EXPLORER_ASSETS_PATH)
-      ? assets.byName.get(pathname.slice(EXPLORER_ASSETS_PATH.length))
-      : undefined;
-    if (!asset) {
-      sendText(res, 404, 'Not Found\n');
-      return true;
-    }
-
-    sendAsset(req, res, asset);
     return true;
   };
 }

@@ -3,25 +3,26 @@
 // real ETL, headless Debian Chromium with every non-loopback request aborted. Each view is
 // checked against the same figures asked of the GraphQL API, and photographed into
 // test-output/screenshots/ (gitignored).
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, skipBrowser } from '../helpers/chromium.ts';
+import {
+  openOfflineBrowser,
+  SCREENSHOTS,
+  skipBrowser,
+  type OfflineBrowser,
+} from '../helpers/chromium.ts';
 import { rawGet } from '../helpers/http.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
 import { post, testConfig } from '../server/helpers.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;
-let context: BrowserContext | undefined;
-let profile: string | undefined;
+let browser: OfflineBrowser | undefined;
 let page: Page;
-const blocked: string[] = [];
 
 const PLAN = 'nq-20-nq-tw-2022';
 const TARGET = 'htx-count-2030';
@@ -34,8 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   await server?.close();
   await wh?.cleanup();
 });
@@ -95,27 +95,8 @@ describe('dashboard over HTTP', () => {
 
 describe.skipIf(skipBrowser)('dashboard in Chromium, offline', () => {
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
-    profile = await mkdtemp(join(tmpdir(), 'coopstat-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-      acceptDownloads: true,
-      timeout: 20_000,
-    });
-    await context.route('**/*', async (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') {
-        await route.continue();
-      } else {
-        blocked.push(url.href);
-        await route.abort('blockedbyclient');
-      }
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openOfflineBrowser({ acceptDownloads: true });
+    page = browser.page;
   }, 30_000);
 
   it('lists the plans, national first, each target a card with its status', async () => {
@@ -301,6 +282,6 @@ describe.skipIf(skipBrowser)('dashboard in Chromium, offline', () => {
     })()`);
     expect(font.family).toContain('Be Vietnam Pro');
     expect(font.loaded).toBe(true);
-    expect(blocked).toEqual([]);
+    expect(browser!.blocked).toEqual([]);
   }, 60_000);
 });

@@ -1,29 +1,29 @@
 // The explorer of the real coopstat server, as a newcomer meets it: the default warehouse (real
 // published national figures), headless Debian Chromium with every non-loopback request aborted,
 // the first example (progress of the national 2030 targets) run from the page.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { testConfig } from '../server/helpers.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, skipBrowser } from '../helpers/chromium.ts';
+import {
+  openOfflineBrowser,
+  SCREENSHOTS,
+  skipBrowser,
+  type OfflineBrowser,
+} from '../helpers/chromium.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;
-let context: BrowserContext | undefined;
-let profile: string | undefined;
+let browser: OfflineBrowser | undefined;
 
 beforeAll(async () => {
   wh = await createTestWarehouse();
   server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
 });
 afterAll(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   await server?.close();
   await wh?.cleanup();
 });
@@ -31,26 +31,8 @@ afterAll(async () => {
 it.skipIf(skipBrowser)(
   'opens offline and shows the progress of the national 2030 targets from the published figures',
   async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
-    profile = await mkdtemp(join(tmpdir(), 'coopstat-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-      timeout: 20_000,
-    });
-    const blocked: string[] = [];
-    await context.route('**/*', async (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') await route.continue();
-      else {
-        blocked.push(url.href);
-        await route.abort('blockedbyclient');
-      }
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openOfflineBrowser();
+    const { page, blocked } = browser;
     // The dashboard has the root; the explorer lives at /explorer.
     const response = await page.goto(`${server.origin}/explorer`, { waitUntil: 'load' });
     expect(response?.status()).toBe(200);
