@@ -261,7 +261,8 @@ try {
         path = join(dir, `again-${next}-${file.path.split('/').pop()}`);
         await writeFile(path, `${await readFile(file.path, 'utf8')}\n`);
       }
-      const report = await loadFile(path, { db, maxYear: MAX_YEAR });
+      // Register and aggregates files take turns over the same slices: each replaces the other.
+      const report = await loadFile(path, { db, maxYear: MAX_YEAR, replace: true });
       loads.push({
         file: path.split('/').pop()!,
         outcome: report.outcome,

@@ -51,6 +51,11 @@ export async function findErasures(
   const { file, family, staged, severity } = options;
   const findings: Finding[] = [];
   let count = 0;
+  /** Counts every erasure; lists the first {@link LIST_LIMIT}. */
+  const add = (finding: Omit<Finding, 'severity' | 'file'>) => {
+    count++;
+    if (findings.length < LIST_LIMIT) findings.push({ severity, file, ...finding });
+  };
 
   // Whole slices published from another family of file.
   const foreign = await db.all<{
@@ -76,13 +81,9 @@ export async function findErasures(
     [family],
   );
   for (const f of foreign) {
-    count++;
-    if (findings.length >= LIST_LIMIT) continue;
-    findings.push({
-      severity,
+    add({
       rule: `a load must not replace figures published from another family of file unless asked to (${REPLACE_HINT})`,
       received: `${f.what} published from the ${f.family} file ${f.file_name} (load #${f.load_id})${f.published === null ? '' : ` with org_count ${f.published}`}, which this ${family} file would replace${f.loaded === null ? '' : ` with org_count ${f.loaded}`}`,
-      file,
     });
   }
   const foreignSlices = `not exists (select 1 from ${FACT_STAGING}_current x join load_log l using (load_id)
@@ -125,8 +126,6 @@ export async function findErasures(
     [family],
   );
   for (const n of nulled) {
-    count++;
-    if (findings.length >= LIST_LIMIT) continue;
     const origin = originOf(staged, n.src_sheet, n.measure);
     const given =
       origin !== null
@@ -134,11 +133,9 @@ export async function findErasures(
         : family === 'aggregates'
           ? `no column \`${n.measure}\` in the file`
           : `no value for \`${n.measure}\` in the file`;
-    findings.push({
-      severity,
+    add({
       rule: `a load must not turn a published value into a missing one unless asked to (${REPLACE_HINT}): \`${n.measure}\` of ${n.what} is ${n.published} as published in data version ${n.version} from ${n.file_name}`,
       received: given,
-      file,
       sheet: n.src_sheet,
       row: n.src_row,
       letter: origin?.letter ?? null,
@@ -161,13 +158,9 @@ export async function findErasures(
     [family],
   );
   for (const r of removed) {
-    count++;
-    if (findings.length >= LIST_LIMIT) continue;
-    findings.push({
-      severity,
+    add({
       rule: `a load must not remove published rows of a slice it replaces unless asked to (${REPLACE_HINT})`,
       received: `no row for ${r.what}, published in data version ${r.version} from ${r.file_name}${r.org_count === null ? '' : ` with org_count ${r.org_count}`}`,
-      file,
     });
   }
 
@@ -187,13 +180,9 @@ export async function findErasures(
        order by u.name_vi, c.year, c.org_id`,
     );
     for (const g of gone) {
-      count++;
-      if (findings.length >= LIST_LIMIT) continue;
-      findings.push({
-        severity,
+      add({
         rule: `a load must not remove published organisations of a slice it replaces unless asked to (${REPLACE_HINT})`,
         received: `no row for ${g.org_id}${g.org_name ? ` ${g.org_name}` : ''} (${g.what}), published from ${g.file_name}`,
-        file,
       });
     }
   }

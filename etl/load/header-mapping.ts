@@ -78,8 +78,11 @@ export function missingRequired(source: SourceDescriptor, mapping: HeaderMapping
   return missing;
 }
 
-/** Levenshtein distance between two strings. */
-function editDistance(a: string, b: string): number {
+/**
+ * Edit distance between two sequences, where substituting one item for another costs
+ * `cost(x, y)` (0 to 1) and inserting or deleting one costs 1.
+ */
+function editDistance<T>(a: ArrayLike<T>, b: ArrayLike<T>, cost: (x: T, y: T) => number): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
@@ -87,13 +90,15 @@ function editDistance(a: string, b: string): number {
       row[j] = Math.min(
         previous[j]! + 1,
         row[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        previous[j - 1]! + cost(a[i - 1]!, b[j - 1]!),
       );
     }
     previous = row;
   }
   return previous[b.length]!;
 }
+
+const charCost = (x: string, y: string) => (x === y ? 0 : 1);
 
 /**
  * How far a header is from an accepted spelling, from 0 (the same) to 1, word by word: two
@@ -110,23 +115,11 @@ function headerDistance(header: string, spelling: string): number {
     if (x === y) return 0;
     const [sx, sy] = [stem(x), stem(y)];
     if (Math.min(sx.length, sy.length) >= 4 && (sx.startsWith(sy) || sy.startsWith(sx))) return 0;
-    const share = editDistance(x, y) / Math.max(x.length, y.length);
+    const share = editDistance(x, y, charCost) / Math.max(x.length, y.length);
     return share <= SUGGESTION_DISTANCE ? share : 1; // a different word, not a misspelling
   };
-  // Words in order, each matched once (an edit distance over words).
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        previous[j]! + 1,
-        row[j - 1]! + 1,
-        previous[j - 1]! + wordCost(a[i - 1]!, b[j - 1]!),
-      );
-    }
-    previous = row;
-  }
-  return previous[b.length]! / Math.max(a.length, b.length);
+  // Words in order, each matched once: an edit distance over words.
+  return editDistance(a, b, wordCost) / Math.max(a.length, b.length);
 }
 
 /** A header within this distance of an accepted spelling is taken for a misspelling of it. */

@@ -17,7 +17,7 @@ import {
   findSupersedingLoad,
 } from '../../warehouse/publish/load-log.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { withWriter } from '../../warehouse/store/warehouse-store.ts';
+import { withWriter, type WriteOutcome } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { AGGREGATES_SOURCE } from '../sources/aggregates.source.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
@@ -164,151 +164,148 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
   };
 
   const startedAt = new Date();
-  return withWriter(
-    options.db,
-    async (db) => {
-      const source = SOURCES[family];
-      const previous = options.replace ? undefined : await previousLoad(db, file, sha256);
-      if (previous && !options.allowedProvinceCodes) return { publish: false, result: previous };
-      const [units] = await db.all<{ n: number }>('select count(*) as n from dim_admin_unit');
-      if (!units || units.n === 0) {
-        throw new Error(
-          `a warehouse must hold the admin units before files are loaded, but ${options.db} has none; nothing was published; run \`coopstat init --db ${options.db}\` first`,
-        );
-      }
-      progress('reading');
-      let staged;
-      try {
-        staged = await stageFile(db, source, path, head);
-      } catch (error) {
-        throw await refusal(file, error, path);
-      }
-      progress('validating');
-      const context = { file, staged, maxYear: options.maxYear ?? new Date().getUTCFullYear() };
-      await typeAndResolve(db, source, context);
-      const defaults = { source: options.source ?? 'PSO', status: options.status ?? 'REPORTED' };
-      if (family === 'aggregates') await stageAggregateFacts(db, defaults);
-      else await stageRegisterFacts(db, defaults);
-      const result = await collectFindings(db, context);
-      const findings = [...staged.findings, ...result.findings];
-      const errorCount =
-        result.errorCount + staged.findings.filter((f) => f.severity === 'ERROR').length;
-      if (errorCount > 0) throw new LoadRefusedError(file, findings, errorCount);
-      if (staged.rowsRead === 0) {
-        throw new LoadRefusedError(file, [
-          {
-            severity: 'ERROR',
-            rule: 'a file must have at least one data row below its header',
-            value: 'no data rows',
-            file,
-          },
-        ]);
-      }
-      if (options.allowedProvinceCodes) {
-        await refuseOtherProvinces(db, file, options.allowedProvinceCodes);
-        if (previous) return { publish: false, result: previous };
-      }
-      const warnings = findings.filter((f) => f.severity === 'WARNING');
-      const warningCount =
-        result.warningCount + staged.findings.filter((f) => f.severity === 'WARNING').length;
+  const write = async (db: DuckDbHandle): Promise<WriteOutcome<LoadReport>> => {
+    const source = SOURCES[family];
+    const previous = options.replace ? undefined : await previousLoad(db, file, sha256);
+    if (previous && !options.allowedProvinceCodes) return { publish: false, result: previous };
+    const [units] = await db.all<{ n: number }>('select count(*) as n from dim_admin_unit');
+    if (!units || units.n === 0) {
+      throw new Error(
+        `a warehouse must hold the admin units before files are loaded, but ${options.db} has none; nothing was published; run \`coopstat init --db ${options.db}\` first`,
+      );
+    }
+    progress('reading');
+    let staged;
+    try {
+      staged = await stageFile(db, source, path, head);
+    } catch (error) {
+      throw await refusal(file, error, path);
+    }
+    progress('validating');
+    const context = { file, staged, maxYear: options.maxYear ?? new Date().getUTCFullYear() };
+    await typeAndResolve(db, source, context);
+    const defaults = { source: options.source ?? 'PSO', status: options.status ?? 'REPORTED' };
+    if (family === 'aggregates') await stageAggregateFacts(db, defaults);
+    else await stageRegisterFacts(db, defaults);
+    const result = await collectFindings(db, context);
+    const findings = [...staged.findings, ...result.findings];
+    const errorCount =
+      result.errorCount + staged.findings.filter((f) => f.severity === 'ERROR').length;
+    if (errorCount > 0) throw new LoadRefusedError(file, findings, errorCount);
+    if (staged.rowsRead === 0) {
+      throw new LoadRefusedError(file, [
+        {
+          severity: 'ERROR',
+          rule: 'a file must have at least one data row below its header',
+          value: 'no data rows',
+          file,
+        },
+      ]);
+    }
+    if (options.allowedProvinceCodes) {
+      await refuseOtherProvinces(db, file, options.allowedProvinceCodes);
+      if (previous) return { publish: false, result: previous };
+    }
+    const warnings = findings.filter((f) => f.severity === 'WARNING');
+    const warningCount =
+      result.warningCount + staged.findings.filter((f) => f.severity === 'WARNING').length;
 
-      progress('comparing');
-      const changes = await diffSlices(db, FACT_TABLE_SPEC, FACT_STAGING);
-      if (family === 'register') await diffSlices(db, REGISTER_TABLE_SPEC, REGISTER_STAGING);
-      const totals = sumChanges(changes);
-      const erasures = await findErasures(db, {
-        file,
-        family,
-        staged,
-        severity: options.replace ? 'WARNING' : 'ERROR',
-      });
-      if (erasures.count > 0 && !options.replace && !options.dryRun) {
-        throw new LoadRefusedError(file, [...erasures.findings, ...warnings], erasures.count);
-      }
-      const registerChanged =
-        family === 'register' &&
-        ((
-          await db.all<{ n: number }>(
-            `select count(*) as n from ${REGISTER_STAGING}_diff where change <> 'UNCHANGED'`,
-          )
-        )[0]?.n ?? 0) > 0;
-      const anyChange = totals.added + totals.changed + totals.removed > 0 || registerChanged;
-      const years = (
-        await db.all<{ year: number }>(`select distinct year from ${FACT_STAGING} order by year`)
-      ).map((r) => r.year);
-      const named = await nameChanges(db, changes);
-      const ids = await nextIds(db);
-      const base = {
-        file,
-        family,
-        sha256,
-        rowsRead: staged.rowsRead,
-        years,
-        changes: named,
-        totals,
-        warnings: warnings.slice(0, 200),
-        warningCount,
-        erasures: erasures.findings,
-        erasureCount: erasures.count,
-      };
-      if (options.dryRun) {
-        return {
-          publish: false,
-          result: {
-            ...base,
-            outcome: 'DRY_RUN',
-            loadId: null,
-            dataVersion: ids.currentVersion,
-          } as LoadReport,
-        };
-      }
-      progress('publishing');
-      const version = anyChange ? ids.nextVersion : ids.currentVersion;
-      await db.transaction(async (tx) => {
-        if (anyChange) {
-          await applySlices(tx, FACT_TABLE_SPEC, FACT_STAGING, ids.nextLoadId, version);
-          if (family === 'register')
-            await applySlices(tx, REGISTER_TABLE_SPEC, REGISTER_STAGING, ids.nextLoadId, version);
-          await publishReportRows(tx, version);
-        }
-        await recordLoad(tx, {
-          load_id: ids.nextLoadId,
-          family,
-          file_name: file,
-          file_sha256: sha256,
-          file_bytes: bytes,
-          source_code: defaults.source,
-          years,
-          unit_ids: changes.map((c) => c.unit_id),
-          rows_read: staged.rowsRead,
-          rows_accepted: staged.rowsRead,
-          rows_rejected: 0,
-          warnings: warningCount,
-          values_added: totals.added,
-          values_changed: totals.changed,
-          values_removed: totals.removed,
-          values_unchanged: totals.unchanged,
-          started_at: startedAt.toISOString(),
-          finished_at: new Date().toISOString(),
-          outcome: anyChange ? 'PUBLISHED' : 'NO_CHANGE',
-          data_version: version,
-          loaded_by: options.loadedBy ?? null,
-          report_json: JSON.stringify({ warnings: base.warnings.slice(0, 50), changes: named }),
-          publishes: anyChange,
-        });
-      });
+    progress('comparing');
+    const changes = await diffSlices(db, FACT_TABLE_SPEC, FACT_STAGING);
+    if (family === 'register') await diffSlices(db, REGISTER_TABLE_SPEC, REGISTER_STAGING);
+    const totals = sumChanges(changes);
+    const erasures = await findErasures(db, {
+      file,
+      family,
+      staged,
+      severity: options.replace ? 'WARNING' : 'ERROR',
+    });
+    if (erasures.count > 0 && !options.replace && !options.dryRun) {
+      throw new LoadRefusedError(file, [...erasures.findings, ...warnings], erasures.count);
+    }
+    const registerChanged =
+      family === 'register' &&
+      ((
+        await db.all<{ n: number }>(
+          `select count(*) as n from ${REGISTER_STAGING}_diff where change <> 'UNCHANGED'`,
+        )
+      )[0]?.n ?? 0) > 0;
+    const anyChange = totals.added + totals.changed + totals.removed > 0 || registerChanged;
+    const years = (
+      await db.all<{ year: number }>(`select distinct year from ${FACT_STAGING} order by year`)
+    ).map((r) => r.year);
+    const named = await nameChanges(db, changes);
+    const ids = await nextIds(db);
+    const base = {
+      file,
+      family,
+      sha256,
+      rowsRead: staged.rowsRead,
+      years,
+      changes: named,
+      totals,
+      warnings: warnings.slice(0, 200),
+      warningCount,
+      erasures: erasures.findings,
+      erasureCount: erasures.count,
+    };
+    if (options.dryRun) {
       return {
-        publish: true,
+        publish: false,
         result: {
           ...base,
-          outcome: anyChange ? 'PUBLISHED' : 'NO_CHANGE',
-          loadId: ids.nextLoadId,
-          dataVersion: version,
+          outcome: 'DRY_RUN',
+          loadId: null,
+          dataVersion: ids.currentVersion,
         } as LoadReport,
       };
-    },
-    { beforeCopy },
-  );
+    }
+    progress('publishing');
+    const version = anyChange ? ids.nextVersion : ids.currentVersion;
+    await db.transaction(async (tx) => {
+      if (anyChange) {
+        await applySlices(tx, FACT_TABLE_SPEC, FACT_STAGING, ids.nextLoadId, version);
+        if (family === 'register')
+          await applySlices(tx, REGISTER_TABLE_SPEC, REGISTER_STAGING, ids.nextLoadId, version);
+        await publishReportRows(tx, version);
+      }
+      await recordLoad(tx, {
+        load_id: ids.nextLoadId,
+        family,
+        file_name: file,
+        file_sha256: sha256,
+        file_bytes: bytes,
+        source_code: defaults.source,
+        years,
+        unit_ids: changes.map((c) => c.unit_id),
+        rows_read: staged.rowsRead,
+        rows_accepted: staged.rowsRead,
+        rows_rejected: 0,
+        warnings: warningCount,
+        values_added: totals.added,
+        values_changed: totals.changed,
+        values_removed: totals.removed,
+        values_unchanged: totals.unchanged,
+        started_at: startedAt.toISOString(),
+        finished_at: new Date().toISOString(),
+        outcome: anyChange ? 'PUBLISHED' : 'NO_CHANGE',
+        data_version: version,
+        loaded_by: options.loadedBy ?? null,
+        report_json: JSON.stringify({ warnings: base.warnings.slice(0, 50), changes: named }),
+        publishes: anyChange,
+      });
+    });
+    return {
+      publish: true,
+      result: {
+        ...base,
+        outcome: anyChange ? 'PUBLISHED' : 'NO_CHANGE',
+        loadId: ids.nextLoadId,
+        dataVersion: version,
+      } as LoadReport,
+    };
+  };
+  return withWriter(options.db, write, { beforeCopy });
 }
 
 /** A province a load was not allowed to touch, with the first row that touches it. */

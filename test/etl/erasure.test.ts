@@ -6,6 +6,7 @@ import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
 import { loadFile, type LoadOptions } from '../../etl/load/load-file.ts';
 import {
   createTestWarehouse,
+  currentFacts,
   example,
   fileHash,
   fixture,
@@ -42,13 +43,7 @@ async function refused(path: string, options: Partial<LoadOptions> = {}): Promis
     .map(formatFinding);
 }
 
-const current = (unitId: string, orgType: string) =>
-  query<{ sector: string; org_count: number | null; members: number | null }>(
-    wh.db,
-    `select sector, org_count, members from fct_org_annual
-     where valid_to_version is null and unit_id = $1 and year = 2024 and org_type = $2 order by sector`,
-    [unitId, orgType],
-  );
+const current = (unitId: string, orgType: string) => currentFacts(wh.db, unitId, orgType);
 
 describe('a load never silently erases published data', () => {
   it('refuses a misnamed measure column, suggesting the column it resembles', async () => {

@@ -3,7 +3,12 @@ import { formatFinding } from '../../etl/load/findings.ts';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { computeTargetProgress, findTargets } from '../../warehouse/queries/progress.queries.ts';
-import { createTestWarehouse, fixture, query, type TestWarehouse } from '../helpers/warehouse.ts';
+import {
+  createTestWarehouse,
+  currentFacts,
+  fixture,
+  type TestWarehouse,
+} from '../helpers/warehouse.ts';
 
 const TN = '19:2008-08-01';
 const LC = '12:2008-08-01';
@@ -16,13 +21,7 @@ afterAll(async () => {
   await wh.cleanup();
 });
 
-const current = (unitId: string, orgType: string) =>
-  query<{ sector: string; org_count: number | null; members: number | null }>(
-    wh.db,
-    `select sector, org_count, members from fct_org_annual
-     where valid_to_version is null and unit_id = $1 and year = 2024 and org_type = $2 order by sector`,
-    [unitId, orgType],
-  );
+const current = (unitId: string, orgType: string) => currentFacts(wh.db, unitId, orgType);
 
 describe('totals are never invented from sector rows', () => {
   it('leaves the total missing, with a warning, when a file gives only some sectors', async () => {

@@ -49,3 +49,18 @@ export async function query<T = Record<string, unknown>>(
     handle.close();
   }
 }
+
+/** The current facts of one unit, year and organisation type, by sector. */
+export function currentFacts(
+  db: string,
+  unitId: string,
+  orgType: string,
+  year = 2024,
+): Promise<{ sector: string; org_count: number | null; members: number | null }[]> {
+  return query(
+    db,
+    `select sector, org_count, members from fct_org_annual
+     where valid_to_version is null and unit_id = $1 and year = $2 and org_type = $3 order by sector`,
+    [unitId, year, orgType],
+  );
+}
