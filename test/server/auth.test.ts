@@ -205,8 +205,11 @@ describe('POST /load', () => {
 
   it('drops an upload the client abandons half-way, and its temporary file', async () => {
     const before = await fileHash(wh.db);
-    const uploads = async () =>
+    // Only this request's folder counts: one left by an earlier, killed run is not its doing.
+    const uploadFolders = async () =>
       (await readdir(tmpdir())).filter((name) => name.startsWith('coopstat-upload-'));
+    const existing = new Set(await uploadFolders());
+    const uploads = async () => (await uploadFolders()).filter((name) => !existing.has(name));
     const { logger, lines } = captureLogger();
     const logged = await startCoopstatServer(testConfig(wh.db), { port: 0, logger });
     await new Promise<void>((resolve) => {
