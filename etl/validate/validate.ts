@@ -220,8 +220,12 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
   // A code no unit ever had.
   await check(
     db,
-    `select 'ERROR', 'column \`province_code\` must be the code of a province', r.raw_province_code, r.src_sheet, r.src_row, 'province_code'
+    `select 'ERROR',
+       'column \`province_code\` must be the code of a province' ||
+       coalesce(' (did you mean ' || n.code || ', the code of ' || n.name_vi || '?)', ''),
+       r.raw_province_code, r.src_sheet, r.src_row, 'province_code'
      from ${RESOLVED_TABLE} r
+     left join dim_admin_unit n on n.unit_id = coalesce(r.name_unit_id, r.former_name_unit_id)
      where r.province_code is not null and not exists (select 1 from dim_admin_unit u where u.level = 'PROVINCE' and u.code = r.province_code)`,
   );
   // A name with no code that matches no unit valid that year.

@@ -214,6 +214,23 @@ describe('load errors quote the user’s value', () => {
     );
   });
 
+  it('an unknown code with a known name gets the code of that name', async () => {
+    const run = await cli(
+      'load',
+      fixture('etl', 'unknown-province-code.csv'),
+      '--dry-run',
+      '--db',
+      wh.db,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "column `province_code` must be the code of a province (did you mean 19, the code of Tỉnh Thái Nguyên?), but got '97' at unknown-province-code.csv, row 2",
+    );
+    expect(run.stderr).toContain(
+      "column `province_code` must be the code of a province, but got '98' at unknown-province-code.csv, row 3",
+    );
+  });
+
   it('a file already loaded is reported with the family it was loaded as, whatever --family says', async () => {
     const first = await cli('load', 'examples/aggregates-2024.csv', '--db', wh.db);
     expect(first.code).toBe(0);
