@@ -249,20 +249,28 @@ async function checkWorkbook(
   for (const sheet of sheets) {
     refuseMergedHeaders(merges.get(sheet.path) ?? [], settings.headerRows, file, sheet.name);
   }
-  let dateStyles = new Set<number>();
-  const stylesEntry = stylesPath === undefined ? undefined : entries.get(stylesPath);
-  if (stylesEntry !== undefined) {
-    try {
-      dateStyles = parseDateStyles(await readZipEntry(path, file, stylesEntry));
-    } catch (cause) {
-      if (cause instanceof ReaderError) throw cause;
-      throw new ReaderError(
-        { rule: `${stylesEntry.name} must be well-formed XML`, value: describe(cause), file },
-        { cause },
-      );
-    }
-  }
+  const dateStyles = await readDateStyles(path, file, entries, stylesPath);
   return { entries, sheets, date1904, dateStyles };
+}
+
+/** The style indexes of date formats, from the styles part when there is one. */
+async function readDateStyles(
+  path: string,
+  file: string,
+  entries: ReadonlyMap<string, ZipEntry>,
+  stylesPath: string | undefined,
+): Promise<Set<number>> {
+  const stylesEntry = stylesPath === undefined ? undefined : entries.get(stylesPath);
+  if (stylesEntry === undefined) return new Set<number>();
+  try {
+    return parseDateStyles(await readZipEntry(path, file, stylesEntry));
+  } catch (cause) {
+    if (cause instanceof ReaderError) throw cause;
+    throw new ReaderError(
+      { rule: `${stylesEntry.name} must be well-formed XML`, value: describe(cause), file },
+      { cause },
+    );
+  }
 }
 
 function refuseMergedHeaders(
@@ -618,68 +626,36 @@ export interface XlsxHeaderRow {
 
 /**
  * Reads only the first non-empty row of every worksheet, straight from the zip: enough to tell a
- * file's family before loading it, without starting the streaming reader (which spools sheets to
- * temporary files that an early stop would leave behind). Values are as stored (a number as its
- * text); the full reader applies every rule when the file is loaded.
+ * file's family before loading it. Each sheet is inflated only up to that row, and its cells are
+ * read by the same parser as {@link readXlsx} (a cell the load would refuse is refused here, with
+ * the same message); the full pre-flight check of every entry is left to the load.
  */
 export async function readXlsxHeaders(path: string): Promise<XlsxHeaderRow[]> {
   const file = basename(path);
   const entries = await readDirectory(path, file, {});
-  const { sheets } = await readWorkbookParts(path, file, entries);
+  const { sheets, date1904, stylesPath } = await readWorkbookParts(path, file, entries);
   const sharedEntry = entries.get('xl/sharedStrings.xml');
-  const shared = sharedEntry
-    ? await parseSharedStrings([await readZipEntry(path, file, sharedEntry)])
+  const sharedStrings = sharedEntry
+    ? await parseSharedStrings(inflateZipEntryChunks(path, file, sharedEntry))
     : [];
+  const dateStyles = await readDateStyles(path, file, entries, stylesPath);
   const rows: XlsxHeaderRow[] = [];
   for (const sheet of sheets.filter((s) => s.kind === 'worksheet')) {
     const entry = entries.get(sheet.path);
     if (!entry) continue;
-    const cells: (string | null)[] = [];
-    let done = false;
-    let inRow = false;
-    let cell: { col: number; type: string } | undefined;
-    let text: string | undefined;
-    const parser = createSaxParser();
-    parser.on('opentag', (tag) => {
-      if (done) return;
-      const name = localName(tag.name);
-      if (name === 'row') {
-        inRow = true;
-        cells.length = 0;
-      } else if (name === 'c' && inRow) {
-        cell = { col: columnIndex(tag.attributes.r ?? ''), type: tag.attributes.t ?? 'n' };
-        text = undefined;
-      } else if ((name === 'v' || name === 't') && cell) {
-        text = '';
-      }
+    const sheetRows = readSheetRows(inflateZipEntryChunks(path, file, entry), {
+      file,
+      sheet: sheet.name,
+      hidden: sheet.state !== 'visible',
+      sharedStrings,
+      dateStyles,
+      date1904,
+      maxCellChars: DEFAULTS.maxCellChars,
     });
-    parser.on('text', (chunk) => {
-      if (!done && text !== undefined) text += chunk;
-    });
-    parser.on('closetag', (tag) => {
-      if (done) return;
-      const name = localName(tag.name);
-      if (name === 'c' && cell) {
-        const raw = text === undefined ? null : decodeOoxmlEscapes(text);
-        const value = cell.type === 's' && raw !== null ? (shared[Number(raw)] ?? null) : raw;
-        if (cell.col >= 0)
-          cells[cell.col] = value === null ? null : value.normalize('NFC').trim() || null;
-        cell = undefined;
-      } else if (name === 'row') {
-        inRow = false;
-        if (cells.some((c) => c !== null && c !== undefined)) done = true;
-      }
-    });
-    const xml = (await readZipEntry(path, file, entry)).toString('utf8');
-    try {
-      for (let i = 0; i < xml.length && !done; i += 65_536) parser.write(xml.slice(i, i + 65_536));
-    } catch (cause) {
-      throw new ReaderError(
-        { rule: XML_RULE, value: describe(cause), file, sheet: sheet.name },
-        { cause },
-      );
+    for await (const row of sheetRows) {
+      rows.push({ sheet: sheet.name, cells: row.cells });
+      break; // closes the sheet's stream
     }
-    if (done) rows.push({ sheet: sheet.name, cells: Array.from(cells, (c) => c ?? null) });
   }
   return rows;
 }
