@@ -5,19 +5,17 @@
  *
  * Before any row, the package is checked with our own zip reader (`zip-directory.reader.ts`):
  * not a zip, truncated, zip bomb, corrupt deflate data, missing `xl/workbook.xml`, merged header
- * cells. Then exceljs's streaming `WorkbookReader` walks the zip once, keeping memory flat; its
- * shared-string and worksheet parsing are replaced by ours (see `xlsx-parts.reader.ts` for why).
+ * cells. Then the shared strings and each worksheet are inflated straight from the file by the
+ * same zip reader and parsed as they stream (memory stays flat); one cell parser,
+ * {@link readSheetRows}, serves the full read and the header peek ({@link readXlsxHeaders}).
  */
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
 
 import { ReaderError, type ReaderPlace } from './reader.error.ts';
 import {
   MergeScanner,
   createSaxParser,
   decodeOoxmlEscapes,
-  feedSax,
   localName,
   parseDateStyles,
   parseSharedStrings,
@@ -26,6 +24,7 @@ import {
 } from './xlsx-parts.reader.ts';
 import {
   inflateZipEntry,
+  inflateZipEntryChunks,
   readZipDirectory,
   readZipEntry,
   type ZipEntry,
@@ -139,27 +138,20 @@ export async function* readXlsx(
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const book = await checkWorkbook(path, file, settings);
   const byPath = new Map(book.sheets.map((sheet) => [sheet.path, sheet]));
-  const seen = new Set<string>();
-  const input = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const failed = watchPipeline(input);
-  const RawSheetWorkbookReader = await rawSheetWorkbookReader();
-  const reader = new RawSheetWorkbookReader(input, !book.entries.has('xl/sharedStrings.xml'));
   try {
-    for await (const event of raced(reader.parse(), failed)) {
-      if (event.eventType !== 'worksheet') continue;
-      const { sheetNo } = event.value as RawWorksheet;
-      const iterator = raced((event.value as RawWorksheet).iterator, failed);
-      const sheet = byPath.get(`xl/worksheets/sheet${sheetNo}.xml`);
-      if (sheet === undefined || sheet.kind !== 'worksheet') {
-        await drain(iterator); // a part no sheet of the workbook points to
-        continue;
-      }
-      seen.add(sheet.path);
-      yield* readSheetRows(iterator, {
+    const sharedEntry = book.entries.get('xl/sharedStrings.xml');
+    const sharedStrings = sharedEntry
+      ? await parseSharedStrings(inflateZipEntryChunks(path, file, sharedEntry))
+      : [];
+    // Worksheets in the order the package stores them, each inflated straight from the file.
+    for (const entry of book.entries.values()) {
+      const sheet = byPath.get(entry.name);
+      if (sheet === undefined || sheet.kind !== 'worksheet') continue;
+      yield* readSheetRows(inflateZipEntryChunks(path, file, entry), {
         file,
         sheet: sheet.name,
         hidden: sheet.state !== 'visible',
-        sharedStrings: reader.sharedStrings ?? [],
+        sharedStrings,
         dateStyles: book.dateStyles,
         date1904: book.date1904,
         maxCellChars: settings.maxCellChars,
@@ -169,12 +161,6 @@ export async function* readXlsx(
   } catch (error) {
     if (error instanceof ReaderError) throw error;
     throw new ReaderError({ rule: READ_RULE, value: describe(error), file }, { cause: error });
-  } finally {
-    input.destroy();
-  }
-  const unread = book.sheets.find((sheet) => sheet.kind === 'worksheet' && !seen.has(sheet.path));
-  if (unread !== undefined) {
-    throw new ReaderError({ rule: READ_RULE, value: `sheet ${unread.name} left unread`, file });
   }
 }
 
@@ -263,20 +249,28 @@ async function checkWorkbook(
   for (const sheet of sheets) {
     refuseMergedHeaders(merges.get(sheet.path) ?? [], settings.headerRows, file, sheet.name);
   }
-  let dateStyles = new Set<number>();
-  const stylesEntry = stylesPath === undefined ? undefined : entries.get(stylesPath);
-  if (stylesEntry !== undefined) {
-    try {
-      dateStyles = parseDateStyles(await readZipEntry(path, file, stylesEntry));
-    } catch (cause) {
-      if (cause instanceof ReaderError) throw cause;
-      throw new ReaderError(
-        { rule: `${stylesEntry.name} must be well-formed XML`, value: describe(cause), file },
-        { cause },
-      );
-    }
-  }
+  const dateStyles = await readDateStyles(path, file, entries, stylesPath);
   return { entries, sheets, date1904, dateStyles };
+}
+
+/** The style indexes of date formats, from the styles part when there is one. */
+async function readDateStyles(
+  path: string,
+  file: string,
+  entries: ReadonlyMap<string, ZipEntry>,
+  stylesPath: string | undefined,
+): Promise<Set<number>> {
+  const stylesEntry = stylesPath === undefined ? undefined : entries.get(stylesPath);
+  if (stylesEntry === undefined) return new Set<number>();
+  try {
+    return parseDateStyles(await readZipEntry(path, file, stylesEntry));
+  } catch (cause) {
+    if (cause instanceof ReaderError) throw cause;
+    throw new ReaderError(
+      { rule: `${stylesEntry.name} must be well-formed XML`, value: describe(cause), file },
+      { cause },
+    );
+  }
 }
 
 function refuseMergedHeaders(
@@ -292,100 +286,6 @@ function refuseMergedHeaders(
   if (inHeader.length === 0) return;
   const shown = inHeader.slice(0, 5).join(', ') + (inHeader.length > 5 ? ', …' : '');
   throw new ReaderError({ rule: MERGED_RULE, value: `merged cells ${shown}`, file, sheet });
-}
-
-// ---------------------------------------------------------------------------------------------
-// exceljs's streaming reader, with shared strings and worksheets handed to our parsers
-
-/** A worksheet part as the zip stream reaches it: its number and its raw bytes. */
-interface RawWorksheet {
-  readonly sheetNo: string;
-  readonly iterator: AsyncIterable<Buffer>;
-}
-
-/** The members of exceljs 4.4.0's `WorkbookReader` this module relies on (not in its typings). */
-interface ExcelJsWorkbookReader {
-  parse(): AsyncGenerator<{ eventType: string; value: unknown }>;
-  sharedStrings?: string[];
-}
-
-let rawSheetWorkbookReaderClass:
-  (new (input: Readable, noSharedStrings: boolean) => ExcelJsWorkbookReader) | undefined;
-
-/**
- * exceljs's `WorkbookReader` (zip streaming, deferral of worksheets stored before the shared
- * strings to temporary files) with its two lossy parsers replaced: shared strings are parsed by
- * {@link parseSharedStrings}, and worksheets are handed over raw instead of as exceljs rows,
- * which drop error codes, boolean and date formula results, and merged ranges. exceljs is
- * imported on first use: loading it costs a command that reads no workbook most of its start-up.
- */
-async function rawSheetWorkbookReader() {
-  if (rawSheetWorkbookReaderClass) return rawSheetWorkbookReaderClass;
-  const { default: ExcelJS } = await import('exceljs');
-  const ExcelJsWorkbookReaderClass = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (
-    input: Readable,
-    options: object,
-  ) => ExcelJsWorkbookReader;
-
-  class RawSheetWorkbookReader extends ExcelJsWorkbookReaderClass {
-    constructor(input: Readable, noSharedStrings: boolean) {
-      super(input, {
-        worksheets: 'emit',
-        sharedStrings: 'cache',
-        styles: 'ignore',
-        hyperlinks: 'ignore',
-        entries: 'ignore',
-      });
-      // Without a shared-string part, exceljs would wait for one and spool every sheet to disk.
-      if (noSharedStrings) this.sharedStrings = [];
-    }
-
-    /** Called by exceljs's `parse()` for `xl/sharedStrings.xml`. */
-    async *_parseSharedStrings(entry: AsyncIterable<Buffer>): AsyncGenerator<never> {
-      this.sharedStrings = await parseSharedStrings(entry);
-    }
-
-    /** Called by exceljs's `parse()` for each `xl/worksheets/sheetN.xml`. */
-    *_parseWorksheet(
-      iterator: AsyncIterable<Buffer>,
-      sheetNo: string,
-    ): Generator<{ eventType: 'worksheet'; value: RawWorksheet }> {
-      yield { eventType: 'worksheet', value: { sheetNo, iterator } };
-    }
-  }
-  rawSheetWorkbookReaderClass = RawSheetWorkbookReader;
-  return RawSheetWorkbookReader;
-}
-
-/**
- * Rejects when the input or any stream it is piped into (unzipper's parser) fails. unzipper
- * reports a bad entry on its parser only, leaving the entry's stream open forever; racing every
- * wait against this turns such a stall into an error. Our own pre-flight check makes this a
- * second line of defence (it catches the cases where unzipper and the central directory disagree).
- */
-function watchPipeline(input: Readable): Promise<never> {
-  let fail: (error: unknown) => void = () => {};
-  const failed = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
-  failed.catch(() => {}); // observed through raced(); never an unhandled rejection
-  input.on('error', fail);
-  const pipe = input.pipe.bind(input);
-  input.pipe = ((destination: NodeJS.WritableStream, options?: { end?: boolean }) => {
-    (destination as unknown as Readable).on('error', fail);
-    return pipe(destination, options);
-  }) as typeof input.pipe;
-  return failed;
-}
-
-/** Iterates `source`, but rejects as soon as `failed` does, even while a `next()` is pending. */
-async function* raced<T>(source: AsyncIterable<T>, failed: Promise<never>): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await Promise.race([iterator.next(), failed]);
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -707,12 +607,6 @@ function cellRef(col: number, row: number): string {
   return `${columnLetter(col)}${row}`;
 }
 
-async function drain(chunks: AsyncIterable<Buffer>): Promise<void> {
-  for await (const _ of chunks) {
-    // discard
-  }
-}
-
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0];
@@ -732,68 +626,36 @@ export interface XlsxHeaderRow {
 
 /**
  * Reads only the first non-empty row of every worksheet, straight from the zip: enough to tell a
- * file's family before loading it, without starting the streaming reader (which spools sheets to
- * temporary files that an early stop would leave behind). Values are as stored (a number as its
- * text); the full reader applies every rule when the file is loaded.
+ * file's family before loading it. Each sheet is inflated only up to that row, and its cells are
+ * read by the same parser as {@link readXlsx} (a cell the load would refuse is refused here, with
+ * the same message); the full pre-flight check of every entry is left to the load.
  */
 export async function readXlsxHeaders(path: string): Promise<XlsxHeaderRow[]> {
   const file = basename(path);
   const entries = await readDirectory(path, file, {});
-  const { sheets } = await readWorkbookParts(path, file, entries);
+  const { sheets, date1904, stylesPath } = await readWorkbookParts(path, file, entries);
   const sharedEntry = entries.get('xl/sharedStrings.xml');
-  const shared = sharedEntry
-    ? await parseSharedStrings([await readZipEntry(path, file, sharedEntry)])
+  const sharedStrings = sharedEntry
+    ? await parseSharedStrings(inflateZipEntryChunks(path, file, sharedEntry))
     : [];
+  const dateStyles = await readDateStyles(path, file, entries, stylesPath);
   const rows: XlsxHeaderRow[] = [];
   for (const sheet of sheets.filter((s) => s.kind === 'worksheet')) {
     const entry = entries.get(sheet.path);
     if (!entry) continue;
-    const cells: (string | null)[] = [];
-    let done = false;
-    let inRow = false;
-    let cell: { col: number; type: string } | undefined;
-    let text: string | undefined;
-    const parser = createSaxParser();
-    parser.on('opentag', (tag) => {
-      if (done) return;
-      const name = localName(tag.name);
-      if (name === 'row') {
-        inRow = true;
-        cells.length = 0;
-      } else if (name === 'c' && inRow) {
-        cell = { col: columnIndex(tag.attributes.r ?? ''), type: tag.attributes.t ?? 'n' };
-        text = undefined;
-      } else if ((name === 'v' || name === 't') && cell) {
-        text = '';
-      }
+    const sheetRows = readSheetRows(inflateZipEntryChunks(path, file, entry), {
+      file,
+      sheet: sheet.name,
+      hidden: sheet.state !== 'visible',
+      sharedStrings,
+      dateStyles,
+      date1904,
+      maxCellChars: DEFAULTS.maxCellChars,
     });
-    parser.on('text', (chunk) => {
-      if (!done && text !== undefined) text += chunk;
-    });
-    parser.on('closetag', (tag) => {
-      if (done) return;
-      const name = localName(tag.name);
-      if (name === 'c' && cell) {
-        const raw = text === undefined ? null : decodeOoxmlEscapes(text);
-        const value = cell.type === 's' && raw !== null ? (shared[Number(raw)] ?? null) : raw;
-        if (cell.col >= 0)
-          cells[cell.col] = value === null ? null : value.normalize('NFC').trim() || null;
-        cell = undefined;
-      } else if (name === 'row') {
-        inRow = false;
-        if (cells.some((c) => c !== null && c !== undefined)) done = true;
-      }
-    });
-    const xml = (await readZipEntry(path, file, entry)).toString('utf8');
-    try {
-      for (let i = 0; i < xml.length && !done; i += 65_536) parser.write(xml.slice(i, i + 65_536));
-    } catch (cause) {
-      throw new ReaderError(
-        { rule: XML_RULE, value: describe(cause), file, sheet: sheet.name },
-        { cause },
-      );
+    for await (const row of sheetRows) {
+      rows.push({ sheet: sheet.name, cells: row.cells });
+      break; // closes the sheet's stream
     }
-    if (done) rows.push({ sheet: sheet.name, cells: Array.from(cells, (c) => c ?? null) });
   }
   return rows;
 }

@@ -190,6 +190,27 @@ export async function inflateZipEntry(
   entry: ZipEntry,
   onChunk: (chunk: Buffer) => void,
 ): Promise<void> {
+  try {
+    for await (const chunk of inflateZipEntryChunks(path, file, entry)) onChunk(chunk);
+  } catch (error) {
+    if (error instanceof ReaderError) throw error;
+    throw new ReaderError(
+      { rule: INTACT_RULE, value: `corrupt data in ${entry.name}`, file },
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The inflated bytes of one entry as they come, with the same checks as {@link inflateZipEntry}
+ * (declared size, CRC, corrupt data: a {@link ReaderError} at the point it is found). Stopping
+ * early (a `break`, a `return`) closes the file.
+ */
+export async function* inflateZipEntryChunks(
+  path: string,
+  file: string,
+  entry: ZipEntry,
+): AsyncGenerator<Buffer> {
   const dataStart = await findEntryData(path, file, entry);
   let produced = 0;
   let crc = 0;
@@ -211,7 +232,16 @@ export async function inflateZipEntry(
   raw.on('error', (error) => inflated.destroy(error));
   raw.pipe(inflated);
   try {
-    for await (const chunk of inflated as AsyncIterable<Buffer>) {
+    const chunks = (inflated as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        throw corrupt(error);
+      }
+      if (next.done) break;
+      const chunk = next.value;
       produced += chunk.length;
       if (produced > entry.uncompressedSize) {
         throw new ReaderError({
@@ -221,11 +251,8 @@ export async function inflateZipEntry(
         });
       }
       crc = crc32(chunk, crc);
-      onChunk(chunk);
+      yield chunk;
     }
-  } catch (error) {
-    if (error instanceof ReaderError) throw error;
-    throw corrupt(error);
   } finally {
     raw.destroy();
     inflated.destroy();
@@ -233,7 +260,6 @@ export async function inflateZipEntry(
   if (produced !== entry.uncompressedSize || crc !== entry.crc32) throw corrupt();
 }
 
-/** Inflates a small entry whole (workbook.xml, rels), with the checks of {@link inflateZipEntry}. */
 export async function readZipEntry(path: string, file: string, entry: ZipEntry): Promise<Buffer> {
   const chunks: Buffer[] = [];
   await inflateZipEntry(path, file, entry, (chunk) => chunks.push(chunk));

@@ -325,9 +325,10 @@ describe('readXlsx', () => {
     );
   });
 
-  it('turns a failure inside exceljs/unzipper into a ReaderError instead of hanging', async () => {
+  it('reads entries by the central directory, whatever sizes a local header gives', async () => {
     // The central directory is right (the pre-flight check passes) but the local header gives
-    // half the compressed size: unzipper inflates a cut stream and never ends the entry.
+    // half the compressed size. Parts are inflated by the directory's sizes, as Excel does (a
+    // stream-based zip reader used to inflate a cut stream here and hang).
     const sheet = Buffer.from(
       `<worksheet><sheetData>${Array.from({ length: 500 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i * 7919}</v></c></row>`).join('')}</sheetData></worksheet>`,
     );
@@ -336,10 +337,9 @@ describe('readXlsx', () => {
       'mismatch.xlsx',
       handmadeXlsx(sheet, { localCompressedSize: half }),
     );
-    const error = await refusal(readAll(path));
-    expect(error.message).toBe(
-      'an .xlsx file must be readable, but got unexpected end of file at mismatch.xlsx',
-    );
+    const { rows } = await readAll(path);
+    expect(rows).toHaveLength(500);
+    expect(rows[499]).toMatchObject({ row: 500, cells: [String(499 * 7919)] });
   }, 5000);
 
   it('refuses a copy with bytes flipped in the middle', async () => {
