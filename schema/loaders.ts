@@ -61,12 +61,13 @@ const snapshotCache = new WeakMap<object, Map<string, Promise<unknown>>>();
 function perSnapshot<T>(snapshot: object, key: string, read: () => Promise<T>): Promise<T> {
   let cache = snapshotCache.get(snapshot);
   if (!cache) snapshotCache.set(snapshot, (cache = new Map()));
-  let value = cache.get(key) as Promise<T> | undefined;
-  if (!value) {
-    value = read();
-    cache.set(key, value);
-    value.catch(() => cache.delete(key));
-  }
+  const kept = cache.get(key) as Promise<T> | undefined;
+  if (kept) return kept.catch(() => read()); // see {@link memoised} on another's failure
+  const value = read();
+  cache.set(key, value);
+  value.catch(() => {
+    if (cache.get(key) === value) cache.delete(key);
+  });
   return value;
 }
 
@@ -75,6 +76,10 @@ function perSnapshot<T>(snapshot: object, key: string, read: () => Promise<T>): 
  * that asks for a key computes it, later requests on the same snapshot reuse it. This is what
  * makes a dashboard polling the same figures cheap; a load publishes a new snapshot, and with it
  * an empty memo. Keys still missing are batched into one call, as before.
+ *
+ * A key another request is still computing (on its own connection) is awaited; if that fails,
+ * the failure is the other request's own (its time limit, its client leaving), so this request
+ * computes the keys again on its own connection instead of failing with it.
  */
 function memoised<V>(
   snapshot: object,
@@ -86,15 +91,28 @@ function memoised<V>(
     const missing = [...new Set(keys.filter((k) => !memo.has(k)))];
     if (missing.length > 0) {
       const computed = batch(missing);
-      missing.forEach((key, i) =>
-        memo.set(
-          key,
-          computed.then((values) => values[i] as V),
-        ),
-      );
-      computed.catch(() => missing.forEach((key) => memo.delete(key)));
+      const entries = missing.map((key, i) => {
+        const entry = computed.then((values) => values[i] as V);
+        entry.catch(() => {}); // its failure is reported through `computed` below
+        memo.set(key, entry);
+        return [key, entry] as const;
+      });
+      computed.catch(() => {
+        for (const [key, entry] of entries) if (memo.get(key) === entry) memo.delete(key);
+      });
+      // This request's own failure is its answer.
+      await computed;
     }
-    return Promise.all(keys.map((k) => memo.get(k)!));
+    // An entry gone since (its computation failed) counts as failed too.
+    const entries = keys.map((k) => memo.get(k));
+    if (entries.every((e) => e !== undefined)) {
+      try {
+        return await Promise.all(entries);
+      } catch {
+        // Another request's failure: computed again below.
+      }
+    }
+    return [...(await batch(keys))];
   };
 }
 

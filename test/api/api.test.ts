@@ -439,6 +439,36 @@ describe('batching', () => {
       await reader.close();
     }
   });
+
+  it('a request stopped while computing what the snapshot keeps does not fail another', async () => {
+    const reader = await WarehouseReader.open(wh.db, { watch: false, connections: 2 });
+    try {
+      const stopped = await reader.acquire();
+      const other = await reader.acquire();
+      try {
+        forgetSnapshot(stopped.snapshotKey);
+        // Every statement of the first request fails, as when its time limit is reached.
+        stopped.interrupt(new Error('stopped for the test'));
+        const runOn = (lease: typeof stopped) =>
+          graphql({
+            schema,
+            source: operation('dashboard'),
+            variableValues: { year: 2025 },
+            contextValue: createRequestContext(lease, { maxPageSize: 1000 }),
+          });
+        const [failed, served] = await Promise.all([runOn(stopped), runOn(other)]);
+        expect(failed.errors?.length).toBeGreaterThan(0);
+        expect(served.errors).toBeUndefined();
+        const alone = await execute(schema, server.reader, operation('dashboard'), { year: 2025 });
+        expect(served.data).toEqual(alone.data);
+      } finally {
+        stopped.release();
+        other.release();
+      }
+    } finally {
+      await reader.close();
+    }
+  });
 });
 
 describe('errors', () => {
