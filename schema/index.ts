@@ -60,6 +60,6 @@ export function createRequestContext(
     db: lease.handle,
     dataVersion: lease.dataVersion,
     maxPageSize: options.maxPageSize,
-    loaders: createLoaders(lease.handle),
+    loaders: createLoaders(lease.handle, lease.snapshotKey),
   };
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DuckDbHandle } from '../warehouse/dialect/index.ts';
+import type { Lease } from '../warehouse/store/warehouse-reader.ts';
 import {
   findAdminUnits,
   findCrosswalk,
@@ -19,6 +20,7 @@ import {
   type PlanRow,
 } from '../warehouse/queries/catalog.queries.ts';
 import { findLoadedYears } from '../warehouse/queries/fact.queries.ts';
+import { findSourceCodes } from '../warehouse/queries/source.queries.ts';
 import {
   findReportRows,
   type ReportPart,
@@ -49,20 +51,23 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /**
- * What does not change within a published snapshot (the registry, plans, targets, loaded years),
- * read once per snapshot handle rather than once per request: a snapshot is read-only, and a
- * load publishes a new one with a new handle.
+ * What does not change within a published snapshot (the registry, sources, plans, targets,
+ * loaded years), read once per snapshot rather than once per request: a snapshot is read-only,
+ * and a load publishes a new one with a new key. Kept under the snapshot's key
+ * ({@link Lease.snapshotKey}), not under a connection: every pooled connection of a snapshot
+ * shares it.
  */
-const snapshotCache = new WeakMap<DuckDbHandle, Map<string, Promise<unknown>>>();
-function perSnapshot<T>(db: DuckDbHandle, key: string, read: () => Promise<T>): Promise<T> {
-  let cache = snapshotCache.get(db);
-  if (!cache) snapshotCache.set(db, (cache = new Map()));
-  let value = cache.get(key) as Promise<T> | undefined;
-  if (!value) {
-    value = read();
-    cache.set(key, value);
-    value.catch(() => cache.delete(key));
-  }
+const snapshotCache = new WeakMap<object, Map<string, Promise<unknown>>>();
+function perSnapshot<T>(snapshot: object, key: string, read: () => Promise<T>): Promise<T> {
+  let cache = snapshotCache.get(snapshot);
+  if (!cache) snapshotCache.set(snapshot, (cache = new Map()));
+  const kept = cache.get(key) as Promise<T> | undefined;
+  if (kept) return kept.catch(() => read()); // see {@link memoised} on another's failure
+  const value = read();
+  cache.set(key, value);
+  value.catch(() => {
+    if (cache.get(key) === value) cache.delete(key);
+  });
   return value;
 }
 
@@ -71,40 +76,60 @@ function perSnapshot<T>(db: DuckDbHandle, key: string, read: () => Promise<T>): 
  * that asks for a key computes it, later requests on the same snapshot reuse it. This is what
  * makes a dashboard polling the same figures cheap; a load publishes a new snapshot, and with it
  * an empty memo. Keys still missing are batched into one call, as before.
+ *
+ * A key another request is still computing (on its own connection) is awaited; if that fails,
+ * the failure is the other request's own (its time limit, its client leaving), so this request
+ * computes the keys again on its own connection instead of failing with it.
  */
 function memoised<V>(
-  db: DuckDbHandle,
+  snapshot: object,
   name: string,
   batch: (keys: readonly string[]) => Promise<readonly V[]>,
 ): (keys: readonly string[]) => Promise<V[]> {
   return async (keys) => {
-    const memo = perSnapshotMap<V>(db, name);
+    const memo = perSnapshotMap<V>(snapshot, name);
     const missing = [...new Set(keys.filter((k) => !memo.has(k)))];
     if (missing.length > 0) {
       const computed = batch(missing);
-      missing.forEach((key, i) =>
-        memo.set(
-          key,
-          computed.then((values) => values[i] as V),
-        ),
-      );
-      computed.catch(() => missing.forEach((key) => memo.delete(key)));
+      const entries = missing.map((key, i) => {
+        const entry = computed.then((values) => values[i] as V);
+        entry.catch(() => {}); // its failure is reported through `computed` below
+        memo.set(key, entry);
+        return [key, entry] as const;
+      });
+      computed.catch(() => {
+        for (const [key, entry] of entries) if (memo.get(key) === entry) memo.delete(key);
+      });
+      // This request's own failure is its answer.
+      await computed;
     }
-    return Promise.all(keys.map((k) => memo.get(k)!));
+    // An entry gone since (its computation failed) counts as failed too.
+    const entries = keys.map((k) => memo.get(k));
+    if (entries.every((e) => e !== undefined)) {
+      try {
+        return await Promise.all(entries);
+      } catch {
+        // Another request's failure: computed again below.
+      }
+    }
+    return [...(await batch(keys))];
   };
 }
 
-function perSnapshotMap<V>(db: DuckDbHandle, name: string): Map<string, Promise<V>> {
-  let cache = snapshotCache.get(db);
-  if (!cache) snapshotCache.set(db, (cache = new Map()));
+function perSnapshotMap<V>(snapshot: object, name: string): Map<string, Promise<V>> {
+  let cache = snapshotCache.get(snapshot);
+  if (!cache) snapshotCache.set(snapshot, (cache = new Map()));
   let map = cache.get(`memo:${name}`) as unknown as Map<string, Promise<V>> | undefined;
   if (!map) cache.set(`memo:${name}`, (map = new Map()) as unknown as Promise<unknown>);
   return map;
 }
 
-/** Forgets what was kept for a snapshot (tests that count the statements of a cold request). */
-export function forgetSnapshot(db: DuckDbHandle): void {
-  snapshotCache.delete(db);
+/**
+ * Forgets what was kept for a snapshot, given its {@link Lease.snapshotKey} (tests and benchmarks
+ * that count the statements of a cold request).
+ */
+export function forgetSnapshot(snapshotKey: object): void {
+  snapshotCache.delete(snapshotKey);
 }
 
 /**
@@ -136,7 +161,7 @@ export const progressKey = (
  * statement (per boundaries or as-of year), so the statements a request runs do not grow with
  * the number of provinces or targets in it. `batches` records the keys each batch received.
  */
-export function createLoaders(db: DuckDbHandle) {
+export function createLoaders(db: DuckDbHandle, snapshotKey: object) {
   const batches: { loader: string; keys: readonly string[] }[] = [];
   const record = (loader: string, keys: readonly string[]) =>
     batches.push({ loader, keys: [...keys] });
@@ -166,11 +191,13 @@ export function createLoaders(db: DuckDbHandle) {
     return ids.map((id) => rows.filter((r) => r.unit_id === id));
   });
 
-  const indicators = () => perSnapshot(db, 'indicators', () => findIndicators(db));
+  const indicators = () => perSnapshot(snapshotKey, 'indicators', () => findIndicators(db));
   /** Units matching a filter, read once per snapshot for each filter (units never change in one). */
   const unitsWhere = (filter: AdminUnitFilter) =>
-    perSnapshot(db, `units:${JSON.stringify(filter)}`, () => findAdminUnits(db, filter));
-  const loadedYears = () => perSnapshot(db, 'loadedYears', () => findLoadedYears(db));
+    perSnapshot(snapshotKey, `units:${JSON.stringify(filter)}`, () => findAdminUnits(db, filter));
+  const loadedYears = () => perSnapshot(snapshotKey, 'loadedYears', () => findLoadedYears(db));
+  /** The snapshot's source codes, in code order (what a `source` argument is checked against). */
+  const sourceCodes = () => perSnapshot(snapshotKey, 'sourceCodes', () => findSourceCodes(db));
   const indicator = new DataLoader<string, IndicatorRow | null>(async (codes) => {
     record('indicator', codes);
     const byCode = new Map((await indicators()).map((i) => [i.indicator_code, i]));
@@ -178,7 +205,7 @@ export function createLoaders(db: DuckDbHandle) {
   });
 
   const facts = new DataLoader<string, ReportRow[]>(
-    memoised(db, 'reportRows', async (keys) => {
+    memoised(snapshotKey, 'reportRows', async (keys) => {
       record('facts', keys);
       const parsed = keys.map((k) => {
         const [boundaries, source, part, unitId, year] = JSON.parse(k) as [
@@ -215,7 +242,7 @@ export function createLoaders(db: DuckDbHandle) {
   );
 
   const values = new DataLoader<string, IndicatorValueRow[]>(
-    memoised(db, 'values', async (keys) => {
+    memoised(snapshotKey, 'values', async (keys) => {
       record('values', keys);
       const parsed = keys.map((k) => {
         const [boundaries, unitId] = k.split('|') as [Boundaries, string];
@@ -238,12 +265,13 @@ export function createLoaders(db: DuckDbHandle) {
     }),
   );
 
-  const targets = (): Promise<TargetRow[]> => perSnapshot(db, 'targets', () => findTargets(db));
-  const plans = (): Promise<PlanRow[]> => perSnapshot(db, 'plans', () => findPlans(db));
-  const planLinks = () => perSnapshot(db, 'planLinks', () => findPlanLinks(db));
+  const targets = (): Promise<TargetRow[]> =>
+    perSnapshot(snapshotKey, 'targets', () => findTargets(db));
+  const plans = (): Promise<PlanRow[]> => perSnapshot(snapshotKey, 'plans', () => findPlans(db));
+  const planLinks = () => perSnapshot(snapshotKey, 'planLinks', () => findPlanLinks(db));
 
   const yearValues = new DataLoader<string, IndicatorValueRow[]>(
-    memoised(db, 'yearValues', async (keys) => {
+    memoised(snapshotKey, 'yearValues', async (keys) => {
       record('yearValues', keys);
       const parsed = keys.map((k) => {
         const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
@@ -270,7 +298,7 @@ export function createLoaders(db: DuckDbHandle) {
   );
 
   const progress = new DataLoader<string, TargetProgress | null>(
-    memoised(db, 'progress', async (keys) => {
+    memoised(snapshotKey, 'progress', async (keys) => {
       record('progress', keys);
       const parsed = keys.map((k) => {
         const [asOf, sources, planId, targetId] = JSON.parse(k) as [
@@ -314,6 +342,7 @@ export function createLoaders(db: DuckDbHandle) {
     values,
     yearValues,
     loadedYears,
+    sourceCodes,
     targets,
     plans,
     planLinks,

@@ -772,6 +772,16 @@ function requestParts(
     if (!isRecord(body)) return undefined;
     if (body.variables !== undefined && body.variables !== null && !isRecord(body.variables))
       return undefined;
+    // An operation name or extensions of the wrong type make the request malformed: Apollo
+    // answers it 400, and it must never be answered from the cache as the same query without.
+    if (
+      body.operationName !== undefined &&
+      body.operationName !== null &&
+      typeof body.operationName !== 'string'
+    )
+      return undefined;
+    if (body.extensions !== undefined && body.extensions !== null && !isRecord(body.extensions))
+      return undefined;
     return {
       variables: (body.variables ?? undefined) as Record<string, unknown> | undefined,
       operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
@@ -781,6 +791,8 @@ function requestParts(
   try {
     const parsed: unknown = raw ? JSON.parse(raw) : undefined;
     if (parsed !== undefined && !isRecord(parsed)) return undefined;
+    const extensions = params.get('extensions');
+    if (extensions && !isRecord(JSON.parse(extensions))) return undefined;
     return {
       variables: parsed as Record<string, unknown> | undefined,
       operationName: params.get('operationName') ?? undefined,

@@ -96,7 +96,7 @@ export async function dashboardInProcess(args: InProcessArgs): Promise<InProcess
       const lease = await reader.acquire();
       try {
         // Cold: what earlier requests kept for this snapshot is forgotten, so every run computes.
-        forgetSnapshot(lease.handle);
+        forgetSnapshot(lease.snapshotKey);
         const context = createRequestContext(lease, { maxPageSize: 1000 });
         const before = lease.handle.statementCount;
         const started = performance.now();

@@ -192,7 +192,9 @@ export async function progressListing(
     const p = r.progress;
     const how = p.isFinal ? ' (final)' : p.statusMethod ? ` (${p.statusMethod})` : '';
     const moved =
-      r.boundary.changed && p.status === 'BOUNDARY_CHANGED' ? ` (now part of ${successors(r)})` : '';
+      r.boundary.changed && p.status === 'BOUNDARY_CHANGED'
+        ? ` (now part of ${successors(r)})`
+        : '';
     return `${p.status}${how}${moved}`;
   };
   return {

@@ -1,5 +1,3 @@
-import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { findSourceCodes } from '../../warehouse/queries/source.queries.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput, pageTooLarge, yearNotLoaded } from './errors.ts';
 
@@ -20,30 +18,19 @@ export function quoteValue(value: string): string {
     : `'${chars.slice(0, MAX_ECHOED_VALUE).join('')}…' (${chars.length} characters)`;
 }
 
-const sourcesBySnapshot = new WeakMap<DuckDbHandle, Promise<string[]>>();
-
-/** The source codes of the snapshot, read once per snapshot. */
-function sourceCodes(ctx: Pick<ApiContext, 'db'>): Promise<string[]> {
-  let codes = sourcesBySnapshot.get(ctx.db);
-  if (!codes) {
-    codes = findSourceCodes(ctx.db);
-    sourcesBySnapshot.set(ctx.db, codes);
-  }
-  return codes;
-}
-
 /**
  * A `source` argument: null when absent, else its code upper-cased; `BAD_USER_INPUT` naming the
  * known codes when the warehouse has no such source.
  */
 export async function checkSource(
-  ctx: Pick<ApiContext, 'db'>,
+  ctx: Pick<ApiContext, 'loaders'>,
   source: string | null | undefined,
   argument = 'source',
 ): Promise<string | null> {
   if (source === null || source === undefined) return null;
   const code = source.trim().toUpperCase();
-  const known = await sourceCodes(ctx);
+  // Read once per snapshot (the loaders keep it under the snapshot's key).
+  const known = await ctx.loaders.sourceCodes();
   if (!known.includes(code)) {
     throw badInput(
       `${argument} must be one of ${known.join(', ')}, but got ${quoteValue(source)}`,
@@ -55,7 +42,7 @@ export async function checkSource(
 
 /** A list of sources: each checked as {@link checkSource}. */
 export async function checkSources(
-  ctx: Pick<ApiContext, 'db'>,
+  ctx: Pick<ApiContext, 'loaders'>,
   sources: readonly string[] | null | undefined,
   argument = 'sources',
 ): Promise<string[] | null> {

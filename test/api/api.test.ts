@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GraphQLSchema } from 'graphql';
+import { graphql, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
-import { buildCoopstatSchema } from '../../schema/index.ts';
+import { buildCoopstatSchema, createRequestContext } from '../../schema/index.ts';
 import { forgetSnapshot } from '../../schema/loaders.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { csvCell } from '../../server/csv-export.ts';
+import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
 import { execute, operation } from '../helpers/api.ts';
 import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
 import { get, post, testConfig } from '../server/helpers.ts';
@@ -369,7 +370,7 @@ describe('batching', () => {
     // Each run starts cold: what earlier requests kept for the snapshot is forgotten first.
     const cold = async () => {
       const lease = await server.reader.acquire();
-      forgetSnapshot(lease.handle);
+      forgetSnapshot(lease.snapshotKey);
       lease.release();
     };
     await cold();
@@ -395,6 +396,78 @@ describe('batching', () => {
     expect(facts).toHaveLength(1);
     expect(facts[0]!.keys).toHaveLength(63);
     expect(old.batches.filter((b) => b.loader === 'progress')).toHaveLength(1);
+  });
+
+  it('keeps what a snapshot computed for every connection of its pool, not for one connection', async () => {
+    const reader = await WarehouseReader.open(wh.db, { watch: false, connections: 2 });
+    try {
+      // Two leases held at once: two connections of the same snapshot.
+      const first = await reader.acquire();
+      const second = await reader.acquire();
+      try {
+        expect(second.handle).not.toBe(first.handle);
+        expect(second.snapshotKey).toBe(first.snapshotKey);
+        forgetSnapshot(first.snapshotKey);
+        const dashboard = operation('dashboard');
+        const runOn = async (lease: typeof first) => {
+          const before = lease.handle.statementCount;
+          const result = await graphql({
+            schema,
+            source: dashboard,
+            variableValues: { year: 2025 },
+            contextValue: createRequestContext(lease, { maxPageSize: 1000 }),
+          });
+          expect(result.errors).toBeUndefined();
+          return { data: result.data, statements: lease.handle.statementCount - before };
+        };
+        const cold = await runOn(first);
+        const warm = await runOn(second);
+        expect(warm.data).toEqual(cold.data);
+        expect(warm.statements).toBeLessThan(cold.statements);
+        // An unknown source is refused from the same list on either connection.
+        const refused = await graphql({
+          schema,
+          source: '{ membership(year: 2024, source: "FOO") { source } }',
+          contextValue: createRequestContext(second, { maxPageSize: 1000 }),
+        });
+        expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      } finally {
+        first.release();
+        second.release();
+      }
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('a request stopped while computing what the snapshot keeps does not fail another', async () => {
+    const reader = await WarehouseReader.open(wh.db, { watch: false, connections: 2 });
+    try {
+      const stopped = await reader.acquire();
+      const other = await reader.acquire();
+      try {
+        forgetSnapshot(stopped.snapshotKey);
+        // Every statement of the first request fails, as when its time limit is reached.
+        stopped.interrupt(new Error('stopped for the test'));
+        const runOn = (lease: typeof stopped) =>
+          graphql({
+            schema,
+            source: operation('dashboard'),
+            variableValues: { year: 2025 },
+            contextValue: createRequestContext(lease, { maxPageSize: 1000 }),
+          });
+        const [failed, served] = await Promise.all([runOn(stopped), runOn(other)]);
+        expect(failed.errors?.length).toBeGreaterThan(0);
+        expect(served.errors).toBeUndefined();
+        const alone = await execute(schema, server.reader, operation('dashboard'), { year: 2025 });
+        expect(served.data).toEqual(alone.data);
+      } finally {
+        stopped.release();
+        other.release();
+      }
+    } finally {
+      await reader.close();
+    }
   });
 });
 

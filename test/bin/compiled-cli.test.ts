@@ -74,7 +74,7 @@ describe('the compiled command line (scripts/build.mjs, run by npm ci)', () => {
     expect(load.stderr).toBe('');
     expect(load.code).toBe(0);
     expect(load.stdout).toContain(
-      'aggregates-2024.csv [aggregates, 6 rows, years 2024]: published',
+      'aggregates-2024.csv [aggregates, 7 rows, years 2024]: published',
     );
 
     const loads = await run([join(out, 'cli.mjs'), 'loads', '--db', wh.db, '--json']);
@@ -85,7 +85,7 @@ describe('the compiled command line (scripts/build.mjs, run by npm ci)', () => {
     );
   });
 
-  it('serves the API from the compiled server, decorators and explorer included', async () => {
+  it('serves the API from the compiled server, decorators, explorer and dashboard included', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(out, 'server.mjs')], {
       cwd: ROOT,
@@ -116,6 +116,21 @@ describe('the compiled command line (scripts/build.mjs, run by npm ci)', () => {
       expect(await response.json()).toEqual({ data: { __type: { name: 'Query' } } });
       const explorer = await fetch(new URL('/explorer', url));
       expect(explorer.status).toBe(200);
+      // The dashboard's own scripts and styles are read from server/dashboard/, not dist/.
+      const dashboard = await fetch(new URL('/', url), { headers: { accept: 'text/html' } });
+      expect(dashboard.status).toBe(200);
+      const html = await dashboard.text();
+      const assets = [...html.matchAll(/(?:src|href)="(\/dashboard\/[^"]+\.(?:js|css))"/g)].map(
+        (m) => m[1]!,
+      );
+      for (const own of ['dashboard', 'tile-grid']) {
+        expect(assets.some((a) => a.startsWith(`/dashboard/assets/${own}.`))).toBe(true);
+      }
+      for (const asset of assets) {
+        const file = await fetch(new URL(asset, url));
+        expect(file.status, asset).toBe(200);
+        expect((await file.text()).length, asset).toBeGreaterThan(0);
+      }
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.on('close', resolve));

@@ -11,7 +11,7 @@ const log = captureLogger();
 const served = serveDefaultWarehouse(log.logger);
 const url = (): string => served().server.graphqlUrl;
 
-const SOURCE_RULE = "source must be one of MINISTRY, OTHER, PSO, VCA, but got 'FOO'";
+const SOURCE_RULE = "source must be one of MINISTRY, OTHER, PROVINCIAL, PSO, VCA, but got 'FOO'";
 
 describe('sources are checked against the warehouse', () => {
   it.each([
@@ -34,7 +34,7 @@ describe('sources are checked against the warehouse', () => {
     });
     expect(new Set(codes(json))).toEqual(new Set(['BAD_USER_INPUT']));
     expect(json.errors![0]!.message).toBe(
-      "sources must be one of MINISTRY, OTHER, PSO, VCA, but got 'FOO'",
+      "sources must be one of MINISTRY, OTHER, PROVINCIAL, PSO, VCA, but got 'FOO'",
     );
   });
 
@@ -54,7 +54,7 @@ describe('sources are checked against the warehouse', () => {
     });
     expect(codes(json)).toEqual(['BAD_USER_INPUT']);
     expect(json.errors![0]!.message).toMatch(
-      /^source must be one of MINISTRY, OTHER, PSO, VCA, but got /,
+      /^source must be one of MINISTRY, OTHER, PROVINCIAL, PSO, VCA, but got /,
     );
   });
 });
@@ -116,7 +116,7 @@ describe('messages and logs', () => {
       variables: { s: 'B'.repeat(5_000) },
     });
     expect(source.json.errors![0]!.message).toBe(
-      `source must be one of MINISTRY, OTHER, PSO, VCA, but got '${'B'.repeat(40)}…' (5000 characters)`,
+      `source must be one of MINISTRY, OTHER, PROVINCIAL, PSO, VCA, but got '${'B'.repeat(40)}…' (5000 characters)`,
     );
   });
 

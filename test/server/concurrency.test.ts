@@ -313,7 +313,9 @@ describe('a snapshot swap under load', () => {
     const waiter = post(queued.graphqlUrl, { query: '{ version }' });
     await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1));
 
-    const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    // The register file loaded above published figures this aggregates file replaces: a load
+    // that replaces another family's figures must say so (--replace), else it is refused.
+    const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db, replace: true });
     expect(report).toMatchObject({ outcome: 'PUBLISHED', dataVersion: v1 + 1 });
     await queued.reader.refresh();
     // The waiting request gets a connection of the new snapshot; the old one is still held.

@@ -46,6 +46,11 @@ export interface Lease extends SnapshotInfo {
    */
   readonly handle: DuckDbHandle;
   /**
+   * The same object for every lease of one snapshot, and a new one for each snapshot: the key
+   * for what is kept per snapshot (it is read-only) whichever pooled connection reads it.
+   */
+  readonly snapshotKey: object;
+  /**
    * Runs `fn`. Every statement sent on `handle` is this lease's own, so nothing needs scoping;
    * kept so that code written as "run this as the lease's work" reads the same.
    */
@@ -139,6 +144,8 @@ class Snapshot implements SnapshotInfo {
   retired = false;
   closed = false;
   readonly idle: PooledConnection[];
+  /** See {@link Lease.snapshotKey}. */
+  readonly key: object = Object.freeze({});
 
   constructor(
     readonly connections: readonly PooledConnection[],
@@ -408,6 +415,7 @@ export class WarehouseReader {
     let released = false;
     return {
       handle: connection.handle,
+      snapshotKey: snapshot.key,
       dataVersion: snapshot.dataVersion,
       publishedAt: snapshot.publishedAt,
       lastLoadId: snapshot.lastLoadId,
