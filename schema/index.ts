@@ -29,11 +29,15 @@ export const RESOLVERS = [
 ] as const;
 
 /**
- * Builds the executable schema from the domain resolvers, with type-graphql's argument
- * validation on (class-validator; it defaults off). Callers import 'reflect-metadata' first.
+ * Builds the executable schema from the domain resolvers. Callers import 'reflect-metadata' first.
+ *
+ * type-graphql's class-validator pass is off by default here and turned on per argument where the
+ * argument class carries class-validator rules (`LoadsArgs`): every other argument is checked by
+ * the shared validators of `common/validate.ts`, and validating it would cost a dynamic
+ * `import('class-validator')` plus a metadata walk per argument per request for no rule at all.
  */
 export async function buildCoopstatSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...RESOLVERS], validate: true });
+  return buildSchema({ resolvers: [...RESOLVERS], validate: false });
 }
 
 /** Settings of the server that resolvers must respect. */

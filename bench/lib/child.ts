@@ -49,7 +49,9 @@ function spawnWorker(): ChildProcess {
   return fork(WORKER, [], {
     cwd: PROJECT_ROOT,
     execArgv: ['--import', TSX_LOADER],
-    env: { ...process.env, LOG_LEVEL: 'silent' },
+    // As `server/main.ts` runs the API (graphql-js without its development-mode checks), unless
+    // the bench itself was started with a NODE_ENV.
+    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

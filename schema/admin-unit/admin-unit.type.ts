@@ -4,6 +4,7 @@ import { LocalDate, SafeInt } from '../scalars.ts';
 
 /** One version of an administrative unit: a code plus a validity period. */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'An administrative unit version: a statistics-office code plus a validity period. Codes were reused on 1 July 2025, so a unit is identified by code and date.',
 })
@@ -48,6 +49,7 @@ export class AdminUnit {
 
 /** A name a unit was known by. */
 @ObjectType({
+  simpleResolvers: true,
   description: 'A name a unit was known by, with its validity (former names stay as aliases).',
 })
 export class UnitName {
@@ -68,7 +70,10 @@ export class UnitName {
 }
 
 /** A population figure of a unit. */
-@ObjectType({ description: 'Population of a unit in a year, with its kind and source.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Population of a unit in a year, with its kind and source.',
+})
 export class PopulationFigure {
   @Field(() => Int, { description: 'Year of the figure.' })
   year!: number;

@@ -3,6 +3,7 @@ import { SafeInt } from '../scalars.ts';
 
 /** A share computed from its numerator and denominator, with both exposed. */
 @ObjectType({
+  simpleResolvers: true,
   description: 'A share in percent, computed from its numerator and denominator (both exposed).',
 })
 export class Ratio {

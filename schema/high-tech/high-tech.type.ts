@@ -5,6 +5,7 @@ import { SafeInt } from '../scalars.ts';
 
 /** High-technology and digital adoption of one organisation type (and sector). */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Organisations applying high technology and in digital transformation, of one organisation type.',
 })
@@ -30,6 +31,7 @@ export class HighTechRow extends OrgTypeRow {
 
 /** High-tech adoption in an area and year. */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'High-tech and digital adoption by organisation type and sector, with the high-tech indicators.',
 })

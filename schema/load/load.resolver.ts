@@ -51,7 +51,10 @@ export class LoadResolver {
     description:
       'The load log, newest first: every file loaded into the warehouse, with what it changed.',
   })
-  async loads(@Args(() => LoadsArgs) args: LoadsArgs, @Ctx() ctx: LoadContext): Promise<Load[]> {
+  async loads(
+    @Args(() => LoadsArgs, { validate: true }) args: LoadsArgs,
+    @Ctx() ctx: LoadContext,
+  ): Promise<Load[]> {
     const first = args.first ?? Math.min(DEFAULT_LOADS_PAGE, ctx.maxPageSize);
     checkPageSize(first, ctx.maxPageSize);
     const rows = await findLoads(ctx.db, {

@@ -5,6 +5,7 @@ import { SafeInt } from '../scalars.ts';
 
 /** Organisations and members of one organisation type (and sector). */
 @ObjectType({
+  simpleResolvers: true,
   description: 'Organisations and members of one organisation type, for all sectors or one.',
 })
 export class MembershipRow extends OrgTypeRow {
@@ -59,6 +60,7 @@ export class MembershipRow extends OrgTypeRow {
 
 /** Membership of the collective economy in an area and year. */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Organisations and members by type and sector, with the membership indicators (incl. share of population).',
 })

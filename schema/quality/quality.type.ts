@@ -5,6 +5,7 @@ import { SafeInt } from '../scalars.ts';
 
 /** Rating distribution of one organisation type (and sector). */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Ratings (good 80–100 points, fair 65–<80, average 50–<65, weak <50; not rated under 12 months) and operating effectively, of one organisation type.',
 })
@@ -48,6 +49,7 @@ export class QualityRow extends OrgTypeRow {
 
 /** Quality ratings in an area and year. */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Rating distribution, good-or-fair share and share operating effectively, with the quality indicators.',
 })

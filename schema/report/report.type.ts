@@ -4,8 +4,16 @@ import { Boundaries, OrgType, Sector, ValueStatus } from '../common/enums.ts';
 import { IndicatorValue } from '../indicator/indicator.type.ts';
 import { SafeInt } from '../scalars.ts';
 
-/** Fields every topic report has: where, when, from which source, and the topic's indicators. */
+/**
+ * Fields every topic report has: where, when, from which source, and the topic's indicators.
+ *
+ * The report types (and the row, ratio and unit types under them) use `simpleResolvers`: their
+ * plain fields are read by graphql's default resolver instead of a type-graphql wrapper per
+ * field (the schema has no middlewares or auth checker, so the wrapper only read the property).
+ * A dashboard pull resolves thousands of such fields; `@FieldResolver`s are unaffected.
+ */
 @ObjectType({
+  simpleResolvers: true,
   description: 'Fields shared by the topic reports (a base, not emitted in the schema).',
 })
 export abstract class TopicReport {
@@ -33,6 +41,7 @@ export abstract class TopicReport {
 
 /** Fields of every per-organisation-type row. */
 @ObjectType({
+  simpleResolvers: true,
   description: 'Fields shared by the per-type rows (a base, not emitted in the schema).',
 })
 export abstract class OrgTypeRow {

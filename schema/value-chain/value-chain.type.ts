@@ -5,6 +5,7 @@ import { SafeInt } from '../scalars.ts';
 
 /** Value-chain participation of one organisation type (and sector). */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Value-chain linkage (Decree 98/2018/NĐ-CP) and links with enterprises of one organisation type.',
 })
@@ -42,6 +43,7 @@ export class ValueChainRow extends OrgTypeRow {
 
 /** Value-chain participation in an area and year. */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Value-chain participation by organisation type and sector, with the value-chain indicators.',
 })
