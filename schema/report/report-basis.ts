@@ -18,6 +18,8 @@ export interface ReportBasis {
   readonly area: AdminUnit;
   readonly year: number;
   readonly boundaries: ReportArgs['boundaries'];
+  /** The data version read (`undefined`: the current one). */
+  readonly asOfVersion: number | undefined;
   /** The rows by organisation type (`ALL`) or by sector, of the source shown. */
   readonly rows: (part: ReportPart) => Promise<ReportRow[]>;
   /** The source whose figures are shown; null when the area has none that year. */
@@ -84,6 +86,14 @@ export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promis
         )
         .filter((v): v is IndicatorValueRow => v !== undefined);
     };
-    return { area, year: args.year, boundaries: args.boundaries, rows, source, values };
+    return {
+      area,
+      year: args.year,
+      boundaries: args.boundaries,
+      asOfVersion: version,
+      rows,
+      source,
+      values,
+    };
   });
 }

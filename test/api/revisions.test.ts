@@ -34,6 +34,8 @@ let server: RunningCoopstat;
 /** Data version of the first load (Thái Nguyên HTX 705) and of the correction (715). */
 let first: number;
 let corrected: number;
+/** Data version of the last load (Lai Châu 2023). */
+let latest: number;
 
 beforeAll(async () => {
   wh = await createTestWarehouse();
@@ -47,6 +49,20 @@ beforeAll(async () => {
   const correction = await loadFile(path, { db: wh.db });
   first = original.dataVersion!;
   corrected = correction.dataVersion!;
+  // Lai Châu 2023: the HTX total row is there but its count is empty; two sectors reported.
+  const header = text.split('\n')[0]!;
+  const laiChau = join(wh.dir, 'lai-chau-2023.csv');
+  await writeFile(
+    laiChau,
+    [
+      header,
+      '2023,12,Lai Châu,HTX,Nông nghiệp,270,,,,,,,,,,,,,,,',
+      '2023,12,Lai Châu,HTX,Thương mại - dịch vụ,40,,,,,,,,,,,,,,,',
+      '2023,12,Lai Châu,HTX,,,,,,,,,,,,,,,,,',
+      '',
+    ].join('\n'),
+  );
+  latest = (await loadFile(laiChau, { db: wh.db })).dataVersion!;
   server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
 }, 180_000);
 
@@ -139,7 +155,7 @@ describe('asOfVersion', () => {
     const { json } = await gql(membership, { v: corrected + 5 });
     expect(codes(json)).toEqual(['BAD_USER_INPUT']);
     expect(json.errors![0]!.message).toBe(
-      `asOfVersion must be a published data version (0–${corrected}), but got ${corrected + 5}`,
+      `asOfVersion must be a published data version (0–${latest}), but got ${corrected + 5}`,
     );
   });
 
@@ -226,5 +242,93 @@ describe('coopstat progress --as-of-version', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--as-of-version must be a published data version (');
     expect(unknown.stderr).toContain('but got 999');
+  });
+});
+
+describe('organisationsReported: a total with missing parts still gives the reported parts', () => {
+  type Reported = {
+    atLeast: number | null;
+    qualifier: string;
+    coveredParts: number;
+    totalParts: number;
+  };
+  it('sums the sector rows of a type whose total is empty (AS_REPORTED)', async () => {
+    const { json } = await gql(`{
+      membership(area: { code: "12" }, year: 2023) {
+        byOrgType { orgType organisations organisationsReported { atLeast qualifier coveredParts totalParts } }
+        bySector { sector organisationsReported { atLeast qualifier coveredParts totalParts } }
+      }
+    }`);
+    expect(json.errors).toBeUndefined();
+    const [laiChau] = json.data!.membership as {
+      byOrgType: {
+        orgType: string;
+        organisations: number | null;
+        organisationsReported: Reported;
+      }[];
+      bySector: { sector: string; organisationsReported: Reported }[];
+    }[];
+    const htx = laiChau!.byOrgType.find((r) => r.orgType === 'HTX')!;
+    expect(htx.organisations).toBeNull();
+    expect(htx.organisationsReported).toEqual({
+      atLeast: 310,
+      qualifier: 'AT_LEAST',
+      coveredParts: 2,
+      totalParts: 8,
+    });
+    expect(laiChau!.bySector.map((r) => [r.sector, r.organisationsReported])).toEqual([
+      ['AGRICULTURE', { atLeast: 270, qualifier: 'EXACT', coveredParts: 1, totalParts: 1 }],
+      ['TRADE_SERVICES', { atLeast: 40, qualifier: 'EXACT', coveredParts: 1, totalParts: 1 }],
+    ]);
+  });
+
+  it('gives the known total as EXACT', async () => {
+    const { json } = await gql(`{
+      membership(area: { code: "12" }, year: 2024) {
+        byOrgType { orgType organisationsReported { atLeast qualifier } }
+      }
+    }`);
+    const [laiChau] = json.data!.membership as {
+      byOrgType: { orgType: string; organisationsReported: Reported }[];
+    }[];
+    expect(
+      laiChau!.byOrgType.find((r) => r.orgType === 'THT')!.organisationsReported,
+    ).toMatchObject({
+      atLeast: 530,
+      qualifier: 'EXACT',
+    });
+  });
+
+  it('sums the merged provinces that reported (CURRENT), as of each version', async () => {
+    // Thái Nguyên today = Thái Nguyên + Bắc Kạn; Bắc Kạn sent no 2024 figures.
+    const htxOf = async (v?: number) => {
+      const { json } = await gql(
+        `query ($v: Int) {
+          membership(area: { code: "19" }, year: 2024, boundaries: CURRENT, asOfVersion: $v) {
+            byOrgType { orgType organisations organisationsReported { atLeast qualifier coveredParts totalParts } }
+          }
+        }`,
+        v === undefined ? {} : { v },
+      );
+      expect(json.errors).toBeUndefined();
+      return (
+        json.data!.membership as {
+          byOrgType: {
+            orgType: string;
+            organisations: number | null;
+            organisationsReported: Reported;
+          }[];
+        }[]
+      )[0]!.byOrgType.find((r) => r.orgType === 'HTX')!;
+    };
+    const now = await htxOf();
+    expect(now.organisations).toBeNull();
+    expect(now.organisationsReported).toEqual({
+      atLeast: 715,
+      qualifier: 'AT_LEAST',
+      coveredParts: 1,
+      totalParts: 2,
+    });
+    expect((await htxOf(first)).organisationsReported.atLeast).toBe(705);
   });
 });
