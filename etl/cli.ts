@@ -9,6 +9,7 @@ import {
 } from '../warehouse/keys/key-store.ts';
 import type { ApiKeyListing } from '../warehouse/queries/api-key.queries.ts';
 import { computeTargetProgress, findTargets } from '../warehouse/queries/progress.queries.ts';
+import { findDataVersions } from '../warehouse/queries/revision.queries.ts';
 import { openReader } from '../warehouse/store/warehouse-store.ts';
 import { formatFinding, LoadRefusedError } from './load/findings.ts';
 import { FAMILIES, loadFile, type Family, type LoadReport } from './load/load-file.ts';
@@ -59,6 +60,7 @@ const values = invocation.values as {
   csv?: boolean;
   plan?: string;
   'as-of'?: string;
+  'as-of-version'?: string;
   name?: string;
   role?: string;
   provinces?: string;
@@ -220,14 +222,29 @@ async function runProgress(): Promise<number> {
   if (asOf !== undefined && (!/^\d{4}$/.test(asOf) || !Number.isInteger(asOfYear))) {
     usage(`--as-of must be a year such as 2025, but got '${clip(asOf)}'`);
   }
+  const versionText = values['as-of-version'];
+  if (versionText !== undefined && !/^\d{1,9}$/.test(versionText)) {
+    usage(`--as-of-version must be a data version such as 2, but got '${clip(versionText)}'`);
+  }
   const db = await openReader(dbPath);
   try {
+    const asOfVersion = versionText === undefined ? undefined : Number(versionText);
+    if (asOfVersion !== undefined) {
+      const versions = (await findDataVersions(db)).map((v) => v.data_version);
+      if (!versions.includes(asOfVersion))
+        fail(
+          `--as-of-version must be a published data version (${versions.join(', ')}), but got ${asOfVersion}`,
+        );
+    }
     const targets = await planTargets(db, values.plan);
     if (targets.length === 0) fail('no targets found: the catalog has none');
-    const results = await computeTargetProgress(db, targets, { asOfYear });
+    const results = await computeTargetProgress(db, targets, {
+      asOfYear,
+      ...(asOfVersion === undefined ? {} : { asOfVersion }),
+    });
     if (format.as === 'table') {
       out(
-        `Progress as of ${asOfYear} (one source per series; ≈ targets met within ±5%; > ≤ ≈ values as their source hedges them; final = target year over)`,
+        `Progress as of ${asOfYear}${asOfVersion === undefined ? '' : `, figures as published in data version ${asOfVersion}`} (one source per series; ≈ targets met within ±5%; > ≤ ≈ values as their source hedges them; final = target year over)`,
       );
     }
     out(renderListing(await progressListing(db, results, format), format));

@@ -11,6 +11,7 @@ import { MembershipResolver } from './membership/membership.resolver.ts';
 import { ObservationResolver } from './observation/observation.resolver.ts';
 import { PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
 import { QualityResolver } from './quality/quality.resolver.ts';
+import { RevisionResolver } from './revision/revision.resolver.ts';
 import { ValueChainResolver } from './value-chain/value-chain.resolver.ts';
 
 /** Every resolver class of the API, one or more per domain folder. */
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   TargetResolver,
   ObservationResolver,
   LoadResolver,
+  RevisionResolver,
 ] as const;
 
 /**

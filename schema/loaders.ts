@@ -142,19 +142,29 @@ export const reportRowKey = (
   part: ReportPart,
   unitId: string,
   year: number,
-) => JSON.stringify([boundaries, source, part, unitId, year]);
-/** Key of the indicator values of one unit over years on some boundaries. */
-export const valueKey = (boundaries: Boundaries, unitId: string) => `${boundaries}|${unitId}`;
-/** Key of the indicator values of one unit in one year on some boundaries. */
-export const yearValueKey = (boundaries: Boundaries, unitId: string, year: number) =>
-  `${boundaries}|${unitId}|${year}`;
-/** Key of one target's progress as of a year with a source preference. */
+  asOfVersion?: number,
+) => JSON.stringify([boundaries, source, part, unitId, year, asOfVersion ?? null]);
+/** Key of the indicator values of one unit over years on some boundaries (as of a data version). */
+export const valueKey = (boundaries: Boundaries, unitId: string, asOfVersion?: number) =>
+  `${boundaries}|${unitId}|${asOfVersion ?? ''}`;
+/** Key of the indicator values of one unit in one year on some boundaries (as of a data version). */
+export const yearValueKey = (
+  boundaries: Boundaries,
+  unitId: string,
+  year: number,
+  asOfVersion?: number,
+) => `${boundaries}|${unitId}|${year}|${asOfVersion ?? ''}`;
+/** Key of one target's progress as of a year with a source preference (as of a data version). */
 export const progressKey = (
   planId: string,
   targetId: string,
   asOfYear: number,
   sources: readonly string[] | null,
-) => JSON.stringify([asOfYear, sources ?? null, planId, targetId]);
+  asOfVersion?: number,
+) => JSON.stringify([asOfYear, sources ?? null, planId, targetId, asOfVersion ?? null]);
+/** A version part of a key read back: `undefined` for the current version. */
+const versionOf = (part: string | number | null | undefined): number | undefined =>
+  part === null || part === undefined || part === '' ? undefined : Number(part);
 
 /**
  * The DataLoaders of one request. Each batches every key asked for in one tick into one SQL
@@ -208,30 +218,32 @@ export function createLoaders(db: DuckDbHandle, snapshotKey: object) {
     memoised(snapshotKey, 'reportRows', async (keys) => {
       record('facts', keys);
       const parsed = keys.map((k) => {
-        const [boundaries, source, part, unitId, year] = JSON.parse(k) as [
+        const [boundaries, source, part, unitId, year, version] = JSON.parse(k) as [
           Boundaries,
           string | null,
           ReportPart,
           string,
           number,
+          number | null,
         ];
-        return { boundaries, source, part, unitId, year };
+        return { boundaries, source, part, unitId, year, asOfVersion: versionOf(version) };
       });
       const result = new Map<string, ReportRow[]>();
       for (const group of groupBy(
         parsed,
-        (p) => `${p.boundaries}|${p.source}|${p.part}`,
+        (p) => `${p.boundaries}|${p.source}|${p.part}|${p.asOfVersion}`,
       ).values()) {
-        const { boundaries, source, part } = group[0]!;
+        const { boundaries, source, part, asOfVersion } = group[0]!;
         const rows = await findReportRows(db, {
           boundaries,
           source,
           part,
+          ...(asOfVersion === undefined ? {} : { asOfVersion }),
           unitIds: [...new Set(group.map((g) => g.unitId))],
           years: [...new Set(group.map((g) => g.year))],
         });
         for (const row of rows) {
-          const k = reportRowKey(boundaries, source, part, row.unitId, row.year);
+          const k = reportRowKey(boundaries, source, part, row.unitId, row.year, asOfVersion);
           const list = result.get(k);
           if (list) list.push(row);
           else result.set(k, [row]);
@@ -245,17 +257,19 @@ export function createLoaders(db: DuckDbHandle, snapshotKey: object) {
     memoised(snapshotKey, 'values', async (keys) => {
       record('values', keys);
       const parsed = keys.map((k) => {
-        const [boundaries, unitId] = k.split('|') as [Boundaries, string];
-        return { boundaries, unitId };
+        const [boundaries, unitId, version] = k.split('|') as [Boundaries, string, string];
+        return { boundaries, unitId, asOfVersion: versionOf(version) };
       });
       const result = new Map<string, IndicatorValueRow[]>();
-      for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
+      for (const group of groupBy(parsed, (p) => `${p.boundaries}|${p.asOfVersion}`).values()) {
+        const { boundaries, asOfVersion } = group[0]!;
         const rows = await findIndicatorValues(db, {
-          boundaries: boundaries as Boundaries,
+          boundaries,
           unitIds: [...new Set(group.map((g) => g.unitId))],
+          ...(asOfVersion === undefined ? {} : { asOfVersion }),
         });
         for (const row of rows) {
-          const k = valueKey(boundaries as Boundaries, row.unit_id);
+          const k = valueKey(boundaries, row.unit_id, asOfVersion);
           const list = result.get(k);
           if (list) list.push(row);
           else result.set(k, [row]);
@@ -274,20 +288,27 @@ export function createLoaders(db: DuckDbHandle, snapshotKey: object) {
     memoised(snapshotKey, 'yearValues', async (keys) => {
       record('yearValues', keys);
       const parsed = keys.map((k) => {
-        const [boundaries, unitId, year] = k.split('|') as [Boundaries, string, string];
-        return { boundaries, unitId, year: Number(year) };
+        const [boundaries, unitId, year, version] = k.split('|') as [
+          Boundaries,
+          string,
+          string,
+          string,
+        ];
+        return { boundaries, unitId, year: Number(year), asOfVersion: versionOf(version) };
       });
       const result = new Map<string, IndicatorValueRow[]>();
-      for (const [boundaries, group] of groupBy(parsed, (p) => p.boundaries)) {
+      for (const group of groupBy(parsed, (p) => `${p.boundaries}|${p.asOfVersion}`).values()) {
+        const { boundaries, asOfVersion } = group[0]!;
         const years = group.map((g) => g.year);
         const rows = await findIndicatorValues(db, {
-          boundaries: boundaries as Boundaries,
+          boundaries,
           unitIds: [...new Set(group.map((g) => g.unitId))],
           fromYear: Math.min(...years),
           toYear: Math.max(...years),
+          ...(asOfVersion === undefined ? {} : { asOfVersion }),
         });
         for (const row of rows) {
-          const k = yearValueKey(boundaries as Boundaries, row.unit_id, row.year);
+          const k = yearValueKey(boundaries, row.unit_id, row.year, asOfVersion);
           const list = result.get(k);
           if (list) list.push(row);
           else result.set(k, [row]);
@@ -301,27 +322,37 @@ export function createLoaders(db: DuckDbHandle, snapshotKey: object) {
     memoised(snapshotKey, 'progress', async (keys) => {
       record('progress', keys);
       const parsed = keys.map((k) => {
-        const [asOf, sources, planId, targetId] = JSON.parse(k) as [
+        const [asOf, sources, planId, targetId, version] = JSON.parse(k) as [
           number,
           string[] | null,
           string,
           string,
+          number | null,
         ];
-        return { key: k, asOf, sources, planId, targetId };
+        return { key: k, asOf, sources, planId, targetId, asOfVersion: versionOf(version) };
       });
       const all = await targets();
       const result = new Map<string, TargetProgress>();
-      for (const [, group] of groupBy(parsed, (p) => JSON.stringify([p.asOf, p.sources]))) {
+      for (const [, group] of groupBy(parsed, (p) =>
+        JSON.stringify([p.asOf, p.sources, p.asOfVersion ?? null]),
+      )) {
         const wanted = new Set(group.map((g) => `${g.planId}|${g.targetId}`));
         const chosen = all.filter((t) => wanted.has(`${t.plan_id}|${t.target_id}`));
         const first = group[0]!;
         const computed = await computeTargetProgress(db, chosen, {
           asOfYear: first.asOf,
           ...(first.sources ? { sources: first.sources } : {}),
+          ...(first.asOfVersion === undefined ? {} : { asOfVersion: first.asOfVersion }),
         });
         for (const c of computed) {
           result.set(
-            progressKey(c.target.plan_id, c.target.target_id, first.asOf, first.sources),
+            progressKey(
+              c.target.plan_id,
+              c.target.target_id,
+              first.asOf,
+              first.sources,
+              first.asOfVersion,
+            ),
             c,
           );
         }

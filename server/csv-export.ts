@@ -41,6 +41,14 @@ function year(params: URLSearchParams, name: string): number | null {
   return Number(raw);
 }
 
+function wholeNumber(params: URLSearchParams, name: string): number | null {
+  const raw = params.get(name);
+  if (raw === null || raw === '') return null;
+  if (!/^[0-9]{1,9}$/.test(raw))
+    throw bad(`parameter ${name} must be a whole number, but got '${raw.slice(0, 40)}'`);
+  return Number(raw);
+}
+
 function oneOf<T extends string>(
   params: URLSearchParams,
   name: string,
@@ -69,7 +77,8 @@ export function csvCell(value: string | number | null): string {
  * The observations of a query string as CSV (UTF-8 with BOM, CRLF, so Excel reads Vietnamese
  * correctly): the same rows as the `observations` field, whole, never capped. Parameters:
  * `indicators`, `topics`, `areas` (codes, read today), `level`, `from`, `to`, `sources`,
- * `groupBy`, `boundaries`; lists as repeated parameters or comma-separated.
+ * `groupBy`, `boundaries`, `asOfVersion` (the values as published in that data version); lists as
+ * repeated parameters or comma-separated.
  */
 export async function observationsCsv(
   context: ApiContext,
@@ -101,6 +110,7 @@ export async function observationsCsv(
     },
     groupBy: groupBy ?? null,
     boundaries: oneOf(params, 'boundaries', Object.values(Boundaries)) ?? Boundaries.AS_REPORTED,
+    asOfVersion: wholeNumber(params, 'asOfVersion'),
     first: Number.MAX_SAFE_INTEGER,
   });
   const lines = [OBSERVATION_CSV_COLUMNS.join(',')];

@@ -153,13 +153,17 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   progress: {
     summary: 'progress of plan targets (default: every plan, as of the current year)',
     usage: [
-      'progress [--plan ID] [--as-of YEAR] [--db PATH] [--lang vi|en] [--wide] [--json|--csv]',
+      'progress [--plan ID] [--as-of YEAR] [--as-of-version N] [--db PATH] [--lang vi|en] [--wide] [--json|--csv]',
     ],
     options: [
       ['--plan ID', 'only this plan (ids as `coopstat plans` lists them)'],
       [
         '--as-of YEAR',
         'judge progress with the figures up to this year (default: the current year)',
+      ],
+      [
+        '--as-of-version N',
+        'judge with the figures as published in data version N (`coopstat loads` lists them); default: the current version',
       ],
       DB,
       [
@@ -172,6 +176,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     examples: [
       'coopstat progress --plan nq-20-nq-tw-2022 --as-of 2025',
       'coopstat progress --lang vi',
+      'coopstat progress --plan nq-20-nq-tw-2022 --as-of-version 2',
       'coopstat progress --json > progress.json',
     ],
     seeAlso: 'README.md, "Targets and progress" (statuses, CAGR, attainment)',
@@ -179,6 +184,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       ...LISTING_PARSE,
       plan: { type: 'string' },
       'as-of': { type: 'string' },
+      'as-of-version': { type: 'string' },
       lang: { type: 'string' },
       wide: { type: 'boolean', default: false },
     },

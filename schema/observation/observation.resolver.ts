@@ -11,6 +11,7 @@ import {
   checkSource,
 } from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
+import { checkAsOfVersion } from '../common/data-version.ts';
 import { toIndicator, toIndicatorValue } from '../indicator/indicator.mapper.ts';
 import { valueKey } from '../loaders.ts';
 import { chooseSource } from '../report/report-basis.ts';
@@ -77,10 +78,17 @@ export class ObservationResolver {
       description: 'Source series; default the preferred source with figures.',
     })
     source: string | null,
+    @Arg('asOfVersion', () => Int, {
+      nullable: true,
+      description:
+        'Read the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
+    })
+    asOfVersion: number | null,
     @Ctx() ctx: ApiContext,
   ): Promise<Series> {
     const indicator = await indicatorOrFail(ctx, indicatorCode);
     const asked = await checkSource(ctx, source);
+    const version = await checkAsOfVersion(ctx, asOfVersion);
     if (from != null && to != null && from > to)
       throw badInput(`from (${from}) must not be after to (${to})`, 'from');
     const unit = await resolveArea(
@@ -88,7 +96,7 @@ export class ObservationResolver {
       area ?? { code: 'VN' },
       to == null ? today() : referenceDate(to),
     );
-    const rows = (await ctx.loaders.values.load(valueKey(boundaries, unit.id))).filter(
+    const rows = (await ctx.loaders.values.load(valueKey(boundaries, unit.id, version))).filter(
       (r) =>
         r.indicator_code === indicatorCode &&
         (from == null || r.year >= from) &&

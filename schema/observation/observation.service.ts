@@ -5,6 +5,7 @@ import { resolveArea, today } from '../admin-unit/area-resolver.ts';
 import { Boundaries } from '../common/enums.ts';
 import { badInput } from '../common/errors.ts';
 import type { ApiContext } from '../context.ts';
+import { checkAsOfVersion } from '../common/data-version.ts';
 import { valueKey } from '../loaders.ts';
 import { chooseSource } from '../report/report-basis.ts';
 import {
@@ -69,6 +70,7 @@ export async function queryObservations(
       'groupBy',
     );
   }
+  const version = await checkAsOfVersion(ctx, args.asOfVersion);
   const registry = await ctx.loaders.indicators();
   const indicators = registry.filter(
     (i) =>
@@ -95,7 +97,7 @@ export async function queryObservations(
   if (!dims.has(ObservationDimension.AREA)) units = units.filter((u) => u.level === 'PROVINCE');
   const byUnit = new Map(units.map((u) => [u.unit_id, u]));
   const loaded = await ctx.loaders.values.loadMany(
-    units.map((u) => valueKey(args.boundaries, u.unit_id)),
+    units.map((u) => valueKey(args.boundaries, u.unit_id, version)),
   );
   const sources = filter.sources?.map((s) => s.toUpperCase());
   const codes = new Set(indicators.map((i) => i.indicator_code));

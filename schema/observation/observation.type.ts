@@ -69,6 +69,13 @@ export class ObservationsArgs {
   boundaries!: Boundaries;
 
   @Field(() => Int, {
+    nullable: true,
+    description:
+      'Read the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
+  })
+  asOfVersion?: number | null;
+
+  @Field(() => Int, {
     defaultValue: 100,
     description:
       'Page size; at most the server limit (PAGE_SIZE_TOO_LARGE above it, never a silent cap).',

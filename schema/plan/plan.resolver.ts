@@ -9,6 +9,7 @@ import type { ApiContext } from '../context.ts';
 import { toIndicator } from '../indicator/indicator.mapper.ts';
 import { Indicator } from '../indicator/indicator.type.ts';
 import { progressKey } from '../loaders.ts';
+import { checkAsOfVersion } from '../common/data-version.ts';
 import { toPlan, toTarget, toTargetProgress } from './plan.mapper.ts';
 import { Plan, Target } from './plan.type.ts';
 import { ProgressMethod, TargetProgress } from './progress.type.ts';
@@ -115,14 +116,21 @@ export class TargetResolver {
       description: 'Sources in order of preference (default PSO, MINISTRY, VCA, OTHER).',
     })
     sources: string[] | null,
+    @Arg('asOfVersion', () => Int, {
+      nullable: true,
+      description:
+        'Judge with the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
+    })
+    asOfVersion: number | null,
     @Ctx() ctx: ApiContext,
   ): Promise<TargetProgress> {
     const year = asOf ?? new Date().getUTCFullYear();
     const checked = await checkSources(ctx, sources);
+    const version = await checkAsOfVersion(ctx, asOfVersion);
     if (year < 1990 || year > 2100)
       throw badInput(`asOf must be a year from 1990 to 2100, but got ${year}`, 'asOf');
     const result = await ctx.loaders.progress.load(
-      progressKey(target.planId, target.id, year, checked),
+      progressKey(target.planId, target.id, year, checked, version),
     );
     if (!result) throw new Error(`target ${target.planId}/${target.id} is not in the catalog`);
     const successors = (await ctx.loaders.unit.loadMany([...result.boundary.successorUnitIds]))

@@ -5,6 +5,7 @@ import { resolveAreas } from '../admin-unit/area-resolver.ts';
 import type { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { badInput } from '../common/errors.ts';
 import { checkLoadedYear, checkSource } from '../common/validate.ts';
+import { checkAsOfVersion } from '../common/data-version.ts';
 import type { ApiContext } from '../context.ts';
 import { reportRowKey, yearValueKey } from '../loaders.ts';
 import type { ReportArgs } from './report.args.ts';
@@ -17,6 +18,8 @@ export interface ReportBasis {
   readonly area: AdminUnit;
   readonly year: number;
   readonly boundaries: ReportArgs['boundaries'];
+  /** The data version read (`undefined`: the current one). */
+  readonly asOfVersion: number | undefined;
   /** The rows by organisation type (`ALL`) or by sector, of the source shown. */
   readonly rows: (part: ReportPart) => Promise<ReportRow[]>;
   /** The source whose figures are shown; null when the area has none that year. */
@@ -43,10 +46,13 @@ export function chooseSource(
 export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
   await checkLoadedYear(ctx, args.year);
   const asked = await checkSource(ctx, args.source);
+  const version = await checkAsOfVersion(ctx, args.asOfVersion);
   const areas = await resolveAreas(ctx, args, args.year);
   return areas.map((area) => {
     const rows = (part: ReportPart) =>
-      ctx.loaders.facts.load(reportRowKey(args.boundaries, asked, part, area.id, args.year));
+      ctx.loaders.facts.load(
+        reportRowKey(args.boundaries, asked, part, area.id, args.year, version),
+      );
     const source = async () => {
       if (asked) return asked;
       const totals = await rows('ALL');
@@ -54,7 +60,7 @@ export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promis
     };
     const values = async () => {
       const [yearValues, chosen] = await Promise.all([
-        ctx.loaders.yearValues.load(yearValueKey(args.boundaries, area.id, args.year)),
+        ctx.loaders.yearValues.load(yearValueKey(args.boundaries, area.id, args.year, version)),
         source(),
       ]);
       const byIndicator = new Map<string, IndicatorValueRow[]>();
@@ -80,6 +86,14 @@ export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promis
         )
         .filter((v): v is IndicatorValueRow => v !== undefined);
     };
-    return { area, year: args.year, boundaries: args.boundaries, rows, source, values };
+    return {
+      area,
+      year: args.year,
+      boundaries: args.boundaries,
+      asOfVersion: version,
+      rows,
+      source,
+      values,
+    };
   });
 }

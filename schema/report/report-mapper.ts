@@ -3,6 +3,7 @@ import { toIndicatorValue } from '../indicator/indicator.mapper.ts';
 import type { IndicatorValue } from '../indicator/indicator.type.ts';
 import type { ApiContext } from '../context.ts';
 import { loadReportBasis, type ReportBasis } from './report-basis.ts';
+import { withPartialSums } from './partial-sum.ts';
 import type { ReportArgs } from './report.args.ts';
 import type { TopicReport } from './report.type.ts';
 
@@ -31,6 +32,17 @@ export async function buildTopicReports<R>(
     (codes ??= ctx.loaders
       .indicators()
       .then((all) => new Set(all.filter((i) => i.topic === topic).map((i) => i.indicator_code))));
+  const parts = (basis: ReportBasis, rows: Promise<ReportRow[]>) =>
+    withPartialSums(
+      ctx,
+      {
+        boundaries: basis.boundaries,
+        unitId: basis.area.id,
+        year: basis.year,
+        ...(basis.asOfVersion === undefined ? {} : { asOfVersion: basis.asOfVersion }),
+      },
+      rows,
+    );
   return bases.map((basis) => ({
     basis,
     area: basis.area,
@@ -40,10 +52,10 @@ export async function buildTopicReports<R>(
       return basis.source();
     },
     get byOrgType() {
-      return basis.rows('ALL') as Promise<ReportRow[]> as unknown as Promise<R[]>;
+      return parts(basis, basis.rows('ALL')) as unknown as Promise<R[]>;
     },
     get bySector() {
-      return basis.rows('SECTORS') as Promise<ReportRow[]> as unknown as Promise<R[]>;
+      return parts(basis, basis.rows('SECTORS')) as unknown as Promise<R[]>;
     },
     get indicators() {
       return Promise.all([basis.values(), topicCodes()]).then(([values, wanted]) =>

@@ -32,4 +32,11 @@ export class ReportArgs {
       'Source series (PSO, MINISTRY, VCA, OTHER). Default: per area, the first of PSO, MINISTRY, VCA, OTHER with figures.',
   })
   source?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Read the figures as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
+  })
+  asOfVersion?: number | null;
 }

@@ -3,6 +3,7 @@ import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { Boundaries, OrgType, Sector, ValueStatus } from '../common/enums.ts';
 import { IndicatorValue } from '../indicator/indicator.type.ts';
 import { SafeInt } from '../scalars.ts';
+import { PartialSum } from './partial-sum.ts';
 
 /**
  * Fields every topic report has: where, when, from which source, and the topic's indicators.
@@ -56,6 +57,12 @@ export abstract class OrgTypeRow {
     description: 'Organisations, count; null when not reported.',
   })
   organisations!: number | null;
+
+  @Field(() => PartialSum, {
+    description:
+      'Organisations with their coverage: the count when known (EXACT); when `organisations` is null because parts are missing (sectors on AS_REPORTED boundaries, merged units on CURRENT), the sum of the parts that reported (AT_LEAST) with how many of how many parts.',
+  })
+  organisationsReported!: PartialSum | Promise<PartialSum>;
 
   @Field(() => ValueStatus, { description: 'How the row was published.' })
   status!: ValueStatus;

@@ -63,6 +63,7 @@ describe('the schema as an artefact', () => {
       'plans',
       'quality',
       'ranking',
+      'revisions',
       'series',
       'valueChain',
     ]);

@@ -14,6 +14,8 @@ export interface ReportRowFilter {
   /** One source; `null` reads each unit's default source (see `is_default_source`). */
   readonly source: string | null;
   readonly part: ReportPart;
+  /** Read the rows as published in this data version (default: the current rows). */
+  readonly asOfVersion?: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export interface ReportRow {
 }
 
 /**
- * Reads the current topic-report rows of some units and years, in report order (organisation
+ * Reads the topic-report rows of some units and years, current or as of a data version,, in report order (organisation
  * type THT, HTX, LHHTX, QTDND, then sector): one statement for any number of units.
  */
 export function findReportRows(
@@ -107,7 +109,14 @@ export function findReportRows(
       'high_tech_share as highTechShare',
       'digital_share as digitalShare',
     ])
-    .where('valid_to_version', 'is', null)
+    .where((eb) => {
+      const v = filter.asOfVersion;
+      if (v === undefined) return eb('valid_to_version', 'is', null);
+      return eb.and([
+        eb('valid_from_version', '<=', v),
+        eb.or([eb('valid_to_version', 'is', null), eb('valid_to_version', '>', v)]),
+      ]);
+    })
     .where('boundaries', '=', filter.boundaries)
     .where('year', 'in', [...filter.years])
     .where('unit_id', 'in', [...filter.unitIds])
