@@ -19,8 +19,14 @@ export const DEFAULT_DB = 'data/coopstat.duckdb';
 /** Where `coopstat demo` builds its scratch warehouse by default. */
 export const DEMO_DB = 'data/demo.duckdb';
 
-/** The example files `coopstat demo` loads, in order. */
-export const EXAMPLE_FILES = ['aggregates-2024.csv', 'register-2024.csv'] as const;
+/**
+ * The example files `coopstat demo` loads, in order, with their source: the register's totals
+ * would replace the aggregates' figures of the same source, so it is loaded as another series.
+ */
+export const EXAMPLE_FILES = [
+  ['aggregates-2024.csv', 'PSO'],
+  ['register-2024.csv', 'OTHER'],
+] as const;
 
 /**
  * `coopstat export`: writes every file of the format into `dir` from the published data version
@@ -73,9 +79,9 @@ export async function runDemo(dbPath: string): Promise<string[]> {
   }
   const init = await initWarehouse(dbPath);
   const lines = [`${dbPath}: reference data, data version ${init.dataVersion}`];
-  for (const name of EXAMPLE_FILES) {
+  for (const [name, source] of EXAMPLE_FILES) {
     const file = fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
-    const report = await loadFile(file, { db: dbPath, source: 'OTHER', loadedBy: 'demo' });
+    const report = await loadFile(file, { db: dbPath, source, loadedBy: 'demo' });
     lines.push(
       `examples/${name}: ${report.outcome.toLowerCase()} as load #${report.loadId}, data version ${report.dataVersion} (${report.rowsRead} rows)`,
     );
