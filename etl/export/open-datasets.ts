@@ -40,7 +40,7 @@ const col = (
 
 const AREA_COLUMNS = [
   col('unit_id', 'VARCHAR', null, 'Warehouse id of the administrative unit version (stable).'),
-  col('area_code', 'VARCHAR', null, 'Statistics-office code of the unit (00 = the whole country).'),
+  col('area_code', 'VARCHAR', null, 'Statistics-office code of the unit (VN = the whole country).'),
   col('area_name_vi', 'VARCHAR', null, 'Vietnamese name of the unit.'),
 ];
 

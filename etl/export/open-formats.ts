@@ -216,7 +216,7 @@ export function sdmxStructure() {
         id: 'REF_AREA',
         position: 2,
         description:
-          'Statistics-office code of the administrative unit as reported (00 = whole country)',
+          'Statistics-office code of the administrative unit as reported (VN = the whole country)',
       },
       { id: 'TIME_PERIOD', position: 3, description: 'Reporting year (as of 31 December)' },
       {

@@ -178,3 +178,10 @@ describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
     );
   });
 });
+
+describe('docs/open-formats.md', () => {
+  it('is generated from the export definitions and committed current (npm run docs:open-formats)', async () => {
+    const { renderOpenFormatsDoc } = await import('../../etl/export/open-formats-doc.ts');
+    expect(await readFile(join(ROOT, 'docs/open-formats.md'), 'utf8')).toBe(renderOpenFormatsDoc());
+  });
+});
