@@ -34,6 +34,8 @@ import {
   type LoadLogLine,
 } from './cli/listings.ts';
 import { renderCsv, type Lang } from './cli/output.ts';
+import { DEMO_DB, OpenDataUsageError, runDemo, runExport } from './cli/open-data.ts';
+import { runTemplate, TemplateUsageError } from './cli/template.ts';
 
 let invocation: Invocation;
 try {
@@ -66,6 +68,9 @@ const values = invocation.values as {
   provinces?: string;
   lang?: Lang;
   wide?: boolean;
+  year?: string;
+  output?: string;
+  format?: string;
 };
 const args = invocation.positionals;
 const format: ListingFormat = {
@@ -339,12 +344,45 @@ async function runKeys(sub: string | undefined, rest: string[]): Promise<number>
   }
 }
 
+/** `template`, `export` and `demo` (etl/cli/template.ts, etl/cli/open-data.ts). */
+async function runOpenData(): Promise<number> {
+  try {
+    if (command === 'template') {
+      if (args.length > 1) usage(`takes one family, but got '${clip(args.slice(1).join(' '))}'`);
+      const file = await runTemplate({
+        family: args[0],
+        lang: values.lang ?? 'vi',
+        year: values.year,
+        output: values.output,
+        dbPath,
+      });
+      out(`wrote ${file}`);
+    } else if (command === 'export') {
+      for (const line of await runExport({ format: values.format, dir: values.output, dbPath }))
+        out(line);
+    } else {
+      for (const line of await runDemo(values.db ?? DEMO_DB)) out(line);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof TemplateUsageError || error instanceof OpenDataUsageError)
+      return usage(error.message);
+    throw error;
+  }
+}
+
 async function main(): Promise<number> {
   if (invocation.help) {
     out(commandHelp(command));
     return 0;
   }
-  if (command !== 'load' && command !== 'keys' && command !== 'help' && args.length > 0) {
+  if (
+    command !== 'load' &&
+    command !== 'keys' &&
+    command !== 'help' &&
+    command !== 'template' &&
+    args.length > 0
+  ) {
     usage(`takes no arguments, but got '${clip(args[0]!)}'`);
   }
   switch (command) {
@@ -371,6 +409,10 @@ async function main(): Promise<number> {
       return runProgress();
     case 'keys':
       return runKeys(args[0], args.slice(1));
+    case 'template':
+    case 'export':
+    case 'demo':
+      return runOpenData();
     case 'help': {
       const topic = args[0];
       if (topic === undefined) out(globalHelp());

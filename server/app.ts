@@ -100,11 +100,25 @@ export interface CreateAppOptions {
   readonly csvExports?: Readonly<
     Record<string, (lease: Lease, params: URLSearchParams) => Promise<string>>
   >;
+  /**
+   * Files built from the request's lease by path (`/templates/aggregates.xlsx`,
+   * `/export/facts.parquet`); `undefined` for a path it does not serve. Read, authorised and
+   * cached like the CSV exports.
+   */
+  readonly downloads?: (path: string) => DownloadBuilder | undefined;
   /** Serves `POST /load` (authorised uploads); absent = no such route. */
   readonly upload?: LoadUploadHandler;
   /** Defaults to a logger at `config.logLevel` writing to stdout / stderr. */
   readonly logger?: Logger;
 }
+
+/** A file served from a lease: its bytes and content type. */
+export interface Download {
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+/** Builds one download from the request's lease and query string. */
+export type DownloadBuilder = (lease: Lease, params: URLSearchParams) => Promise<Download>;
 
 /** A started app: a request listener for `http.createServer`, and its shutdown. */
 export interface CoopstatApp {
@@ -433,7 +447,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         dataVersion: lease.dataVersion,
         lastLoadId: lease.lastLoadId,
         schemaHash,
-        contentType,
+        contentType: CSV_TYPE,
         queryHash: state.queryHash!,
         variables: state.variables,
         operationName: state.requestedOperationName,
@@ -514,7 +528,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     path: string,
     search: string,
     state: RequestState,
-    build: (lease: Lease, params: URLSearchParams) => Promise<string>,
+    build: (lease: Lease, params: URLSearchParams) => Promise<string | Download>,
     principal: Principal | undefined,
   ): Promise<void> {
     const lease = await leaseFor(res, state);
@@ -537,7 +551,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         res.end();
         return;
       }
-      let csv: string;
+      let csv: string | Download;
       try {
         csv = await build(lease, new URLSearchParams(search));
       } catch (error) {
@@ -556,10 +570,11 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         throw error;
       }
       res.statusCode = 200;
-      res.setHeader('content-type', CSV_TYPE);
+      const body = typeof csv === 'string' ? Buffer.from(csv, 'utf8') : csv.body;
+      res.setHeader('content-type', typeof csv === 'string' ? CSV_TYPE : csv.contentType);
       res.setHeader('content-disposition', `attachment; filename="${path.split('/').pop()}"`);
-      res.setHeader('content-length', Buffer.byteLength(csv, 'utf8'));
-      res.end(csv);
+      res.setHeader('content-length', body.length);
+      res.end(body);
     } finally {
       lease.release();
     }
@@ -696,6 +711,13 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       const principal = await authorize(req, res, state, path, readRole);
       if (principal === false) return;
       return serveCsv(req, res, path, search, state, csvExport, principal);
+    }
+    const download = options.downloads?.(path);
+    if (download) {
+      if (!readOnly) return methodNotAllowed(res, 'GET, HEAD');
+      const principal = await authorize(req, res, state, path, readRole);
+      if (principal === false) return;
+      return serveCsv(req, res, path, search, state, download, principal);
     }
     if (explorer?.(req, res)) return;
     if (options.dashboard?.(req, res)) return;

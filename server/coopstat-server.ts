@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
+import { openDataDownloads } from './routes/open-data.ts';
 import { createLoadUploadHandler } from './auth/load-upload.ts';
 import type { Config } from './config.ts';
 import { observationsCsv } from './csv-export.ts';
@@ -170,6 +171,7 @@ export async function startCoopstatServer(
         '/export/observations.csv': (lease, params) =>
           observationsCsv(createRequestContext(lease, { maxPageSize: config.maxPageSize }), params),
       },
+      downloads: openDataDownloads,
       // Uploads load in this process, as the one writer, into the file the reader follows; the
       // reader swaps to the published snapshot before the upload is answered.
       upload: createLoadUploadHandler({

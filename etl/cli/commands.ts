@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { OPEN_DATA_COMMANDS } from './open-data-commands.ts';
 
-type OptionSpec = NonNullable<ParseArgsConfig['options']>[string];
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string];
 
 /** A mistake in how the command was called: exit 2 with one line and the command's usage. */
 export class UsageError extends Error {
@@ -22,11 +23,14 @@ export const COMMAND_NAMES = [
   'targets',
   'progress',
   'keys',
+  'template',
+  'export',
+  'demo',
   'help',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
-interface CommandSpec {
+export interface CommandSpec {
   /** One line for the global help. */
   readonly summary: string;
   /** The synopsis lines, without the leading `coopstat `. */
@@ -88,7 +92,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       'coopstat load examples/aggregates-2024.csv --dry-run',
       'coopstat load thai-nguyen-2024.xlsx lai-chau-2024.csv --source MINISTRY',
     ],
-    seeAlso: 'README.md, "Input formats": the columns, their Vietnamese headers and the checks',
+    seeAlso:
+      'docs/input-format.md: every column, its accepted Vietnamese and English headers, unit and rule (`coopstat template` writes a workbook to fill in)',
     parse: {
       db: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
@@ -218,6 +223,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     },
     positionals: 'some',
   },
+  ...OPEN_DATA_COMMANDS,
   help: {
     summary: 'this text; `coopstat COMMAND --help` for one command',
     usage: ['help [COMMAND]'],
@@ -266,7 +272,7 @@ export function globalHelp(): string {
     ...COMMAND_NAMES.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n].summary}`),
     '',
     '`coopstat COMMAND --help` shows a command’s options and examples.',
-    'Input formats: README.md, "Input formats".',
+    'Input formats: docs/input-format.md (`coopstat template` writes a workbook to fill in).',
     'Exit codes: 0 done, 1 a file was refused, 2 bad usage or a failure (the reason is printed).',
   ].join('\n');
 }
