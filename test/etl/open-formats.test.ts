@@ -54,7 +54,7 @@ describe('coopstat export --format parquet', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe(
-      `${wh.db}: published data version ${server.reader.dataVersion} (no release step yet: the published figures are exported)`,
+      `published data version ${server.reader.dataVersion} (no release step yet: the published figures are exported)`,
     );
     for (const dataset of OPEN_DATASETS) {
       const columns = await duck<{ column_name: string; column_type: string }>(
