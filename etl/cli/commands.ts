@@ -93,7 +93,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       'coopstat load thai-nguyen-2024.xlsx lai-chau-2024.csv --source MINISTRY',
     ],
     seeAlso:
-      'docs/input-format.md: every column, its accepted Vietnamese and English headers, unit and rule (`coopstat template` writes a workbook to fill in)',
+      'README.md, "Input formats", and docs/input-format.md: every column, its accepted Vietnamese and English headers, unit and rule (`coopstat template` writes a workbook to fill in)',
     parse: {
       db: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },

@@ -48,7 +48,7 @@ export async function runExport(options: {
   try {
     const [{ v }] = await db.all<{ v: number }>('select max(data_version) as v from publication');
     const lines = [
-      `${options.dbPath}: published data version ${Number(v)} (no release step yet: the published figures are exported)`,
+      `published data version ${Number(v)} (no release step yet: the published figures are exported)`,
     ];
     const asOfYear = new Date().getUTCFullYear();
     for (const file of exportFileNames(options.format as ExportFormat)) {

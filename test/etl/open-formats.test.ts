@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+import { cli, ROOT } from '../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPEN_DATASETS } from '../../etl/export/open-datasets.ts';
 import { SDMX_COLUMNS } from '../../etl/export/open-formats.ts';
@@ -12,17 +11,6 @@ import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { testConfig } from '../server/helpers.ts';
 import { rawGet } from '../helpers/http.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TSX, ['etl/cli.ts', ...args], { cwd: ROOT }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** Runs SQL in a private in-memory DuckDB (to read exported files back). */
 async function duck<T = Record<string, unknown>>(sql: string): Promise<T[]> {
@@ -54,7 +42,7 @@ describe('coopstat export --format parquet', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe(
-      `${wh.db}: published data version ${server.reader.dataVersion} (no release step yet: the published figures are exported)`,
+      `published data version ${server.reader.dataVersion} (no release step yet: the published figures are exported)`,
     );
     for (const dataset of OPEN_DATASETS) {
       const columns = await duck<{ column_name: string; column_type: string }>(

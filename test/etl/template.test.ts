@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+import { cli, ROOT } from '../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { columnGuides } from '../../etl/template/column-guide.ts';
@@ -11,17 +10,6 @@ import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat
 import { testConfig } from '../server/helpers.ts';
 import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
 import { rawGet } from '../helpers/http.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TSX, ['etl/cli.ts', ...args], { cwd: ROOT }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;
