@@ -7,6 +7,7 @@ import { writeYearFiles } from '../../bench/generate/generate.ts';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { buildCoopstatSchema } from '../../schema/index.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { reportRowsMigration } from '../../warehouse/migrations/006-report-rows.migration.ts';
 import { migrate } from '../../warehouse/migrations/migrations.ts';
 import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
 import type { ReportRowTable } from '../../warehouse/tables/report-row.table.ts';
@@ -271,10 +272,11 @@ describe('topic-report rows computed at publish', () => {
     await copyFile(generated.db, copy);
     const handle = await DuckDbHandle.open(copy);
     try {
-      // The warehouse as it was at schema version 3: the facts, no report rows.
+      // The warehouse as it was before the report rows' migration: the facts, no report rows.
+      const { version } = reportRowsMigration;
       await handle.run('drop table rpt_org_type_row');
-      await handle.run('delete from schema_migration where version >= 4');
-      expect(await migrate(handle)).toEqual([4]);
+      await handle.run('delete from schema_migration where version = $1', [version]);
+      expect(await migrate(handle)).toEqual([version]);
     } finally {
       handle.close();
     }
