@@ -7,7 +7,7 @@ import { buildCoopstatSchema, createRequestContext } from '../../schema/index.ts
 import { forgetSnapshot } from '../../schema/loaders.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { csvCell } from '../../server/csv-export.ts';
-import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
+import { WarehouseReader, type Lease } from '../../warehouse/store/warehouse-reader.ts';
 import { execute, operation } from '../helpers/api.ts';
 import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
 import { get, post, testConfig } from '../server/helpers.ts';
@@ -398,76 +398,65 @@ describe('batching', () => {
     expect(old.batches.filter((b) => b.loader === 'progress')).toHaveLength(1);
   });
 
-  it('keeps what a snapshot computed for every connection of its pool, not for one connection', async () => {
+  /** Two leases held at once on a fresh reader: two connections of the same snapshot, cold. */
+  async function withTwoConnections(use: (a: Lease, b: Lease) => Promise<void>): Promise<void> {
     const reader = await WarehouseReader.open(wh.db, { watch: false, connections: 2 });
     try {
-      // Two leases held at once: two connections of the same snapshot.
-      const first = await reader.acquire();
-      const second = await reader.acquire();
+      const a = await reader.acquire();
+      const b = await reader.acquire();
       try {
-        expect(second.handle).not.toBe(first.handle);
-        expect(second.snapshotKey).toBe(first.snapshotKey);
-        forgetSnapshot(first.snapshotKey);
-        const dashboard = operation('dashboard');
-        const runOn = async (lease: typeof first) => {
-          const before = lease.handle.statementCount;
-          const result = await graphql({
-            schema,
-            source: dashboard,
-            variableValues: { year: 2025 },
-            contextValue: createRequestContext(lease, { maxPageSize: 1000 }),
-          });
-          expect(result.errors).toBeUndefined();
-          return { data: result.data, statements: lease.handle.statementCount - before };
-        };
-        const cold = await runOn(first);
-        const warm = await runOn(second);
-        expect(warm.data).toEqual(cold.data);
-        expect(warm.statements).toBeLessThan(cold.statements);
-        // An unknown source is refused from the same list on either connection.
-        const refused = await graphql({
-          schema,
-          source: '{ membership(year: 2024, source: "FOO") { source } }',
-          contextValue: createRequestContext(second, { maxPageSize: 1000 }),
-        });
-        expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        forgetSnapshot(a.snapshotKey);
+        await use(a, b);
       } finally {
-        first.release();
-        second.release();
+        a.release();
+        b.release();
       }
     } finally {
       await reader.close();
     }
+  }
+  const dashboardOn = (lease: Lease) =>
+    graphql({
+      schema,
+      source: operation('dashboard'),
+      variableValues: { year: 2025 },
+      contextValue: createRequestContext(lease, { maxPageSize: 1000 }),
+    });
+
+  it('keeps what a snapshot computed for every connection of its pool, not for one connection', async () => {
+    await withTwoConnections(async (first, second) => {
+      expect(second.handle).not.toBe(first.handle);
+      expect(second.snapshotKey).toBe(first.snapshotKey);
+      const runOn = async (lease: Lease) => {
+        const before = lease.handle.statementCount;
+        const result = await dashboardOn(lease);
+        expect(result.errors).toBeUndefined();
+        return { data: result.data, statements: lease.handle.statementCount - before };
+      };
+      const cold = await runOn(first);
+      const warm = await runOn(second);
+      expect(warm.data).toEqual(cold.data);
+      expect(warm.statements).toBeLessThan(cold.statements);
+      // An unknown source is refused from the same list on either connection.
+      const refused = await graphql({
+        schema,
+        source: '{ membership(year: 2024, source: "FOO") { source } }',
+        contextValue: createRequestContext(second, { maxPageSize: 1000 }),
+      });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
   });
 
   it('a request stopped while computing what the snapshot keeps does not fail another', async () => {
-    const reader = await WarehouseReader.open(wh.db, { watch: false, connections: 2 });
-    try {
-      const stopped = await reader.acquire();
-      const other = await reader.acquire();
-      try {
-        forgetSnapshot(stopped.snapshotKey);
-        // Every statement of the first request fails, as when its time limit is reached.
-        stopped.interrupt(new Error('stopped for the test'));
-        const runOn = (lease: typeof stopped) =>
-          graphql({
-            schema,
-            source: operation('dashboard'),
-            variableValues: { year: 2025 },
-            contextValue: createRequestContext(lease, { maxPageSize: 1000 }),
-          });
-        const [failed, served] = await Promise.all([runOn(stopped), runOn(other)]);
-        expect(failed.errors?.length).toBeGreaterThan(0);
-        expect(served.errors).toBeUndefined();
-        const alone = await execute(schema, server.reader, operation('dashboard'), { year: 2025 });
-        expect(served.data).toEqual(alone.data);
-      } finally {
-        stopped.release();
-        other.release();
-      }
-    } finally {
-      await reader.close();
-    }
+    await withTwoConnections(async (stopped, other) => {
+      // Every statement of the first request fails, as when its time limit is reached.
+      stopped.interrupt(new Error('stopped for the test'));
+      const [failed, served] = await Promise.all([dashboardOn(stopped), dashboardOn(other)]);
+      expect(failed.errors?.length).toBeGreaterThan(0);
+      expect(served.errors).toBeUndefined();
+      const alone = await execute(schema, server.reader, operation('dashboard'), { year: 2025 });
+      expect(served.data).toEqual(alone.data);
+    });
   });
 });
 
