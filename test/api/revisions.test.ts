@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { codes, post, testConfig } from '../server/helpers.ts';
+import { cli } from '../helpers/cli.ts';
 import { createTestWarehouse, example, query, type TestWarehouse } from '../helpers/warehouse.ts';
 
 /**
@@ -13,21 +12,6 @@ import { createTestWarehouse, example, query, type TestWarehouse } from '../help
  * through every interface: the `revisions` field, `asOfVersion` on the topic, series, observations
  * and progress queries (over real HTTP), the CSV export and the CLI.
  */
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      TSX,
-      ['etl/cli.ts', ...args],
-      { cwd: ROOT, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;

@@ -1,23 +1,6 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import { createTestWarehouse, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-
-/** Runs the real CLI; never throws, returns the exit code and both streams. */
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      TSX,
-      ['etl/cli.ts', ...args],
-      { cwd: ROOT, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 let wh: TestWarehouse;
 beforeAll(async () => {
