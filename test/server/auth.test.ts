@@ -69,9 +69,13 @@ async function upload(
     params?: Record<string, string>;
     contentType?: string;
     body?: Buffer;
+    headers?: Record<string, string>;
   } = {},
 ): Promise<UploadResult> {
-  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'text/csv' };
+  const headers: Record<string, string> = {
+    'content-type': options.contentType ?? 'text/csv',
+    ...options.headers,
+  };
   if (options.key) {
     if (options.keyHeader === 'x-api-key') headers['x-api-key'] = options.key;
     else headers.authorization = `Bearer ${options.key}`;
@@ -350,6 +354,19 @@ describe('POST /load', () => {
     expect(JSON.stringify(refused.json)).toContain(
       'HTX in Tỉnh Thái Nguyên 2024 (source PSO) published from the aggregates file aggregates-2024.csv',
     );
+    expect(await fileHash(wh.db)).toBe(before);
+    // The header says the same as the parameter: a dry run lists what it would erase, as warnings.
+    const dry = await upload(example('register-2024.csv'), {
+      key: keys.admin,
+      keyHeader: 'x-api-key',
+      headers: { 'x-coopstat-replace': 'true' },
+      params: { family: 'register', source: 'pso', status: 'PROVISIONAL', dryRun: 'true' },
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.json).toMatchObject({ outcome: 'DRY_RUN' });
+    const erasures = dry.json.erasures as { severity: string }[];
+    expect(erasures.length).toBeGreaterThan(0);
+    expect(erasures.every((e) => e.severity === 'WARNING')).toBe(true);
     expect(await fileHash(wh.db)).toBe(before);
     const res = await upload(example('register-2024.csv'), {
       key: keys.admin,
