@@ -22,6 +22,7 @@ import {
 } from './lib/dashboard-floor.ts';
 import { timeCli, type CliTiming } from './lib/cli-start.ts';
 import { GOALS } from './lib/goals.ts';
+import { processTree } from './lib/rss.ts';
 import {
   peerRatios,
   pullRows,
@@ -452,8 +453,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     step(`API server (${served})`);
     const server = await startTask<
-      { graphqlUrl: string; startMs: number; dataVersion: number },
-      { cpuUserMs: number; cpuSystemMs: number }
+      { graphqlUrl: string; startMs: number; dataVersion: number; serverPid: number },
+      { cpuUserMs: number; cpuSystemMs: number; memory: ProcessMemory; workers: number }
     >('serve', { db: served }, log);
     const url = server.info.graphqlUrl;
     let postgres: Postgres | undefined;
@@ -554,7 +555,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         }
       }
 
-      const coopTarget: PullTarget = { name: 'coopstat', url, rssPids: () => [server.pid] };
+      const coopTarget: PullTarget = { name: 'coopstat', url, rssPids: () => processTree(server.info.serverPid) };
       const pg = postgres;
       const ps = peerServer;
       const peerTarget: PullTarget | null =
@@ -594,8 +595,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       await postgres?.stop();
       peerServer = undefined;
       postgres = undefined;
-      const serverOutcome: TaskOutcome<{ cpuUserMs: number; cpuSystemMs: number }> =
-        await server.stop();
+      const serverOutcome = await server.stop();
 
       // ---- Goals and tables ----
       const statementsAll = stmtAll.statements;
@@ -672,9 +672,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           goal: stmtSmall && stmtFull ? `constant ${mark(statementsConstant)}` : '–',
         },
       );
-      memoryLine.unshift(`server ${mib(serverOutcome.memory)}`);
+      const workers = serverOutcome.result.workers;
+      memoryLine.unshift(
+        `server ${mib(serverOutcome.result.memory)}${workers > 1 ? ` (${workers} workers and their primary)` : ''}`,
+      );
       Object.assign(memory, {
-        server: serverOutcome.memory,
+        server: serverOutcome.result.memory,
+        serverWorkers: workers,
         serverCpuMs: {
           user: round(serverOutcome.result.cpuUserMs),
           system: round(serverOutcome.result.cpuSystemMs),

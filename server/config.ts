@@ -72,6 +72,11 @@ export interface Config {
   readonly readRequiresKey: boolean;
   /** The largest file `POST /load` accepts, in bytes (`COOPSTAT_MAX_UPLOAD_BYTES`, 50 MiB). */
   readonly maxUploadBytes: number;
+  /**
+   * Server processes sharing the port (`COOPSTAT_WORKERS`), each with its own connections and
+   * caches; 1 runs a single process with no primary. Default: the number of CPU cores.
+   */
+  readonly workers: number;
 }
 
 /** Thrown by {@link loadConfig}: every problem found, one per line. */
@@ -196,6 +201,7 @@ export function loadConfig(env: Env): Config {
       4_000_000_000,
       ' (bytes)',
     ),
+    workers: read.integer('COOPSTAT_WORKERS', availableParallelism(), 1, 64),
   };
   if (config.maxBodyBytes < config.maxDocumentBytes) {
     read.problems.push(

@@ -30,8 +30,15 @@ const PROCESS_SINK: LogSink = {
   stderr: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** Creates a logger writing at `level` and above. */
-export function createLogger(level: LogLevel, sink: LogSink = PROCESS_SINK): Logger {
+/**
+ * Creates a logger writing at `level` and above; `base` fields (e.g. the worker process's `pid`)
+ * are written on every line.
+ */
+export function createLogger(
+  level: LogLevel,
+  sink: LogSink = PROCESS_SINK,
+  base: Readonly<Record<string, unknown>> = {},
+): Logger {
   const enabled = (at: Exclude<LogLevel, 'silent'>) => RANK[at] <= RANK[level];
   const write =
     (at: Exclude<LogLevel, 'silent'>) =>
@@ -41,6 +48,7 @@ export function createLogger(level: LogLevel, sink: LogSink = PROCESS_SINK): Log
         time: new Date().toISOString(),
         level: at,
         message,
+        ...base,
         ...fields,
       });
       if (at === 'info' || at === 'debug') sink.stdout(line);

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { graphql } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../../schema/index.ts';
 import { forgetSnapshot } from '../../schema/loaders.ts';
 import { loadConfig } from '../../server/config.ts';
-import { startCoopstatServer } from '../../server/coopstat-server.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
 import { DASHBOARD_QUERY } from '../lib/dashboard-query.ts';
@@ -20,30 +21,64 @@ import {
   replayAlone,
   type StatementCost,
 } from '../lib/statement-timer.ts';
+import type { ProcessMemory } from '../lib/child.ts';
+import { freePort } from '../lib/free-port.ts';
+import { childrenCpuMs, processTree, readPeakMiB } from '../lib/rss.ts';
 import type { TaskContext } from './index.ts';
+
+const SERVER_MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
 export interface ServeArgs {
   readonly db: string;
 }
 
-/** Serves the warehouse as `npm start` would (`startCoopstatServer`, logging off) until stopped. */
+/**
+ * Serves the warehouse through `server/main.ts`, the entry of `npm run serve` (so
+ * `COOPSTAT_WORKERS` from the bench's environment is honoured: one worker process per core by
+ * default), logging off, until stopped. CPU and peak memory are the server's whole process tree.
+ */
 export async function serve(
   args: ServeArgs,
   ctx: TaskContext,
-): Promise<{ dataVersion: number; cpuUserMs: number; cpuSystemMs: number }> {
-  const config = loadConfig({ COOPSTAT_DB: args.db, LOG_LEVEL: 'silent' });
+): Promise<{
+  dataVersion: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  memory: ProcessMemory;
+  workers: number;
+}> {
+  const port = await freePort();
   const started = performance.now();
-  const server = await startCoopstatServer(config, { port: 0 });
+  const child = spawn(process.execPath, [...process.execArgv, SERVER_MAIN], {
+    env: { ...process.env, COOPSTAT_DB: args.db, PORT: String(port), LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let out = '';
+  const announced = await new Promise<RegExpExecArray>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /coopstat API on (\S+) \(data version (\d+)/.exec(out);
+      if (m) resolve(m);
+    });
+    void exited.then((code) => reject(new Error(`the server exited (code ${code}): ${out}`)));
+  });
   const startMs = performance.now() - started;
-  ctx.ready({ graphqlUrl: server.graphqlUrl, startMs, dataVersion: server.reader.dataVersion });
+  const dataVersion = Number(announced[2]);
+  ctx.ready({ graphqlUrl: announced[1], startMs, dataVersion, serverPid: child.pid });
   await ctx.stopped;
-  const usage = process.resourceUsage();
-  const dataVersion = server.reader.dataVersion;
-  await server.close();
+  const tree = processTree(child.pid!);
+  const peak = readPeakMiB(tree);
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (code !== 0) throw new Error(`the server exited with code ${code} on SIGTERM: ${out}`);
+  const cpu = childrenCpuMs();
   return {
     dataVersion,
-    cpuUserMs: usage.userCPUTime / 1000,
-    cpuSystemMs: usage.systemCPUTime / 1000,
+    cpuUserMs: cpu.user,
+    cpuSystemMs: cpu.system,
+    memory: { maxRssMiB: peak ?? 0, vmHwmMiB: peak },
+    workers: Math.max(1, tree.length - 1),
   };
 }
 

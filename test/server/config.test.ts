@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       readRequiresKey: false,
       maxUploadBytes: 52_428_800,
       maxCost: 50_000,
+      workers: availableParallelism(),
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
         COOPSTAT_READ_REQUIRES_KEY: 'true',
         COOPSTAT_MAX_UPLOAD_BYTES: '1000000',
         COOPSTAT_MAX_COST: '20000',
+        COOPSTAT_WORKERS: '1',
       }),
     ).toEqual({
       dbPath: '/srv/coopstat.duckdb',
@@ -99,6 +101,7 @@ describe('loadConfig', () => {
       readRequiresKey: true,
       maxUploadBytes: 1_000_000,
       maxCost: 20_000,
+      workers: 1,
     });
   });
 
@@ -110,6 +113,9 @@ describe('loadConfig', () => {
   });
 
   it('states the rule and the value received for each bad setting', () => {
+    expect(problemsOf({ COOPSTAT_WORKERS: '0' })).toEqual([
+      "COOPSTAT_WORKERS must be an integer from 1 to 64, but got '0'",
+    ]);
     expect(problemsOf({ PORT: 'abc' })).toEqual([
       "PORT must be an integer from 1 to 65535, but got 'abc'",
     ]);

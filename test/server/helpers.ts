@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
@@ -83,4 +84,13 @@ export function serveDefaultWarehouse(logger?: Logger): () => ServedWarehouse {
     await wh?.cleanup();
   });
   return () => ({ server: server!, db: wh!.db });
+}
+
+/** A TCP port nobody listens on right now (for a server started as a child process). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

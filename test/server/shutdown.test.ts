@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+import { freePort } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
@@ -15,19 +15,19 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => wh.cleanup());
 
-/** A TCP port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** The server as a child process, with its output collected. */
-async function startServer(port: number): Promise<{ child: ChildProcess; stdout: () => string }> {
+async function startServer(
+  port: number,
+  workers?: number,
+): Promise<{ child: ChildProcess; stdout: () => string }> {
   const child = spawn(TSX, [MAIN], {
-    env: { ...process.env, COOPSTAT_DB: wh.db, PORT: String(port), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      COOPSTAT_DB: wh.db,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...(workers === undefined ? {} : { COOPSTAT_WORKERS: String(workers) }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -81,10 +81,17 @@ async function heldRequest(port: number): Promise<{
   return { finish: () => req.end(BODY), response };
 }
 
-describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
+// The default is one worker per core; 1 is a single process, 2 a cluster on any machine.
+describe.each([
+  ['SIGTERM', undefined],
+  ['SIGINT', undefined],
+  ['SIGTERM', 1],
+  ['SIGTERM', 2],
+  ['SIGINT', 2],
+] as const)('%s, COOPSTAT_WORKERS=%s', (signal, workers) => {
   it('lets 16 in-flight requests finish, refuses new connections and exits 0', async () => {
     const port = await freePort();
-    const { child, stdout } = await startServer(port);
+    const { child, stdout } = await startServer(port, workers);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const held = await Promise.all(Array.from({ length: 16 }, () => heldRequest(port)));
 
