@@ -74,7 +74,9 @@ export interface Config {
   readonly maxUploadBytes: number;
   /**
    * Server processes sharing the port (`COOPSTAT_WORKERS`), each with its own connections and
-   * caches; 1 runs a single process with no primary. Default: the number of CPU cores.
+   * caches; 1 (the default) runs a single process with no primary. On the 2-core machine this
+   * project is measured on, 2 workers did not raise the dashboard pull's throughput (the load
+   * generator shares the cores) and doubled memory (bench/RESULTS.md), so more is opt-in.
    */
   readonly workers: number;
 }
@@ -201,7 +203,7 @@ export function loadConfig(env: Env): Config {
       4_000_000_000,
       ' (bytes)',
     ),
-    workers: read.integer('COOPSTAT_WORKERS', availableParallelism(), 1, 64),
+    workers: read.integer('COOPSTAT_WORKERS', 1, 1, 64),
   };
   if (config.maxBodyBytes < config.maxDocumentBytes) {
     read.problems.push(

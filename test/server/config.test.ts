@@ -39,7 +39,7 @@ describe('loadConfig', () => {
       readRequiresKey: false,
       maxUploadBytes: 52_428_800,
       maxCost: 50_000,
-      workers: availableParallelism(),
+      workers: 1,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
