@@ -1,9 +1,6 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { BOUNDARIES, indicatorValuesSql } from '../queries/indicator.queries.ts';
-import {
-  INDICATOR_VALUE_COLUMNS,
-  INDICATOR_VALUE_KEY,
-} from '../tables/indicator-value.table.ts';
+import { INDICATOR_VALUE_COLUMNS, INDICATOR_VALUE_KEY } from '../tables/indicator-value.table.ts';
 
 /**
  * What a publication recomputes: the slices (unit × year × source) whose facts or published

@@ -235,7 +235,7 @@ combined as (
     case when count(m.numerator) = coalesce(max(pr.n), 1) then sum(m.numerator) end as numerator,
     case when count(m.denominator) = coalesce(max(pr.n), 1) then sum(m.denominator) end as denominator,
     case when count(m.numerator) = coalesce(max(pr.n), 1) then sum(m.numerator * m.denominator) end as weighted,
-    max(m.status_rank) as status_rank, count(*) as unit_count, string_agg(distinct m.org_types, ',') as org_types
+    max(m.status_rank) as status_rank, count(*) as unit_count, string_agg(distinct m.org_types, ',' order by m.org_types) as org_types
   from mapped m left join predecessors pr
     on pr.target_unit_id = m.target_unit_id and m.unit_id <> m.target_unit_id
   group by all
