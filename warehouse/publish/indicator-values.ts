@@ -1,4 +1,5 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
+import { reviseDerivedRows } from './derived-rows.ts';
 import { BOUNDARIES, indicatorValuesSql } from '../queries/indicator.queries.ts';
 import { INDICATOR_VALUE_COLUMNS, INDICATOR_VALUE_KEY } from '../tables/indicator-value.table.ts';
 
@@ -87,29 +88,19 @@ export async function publishIndicatorValues(
       [...params, boundaries],
     );
   }
-  const sameKey = KEY.map((c) => `f.${c} = r.${c}`).join(' and ');
-  const sameValues = VALUES.map((c) => `f.${c} is not distinct from r.${c}`).join(' and ');
-  await db.run(`create or replace temp table ivl_stale as
-    select r.rowid as row_id
-    from rpt_indicator_value r
-    join ivl_keys k on k.boundaries = r.boundaries and k.unit_id = r.unit_id and k.year = r.year
-      and k.source_code = r.source_code
-    left join ivl_fresh f on ${sameKey}
-    where r.valid_to_version is null and (f.unit_id is null or not (${sameValues}))`);
-  // Without RETURNING, DuckDB answers a data change with one row {Count: n}.
-  const [closed] = await db.all<{ Count: number }>(
-    `update rpt_indicator_value set valid_to_version = $1
-     where rowid in (select row_id from ivl_stale)`,
-    [version],
-  );
-  const [inserted] = await db.all<{ Count: number }>(
-    `insert into rpt_indicator_value
-     select f.*, $1::integer, null::integer from ivl_fresh f
-     where not exists (select 1 from rpt_indicator_value r where r.valid_to_version is null and ${sameKey})`,
-    [version],
+  const { closed, inserted } = await reviseDerivedRows(
+    db,
+    {
+      table: 'rpt_indicator_value',
+      fresh: 'ivl_fresh',
+      keys: 'ivl_keys',
+      keyColumns: ['boundaries', 'unit_id', 'year', 'source_code'],
+      key: KEY,
+      values: VALUES,
+    },
+    version,
   );
   const [keys] = await db.all<{ n: number }>('select count(*) as n from ivl_keys');
-  for (const table of ['ivl_keys', 'ivl_read', 'ivl_fresh', 'ivl_stale'])
-    await db.run(`drop table ${table}`);
-  return { keys: keys?.n ?? 0, closed: closed?.Count ?? 0, inserted: inserted?.Count ?? 0 };
+  for (const table of ['ivl_keys', 'ivl_read', 'ivl_fresh']) await db.run(`drop table ${table}`);
+  return { keys: keys?.n ?? 0, closed, inserted };
 }

@@ -1,4 +1,5 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
+import { reviseDerivedRows } from './derived-rows.ts';
 import {
   findTargets,
   progressFromInputs,
@@ -102,23 +103,21 @@ export async function publishTargetProgress(
         rows.push([p.target.plan_id, p.target.target_id, asOfYear, progressJson(p)]);
     await db.append('tpg_fresh', rows);
   }
-  const sameKey = `f.plan_id = r.plan_id and f.target_id = r.target_id and f.as_of_year = r.as_of_year`;
-  const [closed] = await db.all<{ Count: number }>(
-    `update rpt_target_progress as r set valid_to_version = $1
-     where r.valid_to_version is null
-       and exists (select 1 from tpg_keys k where k.plan_id = r.plan_id and k.target_id = r.target_id)
-       and not exists (select 1 from tpg_fresh f where ${sameKey} and f.progress_json = r.progress_json)`,
-    [version],
-  );
-  const [inserted] = await db.all<{ Count: number }>(
-    `insert into rpt_target_progress
-     select f.*, $1::integer, null::integer from tpg_fresh f
-     where not exists (select 1 from rpt_target_progress r where r.valid_to_version is null and ${sameKey})`,
-    [version],
+  const { closed, inserted } = await reviseDerivedRows(
+    db,
+    {
+      table: 'rpt_target_progress',
+      fresh: 'tpg_fresh',
+      keys: 'tpg_keys',
+      keyColumns: ['plan_id', 'target_id'],
+      key: ['plan_id', 'target_id', 'as_of_year'],
+      values: ['progress_json'],
+    },
+    version,
   );
   const [keys] = await db.all<{ n: number }>('select count(*) as n from tpg_keys');
   for (const table of ['tpg_keys', 'tpg_fresh']) await db.run(`drop table ${table}`);
-  return { keys: keys?.n ?? 0, closed: closed?.Count ?? 0, inserted: inserted?.Count ?? 0 };
+  return { keys: keys?.n ?? 0, closed, inserted };
 }
 
 /** Publishes everything derived from indicator values: the values, then target progress. */
