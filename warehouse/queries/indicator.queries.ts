@@ -1,5 +1,5 @@
 import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
-import { kyselyOf } from '../database.ts';
+import { kyselyOf, validIn } from '../database.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
 import { INDICATOR_VALUE_COLUMNS } from '../tables/indicator-value.table.ts';
 import { QueryParams } from './query-params.ts';
@@ -67,14 +67,7 @@ export function findIndicatorValues(
     .selectFrom('rpt_indicator_value')
     .select(ROW_COLUMNS)
     .where('boundaries', '=', filter.boundaries ?? 'AS_REPORTED')
-    .where((eb) => {
-      const v = filter.asOfVersion;
-      if (v === undefined) return eb('valid_to_version', 'is', null);
-      return eb.and([
-        eb('valid_from_version', '<=', v),
-        eb.or([eb('valid_to_version', 'is', null), eb('valid_to_version', '>', v)]),
-      ]);
-    });
+    .where(validIn(filter.asOfVersion));
   // An empty list matches nothing; '' (never a code) keeps the `in` list from being empty.
   if (filter.indicatorCodes !== undefined)
     query = query.where('indicator_code', 'in', ['', ...filter.indicatorCodes]);

@@ -1,5 +1,5 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
-import { kyselyOf } from '../database.ts';
+import { kyselyOf, validIn } from '../database.ts';
 import { computeProgress, type Observation, type Progress } from '../progress/progress-engine.ts';
 import type { Comparator } from '../progress/progress-types.ts';
 import { QUALIFIERS, type Qualifier } from '../domain/qualifier.ts';
@@ -351,20 +351,12 @@ export async function findTargetProgress(
   if (targets.length === 0) return [];
   if (options.sources !== undefined || options.approxTolerance !== undefined)
     return computeTargetProgress(db, targets, options);
-  const v = options.asOfVersion;
   const stored = await kyselyOf(db)
     .selectFrom('rpt_target_progress')
     .select(['plan_id', 'target_id', 'progress_json'])
     .where('as_of_year', '=', options.asOfYear)
     .where('plan_id', 'in', [...new Set(targets.map((t) => t.plan_id))])
-    .where((eb) =>
-      v === undefined
-        ? eb('valid_to_version', 'is', null)
-        : eb.and([
-            eb('valid_from_version', '<=', v),
-            eb.or([eb('valid_to_version', 'is', null), eb('valid_to_version', '>', v)]),
-          ]),
-    )
+    .where(validIn(options.asOfVersion))
     .execute();
   const byTarget = new Map(stored.map((s) => [`${s.plan_id}|${s.target_id}`, s.progress_json]));
   const missing = targets.filter((t) => !byTarget.has(`${t.plan_id}|${t.target_id}`));
