@@ -32,7 +32,7 @@ import {
   type IndicatorValueRow,
 } from '../warehouse/queries/indicator.queries.ts';
 import {
-  computeTargetProgress,
+  findTargetProgress,
   findTargets,
   type TargetProgress,
   type TargetRow,
@@ -339,7 +339,7 @@ export function createLoaders(db: DuckDbHandle, snapshotKey: object) {
         const wanted = new Set(group.map((g) => `${g.planId}|${g.targetId}`));
         const chosen = all.filter((t) => wanted.has(`${t.plan_id}|${t.target_id}`));
         const first = group[0]!;
-        const computed = await computeTargetProgress(db, chosen, {
+        const computed = await findTargetProgress(db, chosen, {
           asOfYear: first.asOf,
           ...(first.sources ? { sources: first.sources } : {}),
           ...(first.asOfVersion === undefined ? {} : { asOfVersion: first.asOfVersion }),

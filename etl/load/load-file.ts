@@ -8,6 +8,7 @@ import {
   type SliceChange,
 } from '../../warehouse/publish/slice-publisher.ts';
 import { publishReportRows } from '../../warehouse/publish/report-rows.ts';
+import { publishIndicatorDerived } from '../../warehouse/publish/target-progress.ts';
 import {
   FACT_TABLE_SPEC,
   REGISTER_TABLE_SPEC,
@@ -268,6 +269,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
         if (family === 'register')
           await applySlices(tx, REGISTER_TABLE_SPEC, REGISTER_STAGING, ids.nextLoadId, version);
         await publishReportRows(tx, version);
+        await publishIndicatorDerived(tx, version);
       }
       await recordLoad(tx, {
         load_id: ids.nextLoadId,

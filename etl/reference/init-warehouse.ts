@@ -18,6 +18,7 @@ import {
   recordLoad,
 } from '../../warehouse/publish/load-log.ts';
 import { publishReportRows } from '../../warehouse/publish/report-rows.ts';
+import { publishIndicatorDerived } from '../../warehouse/publish/target-progress.ts';
 import { applySlices, diffSlices } from '../../warehouse/publish/slice-publisher.ts';
 import { withWriter } from '../../warehouse/store/warehouse-store.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
@@ -73,6 +74,8 @@ async function publishCatalog(
   let targets = 0;
   await db.transaction(async (tx) => {
     ({ targets } = await replaceCatalog(tx, catalog));
+    // Every indicator value and progress may change with the registry's formulas and targets.
+    await publishIndicatorDerived(tx, ids.nextVersion, 'all');
     await recordLoad(tx, {
       load_id: ids.nextLoadId,
       family: 'catalog',
@@ -304,6 +307,7 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
       await applySlices(tx, FACT_TABLE_SPEC, 'stg_fact', ids.nextLoadId, ids.nextVersion);
       await applySlices(tx, PUBLISHED_VALUE_SPEC, 'stg_pub', ids.nextLoadId, ids.nextVersion);
       await publishReportRows(tx, ids.nextVersion);
+      await publishIndicatorDerived(tx, ids.nextVersion);
       const [rows] = await tx.all<{ n: number; years: number[]; units: string[] }>(
         `select count(*) as n, list(distinct year order by year) as years,
            list(distinct unit_id order by unit_id) as units from stg_pub`,

@@ -113,7 +113,8 @@ export class TargetResolver {
     method: ProgressMethod,
     @Arg('sources', () => [String], {
       nullable: true,
-      description: 'Sources in order of preference (default PSO, MINISTRY, VCA, OTHER).',
+      description:
+        'Sources in order of preference (default PSO, MINISTRY, VCA, OTHER). With the default, progress is read as computed when the data was published; with other sources it is computed per request.',
     })
     sources: string[] | null,
     @Arg('asOfVersion', () => Int, {

@@ -43,8 +43,9 @@ describe('upgrading a schema-3 warehouse', () => {
          values ('p', 't', 'htx_count', 'VN', 2030, 'APPROX', 45000, 'cooperatives', 'vi', 'khoảng 45.000')`,
       );
 
-      // 4 and 5 rebuild these tables; 6 adds the topic-report rows (none: no facts here).
-      expect(await migrate(db)).toEqual([4, 5, 6]);
+      // 4 and 5 rebuild these tables; 6 adds the topic-report rows (none: no facts here); 7 the
+      // indicator values and target progress (none: no indicator in the registry here).
+      expect(await migrate(db)).toEqual([4, 5, 6, 7]);
       expect(await db.all(`select count(*)::integer as n from rpt_org_type_row`)).toEqual([
         { n: 0 },
       ]);

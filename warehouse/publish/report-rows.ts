@@ -1,4 +1,5 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
+import { reviseDerivedRows } from './derived-rows.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
 import { REPORT_ROW_COLUMNS, REPORT_ROW_KEY } from '../tables/report-row.table.ts';
 
@@ -156,29 +157,19 @@ export async function publishReportRows(
     from measured m
     left join defaults d on d.boundaries = m.boundaries and d.unit_id = m.unit_id and d.year = m.year
       and d.source_code = m.source_code`);
-  const sameKey = REPORT_ROW_KEY.map((c) => `f.${c} = r.${c}`).join(' and ');
-  const sameValues = VALUE_COLUMNS.map((c) => `f.${c} is not distinct from r.${c}`).join(' and ');
-  // Rows of the keyed units and years whose values changed or that are gone.
-  await db.run(`create or replace temp table rpt_stale as
-    select r.rowid as row_id
-    from rpt_org_type_row r
-    join rpt_keys k on k.boundaries = r.boundaries and k.unit_id = r.unit_id and k.year = r.year
-    left join rpt_fresh f on ${sameKey}
-    where r.valid_to_version is null and (f.unit_id is null or not (${sameValues}))`);
-  // Without RETURNING, DuckDB answers a data change with one row {Count: n}.
-  const [closed] = await db.all<{ Count: number }>(
-    `update rpt_org_type_row set valid_to_version = $1
-     where rowid in (select row_id from rpt_stale)`,
-    [version],
-  );
-  const [inserted] = await db.all<{ Count: number }>(
-    `insert into rpt_org_type_row
-     select f.*, $1::integer, null::integer from rpt_fresh f
-     where not exists (select 1 from rpt_org_type_row r where r.valid_to_version is null and ${sameKey})`,
-    [version],
+  const { closed, inserted } = await reviseDerivedRows(
+    db,
+    {
+      table: 'rpt_org_type_row',
+      fresh: 'rpt_fresh',
+      keys: 'rpt_keys',
+      keyColumns: ['boundaries', 'unit_id', 'year'],
+      key: REPORT_ROW_KEY,
+      values: VALUE_COLUMNS,
+    },
+    version,
   );
   const [keys] = await db.all<{ n: number }>('select count(*) as n from rpt_keys');
-  for (const table of ['rpt_keys', 'rpt_read', 'rpt_fresh', 'rpt_stale'])
-    await db.run(`drop table ${table}`);
-  return { keys: keys?.n ?? 0, closed: closed?.Count ?? 0, inserted: inserted?.Count ?? 0 };
+  for (const table of ['rpt_keys', 'rpt_read', 'rpt_fresh']) await db.run(`drop table ${table}`);
+  return { keys: keys?.n ?? 0, closed, inserted };
 }

@@ -1,5 +1,7 @@
-import type { DuckDbHandle } from '../dialect/index.ts';
+import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
+import { kyselyOf, validIn } from '../database.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
+import { INDICATOR_VALUE_COLUMNS } from '../tables/indicator-value.table.ts';
 import { QueryParams } from './query-params.ts';
 
 /** Which boundaries a series is reported on. */
@@ -17,6 +19,11 @@ export interface IndicatorValueFilter {
   readonly boundaries?: Boundaries;
   /** Read the values as published in this data version (default: the latest). */
   readonly asOfVersion?: number;
+  /**
+   * Publishing only: the name of a temp table of `(unit_id, year, source_code)` slices; only the
+   * facts and published figures of those slices are read.
+   */
+  readonly readSlices?: string;
 }
 
 /** One indicator value for a unit, year and source, with the parts it was computed from. */
@@ -43,6 +50,40 @@ const STATUS_RANK = `case status when 'ESTIMATED' then 3 when 'PROVISIONAL' then
 const STATUS_NAME = (rank: string) =>
   `case ${rank} when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end`;
 
+/** The fields of an {@link IndicatorValueRow}, as columns of `rpt_indicator_value`. */
+const ROW_COLUMNS = INDICATOR_VALUE_COLUMNS.filter((c) => c.inRow).map((c) => c.name);
+
+/**
+ * Reads indicator values as computed when their data was published (`rpt_indicator_value`), the
+ * same rows in the same order as {@link computeIndicatorValues} gives for the same filter: one
+ * statement, by key, on the boundaries asked for (default as reported), current or as of a
+ * data version.
+ */
+export function findIndicatorValues(
+  handle: DuckDbHandle,
+  filter: IndicatorValueFilter = {},
+): Promise<IndicatorValueRow[]> {
+  let query = kyselyOf(handle)
+    .selectFrom('rpt_indicator_value')
+    .select(ROW_COLUMNS)
+    .where('boundaries', '=', filter.boundaries ?? 'AS_REPORTED')
+    .where(validIn(filter.asOfVersion));
+  // An empty list matches nothing; '' (never a code) keeps the `in` list from being empty.
+  if (filter.indicatorCodes !== undefined)
+    query = query.where('indicator_code', 'in', ['', ...filter.indicatorCodes]);
+  if (filter.unitIds !== undefined) query = query.where('unit_id', 'in', ['', ...filter.unitIds]);
+  if (filter.sources !== undefined)
+    query = query.where('source_code', 'in', ['', ...filter.sources]);
+  if (filter.fromYear !== undefined) query = query.where('year', '>=', filter.fromYear);
+  if (filter.toYear !== undefined) query = query.where('year', '<=', filter.toYear);
+  return query
+    .orderBy('indicator_code')
+    .orderBy('unit_id')
+    .orderBy('year')
+    .orderBy('source_code')
+    .execute() as Promise<IndicatorValueRow[]>;
+}
+
 /**
  * Computes indicator values from the facts by the registry's formulas, in one SQL statement
  * whatever the number of indicators, units and years asked for:
@@ -56,10 +97,19 @@ const STATUS_NAME = (rank: string) =>
  * - on `CURRENT` boundaries a merged unit has a value only when every unit merged into it has one;
  * - published figures fill in where the facts give no value (shares published without counts).
  */
-export async function findIndicatorValues(
+export function computeIndicatorValues(
   db: DuckDbHandle,
   filter: IndicatorValueFilter = {},
 ): Promise<IndicatorValueRow[]> {
+  const { sql, params } = indicatorValuesSql(filter);
+  return db.all<IndicatorValueRow>(sql, params);
+}
+
+/** The statement of {@link computeIndicatorValues} with its parameters. */
+export function indicatorValuesSql(filter: IndicatorValueFilter = {}): {
+  sql: string;
+  params: SqlValue[];
+} {
   const p = new QueryParams();
   const param = (value: number) => p.add(value);
   const inList = (column: string, values: readonly string[] | undefined) => p.in(column, values);
@@ -77,6 +127,10 @@ export async function findIndicatorValues(
   const indicators = inList('indicator_code', filter.indicatorCodes);
   // Read only the units asked for (and, on current boundaries, the units merged into them):
   // computing every unit's values and filtering at the end costs several times more.
+  const slices = (alias: string) =>
+    filter.readSlices === undefined
+      ? 'true'
+      : `(${alias}unit_id, ${alias}year, ${alias}source_code) in (select unit_id, year, source_code from ${filter.readSlices})`;
   const unitsRead = (column: string) =>
     filter.unitIds === undefined
       ? 'true'
@@ -96,6 +150,7 @@ facts as (
   select unit_id, year, org_type, sector, source_code, universe, ${STATUS_RANK} as status_rank, ${measures}
   from fct_org_annual
   where ${version} and ${years} and ${inList('source_code', filter.sources)} and ${unitsRead('unit_id')}
+    and ${slices('')}
 ),
 long as (
   unpivot facts on ${FACT_MEASURE_NAMES.join(', ')} into name measure value v
@@ -173,7 +228,7 @@ combined as (
     case when count(m.numerator) = coalesce(max(pr.n), 1) then sum(m.numerator) end as numerator,
     case when count(m.denominator) = coalesce(max(pr.n), 1) then sum(m.denominator) end as denominator,
     case when count(m.numerator) = coalesce(max(pr.n), 1) then sum(m.numerator * m.denominator) end as weighted,
-    max(m.status_rank) as status_rank, count(*) as unit_count, string_agg(distinct m.org_types, ',') as org_types
+    max(m.status_rank) as status_rank, count(*) as unit_count, string_agg(distinct m.org_types, ',' order by m.org_types) as org_types
   from mapped m left join predecessors pr
     on pr.target_unit_id = m.target_unit_id and m.unit_id <> m.target_unit_id
   group by all
@@ -205,7 +260,7 @@ published as (
   left join dim_indicator_alias a on a.alias = p.indicator_code
   where p.is_preferred and ${version.replaceAll('valid_', 'p.valid_')} and ${years.replaceAll('year', 'p.year')}
     and ${unitsRead('p.unit_id')}
-    and ${inList('p.source_code', filter.sources)}
+    and ${inList('p.source_code', filter.sources)} and ${slices('p.')}
 ),
 all_values as (
   select * from computed where value is not null
@@ -221,5 +276,5 @@ select indicator_code, unit_id, year, source_code, value, numerator, denominator
 from all_values
 where ${inList('unit_id', filter.unitIds)}
 order by indicator_code, unit_id, year, source_code`;
-  return db.all<IndicatorValueRow>(sql, p.values);
+  return { sql, params: p.values };
 }

@@ -1,8 +1,13 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
+import { kyselyOf, validIn } from '../database.ts';
 import { computeProgress, type Observation, type Progress } from '../progress/progress-engine.ts';
 import type { Comparator } from '../progress/progress-types.ts';
 import { QUALIFIERS, type Qualifier } from '../domain/qualifier.ts';
-import { findIndicatorValues, type IndicatorValueRow } from './indicator.queries.ts';
+import {
+  findIndicatorValues,
+  type IndicatorValueFilter,
+  type IndicatorValueRow,
+} from './indicator.queries.ts';
 import { QueryParams } from './query-params.ts';
 
 /** A plan target with what the progress engine needs from its indicator, plan and unit. */
@@ -159,30 +164,40 @@ async function findValueQualifiers(
 /** The last day a target runs: its date, else the end of its year. */
 const deadlineOf = (t: TargetRow) => t.target_date ?? `${t.target_year}-12-31`;
 
+/** What the progress of some targets is computed from: their values, qualifiers and successors. */
+export interface ProgressInputs {
+  readonly byKey: ReadonlyMap<string, readonly IndicatorValueRow[]>;
+  readonly qualifierOfRow: (r: IndicatorValueRow) => Qualifier;
+  readonly successors: readonly { from_unit_id: string; to_unit_id: string }[];
+}
+
+/** Where indicator values come from: the published table, or computed from the facts. */
+export type ValueSource = (
+  db: DuckDbHandle,
+  filter: IndicatorValueFilter,
+) => Promise<IndicatorValueRow[]>;
+
 /**
- * Computes the progress of many targets with a fixed number of SQL statements (one for the
- * values of every indicator and unit involved, one for their qualifiers, one for the crosswalk),
- * whatever their count. A target belongs to its unit as it was when the plan was issued. A target
- * whose deadline fell before its unit ended is judged on that unit at its deadline, merger or not.
- * A target still running when its unit ended (the 2025 mergers) is BOUNDARY_CHANGED once the unit
- * has ended, with the successor named, and the numbers shown are those on the old boundaries.
+ * Reads what {@link progressFromInputs} needs for some targets with a fixed number of SQL
+ * statements (one for the values of every indicator and unit involved, one for their qualifiers,
+ * one for the crosswalk), whatever their count.
  */
-export async function computeTargetProgress(
+export async function readProgressInputs(
   db: DuckDbHandle,
   targets: readonly TargetRow[],
-  options: ProgressOptions,
-): Promise<TargetProgress[]> {
-  if (targets.length === 0) return [];
-  const values = await findIndicatorValues(db, {
+  asOfVersion: number | undefined,
+  valuesOf: ValueSource = findIndicatorValues,
+): Promise<ProgressInputs> {
+  const values = await valuesOf(db, {
     indicatorCodes: [...new Set(targets.map((t) => t.indicator_code))],
     unitIds: [...new Set(targets.map((t) => t.unit_id))],
-    ...(options.asOfVersion === undefined ? {} : { asOfVersion: options.asOfVersion }),
+    ...(asOfVersion === undefined ? {} : { asOfVersion }),
   });
   const qualifiers = await findValueQualifiers(
     db,
     [...new Set(targets.map((t) => t.indicator_code))],
     [...new Set(targets.map((t) => t.unit_id))],
-    options.asOfVersion,
+    asOfVersion,
   );
   const qualifierOfRow = (r: IndicatorValueRow): Qualifier => {
     const figure = qualifiers.get(`${r.indicator_code}|${r.unit_id}|${r.year}|${r.source_code}`);
@@ -198,6 +213,34 @@ export async function computeTargetProgress(
     const key = `${row.indicator_code}|${row.unit_id}`;
     byKey.set(key, [...(byKey.get(key) ?? []), row]);
   }
+  return { byKey, qualifierOfRow, successors };
+}
+
+/**
+ * Computes the progress of many targets, reading the indicator values from `valuesOf` (default:
+ * the values computed at publish). A target belongs to its unit as it was when the plan was
+ * issued. A target whose deadline fell before its unit ended is judged on that unit at its
+ * deadline, merger or not. A target still running when its unit ended (the 2025 mergers) is
+ * BOUNDARY_CHANGED once the unit has ended, with the successor named, and the numbers shown are
+ * those on the old boundaries.
+ */
+export async function computeTargetProgress(
+  db: DuckDbHandle,
+  targets: readonly TargetRow[],
+  options: ProgressOptions,
+  valuesOf: ValueSource = findIndicatorValues,
+): Promise<TargetProgress[]> {
+  if (targets.length === 0) return [];
+  const inputs = await readProgressInputs(db, targets, options.asOfVersion, valuesOf);
+  return progressFromInputs(inputs, targets, options);
+}
+
+/** The progress of targets from inputs read by {@link readProgressInputs}; no SQL. */
+export function progressFromInputs(
+  { byKey, qualifierOfRow, successors }: ProgressInputs,
+  targets: readonly TargetRow[],
+  options: ProgressOptions,
+): TargetProgress[] {
   const preference = options.sources ?? DEFAULT_SOURCE_PREFERENCE;
   return targets.map((target) => {
     const rows = (byKey.get(`${target.indicator_code}|${target.unit_id}`) ?? []).filter(
@@ -291,5 +334,43 @@ export async function computeTargetProgress(
           .map((s) => s.to_unit_id),
       },
     };
+  });
+}
+
+/**
+ * The progress of targets as the API reports it: read from what was computed at publish
+ * (`rpt_target_progress`) when the options are the defaults (default sources and tolerance) and
+ * the as-of year is one kept there; computed from the published indicator values otherwise.
+ * Same results as {@link computeTargetProgress}, in the order of `targets`.
+ */
+export async function findTargetProgress(
+  db: DuckDbHandle,
+  targets: readonly TargetRow[],
+  options: ProgressOptions,
+): Promise<TargetProgress[]> {
+  if (targets.length === 0) return [];
+  if (options.sources !== undefined || options.approxTolerance !== undefined)
+    return computeTargetProgress(db, targets, options);
+  const stored = await kyselyOf(db)
+    .selectFrom('rpt_target_progress')
+    .select(['plan_id', 'target_id', 'progress_json'])
+    .where('as_of_year', '=', options.asOfYear)
+    .where('plan_id', 'in', [...new Set(targets.map((t) => t.plan_id))])
+    .where(validIn(options.asOfVersion))
+    .execute();
+  const byTarget = new Map(stored.map((s) => [`${s.plan_id}|${s.target_id}`, s.progress_json]));
+  const missing = targets.filter((t) => !byTarget.has(`${t.plan_id}|${t.target_id}`));
+  const computed = new Map(
+    (await computeTargetProgress(db, missing, options)).map((c) => [
+      `${c.target.plan_id}|${c.target.target_id}`,
+      c,
+    ]),
+  );
+  return targets.map((target) => {
+    const key = `${target.plan_id}|${target.target_id}`;
+    const json = byTarget.get(key);
+    return json === undefined
+      ? computed.get(key)!
+      : { target, ...(JSON.parse(json) as Omit<TargetProgress, 'target'>) };
   });
 }

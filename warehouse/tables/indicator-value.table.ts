@@ -1,0 +1,63 @@
+/**
+ * `rpt_indicator_value` — one row per boundaries × indicator × admin unit × year × source, per
+ * range of published data versions: every indicator of the registry computed by its formula from
+ * `fct_org_annual` (published figures filling in where the facts give no value) when a load
+ * publishes, so that series, rankings and progress read values by key instead of recomputing them.
+ */
+
+/**
+ * The columns of `rpt_indicator_value` after `boundaries`, in table order, with their SQL type.
+ * `inRow` says whether the column is a field of `IndicatorValueRow` (what the computation returns
+ * and the read side hands back); `fallback` is the expression that fills a column the computation
+ * does not return yet. Adding a field to `IndicatorValueRow` is one entry here.
+ */
+export const INDICATOR_VALUE_COLUMNS = [
+  { name: 'indicator_code', sqlType: 'VARCHAR NOT NULL', inRow: true },
+  { name: 'unit_id', sqlType: 'VARCHAR NOT NULL', inRow: true },
+  { name: 'year', sqlType: 'INTEGER NOT NULL', inRow: true },
+  { name: 'source_code', sqlType: 'VARCHAR NOT NULL', inRow: true },
+  { name: 'value', sqlType: 'DOUBLE', inRow: true },
+  { name: 'numerator', sqlType: 'DOUBLE', inRow: true },
+  { name: 'denominator', sqlType: 'DOUBLE', inRow: true },
+  { name: 'status', sqlType: 'VARCHAR NOT NULL', inRow: true },
+  { name: 'origin', sqlType: 'VARCHAR NOT NULL', inRow: true },
+  { name: 'is_approximate', sqlType: 'BOOLEAN NOT NULL', inRow: true },
+  { name: 'unit_count', sqlType: 'INTEGER NOT NULL', inRow: true },
+  { name: 'org_types', sqlType: 'VARCHAR', inRow: true },
+  {
+    name: 'qualifier',
+    sqlType: 'VARCHAR NOT NULL',
+    inRow: false,
+    fallback: `case when is_approximate then 'ABOUT' else 'EXACT' end`,
+  },
+] as const satisfies readonly {
+  name: string;
+  sqlType: string;
+  inRow: boolean;
+  fallback?: string;
+}[];
+
+/** The columns that identify a value within its boundaries. */
+export const INDICATOR_VALUE_KEY = ['indicator_code', 'unit_id', 'year', 'source_code'] as const;
+
+/** A row of `rpt_indicator_value`, as Kysely reads it. */
+export interface IndicatorValueTable {
+  /** `AS_REPORTED`, or `CURRENT` (old units' figures summed onto the units valid today). */
+  boundaries: string;
+  indicator_code: string;
+  unit_id: string;
+  year: number;
+  source_code: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  status: string;
+  origin: 'FACTS' | 'PUBLISHED';
+  is_approximate: boolean;
+  unit_count: number;
+  org_types: string | null;
+  /** EXACT, ABOUT, MORE_THAN, NEARLY or AT_LEAST (see `domain/qualifier.ts`). */
+  qualifier: string;
+  valid_from_version: number;
+  valid_to_version: number | null;
+}

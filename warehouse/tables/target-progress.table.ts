@@ -1,0 +1,15 @@
+/**
+ * `rpt_target_progress` — one row per plan target × as-of year, per range of published data
+ * versions: the target's progress as the API reports it by default (sources in the default order
+ * of preference, the engine's default tolerance, as-reported boundaries), computed when a load
+ * publishes for every as-of year from the first year with data to the year after the last year
+ * with data or a target. `progress_json` holds the computed result without the target itself.
+ */
+export interface TargetProgressTable {
+  plan_id: string;
+  target_id: string;
+  as_of_year: number;
+  progress_json: string;
+  valid_from_version: number;
+  valid_to_version: number | null;
+}
