@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
+import { forgetSnapshot } from '../schema/loaders.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import { openDataDownloads } from './routes/open-data.ts';
@@ -148,6 +149,10 @@ export async function startCoopstatServer(
       logger.info('serving a new warehouse snapshot', { ...snapshot });
     },
     connections: config.dbConnections,
+    memoryLimitBytes: config.dbMemoryBytes,
+    threads: config.dbThreads,
+    // What the loaders kept for a snapshot no request can read again is dropped at once.
+    onRetire: forgetSnapshot,
     queueLimit: config.queueLimit,
     queueTimeoutMs: config.queueTimeoutMs,
   });
