@@ -5,14 +5,14 @@
  *                           [--without-loads] [--same-text] [--keep]
  *
  * Builds a warehouse in a temporary directory from the benchmark generator (`bench/generate/`:
- * province aggregates 2015–2024 at `--scale`), starts the API server (`server/main.ts`) as a
- * child process on 127.0.0.1, and for `--duration` seconds runs `--clients` concurrent clients
- * on loopback — half on the dashboard operation (test/operations/dashboard.graphql), half on a
- * mix of the other operations — while this process loads a new generated file (register or
- * aggregates of another year) through the real ETL every `--load-every` seconds. Prints the
- * requests, the errors (there must be none: any non-200 answer or GraphQL error counts), p50 /
- * p90 / p99 / max latency, the loads published and the server's RSS at start, after the warm-up,
- * at the end and at most. Exit code 1 when any request failed. `--without-loads` runs the same
+ * province aggregates 2015–2024 at `--scale`), builds and starts the API server as `npm start`
+ * does (`node dist/server.mjs`: compiled, no tsx) as a child process on 127.0.0.1, and for
+ * `--duration` seconds runs `--clients` concurrent clients on loopback — half on the dashboard
+ * operation (test/operations/dashboard.graphql), half on a mix of the other operations — while
+ * this process loads a new generated file (register or aggregates of another year) through the
+ * real ETL every `--load-every` seconds. Prints the requests, the errors (there must be none: any
+ * non-200 answer or GraphQL error counts), p50 / p90 / p99 / max latency, the loads published
+ * and the server's RSS at start, after the warm-up, at the end and at most. Exit code 1 when any request failed. `--without-loads` runs the same
  * clients with no load, to tell what the loads cost from what concurrency alone costs.
  *
  * Every request's text is changed by a leading comment (`# soak 17`), so no response cache answers
@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeYearFiles, type WrittenFile } from '../bench/generate/generate.ts';
+import { buildCompiled, SERVER_BUNDLE } from '../bench/lib/build.ts';
 import { freePort } from '../bench/lib/free-port.ts';
 import { GOALS } from '../bench/lib/goals.ts';
 import { loadFile } from '../etl/load/load-file.ts';
@@ -126,9 +127,13 @@ try {
   for (const file of initial) await loadFile(file.path, { db, maxYear: MAX_YEAR });
   log(`loaded the initial files in ${seconds(performance.now() - t)} s`);
 
-  // ---- 2. the server, as its own process on loopback
+  // ---- 2. the server, as its own process on loopback, compiled as `npm start` runs it
+  const build = buildCompiled();
+  log(
+    `compiled the server (dist/server.mjs, ${build.sources} sources) in ${seconds(build.buildMs)} s`,
+  );
   const port = await freePort();
-  server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+  server = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: ROOT,
     env: {
       ...process.env,
