@@ -74,6 +74,13 @@ export interface Config {
    * (`COOPSTAT_RESPONSE_CACHE_BYTES`); 0 turns the response cache off.
    */
   readonly responseCacheBytes: number;
+  /**
+   * Memory for figures the loaders keep per published snapshot (report rows, indicator values,
+   * target progress), in estimated bytes (`COOPSTAT_MEMO_BYTES`; default 32 MiB): the least
+   * recently used go first beyond it, to be computed again when asked. 0 keeps nothing past the
+   * requests computing it.
+   */
+  readonly memoBytes: number;
   /** `max-age` of cacheable query responses, in seconds (`COOPSTAT_CACHE_MAX_AGE`). */
   readonly cacheMaxAgeSeconds: number;
   /** How long a shutdown waits for in-flight requests (`COOPSTAT_SHUTDOWN_GRACE_MS`). */
@@ -209,6 +216,13 @@ export function loadConfig(env: Env): Config {
       32 * 1024 * 1024,
       0,
       4_000_000_000,
+      ' (bytes)',
+    ),
+    memoBytes: read.integer(
+      'COOPSTAT_MEMO_BYTES',
+      32 * 1024 * 1024,
+      0,
+      64 * 1024 * 1024 * 1024,
       ' (bytes)',
     ),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),

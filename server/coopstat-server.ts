@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
+import { setMemoBudget } from '../schema/bounded-memo.ts';
 import { forgetSnapshot } from '../schema/loaders.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
@@ -138,6 +139,7 @@ export async function startCoopstatServer(
 ): Promise<RunningCoopstat> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const dbPath = resolve(config.dbPath);
+  setMemoBudget(config.memoBytes);
   const reader = await WarehouseReader.open(dbPath, {
     onError: (error) =>
       logger.error('a new warehouse snapshot could not be opened; serving the previous one', {

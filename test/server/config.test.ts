@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       queueLimit: 256,
       queueTimeoutMs: 10_000,
       responseCacheBytes: 33_554_432,
+      memoBytes: 33_554_432,
       cacheMaxAgeSeconds: 60,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
@@ -73,6 +74,7 @@ describe('loadConfig', () => {
         COOPSTAT_QUEUE_LIMIT: '0',
         COOPSTAT_QUEUE_TIMEOUT_MS: '750',
         COOPSTAT_RESPONSE_CACHE_BYTES: '0',
+        COOPSTAT_MEMO_BYTES: '1048576',
         COOPSTAT_CACHE_MAX_AGE: '0',
         COOPSTAT_SHUTDOWN_GRACE_MS: '500',
         LOG_LEVEL: 'warn',
@@ -101,6 +103,7 @@ describe('loadConfig', () => {
       queueLimit: 0,
       queueTimeoutMs: 750,
       responseCacheBytes: 0,
+      memoBytes: 1_048_576,
       cacheMaxAgeSeconds: 0,
       shutdownGraceMs: 500,
       logLevel: 'warn',
@@ -142,6 +145,9 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ COOPSTAT_DB_MEMORY_BYTES: '1000000' })).toEqual([
       "COOPSTAT_DB_MEMORY_BYTES must be an integer from 16777216 to 1099511627776 (bytes), but got '1000000'",
+    ]);
+    expect(problemsOf({ COOPSTAT_MEMO_BYTES: '-1' })).toEqual([
+      "COOPSTAT_MEMO_BYTES must be an integer from 0 to 68719476736 (bytes), but got '-1'",
     ]);
     expect(problemsOf({ COOPSTAT_DB_THREADS: '0' })).toEqual([
       "COOPSTAT_DB_THREADS must be an integer from 1 to 256, but got '0'",
