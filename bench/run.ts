@@ -183,7 +183,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   // The server and the CLI are measured as they run in production: compiled (dist/), no tsx.
   let build: BuildInfo | null = null;
   if (runsApi || runsCli) {
-    step('compiled build (node scripts/build.mjs)');
+    step('compiled build (node scripts/build.mjs, when dist/ is older than a source)');
     build = buildCompiled();
     data.build = build;
   }
