@@ -22,7 +22,8 @@ import {
 } from './lib/dashboard-floor.ts';
 import { timeCli, type CliTiming } from './lib/cli-start.ts';
 import { GOALS } from './lib/goals.ts';
-import { processTree } from './lib/rss.ts';
+import { buildCompiled, type BuildInfo } from './lib/build.ts';
+import { processTree, readRssMiB } from './lib/rss.ts';
 import {
   peerRatios,
   pullRows,
@@ -125,6 +126,17 @@ const mark = (met: boolean) => (met ? '✓' : '✗ missed');
 const mib = (m: ProcessMemory) => `${m.maxRssMiB.toFixed(0)} MiB`;
 const skipped = (why: string) => ({ skipped: why });
 
+/** Idle time before the server's resident memory is read, so in-flight work has settled. */
+const IDLE_SETTLE_MS = 3000;
+
+/** Resident memory of the server's process tree after {@link IDLE_SETTLE_MS} without requests, MiB. */
+async function idleRssMiB(serverPid: number): Promise<number | null> {
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+  const values = processTree(serverPid).map(readRssMiB);
+  if (values.some((v) => v === null)) return null;
+  return Math.round(values.reduce((sum: number, v) => sum + (v as number), 0));
+}
+
 /** Runs the bench with `options`; returns what it wrote to `options.resultsPath`. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const startedAt = new Date();
@@ -167,6 +179,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     megabytes: round(f.bytes / 1e6, 1),
     generatedThisRun: f.generated,
   });
+
+  // The server and the CLI are measured as they run in production: compiled (dist/), no tsx.
+  let build: BuildInfo | null = null;
+  if (runsApi || runsCli) {
+    step('compiled build (node scripts/build.mjs, when dist/ is older than a source)');
+    build = buildCompiled();
+    data.build = build;
+  }
 
   // ================= Loads =================
   let template: string | undefined;
@@ -457,6 +477,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       { cpuUserMs: number; cpuSystemMs: number; memory: ProcessMemory; workers: number }
     >('serve', { db: served }, log);
     const url = server.info.graphqlUrl;
+    const idleAfterStartMiB = await idleRssMiB(server.info.serverPid);
     let postgres: Postgres | undefined;
     let peerServer: PeerServer | undefined;
     try {
@@ -555,7 +576,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         }
       }
 
-      const coopTarget: PullTarget = { name: 'coopstat', url, rssPids: () => processTree(server.info.serverPid) };
+      const coopTarget: PullTarget = {
+        name: 'coopstat',
+        url,
+        rssPids: () => processTree(server.info.serverPid),
+      };
       const pg = postgres;
       const ps = peerServer;
       const peerTarget: PullTarget | null =
@@ -595,6 +620,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       await postgres?.stop();
       peerServer = undefined;
       postgres = undefined;
+      // What the server keeps once the clients have gone (the pulls filled its caches).
+      const idleAfterPullsMiB = await idleRssMiB(server.info.serverPid);
       const serverOutcome = await server.stop();
 
       // ---- Goals and tables ----
@@ -674,10 +701,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       );
       const workers = serverOutcome.result.workers;
       memoryLine.unshift(
-        `server ${mib(serverOutcome.result.memory)}${workers > 1 ? ` (${workers} workers and their primary)` : ''}`,
+        `server ${mib(serverOutcome.result.memory)}${workers > 1 ? ` (${workers} workers and their primary)` : ''} (compiled dist/server.mjs; RSS at idle after start ${idleAfterStartMiB ?? '–'} MiB, at idle after the pulls ${idleAfterPullsMiB ?? '–'} MiB)`,
       );
+      table.push({
+        measure:
+          'Server RSS at idle (compiled `node dist/server.mjs`): after start → after the pulls',
+        result: `${idleAfterStartMiB ?? '–'} MiB → ${idleAfterPullsMiB ?? '–'} MiB`,
+        floor: '–',
+        ratio: '–',
+        goal: '–',
+      });
       Object.assign(memory, {
         server: serverOutcome.result.memory,
+        serverIdleRssMiB: { afterStart: idleAfterStartMiB, afterPulls: idleAfterPullsMiB },
         serverWorkers: workers,
         serverCpuMs: {
           user: round(serverOutcome.result.cpuUserMs),
@@ -793,13 +829,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     );
     for (const c of cli)
       table.push({
-        measure: `\`${c.command.replace(/ --db .*/, '')}\` (node bin/coopstat.mjs) [load avg ${c.loadAverage}]`,
+        measure: `\`${c.command.replace(/ --db .*/, '')}\` (node bin/coopstat.mjs, compiled dist/) [load avg ${c.loadAverage}]`,
         result: formatSummary(c.ms),
         floor: '–',
         ratio: '–',
         goal: `exit ${c.exitCode}`,
       });
-    measures.cli_start = { bin: 'bin/coopstat.mjs', runs: cli };
+    measures.cli_start = { bin: 'bin/coopstat.mjs', compiled: build, runs: cli };
   }
 
   if (memoryLine.length > 0)

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { BoundedMemo } from './bounded-memo.ts';
 import type { DuckDbHandle } from '../warehouse/dialect/index.ts';
 import type { Lease } from '../warehouse/store/warehouse-reader.ts';
 import {
@@ -86,16 +87,21 @@ function memoised<V>(
   name: string,
   batch: (keys: readonly string[]) => Promise<readonly V[]>,
 ): (keys: readonly string[]) => Promise<V[]> {
+  // One byte-bounded memo per snapshot, shared by every loader: its keys carry the loader's name.
+  const at = (key: string) => `${name}\u0000${key}`;
   return async (keys) => {
-    const memo = perSnapshotMap<V>(snapshot, name);
-    const missing = [...new Set(keys.filter((k) => !memo.has(k)))];
+    const memo = snapshotMemo(snapshot) as BoundedMemo<V>;
+    const missing = [...new Set(keys.filter((k) => !memo.has(at(k))))];
+    // What this call computes itself is read from here, whatever the budget has dropped since.
+    const own = new Map<string, Promise<V>>();
     if (missing.length > 0) {
       const computed = batch(missing);
       const entries = missing.map((key, i) => {
         const entry = computed.then((values) => values[i] as V);
         entry.catch(() => {}); // its failure is reported through `computed` below
-        memo.set(key, entry);
-        return [key, entry] as const;
+        memo.set(at(key), entry);
+        own.set(key, entry);
+        return [at(key), entry] as const;
       });
       computed.catch(() => {
         for (const [key, entry] of entries) if (memo.get(key) === entry) memo.delete(key);
@@ -103,8 +109,9 @@ function memoised<V>(
       // This request's own failure is its answer.
       await computed;
     }
-    // An entry gone since (its computation failed) counts as failed too.
-    const entries = keys.map((k) => memo.get(k));
+    // An entry of another request gone since (its computation failed, or the budget dropped
+    // it) counts as failed too.
+    const entries = keys.map((k) => own.get(k) ?? memo.get(at(k)));
     if (entries.every((e) => e !== undefined)) {
       try {
         return await Promise.all(entries);
@@ -116,12 +123,12 @@ function memoised<V>(
   };
 }
 
-function perSnapshotMap<V>(snapshot: object, name: string): Map<string, Promise<V>> {
-  let cache = snapshotCache.get(snapshot);
-  if (!cache) snapshotCache.set(snapshot, (cache = new Map()));
-  let map = cache.get(`memo:${name}`) as unknown as Map<string, Promise<V>> | undefined;
-  if (!map) cache.set(`memo:${name}`, (map = new Map()) as unknown as Promise<unknown>);
-  return map;
+/** The snapshot's memo of computed values (see `bounded-memo.ts` for its budget). */
+const memos = new WeakMap<object, BoundedMemo>();
+function snapshotMemo(snapshot: object): BoundedMemo {
+  let memo = memos.get(snapshot);
+  if (!memo) memos.set(snapshot, (memo = new BoundedMemo()));
+  return memo;
 }
 
 /**
@@ -130,6 +137,7 @@ function perSnapshotMap<V>(snapshot: object, name: string): Map<string, Promise<
  */
 export function forgetSnapshot(snapshotKey: object): void {
   snapshotCache.delete(snapshotKey);
+  memos.delete(snapshotKey);
 }
 
 /**

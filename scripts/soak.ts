@@ -5,15 +5,17 @@
  *                           [--without-loads] [--same-text] [--keep]
  *
  * Builds a warehouse in a temporary directory from the benchmark generator (`bench/generate/`:
- * province aggregates 2015–2024 at `--scale`), starts the API server (`server/main.ts`) as a
- * child process on 127.0.0.1, and for `--duration` seconds runs `--clients` concurrent clients
- * on loopback — half on the dashboard operation (test/operations/dashboard.graphql), half on a
- * mix of the other operations — while this process loads a new generated file (register or
- * aggregates of another year) through the real ETL every `--load-every` seconds. Prints the
- * requests, the errors (there must be none: any non-200 answer or GraphQL error counts), p50 /
- * p90 / p99 / max latency, the loads published and the server's RSS at start, after the warm-up,
- * at the end and at most. Exit code 1 when any request failed. `--without-loads` runs the same
- * clients with no load, to tell what the loads cost from what concurrency alone costs.
+ * province aggregates 2015–2024 at `--scale`), builds and starts the API server as `npm start`
+ * does (`node dist/server.mjs`: compiled, no tsx) as a child process on 127.0.0.1, and for
+ * `--duration` seconds runs `--clients` concurrent clients on loopback — half on the dashboard
+ * operation (test/operations/dashboard.graphql), half on a mix of the other operations — while
+ * a loader process of its own (`scripts/soak-loader.ts`, so that the loads' JavaScript does not
+ * stall the clients) loads a new generated file (register or aggregates of another year) through
+ * the real ETL every `--load-every` seconds. Prints the requests, the errors (there must be
+ * none: any non-200 answer or GraphQL error counts), p50 / p90 / p99 / max latency, the loads
+ * published and the server's RSS at start, after the warm-up, at the end and at most. Exit code 1
+ * when any request failed. `--without-loads` runs the same clients with no load, to tell what
+ * the loads cost from what concurrency alone costs.
  *
  * Every request's text is changed by a leading comment (`# soak 17`), so no response cache answers
  * it (`--same-text` sends the same text each time, to see what a cache adds). Every operation also
@@ -23,13 +25,14 @@
  * verdict on the issue's goals (0 errors, p99 ≤ 500 ms, no mixed answer; bench/lib/goals.ts).
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeYearFiles, type WrittenFile } from '../bench/generate/generate.ts';
+import { buildCompiled, SERVER_BUNDLE } from '../bench/lib/build.ts';
 import { freePort } from '../bench/lib/free-port.ts';
 import { GOALS } from '../bench/lib/goals.ts';
 import { loadFile } from '../etl/load/load-file.ts';
@@ -79,6 +82,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 const dir = await mkdtemp(join(tmpdir(), 'coopstat-soak-'));
 let server: ReturnType<typeof spawn> | undefined;
+let loaderChild: ChildProcess | undefined;
 try {
   // ---- 1. a warehouse built from generated files, and the files to load during the run
   const db = join(dir, 'warehouse.duckdb');
@@ -126,9 +130,13 @@ try {
   for (const file of initial) await loadFile(file.path, { db, maxYear: MAX_YEAR });
   log(`loaded the initial files in ${seconds(performance.now() - t)} s`);
 
-  // ---- 2. the server, as its own process on loopback
+  // ---- 2. the server, as its own process on loopback, compiled as `npm start` runs it
+  const build = buildCompiled();
+  log(
+    `the compiled server: dist/server.mjs, ${build.sources} sources, ${build.rebuilt ? `built in ${seconds(build.buildMs)} s` : 'current'}`,
+  );
   const port = await freePort();
-  server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+  server = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -249,6 +257,26 @@ try {
     }
   };
   const loads: { file: string; outcome: string; ms: number }[] = [];
+  // The loads run in a process of their own (scripts/soak-loader.ts): in this one, a load's
+  // JavaScript would stall the clients' event loop and be counted in their latencies.
+  if (!args['without-loads']) {
+    loaderChild = fork(join(ROOT, 'scripts', 'soak-loader.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+  }
+  const loadInChild = (path: string) =>
+    new Promise<string>((resolve, reject) => {
+      const child = loaderChild!;
+      const onExit = (code: number | null) => reject(new Error(`the loader exited (${code})`));
+      child.once('exit', onExit);
+      child.once('message', (message: { outcome?: string; error?: string }) => {
+        child.off('exit', onExit);
+        resolve(message.outcome ?? `FAILED: ${message.error}`);
+      });
+      child.send({ path, db, maxYear: MAX_YEAR });
+    });
   const loader = async () => {
     if (args['without-loads']) return;
     let next = 0;
@@ -261,13 +289,8 @@ try {
         path = join(dir, `again-${next}-${file.path.split('/').pop()}`);
         await writeFile(path, `${await readFile(file.path, 'utf8')}\n`);
       }
-      // Register and aggregates files take turns over the same slices: each replaces the other.
-      const report = await loadFile(path, { db, maxYear: MAX_YEAR, replace: true });
-      loads.push({
-        file: path.split('/').pop()!,
-        outcome: report.outcome,
-        ms: performance.now() - started,
-      });
+      const outcome = await loadInChild(path);
+      loads.push({ file: path.split('/').pop()!, outcome, ms: performance.now() - started });
       const wait = LOAD_EVERY_S * 1000 - (performance.now() - started);
       if (wait > 0) await sleep(Math.min(wait, Math.max(0, deadline - performance.now())));
     }
@@ -360,6 +383,8 @@ try {
     process.exitCode = 1;
   }
 } finally {
+  // The loader child waits for messages; its channel closing lets it exit.
+  if (loaderChild?.connected) loaderChild.disconnect();
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server!.once('exit', resolve));
     server.kill('SIGTERM');

@@ -48,6 +48,21 @@ export interface Config {
    */
   readonly dbConnections: number;
   /**
+   * DuckDB's memory limit for each published snapshot the server has open, in bytes
+   * (`COOPSTAT_DB_MEMORY_BYTES`; default 256 MiB). It bounds the snapshot's buffer pool — the
+   * cached blocks of the file and the working memory of the queries of all its connections —
+   * which DuckDB otherwise lets grow to 80% of the machine's memory. Beyond it, a large query
+   * spills to a temporary directory beside the file, or fails with an out-of-memory error. While
+   * a load's new snapshot is swapped in, the old one stays open until its last request ends, so
+   * at most twice this for a moment.
+   */
+  readonly dbMemoryBytes: number;
+  /**
+   * Threads DuckDB may use within one statement, per snapshot (`COOPSTAT_DB_THREADS`; default the
+   * number of CPU cores, DuckDB's own default).
+   */
+  readonly dbThreads: number;
+  /**
    * How many requests may wait for a connection when all are busy (`COOPSTAT_QUEUE_LIMIT`); one
    * more is answered 503 `SERVER_BUSY` with `Retry-After`. 0: none waits.
    */
@@ -59,6 +74,13 @@ export interface Config {
    * (`COOPSTAT_RESPONSE_CACHE_BYTES`); 0 turns the response cache off.
    */
   readonly responseCacheBytes: number;
+  /**
+   * Memory for figures the loaders keep per published snapshot (report rows, indicator values,
+   * target progress), in estimated bytes (`COOPSTAT_MEMO_BYTES`; default 32 MiB): the least
+   * recently used go first beyond it, to be computed again when asked. 0 keeps nothing past the
+   * requests computing it.
+   */
+  readonly memoBytes: number;
   /** `max-age` of cacheable query responses, in seconds (`COOPSTAT_CACHE_MAX_AGE`). */
   readonly cacheMaxAgeSeconds: number;
   /** How long a shutdown waits for in-flight requests (`COOPSTAT_SHUTDOWN_GRACE_MS`). */
@@ -146,7 +168,7 @@ class EnvReader {
 
 /**
  * Builds the configuration from an environment (pass `process.env`). Pure but for the number of
- * CPU cores (the default connection count). Every problem is collected, so one run reports them all; throws {@link ConfigError}.
+ * CPU cores (the default connection and DuckDB thread counts). Every problem is collected, so one run reports them all; throws {@link ConfigError}.
  */
 export function loadConfig(env: Env): Config {
   const read = new EnvReader(env);
@@ -179,6 +201,14 @@ export function loadConfig(env: Env): Config {
     ),
     queryTimeoutMs: read.integer('COOPSTAT_QUERY_TIMEOUT_MS', 15_000, 10, 3_600_000, ' (ms)'),
     dbConnections: read.integer('COOPSTAT_DB_CONNECTIONS', availableParallelism(), 1, 64),
+    dbMemoryBytes: read.integer(
+      'COOPSTAT_DB_MEMORY_BYTES',
+      256 * 1024 * 1024,
+      16 * 1024 * 1024,
+      1024 * 1024 * 1024 * 1024,
+      ' (bytes)',
+    ),
+    dbThreads: read.integer('COOPSTAT_DB_THREADS', availableParallelism(), 1, 256),
     queueLimit: read.integer('COOPSTAT_QUEUE_LIMIT', 256, 0, 100_000),
     queueTimeoutMs: read.integer('COOPSTAT_QUEUE_TIMEOUT_MS', 10_000, 10, 3_600_000, ' (ms)'),
     responseCacheBytes: read.integer(
@@ -186,6 +216,13 @@ export function loadConfig(env: Env): Config {
       32 * 1024 * 1024,
       0,
       4_000_000_000,
+      ' (bytes)',
+    ),
+    memoBytes: read.integer(
+      'COOPSTAT_MEMO_BYTES',
+      32 * 1024 * 1024,
+      0,
+      64 * 1024 * 1024 * 1024,
       ' (bytes)',
     ),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
+import { setMemoBudget } from '../schema/bounded-memo.ts';
+import { forgetSnapshot } from '../schema/loaders.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import { openDataDownloads } from './routes/open-data.ts';
@@ -137,6 +139,7 @@ export async function startCoopstatServer(
 ): Promise<RunningCoopstat> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const dbPath = resolve(config.dbPath);
+  setMemoBudget(config.memoBytes);
   const reader = await WarehouseReader.open(dbPath, {
     onError: (error) =>
       logger.error('a new warehouse snapshot could not be opened; serving the previous one', {
@@ -148,6 +151,10 @@ export async function startCoopstatServer(
       logger.info('serving a new warehouse snapshot', { ...snapshot });
     },
     connections: config.dbConnections,
+    memoryLimitBytes: config.dbMemoryBytes,
+    threads: config.dbThreads,
+    // What the loaders kept for a snapshot no request can read again is dropped at once.
+    onRetire: forgetSnapshot,
     queueLimit: config.queueLimit,
     queueTimeoutMs: config.queueTimeoutMs,
   });

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { graphql } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../../schema/index.ts';
 import { forgetSnapshot } from '../../schema/loaders.ts';
@@ -22,20 +21,20 @@ import {
   type StatementCost,
 } from '../lib/statement-timer.ts';
 import type { ProcessMemory } from '../lib/child.ts';
+import { SERVER_BUNDLE } from '../lib/build.ts';
 import { freePort } from '../lib/free-port.ts';
 import { childrenCpuMs, processTree, readPeakMiB } from '../lib/rss.ts';
 import type { TaskContext } from './index.ts';
-
-const SERVER_MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
 export interface ServeArgs {
   readonly db: string;
 }
 
 /**
- * Serves the warehouse through `server/main.ts`, the entry of `npm run serve` (so
- * `COOPSTAT_WORKERS` from the bench's environment is honoured: one worker process per core by
- * default), logging off, until stopped. CPU and peak memory are the server's whole process tree.
+ * Serves the warehouse as `npm start` does: `node dist/server.mjs`, the compiled server (the
+ * bench builds it first), with no TypeScript loader in the process (`COOPSTAT_WORKERS` from the
+ * bench's environment is honoured; one process by default), logging off, until stopped. CPU and
+ * peak memory are the server's whole process tree.
  */
 export async function serve(
   args: ServeArgs,
@@ -49,7 +48,7 @@ export async function serve(
 }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...process.execArgv, SERVER_MAIN], {
+  const child = spawn(process.execPath, [SERVER_BUNDLE], {
     env: { ...process.env, COOPSTAT_DB: args.db, PORT: String(port), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -48,6 +48,11 @@ describe('bench smoke run', () => {
     expect(m.dashboard_statements.full.statements[0]).toBeGreaterThan(0);
     expect(m.dashboard_cached_304.statusCounts).toEqual({ '304': 1 });
     expect(m.peak_memory.server.maxRssMiB).toBeGreaterThan(0);
+    // The server measured is the compiled one, and its RSS at idle is reported.
+    expect(results.data.build).toMatchObject({ sources: expect.any(Number) });
+    expect(m.cli_start.compiled).toEqual(results.data.build);
+    expect(m.peak_memory.serverIdleRssMiB.afterStart).toBeGreaterThan(0);
+    expect(m.peak_memory.serverIdleRssMiB.afterPulls).toBeGreaterThan(0);
 
     // The pulls: three operations at 1, 8 and 32 clients, each request's text different.
     const pulls = m.pulls.runs as { operation: string; connections: number; rss: unknown }[];

@@ -30,9 +30,12 @@ describe('loadConfig', () => {
       maxBodyBytes: 1_000_000,
       queryTimeoutMs: 15_000,
       dbConnections: availableParallelism(),
+      dbMemoryBytes: 268_435_456,
+      dbThreads: availableParallelism(),
       queueLimit: 256,
       queueTimeoutMs: 10_000,
       responseCacheBytes: 33_554_432,
+      memoBytes: 33_554_432,
       cacheMaxAgeSeconds: 60,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
@@ -66,9 +69,12 @@ describe('loadConfig', () => {
         COOPSTAT_MAX_BODY_BYTES: '50000',
         COOPSTAT_QUERY_TIMEOUT_MS: '2500',
         COOPSTAT_DB_CONNECTIONS: '3',
+        COOPSTAT_DB_MEMORY_BYTES: '67108864',
+        COOPSTAT_DB_THREADS: '1',
         COOPSTAT_QUEUE_LIMIT: '0',
         COOPSTAT_QUEUE_TIMEOUT_MS: '750',
         COOPSTAT_RESPONSE_CACHE_BYTES: '0',
+        COOPSTAT_MEMO_BYTES: '1048576',
         COOPSTAT_CACHE_MAX_AGE: '0',
         COOPSTAT_SHUTDOWN_GRACE_MS: '500',
         LOG_LEVEL: 'warn',
@@ -92,9 +98,12 @@ describe('loadConfig', () => {
       maxBodyBytes: 50_000,
       queryTimeoutMs: 2500,
       dbConnections: 3,
+      dbMemoryBytes: 67_108_864,
+      dbThreads: 1,
       queueLimit: 0,
       queueTimeoutMs: 750,
       responseCacheBytes: 0,
+      memoBytes: 1_048_576,
       cacheMaxAgeSeconds: 0,
       shutdownGraceMs: 500,
       logLevel: 'warn',
@@ -133,6 +142,15 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ COOPSTAT_QUERY_TIMEOUT_MS: '15s' })).toEqual([
       "COOPSTAT_QUERY_TIMEOUT_MS must be an integer from 10 to 3600000 (ms), but got '15s'",
+    ]);
+    expect(problemsOf({ COOPSTAT_DB_MEMORY_BYTES: '1000000' })).toEqual([
+      "COOPSTAT_DB_MEMORY_BYTES must be an integer from 16777216 to 1099511627776 (bytes), but got '1000000'",
+    ]);
+    expect(problemsOf({ COOPSTAT_MEMO_BYTES: '-1' })).toEqual([
+      "COOPSTAT_MEMO_BYTES must be an integer from 0 to 68719476736 (bytes), but got '-1'",
+    ]);
+    expect(problemsOf({ COOPSTAT_DB_THREADS: '0' })).toEqual([
+      "COOPSTAT_DB_THREADS must be an integer from 1 to 256, but got '0'",
     ]);
     expect(problemsOf({ LOG_LEVEL: 'verbose' })).toEqual([
       "LOG_LEVEL must be one of silent, error, warn, info, debug, but got 'verbose'",

@@ -248,6 +248,55 @@ describe('WarehouseReader', () => {
     expect(reader.load).toEqual({ connections: 2, busy: 0, waiting: 0 });
   });
 
+  it('opens every snapshot with the DuckDB memory limit and threads asked for', async () => {
+    const settings = async (lease: Lease) =>
+      (
+        await lease.handle.all<{ memory: string; threads: number }>(
+          `select current_setting('memory_limit') as memory, current_setting('threads') as threads`,
+        )
+      )[0];
+    reader = await WarehouseReader.open(wh.db, {
+      watch: false,
+      connections: 2,
+      memoryLimitBytes: 48 * 1024 * 1024,
+      threads: 1,
+    });
+    const [a, b] = [await reader.acquire(), await reader.acquire()];
+    // The settings are the instance's: every pooled connection has them.
+    for (const lease of [a, b])
+      expect(await settings(lease)).toEqual({ memory: '48.0 MiB', threads: 1 });
+    a.release();
+    b.release();
+    await loadFile(AGGREGATES, { db: wh.db });
+    await reader.refresh();
+    const fresh = await reader.acquire();
+    expect(fresh.snapshot).toBe(2);
+    expect(await settings(fresh)).toEqual({ memory: '48.0 MiB', threads: 1 });
+    fresh.release();
+    await expect(WarehouseReader.open(wh.db, { threads: 0 })).rejects.toThrow(/threads/);
+    await expect(WarehouseReader.open(wh.db, { memoryLimitBytes: 0.5 })).rejects.toThrow(
+      /memory limit/,
+    );
+  });
+
+  it('tells which snapshot it retired once its last lease is released', async () => {
+    const retired: object[] = [];
+    reader = await WarehouseReader.open(wh.db, {
+      watch: false,
+      onRetire: (key) => retired.push(key),
+    });
+    const old = await reader.acquire();
+    await loadFile(AGGREGATES, { db: wh.db });
+    await reader.refresh();
+    expect(retired).toEqual([]);
+    old.release();
+    expect(retired).toEqual([old.snapshotKey]);
+    const fresh = await reader.acquire();
+    fresh.release();
+    await reader.close();
+    expect(retired).toEqual([old.snapshotKey, fresh.snapshotKey]);
+  });
+
   it('reports readiness from a trivial query', async () => {
     reader = await WarehouseReader.open(wh.db);
     expect(await reader.ready()).toEqual({

@@ -105,6 +105,27 @@ export interface WarehouseReaderOptions {
   readonly queueLimit?: number;
   /** How long an `acquire()` call may wait for a connection, in ms (default: no limit). */
   readonly queueTimeoutMs?: number;
+  /**
+   * DuckDB's `memory_limit` for each snapshot, in bytes (default: DuckDB's own, 80% of the
+   * machine's memory). It bounds the snapshot's buffer pool (cached blocks of the file and
+   * working memory of its queries), which all its connections share.
+   */
+  readonly memoryLimitBytes?: number;
+  /** DuckDB's `threads` for each snapshot (default: DuckDB's own, the number of cores). */
+  readonly threads?: number;
+  /**
+   * Told when a retired snapshot is closed (its last lease released), with its
+   * {@link Lease.snapshotKey}: what was kept for it can be dropped at once.
+   */
+  readonly onRetire?: (snapshotKey: object) => void;
+}
+
+/** The DuckDB settings each snapshot is opened with. */
+interface SnapshotSettings {
+  readonly connections: number;
+  readonly memoryLimitBytes: number | undefined;
+  readonly threads: number | undefined;
+  readonly onRetire: ((snapshotKey: object) => void) | undefined;
 }
 
 /** How busy the reader is, now. */
@@ -154,6 +175,7 @@ class Snapshot implements SnapshotInfo {
     readonly publishedAt: string,
     readonly lastLoadId: number,
     readonly snapshot: number,
+    readonly onRetire: ((snapshotKey: object) => void) | undefined,
   ) {
     this.idle = [...connections];
     for (const connection of connections) {
@@ -169,6 +191,7 @@ class Snapshot implements SnapshotInfo {
     if (this.closed || !this.retired || this.leases > 0) return;
     this.closed = true;
     for (const connection of this.connections) connection.handle.close();
+    this.onRetire?.(this.key);
   }
 }
 
@@ -190,7 +213,7 @@ export class WarehouseReader {
 
   readonly #checkIntervalMs: number;
   readonly #options: WarehouseReaderOptions;
-  readonly #connections: number;
+  readonly #settings: SnapshotSettings;
   readonly #queueLimit: number;
   readonly #queueTimeoutMs: number;
   readonly #waiters: Waiter[] = [];
@@ -201,12 +224,17 @@ export class WarehouseReader {
   #watcher: FSWatcher | undefined;
   #closed = false;
 
-  private constructor(path: string, first: Snapshot, options: WarehouseReaderOptions) {
+  private constructor(
+    path: string,
+    first: Snapshot,
+    options: WarehouseReaderOptions,
+    settings: SnapshotSettings,
+  ) {
     this.path = path;
     this.#current = first;
     this.#options = options;
+    this.#settings = settings;
     this.#checkIntervalMs = options.checkIntervalMs ?? 250;
-    this.#connections = first.connections.length;
     this.#queueLimit = options.queueLimit ?? Number.POSITIVE_INFINITY;
     this.#queueTimeoutMs = options.queueTimeoutMs ?? Number.POSITIVE_INFINITY;
     if (options.watch ?? true) this.#watch();
@@ -223,8 +251,28 @@ export class WarehouseReader {
         `a reader needs at least one connection per snapshot, but got ${connections}`,
       );
     }
-    const first = await openSnapshot(path, connections, 1);
-    return new WarehouseReader(path, first, options);
+    const { memoryLimitBytes, threads } = options;
+    if (
+      memoryLimitBytes !== undefined &&
+      (!Number.isSafeInteger(memoryLimitBytes) || memoryLimitBytes < 1)
+    ) {
+      throw new Error(
+        `a reader's DuckDB memory limit must be a positive number of bytes, but got ${memoryLimitBytes}`,
+      );
+    }
+    if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 1)) {
+      throw new Error(
+        `a reader's DuckDB threads must be a positive whole number, but got ${threads}`,
+      );
+    }
+    const settings: SnapshotSettings = {
+      connections,
+      memoryLimitBytes,
+      threads,
+      onRetire: options.onRetire,
+    };
+    const first = await openSnapshot(path, settings, 1);
+    return new WarehouseReader(path, first, options, settings);
   }
 
   /** The data version currently served (that new leases get). */
@@ -271,7 +319,7 @@ export class WarehouseReader {
     if (idle) return this.#lease(current, idle);
     if (!ahead && this.#waiters.length >= this.#queueLimit) {
       throw new ReaderBusyError(
-        `every one of the ${this.#connections} warehouse connections is busy and ${this.#waiters.length} requests are waiting already`,
+        `every one of the ${this.#settings.connections} warehouse connections is busy and ${this.#waiters.length} requests are waiting already`,
         'queue full',
       );
     }
@@ -300,7 +348,7 @@ export class WarehouseReader {
           () =>
             leave(
               new ReaderBusyError(
-                `every one of the ${this.#connections} warehouse connections stayed busy for ${this.#queueTimeoutMs} ms`,
+                `every one of the ${this.#settings.connections} warehouse connections stayed busy for ${this.#queueTimeoutMs} ms`,
                 'wait too long',
               ),
             ),
@@ -459,7 +507,7 @@ export class WarehouseReader {
     if (sameFile(identity, this.#current.identity)) return;
     let next: Snapshot;
     try {
-      next = await openSnapshot(this.path, this.#connections, this.#current.snapshot + 1, identity);
+      next = await openSnapshot(this.path, this.#settings, this.#current.snapshot + 1, identity);
     } catch (error) {
       this.#report(error);
       return;
@@ -507,7 +555,7 @@ export class WarehouseReader {
  */
 async function openSnapshot(
   path: string,
-  connections: number,
+  settings: SnapshotSettings,
   serial: number,
   seen?: FileIdentity,
 ): Promise<Snapshot> {
@@ -524,6 +572,11 @@ async function openSnapshot(
   const handle = await openReader(path);
   const handles = [handle];
   try {
+    // Both settings are the instance's (global): set once, they hold for every connection.
+    if (settings.memoryLimitBytes !== undefined) {
+      await handle.run(`set memory_limit = '${settings.memoryLimitBytes}B'`);
+    }
+    if (settings.threads !== undefined) await handle.run(`set threads = ${settings.threads}`);
     const [row] = await handle.all<{
       data_version: number | null;
       published_at: string | null;
@@ -538,7 +591,7 @@ async function openSnapshot(
         `a published warehouse must record at least one data version, but ${path} has none`,
       );
     }
-    while (handles.length < connections) handles.push(await handle.connectAnother());
+    while (handles.length < settings.connections) handles.push(await handle.connectAnother());
     return new Snapshot(
       handles.map((h) => ({ handle: h, owner: undefined })),
       identity,
@@ -546,6 +599,7 @@ async function openSnapshot(
       row.published_at,
       row.last_load_id ?? 0,
       serial,
+      settings.onRetire,
     );
   } catch (error) {
     for (const h of handles) h.close();

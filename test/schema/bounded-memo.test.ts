@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLSchema } from 'graphql';
+import { loadFile } from '../../etl/load/load-file.ts';
+import {
+  BoundedMemo,
+  DEFAULT_MEMO_BYTES,
+  estimateBytes,
+  memoBudget,
+  setMemoBudget,
+} from '../../schema/bounded-memo.ts';
+import { buildCoopstatSchema } from '../../schema/index.ts';
+import { forgetSnapshot } from '../../schema/loaders.ts';
+import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
+import { execute, operation } from '../helpers/api.ts';
+import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
+
+describe('BoundedMemo', () => {
+  it('counts a value once it resolves and drops the least recently used beyond its budget', async () => {
+    const row = { unit_id: '01', year: 2024, name: 'Thành phố Hà Nội', value: 12.5 };
+    const one = estimateBytes([row]);
+    const memo = new BoundedMemo<unknown>(2 * one);
+    memo.set('a', Promise.resolve([row]));
+    memo.set('b', Promise.resolve([{ ...row }]));
+    expect(memo.bytes).toBe(0); // not resolved yet
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(memo.bytes).toBe(2 * one);
+    expect(await memo.get('a')).toEqual([row]); // 'a' is now the most recently used
+    memo.set('c', Promise.resolve([{ ...row }]));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect([memo.has('a'), memo.has('b'), memo.has('c')]).toEqual([true, false, true]);
+    expect(memo.bytes).toBe(2 * one);
+    expect(memo.delete('a')).toBe(true);
+    expect(memo.bytes).toBe(one);
+  });
+
+  it('keeps nothing resolved with a budget of 0, and never counts a failed value', async () => {
+    const memo = new BoundedMemo<number>(0);
+    const pending = Promise.resolve(1);
+    memo.set('k', pending);
+    expect(memo.get('k')).toBe(pending); // shared while it computes
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(memo.has('k')).toBe(false);
+    const other = new BoundedMemo<number>(100);
+    const failed = Promise.reject(new Error('stopped'));
+    failed.catch(() => {});
+    other.set('x', failed);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(other.bytes).toBe(0);
+  });
+
+  it('estimates two bytes a character for text outside Latin-1', () => {
+    expect(estimateBytes('abcd')).toBe(20);
+    expect(estimateBytes('Hà Nội')).toBe(16 + 12);
+    expect(estimateBytes({ a: 1, b: 'x' })).toBe(24 + 8 + 16 + 8 + 17);
+  });
+});
+
+describe('the loaders under a memo budget', () => {
+  let wh: TestWarehouse;
+  let schema: GraphQLSchema;
+  let reader: WarehouseReader;
+  beforeAll(async () => {
+    wh = await createTestWarehouse();
+    await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: wh.db, maxYear: 2026 });
+    await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    schema = await buildCoopstatSchema();
+    reader = await WarehouseReader.open(wh.db, { watch: false });
+  });
+  afterAll(async () => {
+    setMemoBudget(DEFAULT_MEMO_BYTES);
+    await reader?.close();
+    await wh?.cleanup();
+  });
+
+  const cold = async () => {
+    const lease = await reader.acquire();
+    forgetSnapshot(lease.snapshotKey);
+    lease.release();
+  };
+
+  it('answer the same with no memo at all, computing again each time', async () => {
+    const dashboard = operation('dashboard');
+    expect(memoBudget()).toBe(DEFAULT_MEMO_BYTES);
+    await cold();
+    const kept = await execute(schema, reader, dashboard, { year: 2024 });
+    const warm = await execute(schema, reader, dashboard, { year: 2024 });
+    expect(warm.statements).toBeLessThan(kept.statements);
+
+    setMemoBudget(0);
+    await cold();
+    const first = await execute(schema, reader, dashboard, { year: 2024 });
+    const second = await execute(schema, reader, dashboard, { year: 2024 });
+    const third = await execute(schema, reader, dashboard, { year: 2024 });
+    expect(first.errors).toEqual([]);
+    expect(first.statements).toBe(kept.statements);
+    for (const again of [first, second, third]) expect(again.data).toEqual(kept.data);
+    // No figures kept: each request computes them again (the registry is still kept).
+    expect(second.statements).toBeGreaterThan(warm.statements);
+    expect(third.statements).toBe(second.statements);
+    expect(() => setMemoBudget(-1)).toThrow(/memo budget/);
+  });
+});
