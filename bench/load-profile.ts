@@ -1,0 +1,94 @@
+/**
+ * A light profile of loads, for working on the ETL without the whole bench: DuckDB's `read_csv`
+ * floor of the first file, then every file in order loaded onto one fresh copy of a template
+ * warehouse, with the time of each load stage and, with `--statements`, the costliest SQL.
+ *
+ *   npx tsx bench/load-profile.ts [--template bench/out/template.duckdb] [--statements] FILE…
+ *
+ * The template is made by `init` when it does not exist. Files are loaded as the CLI does (the
+ * family detected from the file). Nothing here is a test: the figures are for reading.
+ */
+import 'reflect-metadata';
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { loadFile } from '../etl/load/load-file.ts';
+import { initWarehouse } from '../etl/reference/init-warehouse.ts';
+import { DuckDbHandle } from '../warehouse/dialect/index.ts';
+import { costliest, installStatementTimer } from './lib/statement-timer.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const [value] = args.splice(i, 2).slice(1);
+  return value;
+};
+const template = flag('--template') ?? 'bench/out/template.duckdb';
+const statements = args.includes('--statements');
+const files = args.filter((a) => !a.startsWith('--'));
+if (files.length === 0) throw new Error('name at least one file to load');
+
+async function removeDb(path: string): Promise<void> {
+  for (const suffix of ['', '.wal', '.lock']) await rm(`${path}${suffix}`, { force: true });
+}
+
+if (!(await stat(template).catch(() => null))) {
+  await mkdir(dirname(template), { recursive: true });
+  await initWarehouse(template);
+}
+
+const floorDb = join(dirname(template), `floor-${process.pid}.duckdb`);
+await removeDb(floorDb);
+{
+  const db = await DuckDbHandle.open(floorDb);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await db.run('create table register as select * from read_csv($1)', [files[0]!]);
+  await db.run('checkpoint');
+  const used = process.cpuUsage(cpu);
+  console.log(
+    `read_csv floor ${basename(files[0]!)}: ${(performance.now() - started).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)`,
+  );
+  db.close();
+  await removeDb(floorDb);
+}
+
+const work = join(dirname(template), `profile-${process.pid}.duckdb`);
+await removeDb(work);
+await copyFile(template, work);
+let stage: string | undefined;
+const timer = statements ? installStatementTimer(() => stage) : undefined;
+for (const file of files) {
+  const stages: Record<string, number> = {};
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let last = started;
+  const report = await loadFile(file, {
+    db: work,
+    maxYear: 2030,
+    onProgress: (next) => {
+      const now = performance.now();
+      if (stage !== undefined) stages[stage] = (stages[stage] ?? 0) + now - last;
+      stage = next;
+      last = now;
+    },
+  });
+  const ended = performance.now();
+  const used = process.cpuUsage(cpu);
+  if (stage !== undefined) stages[stage] = (stages[stage] ?? 0) + ended - last;
+  stage = undefined;
+  console.log(
+    `${basename(file)}: ${(ended - started).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), ${report.outcome}, ${report.rowsRead} rows, warehouse ${((await stat(work)).size / 2 ** 20).toFixed(1)} MiB;`,
+    Object.entries(stages)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+      .join(', '),
+  );
+}
+if (timer) {
+  timer.uninstall();
+  for (const s of costliest(timer.recorded, 25))
+    console.log(
+      `${String(s.ms).padStart(8)} ms ${String(s.calls).padStart(3)}× [${s.stage}] ${s.sql}`,
+    );
+}
+await removeDb(work);
