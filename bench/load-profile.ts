@@ -14,7 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { loadFile } from '../etl/load/load-file.ts';
 import { initWarehouse } from '../etl/reference/init-warehouse.ts';
 import { DuckDbHandle } from '../warehouse/dialect/index.ts';
-import { costliest, installStatementTimer } from './lib/statement-timer.ts';
+import { shortSql } from './lib/statement-timer.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -57,7 +57,35 @@ const work = join(dirname(template), `profile-${process.pid}.duckdb`);
 await removeDb(work);
 await copyFile(template, work);
 let stage: string | undefined;
-const timer = statements ? installStatementTimer(() => stage) : undefined;
+/** Wall and process CPU (all threads) of every statement, by SQL text. */
+const costs = new Map<
+  string,
+  { stage: string | undefined; calls: number; ms: number; cpu: number }
+>();
+if (statements) {
+  const proto = DuckDbHandle.prototype as unknown as Record<
+    'run' | 'all',
+    (this: DuckDbHandle, ...args: unknown[]) => Promise<unknown>
+  >;
+  for (const method of ['run', 'all'] as const) {
+    const original = proto[method];
+    proto[method] = async function timed(this: DuckDbHandle, ...callArgs: unknown[]) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      try {
+        return await original.apply(this, callArgs);
+      } finally {
+        const used = process.cpuUsage(cpu);
+        const key = shortSql(String(callArgs[0]), 140);
+        const entry = costs.get(key) ?? { stage, calls: 0, ms: 0, cpu: 0 };
+        entry.calls += 1;
+        entry.ms += performance.now() - started;
+        entry.cpu += (used.user + used.system) / 1000;
+        costs.set(key, entry);
+      }
+    };
+  }
+}
 for (const file of files) {
   const stages: Record<string, number> = {};
   const cpu = process.cpuUsage();
@@ -84,11 +112,8 @@ for (const file of files) {
       .join(', '),
   );
 }
-if (timer) {
-  timer.uninstall();
-  for (const s of costliest(timer.recorded, 25))
-    console.log(
-      `${String(s.ms).padStart(8)} ms ${String(s.calls).padStart(3)}× [${s.stage}] ${s.sql}`,
-    );
-}
+for (const [sql, c] of [...costs].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 25))
+  console.log(
+    `CPU ${c.cpu.toFixed(0).padStart(6)} ms, wall ${c.ms.toFixed(0).padStart(6)} ms, ${c.calls}× [${c.stage}] ${sql}`,
+  );
 await removeDb(work);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
@@ -25,7 +25,7 @@ import {
  * header and blank rows.
  */
 export const RAW_TABLE = 'stg_raw';
-/** A CSV file's mapped columns, trimmed, one row per record including the header, with `src_row`. */
+/** A CSV file's mapped columns, trimmed, one row per record including the header (rowid order). */
 const CSV_TABLE = 'stg_csv';
 
 /** What staging learned about a file before any value was checked. */
@@ -155,6 +155,7 @@ async function stageCsv(
   file: string,
 ): Promise<StagedFile> {
   let readPath = path;
+  let tempDir: string | undefined;
   let encoding: string | null = 'utf-8';
   // Most files can be read by DuckDB as they are, which a scan of the bytes tells; the others
   // (and any file the scan cannot vouch for) are decoded in full, with every refusal worded. A
@@ -188,68 +189,70 @@ async function stageCsv(
     }
     if (!decoded.isPlainUtf8) {
       // UTF-16, a BOM, CRLF or decomposed text: DuckDB reads a normalised UTF-8 copy instead.
-      const tempDir = await mkdtemp(join(await scratchFolder(db), 'coopstat-csv-'));
+      tempDir = await mkdtemp(join(await scratchFolder(db), 'coopstat-csv-'));
       readPath = join(tempDir, 'utf8.csv');
       await writeFile(readPath, decoded.text);
     }
   }
-  // The rows stay in the file: the staging tables below are views over `read_csv`, read once to
-  // profile the rows and once more into the typed table, so a CSV is never copied as text. The
-  // decoded copy, when one is needed, therefore lives as long as the writer's scratch folder.
-  const read = (path: string) =>
-    `read_csv(${sqlText(path)}, header = false, all_varchar = true, null_padding = true, auto_detect = true,
+  try {
+    const read = `read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
                      quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES})`;
-  // The header row first (DuckDB sniffs the same sample, so the same fields).
-  const [headerRow] = await db.all<Record<string, string | null>>(
-    `select * from ${read(readPath)} limit 1`,
-  );
-  const fields = Object.keys(headerRow ?? {});
-  const headers = fields.map((f) => headerRow?.[f] ?? null);
-  const mapping = mapHeaders(source, headers);
-  const findings = headerFindings(source, mapping, file, null);
-  const width = headers.reduce<number>((w, h, i) => (h !== null && h.trim() !== '' ? i + 1 : w), 0);
-  const extra = width === 0 ? [] : fields.slice(width);
-  const mapped = source.columns.map((c) => {
-    const origin = mapping.columns.get(c.name);
-    return `${origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null::varchar'} as ${c.name}`;
-  });
-  const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
-  // The mapped columns, trimmed, one row per record including the header; `with ordinality`
-  // numbers the records in file order (DuckDB computes it as `row_number() over ()`).
-  await dropStaging(db, CSV_TABLE);
-  await db.run(
-    `create temp view ${CSV_TABLE} as
-     select ${[...mapped, `(${nonBlank}) as non_blank`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`), 'ordinality::integer as src_row'].join(', ')}
-     from ${read(readPath)} with ordinality`,
-  );
-  findings.push(...(await extraFieldFindings(db, extra.length, width, file)));
-  await dropStaging(db, RAW_TABLE);
-  await db.run(
-    `create temp view ${RAW_TABLE} as
-     select null::varchar as src_sheet, src_row, ${source.columns.map((c) => c.name).join(', ')}
-     from ${CSV_TABLE} where src_row > 1 and non_blank`,
-  );
-  // One pass over the file: the rows counted, with what the typing needs to know first.
-  await db.run(`create temp table ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`);
-  const [count] = await db.all<{ n: number }>(
-    `select coalesce(sum(n), 0) as n from ${RAW_PROFILE_TABLE}`,
-  );
-  return {
-    format: 'csv',
-    encoding,
-    mappings: new Map([['', mapping]]),
-    rowsRead: count?.n ?? 0,
-    findings,
-  };
+    // The header row first (DuckDB sniffs the same sample, so the same fields), then one pass
+    // over the file into a narrow table of the mapped columns, trimmed. With insertion order
+    // preserved (DuckDB's default), a row's rowid is its record number: src_row = rowid + 1.
+    const [headerRow] = await db.all<Record<string, string | null>>(
+      `select * from ${read} limit 1`,
+      [readPath],
+    );
+    const fields = Object.keys(headerRow ?? {});
+    const headers = fields.map((f) => headerRow?.[f] ?? null);
+    const mapping = mapHeaders(source, headers);
+    const findings = headerFindings(source, mapping, file, null);
+    const width = headers.reduce<number>(
+      (w, h, i) => (h !== null && h.trim() !== '' ? i + 1 : w),
+      0,
+    );
+    const extra = width === 0 ? [] : fields.slice(width);
+    const mapped = source.columns.map((c) => {
+      const origin = mapping.columns.get(c.name);
+      return `${origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null::varchar'} as ${c.name}`;
+    });
+    const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
+    await db.run(`drop table if exists ${CSV_TABLE}`);
+    await db.run(
+      `create temp table ${CSV_TABLE} as
+       select ${[...mapped, `(${nonBlank}) as non_blank`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
+       from ${read}`,
+      [readPath],
+    );
+    findings.push(...(await extraFieldFindings(db, extra.length, width, file)));
+    await dropStaging(db, RAW_TABLE);
+    await db.run(
+      `create temp view ${RAW_TABLE} as
+       select null::varchar as src_sheet, (rowid + 1)::integer as src_row, ${source.columns.map((c) => c.name).join(', ')}
+       from ${CSV_TABLE} where rowid > 0 and non_blank`,
+    );
+    // One pass over the rows: counted, with what the typing needs to know before it casts.
+    await db.run(`create temp table ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`);
+    const [count] = await db.all<{ n: number }>(
+      `select coalesce(sum(n), 0) as n from ${RAW_PROFILE_TABLE}`,
+    );
+    return {
+      format: 'csv',
+      encoding,
+      mappings: new Map([['', mapping]]),
+      rowsRead: count?.n ?? 0,
+      findings,
+    };
+  } finally {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
 }
-
-/** A text as a SQL literal (a view cannot take parameters). */
-const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
  * Where a load keeps its temporary files: the scratch folder beside the writer's copy of the
  * warehouse (removed with it, or swept by the next writer after a crash); the system temp folder
- * only for a database without a file (a load always has one, through the writer).
+ * only for a database without a file.
  */
 async function scratchFolder(db: DuckDbHandle): Promise<string> {
   const [current] = await db.all<{ path: string | null }>(
@@ -275,9 +278,9 @@ async function extraFieldFindings(
   if (extraCount === 0) return [];
   const extra = Array.from({ length: extraCount }, (_, k) => `extra_${k}`);
   const rows = await db.all<{ src_row: number; value: string; field: number }>(
-    `select src_row, coalesce(${extra.join(', ')}) as value,
+    `select (rowid + 1)::integer as src_row, coalesce(${extra.join(', ')}) as value,
             case ${extra.map((f, k) => `when ${f} is not null then ${width + k}`).join(' ')} end as field
-     from ${CSV_TABLE} where src_row > 1 and coalesce(${extra.join(', ')}) is not null
+     from ${CSV_TABLE} where rowid > 0 and coalesce(${extra.join(', ')}) is not null
      order by src_row limit 500`,
   );
   return rows.map((r) => ({
