@@ -39,7 +39,8 @@ if (!(await stat(template).catch(() => null))) {
 
 const floorDb = join(dirname(template), `floor-${process.pid}.duckdb`);
 await removeDb(floorDb);
-{
+// The floor is DuckDB's own read of a CSV; a workbook has none.
+if (!/\.xlsx$/i.test(files[0]!)) {
   const db = await DuckDbHandle.open(floorDb);
   const cpu = process.cpuUsage();
   const started = performance.now();
