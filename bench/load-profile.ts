@@ -87,25 +87,36 @@ if (statements) {
     };
   }
 }
+/** Milliseconds spent in each stage `loadFile` announces; the current stage is `stage`. */
+function stageClock(): { enter: (next: string) => void; stop: () => Record<string, number> } {
+  const spent: Record<string, number> = {};
+  let since = performance.now();
+  const close = () => {
+    const now = performance.now();
+    if (stage !== undefined) spent[stage] = (spent[stage] ?? 0) + (now - since);
+    since = now;
+  };
+  return {
+    enter: (next) => {
+      close();
+      stage = next;
+    },
+    stop: () => {
+      close();
+      stage = undefined;
+      return spent;
+    },
+  };
+}
+
 for (const file of files) {
-  const stages: Record<string, number> = {};
+  const clock = stageClock();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  let last = started;
-  const report = await loadFile(file, {
-    db: work,
-    maxYear: 2030,
-    onProgress: (next) => {
-      const now = performance.now();
-      if (stage !== undefined) stages[stage] = (stages[stage] ?? 0) + now - last;
-      stage = next;
-      last = now;
-    },
-  });
+  const report = await loadFile(file, { db: work, maxYear: 2030, onProgress: clock.enter });
   const ended = performance.now();
   const used = process.cpuUsage(cpu);
-  if (stage !== undefined) stages[stage] = (stages[stage] ?? 0) + ended - last;
-  stage = undefined;
+  const stages = clock.stop();
   console.log(
     `${basename(file)}: ${(ended - started).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), ${report.outcome}, ${report.rowsRead} rows, warehouse ${((await stat(work)).size / 2 ** 20).toFixed(1)} MiB;`,
     Object.entries(stages)
