@@ -9,6 +9,7 @@ import { decodeTextFile, firstLongCell, MAX_CELL_CHARS } from '../readers/text-f
 import { listSheets, readXlsx, readXlsxHeaders } from '../readers/xlsx.reader.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
+import { RAW_PROFILE_TABLE, rawProfileSql } from '../validate/typing.ts';
 import type { Finding } from './findings.ts';
 import { columnLetter } from '../readers/xlsx.reader.ts';
 import {
@@ -61,6 +62,7 @@ async function dropStaging(db: DuckDbHandle, name: string): Promise<void> {
 }
 
 async function createRawTable(db: DuckDbHandle, source: SourceDescriptor): Promise<void> {
+  await dropStaging(db, RAW_PROFILE_TABLE);
   await dropStaging(db, RAW_TABLE);
   const columns = source.columns.map((c) => `${c.name} varchar`).join(', ');
   await db.run(`create temp table ${RAW_TABLE} (src_sheet varchar, src_row integer, ${columns})`);
@@ -230,7 +232,11 @@ async function stageCsv(
        select null::varchar as src_sheet, (rowid + 1)::integer as src_row, ${source.columns.map((c) => c.name).join(', ')}
        from ${CSV_TABLE} where rowid > 0 and non_blank`,
     );
-    const [count] = await db.all<{ n: number }>(`select count(*) as n from ${RAW_TABLE}`);
+    // One pass over the rows: counted, with what the typing needs to know before it casts.
+    await db.run(`create temp table ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`);
+    const [count] = await db.all<{ n: number }>(
+      `select coalesce(sum(n), 0) as n from ${RAW_PROFILE_TABLE}`,
+    );
     return {
       format: 'csv',
       encoding,

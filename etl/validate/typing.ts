@@ -169,6 +169,12 @@ export function typeRule(column: ColumnDescriptor): string {
  * evidence; the caller refuses a file with evidence of both.
  */
 export function decimalEvidenceSql(source: SourceDescriptor, table: string): string | null {
+  const counts = decimalEvidenceCounts(source);
+  return counts ? `select ${counts} from ${table}` : null;
+}
+
+/** The select list of {@link decimalEvidenceSql}: `vn` and `en` counts; null without decimals. */
+function decimalEvidenceCounts(source: SourceDescriptor): string | null {
   const decimals = source.columns.filter((c) => c.type === 'decimal');
   if (decimals.length === 0) return null;
   const vn = decimals
@@ -183,5 +189,21 @@ export function decimalEvidenceSql(source: SourceDescriptor, table: string): str
         `count(*) filter (where regexp_full_match(replace(${c.name}, ' ', ''), '-?[0-9]+\\.[0-9]{1,2}|-?[0-9]{1,3}(,[0-9]{3})+\\.[0-9]+'))`,
     )
     .join(' + ');
-  return `select ${vn} as vn, ${en} as en from ${table}`;
+  return `${vn} as vn, ${en} as en`;
+}
+
+/** The table {@link rawProfileSql} fills: one row per distinct raw (year, province_code, province_name). */
+export const RAW_PROFILE_TABLE = 'stg_raw_profile';
+
+/**
+ * One pass over the raw rows that gives what the typing needs before it casts: each distinct raw
+ * (year, province_code, province_name) as written, with its row count `n` and the decimal
+ * evidence of its rows (`vn`, `en`, as {@link decimalEvidenceSql} counts them). A file of a
+ * national register is read once for all three instead of once each.
+ */
+export function rawProfileSql(source: SourceDescriptor, table: string): string {
+  const counts = decimalEvidenceCounts(source) ?? '0 as vn, 0 as en';
+  return `select year as raw_year, province_code as raw_province_code, province_name as raw_province_name,
+            count(*) as n, ${counts}
+          from ${table} group by all`;
 }

@@ -4,7 +4,7 @@ import { foldSql } from '../../warehouse/text/fold.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import type { Finding } from '../load/findings.ts';
 import { RAW_TABLE, originOf, type StagedFile } from '../load/staging.ts';
-import { castSql, decimalEvidenceSql, sqlString, typeRule } from './typing.ts';
+import { castSql, RAW_PROFILE_TABLE, rawProfileSql, sqlString, typeRule } from './typing.ts';
 import { provinceSuggestionSql } from './province-suggestions.ts';
 
 /** The closest province name to a refused row's name (`r` in the checks below), or null. */
@@ -61,9 +61,14 @@ export async function typeAndResolve(
     `create temp table ${FINDING_TABLE} (severity varchar, rule varchar, value varchar, src_sheet varchar, src_row integer, column_name varchar)`,
   );
   let convention: 'vn' | 'en' = 'en';
-  const evidence = decimalEvidenceSql(source, RAW_TABLE);
-  if (evidence) {
-    const [counts] = await db.all<{ vn: number; en: number }>(evidence);
+  // Staging may have profiled the raw rows already (a CSV, while counting them).
+  await db.run(
+    `create temp table if not exists ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`,
+  );
+  if (source.columns.some((c) => c.type === 'decimal')) {
+    const [counts] = await db.all<{ vn: number; en: number }>(
+      `select coalesce(sum(vn), 0) as vn, coalesce(sum(en), 0) as en from ${RAW_PROFILE_TABLE}`,
+    );
     if (counts && counts.vn > 0 && counts.en > 0) {
       await check(
         db,
@@ -163,8 +168,7 @@ async function resolveUnitKeys(
   await db.run(`
     create temp table stg_unit_key as
     with raw_keys as (
-      select distinct year as raw_year, province_code as raw_province_code, province_name as raw_province_name
-      from ${RAW_TABLE}
+      select raw_year, raw_province_code, raw_province_name from ${RAW_PROFILE_TABLE}
     ),
     typed as (
       select raw_year, raw_province_code, raw_province_name,

@@ -1,0 +1,131 @@
+/**
+ * A light profile of loads, for working on the ETL without the whole bench: DuckDB's `read_csv`
+ * floor of the first file, then every file in order loaded onto one fresh copy of a template
+ * warehouse, with the time of each load stage and, with `--statements`, the costliest SQL.
+ *
+ *   npx tsx bench/load-profile.ts [--template bench/out/template.duckdb] [--statements] FILE…
+ *
+ * The template is made by `init` when it does not exist. Files are loaded as the CLI does (the
+ * family detected from the file). Nothing here is a test: the figures are for reading.
+ */
+import 'reflect-metadata';
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { loadFile } from '../etl/load/load-file.ts';
+import { initWarehouse } from '../etl/reference/init-warehouse.ts';
+import { DuckDbHandle } from '../warehouse/dialect/index.ts';
+import { shortSql } from './lib/statement-timer.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const [value] = args.splice(i, 2).slice(1);
+  return value;
+};
+const template = flag('--template') ?? 'bench/out/template.duckdb';
+const statements = args.includes('--statements');
+const files = args.filter((a) => !a.startsWith('--'));
+if (files.length === 0) throw new Error('name at least one file to load');
+
+async function removeDb(path: string): Promise<void> {
+  for (const suffix of ['', '.wal', '.lock']) await rm(`${path}${suffix}`, { force: true });
+}
+
+if (!(await stat(template).catch(() => null))) {
+  await mkdir(dirname(template), { recursive: true });
+  await initWarehouse(template);
+}
+
+const floorDb = join(dirname(template), `floor-${process.pid}.duckdb`);
+await removeDb(floorDb);
+// The floor is DuckDB's own read of a CSV; a workbook has none.
+if (!/\.xlsx$/i.test(files[0]!)) {
+  const db = await DuckDbHandle.open(floorDb);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await db.run('create table register as select * from read_csv($1)', [files[0]!]);
+  await db.run('checkpoint');
+  const used = process.cpuUsage(cpu);
+  console.log(
+    `read_csv floor ${basename(files[0]!)}: ${(performance.now() - started).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)`,
+  );
+  db.close();
+  await removeDb(floorDb);
+}
+
+const work = join(dirname(template), `profile-${process.pid}.duckdb`);
+await removeDb(work);
+await copyFile(template, work);
+let stage: string | undefined;
+/** Wall and process CPU (all threads) of every statement, by SQL text. */
+const costs = new Map<
+  string,
+  { stage: string | undefined; calls: number; ms: number; cpu: number }
+>();
+if (statements) {
+  const proto = DuckDbHandle.prototype as unknown as Record<
+    'run' | 'all',
+    (this: DuckDbHandle, ...args: unknown[]) => Promise<unknown>
+  >;
+  for (const method of ['run', 'all'] as const) {
+    const original = proto[method];
+    proto[method] = async function timed(this: DuckDbHandle, ...callArgs: unknown[]) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      try {
+        return await original.apply(this, callArgs);
+      } finally {
+        const used = process.cpuUsage(cpu);
+        const key = shortSql(String(callArgs[0]), 140);
+        const entry = costs.get(key) ?? { stage, calls: 0, ms: 0, cpu: 0 };
+        entry.calls += 1;
+        entry.ms += performance.now() - started;
+        entry.cpu += (used.user + used.system) / 1000;
+        costs.set(key, entry);
+      }
+    };
+  }
+}
+/** Milliseconds spent in each stage `loadFile` announces; the current stage is `stage`. */
+function stageClock(): { enter: (next: string) => void; stop: () => Record<string, number> } {
+  const spent: Record<string, number> = {};
+  let since = performance.now();
+  const close = () => {
+    const now = performance.now();
+    if (stage !== undefined) spent[stage] = (spent[stage] ?? 0) + (now - since);
+    since = now;
+  };
+  return {
+    enter: (next) => {
+      close();
+      stage = next;
+    },
+    stop: () => {
+      close();
+      stage = undefined;
+      return spent;
+    },
+  };
+}
+
+for (const file of files) {
+  const clock = stageClock();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const report = await loadFile(file, { db: work, maxYear: 2030, onProgress: clock.enter });
+  const ended = performance.now();
+  const used = process.cpuUsage(cpu);
+  const stages = clock.stop();
+  console.log(
+    `${basename(file)}: ${(ended - started).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), ${report.outcome}, ${report.rowsRead} rows, warehouse ${((await stat(work)).size / 2 ** 20).toFixed(1)} MiB;`,
+    Object.entries(stages)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+      .join(', '),
+  );
+}
+for (const [sql, c] of [...costs].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 25))
+  console.log(
+    `CPU ${c.cpu.toFixed(0).padStart(6)} ms, wall ${c.ms.toFixed(0).padStart(6)} ms, ${c.calls}× [${c.stage}] ${sql}`,
+  );
+await removeDb(work);
