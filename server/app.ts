@@ -37,6 +37,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { documentTooLarge, queryLimitsPlugin } from './plugins/query-limits.plugin.ts';
 import { queryCostPlugin } from './plugins/query-cost.plugin.ts';
 import { queryTimeoutPlugin } from './plugins/query-timeout.plugin.ts';
+import { PlanCache, planCachePlugin } from './plugins/plan-cache.plugin.ts';
 import { logRequest, requestLogPlugin } from './plugins/request-log.plugin.ts';
 import { ResponseCache, type CachedAnswer } from './response-cache.ts';
 import { currentRequest, RequestState, runInRequest } from './request-state.ts';
@@ -128,6 +129,8 @@ export interface CoopstatApp {
   readonly schemaHash: string;
   /** Answers kept for identical requests; undefined when the cache is off. */
   readonly responseCache: ResponseCache | undefined;
+  /** Validated documents kept by operation (a query's comments do not count). */
+  readonly planCache: PlanCache;
   /** Stops Apollo Server. Call after the HTTP server has drained. */
   stop(): Promise<void>;
 }
@@ -142,6 +145,8 @@ export const LOAD_PATH = '/load';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
+/** Characters of query text whose validated documents are kept (4 MiB: ~1,000 dashboards). */
+const PLAN_CACHE_CHARS = 4 * 1024 * 1024;
 /** `Retry-After` of a `SERVER_BUSY` answer, in seconds. */
 const RETRY_AFTER_SECONDS = 1;
 
@@ -161,8 +166,12 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
   const responseCache =
     config.responseCacheBytes > 0 ? new ResponseCache(config.responseCacheBytes) : undefined;
 
+  // Validated documents by operation, so a query whose comment changes is not parsed again.
+  const planCache = new PlanCache(PLAN_CACHE_CHARS);
+
   const apollo = new ApolloServer<BaseContext>({
     schema,
+    documentStore: planCache,
     // Fixed, so that Apollo never reads NODE_ENV: every default below is set explicitly.
     nodeEnv: 'production',
     introspection: config.introspection,
@@ -195,6 +204,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       requestLogPlugin(),
+      planCachePlugin(planCache),
       queryLimitsPlugin({
         maxDepth: config.maxDepth,
         maxAliases: config.maxAliases,
@@ -752,6 +762,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     handler,
     schemaHash,
     responseCache,
+    planCache,
     stop: () => apollo.stop(),
   };
 }
