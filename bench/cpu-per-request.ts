@@ -35,7 +35,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '0' },
     year: { type: 'string', default: '2024' },
     'first-seen': { type: 'string', default: '300' },
-    /** Writes the first answer to this file (to compare answers before and after a change). */
+    /** Writes an answer after the warm-up to this file (to compare answers before and after a change). */
     save: { type: 'string' },
   },
 });
@@ -120,7 +120,10 @@ async function phase(
       const t = performance.now();
       const res = await post(url, body());
       times.push(performance.now() - t);
-      if (res.status !== 200 || res.text.includes('"errors"')) failures += 1;
+      if (res.status !== 200 || res.text.includes('"errors"')) {
+        if (failures === 0) console.error(`first failure: ${res.status} ${res.text.slice(0, 600)}`);
+        failures += 1;
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, inFlight) }, client));
@@ -164,8 +167,8 @@ try {
     throw new Error(`the dashboard failed: ${probe.status} ${probe.text.slice(0, 500)}`);
   }
   console.log(`answer: ${Buffer.byteLength(probe.text)} bytes; server pid ${pid}`);
-  if (values.save) writeFileSync(values.save, probe.text);
   await phase('warm-up', url, pid, warmup, 1, variedComment);
+  if (values.save) writeFileSync(values.save, (await post(url, variedComment())).text);
   await phase('comment varied', url, pid, n, 1, variedComment);
   if (firstSeen > 0) await phase('first-seen document', url, pid, firstSeen, 1, newDocument);
   if (concurrency > 0) {

@@ -33,6 +33,22 @@ export const RESOLVERS = [
 ] as const;
 
 /**
+ * Object types whose objects hold plain values only (no property is a promise or a getter that
+ * reads): the rows kept for a snapshot, ratios and units. A compiled executor may read their
+ * fields inline; every other type's lazy properties must be awaited.
+ */
+export const PLAIN_OBJECT_TYPES: ReadonlySet<string> = new Set([
+  'MembershipRow',
+  'QualityRow',
+  'ValueChainRow',
+  'HighTechRow',
+  'Ratio',
+  'AdminUnit',
+  'UnitName',
+  'PopulationFigure',
+]);
+
+/**
  * Builds the executable schema from the domain resolvers. Callers import 'reflect-metadata' first.
  *
  * type-graphql's class-validator pass is off by default here and turned on per argument where the
