@@ -149,8 +149,10 @@ export const LOAD_PATH = '/load';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
-/** Characters of query text whose validated documents are kept (4 MiB: ~1,000 dashboards). */
-const PLAN_CACHE_CHARS = 4 * 1024 * 1024;
+/** Characters of query text whose validated documents are kept (1 MiB: ~1,100 dashboards). */
+const PLAN_CACHE_CHARS = 1024 * 1024;
+/** Operations kept compiled to JavaScript (the most recently run). */
+const MAX_COMPILED_OPERATIONS = 100;
 /** `Retry-After` of a `SERVER_BUSY` answer, in seconds. */
 const RETRY_AFTER_SECONDS = 1;
 
@@ -175,6 +177,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
   // Operations that come back are compiled to JavaScript (graphql-jit) and kept with their document.
   const execution = compiledExecution(schema, {
     compileAfter: 1,
+    maxCompiled: MAX_COMPILED_OPERATIONS,
     plainTypes: PLAIN_OBJECT_TYPES,
   });
 

@@ -22,6 +22,12 @@ export interface CompiledExecutionOptions {
    */
   readonly compileAfter: number;
   /**
+   * Compiled operations kept at most; the least recently run beyond it is dropped (its document
+   * stays, and is compiled again if it keeps coming back). Compiled code is far larger than the
+   * document it comes from.
+   */
+  readonly maxCompiled: number;
+  /**
    * Object types whose every property without a resolver is a plain value, never a promise:
    * graphql-jit reads such properties inline. graphql-jit does not wait for a promise read from
    * a property (graphql-js does), so every other field without a resolver is given graphql's
@@ -70,6 +76,8 @@ export function compiledExecution(
     for (const field of Object.values(type.getFields())) field.resolve ??= defaultFieldResolver;
   }
   const plans = new WeakMap<DocumentNode, Map<string, Plan>>();
+  /** Plans holding a compiled operation, least recently run first. */
+  const compiledPlans = new Set<Plan>();
   const stats: ExecutionStats = { compiled: 0, compiledRuns: 0, interpretedRuns: 0 };
   const compileAfter = Math.max(1, options.compileAfter);
 
@@ -102,6 +110,14 @@ export function compiledExecution(
         if (plan.compiled) stats.compiled += 1;
       }
       if (plan.compiled) {
+        compiledPlans.delete(plan);
+        compiledPlans.add(plan);
+        if (compiledPlans.size > options.maxCompiled) {
+          const oldest = compiledPlans.values().next().value!;
+          compiledPlans.delete(oldest);
+          oldest.compiled = undefined;
+          oldest.runs = 0;
+        }
         stats.compiledRuns += 1;
         return (await plan.compiled.query(undefined, context, variables ?? {})) as ExecutionResult;
       }

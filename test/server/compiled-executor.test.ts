@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
-import { buildCoopstatSchema } from '../../schema/index.ts';
+import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import {
+  buildCoopstatSchema,
+  createRequestContext,
+  PLAIN_OBJECT_TYPES,
+} from '../../schema/index.ts';
+import { compiledExecution } from '../../server/compiled-executor.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { caseSource, operationCases, type OperationCase } from '../helpers/operation-cases.ts';
 import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
@@ -49,5 +55,40 @@ describe('compiled execution', () => {
         expect(stats.compiledRuns, label).toBe(compiledBefore + 1);
       }
     }
+  });
+
+  it('keeps at most maxCompiled operations compiled, and compiles a dropped one again', async () => {
+    const schema = await buildCoopstatSchema();
+    const { gateway, stats } = compiledExecution(schema, {
+      compileAfter: 1,
+      maxCompiled: 1,
+      plainTypes: PLAIN_OBJECT_TYPES,
+    });
+    const { executor } = await gateway.load({ apollo: {} });
+    const run = async (document: DocumentNode) => {
+      const lease = await server.reader.acquire();
+      try {
+        return await executor!({
+          document,
+          operation: getOperationAST(document)!,
+          operationName: null,
+          context: createRequestContext(lease),
+          request: { variables: {} },
+        } as never);
+      } finally {
+        lease.release();
+      }
+    };
+    const a = parse('{ indicators { code } }');
+    const b = parse('{ plans { id } }');
+    const answerA = await run(a);
+    expect(await run(a)).toEqual(answerA);
+    expect(stats).toEqual({ compiled: 1, compiledRuns: 1, interpretedRuns: 1 });
+    await run(b);
+    await run(b); // compiled: a's compiled form is dropped
+    expect(stats).toEqual({ compiled: 2, compiledRuns: 2, interpretedRuns: 2 });
+    expect(await run(a)).toEqual(answerA); // interpreted again, then compiled again
+    expect(await run(a)).toEqual(answerA);
+    expect(stats).toEqual({ compiled: 3, compiledRuns: 3, interpretedRuns: 3 });
   });
 });
