@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
-import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import { getIntrospectionQuery, getOperationAST, parse, type DocumentNode } from 'graphql';
 import {
   buildCoopstatSchema,
   createRequestContext,
@@ -55,6 +55,16 @@ describe('compiled execution', () => {
         expect(stats.compiledRuns, label).toBe(compiledBefore + 1);
       }
     }
+  });
+
+  it("answers the explorer's introspection query byte for byte as graphql-js does", async () => {
+    const query = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true });
+    const compiledBefore = server.app.executionStats.compiledRuns;
+    const first = await post(server.graphqlUrl, { query: `# 1\n${query}` });
+    const second = await post(server.graphqlUrl, { query: `# 2\n${query}` });
+    expect(server.app.executionStats.compiledRuns).toBe(compiledBefore + 1);
+    expect(first.json.errors).toBeUndefined();
+    expect(second.text).toBe(first.text);
   });
 
   it('keeps at most maxCompiled operations compiled, and compiles a dropped one again', async () => {
