@@ -103,10 +103,7 @@ export function compiledExecution(
       const plan = planOf(document, operationName);
       plan.runs += 1;
       if (plan.compiled === undefined && plan.runs > compileAfter) {
-        const compiled = compileQuery(schema, document, operationName ?? undefined, {
-          disablingCapturingStackErrors: true,
-        });
-        plan.compiled = isCompiledQuery(compiled) ? compiled : null;
+        plan.compiled = compile(schema, document, operationName);
         if (plan.compiled) stats.compiled += 1;
       }
       if (plan.compiled) {
@@ -143,4 +140,20 @@ export function compiledExecution(
     async stop() {},
   };
   return { gateway, stats };
+}
+
+/** The operation compiled by graphql-jit, or null when it cannot be (graphql-js runs it). */
+function compile(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null,
+): CompiledQuery | null {
+  try {
+    const compiled = compileQuery(schema, document, operationName ?? undefined, {
+      disablingCapturingStackErrors: true,
+    });
+    return isCompiledQuery(compiled) ? compiled : null;
+  } catch {
+    return null;
+  }
 }
