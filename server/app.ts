@@ -149,9 +149,12 @@ export const LOAD_PATH = '/load';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
-/** Characters of query text whose validated documents are kept (1 MiB: ~1,100 dashboards). */
-const PLAN_CACHE_CHARS = 1024 * 1024;
-/** Operations kept compiled to JavaScript (the most recently run). */
+/**
+ * Characters of query text whose validated documents are kept: 256 KiB, ~290 dashboard queries
+ * (~34 KiB of heap each, so ~10 MiB at most).
+ */
+const PLAN_CACHE_CHARS = 256 * 1024;
+/** Operations kept compiled to JavaScript, the most recently run (~94 KiB of heap each). */
 const MAX_COMPILED_OPERATIONS = 100;
 /** `Retry-After` of a `SERVER_BUSY` answer, in seconds. */
 const RETRY_AFTER_SECONDS = 1;
