@@ -11,6 +11,7 @@ import { MembershipResolver } from './membership/membership.resolver.ts';
 import { ObservationResolver } from './observation/observation.resolver.ts';
 import { PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
 import { QualityResolver } from './quality/quality.resolver.ts';
+import { OrgTypeRowResolver } from './report/report-row.resolver.ts';
 import { RevisionResolver } from './revision/revision.resolver.ts';
 import { ValueChainResolver } from './value-chain/value-chain.resolver.ts';
 
@@ -23,12 +24,29 @@ export const RESOLVERS = [
   ValueChainResolver,
   HighTechResolver,
   QualityResolver,
+  OrgTypeRowResolver,
   PlanResolver,
   TargetResolver,
   ObservationResolver,
   LoadResolver,
   RevisionResolver,
 ] as const;
+
+/**
+ * Object types whose objects hold plain values only (no property is a promise or a getter that
+ * reads): the rows kept for a snapshot, ratios and units. A compiled executor may read their
+ * fields inline; every other type's lazy properties must be awaited.
+ */
+export const PLAIN_OBJECT_TYPES: ReadonlySet<string> = new Set([
+  'MembershipRow',
+  'QualityRow',
+  'ValueChainRow',
+  'HighTechRow',
+  'Ratio',
+  'AdminUnit',
+  'UnitName',
+  'PopulationFigure',
+]);
 
 /**
  * Builds the executable schema from the domain resolvers. Callers import 'reflect-metadata' first.

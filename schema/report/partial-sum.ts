@@ -98,49 +98,61 @@ function partsLoader(ctx: ApiContext) {
   return loader;
 }
 
+/** The parts key of every kept row: the rows are shared by all requests on a snapshot. */
+const rowKeys = new WeakMap<object, Key>();
+const keyedLists = new WeakSet<readonly ReportRow[]>();
+
 /**
- * The rows with `organisationsReported` added, read on demand (copies: the rows themselves are
- * kept for the snapshot and shared between requests).
+ * The rows as they are kept for the snapshot (no copy per request), each remembered with the
+ * key its parts are read by: a row belongs to one area, year, boundaries and data version, so
+ * the key is recorded once per list and holds for every request that reads it.
  */
 export function withPartialSums(
-  ctx: ApiContext,
   key: Key,
-  rows: Promise<ReportRow[]>,
-): Promise<ReportRow[]> {
-  return rows.then((list) =>
-    list.map((row) => {
-      if (row.sector !== 'ALL') {
-        // A sector row is one part; its own parts (merged units' sector rows) are not summed.
-        const known = row.organisations !== null;
-        const one: PartialSum = {
-          atLeast: row.organisations,
-          qualifier: known ? 'EXACT' : 'AT_LEAST',
-          coveredParts: known ? 1 : 0,
-          totalParts: 1,
-        };
-        return { ...row, organisationsReported: one };
-      }
-      let sum: Promise<PartialSum> | undefined;
-      return {
-        ...row,
-        get organisationsReported() {
-          return (sum ??= partsLoader(ctx)
-            .load(key)
-            .then((parts) =>
-              toPartialSum(
-                parts.get(
-                  partsKey({
-                    unit_id: row.unitId,
-                    year: row.year,
-                    source_code: row.sourceCode,
-                    org_type: row.orgType,
-                  }),
-                ),
-                row.organisations,
-              ),
-            ));
-        },
-      };
-    }),
-  );
+  rows: Promise<readonly ReportRow[]>,
+): Promise<readonly ReportRow[]> {
+  return rows.then((list) => {
+    if (!keyedLists.has(list)) {
+      for (const row of list) rowKeys.set(row, key);
+      keyedLists.add(list);
+    }
+    return list;
+  });
+}
+
+/**
+ * `organisationsReported` of a row: a sector row is one part (its own parts, merged units'
+ * sector rows, are not summed); a total row reads its parts through the request's loader, only
+ * when the field is selected.
+ */
+export function organisationsReported(
+  ctx: ApiContext,
+  row: ReportRow,
+): PartialSum | Promise<PartialSum> {
+  if (row.sector !== 'ALL') {
+    const known = row.organisations !== null;
+    return {
+      atLeast: row.organisations,
+      qualifier: known ? 'EXACT' : 'AT_LEAST',
+      coveredParts: known ? 1 : 0,
+      totalParts: 1,
+    };
+  }
+  const key = rowKeys.get(row);
+  if (!key) throw new Error(`no parts key for the ${row.orgType} row of ${row.unitId}`);
+  return partsLoader(ctx)
+    .load(key)
+    .then((parts) =>
+      toPartialSum(
+        parts.get(
+          partsKey({
+            unit_id: row.unitId,
+            year: row.year,
+            source_code: row.sourceCode,
+            org_type: row.orgType,
+          }),
+        ),
+        row.organisations,
+      ),
+    );
 }

@@ -34,7 +34,6 @@ export async function buildTopicReports<R>(
       .then((all) => new Set(all.filter((i) => i.topic === topic).map((i) => i.indicator_code))));
   const parts = (basis: ReportBasis, rows: Promise<ReportRow[]>) =>
     withPartialSums(
-      ctx,
       {
         boundaries: basis.boundaries,
         unitId: basis.area.id,

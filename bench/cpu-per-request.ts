@@ -1,0 +1,180 @@
+/**
+ * CPU time the API server spends per dashboard request: a figure that stays stable on a shared
+ * machine, where wall-clock latencies do not.
+ *
+ * Starts the real server (`server/main.ts`) on a warehouse, warms it up, then sends N
+ * `CoopDashboard` requests (2024) one after another over one keep-alive connection, each with its
+ * text changed by a leading comment (`# cpu 17`) so neither the response cache nor an ETag can
+ * answer it, and reads the server process's user + system CPU time (`/proc/<pid>/stat`) before
+ * and after. Then the same with a document never seen before on every request (an alias that
+ * changes per request), the cost of a first-seen operation; then optionally a run with C
+ * requests in flight, for req/s.
+ *
+ *   npx tsx bench/cpu-per-request.ts --db /tmp/wh.duckdb [--n 1000] [--concurrency 8] [--year 2024]
+ *     [--first-seen 300] [--warmup 200] [--save answer.json]
+ *
+ * Prints one line per phase: requests, server CPU ms per request (user / system), wall p50 / p99.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request, Agent } from 'node:http';
+import { parseArgs } from 'node:util';
+import { freePort } from './lib/free-port.ts';
+
+const SERVER_MAIN = new URL('../server/main.ts', import.meta.url).pathname;
+const DASHBOARD = readFileSync(
+  new URL('./queries/coop-dashboard.graphql', import.meta.url),
+  'utf8',
+);
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    n: { type: 'string', default: '1000' },
+    warmup: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '0' },
+    year: { type: 'string', default: '2024' },
+    'first-seen': { type: 'string', default: '300' },
+    /** Writes an answer after the warm-up to this file (to compare answers before and after a change). */
+    save: { type: 'string' },
+  },
+});
+if (!values.db) throw new Error('--db <warehouse.duckdb> is required');
+const n = Number(values.n);
+const warmup = Number(values.warmup);
+const concurrency = Number(values.concurrency);
+const firstSeen = Number(values['first-seen']);
+const year = Number(values.year);
+
+const CLOCK_TICKS_PER_MS = 100 / 1000; // USER_HZ is 100 on Linux
+
+/** User and system CPU time of a process, in ms (utime and stime of `/proc/<pid>/stat`). */
+function cpuMs(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    user: Number(fields[11]) / CLOCK_TICKS_PER_MS,
+    system: Number(fields[12]) / CLOCK_TICKS_PER_MS,
+  };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(url: URL, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let sent = 0;
+/** The n-th request: the dashboard behind a comment naming it (same operation, new text). */
+function variedComment(): string {
+  sent += 1;
+  return JSON.stringify({ query: `# cpu ${sent}\n${DASHBOARD}`, variables: { year } });
+}
+/** A document never seen before: one alias changes per request. */
+function newDocument(): string {
+  sent += 1;
+  const query = DASHBOARD.replace('highTech(level', `highTech${sent}: highTech(level`);
+  return JSON.stringify({ query, variables: { year } });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function phase(
+  label: string,
+  url: URL,
+  pid: number,
+  count: number,
+  inFlight: number,
+  body: () => string,
+): Promise<void> {
+  if (count <= 0) return;
+  const before = cpuMs(pid);
+  const started = performance.now();
+  const times: number[] = [];
+  let next = 0;
+  let failures = 0;
+  async function client(): Promise<void> {
+    while (next < count) {
+      next += 1;
+      const t = performance.now();
+      const res = await post(url, body());
+      times.push(performance.now() - t);
+      if (res.status !== 200 || res.text.includes('"errors"')) {
+        if (failures === 0) console.error(`first failure: ${res.status} ${res.text.slice(0, 600)}`);
+        failures += 1;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, inFlight) }, client));
+  const wall = performance.now() - started;
+  const after = cpuMs(pid);
+  times.sort((a, b) => a - b);
+  const user = (after.user - before.user) / count;
+  const system = (after.system - before.system) / count;
+  console.log(
+    `${label}: ${count} requests, ${Math.max(1, inFlight)} in flight, server CPU ${(user + system).toFixed(2)} ms/request (user ${user.toFixed(2)}, system ${system.toFixed(2)}), ` +
+      `${((count / wall) * 1000).toFixed(1)} req/s, p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms, ${failures} failed`,
+  );
+}
+
+const port = await freePort();
+const child = spawn(process.execPath, [...process.execArgv, SERVER_MAIN], {
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    COOPSTAT_DB: values.db,
+    PORT: String(port),
+    LOG_LEVEL: 'silent',
+    COOPSTAT_WORKERS: '1',
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+try {
+  const graphqlUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /coopstat API on (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (code ${code}): ${out}`)));
+  });
+  const url = new URL(graphqlUrl);
+  const pid = child.pid!;
+  const probe = await post(url, variedComment());
+  if (probe.status !== 200 || probe.text.includes('"errors"')) {
+    throw new Error(`the dashboard failed: ${probe.status} ${probe.text.slice(0, 500)}`);
+  }
+  console.log(`answer: ${Buffer.byteLength(probe.text)} bytes; server pid ${pid}`);
+  await phase('warm-up', url, pid, warmup, 1, variedComment);
+  if (values.save) writeFileSync(values.save, (await post(url, variedComment())).text);
+  await phase('comment varied', url, pid, n, 1, variedComment);
+  if (firstSeen > 0) await phase('first-seen document', url, pid, firstSeen, 1, newDocument);
+  if (concurrency > 0) {
+    await phase(`comment varied, c=${concurrency}`, url, pid, n, concurrency, variedComment);
+  }
+} finally {
+  agent.destroy();
+  child.kill('SIGTERM');
+}
