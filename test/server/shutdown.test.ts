@@ -33,10 +33,16 @@ async function startServer(
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await waitFor(
-    () => out.includes('coopstat API on'),
-    () => out,
-  );
+  try {
+    await waitFor(
+      () => out.includes('coopstat API on'),
+      () => out,
+    );
+  } catch (error) {
+    // A server that never said it listens must not outlive the test (tsx passes SIGTERM on).
+    child.kill('SIGTERM');
+    throw error;
+  }
   return { child, stdout: () => out };
 }
 
