@@ -47,7 +47,7 @@ async function startServer(
 }
 
 async function waitFor(done: () => boolean, describe: () => string): Promise<void> {
-  for (let i = 0; i < 600 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 1_200 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
   if (!done()) throw new Error(`gave up waiting; output so far:\n${describe()}`);
 }
 
@@ -116,5 +116,5 @@ describe.each([
     expect(await exited).toBe(0);
     expect(stdout()).not.toContain('exiting now');
     expect(stdout()).toContain('coopstat: stopped');
-  }, 60_000);
+  }, 120_000);
 });
