@@ -11,19 +11,20 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The default warehouse built once per run by the real `init`; tests copy it, never open it. */
     templateWarehouse: string;
-    /** `cli.mjs` of the command line compiled once per run by `scripts/build.mjs`. */
-    cliBundle: string;
+    /** The command line and API server compiled once per run by `scripts/build.mjs`. */
+    bundleDir: string;
   }
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Compiles the command line as `npm ci` does (`scripts/build.mjs`, what the installed `coopstat`
- * runs), into a folder of `.tmp/` (git-ignored, inside the tree so that the bundle finds its
- * packages in node_modules). Starting it takes a plain `node`, not tsx compiling the sources.
+ * Compiles the command line and the API server as `npm ci` does (`scripts/build.mjs`, what the
+ * installed `coopstat` and `npm start` run), into a folder of `.tmp/` (git-ignored, inside the
+ * tree so that the bundle finds its packages in node_modules). Starting them takes a plain
+ * `node`, not tsx compiling the sources.
  */
-async function buildCli(): Promise<string> {
+async function buildBundle(): Promise<string> {
   await mkdir(join(ROOT, '.tmp'), { recursive: true });
   const out = await mkdtemp(join(ROOT, '.tmp', 'test-cli-'));
   await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--outdir', out], {
@@ -34,17 +35,17 @@ async function buildCli(): Promise<string> {
 
 /**
  * Builds once per test run what many files need: the default warehouse through the real `init`
- * (about 2 s), which each file or test then copies, and the compiled command line, which the
- * tests run instead of starting tsx for each command.
+ * (about 2 s), which each file or test then copies, and the compiled command line and server,
+ * which the tests start instead of tsx compiling the sources at each start.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'coopstat-template-'));
   const db = join(dir, 'warehouse.duckdb');
-  const [cli] = await Promise.all([buildCli(), initWarehouse(db)]);
+  const [bundle] = await Promise.all([buildBundle(), initWarehouse(db)]);
   project.provide('templateWarehouse', db);
-  project.provide('cliBundle', join(cli, 'cli.mjs'));
+  project.provide('bundleDir', bundle);
   return async () => {
     await rm(dir, { recursive: true, force: true });
-    await rm(cli, { recursive: true, force: true });
+    await rm(bundle, { recursive: true, force: true });
   };
 }

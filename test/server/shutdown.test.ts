@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverCommand } from '../helpers/cli.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { freePort } from './helpers.ts';
 
-const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const BODY = JSON.stringify({ query: '{ dataVersion { version } }' });
 
 let wh: TestWarehouse;
@@ -20,7 +18,8 @@ async function startServer(
   port: number,
   workers?: number,
 ): Promise<{ child: ChildProcess; stdout: () => string }> {
-  const child = spawn(TSX, [MAIN], {
+  const [command, args] = serverCommand();
+  const child = spawn(command, args, {
     env: {
       ...process.env,
       COOPSTAT_DB: wh.db,
@@ -39,7 +38,7 @@ async function startServer(
       () => out,
     );
   } catch (error) {
-    // A server that never said it listens must not outlive the test (tsx passes SIGTERM on).
+    // A server that never said it listens must not outlive the test.
     child.kill('SIGTERM');
     throw error;
   }
