@@ -11,8 +11,14 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
+    // The default warehouse is built once per run by the real `init`; tests copy the file.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two workers on the 2-core CI machine (vitest's default there is one): while one file waits on
+    // a child process, a server, Chromium or the disk, the other runs. Files stay isolated (a
+    // process each): without that, a file that leaves DuckDB work running starves the next ones.
+    maxWorkers: 2,
   },
 });

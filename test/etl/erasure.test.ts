@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliCommand } from '../helpers/cli.ts';
 import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
 import { loadFile, type LoadOptions } from '../../etl/load/load-file.ts';
 import {
@@ -15,7 +16,6 @@ import {
 } from '../helpers/warehouse.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const TN = '19:2008-08-01';
 const LC = '12:2008-08-01';
 
@@ -107,7 +107,7 @@ describe('a load never silently erases published data', () => {
 
   it('refuses a register over aggregates without --replace, through the CLI; --dry-run shows it', async () => {
     const run = (args: string[]) =>
-      promisify(execFile)(TSX, ['etl/cli.ts', 'load', '--db', wh.db, ...args], {
+      promisify(execFile)(...cliCommand('load', '--db', wh.db, ...args), {
         cwd: ROOT,
       }).then(
         (r) => ({ code: 0, ...r }),

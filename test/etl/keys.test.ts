@@ -10,6 +10,7 @@ import {
   revokeApiKeyById,
 } from '../../warehouse/keys/key-store.ts';
 import { SCHEMA_VERSION } from '../../warehouse/migrations/migrations.ts';
+import { cliCommand } from '../helpers/cli.ts';
 import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../helpers/warehouse.ts';
 
 // `coopstat keys create | list | revoke` through the real functions, and once through the real
@@ -18,7 +19,6 @@ import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../hel
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const KEY = /^csk_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -139,8 +139,7 @@ describe('keys list and revoke', () => {
 describe('the coopstat keys command', () => {
   it('prints the key alone on stdout, once; list shows it without the secret', async () => {
     const created = await run(
-      TSX,
-      ['etl/cli.ts', 'keys', 'create', '--db', wh.db, '--name', 'cli-reader', '--role', 'reader'],
+      ...cliCommand('keys', 'create', '--db', wh.db, '--name', 'cli-reader', '--role', 'reader'),
       { cwd: ROOT },
     );
     const key = created.stdout.trim();
@@ -154,7 +153,7 @@ describe('the coopstat keys command', () => {
     );
     expect(row!.key_sha256).toBe(sha256(key));
 
-    const listed = await run(TSX, ['etl/cli.ts', 'keys', 'list', '--db', wh.db], { cwd: ROOT });
+    const listed = await run(...cliCommand('keys', 'list', '--db', wh.db), { cwd: ROOT });
     expect(listed.stdout).toContain(`csk_${KEY.exec(key)![1]}`);
     expect(listed.stdout).toContain('cli-reader');
     expect(listed.stdout).not.toContain(key);

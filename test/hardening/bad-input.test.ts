@@ -639,7 +639,6 @@ describe('bad input through the real ETL', () => {
         await c.make(path);
         const before = await fileHash(wh.db);
         const loadsBefore = await logCount();
-        const started = performance.now();
         const result = await loadFile(path, {
           db: wh.db,
           maxYear: MAX_YEAR,
@@ -648,10 +647,6 @@ describe('bad input through the real ETL', () => {
           (report: LoadReport) => ({ report }),
           (error: unknown) => ({ error }),
         );
-        const seconds = (performance.now() - started) / 1000;
-        if (c.file === 'register-big.csv') {
-          console.log(`${BIG_ROWS} rows, bad last row: refused in ${seconds.toFixed(1)} s`);
-        }
         if ('refused' in c.outcome) {
           expect('error' in result && result.error).toBeInstanceOf(LoadRefusedError);
           const error = (result as { error: LoadRefusedError }).error;

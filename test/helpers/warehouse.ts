@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { initWarehouse } from '../../etl/reference/init-warehouse.ts';
 
@@ -21,11 +22,18 @@ export interface TestWarehouse {
   cleanup(): Promise<void>;
 }
 
-/** Creates a fresh default warehouse (reference data loaded) in a temporary directory. */
+/**
+ * Creates a fresh default warehouse (reference data loaded) in a temporary directory: a copy of
+ * the one the real `init` built once for this run (`test/global-setup.ts`), byte for byte what
+ * `init` writes, at the cost of a file copy. Without that template (a run without the global
+ * set-up) it runs `init` itself.
+ */
 export async function createTestWarehouse(): Promise<TestWarehouse> {
   const dir = await mkdtemp(join(tmpdir(), 'coopstat-test-'));
   const db = join(dir, 'warehouse.duckdb');
-  await initWarehouse(db);
+  const template = inject('templateWarehouse');
+  if (template) await copyFile(template, db);
+  else await initWarehouse(db);
   return { dir, db, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 

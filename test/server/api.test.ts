@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { serverCommand } from '../helpers/cli.ts';
 import { createTestWarehouse, example, query, type TestWarehouse } from '../helpers/warehouse.ts';
 import { codes, get, post, testConfig, type GraphqlResponse } from './helpers.ts';
 
@@ -320,9 +320,8 @@ describe('health and readiness', () => {
 
 describe('the process', () => {
   it('exits with the rule and the value when the configuration is invalid', async () => {
-    const main = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-    const child = spawn(tsx, [main], {
+    const [command, args] = serverCommand();
+    const child = spawn(command, args, {
       env: { ...process.env, PORT: 'abc', COOPSTAT_EXPLORER: 'maybe', COOPSTAT_DB: wh.db },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

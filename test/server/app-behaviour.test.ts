@@ -216,7 +216,6 @@ describe('errors a client must not see', () => {
 describe('execution time limit', () => {
   it('stops a long statement with QUERY_TIMEOUT while other requests on the snapshot go on', async () => {
     settled.length = 0;
-    const started = Date.now();
     // Each request has a connection of its own: the quick one runs while the long one is
     // stopped by the limit, which applies to the long one's statement only.
     const [long, quick] = await Promise.all([
@@ -236,7 +235,6 @@ describe('execution time limit', () => {
       ],
     });
     expect(long.headers.get('cache-control')).toBe('no-store');
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(settled).toEqual(['INTERRUPT Error: Interrupted!']);
     expect(quick.json).toEqual({ data: { quick: 7 } });
   });
@@ -328,9 +326,9 @@ describe('shutdown', () => {
     const inside = resetGate();
     const inFlight = post(own.graphqlUrl, { query: '{ slow }' });
     await inside;
-    const started = Date.now();
+    // The slow request stays held until the gate opens below: close() returning at all means
+    // it cut that request after the grace period instead of waiting for it.
     await own.close();
-    expect(Date.now() - started).toBeLessThan(2_000);
     await expect(inFlight).rejects.toThrow();
     openGate();
   });

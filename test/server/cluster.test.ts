@@ -1,13 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
+import { serverCommand } from '../helpers/cli.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
 import { freePort } from './helpers.ts';
 
-const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const BODY = JSON.stringify({ query: '{ dataVersion { version } }' });
 
 let wh: TestWarehouse;
@@ -19,7 +17,8 @@ let exited: Promise<number | null>;
 beforeAll(async () => {
   wh = await createTestWarehouse();
   port = await freePort();
-  child = spawn(TSX, [MAIN], {
+  const [command, args] = serverCommand();
+  child = spawn(command, args, {
     env: {
       ...process.env,
       COOPSTAT_DB: wh.db,

@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverCommand } from '../helpers/cli.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { freePort } from './helpers.ts';
 
-const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const BODY = JSON.stringify({ query: '{ dataVersion { version } }' });
 
 let wh: TestWarehouse;
@@ -20,7 +18,8 @@ async function startServer(
   port: number,
   workers?: number,
 ): Promise<{ child: ChildProcess; stdout: () => string }> {
-  const child = spawn(TSX, [MAIN], {
+  const [command, args] = serverCommand();
+  const child = spawn(command, args, {
     env: {
       ...process.env,
       COOPSTAT_DB: wh.db,
@@ -33,15 +32,21 @@ async function startServer(
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await waitFor(
-    () => out.includes('coopstat API on'),
-    () => out,
-  );
+  try {
+    await waitFor(
+      () => out.includes('coopstat API on'),
+      () => out,
+    );
+  } catch (error) {
+    // A server that never said it listens must not outlive the test.
+    child.kill('SIGTERM');
+    throw error;
+  }
   return { child, stdout: () => out };
 }
 
 async function waitFor(done: () => boolean, describe: () => string): Promise<void> {
-  for (let i = 0; i < 600 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 1_200 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
   if (!done()) throw new Error(`gave up waiting; output so far:\n${describe()}`);
 }
 
@@ -110,5 +115,5 @@ describe.each([
     expect(await exited).toBe(0);
     expect(stdout()).not.toContain('exiting now');
     expect(stdout()).toContain('coopstat: stopped');
-  }, 60_000);
+  }, 120_000);
 });

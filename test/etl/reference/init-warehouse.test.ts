@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initWarehouse, type InitReport } from '../../../etl/reference/init-warehouse.ts';
+import {
+  createTestWarehouse,
+  fileHash,
+  query,
+  type TestWarehouse,
+} from '../../helpers/warehouse.ts';
+
+// The real `init` into an empty directory: the one test file that builds the default warehouse
+// itself. Every other file copies the one `test/global-setup.ts` built once per run, so this
+// file also checks that such a copy is what `init` builds.
+
+let dir: string;
+let db: string;
+let report: InitReport;
+let copy: TestWarehouse;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coopstat-init-'));
+  db = join(dir, 'warehouse.duckdb');
+  report = await initWarehouse(db);
+  copy = await createTestWarehouse();
+}, 120_000);
+afterAll(async () => {
+  await copy?.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Current row counts of the tables `init` fills. */
+const counts = (path: string) =>
+  query(
+    path,
+    `select (select count(*) from dim_admin_unit) as units,
+            (select count(*) from dim_admin_unit where level = 'PROVINCE' and valid_to is null) as provinces,
+            (select count(*) from fct_population) as population,
+            (select count(*) from fct_published_value where valid_to_version is null) as published_values,
+            (select count(*) from fct_org_annual where valid_to_version is null) as facts,
+            (select count(*) from dim_target) as targets,
+            (select list(outcome order by load_id) from load_log) as outcomes`,
+  );
+
+describe('coopstat init', () => {
+  it('builds the default warehouse from the reference files and the catalog', async () => {
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.currentProvinces).toBe(34);
+    expect(report.units).toBeGreaterThan(report.currentProvinces);
+    expect(report.publishedValues).toBeGreaterThan(0);
+    expect(report.facts).toBeGreaterThan(0);
+    expect(report.targets).toBeGreaterThan(0);
+    const [row] = await counts(db);
+    expect(row).toMatchObject({
+      provinces: report.currentProvinces,
+      population: report.populationRows,
+      published_values: report.publishedValues,
+      facts: report.facts,
+      targets: report.targets,
+      outcomes: ['PUBLISHED', 'PUBLISHED'],
+    });
+  });
+
+  it('changes nothing when run again on the same reference files', async () => {
+    const before = await fileHash(db);
+    const again = await initWarehouse(db);
+    expect(again).toEqual({ ...report, outcome: 'ALREADY_LOADED' });
+    expect(await fileHash(db)).toBe(before);
+  });
+
+  it('builds what the tests copy from the template warehouse', async () => {
+    expect(await counts(copy.db)).toEqual(await counts(db));
+  });
+});

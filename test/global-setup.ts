@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { TestProject } from 'vitest/node';
+import { initWarehouse } from '../etl/reference/init-warehouse.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The default warehouse built once per run by the real `init`; tests copy it, never open it. */
+    templateWarehouse: string;
+    /** The command line and API server compiled once per run by `scripts/build.mjs`. */
+    bundleDir: string;
+  }
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Compiles the command line and the API server as `npm ci` does (`scripts/build.mjs`, what the
+ * installed `coopstat` and `npm start` run), into a folder of `.tmp/` (git-ignored, inside the
+ * tree so that the bundle finds its packages in node_modules). Starting them takes a plain
+ * `node`, not tsx compiling the sources.
+ */
+async function buildBundle(): Promise<string> {
+  await mkdir(join(ROOT, '.tmp'), { recursive: true });
+  const out = await mkdtemp(join(ROOT, '.tmp', 'test-cli-'));
+  await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--outdir', out], {
+    cwd: ROOT,
+  });
+  return out;
+}
+
+/**
+ * Builds once per test run what many files need: the default warehouse through the real `init`
+ * (about 2 s), which each file or test then copies, and the compiled command line and server,
+ * which the tests start instead of tsx compiling the sources at each start.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(join(tmpdir(), 'coopstat-template-'));
+  const db = join(dir, 'warehouse.duckdb');
+  const [bundle] = await Promise.all([buildBundle(), initWarehouse(db)]);
+  project.provide('templateWarehouse', db);
+  project.provide('bundleDir', bundle);
+  return async () => {
+    await rm(dir, { recursive: true, force: true });
+    await rm(bundle, { recursive: true, force: true });
+  };
+}
