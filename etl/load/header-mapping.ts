@@ -127,7 +127,9 @@ export function unitMismatchRule(mismatch: UnitMismatch): string {
     return `a header must not carry a unit on ${column}, which holds no measured figure; write the header without '(${mismatch.unit})'`;
   }
   const { vi, en } = mismatch.expected;
-  return `a header's unit must be the unit of its column: ${column} is in ${vi} (${en}), but '(${mismatch.unit})' means ${mismatch.means}; convert the figures to ${vi} and write the header as '${mismatch.origin.header.replace(/\s*[([][^()[\]]*[)\]]\s*$/, '')} (${vi})' — the loader never rescales figures`;
+  const name = mismatch.origin.header.replace(/\s*[([][^()[\]]*[)\]]\s*$/, '');
+  const header = fold(name).includes(fold(vi)) ? name : `${name} (${vi})`;
+  return `a header's unit must be the unit of its column: ${column} is in ${vi} (${en}), but '(${mismatch.unit})' means ${mismatch.means}; convert the figures to ${vi} and write the header as '${header}' — the loader never rescales figures`;
 }
 
 /** True when a row of cells is a header row of the family: it names its required columns. */

@@ -151,7 +151,7 @@ describe('workbooks as offices make them', () => {
     header[6] = 'Số thành viên (nghìn người)';
     await provinceWorkbook(path, { header });
     expect(await refusal(path)).toEqual([
-      "a header's unit must be the unit of its column: column `members` is in thành viên (members), but '(nghìn người)' means thousands of people; convert the figures to thành viên and write the header as 'Số thành viên (thành viên)' — the loader never rescales figures, but got 'Số thành viên (nghìn người)' at thousands.xlsx, sheet Biểu 01, row 5, column G",
+      "a header's unit must be the unit of its column: column `members` is in thành viên (members), but '(nghìn người)' means thousands of people; convert the figures to thành viên and write the header as 'Số thành viên' — the loader never rescales figures, but got 'Số thành viên (nghìn người)' at thousands.xlsx, sheet Biểu 01, row 5, column G",
     ]);
   });
 
