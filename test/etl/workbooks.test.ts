@@ -4,7 +4,13 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
 import { loadFile } from '../../etl/load/load-file.ts';
-import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../helpers/warehouse.ts';
+import {
+  createTestWarehouse,
+  fileHash,
+  fixture,
+  query,
+  type TestWarehouse,
+} from '../helpers/warehouse.ts';
 
 const TN = '19:2008-08-01';
 const LC = '12:2008-08-01';
@@ -250,6 +256,44 @@ describe('workbooks as offices make them', () => {
     );
     expect(await refusal(wrong)).toEqual([
       "a total row must equal the sum of the rows it totals (rows 4–5 sum to 170); correct the total or the rows, but got '171' at lai-chau-wrong.csv, row 3, column F (Số lượng (HTX))",
+    ]);
+  });
+
+  it('refuses the README example table, whose total row does not add up, with the message the README shows', async () => {
+    expect(await refusal(fixture('etl', 'office-wrong-total.csv'))).toEqual([
+      "a total row must equal the sum of the rows it totals (rows 5–7 sum to 4010); correct the total or the rows, but got '4100' at office-wrong-total.csv, row 8, column G (Số thành viên (người))",
+    ]);
+  });
+
+  it('tells a register below a title line by its header, and checks its total row', async () => {
+    const path = join(wh.dir, 'register-titled.csv');
+    await writeFile(
+      path,
+      [
+        'DANH SÁCH HỢP TÁC XÃ NĂM 2024',
+        'STT,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người),Doanh thu (triệu đồng)',
+        '1,2024,4601234567,HTX Chè Sóc Sơn,HTX,01,25,"1250,5"',
+        '2,2024,4601234568,HTX Rau Đông Anh,HTX,01,12,"310,25"',
+        'Cộng,,,,,,37,"1560,75"',
+      ].join('\n'),
+    );
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026 });
+    expect(report.family).toBe('register');
+    expect(report.rowsRead).toBe(2);
+
+    const wrong = join(wh.dir, 'register-titled-wrong.csv');
+    await writeFile(
+      wrong,
+      [
+        'DANH SÁCH HỢP TÁC XÃ NĂM 2024',
+        'STT,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người),Doanh thu (triệu đồng)',
+        '1,2024,4601234567,HTX Chè Sóc Sơn,HTX,01,25,"1250,5"',
+        '2,2024,4601234568,HTX Rau Đông Anh,HTX,01,12,"310,25"',
+        'Cộng,,,,,,37,"1570,75"',
+      ].join('\n'),
+    );
+    expect(await refusal(wrong)).toEqual([
+      "a total row must equal the sum of the rows it totals (rows 3–4 sum to 1560.75); correct the total or the rows, but got '1570,75' at register-titled-wrong.csv, row 5, column H (Doanh thu (triệu đồng))",
     ]);
   });
 });
