@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
@@ -254,11 +254,13 @@ async function stageCsv(
     });
     const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
     const markers = totalMarkerColumns(source, mapping).filter((i) => i < fields.length);
-    const isTotal = markers.map((i) => isTotalSql(`trim("${fields[i]}")`)).join(' or ') || 'false';
+    // The cells that may mark a total row are copied as they are and tested in the view below:
+    // the one pass over the file stays a plain copy.
+    const isTotal = markers.map((_, k) => isTotalSql(`marker_${k}`)).join(' or ') || 'false';
     await db.run(`drop table if exists ${CSV_TABLE}`);
     await db.run(
       `create temp table ${CSV_TABLE} as
-       select ${[...mapped, `(${nonBlank}) as non_blank`, `(${isTotal}) as is_total`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
+       select ${[...mapped, `(${nonBlank}) as non_blank`, ...markers.map((i, k) => `trim("${fields[i]}") as marker_${k}`), ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
        from ${read}`,
       [readPath],
     );
@@ -270,12 +272,12 @@ async function stageCsv(
     await db.run(
       `create temp view ${RAW_TABLE} as
        select null::varchar as src_sheet, (rowid + ${1 + skip})::integer as src_row, ${names}
-       from ${CSV_TABLE} where ${dataRows} and not is_total`,
+       from ${CSV_TABLE} where ${dataRows} and not (${isTotal})`,
     );
     await db.run(
       `insert into ${TOTAL_TABLE}
        select null::varchar, (rowid + ${1 + skip})::integer, ${names}
-       from ${CSV_TABLE} where ${dataRows} and is_total`,
+       from ${CSV_TABLE} where ${dataRows} and (${isTotal})`,
     );
     const [count] = await db.all<{ n: number }>(`select count(*) as n from ${RAW_TABLE}`);
     return {
@@ -518,36 +520,11 @@ async function stageXlsx(
 export async function peekFamily(path: string, head: Buffer): Promise<'aggregates' | 'register'> {
   const format = await sniffFormat(path, head);
   if (format === 'csv') {
-    // The header row is enough: decode the first 64 KiB leniently (the whole file is decoded, and
-    // its encoding checked, when it is staged).
-    const handle = await open(path, 'r');
-    const start = Buffer.alloc(65_536);
-    const { bytesRead } = await handle
-      .read(start, 0, start.length, 0)
-      .finally(() => handle.close());
-    const bytes = start.subarray(0, bytesRead);
-    const encoding =
-      bytes[0] === 0xff && bytes[1] === 0xfe
-        ? 'utf-16le'
-        : bytes[0] === 0xfe && bytes[1] === 0xff
-          ? 'utf-16be'
-          : 'utf-8';
-    const text = new TextDecoder(encoding)
-      .decode(bytes)
-      .replace(/^\uFEFF/, '')
-      .normalize('NFC');
-    const firstLine = text.slice(0, text.search(/\r?\n|$/));
-    const delimiter = [',', ';', '\t', '|'].reduce((best, d) =>
-      firstLine.split(d).length > firstLine.split(best).length ? d : best,
-    );
-    const headers = firstLine.split(delimiter).map((h) => h.replace(/^"|"$/g, ''));
-    if (mapHeaders(REGISTER_SOURCE, headers).columns.has('org_id')) return 'register';
-    // A header below title lines: the register's when it is the first register header there.
+    // The header row is enough, below any title lines: the first 64 KiB are decoded leniently
+    // (the whole file is decoded, and its encoding checked, when it is staged).
     const lines = await readCsvHeadLines(path, HEADER_SEARCH_ROWS);
-    const at = findHeaderLine(REGISTER_SOURCE, lines);
-    return at > 0 && mapHeaders(REGISTER_SOURCE, lines[at]!).columns.has('org_id')
-      ? 'register'
-      : 'aggregates';
+    const header = lines[findHeaderLine(REGISTER_SOURCE, lines)] ?? [];
+    return mapHeaders(REGISTER_SOURCE, header).columns.has('org_id') ? 'register' : 'aggregates';
   }
   if (format === 'xlsx') {
     // The first non-empty row of each sheet is its header; any sheet naming org_id makes a register.

@@ -266,32 +266,22 @@ describe('workbooks as offices make them', () => {
   });
 
   it('tells a register below a title line by its header, and checks its total row', async () => {
-    const path = join(wh.dir, 'register-titled.csv');
-    await writeFile(
-      path,
+    const register = (total: string) =>
       [
         'DANH SÁCH HỢP TÁC XÃ NĂM 2024',
         'STT,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người),Doanh thu (triệu đồng)',
         '1,2024,4601234567,HTX Chè Sóc Sơn,HTX,01,25,"1250,5"',
         '2,2024,4601234568,HTX Rau Đông Anh,HTX,01,12,"310,25"',
-        'Cộng,,,,,,37,"1560,75"',
-      ].join('\n'),
-    );
+        `Cộng,,,,,,37,"${total}"`,
+      ].join('\n');
+    const path = join(wh.dir, 'register-titled.csv');
+    await writeFile(path, register('1560,75'));
     const report = await loadFile(path, { db: wh.db, maxYear: 2026 });
     expect(report.family).toBe('register');
     expect(report.rowsRead).toBe(2);
 
     const wrong = join(wh.dir, 'register-titled-wrong.csv');
-    await writeFile(
-      wrong,
-      [
-        'DANH SÁCH HỢP TÁC XÃ NĂM 2024',
-        'STT,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người),Doanh thu (triệu đồng)',
-        '1,2024,4601234567,HTX Chè Sóc Sơn,HTX,01,25,"1250,5"',
-        '2,2024,4601234568,HTX Rau Đông Anh,HTX,01,12,"310,25"',
-        'Cộng,,,,,,37,"1570,75"',
-      ].join('\n'),
-    );
+    await writeFile(wrong, register('1570,75'));
     expect(await refusal(wrong)).toEqual([
       "a total row must equal the sum of the rows it totals (rows 3–4 sum to 1560.75); correct the total or the rows, but got '1570,75' at register-titled-wrong.csv, row 5, column H (Doanh thu (triệu đồng))",
     ]);
