@@ -1,12 +1,30 @@
 import { fold } from '../../warehouse/text/fold.ts';
 import { columnLetter } from '../readers/xlsx.reader.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
+import { splitHeaderUnit, unitMatches, unitOf, UNITS } from '../sources/units.ts';
 
 /** Where a canonical column came from in one sheet: its header as written and its column letter. */
 export interface ColumnOrigin {
   readonly header: string;
   readonly letter: string;
   readonly index: number;
+  /** The unit written in brackets after the header's name, when it has one. */
+  readonly unit?: string;
+}
+
+/** Header spellings of a row-number column ("STT", "TT", "Số TT"): accepted and ignored. */
+export const ORDINAL_HEADERS = ['STT', 'TT', 'Số TT', 'Số thứ tự', 'Thứ tự', 'No.', '#'] as const;
+const ORDINAL_KEYS = new Set(ORDINAL_HEADERS.map((h) => (h === '#' ? '#' : fold(h))));
+
+/** A header naming a column with a unit the column is not measured in. */
+export interface UnitMismatch {
+  readonly column: string;
+  readonly origin: ColumnOrigin;
+  /** The unit written, and what it means. */
+  readonly unit: string;
+  readonly means: string;
+  /** The column's own unit, in Vietnamese and English. */
+  readonly expected: { readonly vi: string; readonly en: string } | null;
 }
 
 /** The mapping of one sheet's header row onto a family's canonical columns. */
@@ -16,6 +34,10 @@ export interface HeaderMapping {
   readonly unknown: readonly ColumnOrigin[];
   /** Canonical columns claimed by more than one header. */
   readonly duplicates: readonly { column: string; origins: ColumnOrigin[] }[];
+  /** The row-number column (STT), whose values are ignored. */
+  readonly ordinal?: ColumnOrigin;
+  /** Headers whose unit in brackets is not the unit of the column they name. */
+  readonly unitMismatches: readonly UnitMismatch[];
 }
 
 /** Folded spelling → canonical column, for one family. Built once per family. */
@@ -51,11 +73,38 @@ export function mapHeaders(
   const index = aliasIndex(source);
   const claimed = new Map<string, ColumnOrigin[]>();
   const unknown: ColumnOrigin[] = [];
+  const unitMismatches: UnitMismatch[] = [];
+  let ordinal: ColumnOrigin | undefined;
   headers.forEach((raw, i) => {
     const header = (raw ?? '').normalize('NFC').trim();
     if (header === '') return;
-    const origin = { header, letter: columnLetter(i), index: i };
-    const canonical = index.get(fold(header));
+    let origin: ColumnOrigin = { header, letter: columnLetter(i), index: i };
+    const folded = header === '#' ? '#' : fold(header);
+    let canonical = index.get(folded);
+    if (!canonical && ORDINAL_KEYS.has(folded) && ordinal === undefined) {
+      ordinal = origin;
+      return;
+    }
+    if (!canonical) {
+      // "Số thành viên (người)": the name, then the unit, which must be the column's own.
+      const split = splitHeaderUnit(header);
+      const named = split && index.get(fold(split.name));
+      if (split && named) {
+        canonical = named;
+        origin = { ...origin, unit: split.unit };
+        const column = source.columns.find((c) => c.name === named)!;
+        if (!unitMatches(column, split.unit)) {
+          const kind = unitOf(column);
+          unitMismatches.push({
+            column: named,
+            origin,
+            unit: split.unit,
+            means: split.means,
+            expected: kind === null ? null : { vi: UNITS[kind].vi, en: UNITS[kind].en },
+          });
+        }
+      }
+    }
     if (!canonical) unknown.push(origin);
     else claimed.set(canonical, [...(claimed.get(canonical) ?? []), origin]);
   });
@@ -65,7 +114,27 @@ export function mapHeaders(
     columns.set(column, origins[0]!);
     if (origins.length > 1) duplicates.push({ column, origins });
   }
-  return { columns, unknown, duplicates };
+  return { columns, unknown, duplicates, ...(ordinal ? { ordinal } : {}), unitMismatches };
+}
+
+/**
+ * The rule a header with a foreign unit breaks, worded as the fix: which unit the column takes,
+ * and that figures must be converted, never scaled by the loader.
+ */
+export function unitMismatchRule(mismatch: UnitMismatch): string {
+  const column = `column \`${mismatch.column}\``;
+  if (mismatch.expected === null) {
+    return `a header must not carry a unit on ${column}, which holds no measured figure; write the header without '(${mismatch.unit})'`;
+  }
+  const { vi, en } = mismatch.expected;
+  const name = mismatch.origin.header.replace(/\s*[([][^()[\]]*[)\]]\s*$/, '');
+  const header = fold(name).includes(fold(vi)) ? name : `${name} (${vi})`;
+  return `a header's unit must be the unit of its column: ${column} is in ${vi} (${en}), but '(${mismatch.unit})' means ${mismatch.means}; convert the figures to ${vi} and write the header as '${header}' — the loader never rescales figures`;
+}
+
+/** True when a row of cells is a header row of the family: it names its required columns. */
+export function isHeaderMapping(source: SourceDescriptor, mapping: HeaderMapping): boolean {
+  return mapping.columns.size > 0 && missingRequired(source, mapping).length === 0;
 }
 
 /** True when the mapping has what the family needs to be loaded at all. */

@@ -32,6 +32,7 @@ import {
 } from '../validate/facts.ts';
 import { QueryParams } from '../../warehouse/queries/query-params.ts';
 import { collectFindings, RESOLVED_TABLE, typeAndResolve } from '../validate/validate.ts';
+import { checkTotalRows } from '../validate/total-rows.ts';
 import { findErasures } from './erasure-guard.ts';
 import { LoadRefusedError, type Finding } from './findings.ts';
 import { peekFamily, stageFile } from './staging.ts';
@@ -185,6 +186,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     progress('validating');
     const context = { file, staged, maxYear: options.maxYear ?? new Date().getUTCFullYear() };
     await typeAndResolve(db, source, context);
+    await checkTotalRows(db, source);
     const defaults = { source: options.source ?? 'PSO', status: options.status ?? 'REPORTED' };
     if (family === 'aggregates') await stageAggregateFacts(db, defaults);
     else await stageRegisterFacts(db, defaults);

@@ -1,23 +1,43 @@
-import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { isPlainUtf8Csv } from '../readers/plain-utf8.reader.ts';
-import { decodeTextFile, firstLongCell, MAX_CELL_CHARS } from '../readers/text-file.reader.ts';
-import { listSheets, readXlsx, readXlsxHeaders } from '../readers/xlsx.reader.ts';
+import {
+  decodeTextFile,
+  firstLongCell,
+  MAX_CELL_CHARS,
+  readCsvHeadLines,
+} from '../readers/text-file.reader.ts';
+import { listSheets, readXlsx, readXlsxHeaders, type XlsxRow } from '../readers/xlsx.reader.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import { RAW_PROFILE_TABLE, rawProfileSql } from '../validate/typing.ts';
 import type { Finding } from './findings.ts';
 import { columnLetter } from '../readers/xlsx.reader.ts';
 import {
+  isHeaderMapping,
   mapHeaders,
   missingRequired,
   suggestColumn,
+  unitMismatchRule,
   type HeaderMapping,
 } from './header-mapping.ts';
+import {
+  findHeaderLine,
+  HEADER_SEARCH_ROWS,
+  isColumnNumberRow,
+  isTotalRow,
+  isTotalSql,
+  refuseMergedHeaderRow,
+  totalMarkerColumns,
+  totalTableSql,
+  TOTAL_TABLE,
+  typedNumbersToConvention,
+  TYPED_NUMBER_MARK,
+} from './sheet-layout.ts';
 
 /**
  * The raw staging rows: every canonical column as text, with each row's sheet and row number. A
@@ -73,15 +93,27 @@ function headerFindings(
   mapping: HeaderMapping,
   file: string,
   sheet: string | null,
+  row = 1,
 ): Finding[] {
   const findings: Finding[] = [];
+  for (const mismatch of mapping.unitMismatches) {
+    findings.push({
+      severity: 'ERROR',
+      rule: unitMismatchRule(mismatch),
+      value: mismatch.origin.header,
+      file,
+      sheet,
+      row,
+      letter: mismatch.origin.letter,
+    });
+  }
   for (const column of missingRequired(source, mapping)) {
     findings.push({
       severity: 'ERROR',
       rule: `required column \`${column}\` must be present in the header row`,
       file,
       sheet,
-      row: 1,
+      row,
     });
   }
   for (const dup of mapping.duplicates) {
@@ -90,7 +122,7 @@ function headerFindings(
       rule: `column \`${dup.column}\` must appear once, but headers ${dup.origins.map((o) => `'${o.header}' (${o.letter})`).join(' and ')} both name it`,
       file,
       sheet,
-      row: 1,
+      row,
     });
   }
   for (const origin of mapping.unknown) {
@@ -103,7 +135,7 @@ function headerFindings(
         value: origin.header,
         file,
         sheet,
-        row: 1,
+        row,
         letter: origin.letter,
       });
       continue;
@@ -114,7 +146,7 @@ function headerFindings(
       value: origin.header,
       file,
       sheet,
-      row: 1,
+      row,
       letter: origin.letter,
     });
   }
@@ -134,6 +166,7 @@ export async function stageFile(
 ): Promise<StagedFile> {
   const file = basename(path);
   await createRawTable(db, source);
+  await db.run(totalTableSql(source));
   const format = await sniffFormat(path, head);
   if (format === 'xls') {
     throw Object.assign(new Error('old .xls'), {
@@ -194,9 +227,13 @@ async function stageCsv(
       await writeFile(readPath, decoded.text);
     }
   }
+  // Title lines above the header ("BIỂU SỐ 01: …", "Đơn vị tính: …") are skipped.
+  const headLines = await readCsvHeadLines(path, HEADER_SEARCH_ROWS);
+  const skip = findHeaderLine(source, headLines);
+  const numbered = isColumnNumberRow(headLines[skip + 1] ?? []);
   try {
     const read = `read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
-                     quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES})`;
+                     quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES}${skip > 0 ? `, skip = ${skip}` : ''})`;
     // The header row first (DuckDB sniffs the same sample, so the same fields), then one pass
     // over the file into a narrow table of the mapped columns, trimmed. With insertion order
     // preserved (DuckDB's default), a row's rowid is its record number: src_row = rowid + 1.
@@ -207,7 +244,7 @@ async function stageCsv(
     const fields = Object.keys(headerRow ?? {});
     const headers = fields.map((f) => headerRow?.[f] ?? null);
     const mapping = mapHeaders(source, headers);
-    const findings = headerFindings(source, mapping, file, null);
+    const findings = headerFindings(source, mapping, file, null, skip + 1);
     const width = headers.reduce<number>(
       (w, h, i) => (h !== null && h.trim() !== '' ? i + 1 : w),
       0,
@@ -218,19 +255,31 @@ async function stageCsv(
       return `${origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null::varchar'} as ${c.name}`;
     });
     const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
+    const markers = totalMarkerColumns(source, mapping).filter((i) => i < fields.length);
+    // The cells that may mark a total row are copied as they are and tested in the view below:
+    // the one pass over the file stays a plain copy.
+    const isTotal = markers.map((_, k) => isTotalSql(`marker_${k}`)).join(' or ') || 'false';
     await db.run(`drop table if exists ${CSV_TABLE}`);
     await db.run(
       `create temp table ${CSV_TABLE} as
-       select ${[...mapped, `(${nonBlank}) as non_blank`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
+       select ${[...mapped, `(${nonBlank}) as non_blank`, ...markers.map((i, k) => `trim("${fields[i]}") as marker_${k}`), ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
        from ${read}`,
       [readPath],
     );
-    findings.push(...(await extraFieldFindings(db, extra.length, width, file)));
+    findings.push(...(await extraFieldFindings(db, extra.length, width, file, skip)));
     await dropStaging(db, RAW_TABLE);
+    const names = source.columns.map((c) => c.name).join(', ');
+    // Data rows: not the header, not a row numbering the columns under it, not a total row.
+    const dataRows = `rowid > 0 and non_blank${numbered ? ' and rowid <> 1' : ''}`;
     await db.run(
       `create temp view ${RAW_TABLE} as
-       select null::varchar as src_sheet, (rowid + 1)::integer as src_row, ${source.columns.map((c) => c.name).join(', ')}
-       from ${CSV_TABLE} where rowid > 0 and non_blank`,
+       select null::varchar as src_sheet, (rowid + ${1 + skip})::integer as src_row, ${names}
+       from ${CSV_TABLE} where ${dataRows} and not (${isTotal})`,
+    );
+    await db.run(
+      `insert into ${TOTAL_TABLE}
+       select null::varchar, (rowid + ${1 + skip})::integer, ${names}
+       from ${CSV_TABLE} where ${dataRows} and (${isTotal})`,
     );
     // One pass over the rows: counted, with what the typing needs to know before it casts.
     await db.run(`create temp table ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`);
@@ -274,11 +323,12 @@ async function extraFieldFindings(
   extraCount: number,
   width: number,
   file: string,
+  skip = 0,
 ): Promise<Finding[]> {
   if (extraCount === 0) return [];
   const extra = Array.from({ length: extraCount }, (_, k) => `extra_${k}`);
   const rows = await db.all<{ src_row: number; value: string; field: number }>(
-    `select (rowid + 1)::integer as src_row, coalesce(${extra.join(', ')}) as value,
+    `select (rowid + ${1 + skip})::integer as src_row, coalesce(${extra.join(', ')}) as value,
             case ${extra.map((f, k) => `when ${f} is not null then ${width + k}`).join(' ')} end as field
      from ${CSV_TABLE} where rowid > 0 and coalesce(${extra.join(', ')}) is not null
      order by src_row limit 500`,
@@ -319,11 +369,49 @@ async function stageXlsx(
   const mappings = new Map<string, HeaderMapping>();
   const sheetsSeen: string[] = [];
   const skipped = new Set<string>();
+  const merges = new Map<string, readonly string[]>();
+  const totals: SqlValue[][] = [];
+  const typedColumns = new Set<string>();
   let rowsRead = 0;
+
+  // The row naming the most columns among the rows of sheets without a header: told when no
+  // sheet can be loaded at all, as the header the office meant (e.g. one lacking `year`).
+  let nearest: { row: XlsxRow; mapping: HeaderMapping } | undefined;
+
+  /** Gives up on a sheet with no header row among its first rows: skipped, with its reason. */
+  const skipSheet = (candidates: readonly XlsxRow[]) => {
+    const first = candidates[0]!;
+    skipped.add(first.sheet);
+    for (const row of candidates.slice(1)) {
+      const mapping = mapHeaders(source, row.cells);
+      if (mapping.columns.size >= 2 && mapping.columns.size > (nearest?.mapping.columns.size ?? 0))
+        nearest = { row, mapping };
+    }
+    // A sheet whose first row names some columns was meant as data: its header's faults are told.
+    const mapping = mapHeaders(source, first.cells);
+    if (mapping.columns.size > 0)
+      findings.push(...headerFindings(source, mapping, file, first.sheet, first.row));
+    else
+      findings.push({
+        severity: 'WARNING',
+        rule: `a sheet must start with a header row of the ${source.family} format to be loaded, so it was skipped`,
+        value: first.cells
+          .filter((c) => c)
+          .slice(0, 3)
+          .join(' | '),
+        file,
+        sheet: first.sheet,
+        row: first.row,
+      });
+  };
 
   async function* rows(): AsyncGenerator<SqlValue[]> {
     let currentSheet: string | null = null;
     let mapping: HeaderMapping | undefined;
+    let markers: number[] = [];
+    let headerRow = 0;
+    // Rows above the header seen so far: title rows, or a sheet that has no header at all.
+    let candidates: XlsxRow[] = [];
     for await (const row of readXlsx(path, {
       onWarning: (w) =>
         findings.push({
@@ -335,51 +423,70 @@ async function stageXlsx(
           row: w.row,
           letter: w.column,
         }),
+      onMergedCells: (sheet, ranges) => merges.set(sheet, ranges),
     })) {
       if (row.sheet !== currentSheet) {
+        if (!mapping && candidates.length > 0 && !skipped.has(candidates[0]!.sheet))
+          skipSheet(candidates);
         currentSheet = row.sheet;
         sheetsSeen.push(row.sheet);
         mapping = undefined;
+        candidates = [];
       }
       if (skipped.has(row.sheet)) continue;
       if (row.cells.every((c) => c === null || c.trim() === '')) continue;
       if (!mapping) {
-        mapping = mapHeaders(source, row.cells);
-        const missing = missingRequired(source, mapping);
-        if (mapping.columns.size === 0 || missing.length > 0) {
-          skipped.add(row.sheet);
-          if (mapping.columns.size > 0)
-            findings.push(...headerFindings(source, mapping, file, row.sheet));
-          else
-            findings.push({
-              severity: 'WARNING',
-              rule: `a sheet must start with a header row of the ${source.family} format to be loaded, so it was skipped`,
-              value: row.cells
-                .filter((c) => c)
-                .slice(0, 3)
-                .join(' | '),
-              file,
-              sheet: row.sheet,
-              row: row.row,
-            });
+        const found = mapHeaders(source, row.cells);
+        if (!isHeaderMapping(source, found)) {
+          candidates.push(row);
+          if (candidates.length >= HEADER_SEARCH_ROWS) skipSheet(candidates);
           continue;
         }
+        refuseMergedHeaderRow(merges.get(row.sheet) ?? [], row.row, file, row.sheet);
+        mapping = found;
+        markers = totalMarkerColumns(source, mapping);
+        headerRow = row.row;
         mappings.set(row.sheet, mapping);
-        findings.push(...headerFindings(source, mapping, file, row.sheet));
+        findings.push(...headerFindings(source, mapping, file, row.sheet, row.row));
         continue;
       }
-      rowsRead++;
+      if (headerRow > 0 && isColumnNumberRow(row.cells)) {
+        headerRow = 0;
+        continue;
+      }
+      headerRow = 0;
       const values: SqlValue[] = [row.sheet, row.row];
       for (const column of source.columns) {
         const origin = mapping.columns.get(column.name);
         const cell = origin ? row.cells[origin.index] : null;
-        values.push(cell === null || cell === undefined || cell.trim() === '' ? null : cell.trim());
+        if (cell === null || cell === undefined || cell.trim() === '') values.push(null);
+        else if (origin && row.fractional?.includes(origin.index)) {
+          // A typed number: marked, and written in the file's text convention once it is known.
+          typedColumns.add(column.name);
+          values.push(TYPED_NUMBER_MARK + cell.trim());
+        } else values.push(cell.trim());
       }
+      if (isTotalRow(row.cells, markers)) {
+        totals.push(values);
+        continue;
+      }
+      rowsRead++;
       yield values;
     }
+    if (!mapping && candidates.length > 0 && !skipped.has(candidates[0]!.sheet))
+      skipSheet(candidates);
   }
 
   await db.append(RAW_TABLE, rows());
+  if (totals.length > 0)
+    await db.append(
+      TOTAL_TABLE,
+      (async function* () {
+        yield* totals;
+      })(),
+    );
+  if (typedColumns.size > 0)
+    await typedNumbersToConvention(db, source, [...typedColumns], [RAW_TABLE, TOTAL_TABLE]);
   // Sheets without a single non-empty row never reach rows(): list them from the workbook.
   for (const { name: sheet } of await listSheets(path)) {
     if (!mappings.has(sheet) && !skipped.has(sheet)) {
@@ -392,6 +499,10 @@ async function stageXlsx(
     }
   }
   if (mappings.size === 0) {
+    if (nearest)
+      findings.push(
+        ...headerFindings(source, nearest.mapping, file, nearest.row.sheet, nearest.row.row),
+      );
     findings.push({
       severity: 'ERROR',
       rule: `a workbook must have a sheet whose first row is ${source.family === 'aggregates' ? 'an' : 'a'} ${source.family} header (${source.columns
@@ -415,34 +526,15 @@ async function stageXlsx(
 export async function peekFamily(path: string, head: Buffer): Promise<'aggregates' | 'register'> {
   const format = await sniffFormat(path, head);
   if (format === 'csv') {
-    // The header row is enough: decode the first 64 KiB leniently (the whole file is decoded, and
-    // its encoding checked, when it is staged).
-    const handle = await open(path, 'r');
-    const start = Buffer.alloc(65_536);
-    const { bytesRead } = await handle
-      .read(start, 0, start.length, 0)
-      .finally(() => handle.close());
-    const bytes = start.subarray(0, bytesRead);
-    const encoding =
-      bytes[0] === 0xff && bytes[1] === 0xfe
-        ? 'utf-16le'
-        : bytes[0] === 0xfe && bytes[1] === 0xff
-          ? 'utf-16be'
-          : 'utf-8';
-    const text = new TextDecoder(encoding)
-      .decode(bytes)
-      .replace(/^\uFEFF/, '')
-      .normalize('NFC');
-    const firstLine = text.slice(0, text.search(/\r?\n|$/));
-    const delimiter = [',', ';', '\t', '|'].reduce((best, d) =>
-      firstLine.split(d).length > firstLine.split(best).length ? d : best,
-    );
-    const headers = firstLine.split(delimiter).map((h) => h.replace(/^"|"$/g, ''));
-    return mapHeaders(REGISTER_SOURCE, headers).columns.has('org_id') ? 'register' : 'aggregates';
+    // The header row is enough, below any title lines: the first 64 KiB are decoded leniently
+    // (the whole file is decoded, and its encoding checked, when it is staged).
+    const lines = await readCsvHeadLines(path, HEADER_SEARCH_ROWS);
+    const header = lines[findHeaderLine(REGISTER_SOURCE, lines)] ?? [];
+    return mapHeaders(REGISTER_SOURCE, header).columns.has('org_id') ? 'register' : 'aggregates';
   }
   if (format === 'xlsx') {
     // The first non-empty row of each sheet is its header; any sheet naming org_id makes a register.
-    for (const row of await readXlsxHeaders(path)) {
+    for (const row of await readXlsxHeaders(path, HEADER_SEARCH_ROWS)) {
       if (mapHeaders(REGISTER_SOURCE, row.cells).columns.has('org_id')) return 'register';
     }
   }

@@ -4,7 +4,7 @@
  * "Unicode Text") are accepted; anything else is refused by name, because a file in a legacy
  * Vietnamese encoding that is decoded by guesswork silently corrupts names of units.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -382,4 +382,31 @@ export function firstLongCell(text: string, limit = MAX_CELL_CHARS): LongCell | 
     start = end + 1;
   }
   return undefined;
+}
+
+/**
+ * The first lines of a CSV file split into fields (each line by its own most frequent
+ * delimiter), decoded leniently from its first 64 KiB: enough to find a header row below title
+ * lines. The whole file's encoding is checked when it is staged. A line holding a quoted line
+ * break is split there; title lines rarely have one, and the header row is looked for only.
+ */
+export async function readCsvHeadLines(path: string, maxLines: number): Promise<string[][]> {
+  const handle = await open(path, 'r');
+  const start = Buffer.alloc(65_536);
+  const { bytesRead } = await handle.read(start, 0, start.length, 0).finally(() => handle.close());
+  const bytes = start.subarray(0, bytesRead);
+  const encoding =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : 'utf-8';
+  const text = new TextDecoder(encoding)
+    .decode(bytes)
+    .replace(/^\uFEFF/, '')
+    .normalize('NFC');
+  const lines = text.split(/\r\n|\r|\n/);
+  // The last line of a 64 KiB window may be cut off: drop it unless the file ended there.
+  if (bytesRead === start.length) lines.pop();
+  return lines.slice(0, maxLines).map((line) => splitLine(line, headerDelimiter(line)));
 }

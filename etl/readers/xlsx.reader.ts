@@ -39,6 +39,11 @@ export interface XlsxRow {
   readonly row: number;
   /** Cell text; index 0 is column A; `null` for an empty cell; no trailing nulls. */
   readonly cells: (string | null)[];
+  /**
+   * Indexes of the cells typed as numbers with a fractional part (written `980.25` in `cells`
+   * whatever the text convention of other cells), absent when there are none.
+   */
+  readonly fractional?: number[];
 }
 
 /** Something read but worth telling the uploader, e.g. a formula whose saved result was used. */
@@ -61,6 +66,12 @@ export interface ReadXlsxOptions {
   readonly headerRows?: number;
   /** Called for each warning (e.g. a formula cell read as its saved result). */
   readonly onWarning?: (warning: XlsxWarning) => void;
+  /**
+   * Called, before any row, with the merged ranges of each sheet that has some (e.g. `A1:J1`),
+   * for a caller that finds the header row itself. When given, merged cells near the top are not
+   * refused by the reader: the caller refuses those that touch its header row.
+   */
+  readonly onMergedCells?: (sheet: string, ranges: readonly string[]) => void;
 }
 
 /** A worksheet of a workbook, in workbook (tab) order. */
@@ -214,7 +225,7 @@ async function readWorkbookParts(
 async function checkWorkbook(
   path: string,
   file: string,
-  settings: typeof DEFAULTS,
+  settings: typeof DEFAULTS & Pick<ReadXlsxOptions, 'onMergedCells'>,
 ): Promise<CheckedWorkbook> {
   const entries = await readDirectory(path, file, settings);
   const { sheets, date1904, stylesPath } = await readWorkbookParts(path, file, entries);
@@ -247,7 +258,10 @@ async function checkWorkbook(
     }
   }
   for (const sheet of sheets) {
-    refuseMergedHeaders(merges.get(sheet.path) ?? [], settings.headerRows, file, sheet.name);
+    const ranges = merges.get(sheet.path) ?? [];
+    if (settings.onMergedCells) {
+      if (ranges.length > 0) settings.onMergedCells(sheet.name, ranges);
+    } else refuseMergedHeaders(ranges, settings.headerRows, file, sheet.name);
   }
   const dateStyles = await readDateStyles(path, file, entries, stylesPath);
   return { entries, sheets, date1904, dateStyles };
@@ -322,6 +336,7 @@ async function* readSheetRows(
   const sharedFormulas = new Map<string, string>();
   let rowNumber = 0;
   let cells: (string | null)[] = [];
+  let fractional: number[] | undefined;
   let nextCol = 0;
   let cell: CellState | null = null;
   let target: 'formula' | 'value' | 'inline' | null = null;
@@ -336,6 +351,7 @@ async function* readSheetRows(
         const r = Number(tag.attributes.r);
         rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1;
         cells = [];
+        fractional = undefined;
         nextCol = 0;
         break;
       }
@@ -424,7 +440,10 @@ async function* readSheetRows(
             cell = null;
             break;
           }
-          if (text !== null) cells[cell.col] = text;
+          if (text !== null) {
+            cells[cell.col] = text;
+            if (isFractionalNumber(cell, text, context)) (fractional ??= []).push(cell.col);
+          }
           nextCol = cell.col + 1;
           cell = null;
         }
@@ -432,9 +451,14 @@ async function* readSheetRows(
       case 'row':
         if (cells.length > 0 && refusal === null) {
           for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-          ready.push({ sheet: context.sheet, hidden: context.hidden, row: rowNumber, cells });
+          ready.push(
+            fractional
+              ? { sheet: context.sheet, hidden: context.hidden, row: rowNumber, cells, fractional }
+              : { sheet: context.sheet, hidden: context.hidden, row: rowNumber, cells },
+          );
         }
         cells = [];
+        fractional = undefined;
         break;
     }
   });
@@ -561,6 +585,11 @@ function valueText(cell: CellState, context: SheetContext): string | null {
   }
 }
 
+/** True for a cell typed as a number (not a date) whose text has a decimal point. */
+function isFractionalNumber(cell: CellState, text: string, context: SheetContext): boolean {
+  return cell.type === 'n' && text.includes('.') && !context.dateStyles.has(cell.style);
+}
+
 function cleanString(text: string): string | null {
   const clean = text.normalize('NFC').trim();
   return clean === '' ? null : clean;
@@ -625,12 +654,13 @@ export interface XlsxHeaderRow {
 }
 
 /**
- * Reads only the first non-empty row of every worksheet, straight from the zip: enough to tell a
- * file's family before loading it. Each sheet is inflated only up to that row, and its cells are
+ * Reads only the first non-empty rows of every worksheet (`rowsPerSheet`, default 1), straight
+ * from the zip: enough to find the header row below any title rows and tell a file's family
+ * before loading it. Each sheet is inflated only up to that row, and its cells are
  * read by the same parser as {@link readXlsx} (a cell the load would refuse is refused here, with
  * the same message); the full pre-flight check of every entry is left to the load.
  */
-export async function readXlsxHeaders(path: string): Promise<XlsxHeaderRow[]> {
+export async function readXlsxHeaders(path: string, rowsPerSheet = 1): Promise<XlsxHeaderRow[]> {
   const file = basename(path);
   const entries = await readDirectory(path, file, {});
   const { sheets, date1904, stylesPath } = await readWorkbookParts(path, file, entries);
@@ -652,9 +682,10 @@ export async function readXlsxHeaders(path: string): Promise<XlsxHeaderRow[]> {
       date1904,
       maxCellChars: DEFAULTS.maxCellChars,
     });
+    let taken = 0;
     for await (const row of sheetRows) {
       rows.push({ sheet: sheet.name, cells: row.cells });
-      break; // closes the sheet's stream
+      if (++taken >= rowsPerSheet) break; // closes the sheet's stream
     }
   }
   return rows;

@@ -22,6 +22,11 @@ export interface ColumnDescriptor {
   /** Inclusive bounds for `year`, `count` and `decimal`. */
   readonly min?: number;
   readonly max?: number;
+  /**
+   * What a numeric value is measured in, when the description does not tell it (see
+   * `units.ts`, which derives it from the description otherwise).
+   */
+  readonly unit?: 'organisations' | 'persons' | 'members' | 'vnd_million';
 }
 
 export interface SourceDescriptor {

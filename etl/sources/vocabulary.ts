@@ -57,6 +57,7 @@ export const SECTOR_ALIASES: Readonly<Record<Sector, readonly string[]>> = {
     'công nghiệp tiểu thủ công nghiệp',
     'cn-tctn',
     'cn - ttcn',
+    'công nghiệp - TTCN',
     'tiểu thủ công nghiệp',
     'industry',
     'handicraft',

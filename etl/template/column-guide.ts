@@ -3,6 +3,8 @@ import { FLAG_ALIASES } from '../sources/vocabulary.ts';
 import { AGGREGATES_SOURCE } from '../sources/aggregates.source.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import { typeRule } from '../validate/typing.ts';
+import { fold } from '../../warehouse/text/fold.ts';
+import { unitOf as unitKindOf, UNITS } from '../sources/units.ts';
 
 /**
  * How each input column is presented to the people who fill it in — header, unit, rule, list of
@@ -47,18 +49,18 @@ function vietnameseSpelling(spellings: readonly string[], fallback: string): str
   return vi.charAt(0).toUpperCase() + vi.slice(1);
 }
 
-/** The unit a description ends with ("…, VND million." / "…, count." / "…, persons."). */
+/** The unit of a numeric column in the chosen language (`units.ts`), `null` for the others. */
 function unitOf(column: ColumnDescriptor, lang: TemplateLang): string | null {
-  if (column.type !== 'count' && column.type !== 'decimal') return null;
-  const d = column.description;
-  const [vi, en] = /VND million/.test(d)
-    ? ['triệu đồng', 'VND million']
-    : /persons\.$/.test(d)
-      ? ['người', 'persons']
-      : /count\.$/.test(d)
-        ? ['số đếm', 'count']
-        : [null, null];
-  return lang === 'vi' ? vi : en;
+  const kind = unitKindOf(column);
+  return kind === null ? null : UNITS[kind][lang];
+}
+
+/**
+ * A template header: the spelling, then its unit in brackets as offices write it ("Lao động
+ * (người)"), unless the spelling already names the unit ("revenue_avg_vnd_million").
+ */
+function withUnit(header: string, unit: string | null): string {
+  return unit === null || fold(header).includes(fold(unit)) ? header : `${header} (${unit})`;
 }
 
 /** The Vietnamese wording of the loader's type rule, one per column type. */
@@ -115,7 +117,10 @@ function listValuesOf(column: ColumnDescriptor, lang: TemplateLang): string[] | 
 export function columnGuides(family: TemplateFamily, lang: TemplateLang): ColumnGuide[] {
   return SOURCES[family].columns.map((column) => ({
     column,
-    header: lang === 'vi' ? vietnameseSpelling(column.aliases, column.name) : column.name,
+    header: withUnit(
+      lang === 'vi' ? vietnameseSpelling(column.aliases, column.name) : column.name,
+      unitOf(column, lang),
+    ),
     unit: unitOf(column, lang),
     rule: lang === 'vi' ? ruleVi(column) : ruleEn(column),
     listValues: listValuesOf(column, lang),

@@ -1,5 +1,8 @@
 import type { ColumnDescriptor } from '../sources/source-descriptor.ts';
 import { columnGuides, requiredWord, SOURCES, TEMPLATE_FAMILIES } from './column-guide.ts';
+import { ORDINAL_HEADERS } from '../load/header-mapping.ts';
+import { HEADER_SEARCH_ROWS, TOTAL_ROW_WORDS } from '../load/sheet-layout.ts';
+import { OTHER_UNITS, UNIT_KINDS, UNITS } from '../sources/units.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (text: string) => `\`${text}\``;
@@ -29,8 +32,9 @@ export function renderInputFormatDoc(): string {
     'Headers match whatever their case, diacritics or punctuation; column order does not matter. An',
     'empty cell is **missing**, never 0. A workbook to fill in: `coopstat template',
     'aggregates|register [--lang vi|en] [--year Y]` or `GET /templates/<family>.xlsx`. Every sheet',
-    'whose first row is a header of the family is loaded; other sheets are skipped with a warning.',
+    `with a header row of the family among its first ${HEADER_SEARCH_ROWS} rows is loaded; other sheets are skipped with a warning.`,
     '',
+    ...layoutSection(),
   ];
   for (const family of TEMPLATE_FAMILIES) {
     const source = SOURCES[family];
@@ -66,4 +70,31 @@ export function renderInputFormatDoc(): string {
     out.push('');
   }
   return `${out.join('\n')}`;
+}
+
+/** How a sheet may be laid out: title rows, STT, column numbers, total rows, units in headers. */
+function layoutSection(): string[] {
+  const list = (items: readonly string[]) => items.map((i) => code(i)).join(', ');
+  return [
+    '## Bố cục trang tính / Sheet layout',
+    '',
+    `- **Dòng tên biểu / Title rows.** Dòng tiêu đề cột là dòng đầu tiên (trong ${HEADER_SEARCH_ROWS} dòng đầu) có đủ các cột bắt buộc; các dòng phía trên (tên biểu, dòng trống, "Đơn vị tính: …") được bỏ qua, kể cả khi gộp ô. The header row is the first row (among the first ${HEADER_SEARCH_ROWS}) naming the required columns; rows above it (title, blank, "Đơn vị tính: …") are skipped, merged or not. The same holds for title lines above a CSV header.`,
+    '- **Ô gộp / Merged cells.** Ô gộp chạm vào dòng tiêu đề cột bị từ chối: tiêu đề phải là một dòng ô đơn; tiêu đề hai tầng không được đọc. Merged cells touching the header row are refused: the header must be one row of single cells; a header on two rows is not read.',
+    `- **Cột số thứ tự / Row-number column** (nhận và bỏ qua / accepted and ignored): ${list(ORDINAL_HEADERS)}. Một dòng đánh số cột ngay dưới tiêu đề (\`A\`, \`B\`, \`1\`, \`2\`, …) cũng được bỏ qua. A row numbering the columns right under the header is skipped too.`,
+    `- **Dòng tổng / Total rows.** Dòng có ô STT, tên/mã tỉnh (hoặc tên/mã tổ chức) hay cột A bắt đầu bằng ${list(TOTAL_ROW_WORDS)} (không phân biệt hoa thường, dấu) là dòng tổng: mỗi cột số đếm (và cột tiền không phải bình quân) phải bằng tổng các dòng nó cộng — các dòng phía trên tới dòng tổng trước (hoặc tới tiêu đề); nếu không có dòng nào ở giữa thì mọi dòng phía trên; dòng tổng đặt ngay dưới tiêu đề thì cộng các dòng phía dưới tới dòng tổng kế tiếp. Sai lệch bị từ chối, nêu cả hai số và vị trí. Dòng tổng không bao giờ được nạp như số liệu. A row whose STT, province (or organisation) name or code, or column A starts with one of these words is a total row: each count (and each money column that is not an average) must equal the sum of the rows it totals — the rows above it up to the previous total row (or the header); when there are none, every row above; a total right under the header totals the rows below it up to the next total. A mismatch is refused with both numbers and the place; a total row is never loaded as data. Averages are not checked.`,
+    "- **Số kiểu Excel / Typed numbers.** Ô kiểu số của Excel luôn được đọc là số, bất kể quy ước viết của các ô văn bản khác (980.25 kiểu số bên cạnh văn bản '980,25' là một quy ước). A cell typed as a number is a number whatever the text convention of other cells.",
+    '',
+    '### Đơn vị trong tiêu đề / Units in headers',
+    '',
+    "Tiêu đề có thể kèm đơn vị trong ngoặc, ví dụ `Doanh thu bình quân (triệu đồng)`, `Số thành viên (người)`. Đơn vị phải là đơn vị của cột; đơn vị khác cỡ (`(nghìn người)` cho số người, `(tỷ đồng)` cho triệu đồng) bị từ chối kèm cách đổi — hệ thống không tự nhân chia số liệu. A header may carry its unit in brackets; it must be the column's own unit. Another scale is refused with the conversion to make: the loader never rescales figures. A bracket holding no unit (`Số HTX (đang hoạt động)`) is part of the header's name.",
+    '',
+    '| đơn vị của cột / column unit | cách viết được nhận / accepted spellings |',
+    '| --- | --- |',
+    ...UNIT_KINDS.map(
+      (k) => `| ${UNITS[k].vi} / ${UNITS[k].en} | ${cell(list(UNITS[k].spellings))} |`,
+    ),
+    '',
+    `Bị từ chối (đơn vị khác cỡ hoặc loại) / refused (another scale or kind): ${cell(OTHER_UNITS.map((o) => `${list(o.spellings)} (${o.means})`).join('; '))}.`,
+    '',
+  ];
 }

@@ -109,7 +109,8 @@ const TEXT = {
     intro: (data: string, year: number) => [
       `Điền số liệu vào trang "${data}", mỗi dòng một ${'{grain}'}, bắt đầu từ dòng 2; không sửa dòng tiêu đề (dòng 1).`,
       `Danh sách chọn của tỉnh là các tỉnh có hiệu lực ngày 31/12/${year}.`,
-      'Ô để trống là không có số liệu (không ghi 0 thay cho số liệu thiếu). Không gộp ô, không thêm dòng tổng cộng.',
+      'Ô để trống là không có số liệu (không ghi 0 thay cho số liệu thiếu). Không gộp ô trong dòng tiêu đề cột.',
+      'Được phép: dòng tên biểu phía trên dòng tiêu đề, cột STT, đơn vị trong ngoặc ở tiêu đề (đúng đơn vị của cột, không đổi sang nghìn hay tỷ), dòng "Tổng cộng"/"Cộng" (được đối chiếu với tổng các dòng phía trên và không được nạp như số liệu).',
       'Có thể thêm hoặc bỏ các cột không bắt buộc; thứ tự cột không quan trọng.',
       'Nạp tệp: coopstat load TÊN_TỆP.xlsx (hoặc POST /load với khóa của cán bộ nạp số liệu).',
     ],
@@ -133,7 +134,8 @@ const TEXT = {
     intro: (data: string, year: number) => [
       `Enter the figures on sheet "${data}", one row per ${'{grain}'}, from row 2 on; do not change the header row (row 1).`,
       `The province list holds the provinces valid on 31 December ${year}.`,
-      'An empty cell means no figure (never write 0 for a missing figure). Do not merge cells or add total rows.',
+      'An empty cell means no figure (never write 0 for a missing figure). Do not merge cells in the header row.',
+      'Accepted: title rows above the header row, an STT column, the unit in brackets in a header (the column\'s own unit, not thousands or billions), a "Tổng cộng"/"Cộng" total row (checked against the sum of the rows above it, and not loaded as data).',
       'Optional columns may be added or removed; the order of columns does not matter.',
       'Load the file: coopstat load FILE.xlsx (or POST /load with a loader key).',
     ],

@@ -69,12 +69,7 @@ export async function typeAndResolve(
     const [counts] = await db.all<{ vn: number; en: number }>(
       `select coalesce(sum(vn), 0) as vn, coalesce(sum(en), 0) as en from ${RAW_PROFILE_TABLE}`,
     );
-    if (counts && counts.vn > 0 && counts.en > 0) {
-      await check(
-        db,
-        `select 'ERROR', 'decimal numbers must follow one convention in a file (1.234,5 or 1,234.5), but the file uses both', null, null, null, null`,
-      );
-    }
+    if (counts && counts.vn > 0 && counts.en > 0) await refuseMixedConventions(db, source);
     if (counts && counts.vn > 0 && counts.en === 0) convention = 'vn';
   }
   // One pass from the raw rows: every cast, and the unit of each row's (year, code, name), which
@@ -141,6 +136,37 @@ export async function typeAndResolve(
      from ${RESOLVED_TABLE} where raw_province_code is null and raw_province_name is null`,
   );
   await checkUnits(db);
+}
+
+/**
+ * Refuses a file whose decimal cells are written in both conventions, at the first cell of each
+ * (typed Excel numbers are no evidence: they are numbers whatever the text convention).
+ */
+async function refuseMixedConventions(db: DuckDbHandle, source: SourceDescriptor): Promise<void> {
+  const decimals = source.columns.filter((c) => c.type === 'decimal');
+  const vn = `'-?[0-9]+,[0-9]{1,2}|-?[0-9]{1,3}(\\.[0-9]{3})+,[0-9]+'`;
+  const en = `'-?[0-9]+\\.[0-9]{1,2}|-?[0-9]{1,3}(,[0-9]{3})+\\.[0-9]+'`;
+  const cells = decimals
+    .map(
+      (c) =>
+        `select src_sheet, src_row, ${sqlString(c.name)} as column_name, ${c.name} as value,
+           regexp_full_match(replace(${c.name}, ' ', ''), ${vn}) as is_vn,
+           regexp_full_match(replace(${c.name}, ' ', ''), ${en}) as is_en
+         from ${RAW_TABLE}`,
+    )
+    .join(' union all ');
+  for (const [flag, other] of [
+    ['is_vn', '1,234.5 (English)'],
+    ['is_en', '1.234,5 (Vietnamese)'],
+  ] as const) {
+    await check(
+      db,
+      `select 'ERROR', ${sqlString(`decimal numbers must follow one convention in a file (1.234,5 or 1,234.5); the file also writes numbers as ${other}, so this one is ambiguous: write every decimal one way, or type the cells as numbers in Excel`)},
+         value, src_sheet, src_row, column_name
+       from (${cells}) where ${flag}
+       order by src_sheet nulls first, src_row limit 1`,
+    );
+  }
 }
 
 const FOREVER = `date '9999-12-31'`;
@@ -236,7 +262,7 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
   await check(
     db,
     `select 'ERROR',
-       'column \`province_name\` must name a province valid on 31 December ' || r.year ||
+       'column \`province_name\` must name a province valid on 31 December ' || coalesce(r.year::varchar, 'of the row''s year') ||
        coalesce(' (' || u.name_vi || ' ended on ' || u.valid_to ||
                 coalesce(' and is now part of ' || s.code || ' ' || s.name_vi, '') || ')',
                 ' (did you mean ' || ${SUGGESTION} || '?)', ''),
@@ -309,7 +335,8 @@ export async function collectFindings(
     const origin = r.column_name ? originOf(context.staged, r.src_sheet, r.column_name) : null;
     return {
       severity: r.severity,
-      rule: r.rule,
+      // Every check words its rule; a rule built from a missing value must still read as one.
+      rule: r.rule ?? `a value must pass the checks of column \`${r.column_name ?? 'its column'}\``,
       ...(r.value === null && r.src_row === null ? {} : { value: r.value }),
       file: context.file,
       sheet: r.src_sheet,

@@ -100,13 +100,27 @@ describe('readXlsx', () => {
         row: 1,
         cells: ['Mã tỉnh', 'Số HTX', 'Số thành viên', 'Ngày báo cáo', 'Hoạt động'],
       },
-      { sheet: 'HTX', hidden: false, row: 2, cells: ['06', '1234', '12.5', '2024-12-31', 'TRUE'] },
-      { sheet: 'HTX', hidden: false, row: 3, cells: ['19', null, '0.1', null, 'FALSE'] },
+      // Typed fractional numbers are named, so a text convention elsewhere does not misread them.
+      {
+        sheet: 'HTX',
+        hidden: false,
+        row: 2,
+        cells: ['06', '1234', '12.5', '2024-12-31', 'TRUE'],
+        fractional: [2],
+      },
+      {
+        sheet: 'HTX',
+        hidden: false,
+        row: 3,
+        cells: ['19', null, '0.1', null, 'FALSE'],
+        fractional: [2],
+      },
       {
         sheet: 'HTX',
         hidden: false,
         row: 5,
         cells: ['Mã', 'Hợp tác', '12.6', '1e+21', '-0.000001'],
+        fractional: [2, 4],
       },
       { sheet: 'Ghi chú', hidden: true, row: 1, cells: ['Nguồn: Cục Thống kê'] },
     ]);

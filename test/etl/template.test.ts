@@ -110,7 +110,13 @@ describe('coopstat template', () => {
       'vi',
       [
         { Năm: 2021, Tỉnh: province, 'Loại hình': htx!, 'Số tổ chức': 643 },
-        { Năm: 2021, Tỉnh: province, 'Loại hình': lhhtx!, 'Số tổ chức': 4, 'Thành viên': 26 },
+        {
+          Năm: 2021,
+          Tỉnh: province,
+          'Loại hình': lhhtx!,
+          'Số tổ chức': 4,
+          'Thành viên': 26,
+        },
       ],
       filled,
     );
@@ -147,8 +153,8 @@ describe('coopstat template', () => {
       template,
       'en',
       [
-        { year: 2018, province_code: '19', org_type: 'HTX', org_count: 430 },
-        { year: 2018, province_code: '19', org_type: 'THT', org_count: 7150 },
+        { year: 2018, province_code: '19', org_type: 'HTX', 'org_count (organisations)': 430 },
+        { year: 2018, province_code: '19', org_type: 'THT', 'org_count (organisations)': 7150 },
       ],
       filled,
     );

@@ -304,7 +304,7 @@ const CASES: readonly Case[] = [
       }),
     outcome: {
       refused: [
-        'headers must be one row of single cells, but got merged cells D1:E1 at merged-header.xlsx, sheet HTX',
+        'headers must be one row of single cells (unmerge them and give each column its own header in that one row; merged title rows above the header are fine, a header on two rows is not read), but got merged cells D1:E1 at merged-header.xlsx, sheet HTX, row 1',
       ],
     },
   },

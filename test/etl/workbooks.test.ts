@@ -1,0 +1,289 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
+import { loadFile } from '../../etl/load/load-file.ts';
+import {
+  createTestWarehouse,
+  fileHash,
+  fixture,
+  query,
+  type TestWarehouse,
+} from '../helpers/warehouse.ts';
+
+const TN = '19:2008-08-01';
+const LC = '12:2008-08-01';
+
+let wh: TestWarehouse;
+beforeAll(async () => {
+  wh = await createTestWarehouse();
+});
+afterAll(async () => {
+  await wh.cleanup();
+});
+
+type Cell = string | number | null;
+
+const HEADER: Cell[] = [
+  'STT',
+  'Năm',
+  'Tỉnh',
+  'Loại hình',
+  'Lĩnh vực',
+  'Số lượng (HTX)',
+  'Số thành viên (người)',
+  'Lao động (người)',
+  'Doanh thu bình quân (triệu đồng)',
+];
+
+/**
+ * A workbook laid out the way a provincial office makes one: a merged title, a subtitle, a blank
+ * row, a unit line, the header with units, a row numbering the columns, data rows with typed
+ * numbers beside text numbers, and a merged "Tổng cộng" row.
+ */
+async function provinceWorkbook(
+  path: string,
+  options: { header?: Cell[]; total?: Cell[]; rows?: Cell[][] } = {},
+): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Biểu 01');
+  sheet.getCell('A1').value = 'BIỂU SỐ 01: SỐ LƯỢNG HỢP TÁC XÃ, THÀNH VIÊN, LAO ĐỘNG NĂM 2024';
+  sheet.mergeCells('A1:I1');
+  sheet.getCell('A2').value = '(Kèm theo Báo cáo số 125/BC-STC ngày 15/12/2024 của Sở Tài chính)';
+  sheet.mergeCells('A2:I2');
+  sheet.getCell('G4').value = 'Đơn vị tính: như ghi ở từng cột';
+  sheet.getRow(5).values = options.header ?? HEADER;
+  sheet.getRow(6).values = ['A', 'B', 'C', 'D', 'E', '1', '2', '3', '4'];
+  const rows = options.rows ?? [
+    [1, 2024, 'Thái Nguyên', 'HTX', 'Nông nghiệp', 590, 17800, 2100, 980.25],
+    [2, 2024, 'Thái Nguyên', 'HTX', 'Công nghiệp - TTCN', 45, 900, 310, '1050,5'],
+    [3, 2024, 'Thái Nguyên', 'HTX', 'Thương mại - dịch vụ', 70, 1400, 260, 1200],
+  ];
+  rows.forEach((values, i) => (sheet.getRow(7 + i).values = values));
+  const totalRow = 7 + rows.length;
+  sheet.getRow(totalRow).values = options.total ?? [
+    'Tổng cộng',
+    null,
+    null,
+    null,
+    null,
+    705,
+    20100,
+    2670,
+    null,
+  ];
+  sheet.mergeCells(`A${totalRow}:E${totalRow}`);
+  await workbook.xlsx.writeFile(path);
+}
+
+async function refusal(path: string): Promise<string[]> {
+  const before = await fileHash(wh.db);
+  const error = await loadFile(path, { db: wh.db, maxYear: 2026 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LoadRefusedError);
+  expect(await fileHash(wh.db)).toBe(before);
+  const findings = (error as LoadRefusedError).findings;
+  expect(findings.every((f) => typeof f.rule === 'string' && f.rule.length > 0)).toBe(true);
+  return findings.filter((f) => f.severity === 'ERROR').map(formatFinding);
+}
+
+const facts = (unitId: string) =>
+  query<{
+    sector: string;
+    org_count: number | null;
+    members: number | null;
+    employees: number | null;
+    revenue_avg_vnd_million: number | null;
+  }>(
+    wh.db,
+    `select sector, org_count, members, employees, revenue_avg_vnd_million from fct_org_annual
+     where valid_to_version is null and unit_id = $1 and year = 2024 and org_type = 'HTX'
+       and source_code = 'PSO'
+     order by sector`,
+    [unitId],
+  );
+
+describe('workbooks as offices make them', () => {
+  it('loads a provincial workbook: titles, merged title, STT, column numbers, units, typed numbers, a checked total row', async () => {
+    const path = join(wh.dir, 'thai-nguyen-2024.xlsx');
+    await provinceWorkbook(path);
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026 });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.rowsRead).toBe(3);
+    // No header was ignored: the units and the STT column are accepted as they are.
+    expect(report.warnings.map(formatFinding).join('\n')).not.toMatch(/ignored/);
+    const rows = await facts(TN);
+    expect(rows.filter((r) => r.sector !== 'ALL')).toEqual([
+      {
+        sector: 'AGRICULTURE',
+        org_count: 590,
+        members: 17800,
+        employees: 2100,
+        revenue_avg_vnd_million: 980.25,
+      },
+      {
+        sector: 'INDUSTRY_HANDICRAFT',
+        org_count: 45,
+        members: 900,
+        employees: 310,
+        revenue_avg_vnd_million: 1050.5,
+      },
+      {
+        sector: 'TRADE_SERVICES',
+        org_count: 70,
+        members: 1400,
+        employees: 260,
+        revenue_avg_vnd_million: 1200,
+      },
+    ]);
+  });
+
+  it('refuses a total row that is not the sum of its rows, with both numbers and the place', async () => {
+    const path = join(wh.dir, 'wrong-total.xlsx');
+    await provinceWorkbook(path, {
+      total: ['Tổng cộng', null, null, null, null, 710, 20100, 2670, null],
+    });
+    expect(await refusal(path)).toEqual([
+      "a total row must equal the sum of the rows it totals (rows 7–9 sum to 705); correct the total or the rows, but got '710' at wrong-total.xlsx, sheet Biểu 01, row 10, column F (Số lượng (HTX))",
+    ]);
+  });
+
+  it('refuses a unit of another scale in a header, saying what to convert', async () => {
+    const path = join(wh.dir, 'thousands.xlsx');
+    const header = [...HEADER];
+    header[6] = 'Số thành viên (nghìn người)';
+    await provinceWorkbook(path, { header });
+    expect(await refusal(path)).toEqual([
+      "a header's unit must be the unit of its column: column `members` is in thành viên (members), but '(nghìn người)' means thousands of people; convert the figures to thành viên and write the header as 'Số thành viên' — the loader never rescales figures, but got 'Số thành viên (nghìn người)' at thousands.xlsx, sheet Biểu 01, row 5, column G",
+    ]);
+  });
+
+  it('refuses merged cells in the header row itself, saying how to fix the sheet', async () => {
+    const path = join(wh.dir, 'merged-header-row.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('HTX');
+    sheet.getCell('A1').value = 'BIỂU SỐ 01';
+    sheet.mergeCells('A1:F1');
+    sheet.getRow(3).values = ['Năm', 'Mã tỉnh', 'Loại hình', 'Xếp loại', null, 'Số lượng'];
+    sheet.getRow(4).values = [2024, 12, 'HTX', 10, 20, 100];
+    sheet.mergeCells('D3:E3');
+    await workbook.xlsx.writeFile(path);
+    expect(await refusal(path)).toEqual([
+      'headers must be one row of single cells (unmerge them and give each column its own header in that one row; merged title rows above the header are fine, a header on two rows is not read), but got merged cells D3:E3 at merged-header-row.xlsx, sheet HTX, row 3',
+    ]);
+  });
+
+  it('gives the place of a decimal written in the other convention, and no rule without text', async () => {
+    const path = join(wh.dir, 'two-conventions.xlsx');
+    await provinceWorkbook(path, {
+      rows: [
+        [1, 2024, 'Thái Nguyên', 'HTX', 'Nông nghiệp', 590, 17800, 2100, '980,25'],
+        [2, 2024, 'Thái Nguyên', 'HTX', 'Công nghiệp - TTCN', 45, 900, 310, '1,050.5'],
+      ],
+      total: ['Tổng cộng', null, null, null, null, 635, 18700, 2410, null],
+    });
+    const messages = await refusal(path);
+    expect(messages).toEqual([
+      "column `revenue_avg_vnd_million` must be a number in the file's convention, but got '980,25' at two-conventions.xlsx, sheet Biểu 01, row 7, column I (Doanh thu bình quân (triệu đồng))",
+      "decimal numbers must follow one convention in a file (1.234,5 or 1,234.5); the file also writes numbers as 1,234.5 (English), so this one is ambiguous: write every decimal one way, or type the cells as numbers in Excel, but got '980,25' at two-conventions.xlsx, sheet Biểu 01, row 7, column I (Doanh thu bình quân (triệu đồng))",
+      "decimal numbers must follow one convention in a file (1.234,5 or 1,234.5); the file also writes numbers as 1.234,5 (Vietnamese), so this one is ambiguous: write every decimal one way, or type the cells as numbers in Excel, but got '1,050.5' at two-conventions.xlsx, sheet Biểu 01, row 8, column I (Doanh thu bình quân (triệu đồng))",
+    ]);
+  });
+
+  it('refuses a total row whose province is unknown without a rule of null', async () => {
+    // "Cả nước" under rows with no year: not a province, but a total, so it is checked as one.
+    const path = join(wh.dir, 'national-total.csv');
+    await writeFile(
+      path,
+      ['Năm,Tỉnh,Loại hình,Số lượng (HTX)', '2024,Lai Châu,HTX,200', ',Tỉnh Không Có,HTX,5'].join(
+        '\n',
+      ),
+    );
+    const messages = await refusal(path);
+    expect(messages.join('\n')).not.toMatch(/^null|- null/m);
+    expect(messages).toContain(
+      "column `province_name` must name a province valid on 31 December of the row's year, but got 'Tỉnh Không Có' at national-total.csv, row 3, column B (Tỉnh)",
+    );
+  });
+
+  it('loads a CSV with title lines above its header and checks its total line', async () => {
+    const path = join(wh.dir, 'lai-chau-2024.csv');
+    await writeFile(
+      path,
+      [
+        'BIỂU SỐ 01: SỐ LƯỢNG HỢP TÁC XÃ NĂM 2024',
+        '',
+        'Đơn vị tính: như ghi ở từng cột',
+        'STT,Năm,Mã tỉnh,Loại hình,Lĩnh vực,Số lượng (HTX),Số thành viên (người)',
+        '1,2024,12,HTX,Nông nghiệp,150,3000',
+        '2,2024,12,HTX,Vận tải,20,400',
+        'Cộng,,,,,170,3400',
+      ].join('\n'),
+    );
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026 });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.rowsRead).toBe(2);
+    expect((await facts(LC)).filter((r) => r.sector !== 'ALL')).toEqual([
+      {
+        sector: 'AGRICULTURE',
+        org_count: 150,
+        members: 3000,
+        employees: null,
+        revenue_avg_vnd_million: null,
+      },
+      {
+        sector: 'TRANSPORT',
+        org_count: 20,
+        members: 400,
+        employees: null,
+        revenue_avg_vnd_million: null,
+      },
+    ]);
+
+    const wrong = join(wh.dir, 'lai-chau-wrong.csv');
+    await writeFile(
+      wrong,
+      [
+        'BIỂU SỐ 01: SỐ LƯỢNG HỢP TÁC XÃ NĂM 2024',
+        'STT,Năm,Mã tỉnh,Loại hình,Lĩnh vực,Số lượng (HTX),Số thành viên (người)',
+        'Tổng số,,,,,171,3400',
+        '1,2024,12,HTX,Nông nghiệp,150,3000',
+        '2,2024,12,HTX,Vận tải,20,400',
+      ].join('\n'),
+    );
+    expect(await refusal(wrong)).toEqual([
+      "a total row must equal the sum of the rows it totals (rows 4–5 sum to 170); correct the total or the rows, but got '171' at lai-chau-wrong.csv, row 3, column F (Số lượng (HTX))",
+    ]);
+  });
+
+  it('refuses the README example table, whose total row does not add up, with the message the README shows', async () => {
+    expect(await refusal(fixture('etl', 'office-wrong-total.csv'))).toEqual([
+      "a total row must equal the sum of the rows it totals (rows 5–7 sum to 4010); correct the total or the rows, but got '4100' at office-wrong-total.csv, row 8, column G (Số thành viên (người))",
+    ]);
+  });
+
+  it('tells a register below a title line by its header, and checks its total row', async () => {
+    const register = (total: string) =>
+      [
+        'DANH SÁCH HỢP TÁC XÃ NĂM 2024',
+        'STT,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người),Doanh thu (triệu đồng)',
+        '1,2024,4601234567,HTX Chè Sóc Sơn,HTX,01,25,"1250,5"',
+        '2,2024,4601234568,HTX Rau Đông Anh,HTX,01,12,"310,25"',
+        `Cộng,,,,,,37,"${total}"`,
+      ].join('\n');
+    const path = join(wh.dir, 'register-titled.csv');
+    await writeFile(path, register('1560,75'));
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026 });
+    expect(report.family).toBe('register');
+    expect(report.rowsRead).toBe(2);
+
+    const wrong = join(wh.dir, 'register-titled-wrong.csv');
+    await writeFile(wrong, register('1570,75'));
+    expect(await refusal(wrong)).toEqual([
+      "a total row must equal the sum of the rows it totals (rows 3–4 sum to 1560.75); correct the total or the rows, but got '1570,75' at register-titled-wrong.csv, row 5, column H (Doanh thu (triệu đồng))",
+    ]);
+  });
+});
