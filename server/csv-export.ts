@@ -17,6 +17,7 @@ export const OBSERVATION_CSV_COLUMNS = [
   'denominator',
   'source',
   'status',
+  'qualifier',
   'origin',
   'unit_count',
 ] as const;
@@ -128,6 +129,7 @@ export async function observationsCsv(
         r.denominator,
         r.source,
         r.status,
+        r.qualifier,
         r.origin,
         r.unitCount,
       ]

@@ -13,6 +13,7 @@ import {
   type Observation,
   type ObservationsArgs,
 } from './observation.type.ts';
+import { qualifierOfSum } from '../../warehouse/domain/qualifier.ts';
 
 const STATUS_RANK: Record<string, number> = { REPORTED: 1, PROVISIONAL: 2, ESTIMATED: 3 };
 
@@ -165,6 +166,9 @@ export async function queryObservations(
       ...combine(indicator, group),
       source: first.source_code,
       status: status as Observation['status'],
+      // Areas summed: the bounds of the parts combine as in a sum (shares pool numerators and
+      // denominators, so a share of lower-bound parts is a lower bound too; mixed sides: ABOUT).
+      qualifier: qualifierOfSum(group.map((r) => r.qualifier)),
       origin: group.every((r) => r.origin === 'FACTS') ? 'FACTS' : 'PUBLISHED',
       unitCount: group.reduce((s, r) => s + r.unit_count, 0),
     };

@@ -4,6 +4,7 @@ import { AreaInput } from '../common/area.input.ts';
 import { AdminLevel, Boundaries, Topic, ValueStatus } from '../common/enums.ts';
 import { Indicator, IndicatorValue } from '../indicator/indicator.type.ts';
 import { SafeInt } from '../scalars.ts';
+import { ValueQualifier } from '../common/qualifier.enum.ts';
 
 /** Dimensions observations can be grouped by. */
 export enum ObservationDimension {
@@ -127,6 +128,12 @@ export class Observation {
 
   @Field(() => ValueStatus, { description: 'Publication status (the weakest of the parts).' })
   status!: ValueStatus;
+
+  @Field(() => ValueQualifier, {
+    description:
+      'EXACT, or the bound the value carries (ABOUT, MORE_THAN, NEARLY, AT_LEAST) from its source or its parts.',
+  })
+  qualifier!: ValueQualifier;
 
   @Field(() => String, { description: 'FACTS or PUBLISHED.' })
   origin!: string;

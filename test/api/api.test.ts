@@ -331,13 +331,21 @@ describe('observations, series and ranking', () => {
     const { series } = await run<Ops.SeriesQuery>('series', { indicator: 'htx_count', from: 2021 });
     expect(series.source).toBe('MINISTRY');
     expect(series.points.slice(0, 2)).toEqual([
-      { year: 2021, value: 27342, change: null, changePercent: null, status: 'REPORTED' },
+      {
+        year: 2021,
+        value: 27342,
+        change: null,
+        changePercent: null,
+        status: 'REPORTED',
+        qualifier: 'EXACT',
+      },
       {
         year: 2022,
         value: 29378,
         change: 2036,
         changePercent: (100 * 2036) / 27342,
-        status: 'ESTIMATED',
+        status: 'REPORTED',
+        qualifier: 'EXACT',
       },
     ]);
     const { ranking } = await run<Ops.RankingQuery>('ranking', {
@@ -535,16 +543,18 @@ describe('CSV export for BI tools', () => {
       .trimEnd()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'indicator_code,unit,area_id,area_code,area_name_vi,year,value,numerator,denominator,source,status,origin,unit_count',
+      'indicator_code,unit,area_id,area_code,area_name_vi,year,value,numerator,denominator,source,status,qualifier,origin,unit_count',
     );
+    // 2022: the count is the White Book's reported figure, whatever the status of the members
+    // merged into the same row; 2023: "hơn 31.000" is a lower bound.
     expect(lines.slice(1)).toEqual([
-      'htx_count,cooperatives,VN,VN,Việt Nam,2022,29378,29378,,MINISTRY,ESTIMATED,FACTS,1',
-      'htx_count,cooperatives,VN,VN,Việt Nam,2023,31000,31000,,MINISTRY,REPORTED,FACTS,1',
-      'htx_count,cooperatives,VN,VN,Việt Nam,2024,33335,33335,,MINISTRY,REPORTED,FACTS,1',
-      'htx_count,cooperatives,VN,VN,Việt Nam,2025,35041,35041,,MINISTRY,PROVISIONAL,FACTS,1',
-      'tht_count,cooperative groups,VN,VN,Việt Nam,2022,71000,71000,,MINISTRY,ESTIMATED,FACTS,1',
-      'tht_count,cooperative groups,VN,VN,Việt Nam,2023,71500,71500,,MINISTRY,REPORTED,FACTS,1',
-      'tht_count,cooperative groups,VN,VN,Việt Nam,2024,63650,63650,,MINISTRY,REPORTED,FACTS,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2022,29378,29378,,MINISTRY,REPORTED,EXACT,FACTS,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2023,31000,31000,,MINISTRY,REPORTED,MORE_THAN,FACTS,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2024,33335,33335,,MINISTRY,REPORTED,EXACT,FACTS,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2025,35041,35041,,MINISTRY,PROVISIONAL,EXACT,FACTS,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2022,71000,71000,,MINISTRY,ESTIMATED,EXACT,FACTS,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2023,71500,71500,,MINISTRY,REPORTED,EXACT,FACTS,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2024,63650,63650,,MINISTRY,REPORTED,EXACT,FACTS,1',
     ]);
     const again = await fetch(url, { headers: { 'if-none-match': res.headers.get('etag')! } });
     expect(again.status).toBe(304);

@@ -49,6 +49,15 @@ export const HEDGE_WORDS: readonly { readonly words: string; readonly qualifier:
   { words: 'almost', qualifier: 'NEARLY' },
 ];
 
+/** The spellings a load file may write a qualifier in: the hedge words, and "chính xác" for exact. */
+export const QUALIFIER_ALIASES: Readonly<Record<Qualifier, readonly string[]>> = {
+  EXACT: ['chính xác', 'exact'],
+  ABOUT: HEDGE_WORDS.filter((h) => h.qualifier === 'ABOUT').map((h) => h.words),
+  MORE_THAN: HEDGE_WORDS.filter((h) => h.qualifier === 'MORE_THAN').map((h) => h.words),
+  NEARLY: HEDGE_WORDS.filter((h) => h.qualifier === 'NEARLY').map((h) => h.words),
+  AT_LEAST: HEDGE_WORDS.filter((h) => h.qualifier === 'AT_LEAST').map((h) => h.words),
+};
+
 /** Words that may stand between a hedge word and its number ("ước đạt 4.431", "hơn là 5"). */
 const FILLER = new Set(['đạt', 'tính', 'là', 'có', 'tới', 'reached', 'of']);
 const MULTIPLIERS: Record<string, number> = {
