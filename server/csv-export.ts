@@ -20,6 +20,8 @@ export const OBSERVATION_CSV_COLUMNS = [
   'qualifier',
   'origin',
   'unit_count',
+  'covered_parts',
+  'total_parts',
 ] as const;
 
 const bad = (message: string) =>
@@ -132,6 +134,8 @@ export async function observationsCsv(
         r.qualifier,
         r.origin,
         r.unitCount,
+        r.coveredParts,
+        r.totalParts,
       ]
         .map(csvCell)
         .join(','),

@@ -140,6 +140,18 @@ export class Observation {
 
   @Field(() => SafeInt, { description: 'Units summed into the value.' })
   unitCount!: number;
+
+  @Field(() => Int, {
+    description:
+      'Areas with a value in the group: 1 when AREA is grouped by; when provinces are summed, those that reported.',
+  })
+  coveredParts!: number;
+
+  @Field(() => Int, {
+    description:
+      'Areas the group should cover: the provinces of the query valid at the end of the year when provinces are summed. Fewer covered than total: a count is a lower bound (qualifier AT_LEAST).',
+  })
+  totalParts!: number;
 }
 
 /** An edge of the observation connection. */
