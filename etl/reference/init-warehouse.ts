@@ -23,7 +23,7 @@ import { withWriter } from '../../warehouse/store/warehouse-store.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
 import { readCatalog } from '../catalog/catalog.reader.ts';
 import { replaceCatalog } from '../catalog/catalog.loader.ts';
-import { NATIONAL_FACT_MAP } from './national-figures.ts';
+import { NATIONAL_FACT_MAP, SHARES_STATED_WITH_COUNTS } from './national-figures.ts';
 import { stageProvincialFigures } from './provincial-figures.ts';
 import { qualifierOf } from '../../warehouse/domain/qualifier.ts';
 import { measureObjectSql } from '../../warehouse/domain/measure-flags.ts';
@@ -224,6 +224,17 @@ async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
      where scope = 'nation'`,
     [REFERENCE_FILES.figures, NATION_UNIT_ID],
   );
+  for (const stated of SHARES_STATED_WITH_COUNTS) {
+    await db.run(
+      `insert into stg_pub
+       select unit_id, $2, year, $3::double, $4, source_code, status, true, 'EXACT', is_preferred,
+         source_url, quote, confidence,
+         'share stated in the same sentence as the ' || indicator_code || ' figure (' || value::bigint || ')'
+       from stg_pub
+       where indicator_code = $1 and quote like '%' || $5 || '%'`,
+      [stated.count, stated.share, stated.value, stated.unit, `${stated.value}%`],
+    );
+  }
   await stageProvincialFigures(db, REFERENCE_FILES.provincialFigures);
   await qualifyStagedValues(db);
   const mapRows = Object.entries(NATIONAL_FACT_MAP)

@@ -77,6 +77,24 @@ describe('qualifiers through facts and indicator values', () => {
         'MORE_THAN',
       ],
     ]);
+    // The same sentence states the share itself, "chiếm gần 13%": kept as the published figure,
+    // an upper bound, beside the computed lower bound (the true share lies between).
+    expect(
+      await query(
+        wh.db,
+        `select value, qualifier, is_preferred, quote from fct_published_value
+         where valid_to_version is null and unit_id = 'VN' and indicator_code = 'htx_value_chain_share'
+           and year = 2024 and is_preferred`,
+      ),
+    ).toEqual([
+      {
+        value: 13,
+        qualifier: 'NEARLY',
+        is_preferred: true,
+        quote:
+          'Hiện có trên 4.000 HTX tham gia liên kết theo chuỗi giá trị, chiếm gần 13% tổng số HTX.',
+      },
+    ]);
     expect(await values('VN', 2025, ['htx_members'], ['MINISTRY'])).toEqual([
       ['htx_members', 'MINISTRY', 6000000, 'PROVISIONAL', 'NEARLY'],
     ]);
