@@ -2,9 +2,19 @@ import DataLoader from 'dataloader';
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Boundaries } from '../../warehouse/queries/indicator.queries.ts';
 import {
+  findMeasureQualifiers,
   findOrganisationParts,
+  type MeasureQualifierRow,
+  type PartialSumFilter,
   type PartialSumRow,
 } from '../../warehouse/queries/partial-sum.queries.ts';
+import {
+  qualifierOfRatio,
+  qualifierOfSum,
+  type Qualifier,
+} from '../../warehouse/domain/qualifier.ts';
+import type { RatioValue } from '../../warehouse/tables/report-row.table.ts';
+import type { Ratio } from '../common/ratio.type.ts';
 import type { ReportRow } from '../../warehouse/queries/report.queries.ts';
 import { ValueQualifier } from '../common/qualifier.enum.ts';
 import type { ApiContext } from '../context.ts';
@@ -57,15 +67,22 @@ const partsKey = (r: Pick<PartialSumRow, 'unit_id' | 'year' | 'source_code' | 'o
 
 type Key = { boundaries: Boundaries; unitId: string; year: number; asOfVersion?: number };
 
-const loadersByRequest = new WeakMap<object, DataLoader<Key, Map<string, PartialSumRow>, string>>();
+const cacheKey = (k: Key) => `${k.boundaries}|${k.unitId}|${k.year}|${k.asOfVersion ?? ''}`;
 
-/** The request's loader of parts: one statement per boundaries and version for all areas asked. */
-function partsLoader(ctx: ApiContext) {
-  let loader = loadersByRequest.get(ctx.loaders);
+/**
+ * A request's loader of rows keyed by unit and year: one statement per boundaries and version for
+ * all the areas asked, each key getting the rows of its unit and year.
+ */
+function unitYearLoader<R extends { unit_id: string; year: number }>(
+  byRequest: WeakMap<object, DataLoader<Key, R[], string>>,
+  ctx: ApiContext,
+  fetch: (filter: PartialSumFilter) => Promise<R[]>,
+): DataLoader<Key, R[], string> {
+  let loader = byRequest.get(ctx.loaders);
   if (!loader) {
-    loader = new DataLoader<Key, Map<string, PartialSumRow>, string>(
+    loader = new DataLoader<Key, R[], string>(
       async (keys) => {
-        const result = new Map<string, Map<string, PartialSumRow>>();
+        const result = new Map<string, R[]>();
         const groups = new Map<string, Key[]>();
         for (const k of keys) {
           const g = `${k.boundaries}|${k.asOfVersion ?? ''}`;
@@ -73,29 +90,96 @@ function partsLoader(ctx: ApiContext) {
         }
         for (const group of groups.values()) {
           const { boundaries, asOfVersion } = group[0]!;
-          const rows = await findOrganisationParts(ctx.db, {
+          const rows = await fetch({
             boundaries,
             unitIds: [...new Set(group.map((g) => g.unitId))],
             years: [...new Set(group.map((g) => g.year))],
             ...(asOfVersion === undefined ? {} : { asOfVersion }),
           });
           for (const row of rows) {
-            const k = `${boundaries}|${row.unit_id}|${row.year}|${asOfVersion ?? ''}`;
-            let byRow = result.get(k);
-            if (!byRow) result.set(k, (byRow = new Map()));
-            byRow.set(partsKey(row), row);
+            const k = cacheKey({ boundaries, unitId: row.unit_id, year: row.year, asOfVersion });
+            result.set(k, [...(result.get(k) ?? []), row]);
           }
         }
-        return keys.map(
-          (k) =>
-            result.get(`${k.boundaries}|${k.unitId}|${k.year}|${k.asOfVersion ?? ''}`) ?? new Map(),
-        );
+        return keys.map((k) => result.get(cacheKey(k)) ?? []);
       },
-      { cacheKeyFn: (k) => `${k.boundaries}|${k.unitId}|${k.year}|${k.asOfVersion ?? ''}` },
+      { cacheKeyFn: cacheKey },
     );
-    loadersByRequest.set(ctx.loaders, loader);
+    byRequest.set(ctx.loaders, loader);
   }
   return loader;
+}
+
+const partsByRequest = new WeakMap<object, DataLoader<Key, PartialSumRow[], string>>();
+const qualifiersByRequest = new WeakMap<object, DataLoader<Key, MeasureQualifierRow[], string>>();
+
+/**
+ * The ratio fields of the report rows with the measures of their numerator and denominator (as
+ * `warehouse/publish/report-rows.ts` computes them), so a share carries the bounds of its counts.
+ */
+const RATIO_PARTS: Readonly<Record<string, readonly [readonly string[], readonly string[]]>> = {
+  goodOrFairShareOfRated: [
+    ['rated_good', 'rated_fair'],
+    ['rated_good', 'rated_fair', 'rated_average', 'rated_weak'],
+  ],
+  goodOrFairShareOfAll: [['rated_good', 'rated_fair'], ['org_count']],
+  effectiveShare: [['effective_count'], ['org_count']],
+  valueChainShare: [['in_value_chain'], ['org_count']],
+  linkedEnterpriseShare: [['linked_enterprise'], ['org_count']],
+  valueChainShareOfGoodOrFair: [['good_fair_in_value_chain'], ['rated_good', 'rated_fair']],
+  highTechShare: [['high_tech'], ['org_count']],
+  digitalShare: [['digital'], ['org_count']],
+};
+
+/** The qualifier of each bounded measure of a row's facts (merged units combined as a sum). */
+function measureQualifiers(rows: readonly MeasureQualifierRow[]): Map<string, Qualifier> {
+  const parts = new Map<string, Qualifier[]>();
+  for (const r of rows)
+    for (const [measure, q] of Object.entries(
+      JSON.parse(r.measure_qualifier) as Record<string, Qualifier>,
+    ))
+      parts.set(measure, [...(parts.get(measure) ?? []), q]);
+  return new Map([...parts].map(([m, qs]) => [m, qualifierOfSum(qs)]));
+}
+
+/** The row's ratio fields, each with a `qualifier` read on demand from its counts' bounds. */
+function withRatioQualifiers(ctx: ApiContext, key: Key, row: ReportRow, copy: object): void {
+  let flags: Promise<Map<string, Qualifier>> | undefined;
+  const load = () =>
+    (flags ??= unitYearLoader(qualifiersByRequest, ctx, (f) => findMeasureQualifiers(ctx.db, f))
+      .load(key)
+      .then((rows) =>
+        measureQualifiers(
+          rows.filter(
+            (r) =>
+              r.source_code === row.sourceCode &&
+              r.org_type === row.orgType &&
+              r.sector === row.sector,
+          ),
+        ),
+      ));
+  const fields = row as unknown as Record<string, RatioValue | undefined>;
+  for (const [field, [numerator, denominator]] of Object.entries(RATIO_PARTS)) {
+    const ratio = fields[field];
+    if (!ratio) continue;
+    let qualified: Ratio | undefined;
+    let qualifier: Promise<Qualifier> | undefined;
+    // Both lazy: reading the share must not start a query unless its qualifier is asked for.
+    Object.defineProperty(copy, field, {
+      enumerable: true,
+      get: () =>
+        (qualified ??= Object.defineProperty({ ...ratio }, 'qualifier', {
+          enumerable: true,
+          get: () =>
+            (qualifier ??= load().then((q) =>
+              qualifierOfRatio(
+                qualifierOfSum(numerator.map((m) => q.get(m) ?? 'EXACT')),
+                qualifierOfSum(denominator.map((m) => q.get(m) ?? 'EXACT')),
+              ),
+            )),
+        }) as Ratio),
+    });
+  }
 }
 
 /**
@@ -118,29 +202,34 @@ export function withPartialSums(
           coveredParts: known ? 1 : 0,
           totalParts: 1,
         };
-        return { ...row, organisationsReported: one };
+        const copy = { ...row, organisationsReported: one };
+        withRatioQualifiers(ctx, key, row, copy);
+        return copy;
       }
       let sum: Promise<PartialSum> | undefined;
-      return {
+      const own = partsKey({
+        unit_id: row.unitId,
+        year: row.year,
+        source_code: row.sourceCode,
+        org_type: row.orgType,
+      });
+      const copy = {
         ...row,
         get organisationsReported() {
-          return (sum ??= partsLoader(ctx)
+          return (sum ??= unitYearLoader(partsByRequest, ctx, (f) =>
+            findOrganisationParts(ctx.db, f),
+          )
             .load(key)
             .then((parts) =>
               toPartialSum(
-                parts.get(
-                  partsKey({
-                    unit_id: row.unitId,
-                    year: row.year,
-                    source_code: row.sourceCode,
-                    org_type: row.orgType,
-                  }),
-                ),
+                parts.find((p) => partsKey(p) === own),
                 row.organisations,
               ),
             ));
         },
       };
+      withRatioQualifiers(ctx, key, row, copy);
+      return copy;
     }),
   );
 }
