@@ -11,7 +11,7 @@ import { MembershipResolver } from './membership/membership.resolver.ts';
 import { ObservationResolver } from './observation/observation.resolver.ts';
 import { PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
 import { QualityResolver } from './quality/quality.resolver.ts';
-import { OrgTypeRowResolver } from './report/report-row.resolver.ts';
+import { OrgTypeRowResolver, RatioResolver } from './report/report-row.resolver.ts';
 import { RevisionResolver } from './revision/revision.resolver.ts';
 import { ValueChainResolver } from './value-chain/value-chain.resolver.ts';
 
@@ -25,6 +25,7 @@ export const RESOLVERS = [
   HighTechResolver,
   QualityResolver,
   OrgTypeRowResolver,
+  RatioResolver,
   PlanResolver,
   TargetResolver,
   ObservationResolver,

@@ -17,8 +17,11 @@ export const OBSERVATION_CSV_COLUMNS = [
   'denominator',
   'source',
   'status',
+  'qualifier',
   'origin',
   'unit_count',
+  'covered_parts',
+  'total_parts',
 ] as const;
 
 const bad = (message: string) =>
@@ -128,8 +131,11 @@ export async function observationsCsv(
         r.denominator,
         r.source,
         r.status,
+        r.qualifier,
         r.origin,
         r.unitCount,
+        r.coveredParts,
+        r.totalParts,
       ]
         .map(csvCell)
         .join(','),

@@ -343,6 +343,7 @@ function* aggregateRows(snap: YearSnapshot): Generator<Row> {
           n > 0 && type !== 'THT' ? round1(income * incomeFactor) : null;
         row.universe = 'REGISTERED';
         row.status = statusOf(year);
+        row.qualifier = null; // counted from the register: exact
         row.source = null;
         // Blank a few measures (never the count itself): missing, not zero.
         const mask = new Rng(

@@ -138,14 +138,6 @@ async function sdmxRows(db: DuckDbHandle, options: ExportOptions) {
     OPEN_DATASETS[0]!.rows(db, options),
     OPEN_DATASETS[1]!.rows(db, options),
   ]);
-  const qualifiers = new Map(
-    (
-      await db.all<{ k: string; qualifier: string }>(
-        `select unit_id || '|' || indicator_code || '|' || year || '|' || source_code as k, qualifier
-         from fct_published_value where valid_to_version is null and is_preferred`,
-      )
-    ).map((q) => [q.k, q.qualifier]),
-  );
   const chosen = new Map<string, { source: string; row: Record<string, string | number> }>();
   const put = (row: Record<string, string | number>) => {
     const key = [row.INDICATOR, row.REF_AREA, row.TIME_PERIOD, row.ORG_TYPE, row.SECTOR].join('|');
@@ -178,10 +170,7 @@ async function sdmxRows(db: DuckDbHandle, options: ExportOptions) {
   for (const v of values) {
     if (v.value === null) continue;
     const [unit, mult] = sdmxUnit(v.unit as string | null);
-    const qualifier =
-      v.origin === 'PUBLISHED'
-        ? (qualifiers.get(`${v.unit_id}|${v.indicator_code}|${v.year}|${v.source_code}`) ?? '')
-        : '';
+    const qualifier = String(v.qualifier ?? 'EXACT');
     put({
       ...base,
       INDICATOR: String(v.indicator_code),

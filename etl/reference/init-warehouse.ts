@@ -24,9 +24,10 @@ import { withWriter } from '../../warehouse/store/warehouse-store.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
 import { readCatalog } from '../catalog/catalog.reader.ts';
 import { replaceCatalog } from '../catalog/catalog.loader.ts';
-import { NATIONAL_FACT_MAP } from './national-figures.ts';
+import { NATIONAL_FACT_MAP, SHARES_STATED_WITH_COUNTS } from './national-figures.ts';
 import { stageProvincialFigures } from './provincial-figures.ts';
 import { qualifierOf } from '../../warehouse/domain/qualifier.ts';
+import { measureObjectSql } from '../../warehouse/domain/measure-flags.ts';
 
 const referencePath = (name: string) =>
   fileURLToPath(new URL(`../../warehouse/reference/${name}`, import.meta.url));
@@ -210,6 +211,9 @@ async function qualifyStagedValues(db: DuckDbHandle): Promise<void> {
   );
 }
 
+/** Names the way reference facts are derived; changing it makes the next `init` re-derive them. */
+const FACT_DERIVATION = 'facts: status and qualifier per measure';
+
 /** Stages the national figures as published values and, where they map to a fact, as facts. */
 async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
   await db.run('drop table if exists stg_pub');
@@ -223,6 +227,17 @@ async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
      where scope = 'nation'`,
     [REFERENCE_FILES.figures, NATION_UNIT_ID],
   );
+  for (const stated of SHARES_STATED_WITH_COUNTS) {
+    await db.run(
+      `insert into stg_pub
+       select unit_id, $2, year, $3::double, $4, source_code, status, true, 'EXACT', is_preferred,
+         source_url, quote, confidence,
+         'share stated in the same sentence as the ' || indicator_code || ' figure (' || value::bigint || ')'
+       from stg_pub
+       where indicator_code = $1 and quote like '%' || $5 || '%'`,
+      [stated.count, stated.share, stated.value, stated.unit, `${stated.value}%`],
+    );
+  }
   await stageProvincialFigures(db, REFERENCE_FILES.provincialFigures);
   await qualifyStagedValues(db);
   const mapRows = Object.entries(NATIONAL_FACT_MAP)
@@ -242,7 +257,12 @@ async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
      select p.unit_id, p.year, m.org_type, m.sector, p.source_code, m.universe,
       ${measures},
       case when bool_or(p.status = 'ESTIMATED') then 'ESTIMATED'
-           when bool_or(p.status = 'PROVISIONAL') then 'PROVISIONAL' else 'REPORTED' end as status
+           when bool_or(p.status = 'PROVISIONAL') then 'PROVISIONAL' else 'REPORTED' end as status,
+      case when count(distinct p.status) > 1 then ${measureObjectSql(
+        (m) => `any_value(p.status) filter (where m.measure = '${m}')`,
+        '',
+      )} end as measure_status,
+      ${measureObjectSql((m) => `any_value(p.qualifier) filter (where m.measure = '${m}')`, 'EXACT')} as measure_qualifier
      from stg_pub p join m using (indicator_code)
      where p.is_preferred and p.unit_id = '${NATION_UNIT_ID}'
      group by p.unit_id, p.year, m.org_type, m.sector, p.source_code, m.universe`,
@@ -259,6 +279,9 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
   const contents = await Promise.all(Object.values(REFERENCE_FILES).map((p) => readFile(p)));
   const sha256 = createHash('sha256');
   for (const c of contents) sha256.update(c);
+  // How the facts are derived from the files: a change here re-stages them once on the next
+  // init (schema 8 gave each measure its own status and qualifier).
+  sha256.update(FACT_DERIVATION);
   const hash = sha256.digest('hex');
   return withWriter(dbPath, async (db) => {
     const units = await seedDimensions(db);

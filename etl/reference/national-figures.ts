@@ -115,3 +115,24 @@ export const NATIONAL_FACT_MAP: Readonly<
   tht_count: { org_type: 'THT', sector: 'ALL', universe: 'REGISTERED', measure: 'org_count' },
   tht_members: { org_type: 'THT', sector: 'ALL', universe: 'REGISTERED', measure: 'members' },
 };
+
+/**
+ * Shares a source states in the same sentence as a count it gives, read from that count's quote
+ * and stored as published values of the share indicator with the same page and quote (the
+ * reference file has one row per figure, so the share has no row of its own). "trên 4.000 HTX …
+ * chiếm gần 13% tổng số HTX": the share is published as nearly 13%, an upper bound, while the
+ * share computed from the counts (4,000 of 33,557) is more than 11.9%.
+ */
+export const SHARES_STATED_WITH_COUNTS: readonly {
+  readonly count: string;
+  readonly share: string;
+  readonly value: number;
+  readonly unit: string;
+}[] = [
+  {
+    count: 'htx_in_value_chain',
+    share: 'htx_value_chain_share',
+    value: 13,
+    unit: 'percent of all cooperatives',
+  },
+];

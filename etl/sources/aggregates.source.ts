@@ -1,3 +1,4 @@
+import { QUALIFIER_ALIASES } from '../../warehouse/domain/qualifier.ts';
 import type { ColumnDescriptor, SourceDescriptor } from './source-descriptor.ts';
 import {
   ORG_TYPE_ALIASES,
@@ -267,6 +268,14 @@ export const AGGREGATES_SOURCE: SourceDescriptor = {
         'How the figures were published: REPORTED, ESTIMATED (ước) or PROVISIONAL (sơ bộ).',
       aliases: ['trạng thái', 'tình trạng số liệu', 'loại số liệu'],
       values: VALUE_STATUS_ALIASES,
+    },
+    {
+      name: 'qualifier',
+      type: 'enum',
+      description:
+        'How the source hedged the figures of the row: EXACT, ABOUT (khoảng), MORE_THAN (trên, hơn), NEARLY (gần) or AT_LEAST (ít nhất); empty means exact.',
+      aliases: ['hạn định', 'mức độ chính xác', 'độ chính xác'],
+      values: QUALIFIER_ALIASES,
     },
     {
       name: 'source',

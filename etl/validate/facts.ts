@@ -4,6 +4,8 @@ import { REGISTER_COLUMNS } from '../../warehouse/tables/register.table.ts';
 import { check, RESOLVED_TABLE } from './validate.ts';
 import { sqlString } from './typing.ts';
 import { SECTORS_OF_ORG_TYPE } from '../sources/vocabulary.ts';
+import { measureObjectSql, measureQualifierSql } from '../../warehouse/domain/measure-flags.ts';
+import { qualifierMaskSql, qualifierOfMaskSql } from '../../warehouse/domain/qualifier.ts';
 
 /** Staged facts, in `fct_org_annual` column order without the version columns. */
 export const FACT_STAGING = 'stg_fact';
@@ -145,7 +147,8 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
   await db.run(
     `create temp table ${FACT_STAGING} as
      select unit_id, year, org_type, key_sector as sector, key_source as source_code, key_universe as universe,
-       ${measures}, coalesce(status, $1) as status
+       ${measures}, coalesce(status, $1) as status, null::varchar as measure_status,
+       ${measureObjectSql((m) => `case when ${m} is not null then qualifier end`, 'EXACT')} as measure_qualifier
      from ${RESOLVED_TABLE} where unit_id is not null`,
     [defaults.status],
   );
@@ -202,11 +205,18 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
   const sums = FACT_MEASURE_NAMES.map(
     (m) => `case when count(${m}) = count(*) then sum(${m}) end as ${m}`,
   ).join(', ');
+  // A total is bounded where a sector's figure is: the sum's qualifier, measure by measure.
+  const totalQualifiers = measureObjectSql(
+    (m) =>
+      `case when count(${m}) = count(*) then ${qualifierOfMaskSql(`bit_or(${qualifierMaskSql(measureQualifierSql('s', `'${m}'`))})`)} end`,
+    'EXACT',
+  );
   await db.run(
     `insert into ${FACT_STAGING}
      select unit_id, year, org_type, 'ALL', source_code, universe, ${sums},
        case max(case status when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end)
-         when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end
+         when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end,
+       null::varchar, ${totalQualifiers}
      from ${FACT_STAGING} s
      group by unit_id, year, org_type, source_code, universe
      having count(*) filter (where sector = 'ALL') = 0
@@ -357,7 +367,8 @@ export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefault
        having not (grouping(sector) = 0 and sector is null)
      )
      select unit_id, year, org_type, sector, $1::varchar as source_code, 'REGISTERED' as universe,
-       ${FACT_MEASURE_NAMES.join(', ')}, $2::varchar as status
+       ${FACT_MEASURE_NAMES.join(', ')}, $2::varchar as status,
+       null::varchar as measure_status, null::varchar as measure_qualifier
      from grouped`,
     [defaults.source, defaults.status],
   );

@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 import { SafeInt } from '../scalars.ts';
+import { ValueQualifier } from './qualifier.enum.ts';
 
 /** A share computed from its numerator and denominator, with both exposed. */
 @ObjectType({
@@ -19,6 +20,13 @@ export class Ratio {
 
   @Field(() => SafeInt, { nullable: true, description: 'Denominator, a count.' })
   denominator!: number | null;
+
+  @Field(() => ValueQualifier, {
+    nullable: true,
+    description:
+      'What follows from the bounds of the counts (a share of "more than 4,000" of an exact count is MORE_THAN; over a lower-bound denominator, NEARLY: at most); EXACT when both are exact; null where the parts are not known.',
+  })
+  qualifier?: ValueQualifier | Promise<ValueQualifier> | null;
 }
 
 /** Builds a {@link Ratio}; missing parts give a missing share, never 0. */

@@ -31,6 +31,7 @@ export function toIndicatorValue(row: IndicatorValueRow): IndicatorValue {
     source: row.source_code,
     status: row.status as ValueStatus,
     origin: row.origin as ValueOrigin,
+    qualifier: row.qualifier,
     approximate: row.is_approximate,
     orgTypes: row.org_types ? row.org_types.split(',') : [],
   };

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { ValueQualifier } from '../common/qualifier.enum.ts';
 import { IndicatorKind, Topic, ValueOrigin, ValueStatus } from '../common/enums.ts';
 
 /** A registered indicator. */
@@ -93,8 +94,15 @@ export class IndicatorValue {
   })
   origin!: ValueOrigin;
 
+  @Field(() => ValueQualifier, {
+    description:
+      "How far the value holds as a number: the source's hedge (gần → NEARLY), or what follows from the parts it was computed from (a share over a lower-bound count is NEARLY: at most).",
+  })
+  qualifier!: ValueQualifier;
+
   @Field(() => Boolean, {
     description: 'True when the source gave a rounded or bounded figure (khoảng, hơn, gần…).',
+    deprecationReason: 'Use `qualifier`, which also says which way a bound points.',
   })
   approximate!: boolean;
 

@@ -13,6 +13,7 @@ import {
   type Observation,
   type ObservationsArgs,
 } from './observation.type.ts';
+import { qualifierOfSum } from '../../warehouse/domain/qualifier.ts';
 
 const STATUS_RANK: Record<string, number> = { REPORTED: 1, PROVISIONAL: 2, ESTIMATED: 3 };
 
@@ -147,9 +148,35 @@ export async function queryObservations(
     ].join('|');
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
+  // The areas a value summed over provinces should cover: those of the query valid at the end of
+  // its year (figures are as of 31 December), or valid today on current boundaries.
+  const areasOfYear = new Map<number, Set<string>>();
+  const expectedAreas = (year: number) => {
+    let set = areasOfYear.get(year);
+    if (!set) {
+      const end = `${year}-12-31`;
+      set = new Set(
+        units
+          .filter(
+            (u) =>
+              args.boundaries === Boundaries.CURRENT ||
+              (u.valid_from <= end && (u.valid_to === null || u.valid_to >= end)),
+          )
+          .map((u) => u.unit_id),
+      );
+      areasOfYear.set(year, set);
+    }
+    return set;
+  };
   const observations = [...groups.values()].map((group): Observation => {
     const first = group[0]!;
     const indicator = byIndicator.get(first.indicator_code)!;
+    const covered = new Set(group.map((r) => r.unit_id));
+    const totalParts = dims.has(ObservationDimension.AREA)
+      ? covered.size
+      : new Set([...expectedAreas(first.year), ...covered]).size;
+    // A count summed over the provinces that reported is a lower bound of the whole.
+    const partial = indicator.kind === 'COUNT' && covered.size < totalParts;
     const unit = dims.has(ObservationDimension.AREA) ? byUnit.get(first.unit_id) : undefined;
     const status = group.reduce(
       (s, r) => ((STATUS_RANK[r.status] ?? 1) > (STATUS_RANK[s] ?? 1) ? r.status : s),
@@ -165,6 +192,14 @@ export async function queryObservations(
       ...combine(indicator, group),
       source: first.source_code,
       status: status as Observation['status'],
+      // Areas summed: the bounds of the parts combine as in a sum (shares pool numerators and
+      // denominators, so a share of lower-bound parts is a lower bound too; mixed sides: ABOUT).
+      qualifier: qualifierOfSum([
+        ...group.map((r) => r.qualifier),
+        ...(partial ? (['AT_LEAST'] as const) : []),
+      ]),
+      coveredParts: covered.size,
+      totalParts,
       origin: group.every((r) => r.origin === 'FACTS') ? 'FACTS' : 'PUBLISHED',
       unitCount: group.reduce((s, r) => s + r.unit_count, 0),
     };

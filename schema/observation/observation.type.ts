@@ -4,6 +4,7 @@ import { AreaInput } from '../common/area.input.ts';
 import { AdminLevel, Boundaries, Topic, ValueStatus } from '../common/enums.ts';
 import { Indicator, IndicatorValue } from '../indicator/indicator.type.ts';
 import { SafeInt } from '../scalars.ts';
+import { ValueQualifier } from '../common/qualifier.enum.ts';
 
 /** Dimensions observations can be grouped by. */
 export enum ObservationDimension {
@@ -128,11 +129,29 @@ export class Observation {
   @Field(() => ValueStatus, { description: 'Publication status (the weakest of the parts).' })
   status!: ValueStatus;
 
+  @Field(() => ValueQualifier, {
+    description:
+      'EXACT, or the bound the value carries (ABOUT, MORE_THAN, NEARLY, AT_LEAST) from its source or its parts.',
+  })
+  qualifier!: ValueQualifier;
+
   @Field(() => String, { description: 'FACTS or PUBLISHED.' })
   origin!: string;
 
   @Field(() => SafeInt, { description: 'Units summed into the value.' })
   unitCount!: number;
+
+  @Field(() => Int, {
+    description:
+      'Areas with a value in the group: 1 when AREA is grouped by; when provinces are summed, those that reported.',
+  })
+  coveredParts!: number;
+
+  @Field(() => Int, {
+    description:
+      'Areas the group should cover: the provinces of the query valid at the end of the year when provinces are summed. Fewer covered than total: a count is a lower bound (qualifier AT_LEAST).',
+  })
+  totalParts!: number;
 }
 
 /** An edge of the observation connection. */

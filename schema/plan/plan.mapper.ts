@@ -159,7 +159,15 @@ export function toTargetProgress(
           source: p.baseline.source,
           status: null,
           kind: p.baseline.kind,
-          qualifier: null,
+          // A baseline read from the series keeps the qualifier of its value; a stated one has none.
+          qualifier:
+            p.baseline.kind === 'STATED'
+              ? null
+              : (result.qualifiers[
+                  result.series.findIndex(
+                    (r) => r.year === p.baseline!.year && r.source_code === p.baseline!.source,
+                  )
+                ] ?? null),
         }
       : null,
     attainmentPercent: p.attainment?.percent ?? null,

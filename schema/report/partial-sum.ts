@@ -2,9 +2,19 @@ import DataLoader from 'dataloader';
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Boundaries } from '../../warehouse/queries/indicator.queries.ts';
 import {
+  findMeasureQualifiers,
   findOrganisationParts,
+  type MeasureQualifierRow,
+  type PartialSumFilter,
   type PartialSumRow,
 } from '../../warehouse/queries/partial-sum.queries.ts';
+import {
+  qualifierOfRatio,
+  qualifierOfSum,
+  type Qualifier,
+} from '../../warehouse/domain/qualifier.ts';
+import type { RatioValue } from '../../warehouse/tables/report-row.table.ts';
+import type { Ratio } from '../common/ratio.type.ts';
 import type { ReportRow } from '../../warehouse/queries/report.queries.ts';
 import { ValueQualifier } from '../common/qualifier.enum.ts';
 import type { ApiContext } from '../context.ts';
@@ -57,15 +67,22 @@ const partsKey = (r: Pick<PartialSumRow, 'unit_id' | 'year' | 'source_code' | 'o
 
 type Key = { boundaries: Boundaries; unitId: string; year: number; asOfVersion?: number };
 
-const loadersByRequest = new WeakMap<object, DataLoader<Key, Map<string, PartialSumRow>, string>>();
+const cacheKey = (k: Key) => `${k.boundaries}|${k.unitId}|${k.year}|${k.asOfVersion ?? ''}`;
 
-/** The request's loader of parts: one statement per boundaries and version for all areas asked. */
-function partsLoader(ctx: ApiContext) {
-  let loader = loadersByRequest.get(ctx.loaders);
+/**
+ * A request's loader of rows keyed by unit and year: one statement per boundaries and version for
+ * all the areas asked, each key getting the rows of its unit and year.
+ */
+function unitYearLoader<R extends { unit_id: string; year: number }>(
+  byRequest: WeakMap<object, DataLoader<Key, R[], string>>,
+  ctx: ApiContext,
+  fetch: (filter: PartialSumFilter) => Promise<R[]>,
+): DataLoader<Key, R[], string> {
+  let loader = byRequest.get(ctx.loaders);
   if (!loader) {
-    loader = new DataLoader<Key, Map<string, PartialSumRow>, string>(
+    loader = new DataLoader<Key, R[], string>(
       async (keys) => {
-        const result = new Map<string, Map<string, PartialSumRow>>();
+        const result = new Map<string, R[]>();
         const groups = new Map<string, Key[]>();
         for (const k of keys) {
           const g = `${k.boundaries}|${k.asOfVersion ?? ''}`;
@@ -73,33 +90,62 @@ function partsLoader(ctx: ApiContext) {
         }
         for (const group of groups.values()) {
           const { boundaries, asOfVersion } = group[0]!;
-          const rows = await findOrganisationParts(ctx.db, {
+          const rows = await fetch({
             boundaries,
             unitIds: [...new Set(group.map((g) => g.unitId))],
             years: [...new Set(group.map((g) => g.year))],
             ...(asOfVersion === undefined ? {} : { asOfVersion }),
           });
           for (const row of rows) {
-            const k = `${boundaries}|${row.unit_id}|${row.year}|${asOfVersion ?? ''}`;
-            let byRow = result.get(k);
-            if (!byRow) result.set(k, (byRow = new Map()));
-            byRow.set(partsKey(row), row);
+            const k = cacheKey({ boundaries, unitId: row.unit_id, year: row.year, asOfVersion });
+            result.set(k, [...(result.get(k) ?? []), row]);
           }
         }
-        return keys.map(
-          (k) =>
-            result.get(`${k.boundaries}|${k.unitId}|${k.year}|${k.asOfVersion ?? ''}`) ?? new Map(),
-        );
+        return keys.map((k) => result.get(cacheKey(k)) ?? []);
       },
-      { cacheKeyFn: (k) => `${k.boundaries}|${k.unitId}|${k.year}|${k.asOfVersion ?? ''}` },
+      { cacheKeyFn: cacheKey },
     );
-    loadersByRequest.set(ctx.loaders, loader);
+    byRequest.set(ctx.loaders, loader);
   }
   return loader;
 }
 
+const partsByRequest = new WeakMap<object, DataLoader<Key, PartialSumRow[], string>>();
+const qualifiersByRequest = new WeakMap<object, DataLoader<Key, MeasureQualifierRow[], string>>();
+
+/**
+ * The ratio fields of the report rows with the measures of their numerator and denominator (as
+ * `warehouse/publish/report-rows.ts` computes them), so a share carries the bounds of its counts.
+ */
+const RATIO_PARTS: Readonly<Record<string, readonly [readonly string[], readonly string[]]>> = {
+  goodOrFairShareOfRated: [
+    ['rated_good', 'rated_fair'],
+    ['rated_good', 'rated_fair', 'rated_average', 'rated_weak'],
+  ],
+  goodOrFairShareOfAll: [['rated_good', 'rated_fair'], ['org_count']],
+  effectiveShare: [['effective_count'], ['org_count']],
+  valueChainShare: [['in_value_chain'], ['org_count']],
+  linkedEnterpriseShare: [['linked_enterprise'], ['org_count']],
+  valueChainShareOfGoodOrFair: [['good_fair_in_value_chain'], ['rated_good', 'rated_fair']],
+  highTechShare: [['high_tech'], ['org_count']],
+  digitalShare: [['digital'], ['org_count']],
+};
+
+/** The qualifier of each bounded measure of a row's facts (merged units combined as a sum). */
+function measureQualifiers(rows: readonly MeasureQualifierRow[]): Map<string, Qualifier> {
+  const parts = new Map<string, Qualifier[]>();
+  for (const r of rows)
+    for (const [measure, q] of Object.entries(
+      JSON.parse(r.measure_qualifier) as Record<string, Qualifier>,
+    ))
+      parts.set(measure, [...(parts.get(measure) ?? []), q]);
+  return new Map([...parts].map(([m, qs]) => [m, qualifierOfSum(qs)]));
+}
+
 /** The parts key of every kept row: the rows are shared by all requests on a snapshot. */
 const rowKeys = new WeakMap<object, Key>();
+/** The row and field each kept share belongs to, so its qualifier can be read on demand. */
+const ratioOwners = new WeakMap<object, { readonly row: ReportRow; readonly field: string }>();
 const keyedLists = new WeakSet<readonly ReportRow[]>();
 
 /**
@@ -113,7 +159,14 @@ export function withPartialSums(
 ): Promise<readonly ReportRow[]> {
   return rows.then((list) => {
     if (!keyedLists.has(list)) {
-      for (const row of list) rowKeys.set(row, key);
+      for (const row of list) {
+        rowKeys.set(row, key);
+        const fields = row as unknown as Record<string, RatioValue | null | undefined>;
+        for (const field of Object.keys(RATIO_PARTS)) {
+          const share = fields[field];
+          if (share && typeof share === 'object') ratioOwners.set(share, { row, field });
+        }
+      }
       keyedLists.add(list);
     }
     return list;
@@ -140,19 +193,49 @@ export function organisationsReported(
   }
   const key = rowKeys.get(row);
   if (!key) throw new Error(`no parts key for the ${row.orgType} row of ${row.unitId}`);
-  return partsLoader(ctx)
+  const own = partsKey({
+    unit_id: row.unitId,
+    year: row.year,
+    source_code: row.sourceCode,
+    org_type: row.orgType,
+  });
+  return unitYearLoader(partsByRequest, ctx, (f) => findOrganisationParts(ctx.db, f))
     .load(key)
     .then((parts) =>
       toPartialSum(
-        parts.get(
-          partsKey({
-            unit_id: row.unitId,
-            year: row.year,
-            source_code: row.sourceCode,
-            org_type: row.orgType,
-          }),
-        ),
+        parts.find((p) => partsKey(p) === own),
         row.organisations,
       ),
     );
+}
+
+/**
+ * The qualifier of a share: one given with it, else, for a share of a topic report's row, what
+ * follows from the bounds of its counts (read through the request's loader only when selected);
+ * null where the parts are not known.
+ */
+export function ratioQualifier(
+  ctx: ApiContext,
+  share: Ratio,
+): Qualifier | null | Promise<Qualifier | null> {
+  if (share.qualifier !== undefined) return share.qualifier as Qualifier | null | Promise<Qualifier>;
+  const owner = ratioOwners.get(share);
+  const key = owner && rowKeys.get(owner.row);
+  if (!owner || !key) return null;
+  const { row } = owner;
+  const [numerator, denominator] = RATIO_PARTS[owner.field]!;
+  return unitYearLoader(qualifiersByRequest, ctx, (f) => findMeasureQualifiers(ctx.db, f))
+    .load(key)
+    .then((rows) => {
+      const q = measureQualifiers(
+        rows.filter(
+          (r) =>
+            r.source_code === row.sourceCode && r.org_type === row.orgType && r.sector === row.sector,
+        ),
+      );
+      return qualifierOfRatio(
+        qualifierOfSum(numerator.map((m) => q.get(m) ?? 'EXACT')),
+        qualifierOfSum(denominator.map((m) => q.get(m) ?? 'EXACT')),
+      );
+    });
 }

@@ -1,7 +1,10 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Qualifier } from '../../warehouse/domain/qualifier.ts';
 import type { ReportRow } from '../../warehouse/queries/report.queries.ts';
+import { ValueQualifier } from '../common/qualifier.enum.ts';
+import { Ratio } from '../common/ratio.type.ts';
 import type { ApiContext } from '../context.ts';
-import { organisationsReported, PartialSum } from './partial-sum.ts';
+import { organisationsReported, PartialSum, ratioQualifier } from './partial-sum.ts';
 import { OrgTypeRow } from './report.type.ts';
 
 /**
@@ -16,5 +19,20 @@ export class OrgTypeRowResolver {
     @Ctx() ctx: ApiContext,
   ): PartialSum | Promise<PartialSum> {
     return organisationsReported(ctx, row);
+  }
+}
+
+/**
+ * The qualifier of a share, worked out from the bounds of its counts only when a query selects
+ * it (the shares of the kept rows are served as they are).
+ */
+@Resolver(() => Ratio)
+export class RatioResolver {
+  @FieldResolver(() => ValueQualifier, { nullable: true })
+  qualifier(
+    @Root() share: Ratio,
+    @Ctx() ctx: ApiContext,
+  ): Qualifier | null | Promise<Qualifier | null> {
+    return ratioQualifier(ctx, share);
   }
 }

@@ -91,7 +91,7 @@ export class Revision {
   @Field(() => ValueQualifier, {
     nullable: true,
     description:
-      "How the source hedged a published reference value ('khoảng', 'trên', 'gần' …); null for a count loaded from a file, which carries no hedge.",
+      "How the source hedged the value ('khoảng', 'trên', 'gần' …): a reference figure's hedge word, or a fact measure's own qualifier (from the figure it was read from, or a load file's qualifier column); EXACT when there is none.",
   })
   qualifier!: ValueQualifier | null;
 

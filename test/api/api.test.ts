@@ -323,21 +323,69 @@ describe('observations, series and ranking', () => {
         denominator: 1140,
         value: (100 * 190) / 1140,
         unitCount: 3,
+        coveredParts: 3,
+        totalParts: 63,
+        qualifier: 'EXACT',
       }),
     ]);
+  });
+
+  it('gives a count summed over the provinces that reported as a lower bound, with its coverage', async () => {
+    const { observations } = await run<Ops.ObservationsQuery>('observations', {
+      filter: {
+        indicators: ['htx_count'],
+        level: 'PROVINCE',
+        fromYear: 2021,
+        toYear: 2021,
+        sources: ['PSO'],
+      },
+      groupBy: ['INDICATOR', 'YEAR', 'SOURCE'],
+    });
+    // Three of the 63 provinces of 2021 reported: the country has at least their 1,140.
+    expect(observations.nodes).toEqual([
+      expect.objectContaining({
+        areaId: null,
+        value: 1140,
+        qualifier: 'AT_LEAST',
+        coveredParts: 3,
+        totalParts: 63,
+      }),
+    ]);
+    const [one] = (
+      await run<Ops.ObservationsQuery>('observations', {
+        filter: {
+          indicators: ['htx_count'],
+          areas: [{ code: 'VN' }],
+          fromYear: 2024,
+          toYear: 2024,
+        },
+        groupBy: ['INDICATOR', 'YEAR', 'AREA'],
+      })
+    ).observations.nodes;
+    expect(one).toEqual(
+      expect.objectContaining({ value: 33335, qualifier: 'EXACT', coveredParts: 1, totalParts: 1 }),
+    );
   });
 
   it('gives a series with year-on-year change and a ranking with missing provinces', async () => {
     const { series } = await run<Ops.SeriesQuery>('series', { indicator: 'htx_count', from: 2021 });
     expect(series.source).toBe('MINISTRY');
     expect(series.points.slice(0, 2)).toEqual([
-      { year: 2021, value: 27342, change: null, changePercent: null, status: 'REPORTED' },
+      {
+        year: 2021,
+        value: 27342,
+        change: null,
+        changePercent: null,
+        status: 'REPORTED',
+        qualifier: 'EXACT',
+      },
       {
         year: 2022,
         value: 29378,
         change: 2036,
         changePercent: (100 * 2036) / 27342,
-        status: 'ESTIMATED',
+        status: 'REPORTED',
+        qualifier: 'EXACT',
       },
     ]);
     const { ranking } = await run<Ops.RankingQuery>('ranking', {
@@ -535,16 +583,18 @@ describe('CSV export for BI tools', () => {
       .trimEnd()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'indicator_code,unit,area_id,area_code,area_name_vi,year,value,numerator,denominator,source,status,origin,unit_count',
+      'indicator_code,unit,area_id,area_code,area_name_vi,year,value,numerator,denominator,source,status,qualifier,origin,unit_count,covered_parts,total_parts',
     );
+    // 2022: the count is the White Book's reported figure, whatever the status of the members
+    // merged into the same row; 2023: "hơn 31.000" is a lower bound.
     expect(lines.slice(1)).toEqual([
-      'htx_count,cooperatives,VN,VN,Việt Nam,2022,29378,29378,,MINISTRY,ESTIMATED,FACTS,1',
-      'htx_count,cooperatives,VN,VN,Việt Nam,2023,31000,31000,,MINISTRY,REPORTED,FACTS,1',
-      'htx_count,cooperatives,VN,VN,Việt Nam,2024,33335,33335,,MINISTRY,REPORTED,FACTS,1',
-      'htx_count,cooperatives,VN,VN,Việt Nam,2025,35041,35041,,MINISTRY,PROVISIONAL,FACTS,1',
-      'tht_count,cooperative groups,VN,VN,Việt Nam,2022,71000,71000,,MINISTRY,ESTIMATED,FACTS,1',
-      'tht_count,cooperative groups,VN,VN,Việt Nam,2023,71500,71500,,MINISTRY,REPORTED,FACTS,1',
-      'tht_count,cooperative groups,VN,VN,Việt Nam,2024,63650,63650,,MINISTRY,REPORTED,FACTS,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2022,29378,29378,,MINISTRY,REPORTED,EXACT,FACTS,1,1,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2023,31000,31000,,MINISTRY,REPORTED,MORE_THAN,FACTS,1,1,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2024,33335,33335,,MINISTRY,REPORTED,EXACT,FACTS,1,1,1',
+      'htx_count,cooperatives,VN,VN,Việt Nam,2025,35041,35041,,MINISTRY,PROVISIONAL,EXACT,FACTS,1,1,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2022,71000,71000,,MINISTRY,ESTIMATED,EXACT,FACTS,1,1,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2023,71500,71500,,MINISTRY,REPORTED,EXACT,FACTS,1,1,1',
+      'tht_count,cooperative groups,VN,VN,Việt Nam,2024,63650,63650,,MINISTRY,REPORTED,EXACT,FACTS,1,1,1',
     ]);
     const again = await fetch(url, { headers: { 'if-none-match': res.headers.get('etag')! } });
     expect(again.status).toBe(304);

@@ -93,9 +93,20 @@ describe('revisions', () => {
       [705, first, corrected, false, 'aggregates-2024.csv'],
       [715, corrected, null, true, 'aggregates-2024-corrected.csv'],
     ]);
-    expect(revisions[0]).toMatchObject({ orgType: 'HTX', sector: 'ALL', qualifier: null });
+    expect(revisions[0]).toMatchObject({ orgType: 'HTX', sector: 'ALL', qualifier: 'EXACT' });
     expect(revisions[0]!.loadedAt).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(revisions[1]!.loadId).toBeGreaterThan(revisions[0]!.loadId as number);
+  });
+
+  it("gives a fact's revisions the status and qualifier of the measure asked for", async () => {
+    const { json } = await gql(`{
+      a: revisions(area: { code: "VN" }, year: 2022, measure: ORGANISATIONS, orgType: HTX, source: "MINISTRY") { value status qualifier }
+      b: revisions(area: { code: "VN" }, year: 2023, measure: ORGANISATIONS, orgType: HTX, source: "MINISTRY") { value status qualifier }
+    }`);
+    expect(json.errors).toBeUndefined();
+    // 2022: the count is reported although the members of its row are estimated; 2023: "trên 31 nghìn".
+    expect(json.data!.a).toEqual([{ value: 29378, status: 'REPORTED', qualifier: 'EXACT' }]);
+    expect(json.data!.b).toEqual([{ value: 31000, status: 'REPORTED', qualifier: 'MORE_THAN' }]);
   });
 
   it('lists a published reference value with its qualifier', async () => {

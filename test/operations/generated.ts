@@ -288,7 +288,7 @@ export type ObservationsQueryVariables = Exact<{
 }>;
 
 
-export type ObservationsQuery = { observations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ indicatorCode: string, unit: string, areaId: string | null, areaCode: string | null, year: number, value: number | null, numerator: number | null, denominator: number | null, source: string, status: ValueStatus, origin: string, unitCount: number }> } };
+export type ObservationsQuery = { observations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ indicatorCode: string, unit: string, areaId: string | null, areaCode: string | null, year: number, value: number | null, numerator: number | null, denominator: number | null, source: string, status: ValueStatus, qualifier: ValueQualifier, origin: string, unitCount: number, coveredParts: number, totalParts: number }> } };
 
 export type PlanProgressQueryVariables = Exact<{
   id: string;
@@ -312,7 +312,7 @@ export type ProgressBoundsQueryVariables = Exact<{
 }>;
 
 
-export type ProgressBoundsQuery = { plan: { targets: Array<{ id: string, progress: { status: ProgressStatus, statusMethod: ProgressMethod | null, statusCategory: string | null, isFinal: boolean, possibleStatuses: Array<ProgressStatus>, attainmentPercent: number | null, attainmentBound: AttainmentBound | null, latest: { year: number, value: number, qualifier: ValueQualifier | null } | null, warnings: Array<{ code: string, message: string }> } }> } };
+export type ProgressBoundsQuery = { plan: { targets: Array<{ id: string, progress: { status: ProgressStatus, statusMethod: ProgressMethod | null, statusCategory: string | null, isFinal: boolean, possibleStatuses: Array<ProgressStatus>, attainmentPercent: number | null, attainmentBound: AttainmentBound | null, latest: { year: number, value: number, qualifier: ValueQualifier | null } | null, baseline: { year: number, kind: string | null, qualifier: ValueQualifier | null } | null, warnings: Array<{ code: string, message: string }> } }> } };
 
 export type QualityQueryVariables = Exact<{
   area?: AreaInput | null | undefined;
@@ -343,7 +343,7 @@ export type SeriesQueryVariables = Exact<{
 }>;
 
 
-export type SeriesQuery = { series: { source: string | null, area: { id: string }, points: Array<{ year: number, value: number | null, change: number | null, changePercent: number | null, status: ValueStatus }> } };
+export type SeriesQuery = { series: { source: string | null, area: { id: string }, points: Array<{ year: number, value: number | null, change: number | null, changePercent: number | null, status: ValueStatus, qualifier: ValueQualifier }> } };
 
 export type TargetWordingsQueryVariables = Exact<{
   id: string;

@@ -43,11 +43,44 @@ describe('upgrading a schema-3 warehouse', () => {
          values ('p', 't', 'htx_count', 'VN', 2030, 'APPROX', 45000, 'cooperatives', 'vi', 'khoảng 45.000')`,
       );
 
-      // 4 and 5 rebuild these tables; 6 adds the topic-report rows (none: no facts here); 7 the
-      // indicator values and target progress (none: no indicator in the registry here).
-      expect(await migrate(db)).toEqual([4, 5, 6, 7]);
+      await db.run(
+        `insert into fct_org_annual (unit_id, year, org_type, sector, source_code, universe, org_count,
+           members, status, load_id, valid_from_version, valid_to_version)
+         values ('VN', 2022, 'HTX', 'ALL', 'MINISTRY', 'REGISTERED', 29378, 5935000, 'ESTIMATED', 1, 1, null)`,
+      );
+
+      // 4 and 5 rebuild these tables; 6 adds the topic-report rows; 7 the indicator values and
+      // target progress (none: no indicator in the registry here); 8 gives each fact measure its
+      // own status and qualifier (rebuilding the fact table).
+      expect(await migrate(db)).toEqual([4, 5, 6, 7, 8]);
       expect(await db.all(`select count(*)::integer as n from rpt_org_type_row`)).toEqual([
-        { n: 0 },
+        { n: 1 },
+      ]);
+      // The fact keeps its values; every measure keeps the row's status until init re-derives it.
+      expect(
+        await db.all(
+          `select org_count, members, status, measure_status, measure_qualifier, load_id, valid_from_version, valid_to_version
+           from fct_org_annual`,
+        ),
+      ).toEqual([
+        {
+          org_count: 29378,
+          members: 5935000,
+          status: 'ESTIMATED',
+          measure_status: null,
+          measure_qualifier: null,
+          load_id: 1,
+          valid_from_version: 1,
+          valid_to_version: null,
+        },
+      ]);
+      const columns = await db.all<{ column_name: string }>(
+        `select column_name from information_schema.columns where table_name = 'fct_org_annual' order by ordinal_position`,
+      );
+      expect(columns.slice(-3).map((c) => c.column_name)).toEqual([
+        'load_id',
+        'valid_from_version',
+        'valid_to_version',
       ]);
 
       expect(

@@ -93,9 +93,11 @@ describe('indicator values', () => {
       unitIds: ['VN'],
       fromYear: 2024,
     });
+    // VCA's 33,557 is its reported end-2024 count; the estimated members of the same row do not
+    // make it an estimate (status per measure).
     expect(rows.map((r) => [r.year, r.source_code, r.value, r.status])).toEqual([
       [2024, 'MINISTRY', 33335, 'REPORTED'],
-      [2024, 'VCA', 33557, 'ESTIMATED'],
+      [2024, 'VCA', 33557, 'REPORTED'],
       [2025, 'MINISTRY', 35041, 'PROVISIONAL'],
     ]);
   });
@@ -146,7 +148,9 @@ describe('progress of the national 20-NQ/TW targets from the published figures',
       (100 * (944587 + 5800000)) / 101112656,
       10,
     );
-    expect(population.progress.status).toBe('INSUFFICIENT_DATA');
+    // "hơn 5,8 triệu" members: the share is more than 6.67%, and the bound reaches the target.
+    expect(population.progress.latest?.qualifier).toBe('MORE_THAN');
+    expect(population.progress.status).toBe('UNDETERMINED_BY_BOUND');
 
     // Good/fair share of all collective organisations: no rating counts are published.
     expect(byId.get('ktt-good-fair-2030')!.progress.status).toBe('INSUFFICIENT_DATA');

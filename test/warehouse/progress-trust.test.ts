@@ -216,6 +216,8 @@ describe('progress on the default warehouse', () => {
       const now = await asOf(2025);
       expect(now.get('htx-members-2030')).toMatchObject({
         latest: { year: 2025, value: 6_000_000, qualifier: 'NEARLY' },
+        // The baseline read from the series keeps the qualifier of its value.
+        baseline: { year: 2022, kind: 'PLAN_YEAR', qualifier: 'EXACT' },
         attainmentPercent: 75,
         attainmentBound: 'AT_MOST',
         isFinal: false,

@@ -277,6 +277,7 @@ describe('topic-report rows computed at publish', () => {
       const { version } = reportRowsMigration;
       for (const table of ['rpt_org_type_row', 'rpt_indicator_value', 'rpt_target_progress'])
         await handle.run(`drop table ${table}`);
+      // (and the migrations after it, which the schema version, the highest applied, implies)
       await handle.run('delete from schema_migration where version >= $1', [version]);
       expect(await migrate(handle)).toEqual(
         MIGRATIONS.filter((m) => m.version >= version).map((m) => m.version),

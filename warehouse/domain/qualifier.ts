@@ -49,6 +49,15 @@ export const HEDGE_WORDS: readonly { readonly words: string; readonly qualifier:
   { words: 'almost', qualifier: 'NEARLY' },
 ];
 
+/** The spellings a load file may write a qualifier in: the hedge words, and "chính xác" for exact. */
+export const QUALIFIER_ALIASES: Readonly<Record<Qualifier, readonly string[]>> = {
+  EXACT: ['chính xác', 'exact'],
+  ABOUT: HEDGE_WORDS.filter((h) => h.qualifier === 'ABOUT').map((h) => h.words),
+  MORE_THAN: HEDGE_WORDS.filter((h) => h.qualifier === 'MORE_THAN').map((h) => h.words),
+  NEARLY: HEDGE_WORDS.filter((h) => h.qualifier === 'NEARLY').map((h) => h.words),
+  AT_LEAST: HEDGE_WORDS.filter((h) => h.qualifier === 'AT_LEAST').map((h) => h.words),
+};
+
 /** Words that may stand between a hedge word and its number ("ước đạt 4.431", "hơn là 5"). */
 const FILLER = new Set(['đạt', 'tính', 'là', 'có', 'tới', 'reached', 'of']);
 const MULTIPLIERS: Record<string, number> = {
@@ -134,4 +143,86 @@ export function qualifierSign(qualifier: Qualifier): string {
     default:
       return '';
   }
+}
+
+/**
+ * What each qualifier says about the true value, as the rules that combine qualifiers are
+ * written on it: `lower` — the true value is at least the figure; `upper` — at most the figure;
+ * `strict` — the lower bound is not reached ("trên"/"hơn": more than). ABOUT is either side.
+ */
+export const QUALIFIER_BOUNDS: Readonly<
+  Record<Qualifier, { readonly lower: boolean; readonly upper: boolean; readonly strict: boolean }>
+> = {
+  EXACT: { lower: false, upper: false, strict: false },
+  AT_LEAST: { lower: true, upper: false, strict: false },
+  MORE_THAN: { lower: true, upper: false, strict: true },
+  NEARLY: { lower: false, upper: true, strict: false },
+  ABOUT: { lower: true, upper: true, strict: false },
+};
+
+const LOWER = 1;
+const UPPER = 2;
+const STRICT = 4;
+
+/** The bits of a qualifier: 1 lower bound, 2 upper bound, 4 strictly above (both bits: ABOUT). */
+export function qualifierMask(qualifier: Qualifier): number {
+  const b = QUALIFIER_BOUNDS[qualifier];
+  return (b.lower ? LOWER : 0) | (b.upper ? UPPER : 0) | (b.strict && !b.upper ? STRICT : 0);
+}
+
+/** The qualifier a set of bits stands for: bounds on both sides give ABOUT. */
+export function qualifierOfMask(mask: number): Qualifier {
+  const sides = mask & (LOWER | UPPER);
+  if (sides === (LOWER | UPPER)) return 'ABOUT';
+  if (sides === LOWER) return mask & STRICT ? 'MORE_THAN' : 'AT_LEAST';
+  if (sides === UPPER) return 'NEARLY';
+  return 'EXACT';
+}
+
+/**
+ * The qualifier of a sum of parts (all non-negative): exact parts add nothing; a lower bound
+ * makes the sum a lower bound (strict if any part is strict: 100 + more than 50 is more than
+ * 150); an upper bound an upper bound; bounds in both directions, or any ABOUT, give ABOUT.
+ */
+export function qualifierOfSum(parts: readonly Qualifier[]): Qualifier {
+  return qualifierOfMask(parts.reduce((m, q) => m | qualifierMask(q), 0));
+}
+
+/**
+ * The qualifier of `1 / x` where `x` has `qualifier`: a lower bound of a denominator is an upper
+ * bound of the ratio (a share of "more than 33,557" is at most the share of 33,557), and the
+ * reverse; strictness is not kept (the only upper-bound qualifier is NEARLY).
+ */
+export function invertQualifier(qualifier: Qualifier): Qualifier {
+  const m = qualifierMask(qualifier);
+  return qualifierOfMask((m & LOWER ? UPPER : 0) | (m & UPPER ? LOWER : 0));
+}
+
+/**
+ * The qualifier of `numerator ÷ denominator` (shares, ratios, per population): the numerator's
+ * bound as it is, the denominator's turned round, combined like a sum. Numerator at least and
+ * denominator exact: at least; numerator exact and denominator at least: nearly (at most);
+ * numerator and denominator both lower bounds: the directions are mixed, so ABOUT.
+ */
+export function qualifierOfRatio(numerator: Qualifier, denominator: Qualifier): Qualifier {
+  return qualifierOfSum([numerator, invertQualifier(denominator)]);
+}
+
+/** SQL: the bits ({@link qualifierMask}) of a qualifier column or expression; null is EXACT. */
+export function qualifierMaskSql(expr: string): string {
+  return `(case ${expr} ${QUALIFIERS.map((q) => `when '${q}' then ${qualifierMask(q)}`).join(' ')} else 0 end)`;
+}
+
+/** SQL: the bits of `1 / x` from the bits of `x` ({@link invertQualifier}). */
+export function invertMaskSql(mask: string): string {
+  return `((case when (${mask}) & ${LOWER} <> 0 then ${UPPER} else 0 end) | (case when (${mask}) & ${UPPER} <> 0 then ${LOWER} else 0 end))`;
+}
+
+/**
+ * SQL: the qualifier of a set of bits ({@link qualifierOfMask}); combine parts first with
+ * `bit_or` (over rows) or `|` (between columns), as {@link qualifierOfSum} does.
+ */
+export function qualifierOfMaskSql(mask: string): string {
+  const cases = Array.from({ length: 8 }, (_, m) => `when ${m} then '${qualifierOfMask(m)}'`);
+  return `(case (${mask}) ${cases.join(' ')} end)`;
 }

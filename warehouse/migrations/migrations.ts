@@ -6,6 +6,7 @@ import { valueQualifierMigration } from './004-value-qualifier.migration.ts';
 import { targetWordingMigration } from './005-target-wording.migration.ts';
 import { reportRowsMigration } from './006-report-rows.migration.ts';
 import { indicatorValuesMigration } from './007-indicator-values.migration.ts';
+import { measureFlagsMigration } from './008-measure-flags.migration.ts';
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   targetWordingMigration,
   reportRowsMigration,
   indicatorValuesMigration,
+  measureFlagsMigration,
 ];
 
 /** The schema version this code expects. */

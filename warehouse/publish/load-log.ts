@@ -12,7 +12,7 @@ export const FACT_TABLE_SPEC: VersionedTable = {
   table: 'fct_org_annual',
   slice: ['unit_id', 'year', 'source_code', 'org_type'],
   key: ['sector', 'universe'],
-  values: [...FACT_MEASURE_NAMES, 'status'],
+  values: [...FACT_MEASURE_NAMES, 'status', 'measure_status', 'measure_qualifier'],
 };
 
 /** `fct_org_register` as a versioned table, sliced like the facts it feeds. */

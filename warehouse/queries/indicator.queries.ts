@@ -3,6 +3,13 @@ import { kyselyOf, validIn } from '../database.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
 import { INDICATOR_VALUE_COLUMNS } from '../tables/indicator-value.table.ts';
 import { QueryParams } from './query-params.ts';
+import { measureQualifierSql, measureStatusSql } from '../domain/measure-flags.ts';
+import {
+  invertMaskSql,
+  qualifierMaskSql,
+  qualifierOfMaskSql,
+  type Qualifier,
+} from '../domain/qualifier.ts';
 
 /** Which boundaries a series is reported on. */
 export const BOUNDARIES = ['AS_REPORTED', 'CURRENT'] as const;
@@ -35,10 +42,20 @@ export interface IndicatorValueRow {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
-  /** The weakest status among the values used: ESTIMATED, then PROVISIONAL, then REPORTED. */
+  /**
+   * The weakest status among the measures used (each measure has its own status: a row may merge
+   * a reported count with estimated members): ESTIMATED, then PROVISIONAL, then REPORTED.
+   */
   status: string;
   /** `FACTS` when computed from counts, `PUBLISHED` when taken from a published figure. */
   origin: 'FACTS' | 'PUBLISHED';
+  /**
+   * How far the value can be trusted as a number: a published figure's own hedge ("gần" → NEARLY),
+   * or, for a value computed from facts, what follows from the qualifiers of its parts
+   * (`qualifierOfSum`, `qualifierOfRatio` in `warehouse/domain/qualifier.ts`).
+   */
+  qualifier: Qualifier;
+  /** `qualifier` is not EXACT (kept for readers of the former flag). */
   is_approximate: boolean;
   /** Units whose figures were summed (more than one on current boundaries after a merger). */
   unit_count: number;
@@ -46,7 +63,8 @@ export interface IndicatorValueRow {
   org_types: string | null;
 }
 
-const STATUS_RANK = `case status when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end`;
+const statusRank = (status: string) =>
+  `(case ${status} when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end)`;
 const STATUS_NAME = (rank: string) =>
   `case ${rank} when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end`;
 
@@ -147,7 +165,7 @@ operands as (
   from dim_indicator_operand o join indicators i using (indicator_code)
 ),
 facts as (
-  select unit_id, year, org_type, sector, source_code, universe, ${STATUS_RANK} as status_rank, ${measures}
+  select unit_id, year, org_type, sector, source_code, universe, status, measure_status, measure_qualifier, ${measures}
   from fct_org_annual
   where ${version} and ${years} and ${inList('source_code', filter.sources)} and ${unitsRead('unit_id')}
     and ${slices('')}
@@ -157,15 +175,17 @@ long as (
 ),
 totals as (
   select unit_id, year, source_code, universe, org_type, measure,
-    v, status_rank
+    v, status, measure_status, measure_qualifier
   from long where sector = 'ALL'
 ),
 operand_values as (
-  select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, t.unit_id, t.year, t.source_code, t.v, t.status_rank
+  select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, t.unit_id, t.year, t.source_code, t.v,
+    ${statusRank(measureStatusSql('t', 't.measure'))} as status_rank, ${qualifierMaskSql(measureQualifierSql('t', 't.measure'))} as qmask
   from operands o join totals t
     on o.sector = 'ALL' and t.org_type = o.org_type and t.measure = o.measure and t.universe = o.universe
   union all
-  select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, l.unit_id, l.year, l.source_code, l.v, l.status_rank
+  select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, l.unit_id, l.year, l.source_code, l.v,
+    ${statusRank(measureStatusSql('l', 'l.measure'))} as status_rank, ${qualifierMaskSql(measureQualifierSql('l', 'l.measure'))} as qmask
   from operands o join long l
     on o.sector <> 'ALL' and l.sector = o.sector and l.org_type = o.org_type and l.measure = o.measure and l.universe = o.universe
 ),
@@ -195,18 +215,20 @@ coverage as (
   from usable group by all
 ),
 parts as (
-  select ov.indicator_code, ov.role, ov.unit_id, ov.year, ov.source_code, sum(ov.v) as v, max(ov.status_rank) as status_rank
+  select ov.indicator_code, ov.role, ov.unit_id, ov.year, ov.source_code, sum(ov.v) as v, max(ov.status_rank) as status_rank,
+    bit_or(ov.qmask) as qmask
   from operand_values ov
   join usable u on u.indicator_code = ov.indicator_code and u.unit_id = ov.unit_id and u.year = ov.year
     and u.source_code = ov.source_code and u.org_type = ov.org_type
   group by ov.indicator_code, ov.role, ov.unit_id, ov.year, ov.source_code
   union all
-  select indicator_code, role, unit_id, year, source_code, v, 1 from population
+  select indicator_code, role, unit_id, year, source_code, v, 1, 0 from population
 ),
 per_unit as (
   select n.indicator_code, n.unit_id, n.year, n.source_code,
     n.v as numerator, d.v as denominator,
-    greatest(n.status_rank, coalesce(d.status_rank, 1)) as status_rank, c.org_types
+    greatest(n.status_rank, coalesce(d.status_rank, 1)) as status_rank,
+    n.qmask as n_qmask, coalesce(d.qmask, 0) as d_qmask, c.org_types
   from parts n
   left join parts d on d.role = 'DENOMINATOR' and d.indicator_code = n.indicator_code and d.unit_id = n.unit_id
     and d.year = n.year and d.source_code = n.source_code
@@ -228,14 +250,15 @@ combined as (
     case when count(m.numerator) = coalesce(max(pr.n), 1) then sum(m.numerator) end as numerator,
     case when count(m.denominator) = coalesce(max(pr.n), 1) then sum(m.denominator) end as denominator,
     case when count(m.numerator) = coalesce(max(pr.n), 1) then sum(m.numerator * m.denominator) end as weighted,
-    max(m.status_rank) as status_rank, count(*) as unit_count, string_agg(distinct m.org_types, ',' order by m.org_types) as org_types
+    max(m.status_rank) as status_rank, bit_or(m.n_qmask) as n_qmask, bit_or(m.d_qmask) as d_qmask,
+    count(*) as unit_count, string_agg(distinct m.org_types, ',' order by m.org_types) as org_types
   from mapped m left join predecessors pr
     on pr.target_unit_id = m.target_unit_id and m.unit_id <> m.target_unit_id
   group by all
 ),`
     : `combined as (
   select indicator_code, unit_id, year, source_code, numerator, denominator,
-    numerator * denominator as weighted, status_rank, 1 as unit_count, org_types
+    numerator * denominator as weighted, status_rank, n_qmask, d_qmask, 1 as unit_count, org_types
   from per_unit
 ),`
 }
@@ -249,13 +272,18 @@ computed as (
       when 'AVERAGE' then case when c.unit_count = 1 then c.numerator else c.weighted / nullif(c.denominator, 0) end
     end as value,
     c.numerator, c.denominator, ${STATUS_NAME('c.status_rank')} as status,
-    'FACTS' as origin, false as is_approximate, c.unit_count, c.org_types
+    'FACTS' as origin, ${qualifierOfMaskSql('q.mask')} as qualifier, c.unit_count, c.org_types
   from combined c join indicators i using (indicator_code)
+  cross join lateral (select case i.kind
+      when 'COUNT' then c.n_qmask
+      when 'AVERAGE' then c.n_qmask | case when c.unit_count > 1 and c.d_qmask <> 0 then ${qualifierMaskSql("'ABOUT'")} else 0 end
+      else c.n_qmask | ${invertMaskSql('c.d_qmask')}
+    end as mask) q
 ),
 published as (
   select coalesce(a.indicator_code, p.indicator_code) as indicator_code, p.unit_id, p.year, p.source_code,
     p.value, null::double as numerator, null::double as denominator, p.status,
-    'PUBLISHED' as origin, p.is_approximate, 1 as unit_count, null::varchar as org_types
+    'PUBLISHED' as origin, p.qualifier, 1 as unit_count, null::varchar as org_types
   from fct_published_value p
   left join dim_indicator_alias a on a.alias = p.indicator_code
   where p.is_preferred and ${version.replaceAll('valid_', 'p.valid_')} and ${years.replaceAll('year', 'p.year')}
@@ -271,7 +299,8 @@ all_values as (
     select 1 from computed c where c.value is not null and c.indicator_code = pub.indicator_code
       and c.unit_id = pub.unit_id and c.year = pub.year and c.source_code = pub.source_code)
 )
-select indicator_code, unit_id, year, source_code, value, numerator, denominator, status, origin, is_approximate,
+select indicator_code, unit_id, year, source_code, value, numerator, denominator, status, origin,
+  qualifier, qualifier <> 'EXACT' as is_approximate,
   unit_count::integer as unit_count, org_types
 from all_values
 where ${inList('unit_id', filter.unitIds)}

@@ -92,3 +92,40 @@ export function findOrganisationParts(
     p.values,
   );
 }
+
+/** The measure qualifiers of a report row's facts (only rows with a bounded measure). */
+export interface MeasureQualifierRow {
+  unit_id: string;
+  year: number;
+  source_code: string;
+  org_type: string;
+  sector: string;
+  /** JSON object measure → qualifier (see `warehouse/domain/measure-flags.ts`). */
+  measure_qualifier: string;
+}
+
+/**
+ * The facts' measure qualifiers behind the report rows of some units and years: on current
+ * boundaries each row of a unit merged into the area, under the area's id (the caller combines
+ * them as a sum). Only rows with a bounded measure are returned: most rows have none.
+ */
+export function findMeasureQualifiers(
+  db: DuckDbHandle,
+  filter: PartialSumFilter,
+): Promise<MeasureQualifierRow[]> {
+  const p = new QueryParams();
+  const version =
+    filter.asOfVersion === undefined
+      ? 'f.valid_to_version is null'
+      : `f.valid_from_version <= ${p.add(filter.asOfVersion)} and (f.valid_to_version is null or f.valid_to_version > ${p.add(filter.asOfVersion)})`;
+  const current = filter.boundaries === 'CURRENT';
+  const unit = current ? 'coalesce(x.to_unit_id, f.unit_id)' : 'f.unit_id';
+  return db.all(
+    `select ${unit} as unit_id, f.year, f.source_code, f.org_type, f.sector, f.measure_qualifier
+     from fct_org_annual f
+     ${current ? 'left join dim_unit_crosswalk x on x.from_unit_id = f.unit_id' : ''}
+     where f.universe = 'REGISTERED' and f.measure_qualifier is not null and ${version}
+       and ${p.inNumbers('f.year', filter.years)} and ${p.in(unit, filter.unitIds)}`,
+    p.values,
+  );
+}

@@ -2,7 +2,7 @@ import type { DuckDbHandle } from '../dialect/index.ts';
 import { kyselyOf, validIn } from '../database.ts';
 import { computeProgress, type Observation, type Progress } from '../progress/progress-engine.ts';
 import type { Comparator } from '../progress/progress-types.ts';
-import { QUALIFIERS, type Qualifier } from '../domain/qualifier.ts';
+import type { Qualifier } from '../domain/qualifier.ts';
 import {
   findIndicatorValues,
   type IndicatorValueFilter,
@@ -121,46 +121,6 @@ export interface ProgressOptions {
   readonly approxTolerance?: number;
 }
 
-/**
- * The qualifiers of the published figures behind indicator values: the preferred figure of the
- * same indicator (or an alias of it), unit, year and source, with its value. A value computed from
- * facts takes the qualifier of the figure only when both are the same number.
- */
-async function findValueQualifiers(
-  db: DuckDbHandle,
-  indicatorCodes: readonly string[],
-  unitIds: readonly string[],
-  asOfVersion: number | undefined,
-): Promise<Map<string, { value: number; qualifier: Qualifier }>> {
-  const p = new QueryParams();
-  const version =
-    asOfVersion === undefined
-      ? 'p.valid_to_version is null'
-      : `p.valid_from_version <= ${p.add(asOfVersion)} and (p.valid_to_version is null or p.valid_to_version > ${p.add(asOfVersion)})`;
-  const rows = await db.all<{
-    indicator_code: string;
-    unit_id: string;
-    year: number;
-    source_code: string;
-    value: number;
-    qualifier: string;
-  }>(
-    `select coalesce(a.indicator_code, p.indicator_code) as indicator_code, p.unit_id, p.year,
-       p.source_code, p.value, p.qualifier
-     from fct_published_value p left join dim_indicator_alias a on a.alias = p.indicator_code
-     where p.is_preferred and ${version} and ${p.in('p.unit_id', unitIds)}
-       and ${p.in('coalesce(a.indicator_code, p.indicator_code)', indicatorCodes)}`,
-    p.values,
-  );
-  const known = new Set<string>(QUALIFIERS);
-  return new Map(
-    rows.map((r) => [
-      `${r.indicator_code}|${r.unit_id}|${r.year}|${r.source_code}`,
-      { value: r.value, qualifier: (known.has(r.qualifier) ? r.qualifier : 'EXACT') as Qualifier },
-    ]),
-  );
-}
-
 /** The last day a target runs: its date, else the end of its year. */
 const deadlineOf = (t: TargetRow) => t.target_date ?? `${t.target_year}-12-31`;
 
@@ -179,7 +139,7 @@ export type ValueSource = (
 
 /**
  * Reads what {@link progressFromInputs} needs for some targets with a fixed number of SQL
- * statements (one for the values of every indicator and unit involved, one for their qualifiers,
+ * statements (one for the values of every indicator and unit involved, with their qualifiers,
  * one for the crosswalk), whatever their count.
  */
 export async function readProgressInputs(
@@ -193,18 +153,7 @@ export async function readProgressInputs(
     unitIds: [...new Set(targets.map((t) => t.unit_id))],
     ...(asOfVersion === undefined ? {} : { asOfVersion }),
   });
-  const qualifiers = await findValueQualifiers(
-    db,
-    [...new Set(targets.map((t) => t.indicator_code))],
-    [...new Set(targets.map((t) => t.unit_id))],
-    asOfVersion,
-  );
-  const qualifierOfRow = (r: IndicatorValueRow): Qualifier => {
-    const figure = qualifiers.get(`${r.indicator_code}|${r.unit_id}|${r.year}|${r.source_code}`);
-    return figure !== undefined && r.value !== null && Math.abs(figure.value - r.value) < 1e-9
-      ? figure.qualifier
-      : 'EXACT';
-  };
+  const qualifierOfRow = (r: IndicatorValueRow): Qualifier => r.qualifier;
   const successors = await db.all<{ from_unit_id: string; to_unit_id: string }>(
     `select from_unit_id, to_unit_id from dim_unit_crosswalk where from_unit_id <> to_unit_id`,
   );
@@ -273,7 +222,7 @@ export function progressFromInputs(
     const narrowerYears = fromSource
       .filter((r) => width(r.org_types) < width(widest))
       .map((r) => r.year);
-    const seriesQualifiers = series.map(qualifierOfRow);
+    const seriesQualifiers = series.map((r) => r.qualifier);
     const observations: Observation[] = series.map((r, i) => ({
       year: r.year,
       value: r.value,

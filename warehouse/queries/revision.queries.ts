@@ -1,6 +1,7 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
 import { QueryParams } from './query-params.ts';
+import { measureQualifierSql, measureStatusSql } from '../domain/measure-flags.ts';
 
 /** One published data version: version 0 is the empty warehouse, each load that changed data adds one. */
 export interface DataVersionRow {
@@ -51,7 +52,7 @@ export interface FactRevisionFilter {
 
 /**
  * Every value ever published for a fact measure of one unit, year, organisation type, sector and
- * source, oldest first: a corrected file closes the old row at its version and adds the new one,
+ * source, oldest first, with the measure's own status and qualifier: a corrected file closes the old row at its version and adds the new one,
  * so each row here is one revision. A slice that a load removed shows as a range that ends.
  */
 export function findFactRevisions(
@@ -62,8 +63,9 @@ export function findFactRevisions(
     throw new Error(`'${filter.measure}' is not a fact measure`);
   const p = new QueryParams();
   return db.all(
-    `select f.source_code, f.org_type, f.sector, f.${filter.measure}::double as value, f.status,
-       null::varchar as qualifier, f.valid_from_version as from_version,
+    `select f.source_code, f.org_type, f.sector, f.${filter.measure}::double as value,
+       ${measureStatusSql('f', `'${filter.measure}'`)} as status,
+       ${measureQualifierSql('f', `'${filter.measure}'`)} as qualifier, f.valid_from_version as from_version,
        f.valid_to_version as to_version, f.load_id, l.file_name,
        strftime(l.finished_at, '%Y-%m-%d %H:%M:%S') as loaded_at
      from fct_org_annual f left join load_log l on l.load_id = f.load_id

@@ -24,12 +24,7 @@ export const INDICATOR_VALUE_COLUMNS = [
   { name: 'is_approximate', sqlType: 'BOOLEAN NOT NULL', inRow: true },
   { name: 'unit_count', sqlType: 'INTEGER NOT NULL', inRow: true },
   { name: 'org_types', sqlType: 'VARCHAR', inRow: true },
-  {
-    name: 'qualifier',
-    sqlType: 'VARCHAR NOT NULL',
-    inRow: false,
-    fallback: `case when is_approximate then 'ABOUT' else 'EXACT' end`,
-  },
+  { name: 'qualifier', sqlType: 'VARCHAR NOT NULL', inRow: true },
 ] as const satisfies readonly {
   name: string;
   sqlType: string;

@@ -58,7 +58,12 @@ export type OrgAnnualRow = {
   sector: string;
   source_code: string;
   universe: string;
+  /** The weakest status of the row's measures (see `measure_status` for each one). */
   status: string;
+  /** JSON object measure → status where the measures of the row differ; null: all have `status`. */
+  measure_status: string | null;
+  /** JSON object measure → qualifier of the measures that are not EXACT; null: all exact. */
+  measure_qualifier: string | null;
   load_id: number;
   valid_from_version: number;
   valid_to_version: number | null;
