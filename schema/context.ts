@@ -8,4 +8,9 @@ export interface ApiContext {
   /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
   readonly maxPageSize: number;
   readonly loaders: Loaders;
+  /**
+   * The role of the request's API key, or null without one. Loader and admin keys may read the
+   * draft (`release: DRAFT`); reviews and releases need admin.
+   */
+  readonly role: 'reader' | 'loader' | 'admin' | null;
 }

@@ -46,6 +46,8 @@ export async function buildCoopstatSchema(): Promise<GraphQLSchema> {
 export interface RequestContextOptions {
   /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
   readonly maxPageSize: number;
+  /** The role of the request's API key; absent = no key (reads the latest release only). */
+  readonly role?: 'reader' | 'loader' | 'admin' | null;
 }
 
 /** What every resolver receives as its context: one per request, pinned to one snapshot. */
@@ -66,6 +68,7 @@ export function createRequestContext(
     db: lease.handle,
     dataVersion: lease.dataVersion,
     maxPageSize: options.maxPageSize,
+    role: options.role ?? null,
     loaders: createLoaders(lease.handle, lease.snapshotKey),
   };
 }

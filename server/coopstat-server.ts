@@ -159,7 +159,11 @@ export async function startCoopstatServer(
       schema,
       reader,
       logger,
-      createContext: (lease) => createRequestContext(lease, { maxPageSize: config.maxPageSize }),
+      createContext: (lease, principal) =>
+        createRequestContext(lease, {
+          maxPageSize: config.maxPageSize,
+          role: principal?.role ?? null,
+        }),
       explorer: config.explorer
         ? createExplorerHandler({ endpoint: GRAPHQL_PATH, examples: EXPLORER_EXAMPLES })
         : undefined,
@@ -168,8 +172,14 @@ export async function startCoopstatServer(
         ...(config.explorer ? { explorer: EXPLORER_PATH } : {}),
       }),
       csvExports: {
-        '/export/observations.csv': (lease, params) =>
-          observationsCsv(createRequestContext(lease, { maxPageSize: config.maxPageSize }), params),
+        '/export/observations.csv': (lease, params, principal) =>
+          observationsCsv(
+            createRequestContext(lease, {
+              maxPageSize: config.maxPageSize,
+              role: principal?.role ?? null,
+            }),
+            params,
+          ),
       },
       downloads: openDataDownloads,
       // Uploads load in this process, as the one writer, into the file the reader follows; the

@@ -19,7 +19,14 @@ import {
 } from '../../warehouse/publish/load-log.ts';
 import { publishReportRows } from '../../warehouse/publish/report-rows.ts';
 import { applySlices, diffSlices } from '../../warehouse/publish/slice-publisher.ts';
-import { withWriter } from '../../warehouse/store/warehouse-store.ts';
+import {
+  findReleases,
+  insertRelease,
+  readReleaseMode,
+  writeReleaseMode,
+  type ReleaseMode,
+} from '../../warehouse/release/release.queries.ts';
+import { withWriter, type WriteOutcome } from '../../warehouse/store/warehouse-store.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
 import { readCatalog } from '../catalog/catalog.reader.ts';
 import { replaceCatalog } from '../catalog/catalog.loader.ts';
@@ -103,7 +110,61 @@ async function publishCatalog(
 }
 
 /** What `init` did. */
+/** Options of {@link initWarehouse}. */
+export interface InitOptions {
+  /**
+   * Whether later loads wait for a reviewed release (`reviewed`, what `coopstat init` sets) or are
+   * released with their load (`automatic`, a single-office warehouse). Default: `automatic` for a
+   * new warehouse, unchanged for an existing one.
+   */
+  readonly releases?: ReleaseMode;
+}
+
+/**
+ * Wraps init's writer so that init's own loads make one release, the reference figures as
+ * published (a new warehouse's release 1), and then sets the release mode.
+ */
+function withInitRelease(
+  options: InitOptions,
+  init: (db: DuckDbHandle) => Promise<WriteOutcome<InitReport>>,
+): (db: DuckDbHandle) => Promise<WriteOutcome<InitReport>> {
+  return async (db) => {
+    const fresh = (await findReleases(db)).length === 0;
+    const before = await readReleaseMode(db);
+    // Released below as one release, not one per step.
+    if (fresh) await writeReleaseMode(db, 'reviewed');
+    const outcome = await init(db);
+    let releaseNo: number | null = null;
+    if (fresh) {
+      const { currentVersion } = await nextIds(db);
+      const [row] = await db.all<{ years: number[] | null }>(
+        'select list(distinct year order by year) as years from fct_org_annual where valid_to_version is null',
+      );
+      releaseNo = await insertRelease(db, {
+        dataVersion: currentVersion,
+        years: row?.years ?? [],
+        releasedAt: new Date().toISOString(),
+        releasedBy: 'coopstat init',
+        note: 'reference data and published national figures',
+        notesMdVi: null,
+        notesMdEn: null,
+        automatic: false,
+      });
+    }
+    const mode = options.releases ?? (fresh ? 'automatic' : before);
+    await writeReleaseMode(db, mode);
+    return {
+      publish: outcome.publish || fresh || mode !== before,
+      result: { ...outcome.result, releaseNo, releaseMode: mode },
+    };
+  };
+}
+
 export interface InitReport {
+  /** The release init made (a new warehouse's release 1), or null. */
+  readonly releaseNo?: number | null;
+  /** Whether loads wait for a reviewed release. */
+  readonly releaseMode?: ReleaseMode;
   readonly units: number;
   readonly currentProvinces: number;
   readonly populationRows: number;
@@ -252,36 +313,97 @@ async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
  * the ministry's and the cooperative alliance's, each labelled with its source). Re-running it
  * changes nothing unless the reference files changed.
  */
-export async function initWarehouse(dbPath: string): Promise<InitReport> {
+export async function initWarehouse(
+  dbPath: string,
+  options: InitOptions = {},
+): Promise<InitReport> {
   const contents = await Promise.all(Object.values(REFERENCE_FILES).map((p) => readFile(p)));
   const sha256 = createHash('sha256');
   for (const c of contents) sha256.update(c);
   const hash = sha256.digest('hex');
-  return withWriter(dbPath, async (db) => {
-    const units = await seedDimensions(db);
-    const previous = await findLoadByHash(db, hash);
-    await stageNationalFigures(db);
-    const counts = async () => {
-      const [row] = await db.all<{
-        provinces: number;
-        population: number;
-        values: number;
-        facts: number;
-        targets: number;
-      }>(
-        `select (select count(*) from dim_admin_unit where level = 'PROVINCE' and valid_to is null) as provinces,
+  return withWriter(
+    dbPath,
+    withInitRelease(options, async (db) => {
+      const units = await seedDimensions(db);
+      const previous = await findLoadByHash(db, hash);
+      await stageNationalFigures(db);
+      const counts = async () => {
+        const [row] = await db.all<{
+          provinces: number;
+          population: number;
+          values: number;
+          facts: number;
+          targets: number;
+        }>(
+          `select (select count(*) from dim_admin_unit where level = 'PROVINCE' and valid_to is null) as provinces,
                 (select count(*) from fct_population) as population,
                 (select count(*) from fct_published_value where valid_to_version is null) as values,
                 (select count(*) from fct_org_annual where valid_to_version is null) as facts,
                 (select count(*) from dim_target) as targets`,
-      );
-      return row!;
-    };
-    if (previous) {
+        );
+        return row!;
+      };
+      if (previous) {
+        const catalog = await publishCatalog(db);
+        const c = await counts();
+        return {
+          publish: catalog.version !== null,
+          result: {
+            units,
+            currentProvinces: c.provinces,
+            populationRows: c.population,
+            publishedValues: c.values,
+            facts: c.facts,
+            targets: c.targets,
+            outcome: catalog.version === null ? 'ALREADY_LOADED' : 'PUBLISHED',
+            dataVersion: catalog.version ?? (await nextIds(db)).currentVersion,
+          } as InitReport,
+        };
+      }
+      const factChanges = await diffSlices(db, FACT_TABLE_SPEC, 'stg_fact');
+      const valueChanges = await diffSlices(db, PUBLISHED_VALUE_SPEC, 'stg_pub');
+      const ids = await nextIds(db);
+      const startedAt = new Date().toISOString();
+      const total = (key: 'added' | 'changed' | 'removed' | 'unchanged') =>
+        [...factChanges, ...valueChanges].reduce((n, c) => n + c[key], 0);
+      await db.transaction(async (tx) => {
+        await applySlices(tx, FACT_TABLE_SPEC, 'stg_fact', ids.nextLoadId, ids.nextVersion);
+        await applySlices(tx, PUBLISHED_VALUE_SPEC, 'stg_pub', ids.nextLoadId, ids.nextVersion);
+        await publishReportRows(tx, ids.nextVersion);
+        const [rows] = await tx.all<{ n: number; years: number[]; units: string[] }>(
+          `select count(*) as n, list(distinct year order by year) as years,
+           list(distinct unit_id order by unit_id) as units from stg_pub`,
+        );
+        await recordLoad(tx, {
+          load_id: ids.nextLoadId,
+          family: 'reference',
+          file_name: 'warehouse/reference/published-figures-national.csv',
+          file_sha256: hash,
+          file_bytes: contents.reduce((n, c) => n + c.length, 0),
+          source_code: null,
+          years: rows?.years ?? [],
+          unit_ids: rows?.units ?? [NATION_UNIT_ID],
+          rows_read: rows?.n ?? 0,
+          rows_accepted: rows?.n ?? 0,
+          rows_rejected: 0,
+          warnings: 0,
+          values_added: total('added'),
+          values_changed: total('changed'),
+          values_removed: total('removed'),
+          values_unchanged: total('unchanged'),
+          started_at: startedAt,
+          finished_at: new Date().toISOString(),
+          outcome: 'PUBLISHED',
+          data_version: ids.nextVersion,
+          loaded_by: 'coopstat init',
+          report_json: null,
+          publishes: true,
+        });
+      });
       const catalog = await publishCatalog(db);
       const c = await counts();
       return {
-        publish: catalog.version !== null,
+        publish: true,
         result: {
           units,
           currentProvinces: c.provinces,
@@ -289,65 +411,10 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
           publishedValues: c.values,
           facts: c.facts,
           targets: c.targets,
-          outcome: catalog.version === null ? 'ALREADY_LOADED' : 'PUBLISHED',
-          dataVersion: catalog.version ?? (await nextIds(db)).currentVersion,
+          outcome: 'PUBLISHED',
+          dataVersion: catalog.version ?? ids.nextVersion,
         } as InitReport,
       };
-    }
-    const factChanges = await diffSlices(db, FACT_TABLE_SPEC, 'stg_fact');
-    const valueChanges = await diffSlices(db, PUBLISHED_VALUE_SPEC, 'stg_pub');
-    const ids = await nextIds(db);
-    const startedAt = new Date().toISOString();
-    const total = (key: 'added' | 'changed' | 'removed' | 'unchanged') =>
-      [...factChanges, ...valueChanges].reduce((n, c) => n + c[key], 0);
-    await db.transaction(async (tx) => {
-      await applySlices(tx, FACT_TABLE_SPEC, 'stg_fact', ids.nextLoadId, ids.nextVersion);
-      await applySlices(tx, PUBLISHED_VALUE_SPEC, 'stg_pub', ids.nextLoadId, ids.nextVersion);
-      await publishReportRows(tx, ids.nextVersion);
-      const [rows] = await tx.all<{ n: number; years: number[]; units: string[] }>(
-        `select count(*) as n, list(distinct year order by year) as years,
-           list(distinct unit_id order by unit_id) as units from stg_pub`,
-      );
-      await recordLoad(tx, {
-        load_id: ids.nextLoadId,
-        family: 'reference',
-        file_name: 'warehouse/reference/published-figures-national.csv',
-        file_sha256: hash,
-        file_bytes: contents.reduce((n, c) => n + c.length, 0),
-        source_code: null,
-        years: rows?.years ?? [],
-        unit_ids: rows?.units ?? [NATION_UNIT_ID],
-        rows_read: rows?.n ?? 0,
-        rows_accepted: rows?.n ?? 0,
-        rows_rejected: 0,
-        warnings: 0,
-        values_added: total('added'),
-        values_changed: total('changed'),
-        values_removed: total('removed'),
-        values_unchanged: total('unchanged'),
-        started_at: startedAt,
-        finished_at: new Date().toISOString(),
-        outcome: 'PUBLISHED',
-        data_version: ids.nextVersion,
-        loaded_by: 'coopstat init',
-        report_json: null,
-        publishes: true,
-      });
-    });
-    const catalog = await publishCatalog(db);
-    const c = await counts();
-    return {
-      publish: true,
-      result: {
-        units,
-        currentProvinces: c.provinces,
-        populationRows: c.population,
-        publishedValues: c.values,
-        facts: c.facts,
-        targets: c.targets,
-        outcome: 'PUBLISHED',
-        dataVersion: catalog.version ?? ids.nextVersion,
-      } as InitReport,
-    };
-  });
+    }),
+  );
 }

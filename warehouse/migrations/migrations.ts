@@ -5,6 +5,7 @@ import { apiKeyMigration } from './003-api-key.migration.ts';
 import { valueQualifierMigration } from './004-value-qualifier.migration.ts';
 import { targetWordingMigration } from './005-target-wording.migration.ts';
 import { reportRowsMigration } from './006-report-rows.migration.ts';
+import { releaseMigration } from './009-release.migration.ts';
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   valueQualifierMigration,
   targetWordingMigration,
   reportRowsMigration,
+  releaseMigration,
 ];
 
 /** The schema version this code expects. */
