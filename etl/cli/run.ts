@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import {
@@ -36,6 +37,13 @@ import {
 import { renderCsv, type Lang } from './output.ts';
 import { DEMO_DB, OpenDataUsageError, runDemo, runExport } from './open-data.ts';
 import { runTemplate, TemplateUsageError } from './template.ts';
+import {
+  ReleaseUsageError,
+  runRelease,
+  runReleases,
+  runReview,
+  type ReleaseCommandOutcome,
+} from './release.ts';
 
 let invocation!: Invocation;
 let command!: Invocation['command'];
@@ -60,6 +68,10 @@ let values!: {
   year?: string;
   output?: string;
   format?: string;
+  releases?: string;
+  all?: boolean;
+  note?: string;
+  notes?: string;
 };
 let args!: readonly string[];
 let format!: ListingFormat;
@@ -355,6 +367,37 @@ async function runOpenData(): Promise<number> {
   }
 }
 
+/** `review`, `release` and `releases` (etl/cli/release.ts). */
+async function runReleaseCommand(): Promise<number> {
+  let outcome: ReleaseCommandOutcome;
+  try {
+    outcome =
+      command === 'review'
+        ? await runReview({ dbPath, year: values.year, json: values.json ?? false })
+        : command === 'release'
+          ? await runRelease({
+              dbPath,
+              years: values.year as unknown as string[] | undefined,
+              all: values.all ?? false,
+              note: values.note,
+              by: values.by ?? userInfo().username,
+              json: values.json ?? false,
+            })
+          : await runReleases({
+              dbPath,
+              notes: values.notes,
+              lang: values.lang,
+              json: values.json ?? false,
+            });
+  } catch (error) {
+    if (error instanceof ReleaseUsageError) return usage(error.message);
+    throw error;
+  }
+  for (const line of outcome.stdout) out(line);
+  for (const line of outcome.stderr) process.stderr.write(`${line}\n`);
+  return outcome.code;
+}
+
 async function main(): Promise<number> {
   if (invocation.help) {
     out(commandHelp(command));
@@ -371,13 +414,21 @@ async function main(): Promise<number> {
   }
   switch (command) {
     case 'init': {
-      const report = await initWarehouse(dbPath);
+      const mode = values.releases;
+      if (mode !== undefined && mode !== 'reviewed' && mode !== 'automatic')
+        usage(`--releases must be reviewed or automatic, but got '${clip(mode)}'`);
+      // A new warehouse waits for reviewed releases unless told otherwise.
+      const fresh = !existsSync(dbPath);
+      const releases = (mode ?? (fresh ? 'reviewed' : undefined)) as
+        'reviewed' | 'automatic' | undefined;
+      const report = await initWarehouse(dbPath, releases ? { releases } : {});
       if (values.json) out(JSON.stringify(report, null, 2));
       else
         out(
           `${dbPath}: ${report.outcome === 'PUBLISHED' ? 'built' : 'already up to date'} — data version ${report.dataVersion}; ` +
             `${report.units} unit versions (${report.currentProvinces} current provinces), ${report.populationRows} population figures, ` +
-            `${report.publishedValues} published figures (national and provincial), ${report.facts} national fact rows, ${report.targets} plan targets`,
+            `${report.publishedValues} published figures (national and provincial), ${report.facts} national fact rows, ${report.targets} plan targets` +
+            `${report.releaseNo ? `; release ${report.releaseNo}` : ''}; loads ${report.releaseMode === 'automatic' ? 'are released with themselves' : 'wait for `coopstat release`'}`,
         );
       return 0;
     }
@@ -385,6 +436,10 @@ async function main(): Promise<number> {
       return runLoad([...args]);
     case 'loads':
       return runLoads();
+    case 'review':
+    case 'release':
+    case 'releases':
+      return runReleaseCommand();
     case 'plans':
       return runPlans();
     case 'targets':
