@@ -11,6 +11,7 @@ import { MembershipResolver } from './membership/membership.resolver.ts';
 import { ObservationResolver } from './observation/observation.resolver.ts';
 import { PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
 import { QualityResolver } from './quality/quality.resolver.ts';
+import { ReleaseResolver } from './release/release.resolver.ts';
 import { RevisionResolver } from './revision/revision.resolver.ts';
 import { ValueChainResolver } from './value-chain/value-chain.resolver.ts';
 
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   ObservationResolver,
   LoadResolver,
   RevisionResolver,
+  ReleaseResolver,
 ] as const;
 
 /**
@@ -48,6 +50,8 @@ export interface RequestContextOptions {
   readonly maxPageSize: number;
   /** The role of the request's API key; absent = no key (reads the latest release only). */
   readonly role?: 'reader' | 'loader' | 'admin' | null;
+  /** How this request may release the draft (admin keys on a server that writes). */
+  readonly publishRelease?: ApiContext['publishRelease'];
 }
 
 /** What every resolver receives as its context: one per request, pinned to one snapshot. */
@@ -69,6 +73,7 @@ export function createRequestContext(
     dataVersion: lease.dataVersion,
     maxPageSize: options.maxPageSize,
     role: options.role ?? null,
+    ...(options.publishRelease ? { publishRelease: options.publishRelease } : {}),
     loaders: createLoaders(lease.handle, lease.snapshotKey),
   };
 }

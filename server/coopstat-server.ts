@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
+import { publishRelease } from '../warehouse/release/publish-release.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import { openDataDownloads } from './routes/open-data.ts';
@@ -163,6 +164,20 @@ export async function startCoopstatServer(
         createRequestContext(lease, {
           maxPageSize: config.maxPageSize,
           role: principal?.role ?? null,
+          // Releases write here, as the one writer, like uploads; the reader swaps to the
+          // release before the answer is sent.
+          ...(principal?.role === 'admin'
+            ? {
+                publishRelease: async (options) => {
+                  const result = await publishRelease(dbPath, {
+                    ...options,
+                    releasedBy: principal.name,
+                  });
+                  await reader.refresh();
+                  return result;
+                },
+              }
+            : {}),
         }),
       explorer: config.explorer
         ? createExplorerHandler({ endpoint: GRAPHQL_PATH, examples: EXPLORER_EXAMPLES })
