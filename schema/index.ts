@@ -41,7 +41,13 @@ export const RESOLVERS = [
  * `import('class-validator')` plus a metadata walk per argument per request for no rule at all.
  */
 export async function buildCoopstatSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...RESOLVERS], validate: false });
+  const schema = await buildSchema({ resolvers: [...RESOLVERS], validate: false });
+  const mutation = schema.getMutationType();
+  if (mutation) {
+    mutation.description =
+      'Writes to the warehouse (admin keys): the release of a reviewed draft. Loads are uploaded with `POST /load`.';
+  }
+  return schema;
 }
 
 /** Settings of the server that resolvers must respect. */
