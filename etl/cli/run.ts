@@ -69,6 +69,7 @@ let values!: {
   output?: string;
   format?: string;
   releases?: string;
+  release?: string;
   all?: boolean;
   note?: string;
   notes?: string;
@@ -354,7 +355,12 @@ async function runOpenData(): Promise<number> {
       });
       out(`wrote ${file}`);
     } else if (command === 'export') {
-      for (const line of await runExport({ format: values.format, dir: values.output, dbPath }))
+      for (const line of await runExport({
+        format: values.format,
+        dir: values.output,
+        dbPath,
+        release: values.release,
+      }))
         out(line);
     } else {
       for (const line of await runDemo(values.db ?? DEMO_DB)) out(line);

@@ -6,7 +6,7 @@ import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { DEFAULT_SOURCE_PREFERENCE } from '../../warehouse/queries/progress.queries.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
 import { renderCsv } from '../cli/output.ts';
-import { OPEN_DATASETS, type ExportOptions, type OpenDataset } from './open-datasets.ts';
+import { OPEN_DATASETS, validIn, type ExportOptions, type OpenDataset } from './open-datasets.ts';
 
 /** The open formats data leaves the warehouse in. */
 export const EXPORT_FORMATS = ['parquet', 'sdmx-csv', 'csv', 'xlsx'] as const;
@@ -142,7 +142,7 @@ async function sdmxRows(db: DuckDbHandle, options: ExportOptions) {
     (
       await db.all<{ k: string; qualifier: string }>(
         `select unit_id || '|' || indicator_code || '|' || year || '|' || source_code as k, qualifier
-         from fct_published_value where valid_to_version is null and is_preferred`,
+         from fct_published_value v where ${validIn('v', options.asOfVersion)} and is_preferred`,
       )
     ).map((q) => [q.k, q.qualifier]),
   );
@@ -365,7 +365,7 @@ export async function buildExportFile(
     return Buffer.from(`${JSON.stringify(sdmxStructure(), null, 2)}\n`, 'utf8');
   if (file === XLSX_TABLES_FILE) {
     const [{ v }] = await db.all<{ v: number }>('select max(data_version) as v from publication');
-    return xlsxTables(db, options, Number(v));
+    return xlsxTables(db, options, options.asOfVersion ?? Number(v));
   }
   return undefined;
 }

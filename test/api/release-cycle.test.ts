@@ -304,5 +304,28 @@ describe('the annual cycle', () => {
     expect(two.status).toBe(200);
     expect(await two.text()).toMatch(/,19,Tỉnh Thái Nguyên,2024,705,/);
     expect(await latest.text()).toMatch(/,19,Tỉnh Thái Nguyên,2024,715,/);
+
+    const facts = (search: string, key?: string) =>
+      fetch(`${server.origin}/export/facts.csv?${search}`, {
+        headers: key ? { authorization: `Bearer ${key}` } : {},
+      });
+    const THAI_NGUYEN_HTX = (n: number) =>
+      new RegExp(`,19,Tỉnh Thái Nguyên,2024,HTX,ALL,PSO,REGISTERED,${n},`);
+    expect(await (await facts('release=2')).text()).toMatch(THAI_NGUYEN_HTX(705));
+    expect(await (await facts('')).text()).toMatch(THAI_NGUYEN_HTX(715));
+    expect((await facts('release=DRAFT')).status).toBe(403);
+    expect((await facts('release=DRAFT', keys.loader12)).status).toBe(200);
+    expect((await facts('release=7')).status).toBe(400);
+  });
+
+  it('exports a release by number from the CLI', async () => {
+    const out = join(dir, 'release-2');
+    const run = await cli('export', '--format', 'csv', '-o', out, '--release', '2', '--db', db);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^release 2 \(data version \d+\)$/);
+    expect(await readFile(join(out, 'facts.csv'), 'utf8')).toMatch(
+      /,19,Tỉnh Thái Nguyên,2024,HTX,ALL,PSO,REGISTERED,705,/,
+    );
   });
 });

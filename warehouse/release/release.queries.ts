@@ -148,3 +148,58 @@ export async function findPendingYears(db: DuckDbHandle): Promise<number[]> {
   for (const load of await findPendingLoads(db)) for (const y of load.years) years.add(y);
   return [...years].sort((a, b) => a - b);
 }
+
+/** A release number that does not exist was asked for. */
+export class UnknownReleaseError extends Error {
+  constructor(
+    readonly asked: number,
+    readonly releases: readonly number[],
+  ) {
+    super(
+      `release must be a release number (${releases.join(', ') || 'none yet'}) or DRAFT, but got ${asked}`,
+    );
+    this.name = 'UnknownReleaseError';
+  }
+}
+
+/** What a release choice reads. */
+export interface ChosenVersion {
+  /** The data version read. */
+  readonly dataVersion: number;
+  /** The release it belongs to; null for the draft. */
+  readonly releaseNo: number | null;
+  /** `dataVersion`, or undefined when it is the latest version (read as the current rows). */
+  readonly asOfVersion: number | undefined;
+}
+
+/**
+ * The data version a release choice reads: a release number, `DRAFT` (the latest loads), or
+ * nothing (the latest release). Throws {@link UnknownReleaseError} for a release that does not
+ * exist.
+ */
+export async function chooseVersion(
+  db: DuckDbHandle,
+  choice: number | 'DRAFT' | undefined,
+): Promise<ChosenVersion> {
+  const [{ latest }] = await db.all<{ latest: number }>(
+    'select max(data_version) as latest from publication',
+  );
+  const releases = await findReleases(db);
+  const of = (dataVersion: number, releaseNo: number | null): ChosenVersion => ({
+    dataVersion,
+    releaseNo,
+    asOfVersion: dataVersion === latest ? undefined : dataVersion,
+  });
+  if (choice === 'DRAFT') return of(latest, null);
+  if (choice === undefined) {
+    const last = releases[releases.length - 1];
+    return last ? of(last.data_version, last.release_no) : of(0, null);
+  }
+  const release = releases.find((r) => r.release_no === choice);
+  if (!release)
+    throw new UnknownReleaseError(
+      choice,
+      releases.map((r) => r.release_no),
+    );
+  return of(release.data_version, release.release_no);
+}
