@@ -236,6 +236,13 @@ describe('the annual cycle', () => {
     expect((await upload(files.laiChau2023, keys.loader12)).status).toBe(200);
     expect(htx((await gql(MEMBERSHIP)).json)).toBe(705);
     expect(htx((await gql(MEMBERSHIP, keys.admin, { release: 'DRAFT' })).json)).toBe(715);
+    // The history of the value: the draft's correction only for loader and admin keys.
+    const REVISIONS = `{ revisions(area: { code: "19" }, year: 2024, measure: ORGANISATIONS, orgType: HTX) { value isCurrent } }`;
+    expect((await gql(REVISIONS)).json.data!.revisions).toEqual([{ value: 705, isCurrent: true }]);
+    expect((await gql(REVISIONS, keys.loader12)).json.data!.revisions).toEqual([
+      { value: 705, isCurrent: false },
+      { value: 715, isCurrent: true },
+    ]);
 
     const review = await cli('review', '--year', '2024', '--db', db, '--json');
     expect(review.code).toBe(0);
