@@ -44,7 +44,7 @@ describe('upgrading a schema-3 warehouse', () => {
       );
 
       // 4 and 5 rebuild these tables; 6 adds the topic-report rows (none: no facts here).
-      expect(await migrate(db)).toEqual([4, 5, 6]);
+      expect(await migrate(db)).toEqual([4, 5, 6, 9]);
       expect(await db.all(`select count(*)::integer as n from rpt_org_type_row`)).toEqual([
         { n: 0 },
       ]);
