@@ -1,4 +1,5 @@
 import type { ReleaseChoice } from '../schema/scalars.ts';
+import { parseReleaseText } from '../warehouse/release/release.queries.ts';
 import { GraphQLError } from 'graphql';
 import { AdminLevel, Boundaries, Topic } from '../schema/common/enums.ts';
 import type { ApiContext } from '../schema/context.ts';
@@ -86,12 +87,12 @@ export function csvCell(value: string | number | null): string {
 function releaseChoice(params: URLSearchParams): ReleaseChoice | null {
   const text = params.get('release');
   if (text === null) return null;
-  if (text.toUpperCase() === 'DRAFT') return 'DRAFT';
-  if (!/^[1-9][0-9]{0,8}$/.test(text))
+  const choice = parseReleaseText(text);
+  if (choice === null)
     throw bad(
       `parameter release must be a release number or DRAFT, but got '${text.slice(0, 40)}'`,
     );
-  return Number(text);
+  return choice;
 }
 
 export async function observationsCsv(

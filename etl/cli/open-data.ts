@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   chooseVersion,
+  parseReleaseText,
   UnknownReleaseError,
   type ChosenVersion,
 } from '../../warehouse/release/release.queries.ts';
@@ -51,12 +52,11 @@ export async function runExport(options: {
   }
   if (!options.dir) throw new OpenDataUsageError('needs -o DIR, the directory to write into');
   const text = options.release;
-  if (text !== undefined && text.toUpperCase() !== 'DRAFT' && !/^[1-9][0-9]{0,8}$/.test(text))
+  const choice = text === undefined ? undefined : parseReleaseText(text);
+  if (choice === null)
     throw new OpenDataUsageError(
-      `--release must be a release number or DRAFT, but got '${text.slice(0, 40)}'`,
+      `--release must be a release number or DRAFT, but got '${text!.slice(0, 40)}'`,
     );
-  const choice =
-    text === undefined ? undefined : text.toUpperCase() === 'DRAFT' ? 'DRAFT' : Number(text);
   const db = await openReader(options.dbPath);
   try {
     let chosen: ChosenVersion;

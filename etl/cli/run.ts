@@ -11,6 +11,7 @@ import {
 import type { ApiKeyListing } from '../../warehouse/queries/api-key.queries.ts';
 import { computeTargetProgress, findTargets } from '../../warehouse/queries/progress.queries.ts';
 import { findDataVersions } from '../../warehouse/queries/revision.queries.ts';
+import { readReleaseMode } from '../../warehouse/release/release.queries.ts';
 import { openReader } from '../../warehouse/store/warehouse-store.ts';
 import { formatFinding, LoadRefusedError } from '../load/findings.ts';
 import { FAMILIES, loadFile, type Family, type LoadReport } from '../load/load-file.ts';
@@ -123,6 +124,20 @@ function printReport(report: LoadReport): void {
   }
 }
 
+/** In a warehouse that requires review, says that the loads wait for a release. */
+async function printReleaseHint(years: readonly number[]): Promise<void> {
+  const db = await openReader(dbPath);
+  try {
+    if ((await readReleaseMode(db)) !== 'reviewed') return;
+  } finally {
+    db.close();
+  }
+  const flags = years.map((y) => `--year ${y}`).join(' ');
+  out(
+    `in the draft, not yet public: review each year (\`coopstat review --year ${years[0]}\`), then \`coopstat release ${flags}\``,
+  );
+}
+
 async function runLoad(files: string[]): Promise<number> {
   if (files.length === 0) usage('needs at least one file');
   if (values.family && !(FAMILIES as readonly string[]).includes(values.family)) {
@@ -133,6 +148,7 @@ async function runLoad(files: string[]): Promise<number> {
   }
   let refused = 0;
   const reports: unknown[] = [];
+  const drafted = new Set<number>();
   for (const file of files) {
     try {
       const report = await loadFile(resolve(file), {
@@ -151,6 +167,7 @@ async function runLoad(files: string[]): Promise<number> {
       if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
       if (values.json) reports.push(report);
       else printReport(report);
+      if (report.outcome === 'PUBLISHED') for (const y of report.years) drafted.add(y);
     } catch (error) {
       if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
       if (!(error instanceof LoadRefusedError)) throw error;
@@ -166,6 +183,7 @@ async function runLoad(files: string[]): Promise<number> {
     }
   }
   if (values.json) out(JSON.stringify(reports, null, 2));
+  else if (drafted.size > 0) await printReleaseHint([...drafted].sort((a, b) => a - b));
   return refused > 0 ? 1 : 0;
 }
 

@@ -4,7 +4,11 @@ import { TEMPLATE_FAMILIES, type TemplateFamily } from '../../etl/template/colum
 import { buildInputTemplate } from '../../etl/template/input-template.ts';
 import { templateProvinces } from '../../etl/template/template-provinces.ts';
 import { draftForbidden } from '../../schema/common/errors.ts';
-import { chooseVersion, UnknownReleaseError } from '../../warehouse/release/release.queries.ts';
+import {
+  chooseVersion,
+  parseReleaseText,
+  UnknownReleaseError,
+} from '../../warehouse/release/release.queries.ts';
 import type { DownloadBuilder } from '../app.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -44,12 +48,11 @@ export function openDataDownloads(path: string): DownloadBuilder | undefined {
   if (file === undefined || contentType === undefined) return undefined;
   return async (lease, params, principal) => {
     const text = params.get('release');
-    if (text !== null && text.toUpperCase() !== 'DRAFT' && !/^[1-9][0-9]{0,8}$/.test(text))
+    const choice = text === null ? undefined : parseReleaseText(text);
+    if (choice === null)
       throw bad(
-        `parameter release must be a release number or DRAFT, but got '${text.slice(0, 40)}'`,
+        `parameter release must be a release number or DRAFT, but got '${text!.slice(0, 40)}'`,
       );
-    const choice =
-      text === null ? undefined : text.toUpperCase() === 'DRAFT' ? 'DRAFT' : Number(text);
     if (choice === 'DRAFT' && principal?.role !== 'loader' && principal?.role !== 'admin')
       throw draftForbidden(principal?.role ?? null);
     let chosen;

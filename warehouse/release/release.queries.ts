@@ -203,3 +203,12 @@ export async function chooseVersion(
     );
   return of(release.data_version, release.release_no);
 }
+
+/**
+ * A release choice written as text (`2`, `DRAFT`, any case) in a query string or on the command
+ * line; null when the text is neither.
+ */
+export function parseReleaseText(text: string): number | 'DRAFT' | null {
+  if (text.toUpperCase() === 'DRAFT') return 'DRAFT';
+  return /^[1-9][0-9]{0,8}$/.test(text) ? Number(text) : null;
+}
