@@ -12,6 +12,7 @@ import { ObservationResolver } from './observation/observation.resolver.ts';
 import { PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
 import { QualityResolver } from './quality/quality.resolver.ts';
 import { OrgTypeRowResolver, RatioResolver } from './report/report-row.resolver.ts';
+import { ReleaseResolver } from './release/release.resolver.ts';
 import { RevisionResolver } from './revision/revision.resolver.ts';
 import { ValueChainResolver } from './value-chain/value-chain.resolver.ts';
 
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   ObservationResolver,
   LoadResolver,
   RevisionResolver,
+  ReleaseResolver,
 ] as const;
 
 /**
@@ -58,13 +60,23 @@ export const PLAIN_OBJECT_TYPES: ReadonlySet<string> = new Set([
  * `import('class-validator')` plus a metadata walk per argument per request for no rule at all.
  */
 export async function buildCoopstatSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...RESOLVERS], validate: false });
+  const schema = await buildSchema({ resolvers: [...RESOLVERS], validate: false });
+  const mutation = schema.getMutationType();
+  if (mutation) {
+    mutation.description =
+      'Writes to the warehouse (admin keys): the release of a reviewed draft. Loads are uploaded with `POST /load`.';
+  }
+  return schema;
 }
 
 /** Settings of the server that resolvers must respect. */
 export interface RequestContextOptions {
   /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
   readonly maxPageSize: number;
+  /** The role of the request's API key; absent = no key (reads the latest release only). */
+  readonly role?: 'reader' | 'loader' | 'admin' | null;
+  /** How this request may release the draft (admin keys on a server that writes). */
+  readonly publishRelease?: ApiContext['publishRelease'];
 }
 
 /** What every resolver receives as its context: one per request, pinned to one snapshot. */
@@ -85,6 +97,8 @@ export function createRequestContext(
     db: lease.handle,
     dataVersion: lease.dataVersion,
     maxPageSize: options.maxPageSize,
+    role: options.role ?? null,
+    ...(options.publishRelease ? { publishRelease: options.publishRelease } : {}),
     loaders: createLoaders(lease.handle, lease.snapshotKey),
   };
 }

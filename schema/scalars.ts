@@ -1,3 +1,4 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { GraphQLDateTime, GraphQLLocalDate, GraphQLSafeInt } from 'graphql-scalars';
 
 /**
@@ -17,5 +18,37 @@ export const DateTime = GraphQLDateTime;
 /** A calendar date `YYYY-MM-DD`, never shifted by a time zone. See {@link SafeInt}. */
 export const LocalDate = GraphQLLocalDate;
 
+/** Which published figures to read: a release number, or the draft (the latest loads). */
+export type ReleaseChoice = number | 'DRAFT';
+
+const releaseChoiceError = (got: string) =>
+  new GraphQLError(
+    `release must be a release number (1, 2, …) or DRAFT, but got ${got.slice(0, 40)}`,
+    { extensions: { code: 'BAD_USER_INPUT', argument: 'release' } },
+  );
+
+function parseReleaseChoice(value: unknown): ReleaseChoice {
+  if (value === 'DRAFT') return 'DRAFT';
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
+  throw releaseChoiceError(typeof value === 'string' ? `'${value}'` : String(value));
+}
+
+/**
+ * `ReleaseChoice`: `release: 3` reads release 3, `release: DRAFT` (or the string `"DRAFT"` in
+ * variables) reads the draft, for loader and admin keys only.
+ */
+export const ReleaseChoiceScalar = new GraphQLScalarType<ReleaseChoice, ReleaseChoice>({
+  name: 'ReleaseChoice',
+  description:
+    'A release number (1, 2, …), or DRAFT for the latest loads not yet released (loader and admin keys only). Written `release: 2` or `release: DRAFT` (in variables: 2 or "DRAFT").',
+  serialize: (value) => parseReleaseChoice(value),
+  parseValue: (value) => parseReleaseChoice(value),
+  parseLiteral(ast) {
+    if (ast.kind === Kind.INT) return parseReleaseChoice(Number(ast.value));
+    if (ast.kind === Kind.ENUM || ast.kind === Kind.STRING) return parseReleaseChoice(ast.value);
+    throw releaseChoiceError(ast.kind);
+  },
+});
+
 /** Every custom scalar, for tools that list them (schema emit, codegen scalar mapping). */
-export const SCALARS = [SafeInt, DateTime, LocalDate] as const;
+export const SCALARS = [SafeInt, DateTime, LocalDate, ReleaseChoiceScalar] as const;

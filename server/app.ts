@@ -91,7 +91,7 @@ export interface CreateAppOptions {
    * Builds the GraphQL context of one request from its lease; must return a fresh object each
    * call. The lease is released by the app when the response has been written.
    */
-  readonly createContext: (lease: Lease) => object;
+  readonly createContext: (lease: Lease, principal?: Principal) => object;
   /** Serves `/explorer` (and its assets) when `config.explorer` is on. */
   readonly explorer?: RouteHandler;
   /** Serves the dashboard at `/` (and its assets under `/dashboard/`). */
@@ -101,7 +101,10 @@ export interface CreateAppOptions {
    * body read from the request's lease. Cached like GraphQL queries (ETag on the data version).
    */
   readonly csvExports?: Readonly<
-    Record<string, (lease: Lease, params: URLSearchParams) => Promise<string>>
+    Record<
+      string,
+      (lease: Lease, params: URLSearchParams, principal?: Principal) => Promise<string>
+    >
   >;
   /**
    * Files built from the request's lease by path (`/templates/aggregates.xlsx`,
@@ -121,7 +124,11 @@ export interface Download {
   readonly contentType: string;
 }
 /** Builds one download from the request's lease and query string. */
-export type DownloadBuilder = (lease: Lease, params: URLSearchParams) => Promise<Download>;
+export type DownloadBuilder = (
+  lease: Lease,
+  params: URLSearchParams,
+  principal?: Principal,
+) => Promise<Download>;
 
 /** A started app: a request listener for `http.createServer`, and its shutdown. */
 export interface CoopstatApp {
@@ -354,7 +361,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
         }
         const response = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method, headers, search, body },
-          context: async () => createContext(lease),
+          context: async () => createContext(lease, principal),
         });
         await writeGraphqlResponse(req, res, response, state, lease, principal, (answer) => {
           if (cacheRequest) {
@@ -553,7 +560,11 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     path: string,
     search: string,
     state: RequestState,
-    build: (lease: Lease, params: URLSearchParams) => Promise<string | Download>,
+    build: (
+      lease: Lease,
+      params: URLSearchParams,
+      principal?: Principal,
+    ) => Promise<string | Download>,
     principal: Principal | undefined,
   ): Promise<void> {
     const lease = await leaseFor(res, state);
@@ -578,7 +589,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
       }
       let csv: string | Download;
       try {
-        csv = await build(lease, new URLSearchParams(search));
+        csv = await build(lease, new URLSearchParams(search), principal);
       } catch (error) {
         const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
         res.removeHeader('etag');
@@ -587,7 +598,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
           return sendError(
             res,
             state,
-            code === 'NOT_FOUND' ? 404 : 400,
+            code === 'NOT_FOUND' ? 404 : code === 'DRAFT_FORBIDDEN' ? 403 : 400,
             code as never,
             (error as Error).message,
           );

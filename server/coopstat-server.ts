@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
 import { setMemoBudget } from '../schema/bounded-memo.ts';
 import { forgetSnapshot } from '../schema/loaders.ts';
+import { publishRelease } from '../warehouse/release/publish-release.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import { openDataDownloads } from './routes/open-data.ts';
@@ -166,7 +167,25 @@ export async function startCoopstatServer(
       schema,
       reader,
       logger,
-      createContext: (lease) => createRequestContext(lease, { maxPageSize: config.maxPageSize }),
+      createContext: (lease, principal) =>
+        createRequestContext(lease, {
+          maxPageSize: config.maxPageSize,
+          role: principal?.role ?? null,
+          // Releases write here, as the one writer, like uploads; the reader swaps to the
+          // release before the answer is sent.
+          ...(principal?.role === 'admin'
+            ? {
+                publishRelease: async (options) => {
+                  const result = await publishRelease(dbPath, {
+                    ...options,
+                    releasedBy: principal.name,
+                  });
+                  await reader.refresh();
+                  return result;
+                },
+              }
+            : {}),
+        }),
       explorer: config.explorer
         ? createExplorerHandler({ endpoint: GRAPHQL_PATH, examples: EXPLORER_EXAMPLES })
         : undefined,
@@ -175,8 +194,14 @@ export async function startCoopstatServer(
         ...(config.explorer ? { explorer: EXPLORER_PATH } : {}),
       }),
       csvExports: {
-        '/export/observations.csv': (lease, params) =>
-          observationsCsv(createRequestContext(lease, { maxPageSize: config.maxPageSize }), params),
+        '/export/observations.csv': (lease, params, principal) =>
+          observationsCsv(
+            createRequestContext(lease, {
+              maxPageSize: config.maxPageSize,
+              role: principal?.role ?? null,
+            }),
+            params,
+          ),
       },
       downloads: openDataDownloads,
       // Uploads load in this process, as the one writer, into the file the reader follows; the

@@ -1,3 +1,5 @@
+import type { ReleaseChoice } from '../schema/scalars.ts';
+import { parseReleaseText } from '../warehouse/release/release.queries.ts';
 import { GraphQLError } from 'graphql';
 import { AdminLevel, Boundaries, Topic } from '../schema/common/enums.ts';
 import type { ApiContext } from '../schema/context.ts';
@@ -80,9 +82,22 @@ export function csvCell(value: string | number | null): string {
  * The observations of a query string as CSV (UTF-8 with BOM, CRLF, so Excel reads Vietnamese
  * correctly): the same rows as the `observations` field, whole, never capped. Parameters:
  * `indicators`, `topics`, `areas` (codes, read today), `level`, `from`, `to`, `sources`,
- * `groupBy`, `boundaries`, `asOfVersion` (the values as published in that data version); lists as
+ * `groupBy`, `boundaries`, `asOfVersion` (the values as published in that data version), `release`
+ * (a release number, or `DRAFT` for loader and admin keys; default the latest release); lists as
  * repeated parameters or comma-separated.
  */
+/** The `release` parameter: a release number or `DRAFT`; absent = the latest release. */
+function releaseChoice(params: URLSearchParams): ReleaseChoice | null {
+  const text = params.get('release');
+  if (text === null) return null;
+  const choice = parseReleaseText(text);
+  if (choice === null)
+    throw bad(
+      `parameter release must be a release number or DRAFT, but got '${text.slice(0, 40)}'`,
+    );
+  return choice;
+}
+
 export async function observationsCsv(
   context: ApiContext,
   params: URLSearchParams,
@@ -114,6 +129,7 @@ export async function observationsCsv(
     groupBy: groupBy ?? null,
     boundaries: oneOf(params, 'boundaries', Object.values(Boundaries)) ?? Boundaries.AS_REPORTED,
     asOfVersion: wholeNumber(params, 'asOfVersion'),
+    release: releaseChoice(params),
     first: Number.MAX_SAFE_INTEGER,
   });
   const lines = [OBSERVATION_CSV_COLUMNS.join(',')];

@@ -18,6 +18,10 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   /** The credentials do not allow the operation. */
   'FORBIDDEN',
+  /** `release: DRAFT` (figures not yet released) was asked for without a loader or admin key. */
+  'DRAFT_FORBIDDEN',
+  /** A release was refused: drafts of years not named, or nothing to release. */
+  'RELEASE_REFUSED',
   /** The operation would cost more than the server allows. */
   'QUERY_TOO_COMPLEX',
   /** Selections nest deeper than the depth limit. */
@@ -73,6 +77,10 @@ export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
     'the year asked for has no figures; `extensions.loadedYears` lists those that have',
   UNAUTHENTICATED: 'the operation needs an API key that was absent or invalid',
   FORBIDDEN: 'the key does not allow the operation',
+  DRAFT_FORBIDDEN:
+    '`release: DRAFT` (or `release=DRAFT`) reads loads not yet released: it needs a loader or admin key (403 on `/export`); without it the latest release is read',
+  RELEASE_REFUSED:
+    "a release was refused and nothing was published: drafts of years it did not name are pending (name them, or `all: true`), or nothing is pending; `extensions.pendingYears` lists the drafts' years",
   QUERY_TOO_COMPLEX: 'the operation would cost more than the server allows (400)',
   QUERY_TOO_DEEP: 'selections nest deeper than the depth limit (400)',
   TOO_MANY_ALIASES: 'the operation uses more aliases than the alias limit (400)',

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { OPEN_DATA_COMMANDS } from './open-data-commands.ts';
+import { RELEASE_COMMANDS } from './release-commands.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string];
 
@@ -19,6 +20,9 @@ export const COMMAND_NAMES = [
   'init',
   'load',
   'loads',
+  'review',
+  'release',
+  'releases',
   'plans',
   'targets',
   'progress',
@@ -62,11 +66,26 @@ const LISTING_PARSE = {
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   init: {
     summary: 'build or refresh the default warehouse from the reference data',
-    usage: ['init [--db PATH] [--json]'],
-    options: [DB, ['--json', 'print the report as JSON']],
-    examples: ['coopstat init', 'coopstat init --db /srv/coopstat/coopstat.duckdb'],
+    usage: ['init [--db PATH] [--releases reviewed|automatic] [--json]'],
+    options: [
+      DB,
+      [
+        '--releases M',
+        'reviewed: loads wait for `coopstat release` (the default for a new warehouse); automatic: each load is released with itself (one office, no review)',
+      ],
+      ['--json', 'print the report as JSON'],
+    ],
+    examples: [
+      'coopstat init',
+      'coopstat init --db /srv/coopstat/coopstat.duckdb',
+      'coopstat init --db /tmp/office.duckdb --releases automatic',
+    ],
     seeAlso: 'README.md, "How the warehouse keeps its promises"; reference/ holds the inputs',
-    parse: { db: { type: 'string' }, json: { type: 'boolean', default: false } },
+    parse: {
+      db: { type: 'string' },
+      releases: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
     positionals: 'none',
   },
   load: {
@@ -223,6 +242,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     },
     positionals: 'some',
   },
+  ...RELEASE_COMMANDS,
   ...OPEN_DATA_COMMANDS,
   help: {
     summary: 'this text; `coopstat COMMAND --help` for one command',

@@ -33,22 +33,28 @@ export const OPEN_DATA_COMMANDS = {
     positionals: 'some',
   },
   export: {
-    summary: 'write the published data in open formats: Parquet, SDMX-CSV, CSV or .xlsx tables',
-    usage: ['export --format parquet|sdmx-csv|csv|xlsx -o DIR [--db PATH]'],
+    summary: 'write a release in open formats: Parquet, SDMX-CSV, CSV or .xlsx tables',
+    usage: ['export --format parquet|sdmx-csv|csv|xlsx -o DIR [--release N|DRAFT] [--db PATH]'],
     options: [
       ['--format F', 'parquet, sdmx-csv, csv or xlsx'],
       ['-o DIR', 'the directory to write into (created if missing)'],
+      [
+        '--release N',
+        'the release to export (default the latest; `coopstat releases` lists them); DRAFT = the loads not yet released',
+      ],
       DB,
     ],
     examples: [
       'coopstat export --format parquet -o out/',
       'coopstat export --format sdmx-csv -o out/ --db /srv/coopstat/coopstat.duckdb',
+      'coopstat export --format csv -o out/release-2/ --release 2',
     ],
     seeAlso: 'docs/open-formats.md (files, columns, types, units, grain; the SDMX structure)',
     parse: {
       db: { type: 'string' },
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
+      release: { type: 'string' },
     },
     positionals: 'none',
   },

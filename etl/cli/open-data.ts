@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  chooseVersion,
+  parseReleaseText,
+  UnknownReleaseError,
+  type ChosenVersion,
+} from '../../warehouse/release/release.queries.ts';
 import { openReader } from '../../warehouse/store/warehouse-store.ts';
 import {
   buildExportFile,
@@ -29,13 +35,15 @@ export const EXAMPLE_FILES = [
 ] as const;
 
 /**
- * `coopstat export`: writes every file of the format into `dir` from the published data version
- * of the warehouse (there is no release step yet). Returns one line per file written.
+ * `coopstat export`: writes every file of the format into `dir` from a release of the warehouse
+ * (`release`: a number, `DRAFT` for the latest loads; default the latest release). Returns one
+ * line per file written.
  */
 export async function runExport(options: {
   format: string | undefined;
   dir: string | undefined;
   dbPath: string;
+  release?: string | undefined;
 }): Promise<string[]> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(options.format ?? '')) {
     throw new OpenDataUsageError(
@@ -43,16 +51,33 @@ export async function runExport(options: {
     );
   }
   if (!options.dir) throw new OpenDataUsageError('needs -o DIR, the directory to write into');
-  await mkdir(options.dir, { recursive: true });
+  const text = options.release;
+  const choice = text === undefined ? undefined : parseReleaseText(text);
+  if (choice === null)
+    throw new OpenDataUsageError(
+      `--release must be a release number or DRAFT, but got '${text!.slice(0, 40)}'`,
+    );
   const db = await openReader(options.dbPath);
   try {
-    const [{ v }] = await db.all<{ v: number }>('select max(data_version) as v from publication');
+    let chosen: ChosenVersion;
+    try {
+      chosen = await chooseVersion(db, choice);
+    } catch (error) {
+      if (error instanceof UnknownReleaseError) throw new OpenDataUsageError(error.message);
+      throw error;
+    }
+    await mkdir(options.dir, { recursive: true });
     const lines = [
-      `published data version ${Number(v)} (no release step yet: the published figures are exported)`,
+      chosen.releaseNo === null
+        ? `the draft, data version ${chosen.dataVersion} (not released: for review only)`
+        : `release ${chosen.releaseNo} (data version ${chosen.dataVersion})`,
     ];
     const asOfYear = new Date().getUTCFullYear();
     for (const file of exportFileNames(options.format as ExportFormat)) {
-      const body = await buildExportFile(db, file, { asOfYear });
+      const body = await buildExportFile(db, file, {
+        asOfYear,
+        ...(chosen.asOfVersion === undefined ? {} : { asOfVersion: chosen.asOfVersion }),
+      });
       const path = join(options.dir, file);
       await writeFile(path, body!);
       lines.push(`wrote ${path} (${body!.length} bytes)`);

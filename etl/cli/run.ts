@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import {
@@ -10,6 +11,7 @@ import {
 import type { ApiKeyListing } from '../../warehouse/queries/api-key.queries.ts';
 import { computeTargetProgress, findTargets } from '../../warehouse/queries/progress.queries.ts';
 import { findDataVersions } from '../../warehouse/queries/revision.queries.ts';
+import { readReleaseMode } from '../../warehouse/release/release.queries.ts';
 import { openReader } from '../../warehouse/store/warehouse-store.ts';
 import { formatFinding, LoadRefusedError } from '../load/findings.ts';
 import { FAMILIES, loadFile, type Family, type LoadReport } from '../load/load-file.ts';
@@ -36,6 +38,13 @@ import {
 import { renderCsv, type Lang } from './output.ts';
 import { DEMO_DB, OpenDataUsageError, runDemo, runExport } from './open-data.ts';
 import { runTemplate, TemplateUsageError } from './template.ts';
+import {
+  ReleaseUsageError,
+  runRelease,
+  runReleases,
+  runReview,
+  type ReleaseCommandOutcome,
+} from './release.ts';
 
 let invocation!: Invocation;
 let command!: Invocation['command'];
@@ -60,6 +69,11 @@ let values!: {
   year?: string;
   output?: string;
   format?: string;
+  releases?: string;
+  release?: string;
+  all?: boolean;
+  note?: string;
+  notes?: string;
 };
 let args!: readonly string[];
 let format!: ListingFormat;
@@ -110,6 +124,20 @@ function printReport(report: LoadReport): void {
   }
 }
 
+/** In a warehouse that requires review, says that the loads wait for a release. */
+async function printReleaseHint(years: readonly number[]): Promise<void> {
+  const db = await openReader(dbPath);
+  try {
+    if ((await readReleaseMode(db)) !== 'reviewed') return;
+  } finally {
+    db.close();
+  }
+  const flags = years.map((y) => `--year ${y}`).join(' ');
+  out(
+    `in the draft, not yet public: review each year (\`coopstat review --year ${years[0]}\`), then \`coopstat release ${flags}\``,
+  );
+}
+
 async function runLoad(files: string[]): Promise<number> {
   if (files.length === 0) usage('needs at least one file');
   if (values.family && !(FAMILIES as readonly string[]).includes(values.family)) {
@@ -120,6 +148,7 @@ async function runLoad(files: string[]): Promise<number> {
   }
   let refused = 0;
   const reports: unknown[] = [];
+  const drafted = new Set<number>();
   for (const file of files) {
     try {
       const report = await loadFile(resolve(file), {
@@ -138,6 +167,7 @@ async function runLoad(files: string[]): Promise<number> {
       if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
       if (values.json) reports.push(report);
       else printReport(report);
+      if (report.outcome === 'PUBLISHED') for (const y of report.years) drafted.add(y);
     } catch (error) {
       if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
       if (!(error instanceof LoadRefusedError)) throw error;
@@ -153,6 +183,7 @@ async function runLoad(files: string[]): Promise<number> {
     }
   }
   if (values.json) out(JSON.stringify(reports, null, 2));
+  else if (drafted.size > 0) await printReleaseHint([...drafted].sort((a, b) => a - b));
   return refused > 0 ? 1 : 0;
 }
 
@@ -342,7 +373,12 @@ async function runOpenData(): Promise<number> {
       });
       out(`wrote ${file}`);
     } else if (command === 'export') {
-      for (const line of await runExport({ format: values.format, dir: values.output, dbPath }))
+      for (const line of await runExport({
+        format: values.format,
+        dir: values.output,
+        dbPath,
+        release: values.release,
+      }))
         out(line);
     } else {
       for (const line of await runDemo(values.db ?? DEMO_DB)) out(line);
@@ -353,6 +389,37 @@ async function runOpenData(): Promise<number> {
       return usage(error.message);
     throw error;
   }
+}
+
+/** `review`, `release` and `releases` (etl/cli/release.ts). */
+async function runReleaseCommand(): Promise<number> {
+  let outcome: ReleaseCommandOutcome;
+  try {
+    outcome =
+      command === 'review'
+        ? await runReview({ dbPath, year: values.year, json: values.json ?? false })
+        : command === 'release'
+          ? await runRelease({
+              dbPath,
+              years: values.year as unknown as string[] | undefined,
+              all: values.all ?? false,
+              note: values.note,
+              by: values.by ?? userInfo().username,
+              json: values.json ?? false,
+            })
+          : await runReleases({
+              dbPath,
+              notes: values.notes,
+              lang: values.lang,
+              json: values.json ?? false,
+            });
+  } catch (error) {
+    if (error instanceof ReleaseUsageError) return usage(error.message);
+    throw error;
+  }
+  for (const line of outcome.stdout) out(line);
+  for (const line of outcome.stderr) process.stderr.write(`${line}\n`);
+  return outcome.code;
 }
 
 async function main(): Promise<number> {
@@ -371,13 +438,21 @@ async function main(): Promise<number> {
   }
   switch (command) {
     case 'init': {
-      const report = await initWarehouse(dbPath);
+      const mode = values.releases;
+      if (mode !== undefined && mode !== 'reviewed' && mode !== 'automatic')
+        usage(`--releases must be reviewed or automatic, but got '${clip(mode)}'`);
+      // A new warehouse waits for reviewed releases unless told otherwise.
+      const fresh = !existsSync(dbPath);
+      const releases = (mode ?? (fresh ? 'reviewed' : undefined)) as
+        'reviewed' | 'automatic' | undefined;
+      const report = await initWarehouse(dbPath, releases ? { releases } : {});
       if (values.json) out(JSON.stringify(report, null, 2));
       else
         out(
           `${dbPath}: ${report.outcome === 'PUBLISHED' ? 'built' : 'already up to date'} — data version ${report.dataVersion}; ` +
             `${report.units} unit versions (${report.currentProvinces} current provinces), ${report.populationRows} population figures, ` +
-            `${report.publishedValues} published figures (national and provincial), ${report.facts} national fact rows, ${report.targets} plan targets`,
+            `${report.publishedValues} published figures (national and provincial), ${report.facts} national fact rows, ${report.targets} plan targets` +
+            `${report.releaseNo ? `; release ${report.releaseNo}` : ''}; loads ${report.releaseMode === 'automatic' ? 'are released with themselves' : 'wait for `coopstat release`'}`,
         );
       return 0;
     }
@@ -385,6 +460,10 @@ async function main(): Promise<number> {
       return runLoad([...args]);
     case 'loads':
       return runLoads();
+    case 'review':
+    case 'release':
+    case 'releases':
+      return runReleaseCommand();
     case 'plans':
       return runPlans();
     case 'targets':

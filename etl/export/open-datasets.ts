@@ -29,7 +29,17 @@ export interface OpenDataset {
 export interface ExportOptions {
   /** Progress is judged with the figures up to this year. */
   readonly asOfYear: number;
+  /**
+   * The data version to export (a release's, see `releaseVersion`); absent = the latest loads.
+   */
+  readonly asOfVersion?: number;
 }
+
+/** SQL: the rows of alias `a` valid in data version `v` (current rows when undefined). */
+export const validIn = (a: string, v: number | undefined) =>
+  v === undefined
+    ? `${a}.valid_to_version is null`
+    : `${a}.valid_from_version <= ${Math.trunc(v)} and (${a}.valid_to_version is null or ${a}.valid_to_version > ${Math.trunc(v)})`;
 
 const col = (
   name: string,
@@ -73,7 +83,7 @@ const FACTS: OpenDataset = {
     col('status', 'VARCHAR', null, 'REPORTED, ESTIMATED or PROVISIONAL.'),
     col('load_id', 'INTEGER', null, 'The load that published the row (`coopstat loads`).'),
   ],
-  rows: (db) =>
+  rows: (db, options) =>
     db.all(
       `with units as (
          select unit_id, any_value(code) as area_code, any_value(name_vi) as area_name_vi
@@ -82,7 +92,7 @@ const FACTS: OpenDataset = {
        select f.unit_id, u.area_code, u.area_name_vi, f.year, f.org_type, f.sector, f.source_code, f.universe,
          ${FACT_MEASURES.map((m) => `f.${m.name}`).join(', ')}, f.status, f.load_id
        from fct_org_annual f left join units u using (unit_id)
-       where f.valid_to_version is null
+       where ${validIn('f', options.asOfVersion)}
        order by u.area_code, f.year, f.org_type, f.sector, f.source_code, f.universe`,
     ),
 };
@@ -127,9 +137,12 @@ const INDICATOR_VALUES: OpenDataset = {
     ),
     col('org_types', 'VARCHAR', null, 'Organisation types the value covers, comma-separated.'),
   ],
-  async rows(db) {
+  async rows(db, options) {
     const [values, meta] = await Promise.all([
-      findIndicatorValues(db),
+      findIndicatorValues(
+        db,
+        options.asOfVersion === undefined ? {} : { asOfVersion: options.asOfVersion },
+      ),
       db.all<{ indicator_code: string; unit: string }>(
         'select indicator_code, unit from dim_indicator',
       ),
@@ -196,7 +209,10 @@ const TARGET_PROGRESS: OpenDataset = {
   ],
   async rows(db, options) {
     const targets = await findTargets(db);
-    const results = await computeTargetProgress(db, targets, { asOfYear: options.asOfYear });
+    const results = await computeTargetProgress(db, targets, {
+      asOfYear: options.asOfYear,
+      ...(options.asOfVersion === undefined ? {} : { asOfVersion: options.asOfVersion }),
+    });
     return results.map((r) => ({
       plan_id: r.target.plan_id,
       target_id: r.target.target_id,

@@ -6,7 +6,7 @@ import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { DEFAULT_SOURCE_PREFERENCE } from '../../warehouse/queries/progress.queries.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
 import { renderCsv } from '../cli/output.ts';
-import { OPEN_DATASETS, type ExportOptions, type OpenDataset } from './open-datasets.ts';
+import { OPEN_DATASETS, validIn, type ExportOptions, type OpenDataset } from './open-datasets.ts';
 
 /** The open formats data leaves the warehouse in. */
 export const EXPORT_FORMATS = ['parquet', 'sdmx-csv', 'csv', 'xlsx'] as const;
@@ -354,7 +354,7 @@ export async function buildExportFile(
     return Buffer.from(`${JSON.stringify(sdmxStructure(), null, 2)}\n`, 'utf8');
   if (file === XLSX_TABLES_FILE) {
     const [{ v }] = await db.all<{ v: number }>('select max(data_version) as v from publication');
-    return xlsxTables(db, options, Number(v));
+    return xlsxTables(db, options, options.asOfVersion ?? Number(v));
   }
   return undefined;
 }

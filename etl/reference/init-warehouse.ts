@@ -20,7 +20,14 @@ import {
 import { publishReportRows } from '../../warehouse/publish/report-rows.ts';
 import { publishIndicatorDerived } from '../../warehouse/publish/target-progress.ts';
 import { applySlices, diffSlices } from '../../warehouse/publish/slice-publisher.ts';
-import { withWriter } from '../../warehouse/store/warehouse-store.ts';
+import {
+  findReleases,
+  insertRelease,
+  readReleaseMode,
+  writeReleaseMode,
+  type ReleaseMode,
+} from '../../warehouse/release/release.queries.ts';
+import { withWriter, type WriteOutcome } from '../../warehouse/store/warehouse-store.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
 import { readCatalog } from '../catalog/catalog.reader.ts';
 import { replaceCatalog } from '../catalog/catalog.loader.ts';
@@ -107,7 +114,61 @@ async function publishCatalog(
 }
 
 /** What `init` did. */
+/** Options of {@link initWarehouse}. */
+export interface InitOptions {
+  /**
+   * Whether later loads wait for a reviewed release (`reviewed`, what `coopstat init` sets) or are
+   * released with their load (`automatic`, a single-office warehouse). Default: `automatic` for a
+   * new warehouse, unchanged for an existing one.
+   */
+  readonly releases?: ReleaseMode;
+}
+
+/**
+ * Wraps init's writer so that init's own loads make one release, the reference figures as
+ * published (a new warehouse's release 1), and then sets the release mode.
+ */
+function withInitRelease(
+  options: InitOptions,
+  init: (db: DuckDbHandle) => Promise<WriteOutcome<InitReport>>,
+): (db: DuckDbHandle) => Promise<WriteOutcome<InitReport>> {
+  return async (db) => {
+    const fresh = (await findReleases(db)).length === 0;
+    const before = await readReleaseMode(db);
+    // Released below as one release, not one per step.
+    if (fresh) await writeReleaseMode(db, 'reviewed');
+    const outcome = await init(db);
+    let releaseNo: number | null = null;
+    if (fresh) {
+      const { currentVersion } = await nextIds(db);
+      const [row] = await db.all<{ years: number[] | null }>(
+        'select list(distinct year order by year) as years from fct_org_annual where valid_to_version is null',
+      );
+      releaseNo = await insertRelease(db, {
+        dataVersion: currentVersion,
+        years: row?.years ?? [],
+        releasedAt: new Date().toISOString(),
+        releasedBy: 'coopstat init',
+        note: 'reference data and published national figures',
+        notesMdVi: null,
+        notesMdEn: null,
+        automatic: false,
+      });
+    }
+    const mode = options.releases ?? (fresh ? 'automatic' : before);
+    await writeReleaseMode(db, mode);
+    return {
+      publish: outcome.publish || fresh || mode !== before,
+      result: { ...outcome.result, releaseNo, releaseMode: mode },
+    };
+  };
+}
+
 export interface InitReport {
+  /** The release init made (a new warehouse's release 1), or null. */
+  readonly releaseNo?: number | null;
+  /** Whether loads wait for a reviewed release. */
+  readonly releaseMode?: ReleaseMode;
   readonly units: number;
   readonly currentProvinces: number;
   readonly populationRows: number;
@@ -275,7 +336,10 @@ async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
  * the ministry's and the cooperative alliance's, each labelled with its source). Re-running it
  * changes nothing unless the reference files changed.
  */
-export async function initWarehouse(dbPath: string): Promise<InitReport> {
+export async function initWarehouse(
+  dbPath: string,
+  options: InitOptions = {},
+): Promise<InitReport> {
   const contents = await Promise.all(Object.values(REFERENCE_FILES).map((p) => readFile(p)));
   const sha256 = createHash('sha256');
   for (const c of contents) sha256.update(c);
@@ -283,7 +347,9 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
   // init (schema 8 gave each measure its own status and qualifier).
   sha256.update(FACT_DERIVATION);
   const hash = sha256.digest('hex');
-  return withWriter(dbPath, async (db) => {
+  return withWriter(
+    dbPath,
+    withInitRelease(options, async (db) => {
     const units = await seedDimensions(db);
     const previous = await findLoadByHash(db, hash);
     await stageNationalFigures(db);
@@ -376,5 +442,6 @@ export async function initWarehouse(dbPath: string): Promise<InitReport> {
         dataVersion: catalog.version ?? ids.nextVersion,
       } as InitReport,
     };
-  });
+    }),
+  );
 }

@@ -1,7 +1,9 @@
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { findDataVersions } from '../../warehouse/queries/revision.queries.ts';
+import { findReleases } from '../../warehouse/release/release.queries.ts';
 import type { ApiContext } from '../context.ts';
-import { badInput } from './errors.ts';
+import type { ReleaseChoice } from '../scalars.ts';
+import { badInput, draftForbidden } from './errors.ts';
 
 const versionsBySnapshot = new WeakMap<DuckDbHandle, Promise<number[]>>();
 
@@ -13,6 +15,36 @@ export function publishedVersions(ctx: Pick<ApiContext, 'db'>): Promise<number[]
     versionsBySnapshot.set(ctx.db, versions);
   }
   return versions;
+}
+
+/** A release's number and the data version it froze. */
+export interface ReleaseVersion {
+  readonly releaseNo: number;
+  readonly dataVersion: number;
+}
+
+const releasesBySnapshot = new WeakMap<DuckDbHandle, Promise<ReleaseVersion[]>>();
+
+/** The releases of a snapshot, oldest first, read once per snapshot. */
+export function releaseVersions(ctx: Pick<ApiContext, 'db'>): Promise<ReleaseVersion[]> {
+  let releases = releasesBySnapshot.get(ctx.db);
+  if (!releases) {
+    releases = findReleases(ctx.db).then((rows) =>
+      rows.map((r) => ({ releaseNo: r.release_no, dataVersion: r.data_version })),
+    );
+    releasesBySnapshot.set(ctx.db, releases);
+  }
+  return releases;
+}
+
+/** Whether the request's key may read the draft (loader and admin keys). */
+export const mayReadDraft = (ctx: Pick<ApiContext, 'role'>) =>
+  ctx.role === 'loader' || ctx.role === 'admin';
+
+/** The data version the public reads: the latest release's (0 before any release). */
+export async function releasedVersion(ctx: Pick<ApiContext, 'db'>): Promise<number> {
+  const releases = await releaseVersions(ctx);
+  return releases[releases.length - 1]?.dataVersion ?? 0;
 }
 
 /** Versions as a short list: runs of consecutive versions written `1–7`. */
@@ -31,22 +63,50 @@ function describeVersions(versions: readonly number[]): string {
 }
 
 /**
- * An `asOfVersion` argument: the data version whose published values are read. Absent, or the
- * version being served, reads the current values (`undefined`); an earlier published version is
- * returned as it is; anything else is `BAD_USER_INPUT` naming the versions there are.
+ * The data version a read uses, from its `asOfVersion` and `release` arguments: `undefined` for
+ * the version being served (the fast path: current rows), else the version to read.
+ *
+ * - neither: the latest release — for every key; the draft is read only when asked for;
+ * - `release: DRAFT`: the latest loads, for loader and admin keys (`DRAFT_FORBIDDEN` for others);
+ * - `release: N`: what release N froze (`BAD_USER_INPUT` for a release that does not exist);
+ * - `asOfVersion: V`: that published data version; without a loader or admin key only up to the
+ *   latest release. Anything else is `BAD_USER_INPUT` naming the versions there are.
  */
 export async function checkAsOfVersion(
-  ctx: Pick<ApiContext, 'db' | 'dataVersion'>,
+  ctx: Pick<ApiContext, 'db' | 'dataVersion' | 'role'>,
   asOfVersion: number | null | undefined,
   argument = 'asOfVersion',
+  release?: ReleaseChoice | null,
 ): Promise<number | undefined> {
-  if (asOfVersion === null || asOfVersion === undefined) return undefined;
-  const versions = (await publishedVersions(ctx)).filter((v) => v <= ctx.dataVersion);
+  const current = (version: number) => (version === ctx.dataVersion ? undefined : version);
+  const hasVersion = asOfVersion !== null && asOfVersion !== undefined;
+  if (release !== null && release !== undefined) {
+    if (hasVersion)
+      throw badInput(`give at most one of release and ${argument}, but got both`, 'release');
+    if (release === 'DRAFT') {
+      if (!mayReadDraft(ctx)) throw draftForbidden(ctx.role);
+      return undefined;
+    }
+    const releases = await releaseVersions(ctx);
+    const chosen = releases.find((r) => r.releaseNo === release);
+    if (!chosen) {
+      const numbers = releases.map((r) => r.releaseNo);
+      throw badInput(
+        `release must be a release number (${describeVersions(numbers)}) or DRAFT, but got ${release}`,
+        'release',
+      );
+    }
+    return current(chosen.dataVersion);
+  }
+  const released = await releasedVersion(ctx);
+  if (!hasVersion) return current(released);
+  const limit = mayReadDraft(ctx) ? ctx.dataVersion : released;
+  const versions = (await publishedVersions(ctx)).filter((v) => v <= limit);
   if (!versions.includes(asOfVersion)) {
     throw badInput(
       `${argument} must be a published data version (${describeVersions(versions)}), but got ${asOfVersion}`,
       argument,
     );
   }
-  return asOfVersion === ctx.dataVersion ? undefined : asOfVersion;
+  return current(asOfVersion);
 }

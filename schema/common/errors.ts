@@ -26,3 +26,22 @@ export function pageTooLarge(first: number, limit: number): GraphQLError {
     extensions: { code: 'PAGE_SIZE_TOO_LARGE', limit },
   });
 }
+
+/**
+ * The draft (loads not yet released) was asked for without a loader or admin key:
+ * `DRAFT_FORBIDDEN`.
+ */
+export function draftForbidden(role: string | null): GraphQLError {
+  return new GraphQLError(
+    `release: DRAFT needs a loader or admin key, but the request ${role === null ? 'sent no key' : `has a ${role} key`}; without it the latest release is read`,
+    { extensions: { code: 'DRAFT_FORBIDDEN' } },
+  );
+}
+
+/** The operation needs an admin key: `FORBIDDEN`. */
+export function adminOnly(what: string, role: string | null): GraphQLError {
+  return new GraphQLError(
+    `${what} needs an admin key, but the request ${role === null ? 'sent no key' : `has a ${role} key`}`,
+    { extensions: { code: 'FORBIDDEN' } },
+  );
+}

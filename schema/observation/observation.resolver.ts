@@ -1,3 +1,4 @@
+import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
 import { Arg, Args, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
 import { referenceDate, resolveArea, today } from '../admin-unit/area-resolver.ts';
@@ -84,11 +85,17 @@ export class ObservationResolver {
         'Read the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
     })
     asOfVersion: number | null,
+    @Arg('release', () => ReleaseChoiceScalar, {
+      nullable: true,
+      description:
+        'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.',
+    })
+    release: ReleaseChoice | null,
     @Ctx() ctx: ApiContext,
   ): Promise<Series> {
     const indicator = await indicatorOrFail(ctx, indicatorCode);
     const asked = await checkSource(ctx, source);
-    const version = await checkAsOfVersion(ctx, asOfVersion);
+    const version = await checkAsOfVersion(ctx, asOfVersion, 'asOfVersion', release);
     if (from != null && to != null && from > to)
       throw badInput(`from (${from}) must not be after to (${to})`, 'from');
     const unit = await resolveArea(
@@ -156,8 +163,9 @@ export class ObservationResolver {
       level,
       validOn: boundaries === Boundaries.CURRENT ? today() : referenceDate(year),
     });
+    const version = await checkAsOfVersion(ctx, null);
     const values = await ctx.loaders.values.loadMany(
-      units.map((u) => valueKey(boundaries, u.unit_id)),
+      units.map((u) => valueKey(boundaries, u.unit_id, version)),
     );
     const entries = units.flatMap((unit, i) => {
       const all = values[i];

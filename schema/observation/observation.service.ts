@@ -71,7 +71,7 @@ export async function queryObservations(
       'groupBy',
     );
   }
-  const version = await checkAsOfVersion(ctx, args.asOfVersion);
+  const version = await checkAsOfVersion(ctx, args.asOfVersion, 'asOfVersion', args.release);
   const registry = await ctx.loaders.indicators();
   const indicators = registry.filter(
     (i) =>

@@ -1,3 +1,4 @@
+import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
 import { ArgsType, Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { AreaInput } from '../common/area.input.ts';
@@ -75,6 +76,13 @@ export class ObservationsArgs {
       'Read the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
   })
   asOfVersion?: number | null;
+
+  @Field(() => ReleaseChoiceScalar, {
+    nullable: true,
+    description:
+      'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.',
+  })
+  release?: ReleaseChoice | null;
 
   @Field(() => Int, {
     defaultValue: 100,

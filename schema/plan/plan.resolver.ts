@@ -1,3 +1,4 @@
+import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { isUnitRow, toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
@@ -123,11 +124,17 @@ export class TargetResolver {
         'Judge with the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
     })
     asOfVersion: number | null,
+    @Arg('release', () => ReleaseChoiceScalar, {
+      nullable: true,
+      description:
+        'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.',
+    })
+    release: ReleaseChoice | null,
     @Ctx() ctx: ApiContext,
   ): Promise<TargetProgress> {
     const year = asOf ?? new Date().getUTCFullYear();
     const checked = await checkSources(ctx, sources);
-    const version = await checkAsOfVersion(ctx, asOfVersion);
+    const version = await checkAsOfVersion(ctx, asOfVersion, 'asOfVersion', release);
     if (year < 1990 || year > 2100)
       throw badInput(`asOf must be a year from 1990 to 2100, but got ${year}`, 'asOf');
     const result = await ctx.loaders.progress.load(

@@ -46,7 +46,7 @@ export function chooseSource(
 export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
   await checkLoadedYear(ctx, args.year);
   const asked = await checkSource(ctx, args.source);
-  const version = await checkAsOfVersion(ctx, args.asOfVersion);
+  const version = await checkAsOfVersion(ctx, args.asOfVersion, 'asOfVersion', args.release);
   const areas = await resolveAreas(ctx, args, args.year);
   return areas.map((area) => {
     const rows = (part: ReportPart) =>

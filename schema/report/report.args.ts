@@ -1,3 +1,4 @@
+import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
 import { ArgsType, Field, Int } from 'type-graphql';
 import { AreaInput } from '../common/area.input.ts';
 import { AdminLevel, Boundaries } from '../common/enums.ts';
@@ -39,4 +40,11 @@ export class ReportArgs {
       'Read the figures as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
   })
   asOfVersion?: number | null;
+
+  @Field(() => ReleaseChoiceScalar, {
+    nullable: true,
+    description:
+      'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.',
+  })
+  release?: ReleaseChoice | null;
 }

@@ -1,3 +1,4 @@
+import { mayReadDraft, releasedVersion } from '../common/data-version.ts';
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { QUALIFIERS } from '../../warehouse/domain/qualifier.ts';
 import {
@@ -13,6 +14,20 @@ import { checkSource, quoteValue } from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
 import { RevisionsArgs } from './revision.args.ts';
 import { Revision } from './revision.type.ts';
+
+/**
+ * The revisions a request may see: with a loader or admin key, all; otherwise only as released —
+ * values the draft added are left out, and a value the draft replaced is still current.
+ */
+async function visibleRevisions(ctx: ApiContext, rows: RevisionRow[]): Promise<RevisionRow[]> {
+  if (mayReadDraft(ctx)) return rows;
+  const released = await releasedVersion(ctx);
+  return rows
+    .filter((r) => r.from_version <= released)
+    .map((r) =>
+      r.to_version !== null && r.to_version > released ? { ...r, to_version: null } : r,
+    );
+}
 
 const toRevision = (row: RevisionRow): Revision => ({
   source: row.source_code,
@@ -61,7 +76,7 @@ export class RevisionResolver {
         sector: args.sector,
         source,
       });
-      return rows.map(toRevision);
+      return (await visibleRevisions(ctx, rows)).map(toRevision);
     }
     if (args.orgType != null)
       throw badInput('orgType applies to a measure, not to a published indicator', 'orgType');
@@ -74,6 +89,6 @@ export class RevisionResolver {
     });
     if (rows.length === 0 && !(await ctx.loaders.indicator.load(code)))
       throw notFound(`no indicator or published figure has code ${quoteValue(code)}`);
-    return rows.map(toRevision);
+    return (await visibleRevisions(ctx, rows)).map(toRevision);
   }
 }

@@ -3,6 +3,12 @@ import { buildExportFile, exportContentType } from '../../etl/export/open-format
 import { TEMPLATE_FAMILIES, type TemplateFamily } from '../../etl/template/column-guide.ts';
 import { buildInputTemplate } from '../../etl/template/input-template.ts';
 import { templateProvinces } from '../../etl/template/template-provinces.ts';
+import { draftForbidden } from '../../schema/common/errors.ts';
+import {
+  chooseVersion,
+  parseReleaseText,
+  UnknownReleaseError,
+} from '../../warehouse/release/release.queries.ts';
 import type { DownloadBuilder } from '../app.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -12,8 +18,9 @@ const bad = (message: string) =>
 
 /**
  * `GET /templates/<family>.xlsx?lang=vi|en&year=Y` (the input workbook, as `coopstat template`
- * writes it) and `GET /export/<file>` (the open-format files `coopstat export` writes, from the
- * snapshot being served). `undefined` for any other path.
+ * writes it) and `GET /export/<file>?release=N` (the open-format files `coopstat export` writes,
+ * from the snapshot being served: the latest release by default, `release=DRAFT` for loader and
+ * admin keys). `undefined` for any other path.
  */
 export function openDataDownloads(path: string): DownloadBuilder | undefined {
   const template = /^\/templates\/([a-z]+)\.xlsx$/.exec(path);
@@ -39,8 +46,28 @@ export function openDataDownloads(path: string): DownloadBuilder | undefined {
   const file = /^\/export\/([a-z_.-]+)$/.exec(path)?.[1];
   const contentType = file === undefined ? undefined : exportContentType(file);
   if (file === undefined || contentType === undefined) return undefined;
-  return async (lease) => ({
-    body: (await buildExportFile(lease.handle, file, { asOfYear: new Date().getUTCFullYear() }))!,
-    contentType,
-  });
+  return async (lease, params, principal) => {
+    const text = params.get('release');
+    const choice = text === null ? undefined : parseReleaseText(text);
+    if (choice === null)
+      throw bad(
+        `parameter release must be a release number or DRAFT, but got '${text!.slice(0, 40)}'`,
+      );
+    if (choice === 'DRAFT' && principal?.role !== 'loader' && principal?.role !== 'admin')
+      throw draftForbidden(principal?.role ?? null);
+    let chosen;
+    try {
+      chosen = await chooseVersion(lease.handle, choice);
+    } catch (error) {
+      if (error instanceof UnknownReleaseError) throw bad(error.message);
+      throw error;
+    }
+    return {
+      body: (await buildExportFile(lease.handle, file, {
+        asOfYear: new Date().getUTCFullYear(),
+        ...(chosen.asOfVersion === undefined ? {} : { asOfVersion: chosen.asOfVersion }),
+      }))!,
+      contentType,
+    };
+  };
 }

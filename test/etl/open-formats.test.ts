@@ -41,9 +41,7 @@ describe('coopstat export --format parquet', () => {
     const run = await cli('export', '--format', 'parquet', '-o', out, '--db', wh.db);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n')[0]).toBe(
-      `published data version ${server.reader.dataVersion} (no release step yet: the published figures are exported)`,
-    );
+    expect(run.stdout.split('\n')[0]).toBe(`release 2 (data version ${server.reader.dataVersion})`);
     for (const dataset of OPEN_DATASETS) {
       const columns = await duck<{ column_name: string; column_type: string }>(
         `describe select * from read_parquet('${join(out, `${dataset.name}.parquet`)}')`,

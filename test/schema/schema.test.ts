@@ -63,6 +63,8 @@ describe('the schema as an artefact', () => {
       'plans',
       'quality',
       'ranking',
+      'releases',
+      'review',
       'revisions',
       'series',
       'valueChain',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeYearFiles } from '../../bench/generate/generate.ts';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { indicatorValuesMigration } from '../../warehouse/migrations/007-indicator-values.migration.ts';
+import { indicatorValuesMigration } from '../../warehouse/migrations/009-indicator-values.migration.ts';
 import { migrate } from '../../warehouse/migrations/migrations.ts';
 import { progressYears } from '../../warehouse/publish/target-progress.ts';
 import {
@@ -198,7 +198,7 @@ describe('indicator values computed at publish', () => {
     await copyFile(generated.db, copy);
     const handle = await DuckDbHandle.open(copy);
     try {
-      // The warehouse as it was before migration 7: its data and history, neither table.
+      // The warehouse as it was before migration 9: its data and history, neither table.
       const { version } = indicatorValuesMigration;
       await handle.run('drop table rpt_indicator_value');
       await handle.run('drop table rpt_target_progress');

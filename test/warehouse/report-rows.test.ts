@@ -273,11 +273,11 @@ describe('topic-report rows computed at publish', () => {
     const handle = await DuckDbHandle.open(copy);
     try {
       // The warehouse as it was before the report rows' migration: the facts, no report rows
-      // (nor the read tables of the migrations after it).
+      // (nor the tables of the migrations after it, which the schema version, the highest
+      // applied, implies).
       const { version } = reportRowsMigration;
-      for (const table of ['rpt_org_type_row', 'rpt_indicator_value', 'rpt_target_progress'])
-        await handle.run(`drop table ${table}`);
-      // (and the migrations after it, which the schema version, the highest applied, implies)
+      const later = ['rpt_indicator_value', 'rpt_target_progress', 'release', 'release_policy'];
+      for (const table of ['rpt_org_type_row', ...later]) await handle.run(`drop table ${table}`);
       await handle.run('delete from schema_migration where version >= $1', [version]);
       expect(await migrate(handle)).toEqual(
         MIGRATIONS.filter((m) => m.version >= version).map((m) => m.version),

@@ -5,8 +5,9 @@ import { apiKeyMigration } from './003-api-key.migration.ts';
 import { valueQualifierMigration } from './004-value-qualifier.migration.ts';
 import { targetWordingMigration } from './005-target-wording.migration.ts';
 import { reportRowsMigration } from './006-report-rows.migration.ts';
-import { indicatorValuesMigration } from './007-indicator-values.migration.ts';
-import { measureFlagsMigration } from './008-measure-flags.migration.ts';
+import { measureFlagsMigration } from './007-measure-flags.migration.ts';
+import { releaseMigration } from './008-release.migration.ts';
+import { indicatorValuesMigration } from './009-indicator-values.migration.ts';
 
 /** One schema step: applied once, in version order, recorded in `schema_migration`. */
 export interface Migration {
@@ -25,8 +26,9 @@ export const MIGRATIONS: readonly Migration[] = [
   valueQualifierMigration,
   targetWordingMigration,
   reportRowsMigration,
-  indicatorValuesMigration,
   measureFlagsMigration,
+  releaseMigration,
+  indicatorValuesMigration,
 ];
 
 /** The schema version this code expects. */

@@ -1,6 +1,7 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
 import { REGISTER_COLUMNS } from '../tables/register.table.ts';
+import { releaseWithLoad } from '../release/release.queries.ts';
 import type { VersionedTable } from './slice-publisher.ts';
 
 /**
@@ -98,8 +99,9 @@ export async function findLoadByHash(
 }
 
 /**
- * Records a load and, when it published, the new data version. Call inside the load's
- * transaction, after its rows are applied.
+ * Records a load and, when it published, the new data version (released with it when the
+ * warehouse does not require review). Call inside the load's transaction, after its rows are
+ * applied.
  */
 export async function recordLoad(
   db: DuckDbHandle,
@@ -141,6 +143,13 @@ export async function recordLoad(
       row.load_id,
       `${row.family} ${row.file_name}`,
     ]);
+    await releaseWithLoad(db, {
+      loadId: row.load_id,
+      dataVersion: row.data_version,
+      years: row.years,
+      loadedBy: row.loaded_by,
+      finishedAt: row.finished_at,
+    });
   }
 }
 

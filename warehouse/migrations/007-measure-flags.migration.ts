@@ -13,7 +13,7 @@ import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
  * table is rebuilt so the new columns sit before the version columns, which stay last.
  */
 export const measureFlagsMigration = {
-  version: 8,
+  version: 7,
   name: 'measure-flags',
   sql: `
 create table fct_org_annual_m as

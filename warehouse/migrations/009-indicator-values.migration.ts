@@ -10,7 +10,7 @@ import { INDICATOR_VALUE_COLUMNS } from '../tables/indicator-value.table.ts';
  * version (`asOfVersion`) finds its own rows.
  */
 export const indicatorValuesMigration = {
-  version: 7,
+  version: 9,
   name: 'indicator-values',
   sql: `
 -- one row per boundaries x indicator x unit x year x source, per version range
