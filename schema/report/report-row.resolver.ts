@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Qualifier } from '../../warehouse/domain/qualifier.ts';
 import type { ReportRow } from '../../warehouse/queries/report.queries.ts';
+import type { RatioValue } from '../../warehouse/tables/report-row.table.ts';
 import { ValueQualifier } from '../common/qualifier.enum.ts';
 import { Ratio } from '../common/ratio.type.ts';
 import type { ApiContext } from '../context.ts';
@@ -30,9 +31,11 @@ export class OrgTypeRowResolver {
 export class RatioResolver {
   @FieldResolver(() => ValueQualifier, { nullable: true })
   qualifier(
-    @Root() share: Ratio,
+    // Typed by an interface, so that type-graphql hands over the kept object itself (a class
+    // type here would make it copy the root into a new Ratio, losing the row it belongs to).
+    @Root() share: RatioValue,
     @Ctx() ctx: ApiContext,
   ): Qualifier | null | Promise<Qualifier | null> {
-    return ratioQualifier(ctx, share);
+    return ratioQualifier(ctx, share as Ratio);
   }
 }
