@@ -21,10 +21,10 @@ export const INDICATOR_VALUE_COLUMNS = [
   { name: 'denominator', sqlType: 'DOUBLE', inRow: true },
   { name: 'status', sqlType: 'VARCHAR NOT NULL', inRow: true },
   { name: 'origin', sqlType: 'VARCHAR NOT NULL', inRow: true },
+  { name: 'qualifier', sqlType: 'VARCHAR NOT NULL', inRow: true },
   { name: 'is_approximate', sqlType: 'BOOLEAN NOT NULL', inRow: true },
   { name: 'unit_count', sqlType: 'INTEGER NOT NULL', inRow: true },
   { name: 'org_types', sqlType: 'VARCHAR', inRow: true },
-  { name: 'qualifier', sqlType: 'VARCHAR NOT NULL', inRow: true },
 ] as const satisfies readonly {
   name: string;
   sqlType: string;
