@@ -70,7 +70,8 @@ function describeVersions(versions: readonly number[]): string {
  * - `release: DRAFT`: the latest loads, for loader and admin keys (`DRAFT_FORBIDDEN` for others);
  * - `release: N`: what release N froze (`BAD_USER_INPUT` for a release that does not exist);
  * - `asOfVersion: V`: that published data version; without a loader or admin key only up to the
- *   latest release. Anything else is `BAD_USER_INPUT` naming the versions there are.
+ *   latest release, and read as the release the public had at V (a draft between two releases
+ *   is never shown). Anything else is `BAD_USER_INPUT` naming the versions there are.
  */
 export async function checkAsOfVersion(
   ctx: Pick<ApiContext, 'db' | 'dataVersion' | 'role'>,
@@ -100,7 +101,8 @@ export async function checkAsOfVersion(
   }
   const released = await releasedVersion(ctx);
   if (!hasVersion) return current(released);
-  const limit = mayReadDraft(ctx) ? ctx.dataVersion : released;
+  const draftAllowed = mayReadDraft(ctx);
+  const limit = draftAllowed ? ctx.dataVersion : released;
   const versions = (await publishedVersions(ctx)).filter((v) => v <= limit);
   if (!versions.includes(asOfVersion)) {
     throw badInput(
@@ -108,5 +110,11 @@ export async function checkAsOfVersion(
       argument,
     );
   }
-  return current(asOfVersion);
+  if (draftAllowed) return current(asOfVersion);
+  // Without a draft key a version reads as the public saw it then: the latest release at or
+  // before it, never a draft between two releases (a figure corrected before its release was
+  // never published). Versions before the first release (init's own steps) read as they are.
+  const releases = await releaseVersions(ctx);
+  const under = releases.filter((r) => r.dataVersion <= asOfVersion).pop();
+  return current(under?.dataVersion ?? asOfVersion);
 }

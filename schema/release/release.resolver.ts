@@ -80,10 +80,16 @@ export class ReleaseResolver {
     if (ctx.role !== 'admin') throw adminOnly('release', ctx.role);
     if (!ctx.publishRelease) throw new Error('this server cannot write the warehouse');
     for (const y of years ?? []) checkYear(y);
-    if (note !== null && note.length > 2000)
-      throw badInput(`note must be at most 2000 characters, but got ${note.length}`, 'note');
+    // An argument left out arrives as undefined, not null.
+    const kept = note ?? null;
+    if (kept !== null && kept.length > 2000)
+      throw badInput(`note must be at most 2000 characters, but got ${kept.length}`, 'note');
     try {
-      const { release } = await ctx.publishRelease({ years: years ?? [], all, note });
+      const { release } = await ctx.publishRelease({
+        years: years ?? [],
+        all: all ?? false,
+        note: kept,
+      });
       return toRelease(release);
     } catch (error) {
       if (!(error instanceof ReleaseRefusedError)) throw error;

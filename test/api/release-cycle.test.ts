@@ -20,7 +20,14 @@ let dir: string;
 let db: string;
 let server: RunningCoopstat;
 const keys = { admin: '', loader19: '', loader12: '', reader: '' };
-const files = { thaiNguyen: '', laiChau: '', correction: '', laiChau2023: '' };
+const files = {
+  thaiNguyen: '',
+  laiChau: '',
+  correction: '',
+  laiChau2023: '',
+  draft725: '',
+  draft730: '',
+};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'coopstat-release-'));
@@ -53,6 +60,17 @@ beforeAll(async () => {
         .replace('Tỉnh Thái Nguyên,HTX,,705,', 'Tỉnh Thái Nguyên,HTX,,715,'),
     ),
   );
+  const corrected = (name: string, sector: number, total: number) =>
+    write(
+      name,
+      of('19').map((r) =>
+        r
+          .replace('HTX,Nông nghiệp,610,', `HTX,Nông nghiệp,${sector},`)
+          .replace('Tỉnh Thái Nguyên,HTX,,705,', `Tỉnh Thái Nguyên,HTX,,${total},`),
+      ),
+    );
+  files.draft725 = await corrected('thai-nguyen-2024-draft-a.csv', 630, 725);
+  files.draft730 = await corrected('thai-nguyen-2024-draft-b.csv', 635, 730);
   files.laiChau2023 = await write('lai-chau-2023.csv', [
     '2023,12,Lai Châu,HTX,Nông nghiệp,270,,,,,,,,,,,,,,,',
   ]);
@@ -334,5 +352,22 @@ describe('the annual cycle', () => {
     expect(await readFile(join(out, 'facts.csv'), 'utf8')).toMatch(
       /,19,Tỉnh Thái Nguyên,2024,HTX,ALL,PSO,REGISTERED,705,/,
     );
+  });
+
+  it('reads an earlier version for the public as its release then, never a draft between releases', async () => {
+    const first = await upload(files.draft725, keys.loader19);
+    expect(first.status).toBe(200);
+    const draftVersion = first.json.dataVersion as number;
+    expect((await upload(files.draft730, keys.loader19)).status).toBe(200);
+    const released = await gql(`mutation { release(all: true) { number } }`, keys.admin);
+    expect(released.json.errors).toBeUndefined();
+    const AS_OF = `query A($v: Int) {
+      membership(area: { code: "19" }, year: 2024, asOfVersion: $v) { byOrgType { orgType organisations } }
+    }`;
+    // 725 was corrected to 730 before any release: the public never had it.
+    expect(htx((await gql(AS_OF, undefined, { v: draftVersion })).json)).toBe(715);
+    expect(htx((await gql(AS_OF, keys.reader, { v: draftVersion })).json)).toBe(715);
+    expect(htx((await gql(AS_OF, keys.admin, { v: draftVersion })).json)).toBe(725);
+    expect(htx((await gql(MEMBERSHIP)).json)).toBe(730);
   });
 });
