@@ -5,6 +5,7 @@ import {
   findLoads,
   type LoadRow,
 } from '../../warehouse/queries/load.queries.ts';
+import { mayReadDraft, releasedVersion } from '../common/data-version.ts';
 import { checkPageSize } from '../common/validate.ts';
 import { DEFAULT_LOADS_PAGE, LoadsArgs } from './load.args.ts';
 import { DataVersion, Load, type LoadFamily, type LoadOutcome } from './load.type.ts';
@@ -15,6 +16,15 @@ export interface LoadContext {
   readonly db: DuckDbHandle;
   /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
   readonly maxPageSize: number;
+  /** The request's role: loader and admin keys see the draft's loads too. */
+  readonly role: 'reader' | 'loader' | 'admin' | null;
+}
+
+/** The newest data version the request may see: the latest release, or the draft for loader and admin keys. */
+async function visibleVersion(ctx: LoadContext): Promise<number | undefined> {
+  if (mayReadDraft(ctx)) return undefined;
+  const released = await releasedVersion(ctx);
+  return released > 0 ? released : undefined; // a warehouse not yet initialised has no release
 }
 
 /** Maps a load-log row to the GraphQL `Load` shape. */
@@ -62,16 +72,18 @@ export class LoadResolver {
       beforeLoadId: args.before ?? undefined,
       family: args.family ?? undefined,
       outcome: args.outcome ?? undefined,
+      // The draft's loads (file names, counts) are part of the draft.
+      maxDataVersion: await visibleVersion(ctx),
     });
     return rows.map(toLoad);
   }
 
   @Query(() => DataVersion, {
     description:
-      'The data version this response is computed from (the newest published when the request started).',
+      'The data version this response is computed from when no release or version is asked: the latest release (for loader and admin keys, the newest published, draft included, when the request started).',
   })
   async dataVersion(@Ctx() ctx: LoadContext): Promise<DataVersion> {
-    const row = await findLatestPublication(ctx.db);
+    const row = await findLatestPublication(ctx.db, await visibleVersion(ctx));
     if (!row) throw new Error('the warehouse has no publication row');
     return {
       version: row.data_version,

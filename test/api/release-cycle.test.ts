@@ -134,6 +134,28 @@ describe('the annual cycle', () => {
     ).toBe(705);
   });
 
+  it('keeps the draft’s loads and version out of the public load log', async () => {
+    const LOG = `{ loads { fileName } dataVersion { version } }`;
+    const files = (json: GraphqlResponse) =>
+      (json.data!.loads as { fileName: string }[]).map((l) => l.fileName);
+    const version = (json: GraphqlResponse) =>
+      (json.data!.dataVersion as { version: number }).version;
+    const [anonymous, reader, admin] = await Promise.all([
+      gql(LOG),
+      gql(LOG, keys.reader),
+      gql(LOG, keys.admin),
+    ]);
+    expect(files(admin.json)).toEqual(
+      expect.arrayContaining(['thai-nguyen-2024.csv', 'lai-chau-2024.csv']),
+    );
+    for (const { json } of [anonymous, reader]) {
+      expect(json.errors).toBeUndefined();
+      expect(files(json)).not.toContain('thai-nguyen-2024.csv');
+      expect(files(json)).not.toContain('lai-chau-2024.csv');
+      expect(version(json)).toBeLessThan(version(admin.json));
+    }
+  });
+
   it('refuses the draft to public and reader keys with a stable code', async () => {
     for (const key of [undefined, keys.reader]) {
       const { json } = await gql(MEMBERSHIP, key, { release: 'DRAFT' });

@@ -54,7 +54,7 @@ describe('load.queries', () => {
                rows_read, rows_accepted, rows_rejected, warnings, values_added, values_changed,
                values_removed, values_unchanged, started_at, finished_at, outcome, data_version, loaded_by
              from load_log
-             where load_id < $1 and family = $2 and true
+             where load_id < $1 and family = $2 and true and true
              order by load_id desc
              limit $3"
       `);
@@ -85,6 +85,7 @@ describe('load.queries', () => {
       expect(sql[0]).toMatchInlineSnapshot(`
         "select data_version, published_at, load_id, note
              from publication
+             where true
              order by data_version desc
              limit 1"
       `);

@@ -14,6 +14,8 @@ export interface LoadFilter {
   readonly family?: string;
   /** Only loads with this outcome (`PUBLISHED`, `NO_CHANGE`). */
   readonly outcome?: string;
+  /** Only loads published at or before this data version (what a release holds). */
+  readonly maxDataVersion?: number;
 }
 
 /**
@@ -30,6 +32,9 @@ export async function findLoads(db: DuckDbHandle, filter: LoadFilter): Promise<L
     filter.beforeLoadId === undefined ? 'true' : `load_id < ${param(filter.beforeLoadId)}`,
     filter.family === undefined ? 'true' : `family = ${param(filter.family)}`,
     filter.outcome === undefined ? 'true' : `outcome = ${param(filter.outcome)}`,
+    filter.maxDataVersion === undefined
+      ? 'true'
+      : `data_version <= ${param(filter.maxDataVersion)}`,
   ].join(' and ');
   return db.all<LoadRow>(
     `select load_id, family, file_name, file_sha256, file_bytes, source_code, years, unit_ids,
@@ -55,12 +60,17 @@ export interface PublicationRow {
  * The newest published data version of the database the handle reads. Every warehouse has at
  * least version 0 (the empty warehouse), so this returns a row for any migrated file.
  */
-export async function findLatestPublication(db: DuckDbHandle): Promise<PublicationRow | undefined> {
+export async function findLatestPublication(
+  db: DuckDbHandle,
+  maxDataVersion?: number,
+): Promise<PublicationRow | undefined> {
   const [row] = await db.all<PublicationRow>(
     `select data_version, published_at, load_id, note
      from publication
+     where ${maxDataVersion === undefined ? 'true' : 'data_version <= $1'}
      order by data_version desc
      limit 1`,
+    maxDataVersion === undefined ? [] : [maxDataVersion],
   );
   return row;
 }
