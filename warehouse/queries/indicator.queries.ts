@@ -1,7 +1,10 @@
 import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
 import { kyselyOf, validIn } from '../database.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
-import { INDICATOR_VALUE_COLUMNS } from '../tables/indicator-value.table.ts';
+import {
+  INDICATOR_VALUE_COLUMNS,
+  type IndicatorValueFields,
+} from '../tables/indicator-value.table.ts';
 import { QueryParams } from './query-params.ts';
 import { measureQualifierSql, measureStatusSql } from '../domain/measure-flags.ts';
 import {
@@ -34,33 +37,9 @@ export interface IndicatorValueFilter {
 }
 
 /** One indicator value for a unit, year and source, with the parts it was computed from. */
-export interface IndicatorValueRow {
-  indicator_code: string;
-  unit_id: string;
-  year: number;
-  source_code: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  /**
-   * The weakest status among the measures used (each measure has its own status: a row may merge
-   * a reported count with estimated members): ESTIMATED, then PROVISIONAL, then REPORTED.
-   */
-  status: string;
-  /** `FACTS` when computed from counts, `PUBLISHED` when taken from a published figure. */
-  origin: 'FACTS' | 'PUBLISHED';
-  /**
-   * How far the value can be trusted as a number: a published figure's own hedge ("gần" → NEARLY),
-   * or, for a value computed from facts, what follows from the qualifiers of its parts
-   * (`qualifierOfSum`, `qualifierOfRatio` in `warehouse/domain/qualifier.ts`).
-   */
+export interface IndicatorValueRow extends Omit<IndicatorValueFields, 'qualifier'> {
+  /** As {@link IndicatorValueFields.qualifier}, typed by the domain's closed set. */
   qualifier: Qualifier;
-  /** `qualifier` is not EXACT (kept for readers of the former flag). */
-  is_approximate: boolean;
-  /** Units whose figures were summed (more than one on current boundaries after a merger). */
-  unit_count: number;
-  /** Organisation types the value covers, comma-separated (`HTX` when only cooperatives reported). */
-  org_types: string | null;
 }
 
 const statusRank = (status: string) =>

@@ -35,10 +35,8 @@ export const INDICATOR_VALUE_COLUMNS = [
 /** The columns that identify a value within its boundaries. */
 export const INDICATOR_VALUE_KEY = ['indicator_code', 'unit_id', 'year', 'source_code'] as const;
 
-/** A row of `rpt_indicator_value`, as Kysely reads it. */
-export interface IndicatorValueTable {
-  /** `AS_REPORTED`, or `CURRENT` (old units' figures summed onto the units valid today). */
-  boundaries: string;
+/** The fields of one indicator value, as the formula computes them (see `findIndicatorValues`). */
+export interface IndicatorValueFields {
   indicator_code: string;
   unit_id: string;
   year: number;
@@ -46,13 +44,31 @@ export interface IndicatorValueTable {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+  /**
+   * The weakest status among the measures used (each measure has its own status: a row may merge
+   * a reported count with estimated members): ESTIMATED, then PROVISIONAL, then REPORTED.
+   */
   status: string;
+  /** `FACTS` when computed from counts, `PUBLISHED` when taken from a published figure. */
   origin: 'FACTS' | 'PUBLISHED';
-  is_approximate: boolean;
-  unit_count: number;
-  org_types: string | null;
-  /** EXACT, ABOUT, MORE_THAN, NEARLY or AT_LEAST (see `domain/qualifier.ts`). */
+  /**
+   * How far the value can be trusted as a number: a published figure's own hedge ("gần" → NEARLY),
+   * or, for a value computed from facts, what follows from the qualifiers of its parts
+   * (`qualifierOfSum`, `qualifierOfRatio` in `warehouse/domain/qualifier.ts`).
+   */
   qualifier: string;
+  /** `qualifier` is not EXACT (kept for readers of the former flag). */
+  is_approximate: boolean;
+  /** Units whose figures were summed (more than one on current boundaries after a merger). */
+  unit_count: number;
+  /** Organisation types the value covers, comma-separated (`HTX` when only cooperatives reported). */
+  org_types: string | null;
+}
+
+/** A row of `rpt_indicator_value`, as Kysely reads it. */
+export interface IndicatorValueTable extends IndicatorValueFields {
+  /** `AS_REPORTED`, or `CURRENT` (old units' figures summed onto the units valid today). */
+  boundaries: string;
   valid_from_version: number;
   valid_to_version: number | null;
 }
