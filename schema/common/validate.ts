@@ -52,17 +52,25 @@ export async function checkSources(
 
 /**
  * A `year` whose figures are read: `BAD_USER_INPUT` outside 1990–2100, `YEAR_NOT_LOADED` (with
- * the years there are) when the warehouse has no figures for it.
+ * the years there are) when the data version read has no figures for it. `version` is what
+ * `checkAsOfVersion` gave: undefined for the version being served, else the version read (so a
+ * year that exists only in the draft is not loaded for a reader of the release).
  */
 export async function checkLoadedYear(
   ctx: Pick<ApiContext, 'loaders'>,
   year: number,
   argument = 'year',
+  version?: number,
 ): Promise<void> {
   if (year < 1990 || year > 2100) {
     throw badInput(`${argument} must be from 1990 to 2100, but got ${year}`, argument);
   }
-  const loaded = [...new Set((await ctx.loaders.loadedYears()).map((r) => r.year))];
+  const visible = (r: { from_version: number; to_version: number | null }) =>
+    version === undefined
+      ? r.to_version === null
+      : r.from_version <= version && (r.to_version === null || r.to_version > version);
+  const rows = (await ctx.loaders.loadedYears()).filter(visible);
+  const loaded = [...new Set(rows.map((r) => r.year))].sort((a, b) => a - b);
   if (!loaded.includes(year)) throw yearNotLoaded(year, loaded);
 }
 

@@ -157,13 +157,13 @@ export class ObservationResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<Ranking> {
     const indicator = await indicatorOrFail(ctx, indicatorCode);
-    await checkLoadedYear(ctx, year);
+    const version = await checkAsOfVersion(ctx, null);
+    await checkLoadedYear(ctx, year, 'year', version);
     const asked = await checkSource(ctx, source);
     const units = await ctx.loaders.unitsWhere({
       level,
       validOn: boundaries === Boundaries.CURRENT ? today() : referenceDate(year),
     });
-    const version = await checkAsOfVersion(ctx, null);
     const values = await ctx.loaders.values.loadMany(
       units.map((u) => valueKey(boundaries, u.unit_id, version)),
     );

@@ -44,9 +44,9 @@ export function chooseSource(
  * areas).
  */
 export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
-  await checkLoadedYear(ctx, args.year);
-  const asked = await checkSource(ctx, args.source);
   const version = await checkAsOfVersion(ctx, args.asOfVersion, 'asOfVersion', args.release);
+  await checkLoadedYear(ctx, args.year, 'year', version);
+  const asked = await checkSource(ctx, args.source);
   const areas = await resolveAreas(ctx, args, args.year);
   return areas.map((area) => {
     const rows = (part: ReportPart) =>

@@ -392,4 +392,21 @@ describe('the annual cycle', () => {
     expect(htx((await gql(AS_OF, keys.admin, { v: draftVersion })).json)).toBe(725);
     expect(htx((await gql(MEMBERSHIP)).json)).toBe(730);
   });
+
+  it('says a year that has figures only in the draft is not loaded, except to the draft', async () => {
+    const file = join(dir, 'lai-chau-2026.csv');
+    const header = (await readFile(example('aggregates-2024.csv'), 'utf8')).split('\n')[0]!;
+    await writeFile(file, `${header}\n2026,12,Lai Châu,HTX,Nông nghiệp,275,,,,,,,,,,,,,,,\n`);
+    expect((await upload(file, keys.loader12)).status).toBe(200);
+    const Y2026 = `query Y($release: ReleaseChoice) {
+      membership(area: { code: "12" }, year: 2026, release: $release) { byOrgType { orgType organisations } }
+    }`;
+    for (const key of [undefined, keys.reader, keys.loader12]) {
+      const hidden = await gql(Y2026, key);
+      expect(codes(hidden.json)).toEqual(['YEAR_NOT_LOADED']);
+      expect(hidden.json.errors![0]!.extensions!.loadedYears).not.toContain(2026);
+    }
+    const draft = await gql(Y2026, keys.loader12, { release: 'DRAFT' });
+    expect(draft.json.errors).toBeUndefined();
+  });
 });
