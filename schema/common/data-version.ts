@@ -5,6 +5,14 @@ import type { ApiContext } from '../context.ts';
 import type { ReleaseChoice } from '../scalars.ts';
 import { badInput, draftForbidden } from './errors.ts';
 
+/** The `release` argument's description, the same on every field that takes it. */
+export const RELEASE_ARGUMENT_DESCRIPTION =
+  'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.';
+
+/** The `asOfVersion` argument's description; `what` says what is read ("Read the values"). */
+export const asOfVersionDescription = (what: string) =>
+  `${what} as published in this data version (see \`dataVersion\`, \`loads\` and \`revisions\`); default: the latest release. Without a loader or admin key, only versions up to the latest release, each read as the release the public had then (never a draft between releases). An unknown version is BAD_USER_INPUT.`;
+
 const versionsBySnapshot = new WeakMap<DuckDbHandle, Promise<number[]>>();
 
 /** The published data versions of a snapshot, read once per snapshot. */

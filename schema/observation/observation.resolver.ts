@@ -12,7 +12,11 @@ import {
   checkSource,
 } from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
-import { checkAsOfVersion } from '../common/data-version.ts';
+import {
+  checkAsOfVersion,
+  RELEASE_ARGUMENT_DESCRIPTION,
+  asOfVersionDescription,
+} from '../common/data-version.ts';
 import { toIndicator, toIndicatorValue } from '../indicator/indicator.mapper.ts';
 import { valueKey } from '../loaders.ts';
 import { chooseSource } from '../report/report-basis.ts';
@@ -81,14 +85,12 @@ export class ObservationResolver {
     source: string | null,
     @Arg('asOfVersion', () => Int, {
       nullable: true,
-      description:
-        'Read the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
+      description: asOfVersionDescription('Read the values'),
     })
     asOfVersion: number | null,
     @Arg('release', () => ReleaseChoiceScalar, {
       nullable: true,
-      description:
-        'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.',
+      description: RELEASE_ARGUMENT_DESCRIPTION,
     })
     release: ReleaseChoice | null,
     @Ctx() ctx: ApiContext,

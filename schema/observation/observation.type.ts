@@ -1,3 +1,4 @@
+import { RELEASE_ARGUMENT_DESCRIPTION, asOfVersionDescription } from '../common/data-version.ts';
 import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
 import { ArgsType, Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
@@ -72,15 +73,13 @@ export class ObservationsArgs {
 
   @Field(() => Int, {
     nullable: true,
-    description:
-      'Read the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
+    description: asOfVersionDescription('Read the values'),
   })
   asOfVersion?: number | null;
 
   @Field(() => ReleaseChoiceScalar, {
     nullable: true,
-    description:
-      'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.',
+    description: RELEASE_ARGUMENT_DESCRIPTION,
   })
   release?: ReleaseChoice | null;
 

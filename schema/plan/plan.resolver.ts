@@ -10,7 +10,11 @@ import type { ApiContext } from '../context.ts';
 import { toIndicator } from '../indicator/indicator.mapper.ts';
 import { Indicator } from '../indicator/indicator.type.ts';
 import { progressKey } from '../loaders.ts';
-import { checkAsOfVersion } from '../common/data-version.ts';
+import {
+  checkAsOfVersion,
+  RELEASE_ARGUMENT_DESCRIPTION,
+  asOfVersionDescription,
+} from '../common/data-version.ts';
 import { toPlan, toTarget, toTargetProgress } from './plan.mapper.ts';
 import { Plan, Target } from './plan.type.ts';
 import { ProgressMethod, TargetProgress } from './progress.type.ts';
@@ -120,14 +124,12 @@ export class TargetResolver {
     sources: string[] | null,
     @Arg('asOfVersion', () => Int, {
       nullable: true,
-      description:
-        'Judge with the values as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
+      description: asOfVersionDescription('Judge with the values'),
     })
     asOfVersion: number | null,
     @Arg('release', () => ReleaseChoiceScalar, {
       nullable: true,
-      description:
-        'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.',
+      description: RELEASE_ARGUMENT_DESCRIPTION,
     })
     release: ReleaseChoice | null,
     @Ctx() ctx: ApiContext,

@@ -1,3 +1,4 @@
+import { RELEASE_ARGUMENT_DESCRIPTION, asOfVersionDescription } from '../common/data-version.ts';
 import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
 import { ArgsType, Field, Int } from 'type-graphql';
 import { AreaInput } from '../common/area.input.ts';
@@ -36,15 +37,13 @@ export class ReportArgs {
 
   @Field(() => Int, {
     nullable: true,
-    description:
-      'Read the figures as published in this data version (see `dataVersion`, `loads` and `revisions`); default: the current version. An unknown version is BAD_USER_INPUT.',
+    description: asOfVersionDescription('Read the figures'),
   })
   asOfVersion?: number | null;
 
   @Field(() => ReleaseChoiceScalar, {
     nullable: true,
-    description:
-      'Read the figures of this release (`releases` lists them), or DRAFT for the loads not yet released (loader and admin keys; DRAFT_FORBIDDEN for others). Default: the latest release. Not together with asOfVersion.',
+    description: RELEASE_ARGUMENT_DESCRIPTION,
   })
   release?: ReleaseChoice | null;
 }
