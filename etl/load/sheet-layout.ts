@@ -65,22 +65,25 @@ export function isTotalSql(expression: string): string {
 }
 
 /**
- * The columns where a total row says it is one: the row number (STT), the province or
- * organisation name and code, and column A when it is none of the loader's list columns (a
- * sector cell "Công nghiệp" must not read as "Cộng").
+ * The columns where a total row says it is one: the row number (STT), the province name and
+ * code, the organisation code, and column A when it is none of the loader's list columns (a
+ * sector cell "Công nghiệp" must not read as "Cộng") nor the organisation's name: an
+ * organisation may well be called "Cộng đồng …" or "Tổng đội …", so its name never marks a total
+ * (a total written there is read as a data row and refused for its missing code).
  */
 export function totalMarkerColumns(source: SourceDescriptor, mapping: HeaderMapping): number[] {
   const indexes = new Set<number>();
   if (mapping.ordinal) indexes.add(mapping.ordinal.index);
-  for (const name of ['province_name', 'province_code', 'org_name', 'org_id']) {
+  for (const name of ['province_name', 'province_code', 'org_id']) {
     const origin = mapping.columns.get(name);
     if (origin) indexes.add(origin.index);
   }
-  const listColumns = new Set(
-    source.columns.filter((c) => c.type === 'enum' || c.type === 'flag').map((c) => c.name),
-  );
+  const notMarkers = new Set([
+    'org_name',
+    ...source.columns.filter((c) => c.type === 'enum' || c.type === 'flag').map((c) => c.name),
+  ]);
   const atA = [...mapping.columns].find(([, origin]) => origin.index === 0);
-  if (!atA || !listColumns.has(atA[0])) indexes.add(0);
+  if (!atA || !notMarkers.has(atA[0])) indexes.add(0);
   return [...indexes].sort((a, b) => a - b);
 }
 

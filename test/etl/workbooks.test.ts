@@ -286,4 +286,19 @@ describe('workbooks as offices make them', () => {
       "a total row must equal the sum of the rows it totals (rows 3–4 sum to 1560.75); correct the total or the rows, but got '1570,75' at register-titled-wrong.csv, row 5, column H (Doanh thu (triệu đồng))",
     ]);
   });
+
+  it('loads an organisation whose name starts like a total word as a data row', async () => {
+    const path = join(wh.dir, 'register-named-like-totals.csv');
+    await writeFile(
+      path,
+      [
+        'STT,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người)',
+        '1,2024,4601234570,Cộng đồng Chè Tân Cương,HTX,02,25',
+        '2,2024,4601234571,Tổng đội Thanh niên xung phong,HTX,02,12',
+      ].join('\n'),
+    );
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026 });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.rowsRead).toBe(2);
+  });
 });
