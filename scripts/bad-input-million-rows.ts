@@ -1,5 +1,5 @@
 /**
- * The "one bad row at the end" case of test/hardening/bad-input.test.ts at full size:
+ * The "one bad row at the end" case of test/e2e/misuse/bad-input.test.ts at full size:
  * `npx tsx scripts/bad-input-million-rows.ts [ROWS]` (default 1,000,000) writes a register CSV
  * whose last row has `members` = '1.2a', loads it through the real ETL into a fresh warehouse in
  * a temporary directory, and prints the refusal (which must name the last row), how long each

@@ -1,5 +1,5 @@
 // Writes docs/input-format.md from the loader's descriptors (`npm run docs:input-format`);
-// test/etl/template.test.ts checks that the committed file is current.
+// test/etl/template/input-template.test.ts checks that the committed file is current.
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { renderInputFormatDoc } from '../etl/template/input-format-doc.ts';

@@ -1,5 +1,5 @@
 // Writes docs/open-formats.md from the export definitions (`npm run docs:open-formats`);
-// test/etl/open-formats.test.ts checks that the committed file is current.
+// test/etl/export/open-formats.test.ts checks that the committed file is current.
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { renderOpenFormatsDoc } from '../etl/export/open-formats-doc.ts';

@@ -4,7 +4,7 @@ import { generate } from '@graphql-codegen/cli';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../', import.meta.url));
 
 it('has operation types generated from the current schema and operations (run `npm run codegen`)', async () => {
   const config = parse(await readFile(`${root}codegen.yml`, 'utf8')) as Record<string, unknown>;

@@ -151,7 +151,7 @@ describe('the API shows wordings and inferred parts as such', () => {
     const { buildCoopstatSchema } = await import('../../schema/index.ts');
     const { startCoopstatServer } = await import('../../server/coopstat-server.ts');
     const { execute, operation } = await import('../helpers/api.ts');
-    const { testConfig } = await import('../server/helpers.ts');
+    const { testConfig } = await import('../helpers/server.ts');
     const server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
     try {
       const schema = await buildCoopstatSchema();

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+import { createTestWarehouse, type TestWarehouse } from './warehouse.ts';
 import type { Logger } from '../../server/logger.ts';
 import { createLogger } from '../../server/logger.ts';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import type { RequestContext } from '../../schema/index.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
-import { captureLogger, codes, post, testConfig } from './helpers.ts';
+import { captureLogger, codes, post, testConfig } from '../helpers/server.ts';
 
 // A schema made for exercising the HTTP layer: recursion for depth, resolvers that fail in the
 // ways real ones can, a slow one the test releases, and long DuckDB statements.

@@ -16,7 +16,7 @@ import {
   query,
   type TestWarehouse,
 } from '../helpers/warehouse.ts';
-import { captureLogger, codes, post, testConfig, type GraphqlResponse } from './helpers.ts';
+import { captureLogger, codes, post, testConfig, type GraphqlResponse } from '../helpers/server.ts';
 
 // API keys against a real server on loopback: uploads by role and province, and reads that need
 // a key. Every refused upload must leave the published warehouse byte-for-byte as it was.

@@ -10,7 +10,7 @@ import { compiledExecution } from '../../server/compiled-executor.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { caseSource, operationCases, type OperationCase } from '../helpers/operation-cases.ts';
 import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
-import { post, testConfig } from './helpers.ts';
+import { post, testConfig } from '../helpers/server.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;

@@ -15,7 +15,7 @@ import { startCoopstatServer } from '../../server/coopstat-server.ts';
 import { execute, operation } from '../helpers/api.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import type * as Ops from '../operations/generated.ts';
-import { testConfig } from '../server/helpers.ts';
+import { testConfig } from '../helpers/server.ts';
 
 // Bounds, deadlines and method categories: first on the engine alone (hand-worked series), then
 // on the default warehouse built by the real `init` from the reference files and the catalog.

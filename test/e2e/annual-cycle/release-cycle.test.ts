@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initWarehouse } from '../../etl/reference/init-warehouse.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { createApiKey } from '../../warehouse/keys/key-store.ts';
-import { cli } from '../helpers/cli.ts';
-import { example, query } from '../helpers/warehouse.ts';
-import { codes, post, testConfig, type GraphqlResponse } from '../server/helpers.ts';
+import { initWarehouse } from '../../../etl/reference/init-warehouse.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import { createApiKey } from '../../../warehouse/keys/key-store.ts';
+import { cli } from '../../helpers/cli.ts';
+import { example, query } from '../../helpers/warehouse.ts';
+import { codes, post, testConfig, type GraphqlResponse } from '../../helpers/server.ts';
 
 /**
  * One annual cycle on a warehouse that requires review, through the real ETL, a real DuckDB file

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureLogger, codes, post, serveDefaultWarehouse } from './helpers.ts';
+import { captureLogger, codes, post, serveDefaultWarehouse } from '../../helpers/server.ts';
 
 /**
  * One rule for every argument, over real HTTP: each is checked against what exists (sources,

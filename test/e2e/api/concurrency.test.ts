@@ -7,14 +7,14 @@ import {
   type GraphQLFieldConfigMap,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import type { RequestContext } from '../../schema/index.ts';
-import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { createApiKey } from '../../warehouse/keys/key-store.ts';
-import { operation } from '../helpers/api.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
-import { captureLogger, codes, post, testConfig } from './helpers.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import type { RequestContext } from '../../../schema/index.ts';
+import type { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { createApiKey } from '../../../warehouse/keys/key-store.ts';
+import { operation } from '../../helpers/api.ts';
+import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { captureLogger, codes, post, testConfig } from '../../helpers/server.ts';
 
 // Many clients at once against real servers on loopback: a pool of DuckDB connections per
 // snapshot, the bounded wait queue, the execution time limit, snapshot swaps under load, and the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EXPLORER_EXAMPLES } from '../../server/coopstat-server.ts';
-import { post, serveDefaultWarehouse } from './helpers.ts';
+import { EXPLORER_EXAMPLES } from '../../../server/coopstat-server.ts';
+import { post, serveDefaultWarehouse } from '../../helpers/server.ts';
 
 /** The explorer's examples are the first thing a visitor runs: each must show figures. */
 

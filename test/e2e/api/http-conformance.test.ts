@@ -1,6 +1,6 @@
 import { auditServer, type AuditResult } from 'graphql-http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { serveDefaultWarehouse } from './helpers.ts';
+import { serveDefaultWarehouse } from '../../helpers/server.ts';
 
 /**
  * The GraphQL-over-HTTP conformance audit that graphql-http ships, against the real server.

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { serverCommand } from '../helpers/cli.ts';
-import { createTestWarehouse, example, query, type TestWarehouse } from '../helpers/warehouse.ts';
-import { codes, get, post, testConfig, type GraphqlResponse } from './helpers.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import { serverCommand } from '../../helpers/cli.ts';
+import { createTestWarehouse, example, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { codes, get, post, testConfig, type GraphqlResponse } from '../../helpers/server.ts';
 
 const LOADS = `query Loads($first: Int, $family: LoadFamily) {
   loads(first: $first, family: $family) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
-import { codes, post, testConfig } from './helpers.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { codes, post, testConfig } from '../../helpers/server.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { buildCoopstatSchema } from '../../schema/index.ts';
-import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
-import { execute } from '../helpers/api.ts';
-import { createTestWarehouse, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { buildCoopstatSchema } from '../../../schema/index.ts';
+import { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
+import { execute } from '../../helpers/api.ts';
+import { createTestWarehouse, fixture, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 let wh: TestWarehouse;
 beforeAll(async () => {

@@ -4,15 +4,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
-import { testConfig } from '../server/helpers.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { testConfig } from '../../helpers/server.ts';
 import {
   openOfflineBrowser,
   SCREENSHOTS,
   skipBrowser,
   type OfflineBrowser,
-} from '../helpers/chromium.ts';
+} from '../../helpers/chromium.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
-import { createTestWarehouse, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
+import { cli } from '../../helpers/cli.ts';
+import { createTestWarehouse, fixture, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 let wh: TestWarehouse;
 beforeAll(async () => {

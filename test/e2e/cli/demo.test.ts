@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, ROOT } from '../helpers/cli.ts';
+import { cli, ROOT } from '../../helpers/cli.ts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { query } from '../helpers/warehouse.ts';
+import { query } from '../../helpers/warehouse.ts';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));

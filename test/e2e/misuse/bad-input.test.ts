@@ -7,17 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
-import { loadFile, type LoadReport } from '../../etl/load/load-file.ts';
+import { formatFinding, LoadRefusedError } from '../../../etl/load/findings.ts';
+import { loadFile, type LoadReport } from '../../../etl/load/load-file.ts';
 import {
   createTestWarehouse,
   fileHash,
   fixture,
   query,
   type TestWarehouse,
-} from '../helpers/warehouse.ts';
-import { writeWorkbook } from '../helpers/xlsx.ts';
-import { handmadeXlsx, locateEntry } from '../helpers/zip-forge.ts';
+} from '../../helpers/warehouse.ts';
+import { writeWorkbook } from '../../helpers/xlsx.ts';
+import { handmadeXlsx, locateEntry } from '../../helpers/zip-forge.ts';
 
 /**
  * Every kind of bad input a statistics office can send, fed through the real ETL (`loadFile`):
@@ -684,8 +684,8 @@ describe('bad input through the real ETL', () => {
 // ---------------------------------------------------------------------------------------------
 // docs/hardening.md: the table of cases, rendered from CASES (what this file asserts)
 
-const DOC = fileURLToPath(new URL('../../docs/hardening.md', import.meta.url));
-const START = '<!-- bad-input-cases:start (rendered by test/hardening/bad-input.test.ts) -->';
+const DOC = fileURLToPath(new URL('../../../docs/hardening.md', import.meta.url));
+const START = '<!-- bad-input-cases:start (rendered by test/e2e/misuse/bad-input.test.ts) -->';
 const END = '<!-- bad-input-cases:end -->';
 
 /** A table cell holding text as code, whatever backticks and pipes it contains. */

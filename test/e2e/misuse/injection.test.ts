@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { formatFinding, LoadRefusedError } from '../../../etl/load/findings.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import {
   createTestWarehouse,
   example,
@@ -12,9 +12,9 @@ import {
   fixture,
   query,
   type TestWarehouse,
-} from '../helpers/warehouse.ts';
-import { codes, post, testConfig, type GraphqlResponse } from '../server/helpers.ts';
-import { handmadeXlsx } from '../helpers/zip-forge.ts';
+} from '../../helpers/warehouse.ts';
+import { codes, post, testConfig, type GraphqlResponse } from '../../helpers/server.ts';
+import { handmadeXlsx } from '../../helpers/zip-forge.ts';
 
 /**
  * Hostile strings in every string argument of the API, in the CSV export's parameters and in

@@ -2,17 +2,17 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { buildCoopstatSchema } from '../../schema/index.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { buildCoopstatSchema } from '../../../schema/index.ts';
 import {
   EXPLORER_EXAMPLES,
   startCoopstatServer,
   type RunningCoopstat,
-} from '../../server/coopstat-server.ts';
-import { estimateCost, type QueryCostOptions } from '../../server/plugins/query-cost.plugin.ts';
-import { operation } from '../helpers/api.ts';
-import { createTestWarehouse, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
-import { codes, post, testConfig } from '../server/helpers.ts';
+} from '../../../server/coopstat-server.ts';
+import { estimateCost, type QueryCostOptions } from '../../../server/plugins/query-cost.plugin.ts';
+import { operation } from '../../helpers/api.ts';
+import { createTestWarehouse, fixture, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { codes, post, testConfig } from '../../helpers/server.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;
@@ -83,7 +83,7 @@ describe('the cost estimate', () => {
   });
 
   it('lets every test operation and explorer example through the default limit', () => {
-    const dir = fileURLToPath(new URL('../operations/', import.meta.url));
+    const dir = fileURLToPath(new URL('../../operations/', import.meta.url));
     const texts = [
       ...readdirSync(dir)
         .filter((f) => f.endsWith('.graphql'))

@@ -1,16 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
-import { loadFile } from '../../etl/load/load-file.ts';
+import { formatFinding, LoadRefusedError } from '../../../etl/load/findings.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
 import {
   createTestWarehouse,
   fileHash,
   fixture,
   query,
   type TestWarehouse,
-} from '../helpers/warehouse.ts';
-import { writeWorkbook } from '../helpers/xlsx.ts';
+} from '../../helpers/warehouse.ts';
+import { writeWorkbook } from '../../helpers/xlsx.ts';
 
 let wh: TestWarehouse;
 let publishedHash: string;

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { serverCommand } from '../helpers/cli.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
-import { freePort } from './helpers.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { serverCommand } from '../../helpers/cli.ts';
+import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { freePort } from '../../helpers/server.ts';
 
 const BODY = JSON.stringify({ query: '{ dataVersion { version } }' });
 

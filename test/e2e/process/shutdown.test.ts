@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverCommand } from '../helpers/cli.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
-import { freePort } from './helpers.ts';
+import { serverCommand } from '../../helpers/cli.ts';
+import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { freePort } from '../../helpers/server.ts';
 
 const BODY = JSON.stringify({ query: '{ dataVersion { version } }' });
 

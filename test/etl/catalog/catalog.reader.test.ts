@@ -8,14 +8,14 @@ import {
   readAdminUnitValidity,
   unitNameOn,
   type AdminUnitValidity,
-} from '../../etl/catalog/admin-unit-validity.ts';
+} from '../../../etl/catalog/admin-unit-validity.ts';
 import {
   CatalogError,
   readCatalog,
   type Catalog,
   type Plan,
   type Target,
-} from '../../etl/catalog/catalog.reader.ts';
+} from '../../../etl/catalog/catalog.reader.ts';
 
 const CATALOG = 'catalog';
 const SHARED = '/work/shared';

@@ -1,16 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { cli, ROOT } from '../helpers/cli.ts';
+import { cli, ROOT } from '../../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPEN_DATASETS } from '../../etl/export/open-datasets.ts';
-import { SDMX_COLUMNS } from '../../etl/export/open-formats.ts';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { testConfig } from '../server/helpers.ts';
-import { rawGet } from '../helpers/http.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
+import { OPEN_DATASETS } from '../../../etl/export/open-datasets.ts';
+import { SDMX_COLUMNS } from '../../../etl/export/open-formats.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { testConfig } from '../../helpers/server.ts';
+import { rawGet } from '../../helpers/http.ts';
+import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 /** Runs SQL in a private in-memory DuckDB (to read exported files back). */
 async function duck<T = Record<string, unknown>>(sql: string): Promise<T[]> {
@@ -167,7 +167,7 @@ describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
 
 describe('docs/open-formats.md', () => {
   it('is generated from the export definitions and committed current (npm run docs:open-formats)', async () => {
-    const { renderOpenFormatsDoc } = await import('../../etl/export/open-formats-doc.ts');
+    const { renderOpenFormatsDoc } = await import('../../../etl/export/open-formats-doc.ts');
     expect(await readFile(join(ROOT, 'docs/open-formats.md'), 'utf8')).toBe(renderOpenFormatsDoc());
   });
 });

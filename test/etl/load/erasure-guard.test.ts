@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliCommand } from '../helpers/cli.ts';
-import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
-import { loadFile, type LoadOptions } from '../../etl/load/load-file.ts';
+import { cliCommand } from '../../helpers/cli.ts';
+import { formatFinding, LoadRefusedError } from '../../../etl/load/findings.ts';
+import { loadFile, type LoadOptions } from '../../../etl/load/load-file.ts';
 import {
   createTestWarehouse,
   currentFacts,
@@ -13,9 +13,9 @@ import {
   fixture,
   query,
   type TestWarehouse,
-} from '../helpers/warehouse.ts';
+} from '../../helpers/warehouse.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TN = '19:2008-08-01';
 const LC = '12:2008-08-01';
 

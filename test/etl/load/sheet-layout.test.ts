@@ -2,15 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
-import { loadFile } from '../../etl/load/load-file.ts';
+import { formatFinding, LoadRefusedError } from '../../../etl/load/findings.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
 import {
   createTestWarehouse,
   fileHash,
   fixture,
   query,
   type TestWarehouse,
-} from '../helpers/warehouse.ts';
+} from '../../helpers/warehouse.ts';
 
 const TN = '19:2008-08-01';
 const LC = '12:2008-08-01';

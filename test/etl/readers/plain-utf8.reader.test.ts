@@ -2,8 +2,8 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isPlainUtf8Csv } from '../../etl/readers/plain-utf8.reader.ts';
-import { decodeTextFile } from '../../etl/readers/text-file.reader.ts';
+import { isPlainUtf8Csv } from '../../../etl/readers/plain-utf8.reader.ts';
+import { decodeTextFile } from '../../../etl/readers/text-file.reader.ts';
 
 const HEADER = 'year,province_name,org_name\n';
 const CASES: [string, Buffer, boolean][] = [

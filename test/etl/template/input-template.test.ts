@@ -1,15 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { cli, ROOT } from '../helpers/cli.ts';
+import { cli, ROOT } from '../../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { columnGuides } from '../../etl/template/column-guide.ts';
-import { TEMPLATE_SHEETS, templateExampleRow } from '../../etl/template/input-template.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { testConfig } from '../server/helpers.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
-import { rawGet } from '../helpers/http.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { columnGuides } from '../../../etl/template/column-guide.ts';
+import { TEMPLATE_SHEETS, templateExampleRow } from '../../../etl/template/input-template.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import { testConfig } from '../../helpers/server.ts';
+import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { rawGet } from '../../helpers/http.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;
@@ -203,7 +203,7 @@ describe('coopstat template', () => {
 
 describe('docs/input-format.md', () => {
   it('is generated from the descriptors and committed current (npm run docs:input-format)', async () => {
-    const { renderInputFormatDoc } = await import('../../etl/template/input-format-doc.ts');
+    const { renderInputFormatDoc } = await import('../../../etl/template/input-format-doc.ts');
     const committed = await readFile(join(ROOT, 'docs/input-format.md'), 'utf8');
     expect(committed).toBe(renderInputFormatDoc());
   });

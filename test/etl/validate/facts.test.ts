@@ -1,8 +1,8 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 let wh: TestWarehouse;
 beforeEach(async () => {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatFinding } from '../../etl/load/findings.ts';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { computeTargetProgress, findTargets } from '../../warehouse/queries/progress.queries.ts';
+import { formatFinding } from '../../../etl/load/findings.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { computeTargetProgress, findTargets } from '../../../warehouse/queries/progress.queries.ts';
 import {
   createTestWarehouse,
   currentFacts,
   fixture,
   type TestWarehouse,
-} from '../helpers/warehouse.ts';
+} from '../../helpers/warehouse.ts';
 
 const TN = '19:2008-08-01';
 const LC = '12:2008-08-01';

@@ -7,11 +7,11 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCoopstatSchema, createRequestContext } from '../../schema/index.ts';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { findLatestPublication, findLoads } from '../../warehouse/queries/load.queries.ts';
-import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
+import { buildCoopstatSchema, createRequestContext } from '../../../schema/index.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { findLatestPublication, findLoads } from '../../../warehouse/queries/load.queries.ts';
+import { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
+import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 let wh: TestWarehouse;
 let schema: GraphQLSchema;

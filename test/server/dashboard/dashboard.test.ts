@@ -7,17 +7,17 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import {
   openOfflineBrowser,
   SCREENSHOTS,
   skipBrowser,
   type OfflineBrowser,
-} from '../helpers/chromium.ts';
-import { rawGet } from '../helpers/http.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
-import { post, testConfig } from '../server/helpers.ts';
+} from '../../helpers/chromium.ts';
+import { rawGet } from '../../helpers/http.ts';
+import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { post, testConfig } from '../../helpers/server.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;

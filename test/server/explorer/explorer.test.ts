@@ -18,9 +18,9 @@ import {
   createExplorerHandler,
   DEFAULT_EXPLORER_TITLE,
   type ExplorerExample,
-} from '../../server/explorer/explorer.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
-import { rawGet } from '../helpers/http.ts';
+} from '../../../server/explorer/explorer.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../helpers/chromium.ts';
+import { rawGet } from '../../helpers/http.ts';
 
 const haveChromium = existsSync(CHROMIUM);
 const inCi = Boolean(process.env.CI);

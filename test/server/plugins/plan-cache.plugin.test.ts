@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operationKey } from '../../server/plugins/plan-cache.plugin.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
-import { post, testConfig } from './helpers.ts';
+import { operationKey } from '../../../server/plugins/plan-cache.plugin.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { post, testConfig } from '../../helpers/server.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;

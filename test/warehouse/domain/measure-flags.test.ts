@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { findIndicatorValues } from '../../warehouse/queries/indicator.queries.ts';
-import { createTestWarehouse, fixture, query, type TestWarehouse } from '../helpers/warehouse.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { findIndicatorValues } from '../../../warehouse/queries/indicator.queries.ts';
+import { createTestWarehouse, fixture, query, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 const LC = '12:2008-08-01';
 

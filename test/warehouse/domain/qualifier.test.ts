@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import {
   invertMaskSql,
   invertQualifier,
@@ -9,7 +9,7 @@ import {
   qualifierOfRatio,
   qualifierOfSum,
   type Qualifier,
-} from '../../warehouse/domain/qualifier.ts';
+} from '../../../warehouse/domain/qualifier.ts';
 
 const E = 'EXACT';
 const A = 'ABOUT';

@@ -8,17 +8,17 @@ import {
   createApiKey,
   listApiKeys,
   revokeApiKeyById,
-} from '../../warehouse/keys/key-store.ts';
-import { SCHEMA_VERSION } from '../../warehouse/migrations/migrations.ts';
-import { cliCommand } from '../helpers/cli.ts';
-import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../helpers/warehouse.ts';
+} from '../../../warehouse/keys/key-store.ts';
+import { SCHEMA_VERSION } from '../../../warehouse/migrations/migrations.ts';
+import { cliCommand } from '../../helpers/cli.ts';
+import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 // `coopstat keys create | list | revoke` through the real functions, and once through the real
 // CLI in a child process. Keys are stored as SHA-256 only, and a key change publishes a new
 // snapshot without a new data version.
 
 const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KEY = /^csk_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { MIGRATIONS, migrate } from '../../warehouse/migrations/migrations.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { MIGRATIONS, migrate } from '../../../warehouse/migrations/migrations.ts';
 
 // A warehouse built before qualifiers and wordings (schema 3), with rows in the tables that
 // migrations 4 and 5 rebuild, must upgrade in place and keep every row.

@@ -6,7 +6,7 @@ import {
   type Observation,
   type Progress,
   type TargetSpec,
-} from '../../warehouse/progress/progress-engine.ts';
+} from '../../../warehouse/progress/progress-engine.ts';
 
 // Every expectation below is worked by hand; the arithmetic is written next to it, and literal
 // values are the same arithmetic rounded. Precision: toBeCloseTo(x, n) checks |actual − x| < 10^−n / 2.

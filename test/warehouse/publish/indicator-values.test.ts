@@ -2,23 +2,23 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeYearFiles } from '../../bench/generate/generate.ts';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { indicatorValuesMigration } from '../../warehouse/migrations/009-indicator-values.migration.ts';
-import { migrate } from '../../warehouse/migrations/migrations.ts';
-import { progressYears } from '../../warehouse/publish/target-progress.ts';
+import { writeYearFiles } from '../../../bench/generate/generate.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { indicatorValuesMigration } from '../../../warehouse/migrations/009-indicator-values.migration.ts';
+import { migrate } from '../../../warehouse/migrations/migrations.ts';
+import { progressYears } from '../../../warehouse/publish/target-progress.ts';
 import {
   BOUNDARIES,
   computeIndicatorValues,
   findIndicatorValues,
-} from '../../warehouse/queries/indicator.queries.ts';
+} from '../../../warehouse/queries/indicator.queries.ts';
 import {
   computeTargetProgress,
   findTargetProgress,
   findTargets,
-} from '../../warehouse/queries/progress.queries.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
+} from '../../../warehouse/queries/progress.queries.ts';
+import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 /**
  * The indicator values and target progress computed at publish (`rpt_indicator_value`,

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeYearFiles } from '../../bench/generate/generate.ts';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { buildCoopstatSchema } from '../../schema/index.ts';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { reportRowsMigration } from '../../warehouse/migrations/006-report-rows.migration.ts';
-import { MIGRATIONS, migrate } from '../../warehouse/migrations/migrations.ts';
-import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
-import type { ReportRowTable } from '../../warehouse/tables/report-row.table.ts';
-import { execute } from '../helpers/api.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
+import { writeYearFiles } from '../../../bench/generate/generate.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { buildCoopstatSchema } from '../../../schema/index.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { reportRowsMigration } from '../../../warehouse/migrations/006-report-rows.migration.ts';
+import { MIGRATIONS, migrate } from '../../../warehouse/migrations/migrations.ts';
+import { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
+import type { ReportRowTable } from '../../../warehouse/tables/report-row.table.ts';
+import { execute } from '../../helpers/api.ts';
+import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 /**
  * The topic-report rows computed at publish (`rpt_org_type_row`) against the same figures computed

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { findIndicatorValues } from '../../warehouse/queries/indicator.queries.ts';
-import { computeTargetProgress, findTargets } from '../../warehouse/queries/progress.queries.ts';
-import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { findIndicatorValues } from '../../../warehouse/queries/indicator.queries.ts';
+import { computeTargetProgress, findTargets } from '../../../warehouse/queries/progress.queries.ts';
+import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 let wh: TestWarehouse;
 let db: DuckDbHandle;

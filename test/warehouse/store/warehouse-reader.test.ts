@@ -1,14 +1,14 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { SCHEMA_VERSION } from '../../warehouse/migrations/migrations.ts';
+import { loadFile } from '../../../etl/load/load-file.ts';
+import { SCHEMA_VERSION } from '../../../warehouse/migrations/migrations.ts';
 import {
   ReaderBusyError,
   WarehouseReader,
   type Lease,
-} from '../../warehouse/store/warehouse-reader.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
+} from '../../../warehouse/store/warehouse-reader.ts';
+import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 const AGGREGATES = example('aggregates-2024.csv');
 const LONG_SQL = 'select count(*) as n from range(20000000000) t(i) where i % 7 = 3';

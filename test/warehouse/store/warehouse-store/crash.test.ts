@@ -3,10 +3,10 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../helpers/warehouse.ts';
+import { loadFile } from '../../../../etl/load/load-file.ts';
+import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../../../helpers/warehouse.ts';
 
-const CHILD = fileURLToPath(new URL('../helpers/load-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../../helpers/load-child.ts', import.meta.url));
 const ROWS = 120_000;
 
 let wh: TestWarehouse;

@@ -3,14 +3,14 @@ import { copyFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { WarehouseWriteError } from '../../warehouse/store/warehouse-store.ts';
+import { loadFile } from '../../../../etl/load/load-file.ts';
+import { WarehouseWriteError } from '../../../../warehouse/store/warehouse-store.ts';
 import {
   createTestWarehouse,
   example,
   fileHash,
   type TestWarehouse,
-} from '../helpers/warehouse.ts';
+} from '../../../helpers/warehouse.ts';
 
 // A real full disk: a small tmpfs holding the warehouse with too little room for the snapshot
 // copy. Mounting needs root (as in the project's containers); elsewhere the test is skipped.

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
+import { loadFile } from '../../../../etl/load/load-file.ts';
+import { createTestWarehouse, query, type TestWarehouse } from '../../../helpers/warehouse.ts';
 
 let wh: TestWarehouse;
 let systemTemp: string;

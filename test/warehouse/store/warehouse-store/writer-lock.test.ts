@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
-import { WarehouseBusyError } from '../../warehouse/store/warehouse-store.ts';
+import { loadFile } from '../../../../etl/load/load-file.ts';
+import { WarehouseBusyError } from '../../../../warehouse/store/warehouse-store.ts';
 import {
   createTestWarehouse,
   example,
   fileHash,
   type TestWarehouse,
-} from '../helpers/warehouse.ts';
+} from '../../../helpers/warehouse.ts';
 
 let wh: TestWarehouse;
 beforeAll(async () => {
