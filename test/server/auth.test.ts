@@ -158,7 +158,7 @@ describe('POST /load', () => {
 
   it('refuses a malformed file: 422 with each finding, nothing written', async () => {
     const before = await fileHash(wh.db);
-    const res = await upload(fixture('etl', 'bad-number.csv'), { key: keys.admin });
+    const res = await upload(fixture('misuse', 'bad-number.csv'), { key: keys.admin });
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ file: 'bad-number.csv', outcome: 'REFUSED', errorCount: 1 });
     expect(codes(res.json)).toEqual(['LOAD_REFUSED']);

@@ -24,6 +24,8 @@ import { handmadeXlsx, locateEntry } from '../../helpers/zip-forge.ts';
  * each is refused with its rule, the value and the place, leaving the warehouse file
  * byte-for-byte unchanged — or, where the right answer is to read it, accepted with the values
  * and warnings asserted. The table in docs/hardening.md is rendered from the cases below.
+ * Committed inputs are in test/fixtures/misuse/ (one file per failure mode); the others are
+ * generated here.
  */
 
 const MAX_YEAR = 2026;
@@ -62,7 +64,7 @@ interface Case {
   readonly timeoutMs?: number;
 }
 
-const fromFixture = (name: string) => (path: string) => copyFile(fixture('bad-input', name), path);
+const fromFixture = (name: string) => (path: string) => copyFile(fixture('misuse', name), path);
 
 const COUNT_RULE =
   'column `members` must be a whole number ≥ 0 (digits only, or with . or , between thousands)';
@@ -455,6 +457,23 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    what: 'an old Excel 97-2003 workbook, by its signature',
+    file: 'bao-cao.xls',
+    make: (path) =>
+      writeFile(
+        path,
+        Buffer.concat([
+          Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+          Buffer.alloc(504),
+        ]),
+      ),
+    outcome: {
+      refused: [
+        "a spreadsheet must be in the .xlsx format (Excel 2007 or later) or CSV; save it again as .xlsx, but got 'an Excel 97-2003 .xls file' at bao-cao.xls",
+      ],
+    },
+  },
+  {
     what: 'a PDF renamed .csv',
     file: 'bao-cao.csv',
     make: (path) =>
@@ -504,6 +523,90 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    what: 'a letter in a number (`1.2a`), full aggregates format',
+    file: 'bad-number.csv',
+    make: fromFixture('bad-number.csv'),
+    outcome: { refused: [`${COUNT_RULE}, but got '1.2a' at bad-number.csv, row 3, column G (members)`] },
+  },
+  {
+    what: 'a negative member count, full aggregates format',
+    file: 'negative-members.csv',
+    make: fromFixture('negative-members.csv'),
+    outcome: { refused: [`${COUNT_RULE}, but got '-5' at negative-members.csv, row 2, column G (members)`] },
+  },
+  {
+    what: 'a number with its unit in the cell, full aggregates format',
+    file: 'units-in-cell-full-row.csv',
+    make: fromFixture('units-in-cell-full-row.csv'),
+    outcome: {
+      refused: [
+        `${COUNT_RULE}, but got '1.200 người' at units-in-cell-full-row.csv, row 2, column G (members)`,
+      ],
+    },
+  },
+  {
+    what: 'a year past the last one the load accepts, full aggregates format',
+    file: 'future-year-2031.csv',
+    make: fromFixture('future-year-2031.csv'),
+    outcome: {
+      refused: [
+        `column \`year\` must be a year from 2000 to ${MAX_YEAR}, but got '2031' at future-year-2031.csv, row 2, column A (year)`,
+      ],
+    },
+  },
+  {
+    what: 'a province code that does not exist',
+    file: 'unknown-province.csv',
+    make: fromFixture('unknown-province.csv'),
+    outcome: {
+      refused: [
+        "column `province_code` must be the code of a province, but got '99' at unknown-province.csv, row 2, column B (province_code)",
+      ],
+    },
+  },
+  {
+    what: 'a province code used after its province was merged away',
+    file: 'code-outside-validity.csv',
+    make: fromFixture('code-outside-validity.csv'),
+    outcome: {
+      refused: [
+        "column `province_code` must name a province valid on 31 December 2025 (06 was Tỉnh Bắc Kạn from 2008-08-01 to 2025-06-30, then part of 19 Tỉnh Thái Nguyên), but got '06' at code-outside-validity.csv, row 2, column B (province_code)",
+      ],
+    },
+  },
+  {
+    what: 'rated organisations outnumbering the organisations',
+    file: 'inconsistent-counts.csv',
+    make: fromFixture('inconsistent-counts.csv'),
+    outcome: {
+      refused: [
+        "counts must be consistent: rated_good + rated_fair + rated_average + rated_weak + rated_none must not exceed org_count (610), but got '760' at inconsistent-counts.csv, row 2, column H (rated_good)",
+      ],
+    },
+  },
+  {
+    what: 'every bad row of a file reported, not just the first (15 of 30)',
+    file: 'many-bad-rows.csv',
+    make: (path) =>
+      writeFile(
+        path,
+        [
+          'year,province_code,org_type,org_count',
+          ...Array.from(
+            { length: 30 },
+            (_, i) => `${2010 + Math.floor(i / 2)},${i % 2 ? 'xx' : '19'},HTX,${i}`,
+          ),
+        ].join('\n'),
+      ),
+    outcome: {
+      refused: Array.from(
+        { length: 15 },
+        (_, i) =>
+          `column \`province_code\` must be a one- or two-digit province code, but got 'xx' at many-bad-rows.csv, row ${2 * i + 3}, column B (province_code)`,
+      ),
+    },
+  },
+  {
     what: `${BIG_ROWS.toLocaleString('en')} rows with one bad row at the end (1,000,000: scripts/bad-input-million-rows.ts)`,
     file: 'register-big.csv',
     make: (path) =>
@@ -520,6 +623,26 @@ const CASES: readonly Case[] = [
     timeoutMs: 120_000,
   },
   // ---- headers and shape
+  {
+    what: 'a required column missing from the header',
+    file: 'missing-column.csv',
+    make: fromFixture('missing-column.csv'),
+    outcome: {
+      refused: [
+        'required column `org_type` must be present in the header row at missing-column.csv, row 1',
+      ],
+    },
+  },
+  {
+    what: 'two rows for the same year, province, type and sector',
+    file: 'duplicate-key.csv',
+    make: fromFixture('duplicate-key.csv'),
+    outcome: {
+      refused: [
+        "a row must be the only one for its year, province, org_type, sector, universe and source (row 2 has the same), but got '2024, 19, HTX, AGRICULTURE' at duplicate-key.csv, row 3, column D (org_type)",
+      ],
+    },
+  },
   {
     what: 'duplicate header names',
     file: 'duplicate-headers.csv',
@@ -675,7 +798,7 @@ describe('bad input through the real ETL', () => {
   }
 
   it('keeps the mixed line endings of its fixture (no checkout normalised them)', async () => {
-    const text = await readFile(fixture('bad-input', 'mixed-line-endings.csv'), 'latin1');
+    const text = await readFile(fixture('misuse', 'mixed-line-endings.csv'), 'latin1');
     expect(text).toMatch(/\r\n/);
     expect(text).toMatch(/[^\r]\n/);
   });
