@@ -35,6 +35,10 @@ function run(
 
 const codes = (p: Progress): string[] => p.warnings.map((w) => w.code);
 
+/** A series written as `[year, value]` pairs. */
+const points = (...pairs: [number, number][]): Observation[] =>
+  pairs.map(([year, value]) => ({ year, value }));
+
 describe('computeProgress — the issue example: 700 (2020) → 820 (2024) against ">= 1,000 by 2030"', () => {
   const p = run(
     coopTarget(),
@@ -135,15 +139,7 @@ describe('computeProgress — the issue example: 700 (2020) → 820 (2024) again
 
 describe('computeProgress — a falling series', () => {
   // 700 (2020) → 680 (2022) → 650 (2024), target >= 1,000 by 2030.
-  const p = run(
-    coopTarget(),
-    [
-      { year: 2020, value: 700 },
-      { year: 2022, value: 680 },
-      { year: 2024, value: 650 },
-    ],
-    2024,
-  );
+  const p = run(coopTarget(), points([2020, 700], [2022, 680], [2024, 650]), 2024);
 
   it('measures the fall and warns that the series moves away from the target', () => {
     // (650/700)^(1/4) − 1 ≈ −1.836 %/yr
@@ -185,14 +181,7 @@ describe('computeProgress — a falling series', () => {
 describe('computeProgress — a share near its natural limit of 100 %', () => {
   // Share of members covered: 95 % (2020) → 96 % (2024), target >= 98 % by 2030, natural limit 100.
   const share = coopTarget({ value: 98, unit: '%', naturalLimit: 100 });
-  const p = run(
-    share,
-    [
-      { year: 2020, value: 95 },
-      { year: 2024, value: 96 },
-    ],
-    2024,
-  );
+  const p = run(share, points([2020, 95], [2024, 96]), 2024);
 
   it('warns that the share is near the limit', () => {
     // 100 − 95 = 5 ≤ 5 % of 100
@@ -229,14 +218,7 @@ describe('computeProgress — a share near its natural limit of 100 %', () => {
 
   it('caps projections at the limit and says so', () => {
     // 90 % (2020) → 96 % (2024): CAGR path 96 × (96/90)^(6/4) ≈ 105.76 %, line 96 + 1.5 × 6 = 105 % → both 100
-    const q = run(
-      share,
-      [
-        { year: 2020, value: 90 },
-        { year: 2024, value: 96 },
-      ],
-      2024,
-    );
+    const q = run(share, points([2020, 90], [2024, 96]), 2024);
     expect(q.projectedCagr).toBe(100);
     expect(q.projectedLinear).toBe(100);
     expect(codes(q)).toContain('PROJECTION_CLAMPED');
@@ -257,14 +239,7 @@ describe('computeProgress — a target already met', () => {
   const goodFair = coopTarget({ value: 60, unit: '%', naturalLimit: 100 });
 
   it('is ACHIEVED when the latest value meets it, and warns that it was met at baseline', () => {
-    const p = run(
-      goodFair,
-      [
-        { year: 2020, value: 62 },
-        { year: 2024, value: 65 },
-      ],
-      2024,
-    );
+    const p = run(goodFair, points([2020, 62], [2024, 65]), 2024);
     expect(p.met).toBe(true);
     expect(p.metAtBaseline).toBe(true);
     expect(p.status).toBe('ACHIEVED');
@@ -283,14 +258,7 @@ describe('computeProgress — a target already met', () => {
   });
 
   it('is STAGNATION_OR_REGRESSION when it was met at baseline and no longer is', () => {
-    const p = run(
-      goodFair,
-      [
-        { year: 2020, value: 62 },
-        { year: 2024, value: 58 },
-      ],
-      2024,
-    );
+    const p = run(goodFair, points([2020, 62], [2024, 58]), 2024);
     expect(p.met).toBe(false);
     expect(p.status).toBe('STAGNATION_OR_REGRESSION');
     expect(p.statusBasis).toBe('REGRESSED_FROM_MET_BASELINE');
@@ -302,7 +270,7 @@ describe('computeProgress — a target already met', () => {
 
 describe('computeProgress — one data point only', () => {
   it('is INSUFFICIENT_DATA without a baseline, yet still gives the rate required from now', () => {
-    const p = run(coopTarget(), [{ year: 2024, value: 820 }], 2024);
+    const p = run(coopTarget(), points([2024, 820]), 2024);
     expect(p.baselineKind).toBe('EARLIEST_AVAILABLE'); // the only point, 2024
     expect(p.status).toBe('INSUFFICIENT_DATA');
     expect(p.statusBasis).toBe('NO_BASELINE');
@@ -326,17 +294,14 @@ describe('computeProgress — one data point only', () => {
   it('works from the baseline stated in the plan', () => {
     const p = run(
       coopTarget({ statedBaseline: { year: 2020, value: 700 } }),
-      [{ year: 2024, value: 820 }],
+      points([2024, 820]),
       2024,
     );
     expect(p.baselineKind).toBe('STATED');
     expect(p.baseline?.source).toBeNull();
     // same arithmetic as the issue example: P ≈ 1.132
     expect(p.methods.unsd.progressRatio).toBeCloseTo(1.132, 3);
-    expect(p.linearTrend?.points).toEqual([
-      { year: 2020, value: 700 },
-      { year: 2024, value: 820 },
-    ]);
+    expect(p.linearTrend?.points).toEqual(points([2020, 700], [2024, 820]));
     expect(p.status).toBe('ON_TRACK');
   });
 });
@@ -345,11 +310,7 @@ describe('computeProgress — a baseline of zero', () => {
   // Cooperatives applying high technology: 0 (2020) → 6 (2022) → 12 (2024), target "over 100" by 2030.
   const p = run(
     coopTarget({ comparator: 'GT', value: 100 }),
-    [
-      { year: 2020, value: 0 },
-      { year: 2022, value: 6 },
-      { year: 2024, value: 12 },
-    ],
+    points([2020, 0], [2022, 6], [2024, 12]),
     2024,
   );
 
@@ -395,10 +356,7 @@ describe('computeProgress — a tiny base', () => {
     // 2 (2020) → 12 (2024), target over 100 by 2030
     const p = run(
       coopTarget({ comparator: 'GT', value: 100 }),
-      [
-        { year: 2020, value: 2 },
-        { year: 2024, value: 12 },
-      ],
+      points([2020, 2], [2024, 12]),
       2024,
     );
     // (12/2)^(1/4) − 1 = 6^0.25 − 1 ≈ 56.5 %/yr
@@ -478,14 +436,7 @@ describe('computeProgress — RANGE targets ("60–70 %")', () => {
   });
 
   it('approaches the lower bound from below', () => {
-    const p = run(
-      range,
-      [
-        { year: 2020, value: 50 },
-        { year: 2024, value: 55 },
-      ],
-      2024,
-    );
+    const p = run(range, points([2020, 50], [2024, 55]), 2024);
     expect(p.target.direction).toBe('UP');
     expect(p.target.aimValue).toBe(60);
     expect(p.met).toBe(false);
@@ -503,28 +454,14 @@ describe('computeProgress — RANGE targets ("60–70 %")', () => {
   });
 
   it('is met inside the range with a gap of 0', () => {
-    const p = run(
-      range,
-      [
-        { year: 2020, value: 50 },
-        { year: 2024, value: 65 },
-      ],
-      2024,
-    );
+    const p = run(range, points([2020, 50], [2024, 65]), 2024);
     expect(p.met).toBe(true);
     expect(p.gap).toBe(0);
     expect(p.status).toBe('ACHIEVED');
   });
 
   it('approaches the upper bound from above', () => {
-    const p = run(
-      range,
-      [
-        { year: 2020, value: 80 },
-        { year: 2024, value: 76 },
-      ],
-      2024,
-    );
+    const p = run(range, points([2020, 80], [2024, 76]), 2024);
     expect(p.target.direction).toBe('DOWN');
     expect(p.target.aimValue).toBe(70);
     // (80 − 76) / (80 − 70) = 0.4 of the required reduction
@@ -538,11 +475,7 @@ describe('computeProgress — RANGE targets ("60–70 %")', () => {
   });
 
   it('is NOT_APPLICABLE without an upper bound', () => {
-    const p = run(
-      coopTarget({ comparator: 'RANGE', value: 1 }),
-      [{ year: 2024, value: 1.5 }],
-      2024,
-    );
+    const p = run(coopTarget({ comparator: 'RANGE', value: 1 }), points([2024, 1.5]), 2024);
     expect(p.status).toBe('NOT_APPLICABLE');
     expect(p.statusBasis).toBe('INVALID_TARGET');
     expect(codes(p)).toContain('INVALID_TARGET');
@@ -556,11 +489,7 @@ describe('computeProgress — a lower-is-better target: inactive cooperatives �
     targetYear: 2023,
     higherIsBetter: false,
   });
-  const series: Observation[] = [
-    { year: 2020, value: 40 },
-    { year: 2021, value: 30 },
-    { year: 2022, value: 25 },
-  ];
+  const series: Observation[] = points([2020, 40], [2021, 30], [2022, 25]);
   const p = run(dissolveAll, series, 2022);
 
   it('measures attainment as the share of the required reduction', () => {
@@ -645,10 +574,7 @@ describe('computeProgress — a lower-is-better target: inactive cooperatives �
 });
 
 describe('computeProgress — comparator semantics', () => {
-  const at1000: Observation[] = [
-    { year: 2020, value: 700 },
-    { year: 2024, value: 1000 },
-  ];
+  const at1000: Observation[] = points([2020, 700], [2024, 1000]);
 
   it('GT is strict, GTE is not', () => {
     expect(run(coopTarget({ comparator: 'GT' }), at1000, 2024).met).toBe(false);
@@ -656,11 +582,7 @@ describe('computeProgress — comparator semantics', () => {
   });
 
   it('reads EQ as "at least" for a count, and says so', () => {
-    const p = run(
-      coopTarget({ comparator: 'EQ', value: 15000 }),
-      [{ year: 2024, value: 15200 }],
-      2024,
-    );
+    const p = run(coopTarget({ comparator: 'EQ', value: 15000 }), points([2024, 15200]), 2024);
     expect(p.met).toBe(true);
     expect(codes(p)).toContain('EQ_READ_AS_AT_LEAST');
   });
@@ -673,23 +595,14 @@ describe('computeProgress — comparator semantics', () => {
 
   it('LT is strict, LTE is not', () => {
     const lowShare = coopTarget({ comparator: 'LT', value: 5, unit: '%', higherIsBetter: false });
-    expect(run(lowShare, [{ year: 2024, value: 5 }], 2024).met).toBe(false);
-    expect(run({ ...lowShare, comparator: 'LTE' }, [{ year: 2024, value: 5 }], 2024).met).toBe(
-      true,
-    );
+    expect(run(lowShare, points([2024, 5]), 2024).met).toBe(false);
+    expect(run({ ...lowShare, comparator: 'LTE' }, points([2024, 5]), 2024).met).toBe(true);
   });
 });
 
 describe('computeProgress — the as-of year and the baseline rules', () => {
   it('is INSUFFICIENT_DATA when asOf is before any data', () => {
-    const p = run(
-      coopTarget(),
-      [
-        { year: 2021, value: 710 },
-        { year: 2024, value: 820 },
-      ],
-      2020,
-    );
+    const p = run(coopTarget(), points([2021, 710], [2024, 820]), 2020);
     expect(p.latest).toBeNull();
     expect(p.baseline).toBeNull();
     expect(p.attainment).toBeNull();
@@ -702,15 +615,7 @@ describe('computeProgress — the as-of year and the baseline rules', () => {
 
   it('ignores data after the as-of year and says which years', () => {
     // 2025 would meet the target, but as of 2024 it does not exist
-    const p = run(
-      coopTarget(),
-      [
-        { year: 2020, value: 700 },
-        { year: 2024, value: 820 },
-        { year: 2025, value: 1200 },
-      ],
-      2024,
-    );
+    const p = run(coopTarget(), points([2020, 700], [2024, 820], [2025, 1200]), 2024);
     expect(p.latest?.year).toBe(2024);
     expect(p.status).toBe('ON_TRACK');
     expect(p.warnings).toEqual([
@@ -723,14 +628,7 @@ describe('computeProgress — the as-of year and the baseline rules', () => {
   });
 
   it('uses the nearest earlier year when the plan year has no value', () => {
-    const p = run(
-      coopTarget(),
-      [
-        { year: 2019, value: 690 },
-        { year: 2024, value: 820 },
-      ],
-      2024,
-    );
+    const p = run(coopTarget(), points([2019, 690], [2024, 820]), 2024);
     expect(p.baseline).toMatchObject({ year: 2019, value: 690, kind: 'NEAREST_EARLIER' });
     expect(codes(p)).toContain('BASELINE_NOT_IN_PLAN_YEAR');
   });
@@ -752,10 +650,7 @@ describe('computeProgress — the as-of year and the baseline rules', () => {
   it('prefers the stated baseline and warns when the series disagrees', () => {
     const p = run(
       coopTarget({ statedBaseline: { year: 2020, value: 700 } }),
-      [
-        { year: 2020, value: 705 },
-        { year: 2024, value: 820 },
-      ],
+      points([2020, 705], [2024, 820]),
       2024,
     );
     expect(p.baseline?.value).toBe(700);
@@ -802,14 +697,7 @@ describe('computeProgress — the as-of year and the baseline rules', () => {
 describe('computeProgress — baseline in the same year as the latest value', () => {
   it('is INSUFFICIENT_DATA and says the baseline is the latest year, not that data is single', () => {
     // plan 2020, as of 2020: the plan-year value is both baseline and latest; 2018 precedes the plan
-    const p = run(
-      coopTarget(),
-      [
-        { year: 2018, value: 650 },
-        { year: 2020, value: 700 },
-      ],
-      2020,
-    );
+    const p = run(coopTarget(), points([2018, 650], [2020, 700]), 2020);
     expect(p.baselineKind).toBe('PLAN_YEAR');
     expect(p.status).toBe('INSUFFICIENT_DATA');
     expect(codes(p)).toEqual(['BASELINE_IS_LATEST']);
