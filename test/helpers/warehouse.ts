@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { initWarehouse } from '../../etl/reference/init-warehouse.ts';
 
@@ -35,6 +35,35 @@ export async function createTestWarehouse(): Promise<TestWarehouse> {
   if (template) await copyFile(template, db);
   else await initWarehouse(db);
   return { dir, db, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A default warehouse ({@link createTestWarehouse}) for the tests of one file: built before them
+ * and removed after them (`per: 'file'`), or fresh for each test (`per: 'test'`, for tests that
+ * write). Its `dir` and `db` are those of the current one, valid inside hooks and tests.
+ */
+export function useTestWarehouse(per: 'file' | 'test' = 'file'): TestWarehouse {
+  let current: TestWarehouse | undefined;
+  (per === 'file' ? beforeAll : beforeEach)(async () => {
+    current = await createTestWarehouse();
+  });
+  (per === 'file' ? afterAll : afterEach)(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  const get = () => {
+    if (!current) throw new Error('the test warehouse exists only inside hooks and tests');
+    return current;
+  };
+  return {
+    get dir() {
+      return get().dir;
+    },
+    get db() {
+      return get().db;
+    },
+    cleanup: () => get().cleanup(),
+  };
 }
 
 /** SHA-256 of the warehouse file: equal before and after means nothing at all was written. */

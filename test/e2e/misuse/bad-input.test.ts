@@ -6,16 +6,10 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatFinding, LoadRefusedError } from '../../../etl/load/findings.ts';
 import { loadFile, type LoadReport } from '../../../etl/load/load-file.ts';
-import {
-  createTestWarehouse,
-  fileHash,
-  fixture,
-  query,
-  type TestWarehouse,
-} from '../../helpers/warehouse.ts';
+import { fileHash, fixture, query, useTestWarehouse } from '../../helpers/warehouse.ts';
 import { writeWorkbook } from '../../helpers/xlsx.ts';
 import { handmadeXlsx, locateEntry } from '../../helpers/zip-forge.ts';
 
@@ -32,13 +26,7 @@ const MAX_YEAR = 2026;
 /** Rows of the "one bad row at the end" case here; `scripts/bad-input-million-rows.ts` runs 1M. */
 const BIG_ROWS = 200_000;
 
-let wh: TestWarehouse;
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-});
-afterAll(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse();
 
 /** What a case must come to. */
 type Outcome =
@@ -526,13 +514,17 @@ const CASES: readonly Case[] = [
     what: 'a letter in a number (`1.2a`), full aggregates format',
     file: 'bad-number.csv',
     make: fromFixture('bad-number.csv'),
-    outcome: { refused: [`${COUNT_RULE}, but got '1.2a' at bad-number.csv, row 3, column G (members)`] },
+    outcome: {
+      refused: [`${COUNT_RULE}, but got '1.2a' at bad-number.csv, row 3, column G (members)`],
+    },
   },
   {
     what: 'a negative member count, full aggregates format',
     file: 'negative-members.csv',
     make: fromFixture('negative-members.csv'),
-    outcome: { refused: [`${COUNT_RULE}, but got '-5' at negative-members.csv, row 2, column G (members)`] },
+    outcome: {
+      refused: [`${COUNT_RULE}, but got '-5' at negative-members.csv, row 2, column G (members)`],
+    },
   },
   {
     what: 'a number with its unit in the cell, full aggregates format',

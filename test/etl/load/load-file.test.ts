@@ -1,27 +1,15 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LoadRefusedError, formatFinding } from '../../../etl/load/findings.ts';
 import { loadFile } from '../../../etl/load/load-file.ts';
-import {
-  createTestWarehouse,
-  example,
-  fileHash,
-  query,
-  type TestWarehouse,
-} from '../../helpers/warehouse.ts';
+import { example, fileHash, query, useTestWarehouse } from '../../helpers/warehouse.ts';
 import { writeWorkbook } from '../../helpers/xlsx.ts';
 
 const TN = '19:2008-08-01'; // Thái Nguyên before it absorbed Bắc Kạn
 const LC = '12:2008-08-01'; // Lai Châu, unchanged and continuous
 
-let wh: TestWarehouse;
-beforeEach(async () => {
-  wh = await createTestWarehouse();
-});
-afterEach(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse('test');
 
 const current = (unit: string, orgType: string) =>
   query(

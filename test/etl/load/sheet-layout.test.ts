@@ -1,27 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatFinding, LoadRefusedError } from '../../../etl/load/findings.ts';
 import { loadFile } from '../../../etl/load/load-file.ts';
-import {
-  createTestWarehouse,
-  fileHash,
-  fixture,
-  query,
-  type TestWarehouse,
-} from '../../helpers/warehouse.ts';
+import { fileHash, fixture, query, useTestWarehouse } from '../../helpers/warehouse.ts';
 
 const TN = '19:2008-08-01';
 const LC = '12:2008-08-01';
 
-let wh: TestWarehouse;
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-});
-afterAll(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse();
 
 type Cell = string | number | null;
 

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REFERENCE_FILES } from '../../../etl/reference/init-warehouse.ts';
 import { countUndatedProvincialFigures } from '../../../etl/reference/provincial-figures.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { QUALIFIERS, qualifierOfQuote } from '../../../warehouse/domain/qualifier.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { query, useTestWarehouse } from '../../helpers/warehouse.ts';
 
-let wh: TestWarehouse;
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-});
-afterAll(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse();
 
 interface ValueRow {
   unit_id: string;

@@ -1,16 +1,10 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { query, useTestWarehouse } from '../../helpers/warehouse.ts';
 
-let wh: TestWarehouse;
-beforeEach(async () => {
-  wh = await createTestWarehouse();
-});
-afterEach(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse('test');
 
 const HEADER =
   'year,org_id,org_name,org_type,sector,province_code,members,revenue_vnd_million,profit_vnd_million';

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../../etl/load/findings.ts';
 import { loadFile } from '../../../etl/load/load-file.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { computeTargetProgress, findTargets } from '../../../warehouse/queries/progress.queries.ts';
-import {
-  createTestWarehouse,
-  currentFacts,
-  fixture,
-  type TestWarehouse,
-} from '../../helpers/warehouse.ts';
+import { currentFacts, fixture, useTestWarehouse } from '../../helpers/warehouse.ts';
 
 const TN = '19:2008-08-01';
 const LC = '12:2008-08-01';
 
-let wh: TestWarehouse;
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-});
-afterAll(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse();
 
 const current = (unitId: string, orgType: string) => currentFacts(wh.db, unitId, orgType);
 

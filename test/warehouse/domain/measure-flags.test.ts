@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { findIndicatorValues } from '../../../warehouse/queries/indicator.queries.ts';
-import { createTestWarehouse, fixture, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { fixture, query, useTestWarehouse } from '../../helpers/warehouse.ts';
 
 const LC = '12:2008-08-01';
 
-let wh: TestWarehouse;
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-});
-afterAll(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse();
 
 async function values(unitId: string, year: number, codes: string[], sources?: string[]) {
   const db = await DuckDbHandle.open(wh.db, { readOnly: true });

@@ -2,20 +2,14 @@ import { spawn } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../../../etl/load/load-file.ts';
-import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../../../helpers/warehouse.ts';
+import { fileHash, query, useTestWarehouse } from '../../../helpers/warehouse.ts';
 
 const CHILD = fileURLToPath(new URL('../../../helpers/load-child.ts', import.meta.url));
 const ROWS = 120_000;
 
-let wh: TestWarehouse;
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-});
-afterAll(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse();
 
 /** A register year big enough that loading it takes a while; `variant` changes one value. */
 async function writeRegister(path: string, variant: number): Promise<void> {

@@ -1,22 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../../../etl/load/load-file.ts';
 import { WarehouseBusyError } from '../../../../warehouse/store/warehouse-store.ts';
-import {
-  createTestWarehouse,
-  example,
-  fileHash,
-  type TestWarehouse,
-} from '../../../helpers/warehouse.ts';
+import { example, fileHash, useTestWarehouse } from '../../../helpers/warehouse.ts';
 
-let wh: TestWarehouse;
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-});
-afterAll(async () => {
-  await wh.cleanup();
-});
+const wh = useTestWarehouse();
 
 const lockOf = () => `${wh.db}.lock`;
 const exists = (path: string) =>
