@@ -15,6 +15,17 @@ export const fixture = (...parts: string[]) =>
 export const example = (name: string) =>
   fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 
+/** The units of the reference figures `init` loads: the nation and the provinces of the plans. */
+export const REFERENCE_UNIT_IDS = [
+  '06:2008-08-01',
+  '12:2008-08-01',
+  '19:2008-08-01',
+  '19:2025-07-01',
+  '89:2008-08-01',
+  '91:2008-08-01',
+  'VN',
+] as const;
+
 /** A temporary directory holding a default warehouse built through the real `init`. */
 export interface TestWarehouse {
   readonly dir: string;

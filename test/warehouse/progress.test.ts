@@ -3,7 +3,6 @@ import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import {
   computeProgress,
   type Observation,
-  type TargetSpec,
 } from '../../warehouse/progress/progress-engine.ts';
 import {
   computeTargetProgress,
@@ -13,6 +12,7 @@ import {
 import { buildCoopstatSchema } from '../../schema/index.ts';
 import { startCoopstatServer } from '../../server/coopstat-server.ts';
 import { execute, operation } from '../helpers/api.ts';
+import { coopTarget } from '../helpers/progress.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import type * as Ops from '../operations/generated.ts';
 import { testConfig } from '../helpers/server.ts';
@@ -20,15 +20,7 @@ import { testConfig } from '../helpers/server.ts';
 // Bounds, deadlines and method categories: first on the engine alone (hand-worked series), then
 // on the default warehouse built by the real `init` from the reference files and the catalog.
 
-const target = (over: Partial<TargetSpec> = {}): TargetSpec => ({
-  comparator: 'GTE',
-  value: 1000,
-  targetYear: 2030,
-  planYear: 2020,
-  higherIsBetter: true,
-  unit: 'cooperatives',
-  ...over,
-});
+const target = coopTarget;
 const codes = (p: { warnings: readonly { code: string }[] }) => p.warnings.map((w) => w.code);
 
 describe('a bounded latest value limits what progress says', () => {

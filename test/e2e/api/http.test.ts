@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import { serverCommand } from '../../helpers/cli.ts';
-import { createTestWarehouse, example, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import {
+  createTestWarehouse,
+  example,
+  query,
+  type TestWarehouse,
+  REFERENCE_UNIT_IDS,
+} from '../../helpers/warehouse.ts';
 import { codes, get, post, testConfig, type GraphqlResponse } from '../../helpers/server.ts';
 
 const LOADS = `query Loads($first: Int, $family: LoadFamily) {
@@ -59,15 +65,7 @@ describe('the load log over HTTP', () => {
       fileName: 'warehouse/reference/published-figures-national.csv',
       outcome: 'PUBLISHED',
       // The nation and the units of the provincial reference figures.
-      unitIds: [
-        '06:2008-08-01',
-        '12:2008-08-01',
-        '19:2008-08-01',
-        '19:2025-07-01',
-        '89:2008-08-01',
-        '91:2008-08-01',
-        'VN',
-      ],
+      unitIds: [...REFERENCE_UNIT_IDS],
       rowsRejected: 0,
       loadedBy: 'coopstat init',
       sourceCode: null,

@@ -11,7 +11,12 @@ import { buildCoopstatSchema, createRequestContext } from '../../../schema/index
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { findLatestPublication, findLoads } from '../../../warehouse/queries/load.queries.ts';
 import { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
-import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import {
+  createTestWarehouse,
+  query,
+  type TestWarehouse,
+  REFERENCE_UNIT_IDS,
+} from '../../helpers/warehouse.ts';
 
 let wh: TestWarehouse;
 let schema: GraphQLSchema;
@@ -66,15 +71,7 @@ describe('load.queries', () => {
           data_version: 1,
           rows_rejected: 0,
           // The nation and the units of the provincial reference figures.
-          unit_ids: [
-            '06:2008-08-01',
-            '12:2008-08-01',
-            '19:2008-08-01',
-            '19:2025-07-01',
-            '89:2008-08-01',
-            '91:2008-08-01',
-            'VN',
-          ],
+          unit_ids: [...REFERENCE_UNIT_IDS],
           started_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
         }),
       ]);

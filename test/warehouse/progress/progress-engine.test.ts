@@ -7,22 +7,10 @@ import {
   type Progress,
   type TargetSpec,
 } from '../../../warehouse/progress/progress-engine.ts';
+import { coopTarget } from '../../helpers/progress.ts';
 
 // Every expectation below is worked by hand; the arithmetic is written next to it, and literal
 // values are the same arithmetic rounded. Precision: toBeCloseTo(x, n) checks |actual − x| < 10^−n / 2.
-
-/** ">= 1,000 cooperatives by 2030", plan issued 2020 (override any field per case). */
-function coopTarget(over: Partial<TargetSpec> = {}): TargetSpec {
-  return {
-    comparator: 'GTE',
-    value: 1000,
-    targetYear: 2030,
-    planYear: 2020,
-    higherIsBetter: true,
-    unit: 'cooperatives',
-    ...over,
-  };
-}
 
 function run(
   target: TargetSpec,
