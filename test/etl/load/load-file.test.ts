@@ -11,6 +11,13 @@ const LC = '12:2008-08-01'; // Lai Châu, unchanged and continuous
 
 const wh = useTestWarehouse('test');
 
+/** Writes `text` as the file `name` beside the warehouse and loads it. */
+async function loadText(name: string, text: string) {
+  const path = join(wh.dir, name);
+  await writeFile(path, text);
+  return loadFile(path, { db: wh.db });
+}
+
 const current = (unit: string, orgType: string) =>
   query(
     wh.db,
@@ -174,12 +181,10 @@ describe('province aggregates', () => {
   });
 
   it('resolves code 91 to the new An Giang for 2025 and accepts a former name with a warning', async () => {
-    const path = join(wh.dir, 'an-giang-2025.csv');
-    await writeFile(
-      path,
+    const report = await loadText(
+      'an-giang-2025.csv',
       'năm,mã tỉnh,tỉnh,loại hình,số lượng\n2025,91,An Giang,HTX,530\n2025,46,Thừa Thiên Huế,HTX,210\n',
     );
-    const report = await loadFile(path, { db: wh.db });
     expect(report.outcome).toBe('PUBLISHED');
     expect(report.changes.map((c) => c.unit_id)).toEqual(['46:2008-08-01', '91:2025-07-01']);
     expect(report.warnings.map(formatFinding)).toEqual([
@@ -188,12 +193,10 @@ describe('province aggregates', () => {
   });
 
   it('warns, without refusing, when cooperatives average fewer members than the law requires', async () => {
-    const path = join(wh.dir, 'small.csv');
-    await writeFile(
-      path,
+    const report = await loadText(
+      'small.csv',
       'year,province_code,org_type,org_count,members\n2024,12,HTX,10,30\n2023,12,HTX,10,60\n',
     );
-    const report = await loadFile(path, { db: wh.db });
     expect(report.outcome).toBe('PUBLISHED');
     expect(report.warnings.map(formatFinding)).toEqual([
       "an HTX should have at least 5 members (Law on Cooperatives 17/2023/QH15), so 10 of them should have at least 50 members, but got '30' at small.csv, row 2, column E (members)",
@@ -201,16 +204,14 @@ describe('province aggregates', () => {
     ]);
   });
   it('stores the member split as missing before July 2024, and reads Vietnamese decimals', async () => {
-    const path = join(wh.dir, 'split.csv');
-    await writeFile(
-      path,
+    const report = await loadText(
+      'split.csv',
       [
         'Năm;Mã tỉnh;Loại hình;Số lượng;Số thành viên;Thành viên chính thức;Doanh thu bình quân',
         '2023;12;HTX;10;80;70;"1.250,5"',
         '2024;12;HTX;11;90;82;"1.300,75"',
       ].join('\n'),
     );
-    const report = await loadFile(path, { db: wh.db });
     expect(report.warnings.map(formatFinding)).toEqual([
       "column `official_members` exists only from 1 July 2024 (Law 17/2023/QH15), so it was stored as missing for 2023, but got '70' at split.csv, row 2, column F (Thành viên chính thức)",
     ]);
@@ -227,23 +228,23 @@ describe('province aggregates', () => {
   });
 
   it('warns when the stock does not follow the flows from the previous year', async () => {
-    const path = join(wh.dir, 'stock.csv');
-    await writeFile(
-      path,
+    const report = await loadText(
+      'stock.csv',
       'year,province_code,org_type,org_count,new_count,dissolved_count\n2023,12,HTX,250,20,5\n2024,12,HTX,300,22,9\n',
     );
-    const report = await loadFile(path, { db: wh.db });
     expect(report.outcome).toBe('PUBLISHED');
     expect(report.warnings.map(formatFinding)).toEqual([
       "the stock should follow the flows: HTX in Tỉnh Lai Châu 2024 should be about 250 (2023) + 22 new − 9 dissolved = 263, but got '300' at stock.csv, column D (org_count)",
     ]);
     // Within 2% (and 2 organisations) of the previous stock: no warning.
-    const close = join(wh.dir, 'stock-close.csv');
-    await writeFile(
-      close,
-      'year,province_code,org_type,org_count,new_count,dissolved_count\n2025,12,HTX,314,25,10\n',
-    );
-    expect((await loadFile(close, { db: wh.db })).warnings).toEqual([]);
+    expect(
+      (
+        await loadText(
+          'stock-close.csv',
+          'year,province_code,org_type,org_count,new_count,dissolved_count\n2025,12,HTX,314,25,10\n',
+        )
+      ).warnings,
+    ).toEqual([]);
   });
 });
 
