@@ -1,9 +1,7 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeYearFiles } from '../../../bench/generate/generate.ts';
-import { loadFile } from '../../../etl/load/load-file.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { indicatorValuesMigration } from '../../../warehouse/migrations/009-indicator-values.migration.ts';
 import { migrate } from '../../../warehouse/migrations/migrations.ts';
@@ -18,6 +16,11 @@ import {
   findTargetProgress,
   findTargets,
 } from '../../../warehouse/queries/progress.queries.ts';
+import {
+  loadBacKanRevision,
+  loadGeneratedProvinces,
+  type GeneratedYear,
+} from '../../helpers/generated.ts';
 import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 /**
@@ -29,20 +32,12 @@ import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/wa
 let dir: string;
 let plain: TestWarehouse;
 let generated: TestWarehouse;
-let files: { year: number; path: string }[];
+let files: GeneratedYear[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'coopstat-indicator-values-'));
   [plain, generated] = await Promise.all([createTestWarehouse(), createTestWarehouse()]);
-  files = await writeYearFiles({
-    family: 'aggregates',
-    format: 'csv',
-    outDir: dir,
-    seed: 7,
-    years: [2023, 2025],
-    scale: 0.01,
-  });
-  for (const f of files) await loadFile(f.path, { db: generated.db, maxYear: 2030 });
+  files = await loadGeneratedProvinces(generated.db, dir, 7);
 });
 afterAll(async () => {
   await Promise.all([plain?.cleanup(), generated?.cleanup()]);
@@ -145,21 +140,10 @@ describe('indicator values computed at publish', () => {
     const oldVersion = Math.max(...(await versionsOf(generated.db)));
     // Bắc Kạn (06), merged into Thái Nguyên (19) in 2025: its 2023 figures, organisation and
     // member counts revised.
-    const csv = (await readFile(files.find((f) => f.year === 2023)!.path, 'utf8')).split('\n');
-    const header = csv[0]!.split(',');
-    const rows = csv.filter((line) => line.startsWith('2023,06,'));
-    expect(rows.length).toBeGreaterThan(0);
-    const revised = rows.map((line) => {
-      const cells = line.split(',');
-      for (const column of ['org_count', 'active_count', 'members']) {
-        const i = header.indexOf(column);
-        cells[i] = String(Number(cells[i] || 0) + 3);
-      }
-      return cells.join(',');
+    const { report, rows } = await loadBacKanRevision(generated.db, dir, files, (cell) => {
+      for (const column of ['org_count', 'active_count', 'members']) cell(column, (n) => n + 3);
     });
-    const path = join(dir, 'bac-kan-2023-revised.csv');
-    await writeFile(path, [csv[0], ...revised, ''].join('\n'));
-    const report = await loadFile(path, { db: generated.db, maxYear: 2030 });
+    expect(rows).toBeGreaterThan(0);
     expect(report.outcome).toBe('PUBLISHED');
     const version = report.dataVersion;
 

@@ -1,10 +1,8 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeYearFiles } from '../../../bench/generate/generate.ts';
-import { loadFile } from '../../../etl/load/load-file.ts';
 import { buildCoopstatSchema } from '../../../schema/index.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { reportRowsMigration } from '../../../warehouse/migrations/006-report-rows.migration.ts';
@@ -12,6 +10,11 @@ import { MIGRATIONS, migrate } from '../../../warehouse/migrations/migrations.ts
 import { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
 import type { ReportRowTable } from '../../../warehouse/tables/report-row.table.ts';
 import { execute } from '../../helpers/api.ts';
+import {
+  loadBacKanRevision,
+  loadGeneratedProvinces,
+  type GeneratedYear,
+} from '../../helpers/generated.ts';
 import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 /**
@@ -180,21 +183,13 @@ async function publishedRows(db: string) {
 let dir: string;
 let plain: TestWarehouse;
 let generated: TestWarehouse;
-let files: { year: number; path: string }[];
+let files: GeneratedYear[];
 let schema: GraphQLSchema;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'coopstat-report-rows-'));
   [plain, generated] = await Promise.all([createTestWarehouse(), createTestWarehouse()]);
-  files = await writeYearFiles({
-    family: 'aggregates',
-    format: 'csv',
-    outDir: dir,
-    seed: 11,
-    years: [2023, 2025],
-    scale: 0.01,
-  });
-  for (const f of files) await loadFile(f.path, { db: generated.db, maxYear: 2030 });
+  files = await loadGeneratedProvinces(generated.db, dir, 11);
   schema = await buildCoopstatSchema();
 });
 afterAll(async () => {
@@ -328,20 +323,10 @@ describe('topic-report rows computed at publish', () => {
       'select max(data_version) as v from publication',
     );
     // Bắc Kạn (06), merged into Thái Nguyên (19) in 2025: its 2023 figures, one count revised.
-    const csv = (await readFile(files.find((f) => f.year === 2023)!.path, 'utf8')).split('\n');
-    const header = csv[0]!.split(',');
-    const members = header.indexOf('members');
-    const rows = csv.filter((line) => line.startsWith('2023,06,'));
-    expect(rows.length).toBeGreaterThan(0);
-    const revised = rows.map((line, i) => {
-      if (i > 0) return line;
-      const cells = line.split(',');
-      cells[members] = String(Number(cells[members] || 0) + 7);
-      return cells.join(',');
+    const { report, rows } = await loadBacKanRevision(generated.db, dir, files, (cell, i) => {
+      if (i === 0) cell('members', (n) => n + 7);
     });
-    const path = join(dir, 'bac-kan-2023-revised.csv');
-    await writeFile(path, [csv[0], ...revised, ''].join('\n'));
-    const report = await loadFile(path, { db: generated.db, maxYear: 2030 });
+    expect(rows).toBeGreaterThan(0);
     expect(report.outcome).toBe('PUBLISHED');
     const version = report.dataVersion;
 
