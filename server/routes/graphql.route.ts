@@ -28,8 +28,6 @@ import {
 export const GRAPHQL_PATH = '/graphql';
 
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
-/** The content type the ETag of a GraphQL answer is computed with (see the route). */
-const ETAG_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
 /** What the GraphQL route needs. */
 export interface GraphqlRouteOptions {
@@ -149,7 +147,9 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
       headers: [...response.headers],
       body: text,
       etag: caching.etag(lease, {
-        contentType: ETAG_CONTENT_TYPE,
+        // The representation's own type: the JSON and the graphql-response+json answers are
+        // two representations, each with its ETag (the one `answerNotModified` computes).
+        contentType: response.headers.get('content-type') ?? JSON_TYPE,
         queryHash: state.queryHash!,
         variables: state.variables,
         operationName: state.requestedOperationName,
