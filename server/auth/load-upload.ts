@@ -167,16 +167,17 @@ function refusalOf(error: unknown): UploadAnswer | undefined {
   if (error instanceof LoadRefusedError) {
     const errors = error.findings.filter((f) => f.severity === 'ERROR');
     const warnings = error.findings.filter((f) => f.severity === 'WARNING');
+    const code: ErrorCode = 'LOAD_REFUSED';
     return {
       status: 422,
-      code: 'LOAD_REFUSED',
+      code,
       body: {
         file: error.file,
         outcome: 'REFUSED',
         errorCount: error.totalErrors,
         errors: errors.map((finding) => ({
           message: formatFinding(finding),
-          extensions: { code: 'LOAD_REFUSED', finding },
+          extensions: { code, finding },
         })),
         warnings: warnings.map((finding) => ({ message: formatFinding(finding), finding })),
       },
