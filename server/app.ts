@@ -148,7 +148,12 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
     const method = (req.method ?? 'GET').toUpperCase();
     const { path, search } = splitUrl(req.url);
     res.once('close', () => {
-      logRequest(logger, state, { method, path, status: res.statusCode, aborted: !res.writableFinished });
+      logRequest(logger, state, {
+        method,
+        path,
+        status: res.statusCode,
+        aborted: !res.writableFinished,
+      });
     });
     runInRequest(state, () => route({ req, res, method, path, search, state })).catch(
       (error: unknown) => {

@@ -10,6 +10,7 @@ import { publishRelease } from '../warehouse/release/publish-release.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import { openDataDownloads } from './routes/open-data.ts';
+import { templateDownloads } from './routes/templates.ts';
 import { createLoadUploadHandler } from './auth/load-upload.ts';
 import type { Config } from './config.ts';
 import { OBSERVATIONS_CSV_PATH, observationsCsv } from './csv-export.ts';
@@ -206,7 +207,7 @@ export async function startCoopstatServer(
                 }),
                 params,
               )
-          : openDataDownloads(path),
+          : (templateDownloads(path) ?? openDataDownloads(path)),
       // Uploads load in this process, as the one writer, into the file the reader follows; the
       // reader swaps to the published snapshot before the upload is answered.
       upload: createLoadUploadHandler({

@@ -196,7 +196,12 @@ export function errorAnswer(
   extensions: Record<string, unknown> = {},
   headers: Readonly<Record<string, string>> = {},
 ): ErrorAnswer {
-  return { status, code, body: { errors: [{ message, extensions: { ...extensions, code } }] }, headers };
+  return {
+    status,
+    code,
+    body: { errors: [{ message, extensions: { ...extensions, code } }] },
+    headers,
+  };
 }
 
 // DuckDB prefixes its messages with the error type ("Binder Error: …", "INTERRUPT Error: …") and

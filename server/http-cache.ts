@@ -114,7 +114,10 @@ export function httpCaching(options: {
         schemaHash: options.schemaHash,
       }),
     headers(etag, keyed, negotiated) {
-      const vary = [...(negotiated ? ['accept'] : []), ...(keyed ? ['authorization', 'x-api-key'] : [])];
+      const vary = [
+        ...(negotiated ? ['accept'] : []),
+        ...(keyed ? ['authorization', 'x-api-key'] : []),
+      ];
       return {
         etag,
         'cache-control': keyed ? privateControl : publicControl,

@@ -23,6 +23,10 @@ export function passesCsrfPrevention(headers: IncomingHttpHeaders): boolean {
 }
 
 /** Content types a browser sends cross-origin without a preflight. */
-const SAFELISTED_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+const SAFELISTED_CONTENT_TYPES = [
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+];
 /** Apollo's recommended CSRF prevention request headers. */
 const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'] as const;

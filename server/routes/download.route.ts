@@ -6,7 +6,13 @@ import { errorAnswer, type ErrorCode } from '../errors.ts';
 import { NO_STORE, ifNoneMatch, type HttpCaching } from '../http-cache.ts';
 import type { Authorize } from './authorize.ts';
 import type { Leasing } from './lease.ts';
-import { methodNotAllowed, notModified, sendError, setHeaders, type RouteRequest } from './respond.ts';
+import {
+  methodNotAllowed,
+  notModified,
+  sendError,
+  setHeaders,
+  type RouteRequest,
+} from './respond.ts';
 
 const CSV_TYPE = 'text/csv; charset=utf-8';
 

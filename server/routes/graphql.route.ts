@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import {
+  HeaderMap,
+  type ApolloServer,
+  type BaseContext,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
 import type { ApiKeyRole } from '../../warehouse/queries/api-key.queries.ts';
 import type { Lease, SnapshotInfo } from '../../warehouse/store/warehouse-reader.ts';
@@ -236,7 +241,8 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
         );
       }
       const parsed = parseBody(read, req.headers['content-type']);
-      if ('error' in parsed) return sendError(res, state, errorAnswer(400, 'BAD_REQUEST', parsed.error));
+      if ('error' in parsed)
+        return sendError(res, state, errorAnswer(400, 'BAD_REQUEST', parsed.error));
       body = parsed.body;
     }
 
@@ -253,7 +259,9 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
         return sendError(
           res,
           state,
-          errorAnswer(413, 'DOCUMENT_TOO_LARGE', error.message, { limit: options.maxDocumentBytes }),
+          errorAnswer(413, 'DOCUMENT_TOO_LARGE', error.message, {
+            limit: options.maxDocumentBytes,
+          }),
         );
       }
     }
@@ -268,7 +276,11 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
     const snapshot = await leasing.snapshot(res, state);
     if (!snapshot) return;
     state.snapshot = snapshot;
-    if (query !== undefined && parts && answerNotModified(req, res, query, parts, snapshot, principal))
+    if (
+      query !== undefined &&
+      parts &&
+      answerNotModified(req, res, query, parts, snapshot, principal)
+    )
       return;
     const cacheRequest =
       responseCache && query !== undefined && parts
