@@ -6,6 +6,7 @@ import type { LoadUploadHandler } from './auth/load-upload.ts';
 import type { ExecutionStats } from './compiled-executor.ts';
 import type { Config } from './config.ts';
 import { errorAnswer } from './errors.ts';
+import { EXPLORER_PATH } from './explorer/explorer.ts';
 import { hashSchema, httpCaching } from './http-cache.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { PlanCache } from './plugins/plan-cache.plugin.ts';
@@ -33,9 +34,6 @@ export { describeError } from './routes/respond.ts';
 export { GRAPHQL_PATH } from './routes/graphql.route.ts';
 export { LOAD_PATH } from './routes/upload.route.ts';
 export type { Download, DownloadBuilder } from './routes/download.route.ts';
-
-/** Where the explorer lives (served by the `explorer` page handler). */
-export const EXPLORER_PATH = '/explorer';
 
 /** A page handler: serves some paths itself and returns true, or returns false to pass on. */
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
