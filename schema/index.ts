@@ -102,3 +102,15 @@ export function createRequestContext(
     loaders: createLoaders(lease.handle, lease.snapshotKey),
   };
 }
+
+// What the server uses of the schema besides the schema and the request context: `server/`
+// reaches `schema/` through this file only (checked by test/import-rules.test.ts).
+export { setMemoBudget } from './bounded-memo.ts';
+export { forgetSnapshot } from './loaders.ts';
+export { AdminLevel, Boundaries, Topic } from './common/enums.ts';
+export { badInput, draftForbidden } from './common/errors.ts';
+export { MAX_ECHOED_VALUE } from './common/validate.ts';
+export { queryObservations } from './observation/observation.service.ts';
+export { ObservationDimension, type Observation } from './observation/observation.type.ts';
+export type { ReleaseChoice } from './scalars.ts';
+export type { ApiContext };

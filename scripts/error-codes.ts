@@ -1,5 +1,7 @@
 // Rewrites the README's table of API error codes from the one list in server/errors.ts:
 // `npm run docs:error-codes`. test/server/errors.test.ts fails when it is stale.
+// The error module reaches the schema (and its decorated classes) through schema/index.ts.
+import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { replaceErrorCodeTable } from '../server/errors.ts';

@@ -1,15 +1,19 @@
 import { resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
-import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
-import { setMemoBudget } from '../schema/bounded-memo.ts';
-import { forgetSnapshot } from '../schema/loaders.ts';
+import {
+  buildCoopstatSchema,
+  createRequestContext,
+  forgetSnapshot,
+  setMemoBudget,
+} from '../schema/index.ts';
 import { publishRelease } from '../warehouse/release/publish-release.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import { openDataDownloads } from './routes/open-data.ts';
+import { templateDownloads } from './routes/templates.ts';
 import { createLoadUploadHandler } from './auth/load-upload.ts';
 import type { Config } from './config.ts';
-import { observationsCsv } from './csv-export.ts';
+import { OBSERVATIONS_CSV_PATH, observationsCsv } from './csv-export.ts';
 import { createDashboardHandler } from './dashboard/dashboard.ts';
 import { createExplorerHandler, EXPLORER_PATH, type ExplorerExample } from './explorer/explorer.ts';
 import { listen, type HttpServer } from './http-server.ts';
@@ -193,17 +197,17 @@ export async function startCoopstatServer(
         endpoint: GRAPHQL_PATH,
         ...(config.explorer ? { explorer: EXPLORER_PATH } : {}),
       }),
-      csvExports: {
-        '/export/observations.csv': (lease, params, principal) =>
-          observationsCsv(
-            createRequestContext(lease, {
-              maxPageSize: config.maxPageSize,
-              role: principal?.role ?? null,
-            }),
-            params,
-          ),
-      },
-      downloads: openDataDownloads,
+      downloads: (path) =>
+        path === OBSERVATIONS_CSV_PATH
+          ? (lease, params, principal) =>
+              observationsCsv(
+                createRequestContext(lease, {
+                  maxPageSize: config.maxPageSize,
+                  role: principal?.role ?? null,
+                }),
+                params,
+              )
+          : (templateDownloads(path) ?? openDataDownloads(path)),
       // Uploads load in this process, as the one writer, into the file the reader follows; the
       // reader swaps to the published snapshot before the upload is answered.
       upload: createLoadUploadHandler({

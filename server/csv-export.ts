@@ -1,10 +1,18 @@
-import type { ReleaseChoice } from '../schema/scalars.ts';
+import {
+  AdminLevel,
+  badInput,
+  Boundaries,
+  ObservationDimension,
+  queryObservations,
+  Topic,
+  type ApiContext,
+  type Observation,
+  type ReleaseChoice,
+} from '../schema/index.ts';
 import { parseReleaseText } from '../warehouse/release/release.queries.ts';
-import { GraphQLError } from 'graphql';
-import { AdminLevel, Boundaries, Topic } from '../schema/common/enums.ts';
-import type { ApiContext } from '../schema/context.ts';
-import { queryObservations } from '../schema/observation/observation.service.ts';
-import { ObservationDimension, type Observation } from '../schema/observation/observation.type.ts';
+
+/** Where the observations CSV is served. */
+export const OBSERVATIONS_CSV_PATH = '/export/observations.csv';
 
 /** Columns of the observations CSV, in order. */
 export const OBSERVATION_CSV_COLUMNS = [
@@ -26,9 +34,6 @@ export const OBSERVATION_CSV_COLUMNS = [
   'total_parts',
 ] as const;
 
-const bad = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-
 function list(params: URLSearchParams, name: string): string[] | null {
   const values = params
     .getAll(name)
@@ -42,7 +47,7 @@ function year(params: URLSearchParams, name: string): number | null {
   const raw = params.get(name);
   if (raw === null || raw === '') return null;
   if (!/^[0-9]{4}$/.test(raw))
-    throw bad(`parameter ${name} must be a four-digit year, but got '${raw}'`);
+    throw badInput(`parameter ${name} must be a four-digit year, but got '${raw}'`);
   return Number(raw);
 }
 
@@ -50,7 +55,7 @@ function wholeNumber(params: URLSearchParams, name: string): number | null {
   const raw = params.get(name);
   if (raw === null || raw === '') return null;
   if (!/^[0-9]{1,9}$/.test(raw))
-    throw bad(`parameter ${name} must be a whole number, but got '${raw.slice(0, 40)}'`);
+    throw badInput(`parameter ${name} must be a whole number, but got '${raw.slice(0, 40)}'`);
   return Number(raw);
 }
 
@@ -63,7 +68,7 @@ function oneOf<T extends string>(
   if (raw === null || raw === '') return null;
   const upper = raw.toUpperCase() as T;
   if (!allowed.includes(upper))
-    throw bad(`parameter ${name} must be one of ${allowed.join(', ')}, but got '${raw}'`);
+    throw badInput(`parameter ${name} must be one of ${allowed.join(', ')}, but got '${raw}'`);
   return upper;
 }
 
@@ -92,7 +97,7 @@ function releaseChoice(params: URLSearchParams): ReleaseChoice | null {
   if (text === null) return null;
   const choice = parseReleaseText(text);
   if (choice === null)
-    throw bad(
+    throw badInput(
       `parameter release must be a release number or DRAFT, but got '${text.slice(0, 40)}'`,
     );
   return choice;
@@ -105,13 +110,13 @@ export async function observationsCsv(
   const topics = list(params, 'topics')?.map((t) => {
     const upper = t.toUpperCase();
     if (!(upper in Topic))
-      throw bad(`parameter topics must list ${Object.keys(Topic).join(', ')}, but got '${t}'`);
+      throw badInput(`parameter topics must list ${Object.keys(Topic).join(', ')}, but got '${t}'`);
     return upper as Topic;
   });
   const groupBy = list(params, 'groupBy')?.map((d) => {
     const upper = d.toUpperCase();
     if (!(upper in ObservationDimension))
-      throw bad(
+      throw badInput(
         `parameter groupBy must list ${Object.keys(ObservationDimension).join(', ')}, but got '${d}'`,
       );
     return upper as ObservationDimension;

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { MAX_ECHOED_VALUE } from '../schema/common/validate.ts';
+import { MAX_ECHOED_VALUE } from '../schema/index.ts';
 
 /**
  * The one list of error codes the API answers with, in `errors[].extensions.code`. Clients
@@ -169,6 +169,39 @@ export function codedError(
   return new GraphQLError(message, {
     extensions: { ...extensions, code, ...(status ? { http: { status } } : {}) },
   });
+}
+
+/**
+ * The one error body of the HTTP layer, for every JSON route (GraphQL before Apollo runs, CSV
+ * and open-data exports, uploads, health, unknown routes): GraphQL-shaped, so a client reads
+ * `errors[0].extensions.code` whichever route answered.
+ */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly body: {
+    readonly errors: readonly [
+      { readonly message: string; readonly extensions: Readonly<Record<string, unknown>> },
+    ];
+  };
+  /** Headers the answer needs besides its content type (`allow`, `retry-after`, …). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** An error answer with a stable code; `extensions` are sent beside the code. */
+export function errorAnswer(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+  headers: Readonly<Record<string, string>> = {},
+): ErrorAnswer {
+  return {
+    status,
+    code,
+    body: { errors: [{ message, extensions: { ...extensions, code } }] },
+    headers,
+  };
 }
 
 // DuckDB prefixes its messages with the error type ("Binder Error: …", "INTERRUPT Error: …") and

@@ -76,3 +76,53 @@ export function cacheControlFor(maxAgeSeconds: number): string {
 
 /** The `Cache-Control` of everything else: errors, mutations, health and readiness. */
 export const NO_STORE = 'no-store';
+
+/** The version of the data an answer was read from: a lease or a snapshot. */
+export interface SnapshotVersion {
+  readonly dataVersion: number;
+  readonly lastLoadId: number;
+}
+
+/** What a request asked for, for its ETag (the snapshot and the schema are added). */
+export type RequestIdentity = Omit<CacheKey, 'dataVersion' | 'lastLoadId' | 'schemaHash'>;
+
+/** The cache headers of the server's cacheable answers (GraphQL queries, exports). */
+export interface HttpCaching {
+  /** The strong ETag of an answer read from `snapshot` for `request`. */
+  etag(snapshot: SnapshotVersion, request: RequestIdentity): string;
+  /**
+   * `ETag`, `Cache-Control` and `Vary` of a cacheable answer. An answer to a request that
+   * carried a key (`keyed`) is for that key's holder: `private`, and it varies on the key
+   * headers. `negotiated`: the answer's content type follows `Accept` (GraphQL).
+   */
+  headers(etag: string, keyed: boolean, negotiated: boolean): Record<string, string>;
+}
+
+/** The server's one way to set cache headers, for its schema and `Cache-Control` max age. */
+export function httpCaching(options: {
+  readonly schemaHash: string;
+  readonly maxAgeSeconds: number;
+}): HttpCaching {
+  const publicControl = cacheControlFor(options.maxAgeSeconds);
+  const privateControl = publicControl.replace(/^public\b/, 'private');
+  return {
+    etag: (snapshot, request) =>
+      computeEtag({
+        ...request,
+        dataVersion: snapshot.dataVersion,
+        lastLoadId: snapshot.lastLoadId,
+        schemaHash: options.schemaHash,
+      }),
+    headers(etag, keyed, negotiated) {
+      const vary = [
+        ...(negotiated ? ['accept'] : []),
+        ...(keyed ? ['authorization', 'x-api-key'] : []),
+      ];
+      return {
+        etag,
+        'cache-control': keyed ? privateControl : publicControl,
+        ...(vary.length > 0 ? { vary: vary.join(', ') } : {}),
+      };
+    },
+  };
+}

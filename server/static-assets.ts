@@ -217,3 +217,40 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
 /** HTML-escapes text for an element or a quoted attribute. */
 export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** What {@link pageRoute} serves. */
+export interface PageRouteOptions {
+  /** Whether a path is the page itself. */
+  readonly isPage: (pathname: string) => boolean;
+  /** Whether a path belongs to this route (the page, its assets, and anything under them). */
+  readonly owns: (pathname: string) => boolean;
+  /** The path the assets are served under, by name. */
+  readonly assetsPath: string;
+  readonly assets: ReadonlyMap<string, StaticAsset>;
+  /** The page and its CSP, built per response (a CSP nonce may change each time). */
+  readonly page: () => { readonly html: string; readonly csp: string };
+}
+
+/**
+ * A page the server renders itself and its assets (GET and HEAD): returns false for a path it
+ * does not own, so the request passes on; 405 for another method, 404 for an unknown asset.
+ */
+export function pageRoute(
+  options: PageRouteOptions,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!options.owns(pathname)) return false;
+    if (refuseNonGet(req, res)) return true;
+    if (options.isPage(pathname)) {
+      const { html, csp } = options.page();
+      sendPage(req, res, html, csp);
+    } else {
+      const asset = pathname.startsWith(options.assetsPath)
+        ? options.assets.get(pathname.slice(options.assetsPath.length))
+        : undefined;
+      sendAssetOrNotFound(req, res, asset);
+    }
+    return true;
+  };
+}

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
  * - `server/` may use `schema/`, `warehouse/` and `etl/` (the upload route runs the ETL);
  * - nothing the product ships imports `bench/`, `scripts/` or `test/`;
  * - DuckDB's driver is touched only in `warehouse/dialect/`, and the dialect imports nothing else
- *   of the warehouse; the domain vocabulary (`warehouse/domain/`) imports only the table shapes.
+ *   of the warehouse; the domain vocabulary (`warehouse/domain/`) imports only the table shapes;
+ * - `server/` reaches `schema/` only through its entry point, `schema/index.ts`.
  */
 const ROOT = join(import.meta.dirname, '..');
 const PRODUCT = ['server', 'schema', 'warehouse', 'etl'] as const;
@@ -23,6 +24,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 const LEAF_ROOMS: Record<string, readonly string[]> = {
   'warehouse/dialect': [],
   'warehouse/domain': ['warehouse/tables'],
+};
+/** Folders another floor may reach only through their entry points (importer → imported). */
+const ENTRY_POINTS: Record<string, Record<string, readonly string[]>> = {
+  server: { schema: ['schema/index.ts'] },
 };
 const DRIVER = '@duckdb/node-api';
 
@@ -68,6 +73,11 @@ function importViolations(edges: readonly ImportEdge[]): string[] {
     }
     if (!(MAY_IMPORT[from] ?? []).includes(to)) {
       violations.push(`${file}: ${from}/ may not import ${to}/ (${specifier})`);
+      continue;
+    }
+    const entries = ENTRY_POINTS[from]?.[to];
+    if (entries && !entries.includes(target.split(sep).join('/'))) {
+      violations.push(`${file}: ${from}/ reaches ${to}/ only through ${entries.join(', ')}, but imports ${specifier}`);
     }
   }
   return violations;
@@ -112,16 +122,19 @@ describe('import rules', () => {
       { file: join('etl', 'load', 'staging.ts'), specifier: '@duckdb/node-api' },
       { file: join('warehouse', 'dialect', 'duckdb-handle.ts'), specifier: '../tables/org-annual.table.ts' },
       { file: join('warehouse', 'domain', 'qualifier.ts'), specifier: '../queries/query-params.ts' },
+      { file: join('server', 'csv-export.ts'), specifier: '../schema/common/enums.ts' },
     ]);
-    expect(violations).toHaveLength(7);
+    expect(violations).toHaveLength(8);
     expect(violations[0]).toContain('warehouse/ may not import etl/');
     expect(violations[2]).toContain('etl/ may not import schema/');
     expect(violations[4]).toContain('@duckdb/node-api outside warehouse/dialect/');
     expect(violations[5]).toContain('warehouse/dialect/ may import nothing else');
+    expect(violations[7]).toContain('server/ reaches schema/ only through schema/index.ts');
     // Allowed edges stay quiet.
     expect(
       importViolations([
         { file: join('server', 'auth', 'load-upload.ts'), specifier: '../../etl/load/load-file.ts' },
+        { file: join('server', 'routes', 'open-data.ts'), specifier: '../../schema/index.ts' },
         { file: join('warehouse', 'dialect', 'duckdb-handle.ts'), specifier: '@duckdb/node-api' },
         { file: join('warehouse', 'queries', 'fact.queries.ts'), specifier: '../dialect/index.ts' },
         { file: join('warehouse', 'domain', 'measure-flags.ts'), specifier: '../tables/org-annual.table.ts' },

@@ -12,7 +12,7 @@ import {
 } from '../../etl/load/load-file.ts';
 import { VALUE_STATUSES, type ValueStatus } from '../../etl/sources/vocabulary.ts';
 import { WarehouseBusyError, WarehouseWriteError } from '../../warehouse/store/warehouse-store.ts';
-import type { ErrorCode } from '../errors.ts';
+import { errorAnswer, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Principal } from './authenticate.ts';
 
@@ -71,12 +71,7 @@ function refusal(
   extensions: Record<string, unknown> = {},
   extra: Partial<UploadAnswer> = {},
 ): UploadAnswer {
-  return {
-    status,
-    code,
-    body: { errors: [{ message, extensions: { ...extensions, code } }] },
-    ...extra,
-  };
+  return { ...errorAnswer(status, code, message, extensions), ...extra };
 }
 
 /** Builds the `POST /load` handler. */
@@ -172,16 +167,17 @@ function refusalOf(error: unknown): UploadAnswer | undefined {
   if (error instanceof LoadRefusedError) {
     const errors = error.findings.filter((f) => f.severity === 'ERROR');
     const warnings = error.findings.filter((f) => f.severity === 'WARNING');
+    const code: ErrorCode = 'LOAD_REFUSED';
     return {
       status: 422,
-      code: 'LOAD_REFUSED',
+      code,
       body: {
         file: error.file,
         outcome: 'REFUSED',
         errorCount: error.totalErrors,
         errors: errors.map((finding) => ({
           message: formatFinding(finding),
-          extensions: { code: 'LOAD_REFUSED', finding },
+          extensions: { code, finding },
         })),
         warnings: warnings.map((finding) => ({ message: formatFinding(finding), finding })),
       },

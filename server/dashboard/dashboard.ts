@@ -11,7 +11,6 @@
  *   the page, never cached.
  * - `/dashboard/assets/<name>.<hash>.<ext>`: the assets, cached `immutable`, gzip when accepted.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,9 +21,7 @@ import {
   gzippedBody,
   packageDir,
   pageCsp,
-  refuseNonGet,
-  sendAssetOrNotFound,
-  sendPage,
+  pageRoute,
   type StaticAsset,
 } from '../static-assets.ts';
 
@@ -38,7 +35,7 @@ export interface DashboardOptions {
   readonly explorer?: string;
 }
 
-export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+export type DashboardHandler = ReturnType<typeof pageRoute>;
 
 interface DashboardAssets {
   readonly byName: ReadonlyMap<string, StaticAsset>;
@@ -143,16 +140,11 @@ ${assets.scripts.map((s) => `    <script src="${href(s)}" defer></script>`).join
     'form-action': "'self'",
   });
 
-  return (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const isPage = pathname === DASHBOARD_PATH;
-    if (!isPage && !pathname.startsWith(DASHBOARD_ASSETS_PATH)) return false;
-    if (refuseNonGet(req, res)) return true;
-    if (isPage) sendPage(req, res, page, csp);
-    else {
-      const name = pathname.slice(DASHBOARD_ASSETS_PATH.length);
-      sendAssetOrNotFound(req, res, assets.byName.get(name));
-    }
-    return true;
-  };
+  return pageRoute({
+    isPage: (pathname) => pathname === DASHBOARD_PATH,
+    owns: (pathname) => pathname === DASHBOARD_PATH || pathname.startsWith(DASHBOARD_ASSETS_PATH),
+    assetsPath: DASHBOARD_ASSETS_PATH,
+    assets: assets.byName,
+    page: () => ({ html: page, csp }),
+  });
 }

@@ -11,7 +11,6 @@
  *   are served `immutable`; gzip when the client accepts it.
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -21,9 +20,7 @@ import {
   escapeHtml,
   packageDir,
   pageCsp,
-  refuseNonGet,
-  sendAssetOrNotFound,
-  sendPage,
+  pageRoute,
   type StaticAsset,
 } from '../static-assets.ts';
 
@@ -43,7 +40,7 @@ export interface ExplorerOptions {
   examples: ExplorerExample[];
 }
 
-export type ExplorerHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+export type ExplorerHandler = ReturnType<typeof pageRoute>;
 
 export const EXPLORER_PATH = '/explorer';
 export const EXPLORER_ASSETS_PATH = `${EXPLORER_PATH}/assets/`;
@@ -197,21 +194,14 @@ export function createExplorerHandler(options: ExplorerOptions): ExplorerHandler
       'connect-src': connectSrc,
     });
 
-  return (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const isPage = pathname === EXPLORER_PATH || pathname === `${EXPLORER_PATH}/`;
-    if (!isPage && !pathname.startsWith(`${EXPLORER_PATH}/`)) return false;
-
-    if (refuseNonGet(req, res)) return true;
-    if (isPage) {
+  return pageRoute({
+    isPage: (pathname) => pathname === EXPLORER_PATH || pathname === `${EXPLORER_PATH}/`,
+    owns: (pathname) => pathname === EXPLORER_PATH || pathname.startsWith(`${EXPLORER_PATH}/`),
+    assetsPath: EXPLORER_ASSETS_PATH,
+    assets: assets.byName,
+    page: () => {
       const nonce = randomBytes(16).toString('base64');
-      sendPage(req, res, page(nonce), csp(nonce));
-    } else {
-      const asset = pathname.startsWith(EXPLORER_ASSETS_PATH)
-        ? assets.byName.get(pathname.slice(EXPLORER_ASSETS_PATH.length))
-        : undefined;
-      sendAssetOrNotFound(req, res, asset);
-    }
-    return true;
-  };
+      return { html: page(nonce), csp: csp(nonce) };
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { codedError } from '../errors.ts';
+import { codedError, type ErrorCode } from '../errors.ts';
 import { currentRequest } from '../request-state.ts';
 
 /**
@@ -7,6 +7,8 @@ import { currentRequest } from '../request-state.ts';
  * running on DuckDB is interrupted (only that request's: see `Lease.interrupt`), its later
  * statements fail at once, and the response becomes a single `QUERY_TIMEOUT` error, HTTP 503.
  */
+const TIMEOUT: ErrorCode = 'QUERY_TIMEOUT';
+
 export function queryTimeoutPlugin(options: {
   timeoutMs: number;
 }): ApolloServerPlugin<BaseContext> {
@@ -22,7 +24,7 @@ export function queryTimeoutPlugin(options: {
           if (!state || !lease) return;
           timer = setTimeout(() => {
             state.timedOut = true;
-            lease.interrupt(codedError('QUERY_TIMEOUT', message));
+            lease.interrupt(codedError(TIMEOUT, message));
           }, options.timeoutMs);
           return {
             async executionDidEnd() {
@@ -40,13 +42,13 @@ export function queryTimeoutPlugin(options: {
               errors: [
                 {
                   message,
-                  extensions: { code: 'QUERY_TIMEOUT', limitMs: options.timeoutMs },
+                  extensions: { code: TIMEOUT, limitMs: options.timeoutMs },
                 },
               ],
             },
           };
           requestContext.response.http.status = 503;
-          state.errorCodes.splice(0, state.errorCodes.length, 'QUERY_TIMEOUT');
+          state.errorCodes.splice(0, state.errorCodes.length, TIMEOUT);
         },
       };
     },

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { ApiKeyRole } from '../../warehouse/queries/api-key.queries.ts';
+import type { Lease } from '../../warehouse/store/warehouse-reader.ts';
+import type { Principal } from '../auth/authenticate.ts';
+import { errorAnswer, type ErrorCode } from '../errors.ts';
+import { NO_STORE, ifNoneMatch, type HttpCaching } from '../http-cache.ts';
+import type { Authorize } from './authorize.ts';
+import type { Leasing } from './lease.ts';
+import {
+  methodNotAllowed,
+  notModified,
+  sendError,
+  setHeaders,
+  type RouteRequest,
+} from './respond.ts';
+
+const CSV_TYPE = 'text/csv; charset=utf-8';
+
+/** A file served from a lease: its bytes and content type. */
+export interface Download {
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+/**
+ * Builds one download from the request's lease and query string: CSV text, or a file with its
+ * content type. A refusal is thrown as a `GraphQLError` with a code (`BAD_USER_INPUT` 400,
+ * `NOT_FOUND` 404, `DRAFT_FORBIDDEN` 403); anything else is a fault (500).
+ */
+export type DownloadBuilder = (
+  lease: Lease,
+  params: URLSearchParams,
+  principal?: Principal,
+) => Promise<string | Download>;
+
+/** What the download route needs. */
+export interface DownloadRouteOptions {
+  readonly leasing: Leasing;
+  readonly authorize: Authorize;
+  readonly caching: HttpCaching;
+  /** The role a read needs; undefined = no key needed. */
+  readonly readRole: ApiKeyRole | undefined;
+}
+
+/**
+ * Serves a file built from the request's lease (`GET`/`HEAD` only): the CSV exports, the
+ * open-data files and the input templates. Read and authorised like GraphQL queries, and cached
+ * like them: the ETag is a hash of the snapshot, the schema and the path with its query string.
+ */
+export function createDownloadRoute(
+  options: DownloadRouteOptions,
+): (request: RouteRequest, build: DownloadBuilder) => Promise<void> {
+  const { leasing, caching } = options;
+  return async (request, build) => {
+    const { req, res, method, path, search, state } = request;
+    if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(request, ['GET', 'HEAD']);
+    const principal = await options.authorize(request, options.readRole);
+    if (principal === false) return;
+    const lease = await leasing.lease(res, state);
+    if (!lease) return;
+    try {
+      const etag = caching.etag(lease, {
+        contentType: CSV_TYPE,
+        queryHash: createHash('sha256').update(`${path}?${search}`).digest('hex'),
+        variables: undefined,
+        operationName: undefined,
+      });
+      setHeaders(res, caching.headers(etag, principal !== undefined, false));
+      if (ifNoneMatch(req.headers['if-none-match'], etag)) return notModified(res);
+      let built: string | Download;
+      try {
+        built = await build(lease, new URLSearchParams(search), principal);
+      } catch (error) {
+        const code = refusalCode(error);
+        if (code === undefined) throw error;
+        res.removeHeader('etag');
+        res.setHeader('cache-control', NO_STORE);
+        const status = code === 'NOT_FOUND' ? 404 : code === 'DRAFT_FORBIDDEN' ? 403 : 400;
+        return sendError(res, state, errorAnswer(status, code, (error as Error).message));
+      }
+      res.statusCode = 200;
+      const body = typeof built === 'string' ? Buffer.from(built, 'utf8') : built.body;
+      res.setHeader('content-type', typeof built === 'string' ? CSV_TYPE : built.contentType);
+      res.setHeader('content-disposition', `attachment; filename="${path.split('/').pop()}"`);
+      res.setHeader('content-length', body.length);
+      res.end(body);
+    } finally {
+      lease.release();
+    }
+  };
+}
+
+/** The code of a refusal a builder threw; undefined for a fault. */
+function refusalCode(error: unknown): ErrorCode | undefined {
+  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+  if (typeof code !== 'string' || code === 'INTERNAL_SERVER_ERROR') return undefined;
+  return code as ErrorCode;
+}
