@@ -3,7 +3,8 @@ import { FACT_MEASURE_NAMES } from '../../warehouse/tables/org-annual.table.ts';
 import { REGISTER_COLUMNS } from '../../warehouse/tables/register.table.ts';
 import { check, RESOLVED_TABLE } from './validate.ts';
 import { sqlString } from './typing.ts';
-import { SECTORS_OF_ORG_TYPE } from '../sources/vocabulary.ts';
+import { weakestValueStatusSql } from '../../warehouse/domain/value-status.ts';
+import { SECTORS_OF_ORG_TYPE } from '../../warehouse/domain/vocabulary.ts';
 import { measureObjectSql, measureQualifierSql } from '../../warehouse/domain/measure-flags.ts';
 import { qualifierMaskSql, qualifierOfMaskSql } from '../../warehouse/domain/qualifier.ts';
 
@@ -214,8 +215,7 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
   await db.run(
     `insert into ${FACT_STAGING}
      select unit_id, year, org_type, 'ALL', source_code, universe, ${sums},
-       case max(case status when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end)
-         when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end,
+       ${weakestValueStatusSql('status')},
        null::varchar, ${totalQualifiers}
      from ${FACT_STAGING} s
      group by unit_id, year, org_type, source_code, universe

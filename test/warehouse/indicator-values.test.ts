@@ -9,7 +9,6 @@ import { indicatorValuesMigration } from '../../warehouse/migrations/009-indicat
 import { migrate } from '../../warehouse/migrations/migrations.ts';
 import { progressYears } from '../../warehouse/publish/target-progress.ts';
 import {
-  BOUNDARIES,
   computeIndicatorValues,
   findIndicatorValues,
 } from '../../warehouse/queries/indicator.queries.ts';
@@ -18,6 +17,7 @@ import {
   findTargetProgress,
   findTargets,
 } from '../../warehouse/queries/progress.queries.ts';
+import { BOUNDARIES } from '../../warehouse/domain/vocabulary.ts';
 import { createTestWarehouse, query, type TestWarehouse } from '../helpers/warehouse.ts';
 
 /**
