@@ -1,4 +1,4 @@
-// Rewrites the README's table of API error codes from the one list in server/errors.ts:
+// Rewrites the README's table of API error codes from the one list in schema/common/errors.ts:
 // `npm run docs:error-codes`. test/server/error-codes.test.ts fails when it is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

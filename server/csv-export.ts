@@ -1,7 +1,7 @@
 import type { ReleaseChoice } from '../schema/scalars.ts';
 import { parseReleaseText } from '../warehouse/release/release.queries.ts';
-import { GraphQLError } from 'graphql';
 import { AdminLevel, Boundaries, Topic } from '../schema/common/enums.ts';
+import { badInput } from '../schema/common/errors.ts';
 import type { ApiContext } from '../schema/context.ts';
 import { queryObservations } from '../schema/observation/observation.service.ts';
 import { ObservationDimension, type Observation } from '../schema/observation/observation.type.ts';
@@ -26,8 +26,7 @@ export const OBSERVATION_CSV_COLUMNS = [
   'total_parts',
 ] as const;
 
-const bad = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+const bad = (message: string) => badInput(message);
 
 function list(params: URLSearchParams, name: string): string[] | null {
   const values = params

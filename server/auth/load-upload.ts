@@ -181,7 +181,7 @@ function refusalOf(error: unknown): UploadAnswer | undefined {
         errorCount: error.totalErrors,
         errors: errors.map((finding) => ({
           message: formatFinding(finding),
-          extensions: { code: 'LOAD_REFUSED', finding },
+          extensions: { code: 'LOAD_REFUSED' satisfies ErrorCode, finding },
         })),
         warnings: warnings.map((finding) => ({ message: formatFinding(finding), finding })),
       },

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { codedError } from '../errors.ts';
+import { codedError, type ErrorCode } from '../errors.ts';
 import { currentRequest } from '../request-state.ts';
 
 /**
@@ -40,7 +40,10 @@ export function queryTimeoutPlugin(options: {
               errors: [
                 {
                   message,
-                  extensions: { code: 'QUERY_TIMEOUT', limitMs: options.timeoutMs },
+                  extensions: {
+                    code: 'QUERY_TIMEOUT' satisfies ErrorCode,
+                    limitMs: options.timeoutMs,
+                  },
                 },
               ],
             },

@@ -1,9 +1,8 @@
-import { GraphQLError } from 'graphql';
 import { buildExportFile, exportContentType } from '../../etl/export/open-formats.ts';
 import { TEMPLATE_FAMILIES, type TemplateFamily } from '../../etl/template/column-guide.ts';
 import { buildInputTemplate } from '../../etl/template/input-template.ts';
 import { templateProvinces } from '../../etl/template/template-provinces.ts';
-import { draftForbidden } from '../../schema/common/errors.ts';
+import { badInput, draftForbidden } from '../../schema/common/errors.ts';
 import {
   chooseVersion,
   parseReleaseText,
@@ -13,8 +12,7 @@ import type { DownloadBuilder } from '../app.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const bad = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+const bad = (message: string) => badInput(message);
 
 /**
  * `GET /templates/<family>.xlsx?lang=vi|en&year=Y` (the input workbook, as `coopstat template`
