@@ -113,3 +113,34 @@ export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 export const VALUE_ORIGINS = ['FACTS', 'PUBLISHED'] as const;
 /** One of {@link VALUE_ORIGINS}. */
 export type ValueOrigin = (typeof VALUE_ORIGINS)[number];
+
+/**
+ * The first reporting year under the Law on Cooperatives 17/2023/QH15 (in force 1 July 2024);
+ * earlier years fall under Law 23/2012/QH13.
+ */
+export const LAW_2023_FROM_YEAR = 2024;
+
+/**
+ * The legal minimum of members of one organisation of each type, under the 2023 law and under
+ * the 2012 law before it (DESIGN §4b): a figure below it is a warning, never a refusal.
+ */
+export const LEGAL_MINIMUM_MEMBERS: Readonly<
+  Record<OrgType, { readonly law2023: number; readonly law2012: number }>
+> = {
+  THT: { law2023: 2, law2012: 2 },
+  HTX: { law2023: 5, law2012: 7 },
+  LHHTX: { law2023: 3, law2012: 4 },
+  QTDND: { law2023: 5, law2012: 7 },
+};
+
+/**
+ * SQL: the legal minimum of members ({@link LEGAL_MINIMUM_MEMBERS}) for the organisation type and
+ * reporting year expressions; null for a type outside {@link ORG_TYPES}.
+ */
+export function legalMinimumMembersSql(orgType: string, year: string): string {
+  const whens = ORG_TYPES.map((t) => {
+    const { law2023, law2012 } = LEGAL_MINIMUM_MEMBERS[t];
+    return `when '${t}' then case when ${year} >= ${LAW_2023_FROM_YEAR} then ${law2023} else ${law2012} end`;
+  });
+  return `(case ${orgType} ${whens.join(' ')} end)`;
+}

@@ -10,7 +10,6 @@ import {
   weakestValueStatus,
   weakestValueStatusSql,
 } from '../../../warehouse/domain/value-status.ts';
-import { ORG_TYPES, orgTypeRankSql } from '../../../warehouse/domain/vocabulary.ts';
 
 /** Every status, plus what a column may hold besides one: null and a word outside the set. */
 const INPUTS: readonly (string | null)[] = [...VALUE_STATUSES, null, 'UNKNOWN'];
@@ -77,17 +76,6 @@ describe('the ranking of value statuses', () => {
         big: valueStatusOfRank(99),
         none: valueStatusOfRank(Number.NaN),
       });
-    });
-
-    it('orders organisation types as the list does', async () => {
-      const values = [...ORG_TYPES, 'OTHER'].map((t) => `('${t}')`).join(', ');
-      const rows = await db.all<{ t: string; rank: number }>(
-        `select t, ${orgTypeRankSql('t')} as rank from (values ${values}) v(t)`,
-      );
-      expect(rows.map((r) => [r.t, r.rank])).toEqual([
-        ...ORG_TYPES.map((t, i) => [t, i]),
-        ['OTHER', -1],
-      ]);
     });
   });
 });
