@@ -10,11 +10,22 @@ import {
   TOPICS,
   type Topic,
   type Universe,
+  WORDING_KINDS,
+  type WordingKind,
 } from '../../warehouse/domain/vocabulary.ts';
 import { COMPARATORS, type Comparator } from '../../warehouse/progress/progress-types.ts';
 
 /** The closed sets of the warehouse that the catalog's fields take their values from. */
-export { COMPARATORS, type Comparator, INDICATOR_KINDS, type IndicatorKind, TOPICS, type Topic };
+export {
+  COMPARATORS,
+  type Comparator,
+  INDICATOR_KINDS,
+  type IndicatorKind,
+  TOPICS,
+  type Topic,
+  WORDING_KINDS,
+  type WordingKind,
+};
 
 /** Language of a target's quote: Vietnamese, or the language a source only exists in. */
 export const QUOTE_LANGUAGES = ['vi', 'en', 'ko'] as const;
@@ -135,13 +146,6 @@ export interface Target {
   readonly note: string | null;
   readonly location: CatalogLocation;
 }
-
-/**
- * How an alternative wording relates to the target it words: a `PARAPHRASE` (e.g. an English press
- * rendering that reads differently) or a `CITATION` (a provincial plan quoting a national target).
- */
-export const WORDING_KINDS = ['PARAPHRASE', 'CITATION'] as const;
-export type WordingKind = (typeof WORDING_KINDS)[number];
 
 /**
  * Another wording of a target: kept with its quote and source, shown beside the target, and never

@@ -3,6 +3,10 @@ import {
   COMPARATORS,
   type Comparator as TargetComparator,
 } from '../../warehouse/progress/progress-types.ts';
+import {
+  WORDING_KINDS,
+  type WordingKind as DomainWordingKind,
+} from '../../warehouse/domain/vocabulary.ts';
 import { enumOf, registerEnum } from '../common/enums.ts';
 import { LocalDate } from '../scalars.ts';
 
@@ -60,7 +64,7 @@ export class Plan {
 
 /** How an alternative wording relates to its target. */
 export const WordingKind = registerEnum(
-  enumOf(['PARAPHRASE', 'CITATION'] as const),
+  enumOf(WORDING_KINDS),
   'WordingKind',
   'How an alternative wording relates to the target it words.',
   {
@@ -69,7 +73,7 @@ export const WordingKind = registerEnum(
     CITATION: 'Another plan quoting this target (a provincial plan citing a national one).',
   },
 );
-export type WordingKind = 'PARAPHRASE' | 'CITATION';
+export type WordingKind = DomainWordingKind;
 
 /** Another wording of a target: shown beside it, never counted as a target. */
 @ObjectType({

@@ -115,6 +115,14 @@ export const VALUE_ORIGINS = ['FACTS', 'PUBLISHED'] as const;
 export type ValueOrigin = (typeof VALUE_ORIGINS)[number];
 
 /**
+ * How an alternative wording relates to the target it words: a `PARAPHRASE` (e.g. an English press
+ * rendering that reads differently) or a `CITATION` (a provincial plan quoting a national target).
+ */
+export const WORDING_KINDS = ['PARAPHRASE', 'CITATION'] as const;
+/** One of {@link WORDING_KINDS}. */
+export type WordingKind = (typeof WORDING_KINDS)[number];
+
+/**
  * The first reporting year under the Law on Cooperatives 17/2023/QH15 (in force 1 July 2024);
  * earlier years fall under Law 23/2012/QH13.
  */
