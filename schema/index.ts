@@ -108,7 +108,15 @@ export function createRequestContext(
 export { setMemoBudget } from './bounded-memo.ts';
 export { forgetSnapshot } from './loaders.ts';
 export { AdminLevel, Boundaries, Topic } from './common/enums.ts';
-export { badInput, draftForbidden } from './common/errors.ts';
+export {
+  badInput,
+  codedError,
+  draftForbidden,
+  ERROR_CODE_MEANINGS,
+  ERROR_CODES,
+  HTTP_STATUS,
+  type ErrorCode,
+} from './common/errors.ts';
 export { MAX_ECHOED_VALUE } from './common/validate.ts';
 export { queryObservations } from './observation/observation.service.ts';
 export { ObservationDimension, type Observation } from './observation/observation.type.ts';

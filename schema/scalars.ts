@@ -1,5 +1,6 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
 import { GraphQLDateTime, GraphQLLocalDate, GraphQLSafeInt } from 'graphql-scalars';
+import { badInput } from './common/errors.ts';
 
 /**
  * The custom scalars of the API, one instance each: every domain imports them from here, since
@@ -22,9 +23,9 @@ export const LocalDate = GraphQLLocalDate;
 export type ReleaseChoice = number | 'DRAFT';
 
 const releaseChoiceError = (got: string) =>
-  new GraphQLError(
+  badInput(
     `release must be a release number (1, 2, …) or DRAFT, but got ${got.slice(0, 40)}`,
-    { extensions: { code: 'BAD_USER_INPUT', argument: 'release' } },
+    'release',
   );
 
 function parseReleaseChoice(value: unknown): ReleaseChoice {

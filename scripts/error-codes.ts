@@ -1,4 +1,4 @@
-// Rewrites the README's table of API error codes from the one list in server/errors.ts:
+// Rewrites the README's table of API error codes from the one list in schema/common/errors.ts:
 // `npm run docs:error-codes`. test/server/errors.test.ts fails when it is stale.
 // The error module reaches the schema (and its decorated classes) through schema/index.ts.
 import 'reflect-metadata';

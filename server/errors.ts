@@ -1,110 +1,16 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { MAX_ECHOED_VALUE } from '../schema/index.ts';
+import {
+  codedError,
+  ERROR_CODE_MEANINGS,
+  ERROR_CODES,
+  type ErrorCode,
+  HTTP_STATUS,
+  MAX_ECHOED_VALUE,
+} from '../schema/index.ts';
 
-/**
- * The one list of error codes the API answers with, in `errors[].extensions.code`. Clients
- * switch on the code, never on the message. Anything not coded here reaches a client as
- * `INTERNAL_SERVER_ERROR` with the message "internal error".
- */
-export const ERROR_CODES = [
-  /** An argument or variable is malformed or out of range. */
-  'BAD_USER_INPUT',
-  /** The thing asked for by id does not exist. */
-  'NOT_FOUND',
-  /** The year asked for has no loaded figures. */
-  'YEAR_NOT_LOADED',
-  /** The operation needs credentials that were absent or invalid. */
-  'UNAUTHENTICATED',
-  /** The credentials do not allow the operation. */
-  'FORBIDDEN',
-  /** `release: DRAFT` (figures not yet released) was asked for without a loader or admin key. */
-  'DRAFT_FORBIDDEN',
-  /** A release was refused: drafts of years not named, or nothing to release. */
-  'RELEASE_REFUSED',
-  /** The operation would cost more than the server allows. */
-  'QUERY_TOO_COMPLEX',
-  /** Selections nest deeper than the depth limit. */
-  'QUERY_TOO_DEEP',
-  /** The operation uses more aliases than the alias limit. */
-  'TOO_MANY_ALIASES',
-  /** The query document has more lexical tokens than the token limit. */
-  'TOO_MANY_TOKENS',
-  /** The query document (or the request body) is larger than the size limit. */
-  'DOCUMENT_TOO_LARGE',
-  /** A list argument asks for more items than the page-size limit. */
-  'PAGE_SIZE_TOO_LARGE',
-  /** The operation ran longer than the execution time limit and was stopped. */
-  'QUERY_TIMEOUT',
-  /**
-   * Every warehouse connection is busy and the wait queue is full, or the wait outlasted its
-   * limit (503, with `Retry-After`): send the request again later.
-   */
-  'SERVER_BUSY',
-  /** An uploaded file was refused by validation (`POST /load`, 422); each finding is an error. */
-  'LOAD_REFUSED',
-  /** Another process is writing the warehouse (`POST /load`, 409); try again later. */
-  'WAREHOUSE_BUSY',
-  /** A fault on the server; details are in the server log only. */
-  'INTERNAL_SERVER_ERROR',
-  // Apollo Server's own codes, passed through:
-  /** The query document is not valid GraphQL syntax. */
-  'GRAPHQL_PARSE_FAILED',
-  /** The document does not fit the schema (unknown field, wrong argument type…). */
-  'GRAPHQL_VALIDATION_FAILED',
-  /** The HTTP request is malformed, or blocked by CSRF prevention (see the README). */
-  'BAD_REQUEST',
-  /** An automatic persisted query hash is not known yet: send the query text with it. */
-  'PERSISTED_QUERY_NOT_FOUND',
-  /** Persisted queries are not accepted. */
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  /** The `operationName` names no operation of the document. */
-  'OPERATION_RESOLUTION_FAILURE',
-] as const;
-
-/** One of {@link ERROR_CODES}. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/**
- * What each code means and when it occurs: the README's list of codes is generated from this
- * (`npm run docs:error-codes`) and a test checks that it is current.
- */
-export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
-  BAD_USER_INPUT:
-    'an argument or variable is malformed or names nothing the warehouse has (an unknown source, a forged cursor, `first` below 1…); `extensions.argument` names it',
-  NOT_FOUND: 'the unit, indicator or plan asked for by id or code does not exist',
-  YEAR_NOT_LOADED:
-    'the year asked for has no figures; `extensions.loadedYears` lists those that have',
-  UNAUTHENTICATED: 'the operation needs an API key that was absent or invalid',
-  FORBIDDEN: 'the key does not allow the operation',
-  DRAFT_FORBIDDEN:
-    '`release: DRAFT` (or `release=DRAFT`) reads loads not yet released: it needs a loader or admin key (403 on `/export`); without it the latest release is read',
-  RELEASE_REFUSED:
-    "a release was refused and nothing was published: drafts of years it did not name are pending (name them, or `all: true`), or nothing is pending; `extensions.pendingYears` lists the drafts' years",
-  QUERY_TOO_COMPLEX: 'the operation would cost more than the server allows (400)',
-  QUERY_TOO_DEEP: 'selections nest deeper than the depth limit (400)',
-  TOO_MANY_ALIASES: 'the operation uses more aliases than the alias limit (400)',
-  TOO_MANY_TOKENS: 'the document has more lexical tokens than the token limit (400)',
-  DOCUMENT_TOO_LARGE: 'the document or the request body is larger than the size limit (413)',
-  PAGE_SIZE_TOO_LARGE: '`first` asks for more items than the page-size limit (never a silent cap)',
-  QUERY_TIMEOUT: 'the operation ran longer than the time limit and was stopped (503)',
-  SERVER_BUSY:
-    'every warehouse connection is busy and the wait queue is full, or the wait outlasted its limit (503, with `Retry-After`); send the request again later',
-  LOAD_REFUSED:
-    'an uploaded file was refused by validation (`POST /load`, 422); each finding is an error',
-  WAREHOUSE_BUSY: 'another process is writing the warehouse (`POST /load`, 409); try again later',
-  INTERNAL_SERVER_ERROR:
-    'a fault on the server, answered "internal error"; the details (with the stack) are in the server log only',
-  GRAPHQL_PARSE_FAILED: 'the document is not valid GraphQL syntax (400)',
-  GRAPHQL_VALIDATION_FAILED:
-    'the document does not fit the schema: unknown field, wrong argument type, a variable that does not coerce (400)',
-  BAD_REQUEST:
-    'the HTTP request is malformed (no query, bad JSON), or a GET without a preflight header refused by CSRF prevention (400)',
-  PERSISTED_QUERY_NOT_FOUND:
-    'an automatic persisted query hash is not known yet: send the query text with it',
-  PERSISTED_QUERY_NOT_SUPPORTED: 'persisted queries are not accepted',
-  OPERATION_RESOLUTION_FAILURE: 'the `operationName` names no operation of the document',
-};
+/** The one list of codes lives with the schema's errors; the server formats and documents them. */
+export { codedError, ERROR_CODE_MEANINGS, ERROR_CODES, type ErrorCode, HTTP_STATUS };
 
 /** The README's table of error codes, generated from {@link ERROR_CODE_MEANINGS}. */
 export function renderErrorCodeTable(): string {
@@ -147,29 +53,6 @@ const GENERIC_MESSAGES: Readonly<Partial<Record<ErrorCode, string>>> = {
   INTERNAL_SERVER_ERROR: 'internal error',
   BAD_USER_INPUT: 'invalid input',
 };
-
-/** HTTP status of an error response that carries this code (others leave Apollo's choice). */
-export const HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
-  QUERY_TOO_DEEP: 400,
-  TOO_MANY_ALIASES: 400,
-  TOO_MANY_TOKENS: 400,
-  QUERY_TOO_COMPLEX: 400,
-  DOCUMENT_TOO_LARGE: 413,
-  QUERY_TIMEOUT: 503,
-  SERVER_BUSY: 503,
-};
-
-/** A GraphQL error with one of our codes (and its HTTP status when it fails a whole request). */
-export function codedError(
-  code: ErrorCode,
-  message: string,
-  extensions: Record<string, unknown> = {},
-): GraphQLError {
-  const status = HTTP_STATUS[code];
-  return new GraphQLError(message, {
-    extensions: { ...extensions, code, ...(status ? { http: { status } } : {}) },
-  });
-}
 
 /**
  * The one error body of the HTTP layer, for every JSON route (GraphQL before Apollo runs, CSV
@@ -290,7 +173,7 @@ export function createFormatError(
       return {
         message: GENERIC_MESSAGES.INTERNAL_SERVER_ERROR!,
         ...where,
-        extensions: { code: 'INTERNAL_SERVER_ERROR', ...stacktrace },
+        extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies ErrorCode, ...stacktrace },
       };
     }
 
@@ -300,7 +183,7 @@ export function createFormatError(
       options.onError?.('TOO_MANY_TOKENS', undefined);
       return {
         message: `a query may have at most ${tokens[1]} tokens, but got more (parsing stopped there)`,
-        extensions: { code: 'TOO_MANY_TOKENS', limit: Number(tokens[1]) },
+        extensions: { code: 'TOO_MANY_TOKENS' satisfies ErrorCode, limit: Number(tokens[1]) },
       };
     }
     const validation = argumentValidationDetails(original);

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { AGGREGATES_SOURCE } from '../../etl/sources/aggregates.source.ts';
 import { REGISTER_SOURCE } from '../../etl/sources/register.source.ts';
 import type { SourceDescriptor } from '../../etl/sources/source-descriptor.ts';
-import { ORG_TYPES, SECTORS } from '../../etl/sources/vocabulary.ts';
+import { ORG_TYPES, SECTORS } from '../../warehouse/domain/vocabulary.ts';
 import { orgYear, type OrgYear } from './org-year.ts';
 import { provinceFor } from './provinces.ts';
 import { hashInts, Rng } from './rng.ts';

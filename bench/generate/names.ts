@@ -1,4 +1,4 @@
-import type { OrgType, Sector } from '../../etl/sources/vocabulary.ts';
+import type { OrgType, Sector } from '../../warehouse/domain/vocabulary.ts';
 import type { Rng } from './rng.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Rating } from '../../etl/sources/vocabulary.ts';
+import type { Rating } from '../../warehouse/domain/vocabulary.ts';
 import { hashInts, normalCdf, Rng } from './rng.ts';
 import {
   at,

@@ -1,4 +1,4 @@
-import type { LegalStatus, OrgType, Sector } from '../../etl/sources/vocabulary.ts';
+import type { LegalStatus, OrgType, Sector } from '../../warehouse/domain/vocabulary.ts';
 import { interpolate } from './national-series.ts';
 
 /**

@@ -4,7 +4,7 @@ import {
   type LegalStatus,
   type OrgType,
   type Sector,
-} from '../../etl/sources/vocabulary.ts';
+} from '../../warehouse/domain/vocabulary.ts';
 import { NATIONAL_SERIES, seriesValue, type SeriesCode } from './national-series.ts';
 import { composeStem, fullName, TaxCodeIssuer } from './names.ts';
 import { loadProvinces, usesCurrentUnits, type OldProvince } from './provinces.ts';

@@ -2,31 +2,30 @@
  * Types of the indicator and plan catalog (`catalog/indicators.yaml`, `catalog/plans/*.yaml`) as
  * `readCatalog` returns them: validated, with defaults applied and every area resolved to a name.
  */
-import type { OrgType, Sector, Universe } from '../sources/vocabulary.ts';
+import {
+  INDICATOR_KINDS,
+  type IndicatorKind,
+  type OrgType,
+  type Sector,
+  TOPICS,
+  type Topic,
+  type Universe,
+  WORDING_KINDS,
+  type WordingKind,
+} from '../../warehouse/domain/vocabulary.ts';
+import { COMPARATORS, type Comparator } from '../../warehouse/progress/progress-types.ts';
 
-/** Topic an indicator is shown under; `CONTEXT` holds non-statistical figures (population, units). */
-export const TOPICS = [
-  'MEMBERSHIP',
-  'VALUE_CHAIN',
-  'HIGH_TECH',
-  'QUALITY',
-  'CAPACITY',
-  'CONTEXT',
-] as const;
-export type Topic = (typeof TOPICS)[number];
-
-/**
- * How an indicator is computed from its operands. COUNT: the numerator. SHARE: 100 × num / den.
- * RATIO: num / den. PER_POPULATION: 100 × num / population. AVERAGE: the mean of a reported
- * average (the numerator, e.g. income per worker) weighted by the denominator (e.g. workers), so
- * it can be recomputed across units instead of averaging averages.
- */
-export const INDICATOR_KINDS = ['COUNT', 'SHARE', 'RATIO', 'PER_POPULATION', 'AVERAGE'] as const;
-export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
-
-/** How a target compares the indicator with `value` (RANGE: `value` ≤ x ≤ `valueHigh`). */
-export const COMPARATORS = ['GT', 'GTE', 'APPROX', 'EQ', 'LTE', 'LT', 'RANGE'] as const;
-export type Comparator = (typeof COMPARATORS)[number];
+/** The closed sets of the warehouse that the catalog's fields take their values from. */
+export {
+  COMPARATORS,
+  type Comparator,
+  INDICATOR_KINDS,
+  type IndicatorKind,
+  TOPICS,
+  type Topic,
+  WORDING_KINDS,
+  type WordingKind,
+};
 
 /** Language of a target's quote: Vietnamese, or the language a source only exists in. */
 export const QUOTE_LANGUAGES = ['vi', 'en', 'ko'] as const;
@@ -147,13 +146,6 @@ export interface Target {
   readonly note: string | null;
   readonly location: CatalogLocation;
 }
-
-/**
- * How an alternative wording relates to the target it words: a `PARAPHRASE` (e.g. an English press
- * rendering that reads differently) or a `CITATION` (a provincial plan quoting a national target).
- */
-export const WORDING_KINDS = ['PARAPHRASE', 'CITATION'] as const;
-export type WordingKind = (typeof WORDING_KINDS)[number];
 
 /**
  * Another wording of a target: kept with its quote and source, shown beside the target, and never

@@ -10,7 +10,7 @@ import {
   SECTORS,
   type Universe,
   UNIVERSES,
-} from '../sources/vocabulary.ts';
+} from '../../warehouse/domain/vocabulary.ts';
 import {
   type Indicator,
   INDICATOR_KINDS,

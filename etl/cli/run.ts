@@ -16,7 +16,7 @@ import { openReader } from '../../warehouse/store/warehouse-store.ts';
 import { formatFinding, LoadRefusedError } from '../load/findings.ts';
 import { FAMILIES, loadFile, type Family, type LoadReport } from '../load/load-file.ts';
 import { initWarehouse } from '../reference/init-warehouse.ts';
-import { VALUE_STATUSES, type ValueStatus } from '../sources/vocabulary.ts';
+import { VALUE_STATUSES, type ValueStatus } from '../../warehouse/domain/value-status.ts';
 import {
   commandHelp,
   commandUsage,

@@ -23,7 +23,7 @@ import { ReaderError } from '../readers/reader.error.ts';
 import { AGGREGATES_SOURCE } from '../sources/aggregates.source.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
-import type { ValueStatus } from '../sources/vocabulary.ts';
+import type { ValueStatus } from '../../warehouse/domain/value-status.ts';
 import {
   FACT_STAGING,
   REGISTER_STAGING,

@@ -35,6 +35,7 @@ import { NATIONAL_FACT_MAP, SHARES_STATED_WITH_COUNTS } from './national-figures
 import { stageProvincialFigures } from './provincial-figures.ts';
 import { qualifierOf } from '../../warehouse/domain/qualifier.ts';
 import { measureObjectSql } from '../../warehouse/domain/measure-flags.ts';
+import { weakestValueStatusSql } from '../../warehouse/domain/value-status.ts';
 
 const referencePath = (name: string) =>
   fileURLToPath(new URL(`../../warehouse/reference/${name}`, import.meta.url));
@@ -317,8 +318,7 @@ async function stageNationalFigures(db: DuckDbHandle): Promise<void> {
      with m(indicator_code, org_type, sector, universe, measure) as (values ${mapRows})
      select p.unit_id, p.year, m.org_type, m.sector, p.source_code, m.universe,
       ${measures},
-      case when bool_or(p.status = 'ESTIMATED') then 'ESTIMATED'
-           when bool_or(p.status = 'PROVISIONAL') then 'PROVISIONAL' else 'REPORTED' end as status,
+      ${weakestValueStatusSql('p.status')} as status,
       case when count(distinct p.status) > 1 then ${measureObjectSql(
         (m) => `any_value(p.status) filter (where m.measure = '${m}')`,
         '',

@@ -3,7 +3,12 @@ import { FACT_MEASURE_NAMES } from '../../warehouse/tables/org-annual.table.ts';
 import { REGISTER_COLUMNS } from '../../warehouse/tables/register.table.ts';
 import { check, RESOLVED_TABLE } from './validate.ts';
 import { sqlString } from './typing.ts';
-import { SECTORS_OF_ORG_TYPE } from '../sources/vocabulary.ts';
+import { weakestValueStatusSql } from '../../warehouse/domain/value-status.ts';
+import {
+  LAW_2023_FROM_YEAR,
+  legalMinimumMembersSql,
+  SECTORS_OF_ORG_TYPE,
+} from '../../warehouse/domain/vocabulary.ts';
 import { measureObjectSql, measureQualifierSql } from '../../warehouse/domain/measure-flags.ts';
 import { qualifierMaskSql, qualifierOfMaskSql } from '../../warehouse/domain/qualifier.ts';
 
@@ -23,15 +28,11 @@ const SPLIT_FROM_YEAR = 2024;
 const SPLIT_COLUMNS = ['official_members', 'capital_associates', 'other_associates'] as const;
 
 /**
- * The legal minimum of members per organisation by type and reporting year: Law 17/2023/QH15 (in
- * force 1 July 2024) for 2024 on, Law 23/2012/QH13 before. A figure below it is a warning.
+ * The legal minimum of members per organisation by type and reporting year
+ * (`LEGAL_MINIMUM_MEMBERS`). A figure below it is a warning.
  */
-export const LEGAL_MINIMUM_SQL = `(case org_type
-  when 'HTX' then case when year >= 2024 then 5 else 7 end
-  when 'QTDND' then case when year >= 2024 then 5 else 7 end
-  when 'LHHTX' then case when year >= 2024 then 3 else 4 end
-  when 'THT' then 2 end)`;
-const LAW = `case when year >= 2024 then 'Law on Cooperatives 17/2023/QH15' else 'Law on Cooperatives 23/2012/QH13' end`;
+export const LEGAL_MINIMUM_SQL = legalMinimumMembersSql('org_type', 'year');
+const LAW = `case when year >= ${LAW_2023_FROM_YEAR} then 'Law on Cooperatives 17/2023/QH15' else 'Law on Cooperatives 23/2012/QH13' end`;
 
 /** `lhs ≤ rhs` consistency rules over counts, checked where both sides are present. */
 const AGGREGATE_RULES: readonly { lhs: readonly string[]; rhs: readonly string[] }[] = [
@@ -214,8 +215,7 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
   await db.run(
     `insert into ${FACT_STAGING}
      select unit_id, year, org_type, 'ALL', source_code, universe, ${sums},
-       case max(case status when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end)
-         when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end,
+       ${weakestValueStatusSql('status')},
        null::varchar, ${totalQualifiers}
      from ${FACT_STAGING} s
      group by unit_id, year, org_type, source_code, universe

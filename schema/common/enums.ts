@@ -1,165 +1,145 @@
 import { registerEnumType } from 'type-graphql';
+import {
+  ADMIN_LEVELS,
+  BOUNDARIES,
+  INDICATOR_KINDS,
+  ORG_TYPES,
+  SECTORS_AND_TOTAL,
+  TOPICS,
+  VALUE_ORIGINS,
+} from '../../warehouse/domain/vocabulary.ts';
+import { VALUE_STATUSES } from '../../warehouse/domain/value-status.ts';
 
-/** Boundaries a figure is shown on. */
-export enum Boundaries {
-  AS_REPORTED = 'AS_REPORTED',
-  CURRENT = 'CURRENT',
+/** The enum object of a closed list: every code named by itself, in the list's order. */
+export function enumOf<const T extends string>(codes: readonly T[]): { readonly [K in T]: K } {
+  return Object.fromEntries(codes.map((code) => [code, code])) as { readonly [K in T]: K };
 }
-registerEnumType(Boundaries, {
-  name: 'Boundaries',
-  description: 'Which administrative boundaries figures are shown on.',
-  valuesConfig: {
-    AS_REPORTED: {
-      description:
-        'The units as they were in the reporting year (63 provinces until 30 June 2025).',
-    },
-    CURRENT: {
-      description:
-        'Re-aggregated onto the 34 provinces valid since 1 July 2025 through the crosswalk; a merged province has a value only when every province merged into it reported one.',
-    },
-  },
-});
 
-/** Level of an administrative unit. */
-export enum AdminLevel {
-  NATION = 'NATION',
-  PROVINCE = 'PROVINCE',
+/**
+ * Registers `values` (name → value) as the GraphQL enum `name`, with a description on the type
+ * and one on every value: the compiler refuses a value left without one. Returns `values`.
+ */
+export function registerEnum<E extends Readonly<Record<string, string>>>(
+  values: E,
+  name: string,
+  description: string,
+  valueDescriptions: Readonly<Record<keyof E, string>>,
+): E {
+  const valuesConfig = Object.fromEntries(
+    Object.entries<string>(valueDescriptions).map(([value, text]) => [
+      value,
+      { description: text },
+    ]),
+  ) as Partial<Record<keyof E, { description: string }>>;
+  registerEnumType(values, { name, description, valuesConfig });
+  return values;
 }
-registerEnumType(AdminLevel, {
-  name: 'AdminLevel',
-  description: 'Level of an administrative unit (the district level was abolished on 1 July 2025).',
-  valuesConfig: {
-    NATION: { description: 'Viet Nam as a whole.' },
-    PROVINCE: {
-      description: 'Province or centrally-run city (63 until 30 June 2025, 34 since 1 July 2025).',
-    },
-  },
-});
 
-/** Organisation types of the collective economy. */
-export enum OrgType {
-  THT = 'THT',
-  HTX = 'HTX',
-  LHHTX = 'LHHTX',
-  QTDND = 'QTDND',
-}
-registerEnumType(OrgType, {
-  name: 'OrgType',
-  description: 'Type of collective-economy organisation.',
-  valuesConfig: {
-    THT: { description: 'Cooperative group (tổ hợp tác).' },
-    HTX: { description: 'Cooperative (hợp tác xã).' },
-    LHHTX: {
-      description: 'Cooperative union (liên hiệp hợp tác xã); its members are cooperatives.',
-    },
-    QTDND: {
-      description:
-        "People's credit fund (quỹ tín dụng nhân dân), a cooperative in the credit sector.",
-    },
+/** Boundaries a figure is shown on (the domain's `BOUNDARIES`). */
+export const Boundaries = registerEnum(
+  enumOf(BOUNDARIES),
+  'Boundaries',
+  'Which administrative boundaries figures are shown on.',
+  {
+    AS_REPORTED: 'The units as they were in the reporting year (63 provinces until 30 June 2025).',
+    CURRENT:
+      'Re-aggregated onto the 34 provinces valid since 1 July 2025 through the crosswalk; a merged province has a value only when every province merged into it reported one.',
   },
-});
+);
+export type Boundaries = (typeof BOUNDARIES)[number];
 
-/** Sectors, plus ALL for a total over sectors. */
-export enum Sector {
-  ALL = 'ALL',
-  AGRICULTURE = 'AGRICULTURE',
-  INDUSTRY_HANDICRAFT = 'INDUSTRY_HANDICRAFT',
-  CONSTRUCTION = 'CONSTRUCTION',
-  TRANSPORT = 'TRANSPORT',
-  TRADE_SERVICES = 'TRADE_SERVICES',
-  CREDIT = 'CREDIT',
-  ENVIRONMENT = 'ENVIRONMENT',
-  OTHER = 'OTHER',
-}
-registerEnumType(Sector, {
-  name: 'Sector',
-  description:
-    'Sector of activity; ALL is the total over sectors (never added to the sector rows).',
-  valuesConfig: {
-    ALL: { description: 'All sectors together (the total).' },
-    AGRICULTURE: { description: 'Agriculture, forestry and fisheries (nông nghiệp).' },
-    INDUSTRY_HANDICRAFT: {
-      description: 'Industry and handicraft (công nghiệp - tiểu thủ công nghiệp).',
-    },
-    CONSTRUCTION: { description: 'Construction (xây dựng).' },
-    TRANSPORT: { description: 'Transport (vận tải).' },
-    TRADE_SERVICES: { description: 'Trade and services (thương mại - dịch vụ).' },
-    CREDIT: { description: "Credit (tín dụng): people's credit funds." },
-    ENVIRONMENT: { description: 'Environmental services (môi trường).' },
-    OTHER: { description: 'Other sectors (khác).' },
+/** Level of an administrative unit (the domain's `ADMIN_LEVELS`). */
+export const AdminLevel = registerEnum(
+  enumOf(ADMIN_LEVELS),
+  'AdminLevel',
+  'Level of an administrative unit (the district level was abolished on 1 July 2025).',
+  {
+    NATION: 'Viet Nam as a whole.',
+    PROVINCE: 'Province or centrally-run city (63 until 30 June 2025, 34 since 1 July 2025).',
   },
-});
+);
+export type AdminLevel = (typeof ADMIN_LEVELS)[number];
 
-/** How a figure was published. */
-export enum ValueStatus {
-  REPORTED = 'REPORTED',
-  ESTIMATED = 'ESTIMATED',
-  PROVISIONAL = 'PROVISIONAL',
-}
-registerEnumType(ValueStatus, {
-  name: 'ValueStatus',
-  description: 'How a figure was published.',
-  valuesConfig: {
-    REPORTED: { description: 'Final reported figure.' },
-    ESTIMATED: { description: 'Estimate (ước), published before the year closed.' },
-    PROVISIONAL: { description: 'Preliminary figure (sơ bộ).' },
+/** Organisation types of the collective economy (the domain's `ORG_TYPES`). */
+export const OrgType = registerEnum(
+  enumOf(ORG_TYPES),
+  'OrgType',
+  'Type of collective-economy organisation.',
+  {
+    THT: 'Cooperative group (tổ hợp tác).',
+    HTX: 'Cooperative (hợp tác xã).',
+    LHHTX: 'Cooperative union (liên hiệp hợp tác xã); its members are cooperatives.',
+    QTDND: "People's credit fund (quỹ tín dụng nhân dân), a cooperative in the credit sector.",
   },
-});
+);
+export type OrgType = (typeof ORG_TYPES)[number];
 
-/** Topics of the indicator registry. */
-export enum Topic {
-  MEMBERSHIP = 'MEMBERSHIP',
-  VALUE_CHAIN = 'VALUE_CHAIN',
-  HIGH_TECH = 'HIGH_TECH',
-  QUALITY = 'QUALITY',
-  CAPACITY = 'CAPACITY',
-  CONTEXT = 'CONTEXT',
-}
-registerEnumType(Topic, {
-  name: 'Topic',
-  description: 'Topic of an indicator.',
-  valuesConfig: {
-    MEMBERSHIP: { description: 'Organisations and members.' },
-    VALUE_CHAIN: { description: 'Value-chain linkages and links with enterprises.' },
-    HIGH_TECH: { description: 'High technology and digital transformation.' },
-    QUALITY: { description: 'Ratings and operating effectively.' },
-    CAPACITY: { description: 'Workers, managers, training, income.' },
-    CONTEXT: { description: 'Population and administrative context.' },
+/** Sectors, plus ALL for a total over sectors (the domain's `SECTORS_AND_TOTAL`). */
+export const Sector = registerEnum(
+  enumOf(SECTORS_AND_TOTAL),
+  'Sector',
+  'Sector of activity; ALL is the total over sectors (never added to the sector rows).',
+  {
+    ALL: 'All sectors together (the total).',
+    AGRICULTURE: 'Agriculture, forestry and fisheries (nông nghiệp).',
+    INDUSTRY_HANDICRAFT: 'Industry and handicraft (công nghiệp - tiểu thủ công nghiệp).',
+    CONSTRUCTION: 'Construction (xây dựng).',
+    TRANSPORT: 'Transport (vận tải).',
+    TRADE_SERVICES: 'Trade and services (thương mại - dịch vụ).',
+    CREDIT: "Credit (tín dụng): people's credit funds.",
+    ENVIRONMENT: 'Environmental services (môi trường).',
+    OTHER: 'Other sectors (khác).',
   },
-});
+);
+export type Sector = (typeof SECTORS_AND_TOTAL)[number];
 
-/** How an indicator's value is computed from its parts. */
-export enum IndicatorKind {
-  COUNT = 'COUNT',
-  SHARE = 'SHARE',
-  RATIO = 'RATIO',
-  PER_POPULATION = 'PER_POPULATION',
-  AVERAGE = 'AVERAGE',
-}
-registerEnumType(IndicatorKind, {
-  name: 'IndicatorKind',
-  description: 'How a value is computed from its numerator and denominator.',
-  valuesConfig: {
-    COUNT: { description: 'The numerator itself (a count).' },
-    SHARE: { description: '100 × numerator ÷ denominator, percent.' },
-    RATIO: { description: 'Numerator ÷ denominator.' },
-    PER_POPULATION: { description: '100 × numerator ÷ population, percent.' },
-    AVERAGE: {
-      description: 'A reported average, weighted by its denominator when units are combined.',
-    },
+/** How a figure was published (the domain's `VALUE_STATUSES`). */
+export const ValueStatus = registerEnum(
+  enumOf(VALUE_STATUSES),
+  'ValueStatus',
+  'How a figure was published.',
+  {
+    REPORTED: 'Final reported figure.',
+    ESTIMATED: 'Estimate (ước), published before the year closed.',
+    PROVISIONAL: 'Preliminary figure (sơ bộ).',
   },
-});
+);
+export type ValueStatus = (typeof VALUE_STATUSES)[number];
 
-/** Where a value came from. */
-export enum ValueOrigin {
-  FACTS = 'FACTS',
-  PUBLISHED = 'PUBLISHED',
-}
-registerEnumType(ValueOrigin, {
-  name: 'ValueOrigin',
-  description: 'Where a value came from.',
-  valuesConfig: {
-    FACTS: { description: 'Computed from counts by the registry formula.' },
-    PUBLISHED: { description: 'A figure published without its counts (a share, for instance).' },
-  },
+/** Topics of the indicator registry (the domain's `TOPICS`). */
+export const Topic = registerEnum(enumOf(TOPICS), 'Topic', 'Topic of an indicator.', {
+  MEMBERSHIP: 'Organisations and members.',
+  VALUE_CHAIN: 'Value-chain linkages and links with enterprises.',
+  HIGH_TECH: 'High technology and digital transformation.',
+  QUALITY: 'Ratings and operating effectively.',
+  CAPACITY: 'Workers, managers, training, income.',
+  CONTEXT: 'Population and administrative context.',
 });
+export type Topic = (typeof TOPICS)[number];
+
+/** How an indicator's value is computed from its parts (the domain's `INDICATOR_KINDS`). */
+export const IndicatorKind = registerEnum(
+  enumOf(INDICATOR_KINDS),
+  'IndicatorKind',
+  'How a value is computed from its numerator and denominator.',
+  {
+    COUNT: 'The numerator itself (a count).',
+    SHARE: '100 × numerator ÷ denominator, percent.',
+    RATIO: 'Numerator ÷ denominator.',
+    PER_POPULATION: '100 × numerator ÷ population, percent.',
+    AVERAGE: 'A reported average, weighted by its denominator when units are combined.',
+  },
+);
+export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
+
+/** Where a value came from (the domain's `VALUE_ORIGINS`). */
+export const ValueOrigin = registerEnum(
+  enumOf(VALUE_ORIGINS),
+  'ValueOrigin',
+  'Where a value came from.',
+  {
+    FACTS: 'Computed from counts by the registry formula.',
+    PUBLISHED: 'A figure published without its counts (a share, for instance).',
+  },
+);
+export type ValueOrigin = (typeof VALUE_ORIGINS)[number];

@@ -1,51 +1,39 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { enumOf, registerEnum } from '../common/enums.ts';
 import { DateTime, SafeInt } from '../scalars.ts';
 
 /** The kinds of input a load brings, as `load_log.family` records them. */
-export const LoadFamily = {
-  AGGREGATES: 'aggregates',
-  REGISTER: 'register',
-  REFERENCE: 'reference',
-  CATALOG: 'catalog',
-} as const;
+export const LoadFamily = registerEnum(
+  {
+    AGGREGATES: 'aggregates',
+    REGISTER: 'register',
+    REFERENCE: 'reference',
+    CATALOG: 'catalog',
+  } as const,
+  'LoadFamily',
+  'The kind of input a load brought into the warehouse.',
+  {
+    AGGREGATES: 'Province aggregates: one row per province × year × organisation type × sector.',
+    REGISTER: 'Organisation register: one row per organisation × year.',
+    REFERENCE:
+      'Reference data built in: administrative units, population and the published national series.',
+    CATALOG: 'The plan catalog and indicator registry (targets with their sources).',
+  },
+);
 export type LoadFamily = (typeof LoadFamily)[keyof typeof LoadFamily];
 
-registerEnumType(LoadFamily, {
-  name: 'LoadFamily',
-  description: 'The kind of input a load brought into the warehouse.',
-  valuesConfig: {
-    AGGREGATES: {
-      description: 'Province aggregates: one row per province × year × organisation type × sector.',
-    },
-    REGISTER: { description: 'Organisation register: one row per organisation × year.' },
-    REFERENCE: {
-      description:
-        'Reference data built in: administrative units, population and the published national series.',
-    },
-    CATALOG: {
-      description: 'The plan catalog and indicator registry (targets with their sources).',
-    },
-  },
-});
-
 /** What a recorded load did, as `load_log.outcome` records it. */
-export const LoadOutcome = {
-  PUBLISHED: 'PUBLISHED',
-  NO_CHANGE: 'NO_CHANGE',
-} as const;
-export type LoadOutcome = (typeof LoadOutcome)[keyof typeof LoadOutcome];
-
-registerEnumType(LoadOutcome, {
-  name: 'LoadOutcome',
-  description: 'What a recorded load did to the published data.',
-  valuesConfig: {
-    PUBLISHED: { description: 'The load changed values and published a new data version.' },
-    NO_CHANGE: {
-      description:
-        'The file was new but every value in it was already published: logged, no new data version.',
-    },
+export const LoadOutcome = registerEnum(
+  enumOf(['PUBLISHED', 'NO_CHANGE'] as const),
+  'LoadOutcome',
+  'What a recorded load did to the published data.',
+  {
+    PUBLISHED: 'The load changed values and published a new data version.',
+    NO_CHANGE:
+      'The file was new but every value in it was already published: logged, no new data version.',
   },
-});
+);
+export type LoadOutcome = keyof typeof LoadOutcome;
 
 /** One entry of the load log. */
 @ObjectType({

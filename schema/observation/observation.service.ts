@@ -14,8 +14,7 @@ import {
   type ObservationsArgs,
 } from './observation.type.ts';
 import { qualifierOfSum } from '../../warehouse/domain/qualifier.ts';
-
-const STATUS_RANK: Record<string, number> = { REPORTED: 1, PROVISIONAL: 2, ESTIMATED: 3 };
+import { weakestValueStatus } from '../../warehouse/domain/value-status.ts';
 
 /** Recomputes a value of a group from its summed parts, by the indicator's kind. */
 function combine(
@@ -178,10 +177,7 @@ export async function queryObservations(
     // A count summed over the provinces that reported is a lower bound of the whole.
     const partial = indicator.kind === 'COUNT' && covered.size < totalParts;
     const unit = dims.has(ObservationDimension.AREA) ? byUnit.get(first.unit_id) : undefined;
-    const status = group.reduce(
-      (s, r) => ((STATUS_RANK[r.status] ?? 1) > (STATUS_RANK[s] ?? 1) ? r.status : s),
-      'REPORTED',
-    );
+    const status = weakestValueStatus(group.map((r) => r.status));
     return {
       indicatorCode: first.indicator_code,
       unit: indicator.unit,

@@ -1,32 +1,33 @@
 import { RELEASE_ARGUMENT_DESCRIPTION, asOfVersionDescription } from '../common/data-version.ts';
 import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
-import { ArgsType, Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { AreaInput } from '../common/area.input.ts';
-import { AdminLevel, Boundaries, Topic, ValueStatus } from '../common/enums.ts';
+import {
+  AdminLevel,
+  Boundaries,
+  enumOf,
+  registerEnum,
+  Topic,
+  ValueStatus,
+} from '../common/enums.ts';
 import { Indicator, IndicatorValue } from '../indicator/indicator.type.ts';
 import { SafeInt } from '../scalars.ts';
 import { ValueQualifier } from '../common/qualifier.enum.ts';
 
 /** Dimensions observations can be grouped by. */
-export enum ObservationDimension {
-  INDICATOR = 'INDICATOR',
-  AREA = 'AREA',
-  YEAR = 'YEAR',
-  SOURCE = 'SOURCE',
-}
-registerEnumType(ObservationDimension, {
-  name: 'ObservationDimension',
-  description: 'A dimension to keep in `observations`.',
-  valuesConfig: {
-    INDICATOR: { description: 'Indicator (always kept: different indicators are never added).' },
-    AREA: {
-      description: 'Area; left out, the provinces are re-aggregated (ratios from summed parts).',
-    },
-    YEAR: { description: 'Year; left out, the latest year of each group is kept.' },
-    SOURCE: { description: 'Source series; left out, the preferred source of each cell is kept.' },
+export const ObservationDimension = registerEnum(
+  enumOf(['INDICATOR', 'AREA', 'YEAR', 'SOURCE'] as const),
+  'ObservationDimension',
+  'A dimension to keep in `observations`.',
+  {
+    INDICATOR: 'Indicator (always kept: different indicators are never added).',
+    AREA: 'Area; left out, the provinces are re-aggregated (ratios from summed parts).',
+    YEAR: 'Year; left out, the latest year of each group is kept.',
+    SOURCE: 'Source series; left out, the preferred source of each cell is kept.',
   },
-});
+);
+export type ObservationDimension = keyof typeof ObservationDimension;
 
 /** Which observations to return. */
 @InputType({ description: 'Filter of observations; every field is optional.' })

@@ -1,29 +1,31 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import {
+  COMPARATORS,
+  type Comparator as TargetComparator,
+} from '../../warehouse/progress/progress-types.ts';
+import {
+  WORDING_KINDS,
+  type WordingKind as DomainWordingKind,
+} from '../../warehouse/domain/vocabulary.ts';
+import { enumOf, registerEnum } from '../common/enums.ts';
 import { LocalDate } from '../scalars.ts';
 
 /** Comparators of targets. */
-export enum Comparator {
-  GT = 'GT',
-  GTE = 'GTE',
-  APPROX = 'APPROX',
-  EQ = 'EQ',
-  LTE = 'LTE',
-  LT = 'LT',
-  RANGE = 'RANGE',
-}
-registerEnumType(Comparator, {
-  name: 'Comparator',
-  description: 'How a target value is to be met.',
-  valuesConfig: {
-    GT: { description: 'More than ("trên").' },
-    GTE: { description: 'At least ("ít nhất", "tối thiểu", "đạt").' },
-    APPROX: { description: 'About ("khoảng"): met within ±5% by default.' },
-    EQ: { description: 'Exactly; read as "reach at least" when higher is better.' },
-    LTE: { description: 'At most.' },
-    LT: { description: 'Less than.' },
-    RANGE: { description: 'Between value and valueHigh ("từ 60 - 70%", "1 to 2").' },
+export const Comparator = registerEnum(
+  enumOf(COMPARATORS),
+  'Comparator',
+  'How a target value is to be met.',
+  {
+    GT: 'More than ("trên").',
+    GTE: 'At least ("ít nhất", "tối thiểu", "đạt").',
+    APPROX: 'About ("khoảng"): met within ±5% by default.',
+    EQ: 'Exactly; read as "reach at least" when higher is better.',
+    LTE: 'At most.',
+    LT: 'Less than.',
+    RANGE: 'Between value and valueHigh ("từ 60 - 70%", "1 to 2").',
   },
-});
+);
+export type Comparator = TargetComparator;
 
 /** A plan, strategy, resolution or directive that sets targets. */
 @ObjectType({
@@ -61,23 +63,17 @@ export class Plan {
 }
 
 /** How an alternative wording relates to its target. */
-export enum WordingKind {
-  PARAPHRASE = 'PARAPHRASE',
-  CITATION = 'CITATION',
-}
-registerEnumType(WordingKind, {
-  name: 'WordingKind',
-  description: 'How an alternative wording relates to the target it words.',
-  valuesConfig: {
-    PARAPHRASE: {
-      description:
-        'Another rendering of the same target (e.g. an English press version); it may read differently, and the target follows the plan’s own words.',
-    },
-    CITATION: {
-      description: 'Another plan quoting this target (a provincial plan citing a national one).',
-    },
+export const WordingKind = registerEnum(
+  enumOf(WORDING_KINDS),
+  'WordingKind',
+  'How an alternative wording relates to the target it words.',
+  {
+    PARAPHRASE:
+      'Another rendering of the same target (e.g. an English press version); it may read differently, and the target follows the plan’s own words.',
+    CITATION: 'Another plan quoting this target (a provincial plan citing a national one).',
   },
-});
+);
+export type WordingKind = DomainWordingKind;
 
 /** Another wording of a target: shown beside it, never counted as a target. */
 @ObjectType({

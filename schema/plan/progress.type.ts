@@ -1,89 +1,60 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import {
+  ATTAINMENT_BOUNDS,
+  PROGRESS_STATUSES,
+  STATUS_METHODS,
+  type AttainmentBound as EngineAttainmentBound,
+  type ProgressStatus as EngineProgressStatus,
+  type StatusMethod,
+} from '../../warehouse/progress/progress-types.ts';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
-import { ValueStatus } from '../common/enums.ts';
+import { enumOf, registerEnum, ValueStatus } from '../common/enums.ts';
 import { ValueQualifier } from '../common/qualifier.enum.ts';
 import { IndicatorValue } from '../indicator/indicator.type.ts';
 import { LocalDate } from '../scalars.ts';
 
 /** Progress statuses. */
-export enum ProgressStatus {
-  ACHIEVED = 'ACHIEVED',
-  ON_TRACK = 'ON_TRACK',
-  ACCELERATION_NEEDED = 'ACCELERATION_NEEDED',
-  LIMITED_PROGRESS = 'LIMITED_PROGRESS',
-  STAGNATION_OR_REGRESSION = 'STAGNATION_OR_REGRESSION',
-  NOT_ACHIEVED = 'NOT_ACHIEVED',
-  UNDETERMINED_BY_BOUND = 'UNDETERMINED_BY_BOUND',
-  INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
-  NOT_APPLICABLE = 'NOT_APPLICABLE',
-  BOUNDARY_CHANGED = 'BOUNDARY_CHANGED',
-}
-registerEnumType(ProgressStatus, {
-  name: 'ProgressStatus',
-  description: 'Verdict on a target.',
-  valuesConfig: {
-    ACHIEVED: {
-      description:
-        'The latest value meets the target; after the target year, final: the value of the target year (or the nearest earlier year, with a warning) met it.',
-    },
-    ON_TRACK: {
-      description:
-        'On the current trend the target will be met (UNSD on track, Open SDG substantial progress, ESCAP maintain progress).',
-    },
-    ACCELERATION_NEEDED: {
-      description:
-        'Progress, but too slow to meet the target on the current trend (UNSD fair progress, Open SDG moderate progress, ESCAP accelerate).',
-    },
-    LIMITED_PROGRESS: {
-      description:
-        "Open SDG's own category: the pace is positive but below 60% of the pace required. Not folded into ACCELERATION_NEEDED.",
-    },
-    STAGNATION_OR_REGRESSION: {
-      description:
-        'Little or no progress, or moving away from the target (UNSD stagnation or regression, Open SDG deterioration, ESCAP reverse the trend).',
-    },
-    NOT_ACHIEVED: {
-      description:
-        'Final: the target year is over (or observed) and its value (or the nearest earlier one) missed the target.',
-    },
-    UNDETERMINED_BY_BOUND: {
-      description:
-        'The latest value is a bound ("trên", "gần") and values inside it lead to different verdicts: `possibleStatuses` lists them.',
-    },
-    INSUFFICIENT_DATA: { description: 'Not enough observations (or none) to judge.' },
-    NOT_APPLICABLE: { description: 'No method applies to this target.' },
-    BOUNDARY_CHANGED: {
-      description:
-        "The target's unit ended (the 2025 mergers): comparing it with the larger successor would be wrong; figures shown are the old unit's.",
-    },
+export const ProgressStatus = registerEnum(
+  enumOf(PROGRESS_STATUSES),
+  'ProgressStatus',
+  'Verdict on a target.',
+  {
+    ACHIEVED:
+      'The latest value meets the target; after the target year, final: the value of the target year (or the nearest earlier year, with a warning) met it.',
+    ON_TRACK:
+      'On the current trend the target will be met (UNSD on track, Open SDG substantial progress, ESCAP maintain progress).',
+    ACCELERATION_NEEDED:
+      'Progress, but too slow to meet the target on the current trend (UNSD fair progress, Open SDG moderate progress, ESCAP accelerate).',
+    LIMITED_PROGRESS:
+      "Open SDG's own category: the pace is positive but below 60% of the pace required. Not folded into ACCELERATION_NEEDED.",
+    STAGNATION_OR_REGRESSION:
+      'Little or no progress, or moving away from the target (UNSD stagnation or regression, Open SDG deterioration, ESCAP reverse the trend).',
+    NOT_ACHIEVED:
+      'Final: the target year is over (or observed) and its value (or the nearest earlier one) missed the target.',
+    UNDETERMINED_BY_BOUND:
+      'The latest value is a bound ("trên", "gần") and values inside it lead to different verdicts: `possibleStatuses` lists them.',
+    INSUFFICIENT_DATA: 'Not enough observations (or none) to judge.',
+    NOT_APPLICABLE: 'No method applies to this target.',
+    BOUNDARY_CHANGED:
+      "The target's unit ended (the 2025 mergers): comparing it with the larger successor would be wrong; figures shown are the old unit's.",
   },
-});
+);
+export type ProgressStatus = EngineProgressStatus;
 
 /** Which method decides the `status` field. */
-export enum ProgressMethod {
-  OVERALL = 'OVERALL',
-  UNSD = 'UNSD',
-  OPEN_SDG = 'OPEN_SDG',
-  ESCAP = 'ESCAP',
-}
-registerEnumType(ProgressMethod, {
-  name: 'ProgressMethod',
-  description: 'Method whose verdict `status` reports. All three are always exposed in `methods`.',
-  valuesConfig: {
-    OVERALL: {
-      description:
-        'The engine’s combined rule: target met, deadline passed, else UNSD, falling back to ESCAP, then Open SDG.',
-    },
-    UNSD: {
-      description:
-        'UN Statistics Division SDG Progress Chart: progress ratio P = (projected − baseline) ÷ (target − baseline).',
-    },
-    OPEN_SDG: {
-      description: 'Open SDG ratio method: observed CAGR ÷ required CAGR, with its thresholds.',
-    },
-    ESCAP: { description: 'UN ESCAP anticipated gap at the target year on a linear trend.' },
+export const ProgressMethod = registerEnum(
+  enumOf(['OVERALL', ...STATUS_METHODS] as const),
+  'ProgressMethod',
+  'Method whose verdict `status` reports. All three are always exposed in `methods`.',
+  {
+    OVERALL:
+      'The engine’s combined rule: target met, deadline passed, else UNSD, falling back to ESCAP, then Open SDG.',
+    UNSD: 'UN Statistics Division SDG Progress Chart: progress ratio P = (projected − baseline) ÷ (target − baseline).',
+    OPEN_SDG: 'Open SDG ratio method: observed CAGR ÷ required CAGR, with its thresholds.',
+    ESCAP: 'UN ESCAP anticipated gap at the target year on a linear trend.',
   },
-});
+);
+export type ProgressMethod = 'OVERALL' | StatusMethod;
 
 /** A point of a series used by the engine. */
 @ObjectType({ description: 'An observation used by the progress engine.' })
@@ -127,27 +98,18 @@ export class ProgressPoint {
 }
 
 /** Which side of its number an attainment may claim. */
-export enum AttainmentBound {
-  EXACT = 'EXACT',
-  ABOUT = 'ABOUT',
-  AT_LEAST = 'AT_LEAST',
-  AT_MOST = 'AT_MOST',
-}
-registerEnumType(AttainmentBound, {
-  name: 'AttainmentBound',
-  description:
-    'What an attainment computed from a qualified value may claim: the number, about it, or only one side of it.',
-  valuesConfig: {
-    EXACT: { description: 'The latest value is exact: attainment is the number.' },
-    ABOUT: { description: 'The latest value is "about" (khoảng): attainment is about the number.' },
-    AT_LEAST: {
-      description: 'Attainment is at least the number ("≥ 77.9%"), e.g. from a "trên" value.',
-    },
-    AT_MOST: {
-      description: 'Attainment is at most the number ("≤ 75.0%"), e.g. from a "gần" value.',
-    },
+export const AttainmentBound = registerEnum(
+  enumOf(ATTAINMENT_BOUNDS),
+  'AttainmentBound',
+  'What an attainment computed from a qualified value may claim: the number, about it, or only one side of it.',
+  {
+    EXACT: 'The latest value is exact: attainment is the number.',
+    ABOUT: 'The latest value is "about" (khoảng): attainment is about the number.',
+    AT_LEAST: 'Attainment is at least the number ("≥ 77.9%"), e.g. from a "trên" value.',
+    AT_MOST: 'Attainment is at most the number ("≤ 75.0%"), e.g. from a "gần" value.',
   },
-});
+);
+export type AttainmentBound = EngineAttainmentBound;
 
 /** One method's verdict with its numbers. */
 @ObjectType({ description: "One method's verdict with the numbers behind it." })

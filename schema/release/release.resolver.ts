@@ -1,9 +1,8 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { ReleaseRefusedError } from '../../warehouse/release/publish-release.ts';
 import { findReleases, type ReleaseRow } from '../../warehouse/release/release.queries.ts';
 import { reviewYear } from '../../warehouse/release/review.queries.ts';
-import { adminOnly, badInput } from '../common/errors.ts';
+import { adminOnly, badInput, codedError } from '../common/errors.ts';
 import type { ApiContext } from '../context.ts';
 import { Release, Review } from './release.type.ts';
 
@@ -93,8 +92,8 @@ export class ReleaseResolver {
       return toRelease(release);
     } catch (error) {
       if (!(error instanceof ReleaseRefusedError)) throw error;
-      throw new GraphQLError(error.message, {
-        extensions: { code: 'RELEASE_REFUSED', pendingYears: [...error.pendingYears] },
+      throw codedError('RELEASE_REFUSED', error.message, {
+        pendingYears: [...error.pendingYears],
       });
     }
   }

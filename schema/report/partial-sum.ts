@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { Boundaries } from '../../warehouse/queries/indicator.queries.ts';
+import type { Boundaries } from '../../warehouse/domain/vocabulary.ts';
 import {
   findMeasureQualifiers,
   findOrganisationParts,

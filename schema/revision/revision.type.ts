@@ -1,61 +1,59 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { OrgType, Sector, ValueStatus } from '../common/enums.ts';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { OrgType, registerEnum, Sector, ValueStatus } from '../common/enums.ts';
 import { ValueQualifier } from '../common/qualifier.enum.ts';
+import type { FactMeasure } from '../../warehouse/tables/org-annual.table.ts';
 
 /** The fact measures whose revisions can be listed, by the names the topic reports use. */
-export enum RevisionMeasure {
-  ORGANISATIONS = 'org_count',
-  ACTIVE_ORGANISATIONS = 'active_count',
-  NEWLY_FOUNDED = 'new_count',
-  DISSOLVED = 'dissolved_count',
-  MEMBERS = 'members',
-  OFFICIAL_MEMBERS = 'official_members',
-  CAPITAL_ASSOCIATES = 'capital_associates',
-  OTHER_ASSOCIATES = 'other_associates',
-  EMPLOYEES = 'employees',
-  GOOD = 'rated_good',
-  FAIR = 'rated_fair',
-  AVERAGE = 'rated_average',
-  WEAK = 'rated_weak',
-  NOT_RATED = 'rated_none',
-  EFFECTIVE = 'effective_count',
-  IN_VALUE_CHAIN = 'in_value_chain',
-  LINKED_ENTERPRISE = 'linked_enterprise',
-  GOOD_OR_FAIR_IN_VALUE_CHAIN = 'good_fair_in_value_chain',
-  HIGH_TECH = 'high_tech',
-  DIGITAL = 'digital',
-}
-registerEnumType(RevisionMeasure, {
-  name: 'RevisionMeasure',
-  description:
-    'A count of the topic reports (same meaning as the report field of the same name, e.g. ORGANISATIONS = `organisations`), as loaded from files.',
-  valuesConfig: {
-    ORGANISATIONS: { description: 'Organisations registered (`organisations`).' },
-    ACTIVE_ORGANISATIONS: { description: 'Organisations operating (`activeOrganisations`).' },
-    NEWLY_FOUNDED: { description: 'Organisations founded in the year (`newlyFounded`).' },
-    DISSOLVED: { description: 'Organisations dissolved in the year (`dissolved`).' },
-    MEMBERS: { description: 'Members, people or member cooperatives (`members`).' },
-    OFFICIAL_MEMBERS: { description: 'Official members (`officialMembers`).' },
-    CAPITAL_ASSOCIATES: { description: 'Capital-contributing associates (`capitalAssociates`).' },
-    OTHER_ASSOCIATES: { description: 'Non-contributing associates (`otherAssociates`).' },
-    EMPLOYEES: { description: 'Employees, persons (`employees`).' },
-    GOOD: { description: 'Organisations rated good (`good`).' },
-    FAIR: { description: 'Organisations rated fair (`fair`).' },
-    AVERAGE: { description: 'Organisations rated average (`average`).' },
-    WEAK: { description: 'Organisations rated weak (`weak`).' },
-    NOT_RATED: { description: 'Organisations not rated (`notRated`).' },
-    EFFECTIVE: { description: 'Organisations operating effectively (`effective`).' },
-    IN_VALUE_CHAIN: { description: 'Organisations in value chains (`inValueChain`).' },
-    LINKED_ENTERPRISE: {
-      description: 'Organisations linked with enterprises (`linkedEnterprise`).',
-    },
-    GOOD_OR_FAIR_IN_VALUE_CHAIN: {
-      description: 'Good or fair organisations in value chains (`goodOrFairInValueChain`).',
-    },
-    HIGH_TECH: { description: 'Organisations applying high technology (`highTech`).' },
-    DIGITAL: { description: 'Organisations in digital transformation (`digital`).' },
+export const RevisionMeasure = registerEnum(
+  {
+    ORGANISATIONS: 'org_count',
+    ACTIVE_ORGANISATIONS: 'active_count',
+    NEWLY_FOUNDED: 'new_count',
+    DISSOLVED: 'dissolved_count',
+    MEMBERS: 'members',
+    OFFICIAL_MEMBERS: 'official_members',
+    CAPITAL_ASSOCIATES: 'capital_associates',
+    OTHER_ASSOCIATES: 'other_associates',
+    EMPLOYEES: 'employees',
+    GOOD: 'rated_good',
+    FAIR: 'rated_fair',
+    AVERAGE: 'rated_average',
+    WEAK: 'rated_weak',
+    NOT_RATED: 'rated_none',
+    EFFECTIVE: 'effective_count',
+    IN_VALUE_CHAIN: 'in_value_chain',
+    LINKED_ENTERPRISE: 'linked_enterprise',
+    GOOD_OR_FAIR_IN_VALUE_CHAIN: 'good_fair_in_value_chain',
+    HIGH_TECH: 'high_tech',
+    DIGITAL: 'digital',
+  } as const satisfies Readonly<Record<string, FactMeasure>>,
+  'RevisionMeasure',
+  'A count of the topic reports (same meaning as the report field of the same name, e.g. ORGANISATIONS = `organisations`), as loaded from files.',
+  {
+    ORGANISATIONS: 'Organisations registered (`organisations`).',
+    ACTIVE_ORGANISATIONS: 'Organisations operating (`activeOrganisations`).',
+    NEWLY_FOUNDED: 'Organisations founded in the year (`newlyFounded`).',
+    DISSOLVED: 'Organisations dissolved in the year (`dissolved`).',
+    MEMBERS: 'Members, people or member cooperatives (`members`).',
+    OFFICIAL_MEMBERS: 'Official members (`officialMembers`).',
+    CAPITAL_ASSOCIATES: 'Capital-contributing associates (`capitalAssociates`).',
+    OTHER_ASSOCIATES: 'Non-contributing associates (`otherAssociates`).',
+    EMPLOYEES: 'Employees, persons (`employees`).',
+    GOOD: 'Organisations rated good (`good`).',
+    FAIR: 'Organisations rated fair (`fair`).',
+    AVERAGE: 'Organisations rated average (`average`).',
+    WEAK: 'Organisations rated weak (`weak`).',
+    NOT_RATED: 'Organisations not rated (`notRated`).',
+    EFFECTIVE: 'Organisations operating effectively (`effective`).',
+    IN_VALUE_CHAIN: 'Organisations in value chains (`inValueChain`).',
+    LINKED_ENTERPRISE: 'Organisations linked with enterprises (`linkedEnterprise`).',
+    GOOD_OR_FAIR_IN_VALUE_CHAIN:
+      'Good or fair organisations in value chains (`goodOrFairInValueChain`).',
+    HIGH_TECH: 'Organisations applying high technology (`highTech`).',
+    DIGITAL: 'Organisations in digital transformation (`digital`).',
   },
-});
+);
+export type RevisionMeasure = (typeof RevisionMeasure)[keyof typeof RevisionMeasure];
 
 /** One published value of a cell over a range of data versions. */
 @ObjectType({

@@ -10,7 +10,7 @@ import {
   type Family,
   type LoadReport,
 } from '../../etl/load/load-file.ts';
-import { VALUE_STATUSES, type ValueStatus } from '../../etl/sources/vocabulary.ts';
+import { VALUE_STATUSES, type ValueStatus } from '../../warehouse/domain/value-status.ts';
 import { WarehouseBusyError, WarehouseWriteError } from '../../warehouse/store/warehouse-store.ts';
 import { errorAnswer, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';

@@ -1,6 +1,7 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { reviseDerivedRows } from './derived-rows.ts';
-import { BOUNDARIES, indicatorValuesSql } from '../queries/indicator.queries.ts';
+import { indicatorValuesSql } from '../queries/indicator.queries.ts';
+import { BOUNDARIES } from '../domain/vocabulary.ts';
 import { INDICATOR_VALUE_COLUMNS, INDICATOR_VALUE_KEY } from '../tables/indicator-value.table.ts';
 
 /**

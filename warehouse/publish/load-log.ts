@@ -1,6 +1,7 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
 import { REGISTER_COLUMNS } from '../tables/register.table.ts';
+import type { LoadLogTable } from '../tables/load-log.table.ts';
 import { releaseWithLoad } from '../release/release.queries.ts';
 import type { VersionedTable } from './slice-publisher.ts';
 
@@ -42,30 +43,7 @@ export const PUBLISHED_VALUE_SPEC: VersionedTable = {
 };
 
 /** One row of `load_log`. */
-export interface LoadLogRow {
-  load_id: number;
-  family: string;
-  file_name: string;
-  file_sha256: string;
-  file_bytes: number;
-  source_code: string | null;
-  years: number[];
-  unit_ids: string[];
-  rows_read: number;
-  rows_accepted: number;
-  rows_rejected: number;
-  warnings: number;
-  values_added: number;
-  values_changed: number;
-  values_removed: number;
-  values_unchanged: number;
-  started_at: string;
-  finished_at: string;
-  outcome: string;
-  data_version: number;
-  loaded_by: string | null;
-  report_json: string | null;
-}
+export type LoadLogRow = LoadLogTable;
 
 /** The next load id and data version, and the current version. */
 export async function nextIds(

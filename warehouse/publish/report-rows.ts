@@ -2,6 +2,8 @@ import type { DuckDbHandle } from '../dialect/index.ts';
 import { reviseDerivedRows } from './derived-rows.ts';
 import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
 import { REPORT_ROW_COLUMNS, REPORT_ROW_KEY } from '../tables/report-row.table.ts';
+import { weakestValueStatusSql } from '../domain/value-status.ts';
+import { orgTypeRankSql } from '../domain/vocabulary.ts';
 
 /**
  * Which report rows to recompute: those of the units and years whose facts a version changed
@@ -17,8 +19,7 @@ export interface ReportRowChange {
 }
 
 const PREFERENCE = `case source_code when 'PSO' then 1 when 'MINISTRY' then 2 when 'VCA' then 3 when 'OTHER' then 4 else 5 end`;
-const ORG_TYPE_RANK = `case org_type when 'THT' then 0 when 'HTX' then 1 when 'LHHTX' then 2 when 'QTDND' then 3 else -1 end`;
-const STATUS_RANK = `max(case f.status when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end)`;
+const ORG_TYPE_RANK = orgTypeRankSql('org_type');
 
 /** A share of two count expressions, as the API's `Ratio`. */
 const ratio = (n: string, d: string) =>
@@ -99,7 +100,7 @@ select 'AS_REPORTED' as boundaries, f.unit_id, f.year, f.source_code, f.org_type
 from facts f join rpt_keys k on k.boundaries = 'AS_REPORTED' and k.unit_id = f.unit_id and k.year = f.year
 union all
 select 'CURRENT', f.target_unit_id, f.year, f.source_code, f.org_type, f.sector,
-  case ${STATUS_RANK} when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end,
+  ${weakestValueStatusSql('f.status')},
   count(*)::integer,
   ${FACT_MEASURE_NAMES.map((m) =>
     m.endsWith('_vnd_million')

@@ -1,3 +1,6 @@
+import type { PopulationTable } from '../tables/population.table.ts';
+import type { UnitAliasTable } from '../tables/unit-alias.table.ts';
+import type { UnitCrosswalkTable } from '../tables/unit-crosswalk.table.ts';
 import type { DuckDbHandle } from '../dialect/index.ts';
 import type { AdminUnitSeed } from '../reference/admin-units.ts';
 import { QueryParams } from './query-params.ts';
@@ -34,12 +37,10 @@ export async function findAdminUnits(
 }
 
 /** One edge of the 2025 crosswalk. */
-export interface CrosswalkRow {
-  from_unit_id: string;
-  to_unit_id: string;
-  effective_on: string;
-  relation: string;
-}
+export type CrosswalkRow = Pick<
+  UnitCrosswalkTable,
+  'from_unit_id' | 'to_unit_id' | 'effective_on' | 'relation'
+>;
 
 /** Crosswalk edges touching any of the units, in either direction (a unit mapped to itself excluded). */
 export async function findCrosswalk(
@@ -56,13 +57,10 @@ export async function findCrosswalk(
 }
 
 /** A name a unit was known by, with its validity. */
-export interface UnitAliasRow {
-  unit_id: string;
-  name_vi: string;
-  valid_from: string;
-  valid_to: string | null;
-  alias_kind: string;
-}
+export type UnitAliasRow = Pick<
+  UnitAliasTable,
+  'unit_id' | 'name_vi' | 'valid_from' | 'valid_to' | 'alias_kind'
+>;
 
 /** Names of the units, official and former. */
 export async function findUnitAliases(
@@ -78,14 +76,10 @@ export async function findUnitAliases(
 }
 
 /** A population figure of a unit and year. */
-export interface PopulationRow {
-  unit_id: string;
-  year: number;
-  population: number;
-  kind: string;
-  source_url: string | null;
-  confidence: string | null;
-}
+export type PopulationRow = Pick<
+  PopulationTable,
+  'unit_id' | 'year' | 'population' | 'kind' | 'source_url' | 'confidence'
+>;
 
 /** The preferred population figures of the units, every year known. */
 export async function findPopulation(

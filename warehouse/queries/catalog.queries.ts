@@ -1,20 +1,10 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { QueryParams } from './query-params.ts';
+import type { IndicatorTable } from '../tables/indicator.table.ts';
+import type { PlanTable } from '../tables/plan.table.ts';
 
 /** One registered indicator. */
-export interface IndicatorRow {
-  indicator_code: string;
-  label_vi: string;
-  label_en: string;
-  topic: string;
-  unit: string;
-  kind: string;
-  universe: string | null;
-  is_higher_better: boolean;
-  natural_limit: number | null;
-  is_published_only: boolean;
-  description: string;
-}
+export type IndicatorRow = IndicatorTable;
 
 /** Reads the indicator registry, optionally one topic or some codes. */
 export async function findIndicators(
@@ -31,21 +21,7 @@ export async function findIndicators(
 }
 
 /** One plan with the unit it covers. */
-export interface PlanRow {
-  plan_id: string;
-  document_number: string | null;
-  title_vi: string;
-  title_en: string;
-  issuer_vi: string;
-  issuer_en: string;
-  issued_on: string;
-  issued_on_precision: string;
-  unit_id: string;
-  source_url: string | null;
-  source_file: string | null;
-  source_line: number | null;
-  note: string | null;
-}
+export type PlanRow = PlanTable;
 
 /** Reads plans by id or by the units they cover. */
 export async function findPlans(

@@ -13,10 +13,11 @@ import {
   qualifierOfMaskSql,
   type Qualifier,
 } from '../domain/qualifier.ts';
+import { valueStatusOfRankSql, valueStatusRankSql } from '../domain/value-status.ts';
+import type { Boundaries } from '../domain/vocabulary.ts';
 
-/** Which boundaries a series is reported on. */
-export const BOUNDARIES = ['AS_REPORTED', 'CURRENT'] as const;
-export type Boundaries = (typeof BOUNDARIES)[number];
+/** The boundaries a filter names (the domain's {@link Boundaries}), for callers of these queries. */
+export type { Boundaries };
 
 /** Which indicator values to compute. Every list is optional; absent means all. */
 export interface IndicatorValueFilter {
@@ -41,11 +42,6 @@ export interface IndicatorValueRow extends Omit<IndicatorValueFields, 'qualifier
   /** As {@link IndicatorValueFields.qualifier}, typed by the domain's closed set. */
   qualifier: Qualifier;
 }
-
-const statusRank = (status: string) =>
-  `(case ${status} when 'ESTIMATED' then 3 when 'PROVISIONAL' then 2 else 1 end)`;
-const STATUS_NAME = (rank: string) =>
-  `case ${rank} when 3 then 'ESTIMATED' when 2 then 'PROVISIONAL' else 'REPORTED' end`;
 
 /** The fields of an {@link IndicatorValueRow}, as columns of `rpt_indicator_value`. */
 const ROW_COLUMNS = INDICATOR_VALUE_COLUMNS.filter((c) => c.inRow).map((c) => c.name);
@@ -159,12 +155,12 @@ totals as (
 ),
 operand_values as (
   select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, t.unit_id, t.year, t.source_code, t.v,
-    ${statusRank(measureStatusSql('t', 't.measure'))} as status_rank, ${qualifierMaskSql(measureQualifierSql('t', 't.measure'))} as qmask
+    ${valueStatusRankSql(measureStatusSql('t', 't.measure'))} as status_rank, ${qualifierMaskSql(measureQualifierSql('t', 't.measure'))} as qmask
   from operands o join totals t
     on o.sector = 'ALL' and t.org_type = o.org_type and t.measure = o.measure and t.universe = o.universe
   union all
   select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, l.unit_id, l.year, l.source_code, l.v,
-    ${statusRank(measureStatusSql('l', 'l.measure'))} as status_rank, ${qualifierMaskSql(measureQualifierSql('l', 'l.measure'))} as qmask
+    ${valueStatusRankSql(measureStatusSql('l', 'l.measure'))} as status_rank, ${qualifierMaskSql(measureQualifierSql('l', 'l.measure'))} as qmask
   from operands o join long l
     on o.sector <> 'ALL' and l.sector = o.sector and l.org_type = o.org_type and l.measure = o.measure and l.universe = o.universe
 ),
@@ -250,7 +246,7 @@ computed as (
       when 'RATIO' then c.numerator / nullif(c.denominator, 0)
       when 'AVERAGE' then case when c.unit_count = 1 then c.numerator else c.weighted / nullif(c.denominator, 0) end
     end as value,
-    c.numerator, c.denominator, ${STATUS_NAME('c.status_rank')} as status,
+    c.numerator, c.denominator, ${valueStatusOfRankSql('c.status_rank')} as status,
     'FACTS' as origin, ${qualifierOfMaskSql('q.mask')} as qualifier, c.unit_count, c.org_types
   from combined c join indicators i using (indicator_code)
   cross join lateral (select case i.kind

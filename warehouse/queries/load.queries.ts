@@ -1,3 +1,4 @@
+import type { PublicationTable } from '../tables/publication.table.ts';
 import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
 import type { LoadLogRow } from '../publish/load-log.ts';
 
@@ -49,12 +50,7 @@ export async function findLoads(db: DuckDbHandle, filter: LoadFilter): Promise<L
 }
 
 /** One published data version. */
-export interface PublicationRow {
-  data_version: number;
-  published_at: string;
-  load_id: number | null;
-  note: string | null;
-}
+export type PublicationRow = PublicationTable;
 
 /**
  * The newest published data version of the database the handle reads. Every warehouse has at

@@ -1,5 +1,5 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
-import type { Boundaries } from './indicator.queries.ts';
+import type { Boundaries } from '../domain/vocabulary.ts';
 import { QueryParams } from './query-params.ts';
 
 /**

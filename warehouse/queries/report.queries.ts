@@ -1,7 +1,7 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { kyselyOf } from '../database.ts';
 import type { RatioValue } from '../tables/report-row.table.ts';
-import type { Boundaries } from './indicator.queries.ts';
+import type { Boundaries } from '../domain/vocabulary.ts';
 
 /** Which topic-report rows to read: the total rows (`ALL`) or the per-sector rows. */
 export type ReportPart = 'ALL' | 'SECTORS';

@@ -1,3 +1,5 @@
+import { columnsOfList, optional, required, type TableColumns } from './columns.ts';
+
 /**
  * `rpt_indicator_value` — one row per boundaries × indicator × admin unit × year × source, per
  * range of published data versions: every indicator of the registry computed by its formula from
@@ -72,3 +74,11 @@ export interface IndicatorValueTable extends IndicatorValueFields {
   valid_from_version: number;
   valid_to_version: number | null;
 }
+
+/** The columns of `rpt_indicator_value`, in table order. */
+export const INDICATOR_VALUE_TABLE_COLUMNS = {
+  boundaries: required('VARCHAR'),
+  ...columnsOfList(INDICATOR_VALUE_COLUMNS),
+  valid_from_version: required('INTEGER'),
+  valid_to_version: optional('INTEGER'),
+} as const satisfies TableColumns<IndicatorValueTable>;

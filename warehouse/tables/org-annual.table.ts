@@ -1,3 +1,5 @@
+import { columnsOfList, optional, required, type TableColumns } from './columns.ts';
+
 /**
  * `fct_org_annual` — one row per admin unit × year × organisation type × sector × source ×
  * universe, per range of published data versions. A row is current while `valid_to_version` is
@@ -51,7 +53,7 @@ export type FactMeasure = (typeof FACT_MEASURES)[number]['name'];
 export const FACT_MEASURE_NAMES: readonly FactMeasure[] = FACT_MEASURES.map((m) => m.name);
 
 /** A current or historical row of `fct_org_annual`. Missing measures are `null`, never 0. */
-export type OrgAnnualRow = {
+export type OrgAnnualTable = {
   unit_id: string;
   year: number;
   org_type: string;
@@ -68,3 +70,20 @@ export type OrgAnnualRow = {
   valid_from_version: number;
   valid_to_version: number | null;
 } & { [K in FactMeasure]: number | null };
+
+/** The columns of `fct_org_annual`, in table order. */
+export const ORG_ANNUAL_TABLE_COLUMNS = {
+  unit_id: required('VARCHAR'),
+  year: required('INTEGER'),
+  org_type: required('VARCHAR'),
+  sector: required('VARCHAR'),
+  source_code: required('VARCHAR'),
+  universe: required('VARCHAR'),
+  ...columnsOfList(FACT_MEASURES),
+  status: required('VARCHAR'),
+  measure_status: optional('VARCHAR'),
+  measure_qualifier: optional('VARCHAR'),
+  load_id: required('INTEGER'),
+  valid_from_version: required('INTEGER'),
+  valid_to_version: optional('INTEGER'),
+} as const satisfies TableColumns<OrgAnnualTable>;

@@ -1,3 +1,5 @@
+import { columnsOfList, optional, required, type RowOf } from './columns.ts';
+
 /**
  * `fct_org_register` — one row per organisation × year × source, per range of published data
  * versions. Its totals feed `fct_org_annual` when a register is loaded.
@@ -28,3 +30,17 @@ export const REGISTER_COLUMNS = [
   { name: 'revenue_vnd_million', sqlType: 'DOUBLE' },
   { name: 'profit_vnd_million', sqlType: 'DOUBLE' },
 ] as const;
+
+/** The columns of `fct_org_register`, in table order. */
+export const REGISTER_TABLE_COLUMNS = {
+  year: required('INTEGER'),
+  org_id: required('VARCHAR'),
+  source_code: required('VARCHAR'),
+  ...columnsOfList(REGISTER_COLUMNS),
+  load_id: required('INTEGER'),
+  valid_from_version: required('INTEGER'),
+  valid_to_version: optional('INTEGER'),
+} as const;
+
+/** A current or historical row of `fct_org_register`. */
+export type RegisterTable = RowOf<typeof REGISTER_TABLE_COLUMNS>;

@@ -5,15 +5,16 @@
  * publishes, so that a request only reads it. Only the `REGISTERED` universe is kept.
  */
 
-/** A share as the API exposes it: `percent` = 100 × numerator ÷ denominator, null when either is missing or the denominator is 0. */
-export interface RatioValue {
-  percent: number | null;
-  numerator: number | null;
-  denominator: number | null;
-}
+import {
+  columnsOfList,
+  optional,
+  RATIO_SQL_TYPE,
+  type RatioValue,
+  required,
+  type TableColumns,
+} from './columns.ts';
 
-/** The SQL type of a {@link RatioValue} column. */
-export const RATIO_SQL_TYPE = 'struct(percent double, numerator bigint, denominator bigint)';
+export { RATIO_SQL_TYPE, type RatioValue };
 
 /**
  * The computed columns of `rpt_org_type_row` after its key, in table order, with their SQL type.
@@ -95,3 +96,21 @@ export type ReportRowTable = {
     ? string
     : ColumnType<C['sqlType']>;
 };
+
+/** The columns of `rpt_org_type_row`, in table order. */
+export const REPORT_ROW_TABLE_COLUMNS = {
+  boundaries: required('VARCHAR'),
+  unit_id: required('VARCHAR'),
+  year: required('INTEGER'),
+  source_code: required('VARCHAR'),
+  org_type: required('VARCHAR'),
+  sector: required('VARCHAR'),
+  is_default_source: required('BOOLEAN'),
+  org_type_rank: required('INTEGER'),
+  ...columnsOfList(REPORT_ROW_COLUMNS),
+  // Always set: the weakest status of the row's facts, and how many units were summed.
+  status: required('VARCHAR'),
+  unit_count: required('INTEGER'),
+  valid_from_version: required('INTEGER'),
+  valid_to_version: optional('INTEGER'),
+} as const satisfies TableColumns<ReportRowTable>;

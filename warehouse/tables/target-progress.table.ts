@@ -1,3 +1,5 @@
+import { optional, required, type TableColumns } from './columns.ts';
+
 /**
  * `rpt_target_progress` — one row per plan target × as-of year, per range of published data
  * versions: the target's progress as the API reports it by default (sources in the default order
@@ -13,3 +15,13 @@ export interface TargetProgressTable {
   valid_from_version: number;
   valid_to_version: number | null;
 }
+
+/** The columns of `rpt_target_progress`, in table order. */
+export const TARGET_PROGRESS_TABLE_COLUMNS = {
+  plan_id: required('VARCHAR'),
+  target_id: required('VARCHAR'),
+  as_of_year: required('INTEGER'),
+  progress_json: required('VARCHAR'),
+  valid_from_version: required('INTEGER'),
+  valid_to_version: optional('INTEGER'),
+} as const satisfies TableColumns<TargetProgressTable>;

@@ -7,7 +7,6 @@ import { indicatorValuesMigration } from '../../../warehouse/migrations/009-indi
 import { migrate } from '../../../warehouse/migrations/migrations.ts';
 import { progressYears } from '../../../warehouse/publish/target-progress.ts';
 import {
-  BOUNDARIES,
   computeIndicatorValues,
   findIndicatorValues,
 } from '../../../warehouse/queries/indicator.queries.ts';
@@ -16,6 +15,7 @@ import {
   findTargetProgress,
   findTargets,
 } from '../../../warehouse/queries/progress.queries.ts';
+import { BOUNDARIES } from '../../../warehouse/domain/vocabulary.ts';
 import {
   loadBacKanRevision,
   loadGeneratedProvinces,
