@@ -7,11 +7,11 @@ import {
   type TargetProgress,
   type TargetRow,
 } from '../../warehouse/queries/progress.queries.ts';
+import { renderCsv } from '../export/csv.ts';
 import {
   formatCount,
   formatNumber,
   formatPercent,
-  renderCsv,
   renderTable,
   type Column,
   type Lang,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { DEFAULT_SOURCE_PREFERENCE } from '../../warehouse/queries/progress.queries.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
-import { renderCsv } from '../cli/output.ts';
+import { renderCsv } from './csv.ts';
 import { OPEN_DATASETS, validIn, type ExportOptions, type OpenDataset } from './open-datasets.ts';
 
 /** The open formats data leaves the warehouse in. */

@@ -10,7 +10,8 @@ import { fold, foldSql } from '../../warehouse/text/fold.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { decimalEvidenceSql } from '../validate/typing.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
-import { isHeaderMapping, mapHeaders, type HeaderMapping } from './header-mapping.ts';
+import { isHeaderMapping, mapHeaders, type HeaderMapping } from '../sources/header-mapping.ts';
+import { TOTAL_TABLE } from '../staged/staged-file.ts';
 
 /** The header row is looked for among this many first non-empty rows of a sheet or CSV file. */
 export const HEADER_SEARCH_ROWS = 20;
@@ -101,12 +102,6 @@ export function isColumnNumberRow(cells: readonly (string | null)[]): boolean {
   const filled = cells.filter((c): c is string => c !== null && c.trim() !== '');
   return filled.length >= 2 && filled.every((c) => /^\(?([A-Za-z]|\d{1,3})\)?$/.test(c.trim()));
 }
-
-/**
- * The total rows of a file, kept aside from the data: each canonical column's text as written,
- * with the row's place. `etl/validate/total-rows.ts` checks them against the rows they total.
- */
-export const TOTAL_TABLE = 'stg_total_row';
 
 /** The columns of {@link TOTAL_TABLE}: the place, then every canonical column as text. */
 export function totalTableSql(source: SourceDescriptor): string {
