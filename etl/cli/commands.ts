@@ -22,7 +22,7 @@ export class UsageError extends Error {
 }
 
 /** The commands of `coopstat`, in the order the help lists them. */
-export const COMMAND_NAMES = [
+const COMMAND_NAMES = [
   'init',
   'load',
   'loads',
@@ -41,7 +41,7 @@ export const COMMAND_NAMES = [
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Every command: what it takes, its help text and examples. */
-export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
+const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   init: {
     summary: 'build or refresh the default warehouse from the reference data',
     usage: ['init [--db PATH] [--releases reviewed|automatic] [--json]'],

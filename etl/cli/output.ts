@@ -33,7 +33,7 @@ export interface Column {
 }
 
 /** A cell cut to `width` characters, the last one an ellipsis. */
-export function truncate(text: string, width: number): string {
+function truncate(text: string, width: number): string {
   const chars = [...text];
   return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }

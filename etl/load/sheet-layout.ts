@@ -35,7 +35,7 @@ const TOTAL_PATTERN = `^(${TOTAL_ROW_WORDS.map(fold).join('|')})( |$)`;
 const TOTAL_REGEX = new RegExp(TOTAL_PATTERN);
 
 /** True when a cell's text starts with a total word ("Tổng cộng", "Cộng:", "TỔNG SỐ TOÀN TỈNH"). */
-export function isTotalText(text: string | null | undefined): boolean {
+function isTotalText(text: string | null | undefined): boolean {
   return text !== null && text !== undefined && TOTAL_REGEX.test(fold(text));
 }
 
@@ -130,7 +130,7 @@ export function findHeaderLine(
 }
 
 /** The rule merged cells in a header row break, with how to fix the sheet. */
-export const MERGED_HEADER_RULE =
+const MERGED_HEADER_RULE =
   'headers must be one row of single cells (unmerge them and give each column its own header in that one row; merged title rows above the header are fine, a header on two rows is not read)';
 
 /**

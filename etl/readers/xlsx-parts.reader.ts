@@ -42,7 +42,7 @@ export function localName(name: string): string {
  * Feeds byte chunks to a parser through a streaming UTF-8 decoder, so no character is split.
  * Throws what the decoder or parser throws (the caller turns it into a refusal).
  */
-export async function feedSax(
+async function feedSax(
   parser: SaxParser,
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   afterChunk?: () => void,
@@ -160,7 +160,7 @@ export function parseDateStyles(stylesXml: Buffer): Set<number> {
 }
 
 /** True when a number format code shows a date or time (outside quotes, brackets and escapes). */
-export function isDateFormatCode(code: string): boolean {
+function isDateFormatCode(code: string): boolean {
   const bare = code
     .replace(/"[^"]*"/g, '')
     .replace(/\[[^\]]*]/g, '')

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { columnLetter } from '../readers/xlsx-sheet.reader.ts';
 import type { ColumnDescriptor } from '../sources/source-descriptor.ts';
 import {
   columnGuides,
@@ -34,53 +35,56 @@ export const TEMPLATE_SHEETS = {
 
 /**
  * The example row's figures, per column name: one cooperative sector of one province, in the
- * units of the columns. Columns not listed stay empty in the example, as a missing figure must.
+ * units of the columns (for aggregates, Thái Nguyên's agricultural cooperatives as
+ * `examples/aggregates-2024.csv` gives them). Columns not listed stay empty in the example, as a
+ * missing figure must.
  */
-const EXAMPLE_VALUES: Readonly<Record<TemplateFamily, Readonly<Record<string, string | number>>>> =
-  {
-    aggregates: {
-      org_type: 'HTX',
-      sector: 'AGRICULTURE',
-      org_count: 610,
-      active_count: 560,
-      new_count: 48,
-      dissolved_count: 12,
-      members: 18450,
-      employees: 4120,
-      rated_good: 96,
-      rated_fair: 210,
-      rated_average: 150,
-      rated_weak: 40,
-      rated_none: 64,
-      in_value_chain: 120,
-      linked_enterprise: 85,
-      high_tech: 52,
-      digital: 70,
-      new_model: 5,
-      revenue_avg_vnd_million: 3250.5,
-    },
-    register: {
-      org_id: '4600123401',
-      org_name: 'Hợp tác xã Chè Tân Cương',
-      org_type: 'HTX',
-      sector: 'AGRICULTURE',
-      founded_year: 2009,
-      legal_status: 'OPERATING',
-      members: 62,
-      official_members: 55,
-      capital_associates: 5,
-      other_associates: 2,
-      employees: 25,
-      rating: 'GOOD',
-      effective: 'TRUE',
-      in_value_chain: 'TRUE',
-      digital: 'FALSE',
-      managers_trained: 3,
-      managers_total: 4,
-      revenue_vnd_million: 12500.5,
-      profit_vnd_million: 830.2,
-    },
-  };
+export const TEMPLATE_EXAMPLE_VALUES: Readonly<
+  Record<TemplateFamily, Readonly<Record<string, string | number>>>
+> = {
+  aggregates: {
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    org_count: 610,
+    active_count: 560,
+    new_count: 48,
+    dissolved_count: 12,
+    members: 18450,
+    employees: 4120,
+    rated_good: 96,
+    rated_fair: 210,
+    rated_average: 150,
+    rated_weak: 40,
+    rated_none: 64,
+    in_value_chain: 120,
+    linked_enterprise: 85,
+    high_tech: 52,
+    digital: 70,
+    new_model: 5,
+    revenue_avg_vnd_million: 3250.5,
+  },
+  register: {
+    org_id: '4600123401',
+    org_name: 'Hợp tác xã Chè Tân Cương',
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    founded_year: 2009,
+    legal_status: 'OPERATING',
+    members: 62,
+    official_members: 55,
+    capital_associates: 5,
+    other_associates: 2,
+    employees: 25,
+    rating: 'GOOD',
+    effective: 'TRUE',
+    in_value_chain: 'TRUE',
+    digital: 'FALSE',
+    managers_trained: 3,
+    managers_total: 4,
+    revenue_vnd_million: 12500.5,
+    profit_vnd_million: 830.2,
+  },
+};
 
 /** The example value of one column, spelled as the template's lists offer it. */
 function exampleValue(
@@ -93,7 +97,7 @@ function exampleValue(
   if (c.name === 'year') return year;
   if (c.name === 'province_code') return province?.code ?? null;
   if (c.name === 'province_name') return province?.name_vi ?? null;
-  const value = EXAMPLE_VALUES[family][c.name];
+  const value = TEMPLATE_EXAMPLE_VALUES[family][c.name];
   if (value === undefined) return null;
   if ((c.type === 'enum' || c.type === 'flag') && guide.listValues) {
     const codes = c.type === 'flag' ? ['TRUE', 'FALSE'] : Object.keys(c.values ?? {});
@@ -157,17 +161,6 @@ const TEXT = {
     unitNote: 'Unit',
   },
 } as const;
-
-const columnLetter = (index: number): string => {
-  let n = index + 1;
-  let letters = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    letters = String.fromCharCode(65 + r) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return letters;
-};
 
 /**
  * Writes the input workbook of a family: a data sheet whose header row is accepted spellings of
@@ -292,19 +285,4 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
   notes.getColumn(6).width = 50;
 
   return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-/** The example row of a family's template as header → value, in the template's language. */
-export function templateExampleRow(
-  family: TemplateFamily,
-  lang: TemplateLang,
-  year: number,
-  province: TemplateProvince,
-): Map<string, string | number> {
-  const row = new Map<string, string | number>();
-  for (const g of columnGuides(family, lang)) {
-    const value = exampleValue(g, family, year, province);
-    if (value !== null) row.set(g.header, value);
-  }
-  return row;
 }

@@ -49,22 +49,3 @@ export const FACT_MEASURES = [
 
 export type FactMeasure = (typeof FACT_MEASURES)[number]['name'];
 export const FACT_MEASURE_NAMES: readonly FactMeasure[] = FACT_MEASURES.map((m) => m.name);
-
-/** A current or historical row of `fct_org_annual`. Missing measures are `null`, never 0. */
-export type OrgAnnualRow = {
-  unit_id: string;
-  year: number;
-  org_type: string;
-  sector: string;
-  source_code: string;
-  universe: string;
-  /** The weakest status of the row's measures (see `measure_status` for each one). */
-  status: string;
-  /** JSON object measure → status where the measures of the row differ; null: all have `status`. */
-  measure_status: string | null;
-  /** JSON object measure → qualifier of the measures that are not EXACT; null: all exact. */
-  measure_qualifier: string | null;
-  load_id: number;
-  valid_from_version: number;
-  valid_to_version: number | null;
-} & { [K in FactMeasure]: number | null };
