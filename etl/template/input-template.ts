@@ -169,10 +169,8 @@ const TEXT = {
  * example row. The notes and list sheets do not start with a header row, so the loader skips them.
  */
 export async function buildInputTemplate(options: InputTemplateOptions): Promise<Buffer> {
-  const { family, lang, year, provinces } = options;
-  const rows = options.rows ?? 1000;
+  const { family, lang, year } = options;
   const guides = columnGuides(family, lang);
-  const text = TEXT[lang];
   const names = TEMPLATE_SHEETS[lang];
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'coopstat';
@@ -181,9 +179,23 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
   const data = workbook.addWorksheet(names.data, { views: [{ state: 'frozen', ySplit: 1 }] });
   const notes = workbook.addWorksheet(names.notes);
   const lists = workbook.addWorksheet(names.lists, { state: 'hidden' });
+  const listRanges = writeLists(lists, guides, options);
+  writeDataSheet(data, guides, listRanges, options);
+  writeNotes(notes, guides, options);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
 
-  // Lists: one column per closed vocabulary, under a title row that is no header of the loader.
-  lists.getCell(1, 1).value = text.listsTitle;
+/**
+ * The lists sheet: one column per closed vocabulary (and the provinces' names and codes), under
+ * a title row that is no header of the loader. Returns each list's range by column name.
+ */
+function writeLists(
+  lists: ExcelJS.Worksheet,
+  guides: readonly ColumnGuide[],
+  { lang, provinces }: InputTemplateOptions,
+): Map<string, string> {
+  const sheetName = TEMPLATE_SHEETS[lang].lists;
+  lists.getCell(1, 1).value = TEXT[lang].listsTitle;
   const listRange = new Map<string, string>();
   const listColumns: [string, readonly string[]][] = [
     ['province_name', provinces.map((p) => p.name_vi)],
@@ -198,19 +210,26 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
     values.forEach((v, j) => {
       lists.getCell(3 + j, i + 1).value = v;
     });
-    listRange.set(
-      name,
-      `'${names.lists}'!$${letter}$3:$${letter}$${Math.max(3, 2 + values.length)}`,
-    );
+    listRange.set(name, `'${sheetName}'!$${letter}$3:$${letter}$${Math.max(3, 2 + values.length)}`);
   });
+  return listRange;
+}
 
+/** The data sheet: the header row, a note with unit and rule on each header, validation per column. */
+function writeDataSheet(
+  data: ExcelJS.Worksheet,
+  guides: readonly ColumnGuide[],
+  listRange: ReadonlyMap<string, string>,
+  options: InputTemplateOptions,
+): void {
+  const text = TEXT[options.lang];
+  const rows = options.rows ?? 1000;
   // exceljs 4.4 has range validations (one rule for a whole column) but does not declare them.
   const validations = (
     data as unknown as {
       dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void };
     }
   ).dataValidations;
-  // Data sheet: the header row, a note with unit and rule on each header, validation per column.
   guides.forEach((g, i) => {
     const cell = data.getCell(1, i + 1);
     cell.value = g.header;
@@ -244,12 +263,19 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
     }
     if (c.type === 'code') data.getColumn(i + 1).numFmt = '@';
   });
+}
 
-  // Notes: title, rules, one line per column, then the example row.
+/** The notes sheet: title, rules, one line per column, then the example row. */
+function writeNotes(
+  notes: ExcelJS.Worksheet,
+  guides: readonly ColumnGuide[],
+  { family, lang, year, provinces }: InputTemplateOptions,
+): void {
+  const text = TEXT[lang];
   notes.getCell(1, 1).value = text.title(family);
   notes.getCell(1, 1).font = { bold: true, size: 14 };
   let r = 3;
-  for (const line of text.intro(names.data, year)) {
+  for (const line of text.intro(TEMPLATE_SHEETS[lang].data, year)) {
     notes.getCell(r++, 1).value = line.replace('{grain}', text.grain[family]);
   }
   r++;
@@ -283,6 +309,4 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
   notes.getColumn(1).width = 28;
   notes.getColumn(5).width = 60;
   notes.getColumn(6).width = 50;
-
-  return Buffer.from(await workbook.xlsx.writeBuffer());
 }
