@@ -11,6 +11,9 @@ import { describe, expect, it } from 'vitest';
  * - DuckDB's driver is touched only in `warehouse/dialect/`, and the dialect imports nothing else
  *   of the warehouse; the domain vocabulary (`warehouse/domain/`) imports only the table shapes;
  * - `server/` reaches `schema/` only through its entry point, `schema/index.ts`.
+ * - no file imports itself back through others (type-only imports count too), and the rooms of
+ *   `etl/` (readers, sources, staged, validate, load, …) import each other one way only;
+ * - `etl/export/`, `etl/readers/` and `etl/sources/` never import the command line (`etl/cli/`).
  */
 const ROOT = join(import.meta.dirname, '..');
 const PRODUCT = ['server', 'schema', 'warehouse', 'etl'] as const;
@@ -30,6 +33,8 @@ const ENTRY_POINTS: Record<string, Record<string, readonly string[]>> = {
   server: { schema: ['schema/index.ts'] },
 };
 const DRIVER = '@duckdb/node-api';
+/** Rooms of `etl/` that the command line uses and that never use it back. */
+const BELOW_CLI = ['etl/export', 'etl/readers', 'etl/sources'] as const;
 
 interface ImportEdge {
   readonly file: string;
@@ -81,6 +86,97 @@ function importViolations(edges: readonly ImportEdge[]): string[] {
     }
   }
   return violations;
+}
+
+/** Where an import of `file` leads, as a path from the root (`etl/load/staging.ts`). */
+function targetOf({ file, specifier }: ImportEdge): string {
+  return normalize(join(dirname(file), specifier));
+}
+
+/**
+ * The import cycles among the nodes `nodeOf` puts files in (the files themselves, or their
+ * rooms), each as `a → b → a`, once per strongly connected group of nodes.
+ */
+function importCycles(edges: readonly ImportEdge[], nodeOf: (path: string) => string | null): string[] {
+  const next = new Map<string, Set<string>>();
+  for (const edge of edges) {
+    if (!edge.specifier.startsWith('.')) continue;
+    const from = nodeOf(edge.file);
+    const to = nodeOf(targetOf(edge));
+    if (from === null || to === null || from === to) continue;
+    if (!next.has(from)) next.set(from, new Set());
+    next.get(from)!.add(to);
+  }
+  // Tarjan's strongly connected components; a group of two or more nodes holds a cycle.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
+    for (const to of next.get(node) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (onStack.has(to)) low.set(node, Math.min(low.get(node)!, index.get(to)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const group: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      group.push(member);
+    } while (member !== node);
+    if (group.length > 1) cycles.push(cyclePath(group, next));
+  };
+  for (const node of [...next.keys()].sort()) if (!index.has(node)) visit(node);
+  return cycles;
+}
+
+/** One cycle through a strongly connected group, from its first node back to it. */
+function cyclePath(group: readonly string[], next: ReadonlyMap<string, ReadonlySet<string>>): string {
+  const members = new Set(group);
+  const start = [...group].sort()[0]!;
+  // Breadth-first from start to any node that leads back to start, inside the group.
+  const cameFrom = new Map<string, string>([[start, start]]);
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!;
+    for (const to of next.get(node) ?? []) {
+      if (!members.has(to)) continue;
+      if (to === start) {
+        const path = [node];
+        while (path[0] !== start) path.unshift(cameFrom.get(path[0]!)!);
+        return [...path, start].join(' → ');
+      }
+      if (!cameFrom.has(to)) {
+        cameFrom.set(to, node);
+        queue.push(to);
+      }
+    }
+  }
+  return group.join(' → ');
+}
+
+/** The room of `etl/` a path lies in (`etl/load`), or the file for a file at its top; else null. */
+function etlRoomOf(path: string): string | null {
+  const parts = path.split(sep);
+  if (parts[0] !== 'etl') return null;
+  return parts.slice(0, 2).join('/');
+}
+
+/** Imports of `etl/cli/` from the rooms below it. */
+function importsOfCli(edges: readonly ImportEdge[]): string[] {
+  return edges
+    .filter((edge) => edge.specifier.startsWith('.'))
+    .filter((edge) => (BELOW_CLI as readonly string[]).includes(placeOf(edge.file, 2)))
+    .filter((edge) => placeOf(targetOf(edge), 2) === 'etl/cli')
+    .map((edge) => `${edge.file}: ${placeOf(edge.file, 2)}/ may not import etl/cli/ (${edge.specifier})`);
 }
 
 function sourceFiles(folder: string): string[] {
@@ -140,5 +236,39 @@ describe('import rules', () => {
         { file: join('warehouse', 'domain', 'measure-flags.ts'), specifier: '../tables/org-annual.table.ts' },
       ]),
     ).toEqual([]);
+  });
+
+  it('has no import cycle between files, nor between the rooms of etl/', () => {
+    const edges = projectEdges();
+    expect(importCycles(edges, (path) => path.split(sep).join('/'))).toEqual([]);
+    expect(importCycles(edges, etlRoomOf)).toEqual([]);
+  });
+
+  it('keeps the command line above etl/export/, etl/readers/ and etl/sources/', () => {
+    expect(importsOfCli(projectEdges())).toEqual([]);
+  });
+
+  it('reports a cycle with its path, and an import of the command line from below it', () => {
+    const edge = (file: string, specifier: string): ImportEdge => ({ file: join(...file.split('/')), specifier });
+    const edges = [
+      edge('etl/cli/commands.ts', './release-commands.ts'),
+      edge('etl/cli/release-commands.ts', './commands.ts'),
+      edge('etl/load/load-file.ts', '../validate/validate.ts'),
+      edge('etl/validate/validate.ts', '../load/findings.ts'),
+      edge('etl/export/open-formats.ts', '../cli/output.ts'),
+      edge('etl/cli/run.ts', '../export/open-formats.ts'),
+    ];
+    expect(importCycles(edges, (path) => path.split(sep).join('/'))).toEqual([
+      'etl/cli/commands.ts → etl/cli/release-commands.ts → etl/cli/commands.ts',
+    ]);
+    expect(importCycles(edges, etlRoomOf)).toEqual([
+      'etl/cli → etl/export → etl/cli',
+      'etl/load → etl/validate → etl/load',
+    ]);
+    expect(importsOfCli(edges)).toEqual([
+      `${join('etl', 'export', 'open-formats.ts')}: etl/export/ may not import etl/cli/ (../cli/output.ts)`,
+    ]);
+    // One way only stays quiet.
+    expect(importCycles(edges.slice(2, 3), etlRoomOf)).toEqual([]);
   });
 });

@@ -1,8 +1,14 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import {
+  DB,
+  DB_PARSE,
+  JSON_PARSE,
+  LISTING,
+  LISTING_PARSE,
+  type CommandSpec,
+} from './command-spec.ts';
 import { OPEN_DATA_COMMANDS } from './open-data-commands.ts';
 import { RELEASE_COMMANDS } from './release-commands.ts';
-
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string];
 
 /** A mistake in how the command was called: exit 2 with one line and the command's usage. */
 export class UsageError extends Error {
@@ -16,7 +22,7 @@ export class UsageError extends Error {
 }
 
 /** The commands of `coopstat`, in the order the help lists them. */
-export const COMMAND_NAMES = [
+const COMMAND_NAMES = [
   'init',
   'load',
   'loads',
@@ -34,36 +40,8 @@ export const COMMAND_NAMES = [
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
-export interface CommandSpec {
-  /** One line for the global help. */
-  readonly summary: string;
-  /** The synopsis lines, without the leading `coopstat `. */
-  readonly usage: readonly string[];
-  /** What each option does, `[flag, text]`. */
-  readonly options: readonly (readonly [string, string])[];
-  readonly examples: readonly string[];
-  /** Where the input or the output is described further. */
-  readonly seeAlso?: string;
-  readonly parse: Record<string, OptionSpec>;
-  readonly positionals: 'none' | 'some';
-}
-
-const DB = [
-  '--db PATH',
-  'the warehouse file (default $COOPSTAT_DB, else ./data/coopstat.duckdb)',
-] as const;
-const LISTING = [
-  ['--json', 'print the rows as JSON'],
-  ['--csv', 'print the rows as CSV (RFC 4180, UTF-8, a header row)'],
-] as const;
-const LISTING_PARSE = {
-  db: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  csv: { type: 'boolean', default: false },
-} as const satisfies Record<string, OptionSpec>;
-
 /** Every command: what it takes, its help text and examples. */
-export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
+const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   init: {
     summary: 'build or refresh the default warehouse from the reference data',
     usage: ['init [--db PATH] [--releases reviewed|automatic] [--json]'],
@@ -82,9 +60,9 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
     seeAlso: 'README.md, "How the warehouse keeps its promises"; reference/ holds the inputs',
     parse: {
-      db: { type: 'string' },
+      ...DB_PARSE,
       releases: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      ...JSON_PARSE,
     },
     positionals: 'none',
   },
@@ -114,14 +92,14 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     seeAlso:
       'README.md, "Input formats", and docs/input-format.md: every column, its accepted Vietnamese and English headers, unit and rule (`coopstat template` writes a workbook to fill in)',
     parse: {
-      db: { type: 'string' },
+      ...DB_PARSE,
       'dry-run': { type: 'boolean', default: false },
       replace: { type: 'boolean', default: false },
       family: { type: 'string' },
       source: { type: 'string' },
       status: { type: 'string' },
       by: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      ...JSON_PARSE,
     },
     positionals: 'some',
   },

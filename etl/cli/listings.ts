@@ -7,11 +7,11 @@ import {
   type TargetProgress,
   type TargetRow,
 } from '../../warehouse/queries/progress.queries.ts';
+import { renderCsv } from '../export/csv.ts';
 import {
   formatCount,
   formatNumber,
   formatPercent,
-  renderCsv,
   renderTable,
   type Column,
   type Lang,
@@ -49,7 +49,7 @@ const SIGNS: Readonly<Record<string, string>> = {
 };
 
 /** Names of units by id, in the chosen language. */
-export async function unitNames(
+async function unitNames(
   db: DuckDbHandle,
   unitIds: readonly string[],
   lang: Lang,
@@ -71,7 +71,7 @@ function targetValue(t: Pick<TargetRow, 'unit'>, n: number | null | undefined, l
 const isPerYear = (t: TargetRow) => t.from_year !== null;
 
 /** The goal in short: `≈45,000 by 2030`, `1–2 /district by 2025`, `≥100 /yr 2021–2025`. */
-export function describeGoal(t: TargetRow, lang: Lang): string {
+function describeGoal(t: TargetRow, lang: Lang): string {
   const value =
     t.comparator === 'RANGE'
       ? `${targetValue(t, t.value, lang)}–${targetValue(t, t.value_high, lang)}`

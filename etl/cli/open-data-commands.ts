@@ -1,9 +1,4 @@
-import type { CommandSpec } from './commands.ts';
-
-const DB = [
-  '--db PATH',
-  'the warehouse file (default $COOPSTAT_DB, else ./data/coopstat.duckdb)',
-] as const;
+import { DB, DB_PARSE, type CommandSpec } from './command-spec.ts';
 
 /** `template`, `export` and `demo`: the workbook to fill in, open formats out, a scratch warehouse. */
 export const OPEN_DATA_COMMANDS = {
@@ -25,7 +20,7 @@ export const OPEN_DATA_COMMANDS = {
     ],
     seeAlso: 'docs/input-format.md (the same columns, headers, units and rules)',
     parse: {
-      db: { type: 'string' },
+      ...DB_PARSE,
       lang: { type: 'string' },
       year: { type: 'string' },
       output: { type: 'string', short: 'o' },
@@ -51,7 +46,7 @@ export const OPEN_DATA_COMMANDS = {
     ],
     seeAlso: 'docs/open-formats.md (files, columns, types, units, grain; the SDMX structure)',
     parse: {
-      db: { type: 'string' },
+      ...DB_PARSE,
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
       release: { type: 'string' },
@@ -64,7 +59,7 @@ export const OPEN_DATA_COMMANDS = {
     options: [['--db PATH', 'the scratch warehouse (default ./data/demo.duckdb)']],
     examples: ['coopstat demo', 'coopstat demo --db /tmp/demo.duckdb'],
     seeAlso: 'README.md, "A year, end to end"',
-    parse: { db: { type: 'string' } },
+    parse: DB_PARSE,
     positionals: 'none',
   },
 } as const satisfies Record<'template' | 'export' | 'demo', CommandSpec>;

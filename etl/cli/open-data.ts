@@ -21,7 +21,7 @@ import { initWarehouse } from '../reference/init-warehouse.ts';
 export class OpenDataUsageError extends Error {}
 
 /** The warehouse `coopstat` uses when neither `--db` nor `$COOPSTAT_DB` is given. */
-export const DEFAULT_DB = 'data/coopstat.duckdb';
+const DEFAULT_DB = 'data/coopstat.duckdb';
 /** Where `coopstat demo` builds its scratch warehouse by default. */
 export const DEMO_DB = 'data/demo.duckdb';
 
@@ -29,7 +29,7 @@ export const DEMO_DB = 'data/demo.duckdb';
  * The example files `coopstat demo` loads, in order, with their source: the register's totals
  * would replace the aggregates' figures of the same source, so it is loaded as another series.
  */
-export const EXAMPLE_FILES = [
+const EXAMPLE_FILES = [
   ['aggregates-2024.csv', 'PSO'],
   ['register-2024.csv', 'OTHER'],
 ] as const;

@@ -33,7 +33,7 @@ export interface Column {
 }
 
 /** A cell cut to `width` characters, the last one an ellipsis. */
-export function truncate(text: string, width: number): string {
+function truncate(text: string, width: number): string {
   const chars = [...text];
   return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
@@ -59,21 +59,4 @@ export function renderTable(
   };
   const line = (cells: readonly string[]) => cells.map(pad).join('  ').replace(/\s+$/, '');
   return [line(columns.map((c) => c.header)), ...cut.map(line)].join('\n');
-}
-
-const csvCell = (value: unknown): string => {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
-/** Records as CSV (RFC 4180): a header row with the keys of the first record, CRLF line ends. */
-export function renderCsv(
-  records: readonly Record<string, unknown>[],
-  keys?: readonly string[],
-): string {
-  const header = keys ?? Object.keys(records[0] ?? {});
-  return [header, ...records.map((r) => header.map((k) => r[k]))]
-    .map((row) => row.map(csvCell).join(','))
-    .join('\r\n');
 }

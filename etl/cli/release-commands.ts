@@ -1,9 +1,4 @@
-import type { CommandSpec } from './commands.ts';
-
-const DB = [
-  '--db PATH',
-  'the warehouse file (default $COOPSTAT_DB, else ./data/coopstat.duckdb)',
-] as const;
+import { DB, DB_PARSE, JSON_PARSE, type CommandSpec } from './command-spec.ts';
 
 /** `review`, `release` and `releases`: the national office's step between loads and the public. */
 export const RELEASE_COMMANDS = {
@@ -18,9 +13,9 @@ export const RELEASE_COMMANDS = {
     examples: ['coopstat review --year 2024', 'coopstat review --year 2025 --json'],
     seeAlso: 'README.md, "One annual cycle" (review, release, notes)',
     parse: {
-      db: { type: 'string' },
+      ...DB_PARSE,
       year: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      ...JSON_PARSE,
     },
     positionals: 'none',
   },
@@ -46,12 +41,12 @@ export const RELEASE_COMMANDS = {
     ],
     seeAlso: 'README.md, "One annual cycle"; exit 1 when refused, nothing published',
     parse: {
-      db: { type: 'string' },
+      ...DB_PARSE,
       year: { type: 'string', multiple: true },
       all: { type: 'boolean', default: false },
       note: { type: 'string' },
       by: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      ...JSON_PARSE,
     },
     positionals: 'none',
   },
@@ -66,10 +61,10 @@ export const RELEASE_COMMANDS = {
     ],
     examples: ['coopstat releases', 'coopstat releases --notes 2 --lang en'],
     parse: {
-      db: { type: 'string' },
+      ...DB_PARSE,
       notes: { type: 'string' },
       lang: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      ...JSON_PARSE,
     },
     positionals: 'none',
   },

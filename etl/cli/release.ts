@@ -14,7 +14,7 @@ export interface ReleaseCommandOutcome {
 }
 
 /** A four-digit year from an option's text. */
-export function parseYear(text: string | undefined, option = '--year'): number {
+function parseYear(text: string | undefined, option = '--year'): number {
   if (text === undefined) throw new ReleaseUsageError(`needs ${option} YEAR`);
   if (!/^[0-9]{4}$/.test(text))
     throw new ReleaseUsageError(
@@ -27,7 +27,7 @@ const num = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'
 const pct = (v: number | null) => (v === null ? '—' : `${v}%`);
 
 /** The review as text lines, as `coopstat review` prints it. */
-export function renderReview(review: YearReview): string[] {
+function renderReview(review: YearReview): string[] {
   const p = review.provinces;
   const previous = review.previousRelease;
   const lines = [

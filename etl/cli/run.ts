@@ -17,15 +17,7 @@ import { formatFinding, LoadRefusedError } from '../load/findings.ts';
 import { FAMILIES, loadFile, type Family, type LoadReport } from '../load/load-file.ts';
 import { initWarehouse } from '../reference/init-warehouse.ts';
 import { VALUE_STATUSES, type ValueStatus } from '../../warehouse/domain/value-status.ts';
-import {
-  commandHelp,
-  commandUsage,
-  globalHelp,
-  isCommand,
-  parseInvocation,
-  UsageError,
-  type Invocation,
-} from './commands.ts';
+import { commandHelp, commandUsage, globalHelp, isCommand, type Invocation } from './commands.ts';
 import {
   loadsListing,
   plansListing,
@@ -35,7 +27,8 @@ import {
   type ListingFormat,
   type LoadLogLine,
 } from './listings.ts';
-import { renderCsv, type Lang } from './output.ts';
+import { renderCsv } from '../export/csv.ts';
+import type { Lang } from './output.ts';
 import { DEMO_DB, OpenDataUsageError, runDemo, runExport } from './open-data.ts';
 import { runTemplate, TemplateUsageError } from './template.ts';
 import {

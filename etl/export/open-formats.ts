@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { DEFAULT_SOURCE_PREFERENCE } from '../../warehouse/queries/progress.queries.ts';
 import { FACT_MEASURES } from '../../warehouse/tables/org-annual.table.ts';
-import { renderCsv } from '../cli/output.ts';
+import { renderCsv } from './csv.ts';
 import { OPEN_DATASETS, validIn, type ExportOptions, type OpenDataset } from './open-datasets.ts';
 
 /** The open formats data leaves the warehouse in. */
@@ -13,9 +13,9 @@ export const EXPORT_FORMATS = ['parquet', 'sdmx-csv', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The SDMX dataflow the SDMX-CSV file belongs to (agency, id, version). */
-export const SDMX_DATAFLOW = 'COOPSTAT:DF_COLLECTIVE_ECONOMY(1.0)';
+const SDMX_DATAFLOW = 'COOPSTAT:DF_COLLECTIVE_ECONOMY(1.0)';
 /** File names of the SDMX-CSV data and of its data-structure description. */
-export const SDMX_FILES = { data: 'coopstat.sdmx.csv', structure: 'coopstat.dsd.json' } as const;
+const SDMX_FILES = { data: 'coopstat.sdmx.csv', structure: 'coopstat.dsd.json' } as const;
 /** File name of the `.xlsx` tables. */
 export const XLSX_TABLES_FILE = 'coopstat-tables.xlsx';
 

@@ -2,8 +2,8 @@ import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { FACT_MEASURE_NAMES } from '../../warehouse/tables/org-annual.table.ts';
 import { FACT_STAGING, REGISTER_STAGING } from '../validate/facts.ts';
 import { RESOLVED_TABLE } from '../validate/validate.ts';
-import type { Finding } from './findings.ts';
-import { originOf, type StagedFile } from './staging.ts';
+import type { Finding } from '../staged/finding.ts';
+import { originOf, type StagedFile } from '../staged/staged-file.ts';
 
 /**
  * A load owns the slices it touches (unit × year × source × type), so whatever a file leaves

@@ -34,7 +34,8 @@ import { QueryParams } from '../../warehouse/queries/query-params.ts';
 import { collectFindings, RESOLVED_TABLE, typeAndResolve } from '../validate/validate.ts';
 import { checkTotalRows } from '../validate/total-rows.ts';
 import { findErasures } from './erasure-guard.ts';
-import { LoadRefusedError, type Finding } from './findings.ts';
+import type { Finding } from '../staged/finding.ts';
+import { LoadRefusedError } from './findings.ts';
 import { peekFamily, stageFile } from './staging.ts';
 
 /** Input families the loader accepts. */

@@ -10,7 +10,8 @@ import { fold, foldSql } from '../../warehouse/text/fold.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { decimalEvidenceSql } from '../validate/typing.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
-import { isHeaderMapping, mapHeaders, type HeaderMapping } from './header-mapping.ts';
+import { isHeaderMapping, mapHeaders, type HeaderMapping } from '../sources/header-mapping.ts';
+import { TOTAL_TABLE } from '../staged/staged-file.ts';
 
 /** The header row is looked for among this many first non-empty rows of a sheet or CSV file. */
 export const HEADER_SEARCH_ROWS = 20;
@@ -34,7 +35,7 @@ const TOTAL_PATTERN = `^(${TOTAL_ROW_WORDS.map(fold).join('|')})( |$)`;
 const TOTAL_REGEX = new RegExp(TOTAL_PATTERN);
 
 /** True when a cell's text starts with a total word ("Tổng cộng", "Cộng:", "TỔNG SỐ TOÀN TỈNH"). */
-export function isTotalText(text: string | null | undefined): boolean {
+function isTotalText(text: string | null | undefined): boolean {
   return text !== null && text !== undefined && TOTAL_REGEX.test(fold(text));
 }
 
@@ -102,12 +103,6 @@ export function isColumnNumberRow(cells: readonly (string | null)[]): boolean {
   return filled.length >= 2 && filled.every((c) => /^\(?([A-Za-z]|\d{1,3})\)?$/.test(c.trim()));
 }
 
-/**
- * The total rows of a file, kept aside from the data: each canonical column's text as written,
- * with the row's place. `etl/validate/total-rows.ts` checks them against the rows they total.
- */
-export const TOTAL_TABLE = 'stg_total_row';
-
 /** The columns of {@link TOTAL_TABLE}: the place, then every canonical column as text. */
 export function totalTableSql(source: SourceDescriptor): string {
   const columns = source.columns.map((c) => `${c.name} varchar`).join(', ');
@@ -135,7 +130,7 @@ export function findHeaderLine(
 }
 
 /** The rule merged cells in a header row break, with how to fix the sheet. */
-export const MERGED_HEADER_RULE =
+const MERGED_HEADER_RULE =
   'headers must be one row of single cells (unmerge them and give each column its own header in that one row; merged title rows above the header are fine, a header on two rows is not read)';
 
 /**

@@ -15,7 +15,8 @@ import { listSheets, readXlsx, readXlsxHeaders, type XlsxRow } from '../readers/
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import { RAW_PROFILE_TABLE, rawProfileSql } from '../validate/typing.ts';
-import type { Finding } from './findings.ts';
+import type { Finding } from '../staged/finding.ts';
+import { RAW_TABLE, TOTAL_TABLE, type StagedFile } from '../staged/staged-file.ts';
 import { columnLetter } from '../readers/xlsx.reader.ts';
 import {
   isHeaderMapping,
@@ -24,7 +25,7 @@ import {
   suggestColumn,
   unitMismatchRule,
   type HeaderMapping,
-} from './header-mapping.ts';
+} from '../sources/header-mapping.ts';
 import {
   findHeaderLine,
   HEADER_SEARCH_ROWS,
@@ -34,29 +35,12 @@ import {
   refuseMergedHeaderRow,
   totalMarkerColumns,
   totalTableSql,
-  TOTAL_TABLE,
   typedNumbersToConvention,
   TYPED_NUMBER_MARK,
 } from './sheet-layout.ts';
 
-/**
- * The raw staging rows: every canonical column as text, with each row's sheet and row number. A
- * table for a workbook (rows are appended); for a CSV a view of {@link CSV_TABLE} without its
- * header and blank rows.
- */
-export const RAW_TABLE = 'stg_raw';
 /** A CSV file's mapped columns, trimmed, one row per record including the header (rowid order). */
 const CSV_TABLE = 'stg_csv';
-
-/** What staging learned about a file before any value was checked. */
-export interface StagedFile {
-  readonly format: 'csv' | 'xlsx';
-  readonly encoding: string | null;
-  /** Header mapping per sheet ('' for a CSV). */
-  readonly mappings: ReadonlyMap<string, HeaderMapping>;
-  readonly rowsRead: number;
-  readonly findings: Finding[];
-}
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
@@ -539,14 +523,4 @@ export async function peekFamily(path: string, head: Buffer): Promise<'aggregate
     }
   }
   return 'aggregates';
-}
-
-/** Column letter for a canonical column in a sheet, for messages. */
-export function originOf(
-  staged: StagedFile,
-  sheet: string | null,
-  column: string,
-): { letter: string; header: string } | null {
-  const origin = staged.mappings.get(sheet ?? '')?.columns.get(column);
-  return origin ? { letter: origin.letter, header: origin.header } : null;
 }

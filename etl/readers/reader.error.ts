@@ -23,13 +23,13 @@ export interface ReaderPlace {
  * Formats a place in the house style: the rule, then what was received, then where.
  * e.g. "a cell must hold a value, but got the error #REF! at x.xlsx, sheet HTX, row 3, column F".
  */
-export function formatReaderMessage(place: ReaderPlace): string {
+function formatReaderMessage(place: ReaderPlace): string {
   const received = place.value === undefined ? '' : `, but got ${place.value}`;
   return `${place.rule}${received} at ${formatWhere(place)}`;
 }
 
 /** Formats only the "where" part: file, then sheet, row and column when known. */
-export function formatWhere(place: Omit<ReaderPlace, 'rule' | 'value'>): string {
+function formatWhere(place: Omit<ReaderPlace, 'rule' | 'value'>): string {
   let where = place.file;
   if (place.sheet !== undefined) where += `, sheet ${place.sheet}`;
   if (place.row !== undefined) where += `, row ${place.row}`;
@@ -40,26 +40,15 @@ export function formatWhere(place: Omit<ReaderPlace, 'rule' | 'value'>): string 
 
 /**
  * A file a reader refuses. Every refusal of `etl/readers/` is one of these, so the ETL can tell
- * a bad upload (report it to the office that sent it) from a bug (let it crash).
+ * a bad upload (report it to the office that sent it) from a bug (let it crash). It carries the
+ * fields of its {@link ReaderPlace} (declared once, by the interface of the same name).
  */
-export class ReaderError extends Error implements ReaderPlace {
-  readonly rule: string;
-  readonly value?: string;
-  readonly file: string;
-  readonly sheet?: string;
-  readonly row?: number;
-  readonly column?: string;
-  readonly header?: string;
-
+export interface ReaderError extends ReaderPlace {}
+export class ReaderError extends Error {
   constructor(place: ReaderPlace, options?: { cause?: unknown }) {
     super(formatReaderMessage(place), options);
     this.name = 'ReaderError';
-    this.rule = place.rule;
-    this.value = place.value;
-    this.file = place.file;
-    this.sheet = place.sheet;
-    this.row = place.row;
-    this.column = place.column;
-    this.header = place.header;
+    const { rule, value, file, sheet, row, column, header } = place;
+    Object.assign(this, { rule, value, file, sheet, row, column, header });
   }
 }

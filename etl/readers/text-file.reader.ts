@@ -1,22 +1,21 @@
 /**
- * Decodes an uploaded CSV/TSV file to NFC text with LF line endings, and writes the UTF-8 copy
- * DuckDB's `read_csv` reads. Only UTF-8 (with or without BOM) and UTF-16 with a BOM (Excel's
+ * Decodes an uploaded CSV/TSV file to NFC text with LF line endings, the UTF-8 text DuckDB's
+ * `read_csv` reads. Only UTF-8 (with or without BOM) and UTF-16 with a BOM (Excel's
  * "Unicode Text") are accepted; anything else is refused by name, because a file in a legacy
  * Vietnamese encoding that is decoded by guesswork silently corrupts names of units.
  */
-import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 
 import { ReaderError } from './reader.error.ts';
 
 /** Encodings a text upload may be in; anything else is refused. */
-export const TEXT_ENCODINGS = ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be'] as const;
+const TEXT_ENCODINGS = ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be'] as const;
 /** One of {@link TEXT_ENCODINGS}. */
 export type TextEncoding = (typeof TEXT_ENCODINGS)[number];
 
 /** Line-ending styles found in a text file; `mixed` means more than one kind occurs. */
-export const LINE_ENDINGS = ['lf', 'crlf', 'cr', 'mixed', 'none'] as const;
+const LINE_ENDINGS = ['lf', 'crlf', 'cr', 'mixed', 'none'] as const;
 /** One of {@link LINE_ENDINGS}. */
 export type LineEndings = (typeof LINE_ENDINGS)[number];
 
@@ -38,7 +37,7 @@ export interface DecodeTextOptions {
 }
 
 /** The rule every encoding refusal states. */
-export const TEXT_ENCODING_RULE = 'a CSV file must be UTF-8 or UTF-16 text';
+const TEXT_ENCODING_RULE = 'a CSV file must be UTF-8 or UTF-16 text';
 const EMPTY_RULE = 'a CSV file must hold a header row';
 const SIZE_RULE = 'a CSV file must be at most';
 
@@ -66,7 +65,7 @@ export async function decodeTextFile(
  * Decodes the bytes of a text upload; the same rules as {@link decodeTextFile}, for bytes
  * already in memory. `file` is the name messages cite.
  */
-export function decodeTextBytes(bytes: Uint8Array, file: string): DecodedTextFile {
+function decodeTextBytes(bytes: Uint8Array, file: string): DecodedTextFile {
   if (bytes.length === 0) {
     throw new ReaderError({ rule: EMPTY_RULE, value: 'an empty file (0 bytes)', file });
   }
@@ -106,54 +105,6 @@ export function detectLineEndings(text: string): LineEndings {
   if (kinds === 0) return 'none';
   if (kinds > 1) return 'mixed';
   return crlf > 0 ? 'crlf' : lf > 0 ? 'lf' : 'cr';
-}
-
-/**
- * Decodes `path` and writes its text to `outPath` as UTF-8 without BOM, NFC, LF line endings —
- * the form DuckDB's `read_csv` reads without surprises. Returns what was decoded.
- */
-export async function writeUtf8Copy(path: string, outPath: string): Promise<DecodedTextFile> {
-  const decoded = await decodeTextFile(path);
-  await writeFile(outPath, decoded.text, 'utf8');
-  return decoded;
-}
-
-/** A text upload in plain UTF-8: the original file, or a temporary copy. */
-export interface Utf8TextFile {
-  /** The file DuckDB should read. */
-  readonly path: string;
-  /** True when `path` is a temporary copy rather than the upload itself. */
-  readonly copied: boolean;
-  readonly encoding: TextEncoding;
-  readonly lineEndings: LineEndings;
-  /** Removes the temporary copy, if any. Safe to call more than once. */
-  dispose(): Promise<void>;
-}
-
-/**
- * Returns a path DuckDB can read as plain UTF-8: the upload itself when it already is UTF-8
- * without BOM, NFC and LF-only, otherwise a copy in a fresh temporary directory (under
- * `tempDir`, default the OS temp dir) that `dispose()` removes.
- */
-export async function ensureUtf8File(
-  path: string,
-  options: DecodeTextOptions & { readonly tempDir?: string } = {},
-): Promise<Utf8TextFile> {
-  const decoded = await decodeTextFile(path, options);
-  const { encoding, lineEndings } = decoded;
-  if (decoded.isPlainUtf8) {
-    return { path, copied: false, encoding, lineEndings, dispose: async () => {} };
-  }
-  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'coopstat-utf8-'));
-  const copy = join(dir, basename(path));
-  await writeFile(copy, decoded.text, 'utf8');
-  return {
-    path: copy,
-    copied: true,
-    encoding,
-    lineEndings,
-    dispose: () => rm(dir, { recursive: true, force: true }),
-  };
 }
 
 function decodeBytes(bytes: Uint8Array, file: string): { encoding: TextEncoding; raw: string } {

@@ -1,6 +1,7 @@
 /**
  * Parsers for the small parts of an .xlsx package (workbook, relationships, styles, shared
- * strings) and a scanner for merged ranges, shared by `xlsx.reader.ts`. XML is parsed with
+ * strings), the text of rich-text strings ({@link RunText}, for the shared strings and the
+ * inline strings of `xlsx-sheet.reader.ts`) and a scanner for merged ranges. XML is parsed with
  * saxes, the parser exceljs itself depends on, fed by a streaming UTF-8 decoder: exceljs 4.4.0
  * decodes each chunk on its own and turns a character split across chunks into U+FFFD
  * (exceljs issues #2063, #2316), which garbles Vietnamese text.
@@ -41,7 +42,7 @@ export function localName(name: string): string {
  * Feeds byte chunks to a parser through a streaming UTF-8 decoder, so no character is split.
  * Throws what the decoder or parser throws (the caller turns it into a refusal).
  */
-export async function feedSax(
+async function feedSax(
   parser: SaxParser,
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   afterChunk?: () => void,
@@ -159,7 +160,7 @@ export function parseDateStyles(stylesXml: Buffer): Set<number> {
 }
 
 /** True when a number format code shows a date or time (outside quotes, brackets and escapes). */
-export function isDateFormatCode(code: string): boolean {
+function isDateFormatCode(code: string): boolean {
   const bare = code
     .replace(/"[^"]*"/g, '')
     .replace(/\[[^\]]*]/g, '')
@@ -169,43 +170,70 @@ export function isDateFormatCode(code: string): boolean {
 }
 
 /**
+ * The text of one rich-text string — a shared string (`<si>`) or a cell's inline string
+ * (`<is>`): its `<t>` runs in order, with the phonetic runs (`<rPh>`, the reading guide East
+ * Asian editions of Excel add) left out. Fed every tag and text of the part; collects only
+ * between {@link start} and {@link end}.
+ */
+export class RunText {
+  private collecting = false;
+  private inRun = false;
+  private phonetic = 0;
+  private text = '';
+
+  /** The string begins (`<si>` or `<is>` opened). */
+  start(): void {
+    this.collecting = true;
+    this.text = '';
+  }
+
+  /** An element opened (by its local name). */
+  open(name: string, isSelfClosing: boolean): void {
+    if (name === 'rPh') this.phonetic++;
+    else if (name === 't' && this.collecting && this.phonetic === 0) this.inRun = !isSelfClosing;
+  }
+
+  /** An element closed (by its local name). */
+  close(name: string): void {
+    if (name === 't') this.inRun = false;
+    else if (name === 'rPh') this.phonetic--;
+  }
+
+  /** Text or CDATA: kept when inside a run of the string. */
+  append(text: string): void {
+    if (this.inRun) this.text += text;
+  }
+
+  /** The string ends: its text, as written (escapes not yet decoded). */
+  end(): string {
+    this.collecting = false;
+    return this.text;
+  }
+}
+
+/**
  * Reads the shared-string table: one entry per `<si>`, its runs concatenated (phonetic runs
- * left out), escapes decoded, NFC. Entries are not trimmed; cells trim when they use them.
+ * left out, {@link RunText}), escapes decoded, NFC. Entries are not trimmed; cells trim when
+ * they use them.
  */
 export async function parseSharedStrings(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): Promise<string[]> {
   const strings: string[] = [];
   const parser = createSaxParser();
-  let inItem = false;
-  let inText = false;
-  let phonetic = 0;
-  let text = '';
+  const item = new RunText();
   parser.on('opentag', (tag) => {
     const name = localName(tag.name);
-    if (name === 'si') {
-      inItem = true;
-      text = '';
-    } else if (name === 'rPh') {
-      phonetic++;
-    } else if (name === 't' && inItem && phonetic === 0) {
-      inText = !tag.isSelfClosing;
-    }
+    if (name === 'si') item.start();
+    item.open(name, tag.isSelfClosing);
   });
   parser.on('closetag', (tag) => {
     const name = localName(tag.name);
-    if (name === 't') inText = false;
-    else if (name === 'rPh') phonetic--;
-    else if (name === 'si') {
-      strings.push(decodeOoxmlEscapes(text).normalize('NFC'));
-      inItem = false;
-    }
+    item.close(name);
+    if (name === 'si') strings.push(decodeOoxmlEscapes(item.end()).normalize('NFC'));
   });
-  const onText = (value: string): void => {
-    if (inText) text += value;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
+  parser.on('text', (text) => item.append(text));
+  parser.on('cdata', (text) => item.append(text));
   await feedSax(parser, chunks);
   return strings;
 }

@@ -11,17 +11,20 @@
  */
 import { basename } from 'node:path';
 
-import { ReaderError, type ReaderPlace } from './reader.error.ts';
+import { ReaderError } from './reader.error.ts';
 import {
   MergeScanner,
-  createSaxParser,
-  decodeOoxmlEscapes,
-  localName,
   parseDateStyles,
   parseSharedStrings,
   parseWorkbookParts,
   type WorkbookSheetEntry,
 } from './xlsx-parts.reader.ts';
+import {
+  describeError,
+  readSheetRows,
+  type XlsxRow,
+  type XlsxWarning,
+} from './xlsx-sheet.reader.ts';
 import {
   inflateZipEntry,
   inflateZipEntryChunks,
@@ -30,29 +33,7 @@ import {
   type ZipEntry,
 } from './zip-directory.reader.ts';
 
-/** One row of a worksheet that holds at least one non-empty cell. */
-export interface XlsxRow {
-  readonly sheet: string;
-  /** True when the sheet is hidden or very hidden in Excel (its rows are still read). */
-  readonly hidden: boolean;
-  /** 1-based Excel row number. */
-  readonly row: number;
-  /** Cell text; index 0 is column A; `null` for an empty cell; no trailing nulls. */
-  readonly cells: (string | null)[];
-  /**
-   * Indexes of the cells typed as numbers with a fractional part (written `980.25` in `cells`
-   * whatever the text convention of other cells), absent when there are none.
-   */
-  readonly fractional?: number[];
-}
-
-/** Something read but worth telling the uploader, e.g. a formula whose saved result was used. */
-export interface XlsxWarning extends ReaderPlace {
-  readonly value: string;
-  readonly sheet: string;
-  readonly row: number;
-  readonly column: string;
-}
+export { columnLetter, type XlsxRow, type XlsxWarning } from './xlsx-sheet.reader.ts';
 
 /** Options of {@link readXlsx}. */
 export interface ReadXlsxOptions {
@@ -83,21 +64,11 @@ export interface XlsxSheet {
   readonly path: string;
 }
 
-/** The rule a cell holding an error (#REF!, #N/A, …) breaks. */
-export const CELL_VALUE_RULE = 'a cell must hold a value';
-/** The rule of the warning a formula cell read as its saved result raises. */
-export const FORMULA_WARNING_RULE =
-  'a cell should hold a value rather than a formula, so its saved result was used';
-const FORMULA_RULE = 'a cell must hold a value, not a formula without a saved result';
 const MERGED_RULE = 'headers must be one row of single cells';
 const WORKBOOK_RULE = 'an .xlsx file must contain xl/workbook.xml';
-const XML_RULE = 'a worksheet must be well-formed UTF-8 XML';
 const SHEET_PATH_RULE = 'a worksheet must be stored as xl/worksheets/sheet<N>.xml to be read';
 const SHEET_MISSING_RULE = 'a sheet listed in the workbook must exist in the file';
 const READ_RULE = 'an .xlsx file must be readable';
-const CELL_REF_RULE = "a cell reference must name one of Excel's 16384 columns";
-const NUL_RULE = 'a cell must hold text without NUL characters';
-const MAX_COLUMN_INDEX = 16383;
 
 const DEFAULTS = {
   maxCellChars: 32767,
@@ -150,29 +121,55 @@ export async function* readXlsx(
   const book = await checkWorkbook(path, file, settings);
   const byPath = new Map(book.sheets.map((sheet) => [sheet.path, sheet]));
   try {
-    const sharedEntry = book.entries.get('xl/sharedStrings.xml');
-    const sharedStrings = sharedEntry
-      ? await parseSharedStrings(inflateZipEntryChunks(path, file, sharedEntry))
-      : [];
+    const sharedStrings = await readSharedStrings(path, file, book.entries);
     // Worksheets in the order the package stores them, each inflated straight from the file.
     for (const entry of book.entries.values()) {
       const sheet = byPath.get(entry.name);
       if (sheet === undefined || sheet.kind !== 'worksheet') continue;
-      yield* readSheetRows(inflateZipEntryChunks(path, file, entry), {
-        file,
-        sheet: sheet.name,
-        hidden: sheet.state !== 'visible',
-        sharedStrings,
-        dateStyles: book.dateStyles,
-        date1904: book.date1904,
-        maxCellChars: settings.maxCellChars,
-        onWarning: options.onWarning,
-      });
+      yield* sheetRows(path, entry, sheet, { ...book, file, sharedStrings }, settings);
     }
   } catch (error) {
     if (error instanceof ReaderError) throw error;
-    throw new ReaderError({ rule: READ_RULE, value: describe(error), file }, { cause: error });
+    throw new ReaderError({ rule: READ_RULE, value: describeError(error), file }, { cause: error });
   }
+}
+
+/** What every worksheet of one workbook is read with. */
+interface SharedParts {
+  readonly file: string;
+  readonly sharedStrings: readonly string[];
+  readonly dateStyles: ReadonlySet<number>;
+  readonly date1904: boolean;
+}
+
+/** The shared-string table of a package; empty when it has none. */
+async function readSharedStrings(
+  path: string,
+  file: string,
+  entries: ReadonlyMap<string, ZipEntry>,
+): Promise<string[]> {
+  const entry = entries.get('xl/sharedStrings.xml');
+  return entry ? parseSharedStrings(inflateZipEntryChunks(path, file, entry)) : [];
+}
+
+/** The rows of one worksheet, inflated straight from the file and read by the one cell parser. */
+function sheetRows(
+  path: string,
+  entry: ZipEntry,
+  sheet: WorkbookSheetEntry,
+  parts: SharedParts,
+  options: Pick<ReadXlsxOptions, 'onWarning'> & { readonly maxCellChars: number },
+): AsyncGenerator<XlsxRow> {
+  return readSheetRows(inflateZipEntryChunks(path, parts.file, entry), {
+    file: parts.file,
+    sheet: sheet.name,
+    hidden: sheet.state !== 'visible',
+    sharedStrings: parts.sharedStrings,
+    dateStyles: parts.dateStyles,
+    date1904: parts.date1904,
+    maxCellChars: options.maxCellChars,
+    onWarning: options.onWarning,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +209,7 @@ async function readWorkbookParts(
     return parseWorkbookParts(workbook, rels);
   } catch (cause) {
     throw new ReaderError(
-      { rule: 'xl/workbook.xml must be well-formed XML', value: describe(cause), file },
+      { rule: 'xl/workbook.xml must be well-formed XML', value: describeError(cause), file },
       { cause },
     );
   }
@@ -281,7 +278,7 @@ async function readDateStyles(
   } catch (cause) {
     if (cause instanceof ReaderError) throw cause;
     throw new ReaderError(
-      { rule: `${stylesEntry.name} must be well-formed XML`, value: describe(cause), file },
+      { rule: `${stylesEntry.name} must be well-formed XML`, value: describeError(cause), file },
       { cause },
     );
   }
@@ -300,345 +297,6 @@ function refuseMergedHeaders(
   if (inHeader.length === 0) return;
   const shown = inHeader.slice(0, 5).join(', ') + (inHeader.length > 5 ? ', …' : '');
   throw new ReaderError({ rule: MERGED_RULE, value: `merged cells ${shown}`, file, sheet });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Worksheet XML → rows of text
-
-interface SheetContext {
-  readonly file: string;
-  readonly sheet: string;
-  readonly hidden: boolean;
-  readonly sharedStrings: readonly string[];
-  readonly dateStyles: ReadonlySet<number>;
-  readonly date1904: boolean;
-  readonly maxCellChars: number;
-  readonly onWarning?: (warning: XlsxWarning) => void;
-}
-
-/** A `<c>` element being parsed. */
-interface CellState {
-  col: number;
-  type: string;
-  style: number;
-  formula: string | null;
-  sharedFormula: string | null;
-  value: string | null;
-  inline: string | null;
-}
-
-async function* readSheetRows(
-  chunks: AsyncIterable<Buffer>,
-  context: SheetContext,
-): AsyncGenerator<XlsxRow> {
-  const parser = createSaxParser();
-  const ready: XlsxRow[] = [];
-  const sharedFormulas = new Map<string, string>();
-  let rowNumber = 0;
-  let cells: (string | null)[] = [];
-  let fractional: number[] | undefined;
-  let nextCol = 0;
-  let cell: CellState | null = null;
-  let target: 'formula' | 'value' | 'inline' | null = null;
-  let inInline = false;
-  let phonetic = 0;
-  let formulaSi: string | undefined;
-  let refusal: unknown = null;
-
-  parser.on('opentag', (tag) => {
-    switch (localName(tag.name)) {
-      case 'row': {
-        const r = Number(tag.attributes.r);
-        rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1;
-        cells = [];
-        fractional = undefined;
-        nextCol = 0;
-        break;
-      }
-      case 'c': {
-        const ref = tag.attributes.r;
-        const col = ref ? columnIndex(ref) : nextCol;
-        if ((col < 0 || col > MAX_COLUMN_INDEX) && refusal === null) {
-          refusal = new ReaderError({
-            rule: CELL_REF_RULE,
-            value: ref ?? '',
-            file: context.file,
-            sheet: context.sheet,
-            row: rowNumber,
-          });
-        }
-        cell = {
-          col: refusal === null ? col : 0,
-          type: tag.attributes.t ?? 'n',
-          style: Number(tag.attributes.s ?? 0),
-          formula: null,
-          sharedFormula: null,
-          value: null,
-          inline: null,
-        };
-        break;
-      }
-      case 'f':
-        if (cell) {
-          cell.formula = '';
-          formulaSi = tag.attributes.t === 'shared' ? tag.attributes.si : undefined;
-          target = tag.isSelfClosing ? null : 'formula';
-          if (formulaSi !== undefined && tag.isSelfClosing) {
-            cell.sharedFormula = sharedFormulas.get(formulaSi) ?? null;
-          }
-        }
-        break;
-      case 'v':
-        if (cell) {
-          cell.value = '';
-          target = tag.isSelfClosing ? null : 'value';
-        }
-        break;
-      case 'is':
-        if (cell) {
-          inInline = true;
-          cell.inline = '';
-        }
-        break;
-      case 'rPh':
-        phonetic++;
-        break;
-      case 't':
-        if (cell && inInline && phonetic === 0 && !tag.isSelfClosing) target = 'inline';
-        break;
-    }
-  });
-  parser.on('closetag', (tag) => {
-    switch (localName(tag.name)) {
-      case 'f':
-        if (cell && formulaSi !== undefined && cell.formula) {
-          sharedFormulas.set(
-            formulaSi,
-            `=${cell.formula} (shared from ${cellRef(cell.col, rowNumber)})`,
-          );
-        }
-        target = null;
-        break;
-      case 'v':
-      case 't':
-        target = null;
-        break;
-      case 'is':
-        inInline = false;
-        break;
-      case 'rPh':
-        phonetic--;
-        break;
-      case 'c':
-        if (cell && refusal === null) {
-          let text: string | null;
-          try {
-            text = cellText(cell, rowNumber, context);
-          } catch (error) {
-            // Deliver the rows before this one first, whatever the chunking, then refuse.
-            refusal = error;
-            cell = null;
-            break;
-          }
-          if (text !== null) {
-            cells[cell.col] = text;
-            if (isFractionalNumber(cell, text, context)) (fractional ??= []).push(cell.col);
-          }
-          nextCol = cell.col + 1;
-          cell = null;
-        }
-        break;
-      case 'row':
-        if (cells.length > 0 && refusal === null) {
-          for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-          ready.push(
-            fractional
-              ? { sheet: context.sheet, hidden: context.hidden, row: rowNumber, cells, fractional }
-              : { sheet: context.sheet, hidden: context.hidden, row: rowNumber, cells },
-          );
-        }
-        cells = [];
-        fractional = undefined;
-        break;
-    }
-  });
-  const onText = (text: string): void => {
-    if (cell === null || target === null) return;
-    if (target === 'formula') cell.formula += text;
-    else if (target === 'value') cell.value += text;
-    else cell.inline += text;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-
-  const iterator = chunks[Symbol.asyncIterator]();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  for (;;) {
-    const next = await iterator.next();
-    try {
-      if (next.done) {
-        parser.write(decoder.decode());
-        parser.close();
-      } else {
-        parser.write(decoder.decode(next.value, { stream: true }));
-      }
-    } catch (error) {
-      if (error instanceof ReaderError) throw error;
-      throw new ReaderError(
-        { rule: XML_RULE, value: describe(error), file: context.file, sheet: context.sheet },
-        { cause: error },
-      );
-    }
-    if (ready.length > 0) {
-      yield* ready;
-      ready.length = 0;
-    }
-    if (refusal !== null) throw refusal;
-    if (next.done) return;
-  }
-}
-
-/** The text of one cell, `null` when empty; throws a {@link ReaderError} for refused cells. */
-function cellText(cell: CellState, row: number, context: SheetContext): string | null {
-  if (cell.type === 'e') {
-    const formula = formulaText(cell);
-    const from = formula === null ? '' : ` (from ${formula})`;
-    throw new ReaderError({
-      rule: CELL_VALUE_RULE,
-      value: `the error ${(cell.value ?? '').trim()}${from}`,
-      ...cellPlace(context, row, cell.col),
-    });
-  }
-  let text: string | null;
-  const formula = formulaText(cell);
-  if (formula !== null) {
-    const hasResult = cell.value !== null && (cell.value !== '' || cell.type === 'str');
-    if (!hasResult)
-      throw new ReaderError({
-        rule: FORMULA_RULE,
-        value: formula,
-        ...cellPlace(context, row, cell.col),
-      });
-    text = valueText(cell, context);
-    context.onWarning?.({
-      rule: FORMULA_WARNING_RULE,
-      value: formula,
-      ...cellPlace(context, row, cell.col),
-    });
-  } else {
-    text = valueText(cell, context);
-  }
-  // XML cannot carry U+0000, but Excel's escape `_x0000_` can; a CSV with one is refused too.
-  if (text !== null && text.includes('\u0000')) {
-    throw new ReaderError({
-      rule: NUL_RULE,
-      value: 'a NUL character (written _x0000_)',
-      ...cellPlace(context, row, cell.col),
-    });
-  }
-  if (text !== null && text.length > context.maxCellChars) {
-    throw new ReaderError({
-      rule: `a cell must hold at most ${context.maxCellChars} characters`,
-      value: `${text.length} characters`,
-      ...cellPlace(context, row, cell.col),
-    });
-  }
-  return text;
-}
-
-function cellPlace(context: SheetContext, row: number, col: number) {
-  return { file: context.file, sheet: context.sheet, row, column: columnLetter(col) };
-}
-
-function formulaText(cell: CellState): string | null {
-  if (cell.formula === null) return null;
-  if (cell.formula !== '') return `=${cell.formula}`;
-  return cell.sharedFormula ?? '=(a shared formula)';
-}
-
-function valueText(cell: CellState, context: SheetContext): string | null {
-  switch (cell.type) {
-    case 's': {
-      const shared = cell.value === null ? undefined : context.sharedStrings[Number(cell.value)];
-      return shared === undefined ? null : cleanString(shared);
-    }
-    case 'inlineStr':
-      return cell.inline === null ? null : cleanString(decodeOoxmlEscapes(cell.inline));
-    case 'str':
-      return cell.value === null ? null : cleanString(decodeOoxmlEscapes(cell.value));
-    case 'b':
-      return cell.value === null || cell.value.trim() === ''
-        ? null
-        : cell.value.trim() === '0'
-          ? 'FALSE'
-          : 'TRUE';
-    case 'd':
-      return cell.value === null ? null : isoDateText(cell.value.trim());
-    default: {
-      const raw = (cell.value ?? '').trim();
-      if (raw === '') return null;
-      const n = Number(raw);
-      if (!Number.isFinite(n)) return raw.normalize('NFC'); // every cell's text leaves NFC
-      if (context.dateStyles.has(cell.style)) return serialDateText(n, context.date1904);
-      return String(n);
-    }
-  }
-}
-
-/** True for a cell typed as a number (not a date) whose text has a decimal point. */
-function isFractionalNumber(cell: CellState, text: string, context: SheetContext): boolean {
-  return cell.type === 'n' && text.includes('.') && !context.dateStyles.has(cell.style);
-}
-
-function cleanString(text: string): string | null {
-  const clean = text.normalize('NFC').trim();
-  return clean === '' ? null : clean;
-}
-
-/**
- * An Excel date serial as `YYYY-MM-DD` (UTC arithmetic, so no time-zone shift); with a time of
- * day as `YYYY-MM-DDTHH:MM:SS`; a serial below 1 (a time only) as `HH:MM:SS`.
- */
-function serialDateText(serial: number, date1904: boolean): string {
-  // Serials before 1900-03-01 are one day off because Excel counts a 29 February 1900.
-  const days = date1904 ? serial + 1462 : serial < 60 ? serial + 1 : serial;
-  const ms = Math.round((days - 25569) * 86_400_000);
-  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
-  if (serial >= 0 && serial < 1) return iso.slice(11, 19);
-  return ms % 86_400_000 === 0 ? iso.slice(0, 10) : iso.slice(0, 19);
-}
-
-function isoDateText(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}T00:00:00(?:\.0+)?Z?$/.test(value) ? value.slice(0, 10) : value;
-}
-
-/** Zero-based column index of a cell reference such as `F12` (`F` → 5). */
-function columnIndex(ref: string): number {
-  let col = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const code = ref.charCodeAt(i) | 0x20; // lower-case
-    if (code < 97 || code > 122) break;
-    col = col * 26 + (code - 96);
-  }
-  return col - 1;
-}
-
-/** Excel column letters of a zero-based index (5 → `F`, 26 → `AA`). */
-export function columnLetter(index: number): string {
-  let letters = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  }
-  return letters;
-}
-
-function cellRef(col: number, row: number): string {
-  return `${columnLetter(col)}${row}`;
-}
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0];
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {
@@ -664,26 +322,16 @@ export async function readXlsxHeaders(path: string, rowsPerSheet = 1): Promise<X
   const file = basename(path);
   const entries = await readDirectory(path, file, {});
   const { sheets, date1904, stylesPath } = await readWorkbookParts(path, file, entries);
-  const sharedEntry = entries.get('xl/sharedStrings.xml');
-  const sharedStrings = sharedEntry
-    ? await parseSharedStrings(inflateZipEntryChunks(path, file, sharedEntry))
-    : [];
+  const sharedStrings = await readSharedStrings(path, file, entries);
   const dateStyles = await readDateStyles(path, file, entries, stylesPath);
+  const parts = { file, sharedStrings, dateStyles, date1904 };
   const rows: XlsxHeaderRow[] = [];
   for (const sheet of sheets.filter((s) => s.kind === 'worksheet')) {
     const entry = entries.get(sheet.path);
     if (!entry) continue;
-    const sheetRows = readSheetRows(inflateZipEntryChunks(path, file, entry), {
-      file,
-      sheet: sheet.name,
-      hidden: sheet.state !== 'visible',
-      sharedStrings,
-      dateStyles,
-      date1904,
-      maxCellChars: DEFAULTS.maxCellChars,
-    });
+    const rowsOfSheet = sheetRows(path, entry, sheet, parts, DEFAULTS);
     let taken = 0;
-    for await (const row of sheetRows) {
+    for await (const row of rowsOfSheet) {
       rows.push({ sheet: sheet.name, cells: row.cells });
       if (++taken >= rowsPerSheet) break; // closes the sheet's stream
     }

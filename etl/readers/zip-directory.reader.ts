@@ -32,10 +32,10 @@ export interface ZipLimits {
 }
 
 /** Entries smaller than this are exempt from the ratio check (tiny XML parts compress well). */
-export const RATIO_MIN_BYTES = 1024 * 1024;
+const RATIO_MIN_BYTES = 1024 * 1024;
 
 /** The rule a file that is not a readable zip archive breaks. */
-export const ZIP_RULE = 'an .xlsx file must be a valid zip archive';
+const ZIP_RULE = 'an .xlsx file must be a valid zip archive';
 const ZIP64_RULE = 'an .xlsx file must be a zip archive without ZIP64 extensions';
 const METHOD_RULE = 'an .xlsx entry must be stored or deflated';
 const ENCRYPTED_RULE = 'an .xlsx entry must not be encrypted';

@@ -13,7 +13,7 @@ import { unitOf as unitKindOf, UNITS } from '../sources/units.ts';
  */
 
 /** Languages a template and its notes are written in. */
-export const TEMPLATE_LANGS = ['vi', 'en'] as const;
+const TEMPLATE_LANGS = ['vi', 'en'] as const;
 export type TemplateLang = (typeof TEMPLATE_LANGS)[number];
 
 /** The input families a template exists for. */

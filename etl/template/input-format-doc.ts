@@ -1,6 +1,6 @@
 import type { ColumnDescriptor } from '../sources/source-descriptor.ts';
 import { columnGuides, requiredWord, SOURCES, TEMPLATE_FAMILIES } from './column-guide.ts';
-import { ORDINAL_HEADERS } from '../load/header-mapping.ts';
+import { ORDINAL_HEADERS } from '../sources/header-mapping.ts';
 import { HEADER_SEARCH_ROWS, TOTAL_ROW_WORDS } from '../load/sheet-layout.ts';
 import { OTHER_UNITS, UNIT_KINDS, UNITS } from '../sources/units.ts';
 

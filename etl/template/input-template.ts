@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { columnLetter } from '../readers/xlsx-sheet.reader.ts';
 import type { ColumnDescriptor } from '../sources/source-descriptor.ts';
 import {
   columnGuides,
@@ -34,53 +35,56 @@ export const TEMPLATE_SHEETS = {
 
 /**
  * The example row's figures, per column name: one cooperative sector of one province, in the
- * units of the columns. Columns not listed stay empty in the example, as a missing figure must.
+ * units of the columns (for aggregates, Thái Nguyên's agricultural cooperatives as
+ * `examples/aggregates-2024.csv` gives them). Columns not listed stay empty in the example, as a
+ * missing figure must.
  */
-const EXAMPLE_VALUES: Readonly<Record<TemplateFamily, Readonly<Record<string, string | number>>>> =
-  {
-    aggregates: {
-      org_type: 'HTX',
-      sector: 'AGRICULTURE',
-      org_count: 610,
-      active_count: 560,
-      new_count: 48,
-      dissolved_count: 12,
-      members: 18450,
-      employees: 4120,
-      rated_good: 96,
-      rated_fair: 210,
-      rated_average: 150,
-      rated_weak: 40,
-      rated_none: 64,
-      in_value_chain: 120,
-      linked_enterprise: 85,
-      high_tech: 52,
-      digital: 70,
-      new_model: 5,
-      revenue_avg_vnd_million: 3250.5,
-    },
-    register: {
-      org_id: '4600123401',
-      org_name: 'Hợp tác xã Chè Tân Cương',
-      org_type: 'HTX',
-      sector: 'AGRICULTURE',
-      founded_year: 2009,
-      legal_status: 'OPERATING',
-      members: 62,
-      official_members: 55,
-      capital_associates: 5,
-      other_associates: 2,
-      employees: 25,
-      rating: 'GOOD',
-      effective: 'TRUE',
-      in_value_chain: 'TRUE',
-      digital: 'FALSE',
-      managers_trained: 3,
-      managers_total: 4,
-      revenue_vnd_million: 12500.5,
-      profit_vnd_million: 830.2,
-    },
-  };
+export const TEMPLATE_EXAMPLE_VALUES: Readonly<
+  Record<TemplateFamily, Readonly<Record<string, string | number>>>
+> = {
+  aggregates: {
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    org_count: 610,
+    active_count: 560,
+    new_count: 48,
+    dissolved_count: 12,
+    members: 18450,
+    employees: 4120,
+    rated_good: 96,
+    rated_fair: 210,
+    rated_average: 150,
+    rated_weak: 40,
+    rated_none: 64,
+    in_value_chain: 120,
+    linked_enterprise: 85,
+    high_tech: 52,
+    digital: 70,
+    new_model: 5,
+    revenue_avg_vnd_million: 3250.5,
+  },
+  register: {
+    org_id: '4600123401',
+    org_name: 'Hợp tác xã Chè Tân Cương',
+    org_type: 'HTX',
+    sector: 'AGRICULTURE',
+    founded_year: 2009,
+    legal_status: 'OPERATING',
+    members: 62,
+    official_members: 55,
+    capital_associates: 5,
+    other_associates: 2,
+    employees: 25,
+    rating: 'GOOD',
+    effective: 'TRUE',
+    in_value_chain: 'TRUE',
+    digital: 'FALSE',
+    managers_trained: 3,
+    managers_total: 4,
+    revenue_vnd_million: 12500.5,
+    profit_vnd_million: 830.2,
+  },
+};
 
 /** The example value of one column, spelled as the template's lists offer it. */
 function exampleValue(
@@ -93,7 +97,7 @@ function exampleValue(
   if (c.name === 'year') return year;
   if (c.name === 'province_code') return province?.code ?? null;
   if (c.name === 'province_name') return province?.name_vi ?? null;
-  const value = EXAMPLE_VALUES[family][c.name];
+  const value = TEMPLATE_EXAMPLE_VALUES[family][c.name];
   if (value === undefined) return null;
   if ((c.type === 'enum' || c.type === 'flag') && guide.listValues) {
     const codes = c.type === 'flag' ? ['TRUE', 'FALSE'] : Object.keys(c.values ?? {});
@@ -158,17 +162,6 @@ const TEXT = {
   },
 } as const;
 
-const columnLetter = (index: number): string => {
-  let n = index + 1;
-  let letters = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    letters = String.fromCharCode(65 + r) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return letters;
-};
-
 /**
  * Writes the input workbook of a family: a data sheet whose header row is accepted spellings of
  * the loader's columns (units in each header's note), drop-down lists for every closed vocabulary
@@ -176,10 +169,8 @@ const columnLetter = (index: number): string => {
  * example row. The notes and list sheets do not start with a header row, so the loader skips them.
  */
 export async function buildInputTemplate(options: InputTemplateOptions): Promise<Buffer> {
-  const { family, lang, year, provinces } = options;
-  const rows = options.rows ?? 1000;
+  const { family, lang, year } = options;
   const guides = columnGuides(family, lang);
-  const text = TEXT[lang];
   const names = TEMPLATE_SHEETS[lang];
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'coopstat';
@@ -188,9 +179,23 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
   const data = workbook.addWorksheet(names.data, { views: [{ state: 'frozen', ySplit: 1 }] });
   const notes = workbook.addWorksheet(names.notes);
   const lists = workbook.addWorksheet(names.lists, { state: 'hidden' });
+  const listRanges = writeLists(lists, guides, options);
+  writeDataSheet(data, guides, listRanges, options);
+  writeNotes(notes, guides, options);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
 
-  // Lists: one column per closed vocabulary, under a title row that is no header of the loader.
-  lists.getCell(1, 1).value = text.listsTitle;
+/**
+ * The lists sheet: one column per closed vocabulary (and the provinces' names and codes), under
+ * a title row that is no header of the loader. Returns each list's range by column name.
+ */
+function writeLists(
+  lists: ExcelJS.Worksheet,
+  guides: readonly ColumnGuide[],
+  { lang, provinces }: InputTemplateOptions,
+): Map<string, string> {
+  const sheetName = TEMPLATE_SHEETS[lang].lists;
+  lists.getCell(1, 1).value = TEXT[lang].listsTitle;
   const listRange = new Map<string, string>();
   const listColumns: [string, readonly string[]][] = [
     ['province_name', provinces.map((p) => p.name_vi)],
@@ -205,19 +210,26 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
     values.forEach((v, j) => {
       lists.getCell(3 + j, i + 1).value = v;
     });
-    listRange.set(
-      name,
-      `'${names.lists}'!$${letter}$3:$${letter}$${Math.max(3, 2 + values.length)}`,
-    );
+    listRange.set(name, `'${sheetName}'!$${letter}$3:$${letter}$${Math.max(3, 2 + values.length)}`);
   });
+  return listRange;
+}
 
+/** The data sheet: the header row, a note with unit and rule on each header, validation per column. */
+function writeDataSheet(
+  data: ExcelJS.Worksheet,
+  guides: readonly ColumnGuide[],
+  listRange: ReadonlyMap<string, string>,
+  options: InputTemplateOptions,
+): void {
+  const text = TEXT[options.lang];
+  const rows = options.rows ?? 1000;
   // exceljs 4.4 has range validations (one rule for a whole column) but does not declare them.
   const validations = (
     data as unknown as {
       dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void };
     }
   ).dataValidations;
-  // Data sheet: the header row, a note with unit and rule on each header, validation per column.
   guides.forEach((g, i) => {
     const cell = data.getCell(1, i + 1);
     cell.value = g.header;
@@ -251,12 +263,19 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
     }
     if (c.type === 'code') data.getColumn(i + 1).numFmt = '@';
   });
+}
 
-  // Notes: title, rules, one line per column, then the example row.
+/** The notes sheet: title, rules, one line per column, then the example row. */
+function writeNotes(
+  notes: ExcelJS.Worksheet,
+  guides: readonly ColumnGuide[],
+  { family, lang, year, provinces }: InputTemplateOptions,
+): void {
+  const text = TEXT[lang];
   notes.getCell(1, 1).value = text.title(family);
   notes.getCell(1, 1).font = { bold: true, size: 14 };
   let r = 3;
-  for (const line of text.intro(names.data, year)) {
+  for (const line of text.intro(TEMPLATE_SHEETS[lang].data, year)) {
     notes.getCell(r++, 1).value = line.replace('{grain}', text.grain[family]);
   }
   r++;
@@ -290,21 +309,4 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
   notes.getColumn(1).width = 28;
   notes.getColumn(5).width = 60;
   notes.getColumn(6).width = 50;
-
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-/** The example row of a family's template as header → value, in the template's language. */
-export function templateExampleRow(
-  family: TemplateFamily,
-  lang: TemplateLang,
-  year: number,
-  province: TemplateProvince,
-): Map<string, string | number> {
-  const row = new Map<string, string | number>();
-  for (const g of columnGuides(family, lang)) {
-    const value = exampleValue(g, family, year, province);
-    if (value !== null) row.set(g.header, value);
-  }
-  return row;
 }

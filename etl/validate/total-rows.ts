@@ -9,11 +9,10 @@
  * statistics office's tables do — the data rows below it up to the next total row.
  */
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { TOTAL_TABLE } from '../load/sheet-layout.ts';
+import { RAW_TABLE, TOTAL_TABLE } from '../staged/staged-file.ts';
 import type { ColumnDescriptor, SourceDescriptor } from '../sources/source-descriptor.ts';
 import { castSql, decimalEvidenceSql, sqlString, typeRule } from './typing.ts';
 import { FINDING_TABLE, RESOLVED_TABLE } from './validate.ts';
-import { RAW_TABLE } from '../load/staging.ts';
 
 /** The columns a total row is checked on: counts, and decimals that are sums, not averages. */
 export function summedColumns(source: SourceDescriptor): ColumnDescriptor[] {

@@ -2,8 +2,8 @@ import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { foldUnitName } from '../../warehouse/text/fold.ts';
 import { foldSql } from '../../warehouse/text/fold.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
-import type { Finding } from '../load/findings.ts';
-import { RAW_TABLE, originOf, type StagedFile } from '../load/staging.ts';
+import type { Finding } from '../staged/finding.ts';
+import { RAW_TABLE, originOf, type StagedFile } from '../staged/staged-file.ts';
 import { castSql, RAW_PROFILE_TABLE, rawProfileSql, sqlString, typeRule } from './typing.ts';
 import { provinceSuggestionSql } from './province-suggestions.ts';
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ReaderError } from '../../etl/readers/reader.error.ts';
 import { buildZip, handmadeXlsx, WORKBOOK_RELS, WORKBOOK_XML } from '../helpers/zip-forge.ts';
-import {
-  decodeTextFile,
-  detectLineEndings,
-  ensureUtf8File,
-  writeUtf8Copy,
-} from '../../etl/readers/text-file.reader.ts';
+import { decodeTextFile, detectLineEndings } from '../../etl/readers/text-file.reader.ts';
 import {
   columnLetter,
   listSheets,
@@ -555,22 +549,22 @@ describe('decodeTextFile', () => {
     ]);
   });
 
-  it('writes a plain UTF-8 copy only when the upload is not already plain UTF-8', async () => {
+  it('tells a plain UTF-8 upload from one that needs decoding before DuckDB reads it', async () => {
     const plain = await writeBytes('plain.csv', Buffer.from(header));
-    const same = await ensureUtf8File(plain, { tempDir: dir });
-    expect(same).toMatchObject({ path: plain, copied: false, encoding: 'utf-8' });
+    expect(await decodeTextFile(plain)).toMatchObject({
+      encoding: 'utf-8',
+      lineEndings: 'lf',
+      isPlainUtf8: true,
+    });
 
     const tsv = 'Mã tỉnh\tSố HTX\r\n06\t12\n';
     const utf16 = await writeBytes('excel-unicode.txt', Buffer.from(`\ufeff${tsv}`, 'utf16le'));
-    const copy = await ensureUtf8File(utf16, { tempDir: dir });
-    expect(copy).toMatchObject({ copied: true, encoding: 'utf-16le', lineEndings: 'mixed' });
-    expect(await readFile(copy.path, 'utf8')).toBe('Mã tỉnh\tSố HTX\n06\t12\n');
-    await copy.dispose();
-    expect(existsSync(copy.path)).toBe(false);
-
-    const out = join(dir, 'copy.csv');
-    await writeUtf8Copy(utf16, out);
-    expect(await readFile(out)).toEqual(Buffer.from('Mã tỉnh\tSố HTX\n06\t12\n'));
+    expect(await decodeTextFile(utf16)).toEqual({
+      encoding: 'utf-16le',
+      lineEndings: 'mixed',
+      text: 'Mã tỉnh\tSố HTX\n06\t12\n',
+      isPlainUtf8: false,
+    });
   });
 });
 

@@ -142,13 +142,6 @@ export function findPendingLoads(db: DuckDbHandle): Promise<PendingLoad[]> {
   );
 }
 
-/** The years with draft figures not yet released. */
-export async function findPendingYears(db: DuckDbHandle): Promise<number[]> {
-  const years = new Set<number>();
-  for (const load of await findPendingLoads(db)) for (const y of load.years) years.add(y);
-  return [...years].sort((a, b) => a - b);
-}
-
 /** A release number that does not exist was asked for. */
 export class UnknownReleaseError extends Error {
   constructor(

@@ -5,7 +5,7 @@ import { cli, ROOT } from '../../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
 import { columnGuides } from '../../../etl/template/column-guide.ts';
-import { TEMPLATE_SHEETS, templateExampleRow } from '../../../etl/template/input-template.ts';
+import { TEMPLATE_SHEETS } from '../../../etl/template/input-template.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import { testConfig } from '../../helpers/server.ts';
 import { createTestWarehouse, query, type TestWarehouse } from '../../helpers/warehouse.ts';
@@ -55,6 +55,23 @@ async function fill(
     }
   });
   await book.xlsx.writeFile(out);
+}
+
+/**
+ * The example row the notes sheet ends with, as header → value: the last two rows of the sheet
+ * (the headers, then the example's values), as a clerk would copy them.
+ */
+async function exampleRow(file: string, lang: 'vi' | 'en'): Promise<Record<string, string | number>> {
+  const { book } = await open(file, lang);
+  const notes = book.getWorksheet(TEMPLATE_SHEETS[lang].notes)!;
+  const headers = notes.getRow(notes.rowCount - 1);
+  const values = notes.getRow(notes.rowCount);
+  const row: Record<string, string | number> = {};
+  headers.eachCell((cell, column) => {
+    const value = values.getCell(column).value;
+    if (value !== null) row[String(cell.value)] = value as string | number;
+  });
+  return row;
 }
 
 describe('coopstat template', () => {
@@ -186,12 +203,12 @@ describe('coopstat template', () => {
           '--db',
           wh.db,
         );
-        const row = templateExampleRow(family, lang, 2023, {
-          code: '19',
-          name_vi: 'Tỉnh Thái Nguyên',
-        });
+        const row = await exampleRow(template, lang);
+        // The example is one of Thái Nguyên's (code 19) rows.
+        const codeHeader = columnGuides(family, lang).find((g) => g.column.name === 'province_code')!;
+        expect(row[codeHeader.header], `${family} ${lang}`).toBe('19');
         const filled = join(wh.dir, `${family}-${lang}-example-filled.xlsx`);
-        await fill(template, lang, [Object.fromEntries(row)], filled);
+        await fill(template, lang, [row], filled);
         const report = await loadFile(filled, { db: wh.db, dryRun: true });
         expect(report.outcome, `${family} ${lang}`).toBe('DRY_RUN');
         expect(report.rowsRead).toBe(1);

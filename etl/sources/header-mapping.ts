@@ -1,7 +1,7 @@
 import { fold } from '../../warehouse/text/fold.ts';
-import { columnLetter } from '../readers/xlsx.reader.ts';
-import type { SourceDescriptor } from '../sources/source-descriptor.ts';
-import { splitHeaderUnit, unitMatches, unitOf, UNITS } from '../sources/units.ts';
+import { columnLetter } from '../readers/xlsx-sheet.reader.ts';
+import type { SourceDescriptor } from './source-descriptor.ts';
+import { splitHeaderUnit, unitMatches, unitOf, UNITS } from './units.ts';
 
 /** Where a canonical column came from in one sheet: its header as written and its column letter. */
 export interface ColumnOrigin {
