@@ -16,13 +16,16 @@ const SCANNED = ['server', 'schema', 'etl'] as const;
 
 /**
  * The places an error code is written as a literal: an `extensions`/answer `code` key or a
- * comparison with a `code`, a `… satisfies ErrorCode`, or the first argument of `codedError`
+ * comparison with a `code`, a `… satisfies ErrorCode` or `: ErrorCode = …`, the first argument of
+ * `codedError` or the code of an `errorAnswer`
  * (those the compiler also checks, kept so the scan sees every spelling).
  */
 const CODE_LITERALS = [
   /\bcode\s*(?::|[!=]==?)\s*['"]([A-Z][A-Z0-9_]{3,})['"]/g,
   /['"]([A-Z][A-Z0-9_]{3,})['"]\s+satisfies\s+ErrorCode\b/g,
   /\bcodedError\(\s*['"]([A-Z][A-Z0-9_]{3,})['"]/g,
+  /:\s*ErrorCode\s*=\s*['"]([A-Z][A-Z0-9_]{3,})['"]/g,
+  /\berrorAnswer\(\s*\d+\s*,\s*['"]([A-Z][A-Z0-9_]{3,})['"]/g,
 ];
 
 /** Every `.ts` file below a folder. */
