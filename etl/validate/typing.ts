@@ -207,3 +207,21 @@ export function rawProfileSql(source: SourceDescriptor, table: string): string {
             count(*) as n, ${counts}
           from ${table} group by all`;
 }
+
+/**
+ * A typed value as the text it was cast from when the file wrote it the plain way (`2024`, `610`,
+ * `HTX`, `12.5`); a raw text that differs from it is kept beside the value. Flags are always kept
+ * as written (`1`, `x`, `có` all read as yes): null here.
+ */
+export function typedText(column: ColumnDescriptor, typed: string): string {
+  switch (column.type) {
+    case 'flag':
+      return 'null::varchar';
+    case 'year':
+    case 'count':
+    case 'decimal':
+      return `${typed}::varchar`;
+    default:
+      return typed;
+  }
+}
