@@ -63,24 +63,31 @@ const costs = new Map<
   string,
   { stage: string | undefined; calls: number; ms: number; cpu: number }
 >();
+/** Wall milliseconds spent in statements, per stage: the rest of a stage is JavaScript and files. */
+const inStatements: Record<string, number> = {};
+let enterStage: ((next: string) => void) | undefined;
 if (statements) {
   const proto = DuckDbHandle.prototype as unknown as Record<
-    'run' | 'all',
+    'run' | 'all' | 'append',
     (this: DuckDbHandle, ...args: unknown[]) => Promise<unknown>
   >;
-  for (const method of ['run', 'all'] as const) {
+  for (const method of ['run', 'all', 'append'] as const) {
     const original = proto[method];
     proto[method] = async function timed(this: DuckDbHandle, ...callArgs: unknown[]) {
+      // The snapshot's checkpoint, close, fsync and rename, apart from the publishing's SQL.
+      if (callArgs[0] === 'checkpoint') enterStage?.('snapshot');
       const cpu = process.cpuUsage();
       const started = performance.now();
       try {
         return await original.apply(this, callArgs);
       } finally {
         const used = process.cpuUsage(cpu);
-        const key = shortSql(String(callArgs[0]), 140);
+        const ms = performance.now() - started;
+        if (stage !== undefined) inStatements[stage] = (inStatements[stage] ?? 0) + ms;
+        const key = shortSql(method === 'append' ? `append ${String(callArgs[0])}` : String(callArgs[0]), 140);
         const entry = costs.get(key) ?? { stage, calls: 0, ms: 0, cpu: 0 };
         entry.calls += 1;
-        entry.ms += performance.now() - started;
+        entry.ms += ms;
         entry.cpu += (used.user + used.system) / 1000;
         costs.set(key, entry);
       }
@@ -111,16 +118,22 @@ function stageClock(): { enter: (next: string) => void; stop: () => Record<strin
 
 for (const file of files) {
   const clock = stageClock();
+  enterStage = clock.enter;
   const cpu = process.cpuUsage();
   const started = performance.now();
   const report = await loadFile(file, { db: work, maxYear: 2030, onProgress: clock.enter });
   const ended = performance.now();
   const used = process.cpuUsage(cpu);
   const stages = clock.stop();
+  const sql = { ...inStatements };
+  for (const k of Object.keys(inStatements)) delete inStatements[k];
   console.log(
     `${basename(file)}: ${(ended - started).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), ${report.outcome}, ${report.rowsRead} rows, warehouse ${((await stat(work)).size / 2 ** 20).toFixed(1)} MiB;`,
     Object.entries(stages)
-      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+      .map(
+        ([k, v]) =>
+          `${k} ${v.toFixed(0)}${statements ? ` (SQL ${(sql[k] ?? 0).toFixed(0)})` : ''}`,
+      )
       .join(', '),
   );
 }

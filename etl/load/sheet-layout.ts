@@ -62,7 +62,16 @@ const TOTAL_STARTS = [
 /** The SQL twin of {@link isTotalText} over one expression. */
 export function isTotalSql(expression: string): string {
   const starts = TOTAL_STARTS.map((s) => `'${s}'`).join(', ');
-  return `coalesce(lower(left(${expression}, 2)) in (${starts}) and regexp_matches(${foldSql(expression)}, '${TOTAL_PATTERN}'), false)`;
+  // Nested `case`, not `and`: DuckDB evaluates both sides of an `and` in a select list, while a
+  // `case` computes its branch only for the rows that reach it. The first letter is the cheapest
+  // test (every total word starts with an ASCII T, C, G or S, the only letters whose lower case
+  // is t, c, g or s), then the two first letters, then the folding. `list_contains`, not `in`:
+  // DuckDB plans a long `in` list as a join, and a join in the copy of a file loses the order of
+  // its rows (a row's number is its place in the copy).
+  const firstLetters = [...new Set(TOTAL_STARTS.map((s) => s[0]!))]
+    .flatMap((c) => [c.codePointAt(0)!, c.toUpperCase().codePointAt(0)!])
+    .join(', ');
+  return `(case when list_contains([${firstLetters}], ascii(${expression})) then (case when list_contains([${starts}], lower(left(${expression}, 2))) then coalesce(regexp_matches(${foldSql(expression)}, '${TOTAL_PATTERN}'), false) else false end) else false end)`;
 }
 
 /**

@@ -240,13 +240,14 @@ async function stageCsv(
     });
     const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
     const markers = totalMarkerColumns(source, mapping).filter((i) => i < fields.length);
-    // The cells that may mark a total row are copied as they are and tested in the view below:
-    // the one pass over the file stays a plain copy.
-    const isTotal = markers.map((_, k) => isTotalSql(`marker_${k}`)).join(' or ') || 'false';
+    // Whether a row is a total row is decided once, in the one pass over the file: the rows are
+    // then told apart by a flag, not by testing their cells again at every read.
+    const isTotal =
+      markers.map((i) => isTotalSql(`trim("${fields[i]}")`)).join(' or ') || 'false';
     await db.run(`drop table if exists ${CSV_TABLE}`);
     await db.run(
       `create temp table ${CSV_TABLE} as
-       select ${[...mapped, `(${nonBlank}) as non_blank`, ...markers.map((i, k) => `trim("${fields[i]}") as marker_${k}`), ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
+       select ${[...mapped, `(${nonBlank}) as non_blank`, `(${isTotal}) as is_total`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
        from ${read}`,
       [readPath],
     );
@@ -258,12 +259,12 @@ async function stageCsv(
     await db.run(
       `create temp view ${RAW_TABLE} as
        select null::varchar as src_sheet, (rowid + ${1 + skip})::integer as src_row, ${names}
-       from ${CSV_TABLE} where ${dataRows} and not (${isTotal})`,
+       from ${CSV_TABLE} where ${dataRows} and not is_total`,
     );
     await db.run(
       `insert into ${TOTAL_TABLE}
        select null::varchar, (rowid + ${1 + skip})::integer, ${names}
-       from ${CSV_TABLE} where ${dataRows} and (${isTotal})`,
+       from ${CSV_TABLE} where ${dataRows} and is_total`,
     );
     // One pass over the rows: counted, with what the typing needs to know before it casts.
     await db.run(`create temp table ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`);

@@ -1,7 +1,7 @@
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { FACT_MEASURE_NAMES } from '../../warehouse/tables/org-annual.table.ts';
 import { REGISTER_COLUMNS } from '../../warehouse/tables/register.table.ts';
-import { check, RESOLVED_TABLE } from './validate.ts';
+import { asWritten, check, RESOLVED_TABLE } from './validate.ts';
 import { sqlString } from './typing.ts';
 import { weakestValueStatusSql } from '../../warehouse/domain/value-status.ts';
 import {
@@ -94,7 +94,7 @@ async function checkMemberSplit(db: DuckDbHandle): Promise<void> {
       db,
       `select 'WARNING',
          ${sqlString(`column \`${column}\` exists only from 1 July ${SPLIT_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
-         raw_${column}, src_sheet, src_row, ${sqlString(column)}
+         ${asWritten(column)}, src_sheet, src_row, ${sqlString(column)}
        from ${RESOLVED_TABLE} where ${column} is not null and year < ${SPLIT_FROM_YEAR}`,
     );
   }
@@ -138,7 +138,7 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
     `select 'WARNING',
        'an ' || org_type || ' should have at least ' || ${LEGAL_MINIMUM_SQL} || ' members (' || ${LAW} || '), so ' ||
        org_count || ' of them should have at least ' || (${LEGAL_MINIMUM_SQL} * org_count) || ' members',
-       raw_members, src_sheet, src_row, 'members'
+       ${asWritten('members')}, src_sheet, src_row, 'members'
      from ${RESOLVED_TABLE}
      where org_count > 0 and members is not null and members < ${LEGAL_MINIMUM_SQL} * org_count`,
   );
@@ -288,7 +288,7 @@ export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefault
     db,
     `select 'ERROR',
        'an organisation must appear once per year (row ' || first_row || ' has the same org_id for ' || year || ')',
-       raw_org_id, src_sheet, src_row, 'org_id'
+       ${asWritten('org_id')}, src_sheet, src_row, 'org_id'
      from (select *, first_value(src_row) over w as first_row, row_number() over w as n
            from ${RESOLVED_TABLE} where org_id is not null and year is not null
            window w as (partition by year, org_id order by src_sheet, src_row))
@@ -298,7 +298,7 @@ export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefault
     db,
     `select 'WARNING',
        'an ' || org_type || ' should have at least ' || ${LEGAL_MINIMUM_SQL} || ' members (' || ${LAW} || ')',
-       raw_members, src_sheet, src_row, 'members'
+       ${asWritten('members')}, src_sheet, src_row, 'members'
      from ${RESOLVED_TABLE}
      where coalesce(official_members, members) < ${LEGAL_MINIMUM_SQL}
        and (legal_status is null or legal_status not in ${GONE})`,

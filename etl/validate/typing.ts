@@ -90,8 +90,12 @@ function fastPath(
       // Without runs of whitespace to collapse: most names. Staged text is already NFC (the CSV
       // reader decodes and normalises the file, the .xlsx reader every cell), so it is kept as
       // it is: nfc_normalize over a national file's names cost more than reading the file.
+      // Plain substring tests rather than a regular expression: without a tab, line break,
+      // form feed or no-break space, a run of whitespace can only be two spaces.
       return {
-        test: `not regexp_matches(${raw}, '\\s\\s|[\\t\\r\\n\\x{00A0}]')`,
+        test: `not (${['  ', ...[9, 10, 12, 13, 160].map((c) => String.fromCodePoint(c))]
+          .map((c) => `contains(${raw}, ${c === '  ' ? `'  '` : `chr(${c.codePointAt(0)})`})`)
+          .join(' or ')})`,
         value: raw,
       };
     case 'code':
@@ -108,7 +112,11 @@ function fastPath(
 export function castSql(column: ColumnDescriptor, raw: string, convention: 'vn' | 'en'): string {
   const general = generalCastSql(column, raw, convention);
   const fast = fastPath(column, raw, convention);
-  return fast ? `(case when ${fast.test} then ${fast.value} else ${general} end)` : general;
+  // A missing cell is missing whatever its type: decided first, so that neither test runs on it
+  // (many cells of a register are empty).
+  return fast
+    ? `(case when ${raw} is null then null when ${fast.test} then ${fast.value} else ${general} end)`
+    : `(case when ${raw} is null then null else ${general} end)`;
 }
 
 function generalCastSql(column: ColumnDescriptor, raw: string, convention: 'vn' | 'en'): string {
@@ -206,4 +214,22 @@ export function rawProfileSql(source: SourceDescriptor, table: string): string {
   return `select year as raw_year, province_code as raw_province_code, province_name as raw_province_name,
             count(*) as n, ${counts}
           from ${table} group by all`;
+}
+
+/**
+ * A typed value as the text it was cast from when the file wrote it the plain way (`2024`, `610`,
+ * `HTX`, `12.5`); a raw text that differs from it is kept beside the value. Flags are always kept
+ * as written (`1`, `x`, `có` all read as yes): null here.
+ */
+export function typedText(column: ColumnDescriptor, typed: string): string {
+  switch (column.type) {
+    case 'flag':
+      return 'null::varchar';
+    case 'year':
+    case 'count':
+    case 'decimal':
+      return `${typed}::varchar`;
+    default:
+      return typed;
+  }
 }

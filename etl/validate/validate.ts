@@ -4,17 +4,34 @@ import { foldSql } from '../../warehouse/text/fold.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import type { Finding } from '../staged/finding.ts';
 import { RAW_TABLE, originOf, type StagedFile } from '../staged/staged-file.ts';
-import { castSql, RAW_PROFILE_TABLE, rawProfileSql, sqlString, typeRule } from './typing.ts';
+import {
+  castSql,
+  RAW_PROFILE_TABLE,
+  rawProfileSql,
+  sqlString,
+  typedText,
+  typeRule,
+} from './typing.ts';
 import { provinceSuggestionSql } from './province-suggestions.ts';
 
 /** The closest province name to a refused row's name (`r` in the checks below), or null. */
 const SUGGESTION = provinceSuggestionSql('r.folded_name', 'r.ref_date');
 
 /**
- * The typed staging table: `raw_<column>` as written and `<column>` cast, per source row, with
- * the admin unit resolved for the reporting year (`unit_id` and how it was found).
+ * The typed staging table: `<column>` cast and `raw_<column>` as written where that differs (see
+ * {@link asWritten}), per source row, with the admin unit resolved for the reporting year
+ * (`unit_id` and how it was found).
  */
 export const RESOLVED_TABLE = 'stg_resolved';
+/**
+ * A cell of {@link RESOLVED_TABLE} as the file wrote it: `raw_<column>` holds the text only where
+ * the typed value does not give it back.
+ */
+export const asWritten = (column: string, alias?: string) => {
+  const prefix = alias ? `${alias}.` : '';
+  return `coalesce(${prefix}raw_${column}, ${prefix}${column}::varchar)`;
+};
+
 /** Every check writes its failures here; a check passes when it inserts zero rows. */
 export const FINDING_TABLE = 'stg_finding';
 
@@ -80,9 +97,22 @@ export async function typeAndResolve(
       (c) => `r.${c.name} as raw_${c.name}, ${castSql(c, `r.${c.name}`, convention)} as ${c.name}`,
     )
     .join(',\n  ');
+  // The text as written is kept only where the typed value does not give it back (a cast that
+  // failed, `1.234` for 1234, `nông nghiệp` for AGRICULTURE): most cells of a large file are
+  // plain, and the typed table then holds little more than the types. `asWritten` quotes a cell
+  // either way.
+  const kept = source.columns
+    .map(
+      (c) =>
+        `case when ${typedText(c, c.name)} is distinct from raw_${c.name} then raw_${c.name} end as raw_${c.name}, ${c.name}`,
+    )
+    .join(',\n  ');
   await db.run(`drop table if exists ${RESOLVED_TABLE}`);
   await db.run(
     `create temp table ${RESOLVED_TABLE} as
+     select src_sheet, src_row, ${kept}, ref_date, folded_name, code_unit_id, name_unit_id,
+       former_name_unit_id, unit_id
+     from (
      select r.src_sheet, r.src_row, ${columns},
        k.ref_date, k.folded_name, k.code_unit_id, k.name_unit_id, k.former_name_unit_id,
        coalesce(k.code_unit_id, k.name_unit_id, k.former_name_unit_id) as unit_id
@@ -90,7 +120,7 @@ export async function typeAndResolve(
      left join stg_unit_key k
        on k.raw_year is not distinct from r.year
           and k.raw_province_code is not distinct from r.province_code
-          and k.raw_province_name is not distinct from r.province_name`,
+          and k.raw_province_name is not distinct from r.province_name)`,
   );
 
   for (const column of source.columns) {
@@ -104,20 +134,20 @@ export async function typeAndResolve(
       await check(
         db,
         `select 'ERROR', ${sqlString(`column \`${column.name}\` must have a value in every row`)}, '', src_sheet, src_row, ${sqlString(column.name)}
-         from ${RESOLVED_TABLE} where raw_${column.name} is null`,
+         from ${RESOLVED_TABLE} where raw_${column.name} is null and ${column.name} is null`,
       );
     }
     if (column.type === 'count' && column.max !== undefined) {
       await check(
         db,
-        `select 'ERROR', ${sqlString(`column \`${column.name}\` must be at most ${column.max}`)}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
+        `select 'ERROR', ${sqlString(`column \`${column.name}\` must be at most ${column.max}`)}, ${asWritten(column.name)}, src_sheet, src_row, ${sqlString(column.name)}
          from ${RESOLVED_TABLE} where ${column.name} > ${column.max}`,
       );
     }
     if (column.type === 'year') {
       await check(
         db,
-        `select 'ERROR', ${sqlString(`column \`${column.name}\` must be a year from ${column.min ?? 1900} to ${context.maxYear}`)}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
+        `select 'ERROR', ${sqlString(`column \`${column.name}\` must be a year from ${column.min ?? 1900} to ${context.maxYear}`)}, ${asWritten(column.name)}, src_sheet, src_row, ${sqlString(column.name)}
          from ${RESOLVED_TABLE} where ${column.name} < ${column.min ?? 1900} or ${column.name} > $1`,
         [context.maxYear],
       );
@@ -126,14 +156,14 @@ export async function typeAndResolve(
   if (source.columns.some((c) => c.name === 'founded_year')) {
     await check(
       db,
-      `select 'ERROR', 'column \`founded_year\` must not be later than the reporting year ' || year, raw_founded_year, src_sheet, src_row, 'founded_year'
+      `select 'ERROR', 'column \`founded_year\` must not be later than the reporting year ' || year, ${asWritten('founded_year')}, src_sheet, src_row, 'founded_year'
        from ${RESOLVED_TABLE} where founded_year > year`,
     );
   }
   await check(
     db,
     `select 'ERROR', 'a row must name its province by \`province_code\` or \`province_name\`', '', src_sheet, src_row, 'province_code'
-     from ${RESOLVED_TABLE} where raw_province_code is null and raw_province_name is null`,
+     from ${RESOLVED_TABLE} where ${asWritten('province_code')} is null and ${asWritten('province_name')} is null`,
   );
   await checkUnits(db);
 }
@@ -238,7 +268,7 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
        'column \`province_code\` must name a province valid on 31 December ' || r.year || ' (' || u.code || ' was ' || u.name_vi ||
        ' from ' || u.valid_from || coalesce(' to ' || u.valid_to, '') ||
        coalesce(', then part of ' || s.code || ' ' || s.name_vi, '') || ')',
-       r.raw_province_code, r.src_sheet, r.src_row, 'province_code'
+       ${asWritten('province_code', 'r')}, r.src_sheet, r.src_row, 'province_code'
      from ${RESOLVED_TABLE} r
      join dim_admin_unit u on u.level = 'PROVINCE' and u.code = r.province_code
      left join dim_unit_crosswalk x on x.from_unit_id = u.unit_id and x.from_unit_id <> x.to_unit_id
@@ -253,7 +283,7 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
     `select 'ERROR',
        'column \`province_code\` must be the code of a province' ||
        coalesce(' (did you mean ' || n.code || ', the code of ' || n.name_vi || '?)', ''),
-       r.raw_province_code, r.src_sheet, r.src_row, 'province_code'
+       ${asWritten('province_code', 'r')}, r.src_sheet, r.src_row, 'province_code'
      from ${RESOLVED_TABLE} r
      left join dim_admin_unit n on n.unit_id = coalesce(r.name_unit_id, r.former_name_unit_id)
      where r.province_code is not null and not exists (select 1 from dim_admin_unit u where u.level = 'PROVINCE' and u.code = r.province_code)`,
@@ -266,7 +296,7 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
        coalesce(' (' || u.name_vi || ' ended on ' || u.valid_to ||
                 coalesce(' and is now part of ' || s.code || ' ' || s.name_vi, '') || ')',
                 ' (did you mean ' || ${SUGGESTION} || '?)', ''),
-       r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
+       ${asWritten('province_name', 'r')}, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r
      left join dim_unit_alias a on a.folded_name = r.folded_name
      left join dim_admin_unit u on u.unit_id = a.unit_id
@@ -281,7 +311,7 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
     `select 'ERROR',
        'columns \`province_code\` and \`province_name\` must name the same province, but code ' || r.province_code ||
        ' is ' || u.name_vi || ' in ' || r.year,
-       r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
+       ${asWritten('province_name', 'r')}, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.code_unit_id
      where r.province_name is not null and coalesce(r.name_unit_id, r.former_name_unit_id) is distinct from r.code_unit_id
        and coalesce(r.name_unit_id, r.former_name_unit_id) is not null`,
@@ -292,7 +322,7 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
        'columns \`province_code\` and \`province_name\` must name the same province, but code ' || r.province_code ||
        ' is ' || u.name_vi || ' in ' || r.year || ' and no province of that name existed then' ||
        coalesce(' (did you mean ' || ${SUGGESTION} || '?)', ''),
-       r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
+       ${asWritten('province_name', 'r')}, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.code_unit_id
      where r.province_name is not null and r.name_unit_id is null and r.former_name_unit_id is null`,
   );
@@ -301,7 +331,7 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
     db,
     `select 'WARNING',
        'a province name should be the one in use on 31 December ' || r.year || ', so it was read as ' || u.name_vi,
-       r.raw_province_name, r.src_sheet, r.src_row, 'province_name'
+       ${asWritten('province_name', 'r')}, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.former_name_unit_id
      where r.province_name is not null and r.name_unit_id is null and r.former_name_unit_id is not null`,
   );

@@ -98,11 +98,20 @@ export async function applySlices(
      where f.valid_to_version is null and d.change in ('CHANGED', 'REMOVED') and ${match('f', 'd')}`,
     [version],
   );
+  // Every staged row is added or changed unless its diff says unchanged: a first load of a year
+  // (nothing unchanged) inserts the staged rows as they are, without joining them to the diff.
+  const [unchanged] = await db.all<{ n: number }>(
+    `select count(*) as n from ${staging}_diff where change = 'UNCHANGED'`,
+  );
   await db.run(
     `insert into ${spec.table}
      select s.*, $1::integer, $2::integer, null::integer
-     from ${staging} s join ${staging}_diff d on ${match('s', 'd')}
-     where d.change in ('ADDED', 'CHANGED')`,
+     from ${staging} s
+     ${
+       (unchanged?.n ?? 0) === 0
+         ? ''
+         : `anti join (select * from ${staging}_diff where change = 'UNCHANGED') d on ${match('s', 'd')}`
+     }`,
     [loadId, version],
   );
 }

@@ -264,9 +264,15 @@ async function writeCopy<T>(
 ): Promise<T> {
   const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   let db: DuckDbHandle | undefined;
+  let copyFlushed: Promise<void> = Promise.resolve();
   try {
     await sweepStaleCopies(path);
-    if (await exists(path)) await copyFile(path, temp, fsConstants.COPYFILE_FICLONE);
+    if (await exists(path)) {
+      await copyFile(path, temp, fsConstants.COPYFILE_FICLONE);
+      // The copy holds the whole history: its pages go to disk while the write works, so the
+      // fsync before the rename waits only for what the write changed, not for the history.
+      copyFlushed = fsyncPath(temp).catch(() => undefined);
+    }
     db = await DuckDbHandle.open(temp);
     await migrate(db);
     const outcome = await write(db);
@@ -274,6 +280,7 @@ async function writeCopy<T>(
     db.close();
     db = undefined;
     if (outcome.publish) {
+      await copyFlushed;
       await fsyncPath(temp);
       await rename(temp, path);
       await fsyncPath(dirname(path));
