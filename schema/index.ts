@@ -9,7 +9,7 @@ import { LoadResolver } from './load/load.resolver.ts';
 import { createLoaders } from './loaders.ts';
 import { MembershipResolver } from './membership/membership.resolver.ts';
 import { ObservationResolver } from './observation/observation.resolver.ts';
-import { PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
+import { BoundaryInfoResolver, PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
 import { QualityResolver } from './quality/quality.resolver.ts';
 import { OrgTypeRowResolver, RatioResolver } from './report/report-row.resolver.ts';
 import { ReleaseResolver } from './release/release.resolver.ts';
@@ -29,6 +29,7 @@ export const RESOLVERS = [
   RatioResolver,
   PlanResolver,
   TargetResolver,
+  BoundaryInfoResolver,
   ObservationResolver,
   LoadResolver,
   RevisionResolver,

@@ -225,8 +225,12 @@ export class BoundaryInfo {
   @Field(() => LocalDate, { nullable: true, description: 'Last day of the unit, if it ended.' })
   validTo!: string | null;
 
+  /** Resolved from {@link successorUnitIds} only when asked for (`BoundaryInfoResolver`). */
   @Field(() => [AdminUnit], { description: 'Units it became part of.' })
-  successors!: AdminUnit[];
+  successors?: AdminUnit[];
+
+  /** Ids of the units it became part of, in the crosswalk's order. */
+  successorUnitIds!: readonly string[];
 }
 
 /** Every component of a target's progress. */
