@@ -38,8 +38,9 @@ export const RESOLVERS = [
 
 /**
  * Object types whose objects hold plain values only (no property is a promise or a getter that
- * reads): the rows kept for a snapshot, ratios and units. A compiled executor may read their
- * fields inline; every other type's lazy properties must be awaited.
+ * reads): the rows kept for a snapshot, ratios, units, plans, targets and their progress. A
+ * compiled executor may read their fields inline; every other type's lazy properties must be
+ * awaited.
  */
 export const PLAIN_OBJECT_TYPES: ReadonlySet<string> = new Set([
   'MembershipRow',
@@ -50,6 +51,15 @@ export const PLAIN_OBJECT_TYPES: ReadonlySet<string> = new Set([
   'AdminUnit',
   'UnitName',
   'PopulationFigure',
+  'Plan',
+  'Target',
+  'TargetWording',
+  'TargetProgress',
+  'ProgressPoint',
+  'ProgressMethods',
+  'MethodVerdict',
+  'ProgressWarning',
+  'BoundaryInfo',
 ]);
 
 /**
