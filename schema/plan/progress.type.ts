@@ -86,7 +86,10 @@ registerEnumType(ProgressMethod, {
 });
 
 /** A point of a series used by the engine. */
-@ObjectType({ description: 'An observation used by the progress engine.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'An observation used by the progress engine.',
+})
 export class ProgressPoint {
   @Field(() => Int, { description: 'Year.' })
   year!: number;
@@ -150,7 +153,10 @@ registerEnumType(AttainmentBound, {
 });
 
 /** One method's verdict with its numbers. */
-@ObjectType({ description: "One method's verdict with the numbers behind it." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "One method's verdict with the numbers behind it.",
+})
 export class MethodVerdict {
   @Field(() => ProgressStatus, {
     description: 'Verdict of the method, mapped to the common statuses.',
@@ -183,6 +189,7 @@ export class MethodVerdict {
 
 /** The three methods. */
 @ObjectType({
+  simpleResolvers: true,
   description: 'Verdicts of the UN Statistics Division, Open SDG and UN ESCAP methods.',
 })
 export class ProgressMethods {
@@ -202,7 +209,10 @@ export class ProgressMethods {
 }
 
 /** A caveat of the engine. */
-@ObjectType({ description: 'A caveat: where a method misleads or data is thin.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A caveat: where a method misleads or data is thin.',
+})
 export class ProgressWarning {
   @Field(() => String, {
     description:
@@ -215,7 +225,10 @@ export class ProgressWarning {
 }
 
 /** Boundary caveat of a target. */
-@ObjectType({ description: "How the target's unit relates to today's units." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "How the target's unit relates to today's units.",
+})
 export class BoundaryInfo {
   @Field(() => Boolean, {
     description: 'True when the unit ended before the end of the as-of year.',
@@ -233,8 +246,13 @@ export class BoundaryInfo {
   successorUnitIds!: readonly string[];
 }
 
-/** Every component of a target's progress. */
+/**
+ * Every component of a target's progress. Like the plan and target types, the progress types use
+ * `simpleResolvers` (see `report/report.type.ts`): their objects are kept as served, and their
+ * plain fields are read without a type-graphql wrapper per field.
+ */
 @ObjectType({
+  simpleResolvers: true,
   description: 'Progress of a target as of a year: every component, not just a verdict.',
 })
 export class TargetProgress {
