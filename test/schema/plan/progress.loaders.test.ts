@@ -3,10 +3,9 @@ import type { GraphQLSchema } from 'graphql';
 import { loadFile } from '../../../etl/load/load-file.ts';
 import { DEFAULT_MEMO_BYTES, setMemoBudget } from '../../../schema/bounded-memo.ts';
 import { buildCoopstatSchema } from '../../../schema/index.ts';
-import { forgetSnapshot } from '../../../schema/loaders.ts';
 import { DEFAULT_SOURCE_PREFERENCE } from '../../../warehouse/queries/progress.queries.ts';
 import { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
-import { execute } from '../../helpers/api.ts';
+import { execute, forgetKept } from '../../helpers/api.ts';
 import {
   createTestWarehouse,
   example,
@@ -65,11 +64,7 @@ afterAll(async () => {
   await wh?.cleanup();
 });
 
-const cold = async () => {
-  const lease = await reader.acquire();
-  forgetSnapshot(lease.snapshotKey);
-  lease.release();
-};
+const cold = () => forgetKept(reader);
 const progressBatches = (batches: readonly { loader: string; keys: readonly string[] }[]) =>
   batches.filter((b) => b.loader === 'progress').map((b) => b.keys);
 
