@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { isUnitRow, toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 import { resolveArea, today } from '../admin-unit/area-resolver.ts';
@@ -9,12 +10,15 @@ import type { ApiContext } from '../context.ts';
 import { toIndicator } from '../indicator/indicator.mapper.ts';
 import { Indicator } from '../indicator/indicator.type.ts';
 import { progressKey } from '../loaders.ts';
-import { checkAsOfVersion } from '../common/data-version.ts';
+import {
+  checkAsOfVersion,
+  RELEASE_ARGUMENT_DESCRIPTION,
+  asOfVersionDescription,
+} from '../common/data-version.ts';
 import { progressByMethod, toPlan, toTargetProgress } from './plan.mapper.ts';
 import { Plan, Target } from './plan.type.ts';
-import { TargetProgressArgs } from './progress.args.ts';
 import { targetKey } from './progress.loaders.ts';
-import { BoundaryInfo, TargetProgress } from './progress.type.ts';
+import { BoundaryInfo, ProgressMethod, TargetProgress } from './progress.type.ts';
 
 /** Plans and the targets they set. */
 @Resolver(() => Plan)
@@ -101,10 +105,34 @@ export class TargetResolver {
   })
   async progress(
     @Root() target: Target,
-    @Args(() => TargetProgressArgs) args: TargetProgressArgs,
+    @Arg('asOf', () => Int, {
+      nullable: true,
+      description: 'Year to judge progress as of; default the current year.',
+    })
+    asOf: number | null,
+    @Arg('method', () => ProgressMethod, {
+      defaultValue: ProgressMethod.OVERALL,
+      description: 'Method whose verdict `status` reports.',
+    })
+    method: ProgressMethod,
+    @Arg('sources', () => [String], {
+      nullable: true,
+      description:
+        'Sources in order of preference (default PSO, MINISTRY, VCA, OTHER). With the default, progress is read as computed when the data was published; with other sources it is computed per request.',
+    })
+    sources: string[] | null,
+    @Arg('asOfVersion', () => Int, {
+      nullable: true,
+      description: asOfVersionDescription('Judge with the values'),
+    })
+    asOfVersion: number | null,
+    @Arg('release', () => ReleaseChoiceScalar, {
+      nullable: true,
+      description: RELEASE_ARGUMENT_DESCRIPTION,
+    })
+    release: ReleaseChoice | null,
     @Ctx() ctx: ApiContext,
   ): Promise<TargetProgress> {
-    const { asOf, method, sources, asOfVersion, release } = args;
     const year = asOf ?? new Date().getUTCFullYear();
     const checked = await checkSources(ctx, sources);
     const version = await checkAsOfVersion(ctx, asOfVersion, 'asOfVersion', release);
