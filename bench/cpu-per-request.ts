@@ -1,17 +1,20 @@
 /**
- * CPU time the API server spends per dashboard request: a figure that stays stable on a shared
- * machine, where wall-clock latencies do not.
+ * CPU time the API server spends per request of one operation: a figure that stays stable on a
+ * shared machine, where wall-clock latencies do not.
  *
- * Starts the real server (`server/main.ts`) on a warehouse, warms it up, then sends N
- * `CoopDashboard` requests (2024) one after another over one keep-alive connection, each with its
- * text changed by a leading comment (`# cpu 17`) so neither the response cache nor an ETag can
- * answer it, and reads the server process's user + system CPU time (`/proc/<pid>/stat`) before
- * and after. Then the same with a document never seen before on every request (an alias that
- * changes per request), the cost of a first-seen operation; then optionally a run with C
- * requests in flight, for req/s.
+ * Starts the real server (`server/main.ts`, or the compiled `dist/server.mjs` with `--compiled`)
+ * on a warehouse, warms it up, then sends N requests of the operation (`--operation dashboard`:
+ * `CoopDashboard`, the default; `all-progress`: `AllProgress`, the progress of every target) for
+ * one year one after another over one keep-alive connection, each with its text changed by a
+ * leading comment (`# cpu 17`) so neither the response cache nor an ETag can answer it, and reads
+ * the server process's user + system CPU time (`/proc/<pid>/stat`) before and after. Then the
+ * same with a document never seen before on every request (an alias that changes per request),
+ * the cost of a first-seen operation; then optionally a run with C requests in flight, for req/s.
+ * `--cpu-prof DIR` has the server write a V8 CPU profile of its whole run into DIR.
  *
- *   npx tsx bench/cpu-per-request.ts --db /tmp/wh.duckdb [--n 1000] [--concurrency 8] [--year 2024]
- *     [--first-seen 300] [--warmup 200] [--save answer.json]
+ *   npx tsx bench/cpu-per-request.ts --db /tmp/wh.duckdb [--operation all-progress] [--n 1000]
+ *     [--concurrency 8] [--year 2024] [--first-seen 300] [--warmup 200] [--save answer.json]
+ *     [--compiled] [--cpu-prof DIR]
  *
  * Prints one line per phase: requests, server CPU ms per request (user / system), wall p50 / p99.
  */
@@ -22,10 +25,12 @@ import { parseArgs } from 'node:util';
 import { freePort } from './lib/free-port.ts';
 
 const SERVER_MAIN = new URL('../server/main.ts', import.meta.url).pathname;
-const DASHBOARD = readFileSync(
-  new URL('./queries/coop-dashboard.graphql', import.meta.url),
-  'utf8',
-);
+const SERVER_COMPILED = new URL('../dist/server.mjs', import.meta.url).pathname;
+/** Each operation measured: its document, and a field that one alias can be put on. */
+const OPERATIONS = {
+  dashboard: { file: 'coop-dashboard.graphql', aliasable: 'highTech(level' },
+  'all-progress': { file: 'all-progress.graphql', aliasable: 'progress(asOf' },
+} as const;
 
 const { values } = parseArgs({
   options: {
@@ -37,9 +42,21 @@ const { values } = parseArgs({
     'first-seen': { type: 'string', default: '300' },
     /** Writes an answer after the warm-up to this file (to compare answers before and after a change). */
     save: { type: 'string' },
+    operation: { type: 'string', default: 'dashboard' },
+    /** Runs the compiled server (`dist/server.mjs`, built by `npm run build`) instead of tsx. */
+    compiled: { type: 'boolean', default: false },
+    /** Has the server write a V8 CPU profile (`--cpu-prof`) into this folder when it exits. */
+    'cpu-prof': { type: 'string' },
   },
 });
 if (!values.db) throw new Error('--db <warehouse.duckdb> is required');
+const operation = OPERATIONS[values.operation as keyof typeof OPERATIONS];
+if (!operation) {
+  throw new Error(
+    `--operation must be one of ${Object.keys(OPERATIONS).join(', ')}, but got ${values.operation}`,
+  );
+}
+const DOCUMENT = readFileSync(new URL(`./queries/${operation.file}`, import.meta.url), 'utf8');
 const n = Number(values.n);
 const warmup = Number(values.warmup);
 const concurrency = Number(values.concurrency);
@@ -84,15 +101,16 @@ function post(url: URL, body: string): Promise<{ status: number; text: string }>
 }
 
 let sent = 0;
-/** The n-th request: the dashboard behind a comment naming it (same operation, new text). */
+/** The n-th request: the operation behind a comment naming it (same operation, new text). */
 function variedComment(): string {
   sent += 1;
-  return JSON.stringify({ query: `# cpu ${sent}\n${DASHBOARD}`, variables: { year } });
+  return JSON.stringify({ query: `# cpu ${sent}\n${DOCUMENT}`, variables: { year } });
 }
 /** A document never seen before: one alias changes per request. */
 function newDocument(): string {
   sent += 1;
-  const query = DASHBOARD.replace('highTech(level', `highTech${sent}: highTech(level`);
+  const field = operation.aliasable.slice(0, operation.aliasable.indexOf('('));
+  const query = DOCUMENT.replace(operation.aliasable, `${field}${sent}: ${operation.aliasable}`);
   return JSON.stringify({ query, variables: { year } });
 }
 
@@ -139,7 +157,13 @@ async function phase(
 }
 
 const port = await freePort();
-const child = spawn(process.execPath, [...process.execArgv, SERVER_MAIN], {
+const profileArgs = values['cpu-prof']
+  ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`]
+  : [];
+const serverArgs = values.compiled
+  ? [...profileArgs, SERVER_COMPILED]
+  : [...process.execArgv, ...profileArgs, SERVER_MAIN];
+const child = spawn(process.execPath, serverArgs, {
   env: {
     ...process.env,
     NODE_ENV: 'production',
@@ -164,7 +188,7 @@ try {
   const pid = child.pid!;
   const probe = await post(url, variedComment());
   if (probe.status !== 200 || probe.text.includes('"errors"')) {
-    throw new Error(`the dashboard failed: ${probe.status} ${probe.text.slice(0, 500)}`);
+    throw new Error(`${values.operation} failed: ${probe.status} ${probe.text.slice(0, 500)}`);
   }
   console.log(`answer: ${Buffer.byteLength(probe.text)} bytes; server pid ${pid}`);
   await phase('warm-up', url, pid, warmup, 1, variedComment);
@@ -176,5 +200,8 @@ try {
   }
 } finally {
   agent.destroy();
+  // The server drains and exits; a CPU profile is written on its exit.
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  await exited;
 }

@@ -9,7 +9,7 @@ import { LoadResolver } from './load/load.resolver.ts';
 import { createLoaders } from './loaders.ts';
 import { MembershipResolver } from './membership/membership.resolver.ts';
 import { ObservationResolver } from './observation/observation.resolver.ts';
-import { PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
+import { BoundaryInfoResolver, PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
 import { QualityResolver } from './quality/quality.resolver.ts';
 import { OrgTypeRowResolver, RatioResolver } from './report/report-row.resolver.ts';
 import { ReleaseResolver } from './release/release.resolver.ts';
@@ -29,6 +29,7 @@ export const RESOLVERS = [
   RatioResolver,
   PlanResolver,
   TargetResolver,
+  BoundaryInfoResolver,
   ObservationResolver,
   LoadResolver,
   RevisionResolver,
@@ -37,8 +38,9 @@ export const RESOLVERS = [
 
 /**
  * Object types whose objects hold plain values only (no property is a promise or a getter that
- * reads): the rows kept for a snapshot, ratios and units. A compiled executor may read their
- * fields inline; every other type's lazy properties must be awaited.
+ * reads): the rows kept for a snapshot, ratios, units, plans, targets and their progress. A
+ * compiled executor may read their fields inline; every other type's lazy properties must be
+ * awaited.
  */
 export const PLAIN_OBJECT_TYPES: ReadonlySet<string> = new Set([
   'MembershipRow',
@@ -49,6 +51,15 @@ export const PLAIN_OBJECT_TYPES: ReadonlySet<string> = new Set([
   'AdminUnit',
   'UnitName',
   'PopulationFigure',
+  'Plan',
+  'Target',
+  'TargetWording',
+  'TargetProgress',
+  'ProgressPoint',
+  'ProgressMethods',
+  'MethodVerdict',
+  'ProgressWarning',
+  'BoundaryInfo',
 ]);
 
 /**

@@ -38,6 +38,7 @@ import {
   type TargetProgress,
   type TargetRow,
 } from '../warehouse/queries/progress.queries.ts';
+import { createProgressLoaders } from './plan/progress.loaders.ts';
 
 /** Groups items by a key, in first-seen order, appending in place. */
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -386,6 +387,7 @@ export function createLoaders(db: DuckDbHandle, snapshotKey: object) {
     plans,
     planLinks,
     progress,
+    ...createProgressLoaders(db, snapshotMemo(snapshotKey), targets, record),
     batches,
   };
 }

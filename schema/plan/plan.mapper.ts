@@ -8,10 +8,9 @@ import type { Comparator, Plan, Target, TargetWording, WordingKind } from './pla
 import {
   type AttainmentBound,
   ProgressMethod,
-  type ProgressStatus,
+  ProgressStatus,
   type TargetProgress,
 } from './progress.type.ts';
-import type { AdminUnit } from '../admin-unit/admin-unit.type.ts';
 
 /** Maps a plan row to the GraphQL shape. */
 export function toPlan(row: PlanRow): Plan {
@@ -91,12 +90,12 @@ const fmt = (o: object) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
-/** Maps the engine's result to the GraphQL shape; `method` picks which verdict `status` shows. */
-export function toTargetProgress(
-  result: TargetProgressRow,
-  method: ProgressMethod,
-  successors: AdminUnit[],
-): TargetProgress {
+/**
+ * Maps the engine's result to the GraphQL shape, its `status` the OVERALL verdict: built once per
+ * snapshot for what was computed at publish and served as it is ({@link progressByMethod} for the
+ * other methods). Successor units are resolved only when asked for (from `successorUnitIds`).
+ */
+export function toTargetProgress(result: TargetProgressRow): TargetProgress {
   const p = result.progress;
   const m = p.methods;
   const verdicts: Record<'unsd' | 'openSdg' | 'escap', EngineVerdictSource> = {
@@ -122,23 +121,10 @@ export function toTargetProgress(
       thresholds: 'gap ≤ 0 on track, 0–1 accelerate, ≥ 1 reverse trend',
     },
   };
-  // A boundary change, a final verdict and an undetermining bound hold whatever method is asked.
-  const boundaryOverrides =
-    p.status === 'BOUNDARY_CHANGED' || p.status === 'UNDETERMINED_BY_BOUND' || p.isFinal;
-  const status =
-    method === ProgressMethod.OVERALL || boundaryOverrides
-      ? (p.status as ProgressStatus)
-      : verdicts[
-          method === ProgressMethod.UNSD
-            ? 'unsd'
-            : method === ProgressMethod.OPEN_SDG
-              ? 'openSdg'
-              : 'escap'
-        ].status;
   return {
     asOfYear: result.asOfYear,
-    status,
-    method,
+    status: p.status as ProgressStatus,
+    method: ProgressMethod.OVERALL,
     statusBasis: p.statusBasis,
     statusMethod: p.statusMethod as ProgressMethod | null,
     statusCategory: p.statusCategory,
@@ -185,7 +171,36 @@ export function toTargetProgress(
     methods: verdicts,
     methodsAgree: p.methodsAgree,
     warnings: p.warnings.map((w) => ({ code: w.code, message: w.message })),
-    boundary: { changed: result.boundary.changed, validTo: result.boundary.validTo, successors },
+    boundary: {
+      changed: result.boundary.changed,
+      validTo: result.boundary.validTo,
+      successorUnitIds: result.boundary.successorUnitIds,
+    },
     series: result.series.map(toIndicatorValue),
+  };
+}
+
+/** The verdict method of {@link ProgressMethod} in `TargetProgress.methods`. */
+const METHOD_VERDICT = {
+  [ProgressMethod.UNSD]: 'unsd',
+  [ProgressMethod.OPEN_SDG]: 'openSdg',
+  [ProgressMethod.ESCAP]: 'escap',
+} as const;
+
+/**
+ * A progress whose `status` is the verdict of `method`: the OVERALL one itself, else a copy with
+ * that method's verdict — except where a boundary change, a final verdict or an undetermining
+ * bound holds whatever method is asked.
+ */
+export function progressByMethod(overall: TargetProgress, method: ProgressMethod): TargetProgress {
+  if (method === ProgressMethod.OVERALL) return overall;
+  const holds =
+    overall.status === ProgressStatus.BOUNDARY_CHANGED ||
+    overall.status === ProgressStatus.UNDETERMINED_BY_BOUND ||
+    overall.isFinal;
+  return {
+    ...overall,
+    status: holds ? overall.status : overall.methods[METHOD_VERDICT[method]].status,
+    method,
   };
 }

@@ -15,11 +15,21 @@ import {
   RELEASE_ARGUMENT_DESCRIPTION,
   asOfVersionDescription,
 } from '../common/data-version.ts';
-import { toPlan, toTarget, toTargetProgress } from './plan.mapper.ts';
+import { progressByMethod, toPlan, toTargetProgress } from './plan.mapper.ts';
 import { Plan, Target } from './plan.type.ts';
-import { ProgressMethod, TargetProgress } from './progress.type.ts';
+import { targetKey } from './progress.loaders.ts';
+import { BoundaryInfo, ProgressMethod, TargetProgress } from './progress.type.ts';
 
-/** A source series code, as the load log and the facts record them. */
+/**
+ * The data version read without `asOfVersion` or `release` (the latest release), worked out once
+ * per request rather than once per target.
+ */
+const defaultVersions = new WeakMap<ApiContext, Promise<number | undefined>>();
+function defaultVersion(ctx: ApiContext): Promise<number | undefined> {
+  let version = defaultVersions.get(ctx);
+  if (!version) defaultVersions.set(ctx, (version = checkAsOfVersion(ctx, null)));
+  return version;
+}
 
 /** Plans and the targets they set. */
 @Resolver(() => Plan)
@@ -80,8 +90,8 @@ export class PlanResolver {
   }
 
   @FieldResolver(() => [Target], { description: 'The quantitative targets of the plan.' })
-  async targets(@Root() plan: Plan, @Ctx() ctx: ApiContext): Promise<Target[]> {
-    return (await ctx.loaders.targets()).filter((t) => t.plan_id === plan.id).map(toTarget);
+  async targets(@Root() plan: Plan, @Ctx() ctx: ApiContext): Promise<readonly Target[]> {
+    return ctx.loaders.targetsOfPlan(plan.id);
   }
 }
 
@@ -135,17 +145,38 @@ export class TargetResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<TargetProgress> {
     const year = asOf ?? new Date().getUTCFullYear();
-    const checked = await checkSources(ctx, sources);
-    const version = await checkAsOfVersion(ctx, asOfVersion, 'asOfVersion', release);
+    const checked =
+      sources === null || sources === undefined ? null : await checkSources(ctx, sources);
+    const version =
+      (asOfVersion ?? release ?? null) === null
+        ? await defaultVersion(ctx)
+        : await checkAsOfVersion(ctx, asOfVersion, 'asOfVersion', release);
     if (year < 1990 || year > 2100)
       throw badInput(`asOf must be a year from 1990 to 2100, but got ${year}`, 'asOf');
+    if (checked === null) {
+      // The default sources: what the publish computed, kept as served for the snapshot.
+      const kept = (await ctx.loaders.progressOfYear(year, version)).get(
+        targetKey(target.planId, target.id),
+      );
+      if (!kept) throw new Error(`target ${target.planId}/${target.id} is not in the catalog`);
+      return progressByMethod(kept, method);
+    }
     const result = await ctx.loaders.progress.load(
       progressKey(target.planId, target.id, year, checked, version),
     );
     if (!result) throw new Error(`target ${target.planId}/${target.id} is not in the catalog`);
-    const successors = (await ctx.loaders.unit.loadMany([...result.boundary.successorUnitIds]))
+    return progressByMethod(toTargetProgress(result), method);
+  }
+}
+
+/** The units a target's unit became part of, read only when asked for. */
+@Resolver(() => BoundaryInfo)
+export class BoundaryInfoResolver {
+  @FieldResolver()
+  async successors(@Root() boundary: BoundaryInfo, @Ctx() ctx: ApiContext): Promise<AdminUnit[]> {
+    if (boundary.successorUnitIds.length === 0) return [];
+    return (await ctx.loaders.unit.loadMany([...boundary.successorUnitIds]))
       .filter(isUnitRow)
       .map(toAdminUnit);
-    return toTargetProgress(result, method, successors);
   }
 }

@@ -29,6 +29,7 @@ export type Comparator = TargetComparator;
 
 /** A plan, strategy, resolution or directive that sets targets. */
 @ObjectType({
+  simpleResolvers: true,
   description: 'A plan that sets targets, with its document number, issuer and source.',
 })
 export class Plan {
@@ -77,6 +78,7 @@ export type WordingKind = DomainWordingKind;
 
 /** Another wording of a target: shown beside it, never counted as a target. */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Another wording of a target, with its exact words and source. Never a target of its own: it has no progress and is not counted.',
 })
@@ -115,7 +117,10 @@ export class TargetWording {
 }
 
 /** One quantitative target of a plan. */
-@ObjectType({ description: 'A quantitative target of a plan, with the exact words it comes from.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A quantitative target of a plan, with the exact words it comes from.',
+})
 export class Target {
   @Field(() => String, { description: 'Target id, unique within its plan.' })
   id!: string;

@@ -57,7 +57,10 @@ export const ProgressMethod = registerEnum(
 export type ProgressMethod = 'OVERALL' | StatusMethod;
 
 /** A point of a series used by the engine. */
-@ObjectType({ description: 'An observation used by the progress engine.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'An observation used by the progress engine.',
+})
 export class ProgressPoint {
   @Field(() => Int, { description: 'Year.' })
   year!: number;
@@ -112,7 +115,10 @@ export const AttainmentBound = registerEnum(
 export type AttainmentBound = EngineAttainmentBound;
 
 /** One method's verdict with its numbers. */
-@ObjectType({ description: "One method's verdict with the numbers behind it." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "One method's verdict with the numbers behind it.",
+})
 export class MethodVerdict {
   @Field(() => ProgressStatus, {
     description: 'Verdict of the method, mapped to the common statuses.',
@@ -145,6 +151,7 @@ export class MethodVerdict {
 
 /** The three methods. */
 @ObjectType({
+  simpleResolvers: true,
   description: 'Verdicts of the UN Statistics Division, Open SDG and UN ESCAP methods.',
 })
 export class ProgressMethods {
@@ -164,7 +171,10 @@ export class ProgressMethods {
 }
 
 /** A caveat of the engine. */
-@ObjectType({ description: 'A caveat: where a method misleads or data is thin.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A caveat: where a method misleads or data is thin.',
+})
 export class ProgressWarning {
   @Field(() => String, {
     description:
@@ -177,7 +187,10 @@ export class ProgressWarning {
 }
 
 /** Boundary caveat of a target. */
-@ObjectType({ description: "How the target's unit relates to today's units." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "How the target's unit relates to today's units.",
+})
 export class BoundaryInfo {
   @Field(() => Boolean, {
     description: 'True when the unit ended before the end of the as-of year.',
@@ -187,12 +200,21 @@ export class BoundaryInfo {
   @Field(() => LocalDate, { nullable: true, description: 'Last day of the unit, if it ended.' })
   validTo!: string | null;
 
+  /** Resolved from {@link successorUnitIds} only when asked for (`BoundaryInfoResolver`). */
   @Field(() => [AdminUnit], { description: 'Units it became part of.' })
-  successors!: AdminUnit[];
+  successors?: AdminUnit[];
+
+  /** Ids of the units it became part of, in the crosswalk's order. */
+  successorUnitIds!: readonly string[];
 }
 
-/** Every component of a target's progress. */
+/**
+ * Every component of a target's progress. Like the plan and target types, the progress types use
+ * `simpleResolvers` (see `report/report.type.ts`): their objects are kept as served, and their
+ * plain fields are read without a type-graphql wrapper per field.
+ */
 @ObjectType({
+  simpleResolvers: true,
   description: 'Progress of a target as of a year: every component, not just a verdict.',
 })
 export class TargetProgress {

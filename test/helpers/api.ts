@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { graphql, type GraphQLSchema } from 'graphql';
 import { createRequestContext, type RequestContext } from '../../schema/index.ts';
+import { forgetSnapshot } from '../../schema/loaders.ts';
 import type { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
 
 /** The text of a test operation in `test/operations/`. */
@@ -41,4 +42,11 @@ export async function execute<T>(
   } finally {
     lease.release();
   }
+}
+
+/** Forgets what the loaders kept for the reader's current snapshot: the next request is cold. */
+export async function forgetKept(reader: WarehouseReader): Promise<void> {
+  const lease = await reader.acquire();
+  forgetSnapshot(lease.snapshotKey);
+  lease.release();
 }
