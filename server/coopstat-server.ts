@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
-import { buildCoopstatSchema, createRequestContext } from '../schema/index.ts';
+import { buildCoopstatSchema, createRequestContext, forgetSnapshot } from '../schema/index.ts';
 import { setMemoBudget } from '../schema/bounded-memo.ts';
-import { forgetSnapshot } from '../schema/loaders.ts';
 import { publishRelease } from '../warehouse/release/publish-release.ts';
 import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';

@@ -18,7 +18,7 @@ import {
   asOfVersionDescription,
 } from '../common/data-version.ts';
 import { toIndicator, toIndicatorValue } from '../indicator/indicator.mapper.ts';
-import { valueKey } from '../loaders.ts';
+import { valueKey } from '../indicator/indicator.loaders.ts';
 import { chooseSource } from '../report/report-basis.ts';
 import { decodeCursor, encodeCursor, queryObservations } from './observation.service.ts';
 import { ObservationConnection, ObservationsArgs, Ranking, Series } from './observation.type.ts';

@@ -6,7 +6,7 @@ import { Boundaries } from '../common/enums.ts';
 import { badInput } from '../common/errors.ts';
 import type { ApiContext } from '../context.ts';
 import { checkAsOfVersion } from '../common/data-version.ts';
-import { valueKey } from '../loaders.ts';
+import { valueKey } from '../indicator/indicator.loaders.ts';
 import { chooseSource } from '../report/report-basis.ts';
 import {
   ObservationDimension,

@@ -9,7 +9,7 @@ import { checkSources } from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
 import { toIndicator } from '../indicator/indicator.mapper.ts';
 import { Indicator } from '../indicator/indicator.type.ts';
-import { progressKey } from '../loaders.ts';
+import { progressKey } from './plan.loaders.ts';
 import {
   checkAsOfVersion,
   RELEASE_ARGUMENT_DESCRIPTION,
