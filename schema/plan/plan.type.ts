@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDate } from '../scalars.ts';
+import { sourceFieldOptions } from './source-fields.ts';
 
 /** Comparators of targets. */
 export enum Comparator {
@@ -54,7 +55,7 @@ export class Plan {
   @Field(() => LocalDate, { description: 'Date issued.' })
   issuedOn!: string;
 
-  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  @Field(() => String, sourceFieldOptions.sourceUrl())
   sourceUrl!: string | null;
 
   unitId!: string;
@@ -99,16 +100,13 @@ export class TargetWording {
   @Field(() => String, { description: 'The exact words of the wording.' })
   quote!: string;
 
-  @Field(() => String, { description: "Language of the quote: 'vi', 'en' or 'ko'." })
+  @Field(() => String, sourceFieldOptions.quoteLanguage())
   quoteLanguage!: string;
 
-  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  @Field(() => String, sourceFieldOptions.sourceUrl())
   sourceUrl!: string | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description: 'File and line of the source in the catalog, when it is a plan text.',
-  })
+  @Field(() => String, sourceFieldOptions.sourceFile())
   sourceFile!: string | null;
 
   @Field(() => String, {
@@ -173,16 +171,13 @@ export class Target {
   })
   quote!: string;
 
-  @Field(() => String, { description: "Language of the quote: 'vi', 'en' or 'ko'." })
+  @Field(() => String, sourceFieldOptions.quoteLanguage())
   quoteLanguage!: string;
 
-  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  @Field(() => String, sourceFieldOptions.sourceUrl())
   sourceUrl!: string | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description: 'File and line of the source in the catalog, when it is a plan text.',
-  })
+  @Field(() => String, sourceFieldOptions.sourceFile())
   sourceFile!: string | null;
 
   @Field(() => String, { nullable: true, description: 'How another source words the same target.' })
