@@ -2,11 +2,10 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { Lease } from '../warehouse/store/warehouse-reader.ts';
 import { AdminUnitResolver } from './admin-unit/admin-unit.resolver.ts';
-import type { ApiContext } from './context.ts';
+import { createLoaders, type ApiContext } from './context.ts';
 import { HighTechResolver } from './high-tech/high-tech.resolver.ts';
 import { IndicatorResolver, IndicatorValueResolver } from './indicator/indicator.resolver.ts';
 import { LoadResolver } from './load/load.resolver.ts';
-import { createLoaders } from './loaders.ts';
 import { MembershipResolver } from './membership/membership.resolver.ts';
 import { ObservationResolver } from './observation/observation.resolver.ts';
 import { BoundaryInfoResolver, PlanResolver, TargetResolver } from './plan/plan.resolver.ts';
@@ -15,6 +14,8 @@ import { OrgTypeRowResolver, RatioResolver } from './report/report-row.resolver.
 import { ReleaseResolver } from './release/release.resolver.ts';
 import { RevisionResolver } from './revision/revision.resolver.ts';
 import { ValueChainResolver } from './value-chain/value-chain.resolver.ts';
+
+export { forgetSnapshot } from './snapshot-memo.ts';
 
 /** Every resolver class of the API, one or more per domain folder. */
 export const RESOLVERS = [
@@ -117,7 +118,6 @@ export function createRequestContext(
 // What the server uses of the schema besides the schema and the request context: `server/`
 // reaches `schema/` through this file only (checked by test/import-rules.test.ts).
 export { setMemoBudget } from './bounded-memo.ts';
-export { forgetSnapshot } from './loaders.ts';
 export { AdminLevel, Boundaries, Topic } from './common/enums.ts';
 export {
   badInput,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { graphql } from 'graphql';
 import { buildCoopstatSchema, createRequestContext } from '../../schema/index.ts';
-import { forgetSnapshot } from '../../schema/loaders.ts';
+import { forgetSnapshot } from '../../schema/snapshot-memo.ts';
 import { loadConfig } from '../../server/config.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';

@@ -1,6 +1,6 @@
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { insertRows } from '../../warehouse/publish/insert-rows.ts';
-import type { Catalog, Operand } from './catalog.types.ts';
+import type { Catalog, Indicator, Operand, Plan, Target } from './catalog.types.ts';
 
 function operandRows(
   code: string,
@@ -18,6 +18,20 @@ function operandRows(
   return rows;
 }
 
+/** The tables the catalog fills, emptied before it is loaded again. */
+const CATALOG_TABLES = [
+  'dim_indicator',
+  'dim_indicator_alias',
+  'dim_indicator_operand',
+  'dim_plan',
+  'dim_plan_implements',
+  'dim_target',
+  'dim_target_wording',
+];
+
+/** Resolves an area of the catalog to its unit id: the unit of that code valid on the date. */
+type UnitOn = (code: string, date: string) => string;
+
 /**
  * Replaces the indicator registry, plans and targets with a validated catalog. Each plan's and
  * target's area is resolved to the unit valid on the plan's issue date. Call inside a writer.
@@ -26,16 +40,18 @@ export async function replaceCatalog(
   db: DuckDbHandle,
   catalog: Catalog,
 ): Promise<{ plans: number; targets: number }> {
-  const tables = [
-    'dim_indicator',
-    'dim_indicator_alias',
-    'dim_indicator_operand',
-    'dim_plan',
-    'dim_plan_implements',
-    'dim_target',
-    'dim_target_wording',
-  ];
-  for (const table of tables) await db.run(`delete from ${table}`);
+  for (const table of CATALOG_TABLES) await db.run(`delete from ${table}`);
+  const unitOn = await readUnitResolver(db);
+  await insertIndicators(db, catalog.indicators);
+  await insertPlans(db, catalog.plans, unitOn);
+  const targets = catalog.plans.flatMap((p) => p.targets);
+  await insertTargets(db, targets, unitOn);
+  await insertWordings(db, catalog.plans);
+  return { plans: catalog.plans.length, targets: targets.length };
+}
+
+/** Reads the admin units once and resolves catalog areas against them. */
+async function readUnitResolver(db: DuckDbHandle): Promise<UnitOn> {
   const units = await db.all<{
     unit_id: string;
     code: string;
@@ -52,10 +68,15 @@ export async function replaceCatalog(
       );
     return unit.unit_id;
   };
+  return unitOn;
+}
+
+/** The indicator registry: indicators, their aliases and the operands of their formulas. */
+async function insertIndicators(db: DuckDbHandle, indicators: readonly Indicator[]): Promise<void> {
   await insertRows(
     db,
     'dim_indicator',
-    catalog.indicators.map((i) => [
+    indicators.map((i) => [
       i.code,
       i.labelVi,
       i.labelEn,
@@ -72,20 +93,28 @@ export async function replaceCatalog(
   await insertRows(
     db,
     'dim_indicator_alias',
-    catalog.indicators.flatMap((i) => i.aliases.map((a) => [a, i.code])),
+    indicators.flatMap((i) => i.aliases.map((a) => [a, i.code])),
   );
   await insertRows(
     db,
     'dim_indicator_operand',
-    catalog.indicators.flatMap((i) => [
+    indicators.flatMap((i) => [
       ...operandRows(i.code, 'NUMERATOR', i.numerator),
       ...operandRows(i.code, 'DENOMINATOR', i.denominator),
     ]),
   );
+}
+
+/** The plans, with the plans each implements. */
+async function insertPlans(
+  db: DuckDbHandle,
+  plans: readonly Plan[],
+  unitOn: UnitOn,
+): Promise<void> {
   await insertRows(
     db,
     'dim_plan',
-    catalog.plans.map((p) => [
+    plans.map((p) => [
       p.id,
       p.documentNumber,
       p.titleVi,
@@ -104,9 +133,16 @@ export async function replaceCatalog(
   await insertRows(
     db,
     'dim_plan_implements',
-    catalog.plans.flatMap((p) => p.implements.map((i) => [p.id, i])),
+    plans.flatMap((p) => p.implements.map((i) => [p.id, i])),
   );
-  const targets = catalog.plans.flatMap((p) => p.targets);
+}
+
+/** The targets of every plan. */
+async function insertTargets(
+  db: DuckDbHandle,
+  targets: readonly Target[],
+  unitOn: UnitOn,
+): Promise<void> {
   await insertRows(
     db,
     'dim_target',
@@ -138,10 +174,14 @@ export async function replaceCatalog(
       t.inferredReason,
     ]),
   );
+}
+
+/** The alternative wordings of targets. */
+async function insertWordings(db: DuckDbHandle, plans: readonly Plan[]): Promise<void> {
   await insertRows(
     db,
     'dim_target_wording',
-    catalog.plans.flatMap((p) =>
+    plans.flatMap((p) =>
       p.wordings.map((w) => [
         w.planId,
         w.id,
@@ -157,5 +197,4 @@ export async function replaceCatalog(
       ]),
     ),
   );
-  return { plans: catalog.plans.length, targets: targets.length };
 }

@@ -71,47 +71,49 @@ function readOperand(
     });
   }
   const orgTypes = raw.org_types;
-  if (!Array.isArray(orgTypes) || orgTypes.length === 0) {
-    ok = false;
-    c.report(`\`org_types\` must be a non-empty list of ${list(ORG_TYPES)}`, orgTypes, [
-      ...path,
-      'org_types',
-    ]);
-  } else {
-    orgTypes.forEach((t, i) => {
-      if (!(ORG_TYPES as readonly unknown[]).includes(t) || orgTypes.indexOf(t) !== i) {
-        ok = false;
-        c.report(`each org type must be one of ${list(ORG_TYPES)}, once`, t, [
-          ...path,
-          'org_types',
-          i,
-        ]);
-      }
-    });
-  }
+  const orgTypesOk = checkDistinctMembers(c, orgTypes, [...path, 'org_types'], ORG_TYPES, {
+    list: `\`org_types\` must be a non-empty list of ${list(ORG_TYPES)}`,
+    entry: `each org type must be one of ${list(ORG_TYPES)}, once`,
+  });
   const sectors = raw.sectors;
-  if (sectors !== 'ALL') {
-    if (!Array.isArray(sectors) || sectors.length === 0) {
-      ok = false;
-      c.report(`\`sectors\` must be ALL or a non-empty list of ${list(SECTORS)}`, sectors, [
-        ...path,
-        'sectors',
-      ]);
-    } else {
-      sectors.forEach((s, i) => {
-        if (!(SECTORS as readonly unknown[]).includes(s) || sectors.indexOf(s) !== i) {
-          ok = false;
-          c.report(`each sector must be one of ${list(SECTORS)}, once`, s, [...path, 'sectors', i]);
-        }
-      });
-    }
-  }
+  const sectorsOk =
+    sectors === 'ALL' ||
+    checkDistinctMembers(c, sectors, [...path, 'sectors'], SECTORS, {
+      list: `\`sectors\` must be ALL or a non-empty list of ${list(SECTORS)}`,
+      entry: `each sector must be one of ${list(SECTORS)}, once`,
+    });
+  if (!orgTypesOk || !sectorsOk) ok = false;
   if (!ok) return undefined;
   return {
     measures: measures as string[],
     orgTypes: orgTypes as OrgType[],
     sectors: sectors === 'ALL' ? 'ALL' : (sectors as Sector[]),
   };
+}
+
+/**
+ * A list drawn from a closed set: non-empty, each entry a member, none twice. Every bad entry is
+ * reported; false when any rule fails.
+ */
+function checkDistinctMembers(
+  c: Checker,
+  value: unknown,
+  path: Path,
+  allowed: readonly string[],
+  rules: { readonly list: string; readonly entry: string },
+): boolean {
+  if (!Array.isArray(value) || value.length === 0) {
+    c.report(rules.list, value, path);
+    return false;
+  }
+  let ok = true;
+  value.forEach((entry, i) => {
+    if (!(allowed as readonly unknown[]).includes(entry) || value.indexOf(entry) !== i) {
+      ok = false;
+      c.report(rules.entry, entry, [...path, i]);
+    }
+  });
+  return ok;
 }
 
 /** True for a measure operand (not the population). */

@@ -234,31 +234,90 @@ async function readTarget(
   const id = c.text(raw, 'id', path);
   if (id !== undefined && !KEBAB_ID.test(id))
     c.report('target `id` must be kebab-case', id, [...path, 'id']);
-
-  // Indicator.
-  let indicator: Indicator | undefined;
-  const code = c.text(raw, 'indicator', path);
-  if (code !== undefined) {
-    indicator = registry.indicators.get(code);
-    if (!indicator) {
-      const canonical = registry.aliases.get(code);
-      c.report(
-        canonical
-          ? `\`indicator\` must be a registered code, not an alias (use '${canonical}')`
-          : '`indicator` must be a code registered in indicators.yaml',
-        code,
-        [...path, 'indicator'],
-      );
-    }
-  }
-
-  // Area (defaults to the plan's).
+  const indicator = readTargetIndicator(c, raw, path, registry);
+  // The area defaults to the plan's.
   const area =
     raw.area === undefined
       ? planArea
       : readArea(c, raw.area, [...path, 'area'], registry.units, planArea?.validOn);
+  const { targetYear, targetDate, fromYear } = readTargetWhen(c, raw, path);
+  const { comparator, value, valueHigh } = readComparison(c, raw, path, indicator);
+  const { per, unit } = readTargetUnit(c, raw, path, indicator);
+  const { ofTarget, denominatorNote } = readNesting(c, raw, path);
+  const baseline = readBaseline(c, raw, path, targetYear);
+  const { quote, source } = await readQuoteAndSource(c, raw, path, registry, 'a target');
+  const wordingNote = c.text(raw, 'wording_note', path, false) ?? null;
+  const note = c.text(raw, 'note', path, false) ?? null;
+  const { inferred, inferredReason } = readInferred(c, raw, path);
+  if (
+    id === undefined ||
+    indicator === undefined ||
+    area === undefined ||
+    targetYear === undefined ||
+    comparator === undefined ||
+    value === undefined ||
+    (comparator === 'RANGE' && valueHigh === null) ||
+    unit === undefined ||
+    quote === undefined ||
+    source === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    id,
+    planId,
+    indicator: indicator.code,
+    area,
+    targetYear,
+    targetDate,
+    fromYear,
+    comparator,
+    value,
+    valueHigh,
+    unit,
+    per,
+    ofTarget,
+    denominatorNote,
+    baseline,
+    quote,
+    source,
+    wordingNote,
+    inferred,
+    inferredReason,
+    note,
+    location: c.location(path),
+  };
+}
 
-  // When.
+/** The target's indicator: a registered code (an alias is refused, naming its code). */
+function readTargetIndicator(
+  c: Checker,
+  raw: Record<string, unknown>,
+  path: Path,
+  registry: Registry,
+): Indicator | undefined {
+  const code = c.text(raw, 'indicator', path);
+  if (code === undefined) return undefined;
+  const indicator = registry.indicators.get(code);
+  if (!indicator) {
+    const canonical = registry.aliases.get(code);
+    c.report(
+      canonical
+        ? `\`indicator\` must be a registered code, not an alias (use '${canonical}')`
+        : '`indicator` must be a code registered in indicators.yaml',
+      code,
+      [...path, 'indicator'],
+    );
+  }
+  return indicator;
+}
+
+/** When the target is due (a year, or a date and its year) and the year it counts from. */
+function readTargetWhen(
+  c: Checker,
+  raw: Record<string, unknown>,
+  path: Path,
+): { targetYear: number | undefined; targetDate: string | null; fromYear: number | null } {
   let targetYear: number | undefined;
   let targetDate: string | null = null;
   if (raw.target_date !== undefined) {
@@ -290,8 +349,16 @@ async function readTarget(
       ]);
     } else if (year !== undefined) fromYear = year;
   }
+  return { targetYear, targetDate, fromYear };
+}
 
-  // Comparison.
+/** The comparator and value (and the top of a RANGE), within the indicator's natural limit. */
+function readComparison(
+  c: Checker,
+  raw: Record<string, unknown>,
+  path: Path,
+  indicator: Indicator | undefined,
+): { comparator: Comparator | undefined; value: number | undefined; valueHigh: number | null } {
   const comparator = c.oneOf<Comparator>(raw, 'comparator', path, COMPARATORS);
   const value = c.number(raw, 'value', path);
   let valueHigh: number | null = null;
@@ -333,8 +400,16 @@ async function readTarget(
   }
   if (comparator === 'LT' && value === 0)
     c.report('an LT target must be above 0', value, [...path, 'value']);
+  return { comparator, value, valueHigh };
+}
 
-  // Unit and sub-unit.
+/** The unit, the indicator's own, per sub-unit (`per`) when the target is set per district. */
+function readTargetUnit(
+  c: Checker,
+  raw: Record<string, unknown>,
+  path: Path,
+  indicator: Indicator | undefined,
+): { per: PerUnit | null; unit: string | undefined } {
   const per = c.oneOf<PerUnit>(raw, 'per', path, PER_UNITS, false) ?? null;
   const unit = c.text(raw, 'unit', path);
   if (unit !== undefined && indicator) {
@@ -346,8 +421,15 @@ async function readTarget(
       ]);
     }
   }
+  return { per, unit };
+}
 
-  // Nesting ("trong đó").
+/** A "trong đó" (of which) target: its parent, and its denominator in words. */
+function readNesting(
+  c: Checker,
+  raw: Record<string, unknown>,
+  path: Path,
+): { ofTarget: string | null; denominatorNote: string | null } {
   const ofTarget = c.text(raw, 'of_target', path, false) ?? null;
   const denominatorNote = c.text(raw, 'denominator_note', path, false) ?? null;
   if (ofTarget !== null && denominatorNote === null) {
@@ -357,30 +439,38 @@ async function readTarget(
       path,
     );
   }
+  return { ofTarget, denominatorNote };
+}
 
-  // Baseline.
-  let baseline: Target['baseline'] = null;
-  if (raw.baseline !== undefined) {
-    if (!isRecord(raw.baseline))
-      c.report('`baseline` must be a map { year, value }', raw.baseline, [...path, 'baseline']);
-    else {
-      const bp = [...path, 'baseline'];
-      c.keys(raw.baseline, bp, '`baseline`', ['year', 'value'], ['year', 'value']);
-      const year = c.year(raw.baseline, 'year', bp);
-      const bv = c.number(raw.baseline, 'value', bp);
-      if (year !== undefined && targetYear !== undefined && year >= targetYear) {
-        c.report(`a baseline year must be before the target year ${targetYear}`, year, [
-          ...bp,
-          'year',
-        ]);
-      } else if (year !== undefined && bv !== undefined) baseline = { year, value: bv };
-    }
+/** The baseline the plan states, before the target year. */
+function readBaseline(
+  c: Checker,
+  raw: Record<string, unknown>,
+  path: Path,
+  targetYear: number | undefined,
+): Target['baseline'] {
+  if (raw.baseline === undefined) return null;
+  if (!isRecord(raw.baseline)) {
+    c.report('`baseline` must be a map { year, value }', raw.baseline, [...path, 'baseline']);
+    return null;
   }
+  const bp = [...path, 'baseline'];
+  c.keys(raw.baseline, bp, '`baseline`', ['year', 'value'], ['year', 'value']);
+  const year = c.year(raw.baseline, 'year', bp);
+  const value = c.number(raw.baseline, 'value', bp);
+  if (year !== undefined && targetYear !== undefined && year >= targetYear) {
+    c.report(`a baseline year must be before the target year ${targetYear}`, year, [...bp, 'year']);
+    return null;
+  }
+  return year !== undefined && value !== undefined ? { year, value } : null;
+}
 
-  // Quote and source.
-  const { quote, source } = await readQuoteAndSource(c, raw, path, registry, 'a target');
-  const wordingNote = c.text(raw, 'wording_note', path, false) ?? null;
-  const note = c.text(raw, 'note', path, false) ?? null;
+/** Whether the year or reading is inferred rather than in the words, and from what. */
+function readInferred(
+  c: Checker,
+  raw: Record<string, unknown>,
+  path: Path,
+): { inferred: boolean; inferredReason: string | null } {
   let inferred = false;
   if (raw.inferred !== undefined && typeof raw.inferred !== 'boolean') {
     c.report('`inferred` must be true or false', raw.inferred, [...path, 'inferred']);
@@ -398,44 +488,7 @@ async function readTarget(
       'inferred_reason',
     ]);
   }
-  if (
-    id === undefined ||
-    indicator === undefined ||
-    area === undefined ||
-    targetYear === undefined ||
-    comparator === undefined ||
-    value === undefined ||
-    (comparator === 'RANGE' && valueHigh === null) ||
-    unit === undefined ||
-    quote === undefined ||
-    source === undefined
-  ) {
-    return undefined;
-  }
-  return {
-    id,
-    planId,
-    indicator: indicator.code,
-    area,
-    targetYear,
-    targetDate,
-    fromYear,
-    comparator,
-    value,
-    valueHigh,
-    unit,
-    per,
-    ofTarget,
-    denominatorNote,
-    baseline,
-    quote,
-    source,
-    wordingNote,
-    inferred,
-    inferredReason,
-    note,
-    location: c.location(path),
-  };
+  return { inferred, inferredReason };
 }
 
 const WORDING_KEYS = ['id', 'of', 'kind', ...QUOTE_KEYS, 'source', 'note'];
@@ -563,6 +616,36 @@ const PLAN_REQUIRED = [
   'targets',
 ];
 
+/**
+ * Reads the entries of a plan's `targets` or `wordings` in order, keeping those that pass their
+ * rules; an id already taken (in `ids`, which this adds to) is reported and the entry left out.
+ */
+async function readEachOnce<T extends { readonly id: string }>(
+  pc: Checker,
+  entries: readonly unknown[],
+  key: 'targets' | 'wordings',
+  ids: Set<string>,
+  read: (raw: unknown, path: Path) => Promise<T | undefined>,
+): Promise<T[]> {
+  const what = key === 'targets' ? 'target' : 'wording';
+  const rule =
+    key === 'targets'
+      ? 'target ids must be unique within the plan'
+      : 'wording ids must be unique within the plan, targets included';
+  const kept: T[] = [];
+  for (const [i, raw] of entries.entries()) {
+    const entry = await read(raw, [key, i]);
+    if (!entry) continue;
+    if (ids.has(entry.id)) {
+      pc.for(`${what} '${entry.id}'`).report(rule, entry.id, [key, i, 'id']);
+      continue;
+    }
+    ids.add(entry.id);
+    kept.push(entry);
+  }
+  return kept;
+}
+
 /** Reads one plan file with its targets; the file must be named after the plan id. */
 export async function readPlan(
   c: Checker,
@@ -608,21 +691,11 @@ export async function readPlan(
   if (!Array.isArray(value.targets) || value.targets.length === 0) {
     pc.report('`targets` must be a non-empty list', value.targets, ['targets']);
   } else if (id !== undefined) {
-    const seen = new Set<string>();
-    for (const [i, raw] of value.targets.entries()) {
-      const target = await readTarget(pc, raw, ['targets', i], id, area, registry);
-      if (!target) continue;
-      if (seen.has(target.id)) {
-        pc.for(`target '${target.id}'`).report(
-          'target ids must be unique within the plan',
-          target.id,
-          ['targets', i, 'id'],
-        );
-        continue;
-      }
-      seen.add(target.id);
-      targets.push(target);
-    }
+    targets.push(
+      ...(await readEachOnce(pc, value.targets, 'targets', new Set(), (raw, path) =>
+        readTarget(pc, raw, path, id, area, registry),
+      )),
+    );
     const declaredIds = new Set(
       value.targets.map((t: unknown) => (isRecord(t) ? t.id : undefined)),
     );
@@ -633,20 +706,11 @@ export async function readPlan(
     pc.report('`wordings` must be a list', value.wordings, ['wordings']);
   } else if (id !== undefined && Array.isArray(value.wordings)) {
     const ids = new Set(targets.map((t) => t.id));
-    for (const [i, raw] of value.wordings.entries()) {
-      const wording = await readWording(pc, raw, ['wordings', i], id, registry);
-      if (!wording) continue;
-      if (ids.has(wording.id)) {
-        pc.for(`wording '${wording.id}'`).report(
-          'wording ids must be unique within the plan, targets included',
-          wording.id,
-          ['wordings', i, 'id'],
-        );
-        continue;
-      }
-      ids.add(wording.id);
-      wordings.push(wording);
-    }
+    wordings.push(
+      ...(await readEachOnce(pc, value.wordings, 'wordings', ids, (raw, path) =>
+        readWording(pc, raw, path, id, registry),
+      )),
+    );
   }
   if (
     id === undefined ||

@@ -16,6 +16,7 @@ import {
   nextIds,
   PUBLISHED_VALUE_SPEC,
   recordLoad,
+  type LoadLogRow,
 } from '../../warehouse/publish/load-log.ts';
 import { publishReportRows } from '../../warehouse/publish/report-rows.ts';
 import { publishIndicatorDerived } from '../../warehouse/publish/target-progress.ts';
@@ -85,7 +86,7 @@ async function publishCatalog(
     ({ targets } = await replaceCatalog(tx, catalog));
     // Every indicator value and progress may change with the registry's formulas and targets.
     await publishIndicatorDerived(tx, ids.nextVersion, 'all');
-    await recordLoad(tx, {
+    await recordInitLoad(tx, {
       load_id: ids.nextLoadId,
       family: 'catalog',
       file_name: 'catalog/',
@@ -96,25 +97,37 @@ async function publishCatalog(
       unit_ids: [],
       rows_read: targets,
       rows_accepted: targets,
-      rows_rejected: 0,
-      warnings: 0,
       values_added: targets,
       values_changed: 0,
       values_removed: 0,
       values_unchanged: 0,
       started_at: startedAt,
-      finished_at: new Date().toISOString(),
-      outcome: 'PUBLISHED',
       data_version: ids.nextVersion,
-      loaded_by: 'coopstat init',
-      report_json: null,
-      publishes: true,
     });
   });
   return { targets, version: ids.nextVersion };
 }
 
-/** What `init` did. */
+/** What `init` records of a load it publishes itself (checked before: nothing is rejected). */
+type InitLoad = Omit<
+  LoadLogRow,
+  'rows_rejected' | 'warnings' | 'finished_at' | 'outcome' | 'loaded_by' | 'report_json'
+>;
+
+/** Records a load `coopstat init` publishes itself: no rejected rows, no warnings, no report. */
+function recordInitLoad(tx: DuckDbHandle, load: InitLoad): Promise<void> {
+  return recordLoad(tx, {
+    ...load,
+    rows_rejected: 0,
+    warnings: 0,
+    finished_at: new Date().toISOString(),
+    outcome: 'PUBLISHED',
+    loaded_by: 'coopstat init',
+    report_json: null,
+    publishes: true,
+  });
+}
+
 /** Options of {@link initWarehouse}. */
 export interface InitOptions {
   /**
@@ -165,6 +178,7 @@ function withInitRelease(
   };
 }
 
+/** What `init` did. */
 export interface InitReport {
   /** The release init made (a new warehouse's release 1), or null. */
   readonly releaseNo?: number | null;
@@ -350,98 +364,115 @@ export async function initWarehouse(
   return withWriter(
     dbPath,
     withInitRelease(options, async (db) => {
-    const units = await seedDimensions(db);
-    const previous = await findLoadByHash(db, hash);
-    await stageNationalFigures(db);
-    const counts = async () => {
-      const [row] = await db.all<{
-        provinces: number;
-        population: number;
-        values: number;
-        facts: number;
-        targets: number;
-      }>(
-        `select (select count(*) from dim_admin_unit where level = 'PROVINCE' and valid_to is null) as provinces,
-                (select count(*) from fct_population) as population,
-                (select count(*) from fct_published_value where valid_to_version is null) as values,
-                (select count(*) from fct_org_annual where valid_to_version is null) as facts,
-                (select count(*) from dim_target) as targets`,
-      );
-      return row!;
-    };
-    if (previous) {
+      const units = await seedDimensions(db);
+      const previous = await findLoadByHash(db, hash);
+      await stageNationalFigures(db);
+      if (previous) {
+        const catalog = await publishCatalog(db);
+        return {
+          publish: catalog.version !== null,
+          result: initReport(
+            units,
+            await countReference(db),
+            catalog.version === null ? 'ALREADY_LOADED' : 'PUBLISHED',
+            catalog.version ?? (await nextIds(db)).currentVersion,
+          ),
+        };
+      }
+      const version = await publishReferenceFigures(db, hash, contents);
       const catalog = await publishCatalog(db);
-      const c = await counts();
       return {
-        publish: catalog.version !== null,
-        result: {
+        publish: true,
+        result: initReport(
           units,
-          currentProvinces: c.provinces,
-          populationRows: c.population,
-          publishedValues: c.values,
-          facts: c.facts,
-          targets: c.targets,
-          outcome: catalog.version === null ? 'ALREADY_LOADED' : 'PUBLISHED',
-          dataVersion: catalog.version ?? (await nextIds(db)).currentVersion,
-        } as InitReport,
+          await countReference(db),
+          'PUBLISHED',
+          catalog.version ?? version,
+        ),
       };
-    }
-    const factChanges = await diffSlices(db, FACT_TABLE_SPEC, 'stg_fact');
-    const valueChanges = await diffSlices(db, PUBLISHED_VALUE_SPEC, 'stg_pub');
-    const ids = await nextIds(db);
-    const startedAt = new Date().toISOString();
-    const total = (key: 'added' | 'changed' | 'removed' | 'unchanged') =>
-      [...factChanges, ...valueChanges].reduce((n, c) => n + c[key], 0);
-    await db.transaction(async (tx) => {
-      await applySlices(tx, FACT_TABLE_SPEC, 'stg_fact', ids.nextLoadId, ids.nextVersion);
-      await applySlices(tx, PUBLISHED_VALUE_SPEC, 'stg_pub', ids.nextLoadId, ids.nextVersion);
-      await publishReportRows(tx, ids.nextVersion);
-      await publishIndicatorDerived(tx, ids.nextVersion);
-      const [rows] = await tx.all<{ n: number; years: number[]; units: string[] }>(
-        `select count(*) as n, list(distinct year order by year) as years,
-           list(distinct unit_id order by unit_id) as units from stg_pub`,
-      );
-      await recordLoad(tx, {
-        load_id: ids.nextLoadId,
-        family: 'reference',
-        file_name: 'warehouse/reference/published-figures-national.csv',
-        file_sha256: hash,
-        file_bytes: contents.reduce((n, c) => n + c.length, 0),
-        source_code: null,
-        years: rows?.years ?? [],
-        unit_ids: rows?.units ?? [NATION_UNIT_ID],
-        rows_read: rows?.n ?? 0,
-        rows_accepted: rows?.n ?? 0,
-        rows_rejected: 0,
-        warnings: 0,
-        values_added: total('added'),
-        values_changed: total('changed'),
-        values_removed: total('removed'),
-        values_unchanged: total('unchanged'),
-        started_at: startedAt,
-        finished_at: new Date().toISOString(),
-        outcome: 'PUBLISHED',
-        data_version: ids.nextVersion,
-        loaded_by: 'coopstat init',
-        report_json: null,
-        publishes: true,
-      });
-    });
-    const catalog = await publishCatalog(db);
-    const c = await counts();
-    return {
-      publish: true,
-      result: {
-        units,
-        currentProvinces: c.provinces,
-        populationRows: c.population,
-        publishedValues: c.values,
-        facts: c.facts,
-        targets: c.targets,
-        outcome: 'PUBLISHED',
-        dataVersion: catalog.version ?? ids.nextVersion,
-      } as InitReport,
-    };
     }),
   );
+}
+
+/** What the warehouse holds after init: current provinces, population rows, values, facts, targets. */
+async function countReference(db: DuckDbHandle) {
+  const [row] = await db.all<{
+    provinces: number;
+    population: number;
+    values: number;
+    facts: number;
+    targets: number;
+  }>(
+    `select (select count(*) from dim_admin_unit where level = 'PROVINCE' and valid_to is null) as provinces,
+            (select count(*) from fct_population) as population,
+            (select count(*) from fct_published_value where valid_to_version is null) as values,
+            (select count(*) from fct_org_annual where valid_to_version is null) as facts,
+            (select count(*) from dim_target) as targets`,
+  );
+  return row!;
+}
+
+/** Init's report from what the warehouse holds. */
+function initReport(
+  units: number,
+  counts: Awaited<ReturnType<typeof countReference>>,
+  outcome: InitReport['outcome'],
+  dataVersion: number,
+): InitReport {
+  return {
+    units,
+    currentProvinces: counts.provinces,
+    populationRows: counts.population,
+    publishedValues: counts.values,
+    facts: counts.facts,
+    targets: counts.targets,
+    outcome,
+    dataVersion,
+  };
+}
+
+/**
+ * Publishes the staged reference figures (facts and published values) as one load with a new
+ * data version, with the topic reports and indicator values that follow from them; returns it.
+ */
+async function publishReferenceFigures(
+  db: DuckDbHandle,
+  hash: string,
+  contents: readonly Buffer[],
+): Promise<number> {
+  const factChanges = await diffSlices(db, FACT_TABLE_SPEC, 'stg_fact');
+  const valueChanges = await diffSlices(db, PUBLISHED_VALUE_SPEC, 'stg_pub');
+  const ids = await nextIds(db);
+  const startedAt = new Date().toISOString();
+  const total = (key: 'added' | 'changed' | 'removed' | 'unchanged') =>
+    [...factChanges, ...valueChanges].reduce((n, c) => n + c[key], 0);
+  await db.transaction(async (tx) => {
+    await applySlices(tx, FACT_TABLE_SPEC, 'stg_fact', ids.nextLoadId, ids.nextVersion);
+    await applySlices(tx, PUBLISHED_VALUE_SPEC, 'stg_pub', ids.nextLoadId, ids.nextVersion);
+    await publishReportRows(tx, ids.nextVersion);
+    await publishIndicatorDerived(tx, ids.nextVersion);
+    const [rows] = await tx.all<{ n: number; years: number[]; units: string[] }>(
+      `select count(*) as n, list(distinct year order by year) as years,
+         list(distinct unit_id order by unit_id) as units from stg_pub`,
+    );
+    await recordInitLoad(tx, {
+      load_id: ids.nextLoadId,
+      family: 'reference',
+      file_name: 'warehouse/reference/published-figures-national.csv',
+      file_sha256: hash,
+      file_bytes: contents.reduce((n, c) => n + c.length, 0),
+      source_code: null,
+      years: rows?.years ?? [],
+      unit_ids: rows?.units ?? [NATION_UNIT_ID],
+      rows_read: rows?.n ?? 0,
+      rows_accepted: rows?.n ?? 0,
+      values_added: total('added'),
+      values_changed: total('changed'),
+      values_removed: total('removed'),
+      values_unchanged: total('unchanged'),
+      started_at: startedAt,
+      data_version: ids.nextVersion,
+    });
+  });
+  return ids.nextVersion;
 }

@@ -2,7 +2,8 @@ import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { findDataVersions } from '../../warehouse/queries/revision.queries.ts';
 import { findReleases } from '../../warehouse/release/release.queries.ts';
 import type { ApiContext } from '../context.ts';
-import type { ReleaseChoice } from '../scalars.ts';
+import { Arg, Int } from 'type-graphql';
+import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
 import { badInput, draftForbidden } from './errors.ts';
 
 /** The `release` argument's description, the same on every field that takes it. */
@@ -12,6 +13,17 @@ export const RELEASE_ARGUMENT_DESCRIPTION =
 /** The `asOfVersion` argument's description; `what` says what is read ("Read the values"). */
 export const asOfVersionDescription = (what: string) =>
   `${what} as published in this data version (see \`dataVersion\`, \`loads\` and \`revisions\`); default: the latest release. Without a loader or admin key, only versions up to the latest release, each read as the release the public had then (never a draft between releases). An unknown version is BAD_USER_INPUT.`;
+
+/** The `asOfVersion` argument of a resolver, described the same way on every field. */
+export const AsOfVersionArg = (what: string) =>
+  Arg('asOfVersion', () => Int, { nullable: true, description: asOfVersionDescription(what) });
+
+/** The `release` argument of a resolver, described the same way on every field. */
+export const ReleaseArg = () =>
+  Arg('release', () => ReleaseChoiceScalar, {
+    nullable: true,
+    description: RELEASE_ARGUMENT_DESCRIPTION,
+  });
 
 const versionsBySnapshot = new WeakMap<DuckDbHandle, Promise<number[]>>();
 

@@ -1,4 +1,4 @@
-import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
+import type { ReleaseChoice } from '../scalars.ts';
 import { Arg, Args, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
 import { referenceDate, resolveArea, today } from '../admin-unit/area-resolver.ts';
@@ -12,16 +12,19 @@ import {
   checkSource,
 } from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
-import {
-  checkAsOfVersion,
-  RELEASE_ARGUMENT_DESCRIPTION,
-  asOfVersionDescription,
-} from '../common/data-version.ts';
+import { AsOfVersionArg, checkAsOfVersion, ReleaseArg } from '../common/data-version.ts';
 import { toIndicator, toIndicatorValue } from '../indicator/indicator.mapper.ts';
-import { valueKey } from '../loaders.ts';
+import { valueKey } from '../indicator/indicator.loaders.ts';
 import { chooseSource } from '../report/report-basis.ts';
 import { decodeCursor, encodeCursor, queryObservations } from './observation.service.ts';
 import { ObservationConnection, ObservationsArgs, Ranking, Series } from './observation.type.ts';
+
+/** The `boundaries` argument of the series and the ranking (as reported unless asked). */
+const BoundariesArg = () =>
+  Arg('boundaries', () => Boundaries, {
+    defaultValue: Boundaries.AS_REPORTED,
+    description: 'Boundaries.',
+  });
 
 async function indicatorOrFail(ctx: ApiContext, code: string) {
   const row = await ctx.loaders.indicator.load(code);
@@ -73,26 +76,14 @@ export class ObservationResolver {
     from: number | null,
     @Arg('to', () => Int, { nullable: true, description: 'Last year, inclusive.' })
     to: number | null,
-    @Arg('boundaries', () => Boundaries, {
-      defaultValue: Boundaries.AS_REPORTED,
-      description: 'Boundaries.',
-    })
-    boundaries: Boundaries,
+    @BoundariesArg() boundaries: Boundaries,
     @Arg('source', () => String, {
       nullable: true,
       description: 'Source series; default the preferred source with figures.',
     })
     source: string | null,
-    @Arg('asOfVersion', () => Int, {
-      nullable: true,
-      description: asOfVersionDescription('Read the values'),
-    })
-    asOfVersion: number | null,
-    @Arg('release', () => ReleaseChoiceScalar, {
-      nullable: true,
-      description: RELEASE_ARGUMENT_DESCRIPTION,
-    })
-    release: ReleaseChoice | null,
+    @AsOfVersionArg('Read the values') asOfVersion: number | null,
+    @ReleaseArg() release: ReleaseChoice | null,
     @Ctx() ctx: ApiContext,
   ): Promise<Series> {
     const indicator = await indicatorOrFail(ctx, indicatorCode);
@@ -146,11 +137,7 @@ export class ObservationResolver {
       description: 'Level of the areas ranked.',
     })
     level: AdminLevel,
-    @Arg('boundaries', () => Boundaries, {
-      defaultValue: Boundaries.AS_REPORTED,
-      description: 'Boundaries.',
-    })
-    boundaries: Boundaries,
+    @BoundariesArg() boundaries: Boundaries,
     @Arg('source', () => String, {
       nullable: true,
       description: 'Source series; default per area the preferred source.',

@@ -6,7 +6,7 @@ import { Boundaries } from '../common/enums.ts';
 import { badInput } from '../common/errors.ts';
 import type { ApiContext } from '../context.ts';
 import { checkAsOfVersion } from '../common/data-version.ts';
-import { valueKey } from '../loaders.ts';
+import { valueKey } from '../indicator/indicator.loaders.ts';
 import { chooseSource } from '../report/report-basis.ts';
 import {
   ObservationDimension,
@@ -62,111 +62,17 @@ export async function queryObservations(
   ctx: ApiContext,
   args: ObservationsArgs,
 ): Promise<Observation[]> {
-  const filter = args.filter ?? {};
-  const dims = new Set(args.groupBy ?? Object.values(ObservationDimension));
-  if (!dims.has(ObservationDimension.INDICATOR)) {
-    throw badInput(
-      'groupBy must keep INDICATOR: values of different indicators cannot be added',
-      'groupBy',
-    );
-  }
+  const dims = checkGroupBy(args);
   const version = await checkAsOfVersion(ctx, args.asOfVersion, 'asOfVersion', args.release);
-  const registry = await ctx.loaders.indicators();
-  const indicators = registry.filter(
-    (i) =>
-      (!filter.indicators || filter.indicators.includes(i.indicator_code)) &&
-      (!filter.topics || filter.topics.includes(i.topic as never)),
-  );
-  const unknown = (filter.indicators ?? []).filter(
-    (c) => !registry.some((i) => i.indicator_code === c),
-  );
-  if (unknown.length > 0)
-    throw badInput(`unknown indicator code(s): ${unknown.join(', ')}`, 'filter.indicators');
-
-  let units: AdminUnitRow[];
-  if (filter.areas && filter.areas.length > 0) {
-    const ids = await Promise.all(filter.areas.map((a) => resolveArea(ctx, a, today())));
-    units = await ctx.loaders.unitsWhere({ unitIds: ids.map((u) => u.id) });
-  } else {
-    const validOn = args.boundaries === Boundaries.CURRENT ? today() : undefined;
-    units = await ctx.loaders.unitsWhere({
-      ...(filter.level ? { level: filter.level } : {}),
-      ...(validOn ? { validOn } : {}),
-    });
-  }
-  if (!dims.has(ObservationDimension.AREA)) units = units.filter((u) => u.level === 'PROVINCE');
+  const indicators = await chooseIndicators(ctx, args.filter ?? {});
+  const units = await chooseUnits(ctx, args, dims);
   const byUnit = new Map(units.map((u) => [u.unit_id, u]));
-  const loaded = await ctx.loaders.values.loadMany(
-    units.map((u) => valueKey(args.boundaries, u.unit_id, version)),
-  );
-  const sources = filter.sources?.map((s) => s.toUpperCase());
-  const codes = new Set(indicators.map((i) => i.indicator_code));
-  let rows = loaded
-    .flatMap((r) => (r instanceof Error ? [] : r))
-    .filter(
-      (r) =>
-        codes.has(r.indicator_code) &&
-        (filter.fromYear == null || r.year >= filter.fromYear) &&
-        (filter.toYear == null || r.year <= filter.toYear) &&
-        (!sources || sources.includes(r.source_code)),
-    );
-
-  if (!dims.has(ObservationDimension.SOURCE)) {
-    const cells = new Map<string, IndicatorValueRow[]>();
-    for (const r of rows) {
-      const key = `${r.indicator_code}|${r.unit_id}|${r.year}`;
-      cells.set(key, [...(cells.get(key) ?? []), r]);
-    }
-    rows = [...cells.values()].map((c) =>
-      c.find(
-        (r) =>
-          r.source_code ===
-          chooseSource(
-            c.map((x) => x.source_code),
-            null,
-          ),
-      )!,
-    );
-  }
-  if (!dims.has(ObservationDimension.YEAR)) {
-    const latest = new Map<string, IndicatorValueRow>();
-    for (const r of rows) {
-      const key = `${r.indicator_code}|${r.unit_id}|${r.source_code}`;
-      if ((latest.get(key)?.year ?? -1) < r.year) latest.set(key, r);
-    }
-    rows = [...latest.values()];
-  }
+  let rows = await readValues(ctx, args, units, indicators, version);
+  if (!dims.has(ObservationDimension.SOURCE)) rows = preferredSourceOnly(rows);
+  if (!dims.has(ObservationDimension.YEAR)) rows = latestYearOnly(rows);
   const byIndicator = new Map(indicators.map((i) => [i.indicator_code, i]));
-  const groups = new Map<string, IndicatorValueRow[]>();
-  for (const r of rows) {
-    const key = [
-      r.indicator_code,
-      dims.has(ObservationDimension.AREA) ? r.unit_id : '',
-      r.year,
-      r.source_code,
-    ].join('|');
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  // The areas a value summed over provinces should cover: those of the query valid at the end of
-  // its year (figures are as of 31 December), or valid today on current boundaries.
-  const areasOfYear = new Map<number, Set<string>>();
-  const expectedAreas = (year: number) => {
-    let set = areasOfYear.get(year);
-    if (!set) {
-      const end = `${year}-12-31`;
-      set = new Set(
-        units
-          .filter(
-            (u) =>
-              args.boundaries === Boundaries.CURRENT ||
-              (u.valid_from <= end && (u.valid_to === null || u.valid_to >= end)),
-          )
-          .map((u) => u.unit_id),
-      );
-      areasOfYear.set(year, set);
-    }
-    return set;
-  };
+  const groups = groupRows(rows, dims);
+  const expectedAreas = expectedAreasOf(units, args.boundaries);
   const observations = [...groups.values()].map((group): Observation => {
     const first = group[0]!;
     const indicator = byIndicator.get(first.indicator_code)!;
@@ -208,6 +114,164 @@ export async function queryObservations(
       a.year - b.year ||
       a.source.localeCompare(b.source),
   );
+}
+
+type Dimensions = ReadonlySet<ObservationDimension>;
+
+/** The dimensions the rows are grouped by (all by default); INDICATOR cannot be summed away. */
+function checkGroupBy(args: ObservationsArgs): Dimensions {
+  const dims = new Set(args.groupBy ?? Object.values(ObservationDimension));
+  if (!dims.has(ObservationDimension.INDICATOR)) {
+    throw badInput(
+      'groupBy must keep INDICATOR: values of different indicators cannot be added',
+      'groupBy',
+    );
+  }
+  return dims;
+}
+
+/** The indicators of the filter (codes and topics); an unknown code is `BAD_USER_INPUT`. */
+async function chooseIndicators(
+  ctx: ApiContext,
+  filter: NonNullable<ObservationsArgs['filter']>,
+): Promise<IndicatorRow[]> {
+  const registry = await ctx.loaders.indicators();
+  const indicators = registry.filter(
+    (i) =>
+      (!filter.indicators || filter.indicators.includes(i.indicator_code)) &&
+      (!filter.topics || filter.topics.includes(i.topic as never)),
+  );
+  const unknown = (filter.indicators ?? []).filter(
+    (c) => !registry.some((i) => i.indicator_code === c),
+  );
+  if (unknown.length > 0)
+    throw badInput(`unknown indicator code(s): ${unknown.join(', ')}`, 'filter.indicators');
+  return indicators;
+}
+
+/**
+ * The units whose values are read: the areas asked for, else those of a level (valid today on
+ * current boundaries); provinces only when the areas are summed away.
+ */
+async function chooseUnits(
+  ctx: ApiContext,
+  args: ObservationsArgs,
+  dims: Dimensions,
+): Promise<AdminUnitRow[]> {
+  const filter = args.filter ?? {};
+  let units: AdminUnitRow[];
+  if (filter.areas && filter.areas.length > 0) {
+    const ids = await Promise.all(filter.areas.map((a) => resolveArea(ctx, a, today())));
+    units = await ctx.loaders.unitsWhere({ unitIds: ids.map((u) => u.id) });
+  } else {
+    const validOn = args.boundaries === Boundaries.CURRENT ? today() : undefined;
+    units = await ctx.loaders.unitsWhere({
+      ...(filter.level ? { level: filter.level } : {}),
+      ...(validOn ? { validOn } : {}),
+    });
+  }
+  if (!dims.has(ObservationDimension.AREA)) units = units.filter((u) => u.level === 'PROVINCE');
+  return units;
+}
+
+/** The stored values of the units (one batch), of the indicators, years and sources asked for. */
+async function readValues(
+  ctx: ApiContext,
+  args: ObservationsArgs,
+  units: readonly AdminUnitRow[],
+  indicators: readonly IndicatorRow[],
+  version: number | undefined,
+): Promise<IndicatorValueRow[]> {
+  const filter = args.filter ?? {};
+  const loaded = await ctx.loaders.values.loadMany(
+    units.map((u) => valueKey(args.boundaries, u.unit_id, version)),
+  );
+  const sources = filter.sources?.map((s) => s.toUpperCase());
+  const codes = new Set(indicators.map((i) => i.indicator_code));
+  return loaded
+    .flatMap((r) => (r instanceof Error ? [] : r))
+    .filter(
+      (r) =>
+        codes.has(r.indicator_code) &&
+        (filter.fromYear == null || r.year >= filter.fromYear) &&
+        (filter.toYear == null || r.year <= filter.toYear) &&
+        (!sources || sources.includes(r.source_code)),
+    );
+}
+
+/** Sources summed away: each indicator, unit and year keeps the value of its preferred source. */
+function preferredSourceOnly(rows: readonly IndicatorValueRow[]): IndicatorValueRow[] {
+  const cells = new Map<string, IndicatorValueRow[]>();
+  for (const r of rows) {
+    const key = `${r.indicator_code}|${r.unit_id}|${r.year}`;
+    cells.set(key, [...(cells.get(key) ?? []), r]);
+  }
+  return [...cells.values()].map((c) =>
+    c.find(
+      (r) =>
+        r.source_code ===
+        chooseSource(
+          c.map((x) => x.source_code),
+          null,
+        ),
+    )!,
+  );
+}
+
+/** Years summed away: each indicator, unit and source keeps its latest value. */
+function latestYearOnly(rows: readonly IndicatorValueRow[]): IndicatorValueRow[] {
+  const latest = new Map<string, IndicatorValueRow>();
+  for (const r of rows) {
+    const key = `${r.indicator_code}|${r.unit_id}|${r.source_code}`;
+    if ((latest.get(key)?.year ?? -1) < r.year) latest.set(key, r);
+  }
+  return [...latest.values()];
+}
+
+/** The rows of each observation: by indicator, area (unless summed away), year and source. */
+function groupRows(
+  rows: readonly IndicatorValueRow[],
+  dims: Dimensions,
+): Map<string, IndicatorValueRow[]> {
+  const groups = new Map<string, IndicatorValueRow[]>();
+  for (const r of rows) {
+    const key = [
+      r.indicator_code,
+      dims.has(ObservationDimension.AREA) ? r.unit_id : '',
+      r.year,
+      r.source_code,
+    ].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return groups;
+}
+
+/**
+ * The areas a value summed over provinces should cover: those of the query valid at the end of
+ * its year (figures are as of 31 December), or valid today on current boundaries.
+ */
+function expectedAreasOf(
+  units: readonly AdminUnitRow[],
+  boundaries: ObservationsArgs['boundaries'],
+): (year: number) => Set<string> {
+  const areasOfYear = new Map<number, Set<string>>();
+  return (year) => {
+    let set = areasOfYear.get(year);
+    if (!set) {
+      const end = `${year}-12-31`;
+      set = new Set(
+        units
+          .filter(
+            (u) =>
+              boundaries === Boundaries.CURRENT ||
+              (u.valid_from <= end && (u.valid_to === null || u.valid_to >= end)),
+          )
+          .map((u) => u.unit_id),
+      );
+      areasOfYear.set(year, set);
+    }
+    return set;
+  };
 }
 
 /** An opaque cursor: the row offset and the data version it belongs to. */

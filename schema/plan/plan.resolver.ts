@@ -1,4 +1,4 @@
-import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
+import type { ReleaseChoice } from '../scalars.ts';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { isUnitRow, toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
@@ -9,12 +9,8 @@ import { checkSources } from '../common/validate.ts';
 import type { ApiContext } from '../context.ts';
 import { toIndicator } from '../indicator/indicator.mapper.ts';
 import { Indicator } from '../indicator/indicator.type.ts';
-import { progressKey } from '../loaders.ts';
-import {
-  checkAsOfVersion,
-  RELEASE_ARGUMENT_DESCRIPTION,
-  asOfVersionDescription,
-} from '../common/data-version.ts';
+import { progressKey } from './plan.loaders.ts';
+import { AsOfVersionArg, checkAsOfVersion, ReleaseArg } from '../common/data-version.ts';
 import { progressByMethod, toPlan, toTargetProgress } from './plan.mapper.ts';
 import { Plan, Target } from './plan.type.ts';
 import { targetKey } from './progress.loaders.ts';
@@ -132,16 +128,8 @@ export class TargetResolver {
         'Sources in order of preference (default PSO, MINISTRY, VCA, OTHER). With the default, progress is read as computed when the data was published; with other sources it is computed per request.',
     })
     sources: string[] | null,
-    @Arg('asOfVersion', () => Int, {
-      nullable: true,
-      description: asOfVersionDescription('Judge with the values'),
-    })
-    asOfVersion: number | null,
-    @Arg('release', () => ReleaseChoiceScalar, {
-      nullable: true,
-      description: RELEASE_ARGUMENT_DESCRIPTION,
-    })
-    release: ReleaseChoice | null,
+    @AsOfVersionArg('Judge with the values') asOfVersion: number | null,
+    @ReleaseArg() release: ReleaseChoice | null,
     @Ctx() ctx: ApiContext,
   ): Promise<TargetProgress> {
     const year = asOf ?? new Date().getUTCFullYear();

@@ -9,6 +9,7 @@ import {
 } from '../../warehouse/domain/vocabulary.ts';
 import { enumOf, registerEnum } from '../common/enums.ts';
 import { LocalDate } from '../scalars.ts';
+import { sourceFieldOptions } from './source-fields.ts';
 
 /** Comparators of targets. */
 export const Comparator = registerEnum(
@@ -57,7 +58,7 @@ export class Plan {
   @Field(() => LocalDate, { description: 'Date issued.' })
   issuedOn!: string;
 
-  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  @Field(() => String, sourceFieldOptions.sourceUrl())
   sourceUrl!: string | null;
 
   unitId!: string;
@@ -97,16 +98,13 @@ export class TargetWording {
   @Field(() => String, { description: 'The exact words of the wording.' })
   quote!: string;
 
-  @Field(() => String, { description: "Language of the quote: 'vi', 'en' or 'ko'." })
+  @Field(() => String, sourceFieldOptions.quoteLanguage())
   quoteLanguage!: string;
 
-  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  @Field(() => String, sourceFieldOptions.sourceUrl())
   sourceUrl!: string | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description: 'File and line of the source in the catalog, when it is a plan text.',
-  })
+  @Field(() => String, sourceFieldOptions.sourceFile())
   sourceFile!: string | null;
 
   @Field(() => String, {
@@ -174,16 +172,13 @@ export class Target {
   })
   quote!: string;
 
-  @Field(() => String, { description: "Language of the quote: 'vi', 'en' or 'ko'." })
+  @Field(() => String, sourceFieldOptions.quoteLanguage())
   quoteLanguage!: string;
 
-  @Field(() => String, { nullable: true, description: 'Address of the source.' })
+  @Field(() => String, sourceFieldOptions.sourceUrl())
   sourceUrl!: string | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description: 'File and line of the source in the catalog, when it is a plan text.',
-  })
+  @Field(() => String, sourceFieldOptions.sourceFile())
   sourceFile!: string | null;
 
   @Field(() => String, { nullable: true, description: 'How another source words the same target.' })

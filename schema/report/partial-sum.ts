@@ -1,12 +1,7 @@
-import DataLoader from 'dataloader';
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { Boundaries } from '../../warehouse/domain/vocabulary.ts';
-import {
-  findMeasureQualifiers,
-  findOrganisationParts,
-  type MeasureQualifierRow,
-  type PartialSumFilter,
-  type PartialSumRow,
+import type {
+  MeasureQualifierRow,
+  PartialSumRow,
 } from '../../warehouse/queries/partial-sum.queries.ts';
 import {
   qualifierOfRatio,
@@ -18,6 +13,7 @@ import type { Ratio } from '../common/ratio.type.ts';
 import type { ReportRow } from '../../warehouse/queries/report.queries.ts';
 import { ValueQualifier } from '../common/qualifier.enum.ts';
 import type { ApiContext } from '../context.ts';
+import type { PartsKey } from './report.loaders.ts';
 import { SafeInt } from '../scalars.ts';
 
 /** A count that may be a lower bound: the sum of the parts that reported, with its coverage. */
@@ -65,54 +61,6 @@ export function toPartialSum(row: PartialSumRow | undefined, total: number | nul
 const partsKey = (r: Pick<PartialSumRow, 'unit_id' | 'year' | 'source_code' | 'org_type'>) =>
   `${r.unit_id}|${r.year}|${r.source_code}|${r.org_type}`;
 
-type Key = { boundaries: Boundaries; unitId: string; year: number; asOfVersion?: number };
-
-const cacheKey = (k: Key) => `${k.boundaries}|${k.unitId}|${k.year}|${k.asOfVersion ?? ''}`;
-
-/**
- * A request's loader of rows keyed by unit and year: one statement per boundaries and version for
- * all the areas asked, each key getting the rows of its unit and year.
- */
-function unitYearLoader<R extends { unit_id: string; year: number }>(
-  byRequest: WeakMap<object, DataLoader<Key, R[], string>>,
-  ctx: ApiContext,
-  fetch: (filter: PartialSumFilter) => Promise<R[]>,
-): DataLoader<Key, R[], string> {
-  let loader = byRequest.get(ctx.loaders);
-  if (!loader) {
-    loader = new DataLoader<Key, R[], string>(
-      async (keys) => {
-        const result = new Map<string, R[]>();
-        const groups = new Map<string, Key[]>();
-        for (const k of keys) {
-          const g = `${k.boundaries}|${k.asOfVersion ?? ''}`;
-          groups.set(g, [...(groups.get(g) ?? []), k]);
-        }
-        for (const group of groups.values()) {
-          const { boundaries, asOfVersion } = group[0]!;
-          const rows = await fetch({
-            boundaries,
-            unitIds: [...new Set(group.map((g) => g.unitId))],
-            years: [...new Set(group.map((g) => g.year))],
-            ...(asOfVersion === undefined ? {} : { asOfVersion }),
-          });
-          for (const row of rows) {
-            const k = cacheKey({ boundaries, unitId: row.unit_id, year: row.year, asOfVersion });
-            result.set(k, [...(result.get(k) ?? []), row]);
-          }
-        }
-        return keys.map((k) => result.get(cacheKey(k)) ?? []);
-      },
-      { cacheKeyFn: cacheKey },
-    );
-    byRequest.set(ctx.loaders, loader);
-  }
-  return loader;
-}
-
-const partsByRequest = new WeakMap<object, DataLoader<Key, PartialSumRow[], string>>();
-const qualifiersByRequest = new WeakMap<object, DataLoader<Key, MeasureQualifierRow[], string>>();
-
 /**
  * The ratio fields of the report rows with the measures of their numerator and denominator (as
  * `warehouse/publish/report-rows.ts` computes them), so a share carries the bounds of its counts.
@@ -143,7 +91,7 @@ function measureQualifiers(rows: readonly MeasureQualifierRow[]): Map<string, Qu
 }
 
 /** The parts key of every kept row: the rows are shared by all requests on a snapshot. */
-const rowKeys = new WeakMap<object, Key>();
+const rowKeys = new WeakMap<object, PartsKey>();
 /** The row and field each kept share belongs to, so its qualifier can be read on demand. */
 const ratioOwners = new WeakMap<object, { readonly row: ReportRow; readonly field: string }>();
 const keyedLists = new WeakSet<readonly ReportRow[]>();
@@ -154,7 +102,7 @@ const keyedLists = new WeakSet<readonly ReportRow[]>();
  * the key is recorded once per list and holds for every request that reads it.
  */
 export function withPartialSums(
-  key: Key,
+  key: PartsKey,
   rows: Promise<readonly ReportRow[]>,
 ): Promise<readonly ReportRow[]> {
   return rows.then((list) => {
@@ -199,14 +147,12 @@ export function organisationsReported(
     source_code: row.sourceCode,
     org_type: row.orgType,
   });
-  return unitYearLoader(partsByRequest, ctx, (f) => findOrganisationParts(ctx.db, f))
-    .load(key)
-    .then((parts) =>
-      toPartialSum(
-        parts.find((p) => partsKey(p) === own),
-        row.organisations,
-      ),
-    );
+  return ctx.loaders.organisationParts.load(key).then((parts) =>
+    toPartialSum(
+      parts.find((p) => partsKey(p) === own),
+      row.organisations,
+    ),
+  );
 }
 
 /**
@@ -218,24 +164,23 @@ export function ratioQualifier(
   ctx: ApiContext,
   share: Ratio,
 ): Qualifier | null | Promise<Qualifier | null> {
-  if (share.qualifier !== undefined) return share.qualifier as Qualifier | null | Promise<Qualifier>;
+  if (share.qualifier !== undefined)
+    return share.qualifier as Qualifier | null | Promise<Qualifier>;
   const owner = ratioOwners.get(share);
   const key = owner && rowKeys.get(owner.row);
   if (!owner || !key) return null;
   const { row } = owner;
   const [numerator, denominator] = RATIO_PARTS[owner.field]!;
-  return unitYearLoader(qualifiersByRequest, ctx, (f) => findMeasureQualifiers(ctx.db, f))
-    .load(key)
-    .then((rows) => {
-      const q = measureQualifiers(
-        rows.filter(
-          (r) =>
-            r.source_code === row.sourceCode && r.org_type === row.orgType && r.sector === row.sector,
-        ),
-      );
-      return qualifierOfRatio(
-        qualifierOfSum(numerator.map((m) => q.get(m) ?? 'EXACT')),
-        qualifierOfSum(denominator.map((m) => q.get(m) ?? 'EXACT')),
-      );
-    });
+  return ctx.loaders.measureQualifiers.load(key).then((rows) => {
+    const q = measureQualifiers(
+      rows.filter(
+        (r) =>
+          r.source_code === row.sourceCode && r.org_type === row.orgType && r.sector === row.sector,
+      ),
+    );
+    return qualifierOfRatio(
+      qualifierOfSum(numerator.map((m) => q.get(m) ?? 'EXACT')),
+      qualifierOfSum(denominator.map((m) => q.get(m) ?? 'EXACT')),
+    );
+  });
 }

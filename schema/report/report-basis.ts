@@ -7,7 +7,8 @@ import { badInput } from '../common/errors.ts';
 import { checkLoadedYear, checkSource } from '../common/validate.ts';
 import { checkAsOfVersion } from '../common/data-version.ts';
 import type { ApiContext } from '../context.ts';
-import { reportRowKey, yearValueKey } from '../loaders.ts';
+import { yearValueKey } from '../indicator/indicator.loaders.ts';
+import { reportRowKey } from './report.loaders.ts';
 import type { ReportArgs } from './report.args.ts';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { graphql, type GraphQLSchema } from 'graphql';
 import { createRequestContext, type RequestContext } from '../../schema/index.ts';
-import { forgetSnapshot } from '../../schema/loaders.ts';
+import { forgetSnapshot } from '../../schema/snapshot-memo.ts';
 import type { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
 
 /** The text of a test operation in `test/operations/`. */

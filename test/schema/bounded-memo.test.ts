@@ -9,7 +9,7 @@ import {
   setMemoBudget,
 } from '../../schema/bounded-memo.ts';
 import { buildCoopstatSchema } from '../../schema/index.ts';
-import { forgetSnapshot } from '../../schema/loaders.ts';
+import { forgetSnapshot } from '../../schema/snapshot-memo.ts';
 import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
 import { execute, operation } from '../helpers/api.ts';
 import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';

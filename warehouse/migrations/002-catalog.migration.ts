@@ -1,3 +1,5 @@
+import { TARGET_COLUMNS_V2 } from './target-columns.ts';
+
 /** Indicator registry, plans and targets, loaded from the catalog as a whole. */
 export const catalogMigration = {
   version: 2,
@@ -60,29 +62,7 @@ create table dim_plan_implements (
 
 -- one row per plan x target
 create table dim_target (
-  plan_id varchar not null,
-  target_id varchar not null,
-  indicator_code varchar not null,
-  unit_id varchar not null,
-  target_year integer not null,
-  target_date date,
-  from_year integer,
-  comparator varchar not null,
-  value double not null,
-  value_high double,
-  unit varchar not null,
-  per_unit varchar,
-  of_target_id varchar,
-  denominator_note varchar,
-  baseline_year integer,
-  baseline_value double,
-  quote_lang varchar not null,
-  quote varchar not null,
-  source_url varchar,
-  source_file varchar,
-  source_line integer,
-  wording_note varchar,
-  note varchar,
+${TARGET_COLUMNS_V2}
   primary key (plan_id, target_id)
 );
 `,

@@ -1,3 +1,5 @@
+import { TARGET_COLUMNS_V2 } from './target-columns.ts';
+
 /**
  * Alternative wordings of targets, and inferred targets. A paraphrase (an English press rendering)
  * or a citation (a provincial plan quoting a national target) is kept with its quote and source in
@@ -26,29 +28,7 @@ create table dim_target_wording (
 -- dim_target is rebuilt with the two new columns (DuckDB cannot commit two ALTERs of one table
 -- holding rows in one transaction); its rows are copied unchanged, as not inferred.
 create table dim_target_v5 (
-  plan_id varchar not null,
-  target_id varchar not null,
-  indicator_code varchar not null,
-  unit_id varchar not null,
-  target_year integer not null,
-  target_date date,
-  from_year integer,
-  comparator varchar not null,
-  value double not null,
-  value_high double,
-  unit varchar not null,
-  per_unit varchar,
-  of_target_id varchar,
-  denominator_note varchar,
-  baseline_year integer,
-  baseline_value double,
-  quote_lang varchar not null,
-  quote varchar not null,
-  source_url varchar,
-  source_file varchar,
-  source_line integer,
-  wording_note varchar,
-  note varchar,
+${TARGET_COLUMNS_V2}
   is_inferred boolean not null default false,
   inferred_reason varchar,
   primary key (plan_id, target_id)

@@ -150,21 +150,134 @@ function valuesInsideBound(
   return [...new Set(values)];
 }
 
+/** The series as read for one as-of year: what every later step measures from. */
+interface Reading {
+  /** After the target year: the verdict is final, on the target year's value or an earlier one. */
+  readonly isFinal: boolean;
+  readonly points: readonly ObservedPoint[];
+  readonly latest: ObservedPoint | null;
+  readonly baseline: BaselinePoint | null;
+  /** The baseline's year and value. */
+  readonly base: { readonly year: number; readonly value: number } | null;
+  /** Baseline and latest value when the baseline is earlier than the latest: what trends need. */
+  readonly trend: {
+    readonly base: { readonly year: number; readonly value: number };
+    readonly latest: ObservedPoint;
+  } | null;
+}
+
+/** The projections to the target year (null where not projected). */
+interface Projections {
+  readonly linearTrend: LinearTrend | null;
+  readonly projectedCagr: number | null;
+  readonly projectedLinear: number | null;
+}
+
 function computeAtValues(args: ComputeProgressArgs): Progress {
-  const { target, series, asOfYear } = args;
-  const tolerance = args.approxTolerance ?? PROGRESS_DEFAULTS.approxTolerance;
+  const { target, asOfYear } = args;
+  const tolerance = checkArguments(args);
+  const warnings: ProgressWarning[] = [];
+  const warn: Warn = (code, message) => {
+    warnings.push({ code, message });
+  };
+
+  const reading = readSeries(args, warn);
+  const { latest, baseline } = reading;
+  const invalid = invalidTargetReason(target);
+  if (invalid !== null) warn('INVALID_TARGET', invalid);
+  const resolved = resolveTarget(target, tolerance, reading, warn);
+
+  const meets = (value: number): boolean => meetsTarget(value, target, tolerance);
+  const met = latest !== null ? meets(latest.value) : null;
+  const metAtBaseline = baseline !== null ? meets(baseline.value) : null;
+  const atTargetYear = reading.points.find((p) => p.year === target.targetYear) ?? null;
+  warnAboutReading(args, tolerance, resolved, reading, metAtBaseline, warn);
+
+  const levels = measureLevels(target, resolved, reading, met);
+  const growth = measureGrowth(target, resolved, reading);
+  const projections = project(target, resolved, reading, growth.cagrActual, warn);
+  warnAboutDeadline(asOfYear, target, latest, met, warn);
+  warnAboutGrowthRates(warn, {
+    base: reading.base,
+    latest,
+    aimValue: resolved.aimValue,
+    hasTrend: reading.trend !== null,
+    projectedCagr: projections.projectedCagr,
+    projectedLinear: projections.projectedLinear,
+  });
+  warnAboutNaturalLimit(
+    warn,
+    target,
+    resolved.direction,
+    reading.base?.value ?? null,
+    latest?.value ?? null,
+  );
+
+  const methods = assessMethods(target, resolved, reading, met, projections, warn);
+  const verdict = decideStatus({
+    isFinal: reading.isFinal,
+    invalid: invalid !== null,
+    latest,
+    met,
+    targetYear: target.targetYear,
+    hasTrend: reading.trend !== null,
+    metAtBaseline,
+    methods,
+  });
+  const methodsAgree = agreementOf(methods);
+  if (methodsAgree === false) {
+    warn(
+      'METHODS_DISAGREE',
+      `the methods should agree for a clear verdict, but UNSD says ${methods.unsd.status}, Open SDG ${methods.openSdg.status} and ESCAP ${methods.escap.status}; the status follows ${verdict.basis}`,
+    );
+  }
+
+  const { projectedCagr, projectedLinear } = projections;
+  return {
+    asOfYear,
+    target: resolved,
+    latest,
+    baseline,
+    baselineKind: baseline?.kind ?? null,
+    atTargetYear,
+    met,
+    metAtBaseline,
+    metAtTargetYear: atTargetYear !== null ? meets(atTargetYear.value) : null,
+    ...levels,
+    ...growth,
+    projectedCagr,
+    projectedCagrMeetsTarget: projectedCagr === null ? null : meets(projectedCagr),
+    projectedLinear,
+    projectedLinearMeetsTarget: projectedLinear === null ? null : meets(projectedLinear),
+    linearTrend: projections.linearTrend,
+    methods,
+    status: verdict.status,
+    statusBasis: verdict.basis,
+    statusMethod: verdict.method ?? null,
+    statusCategory: verdict.category ?? null,
+    isFinal: reading.isFinal,
+    possibleStatuses: [verdict.status],
+    methodsAgree,
+    warnings,
+  };
+}
+
+type Warn = (code: ProgressWarningCode, message: string) => void;
+
+/** The APPROX tolerance to use, after refusing an as-of year or a tolerance that cannot be. */
+function checkArguments({ asOfYear, approxTolerance }: ComputeProgressArgs): number {
+  const tolerance = approxTolerance ?? PROGRESS_DEFAULTS.approxTolerance;
   if (!Number.isInteger(asOfYear)) {
     throw new RangeError(`asOfYear must be a whole year, but got ${asOfYear}`);
   }
   if (!Number.isFinite(tolerance) || tolerance < 0) {
     throw new RangeError(`approxTolerance must be a finite number ≥ 0, but got ${tolerance}`);
   }
-  const warnings: ProgressWarning[] = [];
-  const warn = (code: ProgressWarningCode, message: string): void => {
-    warnings.push({ code, message });
-  };
+  return tolerance;
+}
 
-  // After the target year the verdict is final, on the target year's value or an earlier one.
+/** The usable points up to the as-of year (or the target year, once final), latest and baseline. */
+function readSeries({ target, series, asOfYear }: ComputeProgressArgs, warn: Warn): Reading {
   const isFinal = asOfYear > target.targetYear;
   const points = usablePoints(series, isFinal ? target.targetYear : asOfYear, warn, isFinal);
   const latest = points.length > 0 ? points[points.length - 1] : null;
@@ -175,13 +288,20 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
     );
   }
   const baseline = chooseBaseline(target, points, warn);
-  const invalid = invalidTargetReason(target);
-  if (invalid !== null) warn('INVALID_TARGET', invalid);
+  const base = baseline !== null ? { year: baseline.year, value: baseline.value } : null;
+  const trend =
+    base !== null && latest !== null && base.year < latest.year ? { base, latest } : null;
+  return { isFinal, points, latest, baseline, base, trend };
+}
 
+/** The target as the engine reads it: direction, the value aimed at and the APPROX band. */
+function resolveTarget(
+  target: TargetSpec,
+  tolerance: number,
+  { baseline, latest }: Reading,
+  warn: Warn,
+): ResolvedTarget {
   const direction = directionOf(target, baseline?.value ?? latest?.value ?? null);
-  const aimValue = aimValueOf(target, direction);
-  const sign = direction === 'UP' ? 1 : -1;
-  const naturalLimit = target.naturalLimit ?? null;
   const resolved: ResolvedTarget = {
     comparator: target.comparator,
     value: target.value,
@@ -190,9 +310,9 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
     planYear: target.planYear,
     unit: target.unit,
     higherIsBetter: target.higherIsBetter,
-    naturalLimit,
+    naturalLimit: target.naturalLimit ?? null,
     direction,
-    aimValue,
+    aimValue: aimValueOf(target, direction),
     approxTolerance:
       target.comparator === 'APPROX'
         ? {
@@ -214,21 +334,24 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
       `an EQ target is read as a level to reach, so "= ${fmt(target.value)}" is met at ${target.higherIsBetter ? 'or above' : 'or below'} ${fmt(target.value)}`,
     );
   }
+  return resolved;
+}
 
-  const meets = (value: number): boolean => meetsTarget(value, target, tolerance);
-  const met = latest !== null ? meets(latest.value) : null;
+/** What the reader of the measures must know about the series before reading them. */
+function warnAboutReading(
+  { target, series, asOfYear }: ComputeProgressArgs,
+  tolerance: number,
+  resolved: ResolvedTarget,
+  { points, latest, baseline, base, trend }: Reading,
+  metAtBaseline: boolean | null,
+  warn: Warn,
+): void {
   if (latest !== null && isApproxOvershoot(latest.value, target, tolerance)) {
     warn(
       'APPROX_OVERSHOOT',
       `"about ${fmt(target.value)}" is met within ${fmt(resolved.approxTolerance!.low)}–${fmt(resolved.approxTolerance!.high)} and beyond it on the better side, and ${fmt(latest.value)} (${latest.year}) is beyond it; counted as met`,
     );
   }
-  const metAtBaseline = baseline !== null ? meets(baseline.value) : null;
-  const atTargetYear = points.find((p) => p.year === target.targetYear) ?? null;
-  const metAtTargetYear = atTargetYear !== null ? meets(atTargetYear.value) : null;
-
-  const base = baseline !== null ? { year: baseline.year, value: baseline.value } : null;
-  const hasTrend = base !== null && latest !== null && base.year < latest.year;
   if (latest === null) {
     const later = series.filter(
       (o) => o.value !== null && Number.isFinite(o.value) && o.year > asOfYear,
@@ -239,7 +362,7 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
         ? `a verdict needs a value in or before the as-of year ${asOfYear}, but the first value is for ${Math.min(...later.map((o) => o.year))}`
         : `a verdict needs a value in or before the as-of year ${asOfYear}, but the series has none`,
     );
-  } else if (!hasTrend) {
+  } else if (trend === null) {
     warn(
       points.length === 1 ? 'SINGLE_OBSERVATION' : 'BASELINE_IS_LATEST',
       points.length === 1
@@ -253,10 +376,11 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
       `ratio methods measure the way from baseline to target, but the baseline ${fmt(baseline.value)} (${baseline.year}) already meets ${target.comparator} ${fmt(target.value)}; their ratios are not meaningful`,
     );
   }
-  if (hasTrend && sign * (latest.value - base.value) < 0) {
+  const { direction, aimValue } = resolved;
+  if (trend !== null && signOf(direction) * (trend.latest.value - trend.base.value) < 0) {
     warn(
       'MOVING_AWAY_FROM_TARGET',
-      `the series must move ${direction === 'UP' ? 'up' : 'down'} toward ${fmt(aimValue)}, but it went from ${fmt(base.value)} (${base.year}) to ${fmt(latest.value)} (${latest.year})`,
+      `the series must move ${direction === 'UP' ? 'up' : 'down'} toward ${fmt(aimValue)}, but it went from ${fmt(trend.base.value)} (${trend.base.year}) to ${fmt(trend.latest.value)} (${trend.latest.year})`,
     );
   }
   if (base !== null && target.targetYear <= base.year) {
@@ -265,19 +389,30 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
       `required rates need a target year after the baseline year, but the target year is ${target.targetYear} and the baseline ${base.year}`,
     );
   }
+}
 
-  // Level measures.
+/** +1 when the series must rise toward its target, −1 when it must fall. */
+const signOf = (direction: ResolvedTarget['direction']): number => (direction === 'UP' ? 1 : -1);
+
+/** Level measures: attainment, share of the way done, gap, and where the path says it should be. */
+function measureLevels(
+  target: TargetSpec,
+  { direction, aimValue }: ResolvedTarget,
+  { latest, base, trend }: Reading,
+  met: boolean | null,
+): Pick<Progress, 'attainment' | 'progressShare' | 'gap' | 'expectedNow' | 'aheadOfPath'> {
+  const sign = signOf(direction);
   const attainment = computeAttainment(
     direction,
     aimValue,
     latest?.value ?? null,
-    hasTrend ? base.value : null,
+    trend !== null ? trend.base.value : null,
     latest?.qualifier ?? 'EXACT',
   );
   const distance = base !== null ? aimValue - base.value : null;
   const progressShare =
-    hasTrend && distance !== null && sign * distance > 0
-      ? safeDivide(latest.value - base.value, distance)
+    trend !== null && distance !== null && sign * distance > 0
+      ? safeDivide(trend.latest.value - trend.base.value, distance)
       : null;
   const gap =
     latest === null
@@ -287,25 +422,52 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
         : aimValue - latest.value;
   const span = base !== null ? target.targetYear - base.year : 0;
   const expectedNow =
-    hasTrend && span > 0
-      ? base.value + (aimValue - base.value) * Math.min(1, (latest.year - base.year) / span)
+    trend !== null && span > 0
+      ? trend.base.value +
+        (aimValue - trend.base.value) * Math.min(1, (trend.latest.year - trend.base.year) / span)
       : null;
   const aheadOfPath =
     expectedNow !== null && latest !== null ? sign * (latest.value - expectedNow) : null;
+  return { attainment, progressShare, gap, expectedNow, aheadOfPath };
+}
 
-  // Growth rates.
-  const cagrActual = hasTrend
-    ? compoundAnnualGrowthRate(base.value, latest.value, latest.year - base.year)
-    : null;
-  const cagrRequiredFromBaseline =
-    base !== null ? compoundAnnualGrowthRate(base.value, aimValue, span) : null;
-  const cagrRequiredFromNow =
-    latest !== null
-      ? compoundAnnualGrowthRate(latest.value, aimValue, target.targetYear - latest.year)
-      : null;
+/** Growth rates: the compound rate observed, and the rates required from the baseline and now. */
+function measureGrowth(
+  target: TargetSpec,
+  { aimValue }: ResolvedTarget,
+  { latest, base, trend }: Reading,
+): Pick<Progress, 'cagrActual' | 'cagrRequiredFromBaseline' | 'cagrRequiredFromNow'> {
+  const span = base !== null ? target.targetYear - base.year : 0;
+  return {
+    cagrActual:
+      trend !== null
+        ? compoundAnnualGrowthRate(
+            trend.base.value,
+            trend.latest.value,
+            trend.latest.year - trend.base.year,
+          )
+        : null,
+    cagrRequiredFromBaseline:
+      base !== null ? compoundAnnualGrowthRate(base.value, aimValue, span) : null,
+    cagrRequiredFromNow:
+      latest !== null
+        ? compoundAnnualGrowthRate(latest.value, aimValue, target.targetYear - latest.year)
+        : null,
+  };
+}
 
-  // Projections to the target year.
-  const linearTrend = hasTrend ? fitTrend(points, baseline!, latest) : null;
+/**
+ * The linear trend, and the CAGR and linear projections to the target year, kept within
+ * [0, natural limit] for a non-negative series (a warning for each projection clamped).
+ */
+function project(
+  target: TargetSpec,
+  { aimValue, naturalLimit }: ResolvedTarget,
+  { points, latest, baseline, isFinal, trend }: Reading,
+  cagrActual: number | null,
+  warn: Warn,
+): Projections {
+  const linearTrend = trend !== null ? fitTrend(points, baseline!, trend.latest) : null;
   const nonNegative =
     aimValue >= 0 &&
     (linearTrend?.points ?? []).every((p) => p.value >= 0) &&
@@ -331,6 +493,17 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
     projecting && linearTrend !== null
       ? clamp('linear', predictAt(linearTrend, target.targetYear))
       : null;
+  return { linearTrend, projectedCagr, projectedLinear };
+}
+
+/** Whether the verdict is an observed value (the target year is reached) or still a projection. */
+function warnAboutDeadline(
+  asOfYear: number,
+  target: TargetSpec,
+  latest: ObservedPoint | null,
+  met: boolean | null,
+  warn: Warn,
+): void {
   if (latest !== null && latest.year >= target.targetYear) {
     warn(
       'DEADLINE_PASSED',
@@ -342,18 +515,17 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
       `as of ${asOfYear} the target year is not over and has no value yet, the latest being for ${latest.year}; the verdict is still a projection until the year is over`,
     );
   }
+}
 
-  warnAboutGrowthRates(warn, {
-    base,
-    latest,
-    aimValue,
-    hasTrend,
-    projectedCagr,
-    projectedLinear,
-  });
-  warnAboutNaturalLimit(warn, target, direction, base?.value ?? null, latest?.value ?? null);
-
-  // The three methods.
+/** The three published methods on the same input, with what limits their reading. */
+function assessMethods(
+  target: TargetSpec,
+  { direction, aimValue, naturalLimit }: ResolvedTarget,
+  { base, latest, trend }: Reading,
+  met: boolean | null,
+  { linearTrend, projectedCagr, projectedLinear }: Projections,
+  warn: Warn,
+): ProgressMethods {
   const methodInput: MethodInput = {
     base,
     latest: latest !== null ? { year: latest.year, value: latest.value } : null,
@@ -377,67 +549,18 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
       `the UNSD expected value needs a compound rate, which is undefined from a baseline of ${fmt(base?.value ?? Number.NaN)}; v_e is the linear projection ${fmt(methods.unsd.expectedValueAtTargetYear ?? Number.NaN)}`,
     );
   }
-  if (hasTrend && (base.value === 0 || aimValue === 0) && methods.openSdg.cagrObserved !== null) {
+  if (
+    trend !== null &&
+    (trend.base.value === 0 || aimValue === 0) &&
+    methods.openSdg.cagrObserved !== null
+  ) {
     warn(
       'OPEN_SDG_ZERO_SUBSTITUTED',
-      `Open SDG replaces a ${base.value === 0 ? 'baseline' : 'target'} of 0 by 0.001, so its ratio (${methods.openSdg.ratio === null ? 'n/a' : fmt(methods.openSdg.ratio)}) depends on that arbitrary value; read it with care`,
+      `Open SDG replaces a ${trend.base.value === 0 ? 'baseline' : 'target'} of 0 by 0.001, so its ratio (${methods.openSdg.ratio === null ? 'n/a' : fmt(methods.openSdg.ratio)}) depends on that arbitrary value; read it with care`,
     );
   }
-
-  const verdict = decideStatus({
-    isFinal,
-    invalid: invalid !== null,
-    latest,
-    met,
-    targetYear: target.targetYear,
-    hasTrend,
-    metAtBaseline,
-    methods,
-  });
-  const methodsAgree = agreementOf(methods);
-  if (methodsAgree === false) {
-    warn(
-      'METHODS_DISAGREE',
-      `the methods should agree for a clear verdict, but UNSD says ${methods.unsd.status}, Open SDG ${methods.openSdg.status} and ESCAP ${methods.escap.status}; the status follows ${verdict.basis}`,
-    );
-  }
-
-  return {
-    asOfYear,
-    target: resolved,
-    latest,
-    baseline,
-    baselineKind: baseline?.kind ?? null,
-    atTargetYear,
-    met,
-    metAtBaseline,
-    metAtTargetYear,
-    attainment,
-    progressShare,
-    gap,
-    expectedNow,
-    aheadOfPath,
-    cagrActual,
-    cagrRequiredFromBaseline,
-    cagrRequiredFromNow,
-    projectedCagr,
-    projectedCagrMeetsTarget: projectedCagr === null ? null : meets(projectedCagr),
-    projectedLinear,
-    projectedLinearMeetsTarget: projectedLinear === null ? null : meets(projectedLinear),
-    linearTrend,
-    methods,
-    status: verdict.status,
-    statusBasis: verdict.basis,
-    statusMethod: verdict.method ?? null,
-    statusCategory: verdict.category ?? null,
-    isFinal,
-    possibleStatuses: [verdict.status],
-    methodsAgree,
-    warnings,
-  };
+  return methods;
 }
-
-type Warn = (code: ProgressWarningCode, message: string) => void;
 
 function usablePoints(
   series: ComputeProgressArgs['series'],
@@ -689,7 +812,6 @@ function decideStatus(ctx: {
   method?: StatusMethod;
   category?: string | null;
 } {
-  const { methods } = ctx;
   if (ctx.invalid) return { status: 'NOT_APPLICABLE', basis: 'INVALID_TARGET' };
   if (ctx.latest === null) return { status: 'INSUFFICIENT_DATA', basis: 'NO_DATA' };
   if (ctx.isFinal) {
@@ -702,28 +824,18 @@ function decideStatus(ctx: {
   if (ctx.metAtBaseline === true) {
     return { status: 'STAGNATION_OR_REGRESSION', basis: 'REGRESSED_FROM_MET_BASELINE' };
   }
-  if (methods.unsd.computable) {
-    const category = methods.unsd.band;
-    return { status: methods.unsd.status, basis: 'UNSD_PROGRESS_CHART', method: 'UNSD', category };
-  }
-  if (methods.escap.band !== null) {
-    const category = methods.escap.band;
-    return {
-      status: methods.escap.status,
-      basis: 'ESCAP_ANTICIPATED_PROGRESS',
-      method: 'ESCAP',
-      category,
-    };
-  }
-  if (methods.openSdg.ratio !== null) {
-    const category = methods.openSdg.category;
-    return {
-      status: methods.openSdg.status,
-      basis: 'OPEN_SDG_RATIO',
-      method: 'OPEN_SDG',
-      category,
-    };
-  }
+  const { unsd, escap, openSdg } = ctx.methods;
+  const follow = (
+    status: ProgressStatus,
+    basis: StatusBasis,
+    method: StatusMethod,
+    category: string | null,
+  ) => ({ status, basis, method, category });
+  if (unsd.computable) return follow(unsd.status, 'UNSD_PROGRESS_CHART', 'UNSD', unsd.band);
+  if (escap.band !== null)
+    return follow(escap.status, 'ESCAP_ANTICIPATED_PROGRESS', 'ESCAP', escap.band);
+  if (openSdg.ratio !== null)
+    return follow(openSdg.status, 'OPEN_SDG_RATIO', 'OPEN_SDG', openSdg.category);
   return { status: 'NOT_APPLICABLE', basis: 'NO_METHOD_APPLICABLE' };
 }
 

@@ -131,39 +131,31 @@ export function assessUnsdProgressChart(input: MethodInput): UnsdProgressChartRe
       ? safeDivide(expected - base.value, distance)
       : null;
 
+  // What every verdict below reports, computable or not.
+  const measured = {
+    cagrActual,
+    cagrRequired,
+    growthRateRatio,
+    expectedValueAtTargetYear: expected,
+    projectionBasis,
+  };
   if (met === true) {
     return {
       ...empty,
       computable: true,
-      cagrActual,
-      cagrRequired,
-      growthRateRatio,
-      expectedValueAtTargetYear: expected,
-      projectionBasis,
+      ...measured,
       progressRatio,
       band: 'ON_TRACK_OR_TARGET_MET',
       status: 'ACHIEVED',
       note: 'the latest value meets the target, whatever the trend',
     };
   }
-  let note: string | null = null;
-  if (!hasTrend) note = 'needs a baseline earlier than the latest observation';
-  else if (!distanceUsable)
-    note =
-      'the baseline already meets or passes the target, so P = (v_e − v_b) ÷ (v* − v_b) is undefined';
-  else if (expected === null) note = 'no projection to the target year could be made';
-  else if (projectionBasis === 'LINEAR_FALLBACK')
-    note = 'CAGR undefined for this base; v_e taken from the linear projection';
-
+  const note = unsdNote(hasTrend, distanceUsable, expected, projectionBasis);
   if (progressRatio === null) {
     return {
       ...empty,
       computable: false,
-      cagrActual,
-      cagrRequired,
-      growthRateRatio,
-      expectedValueAtTargetYear: expected,
-      projectionBasis,
+      ...measured,
       progressRatio: null,
       band: null,
       status: hasTrend ? 'NOT_APPLICABLE' : 'INSUFFICIENT_DATA',
@@ -173,19 +165,23 @@ export function assessUnsdProgressChart(input: MethodInput): UnsdProgressChartRe
   const band = unsdBandOf(progressRatio);
   const status: ProgressStatus =
     latest.year >= targetYear ? 'NOT_ACHIEVED' : STATUS_OF_UNSD_BAND[band];
-  return {
-    ...empty,
-    computable: true,
-    cagrActual,
-    cagrRequired,
-    growthRateRatio,
-    expectedValueAtTargetYear: expected,
-    projectionBasis,
-    progressRatio,
-    band,
-    status,
-    note,
-  };
+  return { ...empty, computable: true, ...measured, progressRatio, band, status, note };
+}
+
+/** Why a UNSD verdict could not be computed, or how its expected value was found. */
+function unsdNote(
+  hasTrend: boolean,
+  distanceUsable: boolean,
+  expected: number | null,
+  projectionBasis: UnsdProgressChartResult['projectionBasis'],
+): string | null {
+  if (!hasTrend) return 'needs a baseline earlier than the latest observation';
+  if (!distanceUsable)
+    return 'the baseline already meets or passes the target, so P = (v_e − v_b) ÷ (v* − v_b) is undefined';
+  if (expected === null) return 'no projection to the target year could be made';
+  if (projectionBasis === 'LINEAR_FALLBACK')
+    return 'CAGR undefined for this base; v_e taken from the linear projection';
+  return null;
 }
 
 /** UNSD band of a progress ratio P, with the thresholds of {@link UNSD_THRESHOLDS}. */
@@ -293,27 +289,17 @@ export function assessOpenSdgRatio(input: MethodInput): OpenSdgRatioResult {
     baseValueUsed,
     direction === 'UP' ? input.naturalLimit : null,
   );
+  const measured = { ...none, baseValueUsed, cagrObserved, cagrRequired };
   if (met === true) {
-    return {
-      ...none,
-      baseValueUsed,
-      cagrObserved,
-      cagrRequired,
-      ratio,
-      category: 'TARGET_ACHIEVED',
-      score: 5,
-      trendWithoutTarget,
-      status: 'ACHIEVED',
-    };
+    const category = 'TARGET_ACHIEVED';
+    return { ...measured, ratio, category, score: 5, trendWithoutTarget, status: 'ACHIEVED' };
   }
   if (ratio === null) {
+    const category = 'NOT_AVAILABLE';
     return {
-      ...none,
-      baseValueUsed,
-      cagrObserved,
-      cagrRequired,
-      ratio: null,
-      category: 'NOT_AVAILABLE',
+      ...measured,
+      ratio,
+      category,
       score: null,
       trendWithoutTarget,
       status: 'NOT_APPLICABLE',
@@ -325,10 +311,7 @@ export function assessOpenSdgRatio(input: MethodInput): OpenSdgRatioResult {
       ? Math.min(7.1429 * ratio - 4.2857, 5)
       : Math.max(4.1667 * ratio - 2.5, -5);
   return {
-    ...none,
-    baseValueUsed,
-    cagrObserved,
-    cagrRequired,
+    ...measured,
     ratio,
     category,
     score,

@@ -4,7 +4,7 @@ import { graphql, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
 import { buildCoopstatSchema, createRequestContext } from '../../../schema/index.ts';
-import { forgetSnapshot } from '../../../schema/loaders.ts';
+import { forgetSnapshot } from '../../../schema/snapshot-memo.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import { csvCell } from '../../../server/csv-export.ts';
 import { WarehouseReader, type Lease } from '../../../warehouse/store/warehouse-reader.ts';
