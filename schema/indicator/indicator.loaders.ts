@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import { findIndicators, type IndicatorRow } from '../../warehouse/queries/catalog.queries.ts';
+import type { Boundaries } from '../../warehouse/domain/vocabulary.ts';
 import {
   findIndicatorValues,
-  type Boundaries,
   type IndicatorValueRow,
 } from '../../warehouse/queries/indicator.queries.ts';
 import { asOf, distinct, readByGroup, versionOf, type LoaderScope } from '../common/batch.ts';

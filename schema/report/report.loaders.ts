@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Boundaries } from '../../warehouse/queries/indicator.queries.ts';
+import type { Boundaries } from '../../warehouse/domain/vocabulary.ts';
 import {
   findMeasureQualifiers,
   findOrganisationParts,

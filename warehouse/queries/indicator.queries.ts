@@ -16,8 +16,6 @@ import {
 import { valueStatusOfRankSql, valueStatusRankSql } from '../domain/value-status.ts';
 import type { Boundaries } from '../domain/vocabulary.ts';
 
-/** The boundaries a filter names (the domain's {@link Boundaries}), for callers of these queries. */
-export type { Boundaries };
 
 /** Which indicator values to compute. Every list is optional; absent means all. */
 export interface IndicatorValueFilter {
