@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { writeYearFiles, type WrittenFile } from '../bench/generate/generate.ts';
 import { buildCompiled, SERVER_BUNDLE } from '../bench/lib/build.ts';
 import { freePort } from '../bench/lib/free-port.ts';
-import { GOALS } from '../bench/lib/goals.ts';
+import { GOALS, judge } from '../bench/lib/goals.ts';
 import { loadFile } from '../etl/load/load-file.ts';
 import { initWarehouse } from '../etl/reference/init-warehouse.ts';
 
@@ -363,7 +363,9 @@ try {
   const p99 = percentile(all, 0.99);
   const verdict = [
     [`0 errors`, errors.length === 0, `${errors.length}`],
-    [`p99 ≤ ${GOALS.soakMaxP99Ms} ms`, p99 <= GOALS.soakMaxP99Ms, `${p99.toFixed(0)} ms`],
+    (({ goal, target, met }) => [`${goal} ${target}`, met, `${p99.toFixed(0)} ms`])(
+      judge(GOALS.soakP99, p99),
+    ),
     [
       `no answer mixing two versions`,
       mixed.length === 0 && compared > 0,
