@@ -81,6 +81,16 @@ export interface Config {
    * requests computing it.
    */
   readonly memoBytes: number;
+  /**
+   * How far V8 lets the JavaScript heap grow past what was live after its last full collection
+   * before it collects again, in percent (`COOPSTAT_HEAP_GROWING_PERCENT`; default 30; 0 keeps
+   * V8's own policy). V8's own lets the heap grow up to 4× its live data on a machine with much
+   * memory: under 32 concurrent dashboard pulls the server's old generation held ~240 MiB for
+   * ~55 MiB of live data, and its resident memory reached 410–510 MiB (bench/RESULTS.md). A
+   * fixed 30% keeps it near 1.3× and collects more often. Unlike `--max-old-space-size` it is no
+   * ceiling: a request that needs more heap gets it.
+   */
+  readonly heapGrowingPercent: number;
   /** `max-age` of cacheable query responses, in seconds (`COOPSTAT_CACHE_MAX_AGE`). */
   readonly cacheMaxAgeSeconds: number;
   /** How long a shutdown waits for in-flight requests (`COOPSTAT_SHUTDOWN_GRACE_MS`). */
@@ -225,6 +235,7 @@ export function loadConfig(env: Env): Config {
       64 * 1024 * 1024 * 1024,
       ' (bytes)',
     ),
+    heapGrowingPercent: read.integer('COOPSTAT_HEAP_GROWING_PERCENT', 30, 0, 400, ' (percent)'),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),
     shutdownGraceMs: read.integer('COOPSTAT_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, ' (ms)'),
     logLevel: read.oneOf(
