@@ -34,7 +34,7 @@ describe('loadConfig', () => {
       dbThreads: availableParallelism(),
       queueLimit: 256,
       queueTimeoutMs: 10_000,
-      responseCacheBytes: 33_554_432,
+      responseCacheBytes: 8_388_608,
       memoBytes: 33_554_432,
       heapGrowingPercent: 30,
       cacheMaxAgeSeconds: 60,
