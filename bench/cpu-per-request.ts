@@ -20,6 +20,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { freePort } from './lib/free-port.ts';
+import { announcedUrl } from './lib/server-process.ts';
 
 const SERVER_MAIN = new URL('../server/main.ts', import.meta.url).pathname;
 const DASHBOARD = readFileSync(
@@ -151,15 +152,7 @@ const child = spawn(process.execPath, [...process.execArgv, SERVER_MAIN], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 try {
-  const graphqlUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /coopstat API on (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (code ${code}): ${out}`)));
-  });
+  const graphqlUrl = await announcedUrl(child);
   const url = new URL(graphqlUrl);
   const pid = child.pid!;
   const probe = await post(url, variedComment());

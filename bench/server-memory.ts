@@ -22,6 +22,7 @@ import { buildCompiled, SERVER_BUNDLE } from './lib/build.ts';
 import { freePort } from './lib/free-port.ts';
 import { loadAverage } from './lib/machine.ts';
 import { coopstatOperations, pullProblems, runPull } from './lib/pull.ts';
+import { announcedUrl } from './lib/server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -88,15 +89,7 @@ const server = spawn(
   },
 );
 try {
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /coopstat API on (\S+)/.exec(text);
-      if (match) resolve(match[1]!);
-    });
-    server.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
-  });
+  const url = await announcedUrl(server);
   const pid = server.pid!;
   await new Promise((resolve) => setTimeout(resolve, 2000));
   process.stdout.write(`start: ${describe(await lastLine())}\n`);
