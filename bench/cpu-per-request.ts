@@ -23,6 +23,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { freePort } from './lib/free-port.ts';
+import { announcedUrl } from './lib/server-process.ts';
 
 const SERVER_MAIN = new URL('../server/main.ts', import.meta.url).pathname;
 const SERVER_COMPILED = new URL('../dist/server.mjs', import.meta.url).pathname;
@@ -175,15 +176,7 @@ const child = spawn(process.execPath, serverArgs, {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 try {
-  const graphqlUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /coopstat API on (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (code ${code}): ${out}`)));
-  });
+  const graphqlUrl = await announcedUrl(child);
   const url = new URL(graphqlUrl);
   const pid = child.pid!;
   const probe = await post(url, variedComment());

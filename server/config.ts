@@ -71,7 +71,10 @@ export interface Config {
   readonly queueTimeoutMs: number;
   /**
    * Memory for answers kept for identical requests on one snapshot, in bytes
-   * (`COOPSTAT_RESPONSE_CACHE_BYTES`); 0 turns the response cache off.
+   * (`COOPSTAT_RESPONSE_CACHE_BYTES`; default 8 MiB, some 80–160 dashboard answers); 0 turns the
+   * response cache off. Every distinct request is kept until the budget is reached, so requests
+   * that never repeat (texts that vary) fill it with answers never read again: live heap that the
+   * collector must carry (and the heap may grow past it in proportion) for nothing. 32 MiB before.
    */
   readonly responseCacheBytes: number;
   /**
@@ -81,6 +84,17 @@ export interface Config {
    * requests computing it.
    */
   readonly memoBytes: number;
+  /**
+   * How far V8 lets the JavaScript heap grow past what was live after its last full collection
+   * before it collects again, in percent (`COOPSTAT_HEAP_GROWING_PERCENT`; default 100; 0 keeps
+   * V8's own policy). V8's own lets the heap grow up to 4× its live data on a machine with much
+   * memory: under 32 concurrent dashboard pulls the server's old generation held ~240 MiB for
+   * ~55 MiB of live data, and its resident memory reached 410–510 MiB (bench/RESULTS.md). 100%
+   * keeps it near 2× and collects more often: peak RSS ~255 MiB against ~345 MiB, for ~5–15%
+   * more CPU per answer (30% cost ~40%). Unlike `--max-old-space-size` it is no ceiling: a
+   * request that needs more heap gets it.
+   */
+  readonly heapGrowingPercent: number;
   /** `max-age` of cacheable query responses, in seconds (`COOPSTAT_CACHE_MAX_AGE`). */
   readonly cacheMaxAgeSeconds: number;
   /** How long a shutdown waits for in-flight requests (`COOPSTAT_SHUTDOWN_GRACE_MS`). */
@@ -213,7 +227,7 @@ export function loadConfig(env: Env): Config {
     queueTimeoutMs: read.integer('COOPSTAT_QUEUE_TIMEOUT_MS', 10_000, 10, 3_600_000, ' (ms)'),
     responseCacheBytes: read.integer(
       'COOPSTAT_RESPONSE_CACHE_BYTES',
-      32 * 1024 * 1024,
+      8 * 1024 * 1024,
       0,
       4_000_000_000,
       ' (bytes)',
@@ -225,6 +239,7 @@ export function loadConfig(env: Env): Config {
       64 * 1024 * 1024 * 1024,
       ' (bytes)',
     ),
+    heapGrowingPercent: read.integer('COOPSTAT_HEAP_GROWING_PERCENT', 100, 0, 400, ' (percent)'),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),
     shutdownGraceMs: read.integer('COOPSTAT_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, ' (ms)'),
     logLevel: read.oneOf(

@@ -18,6 +18,7 @@ import { createDashboardHandler } from './dashboard/dashboard.ts';
 import { createExplorerHandler, EXPLORER_PATH, type ExplorerExample } from './explorer/explorer.ts';
 import { listen, type HttpServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { WARM_UP_QUERIES, warmSnapshot } from './snapshot-warm-up.ts';
 
 /** The examples the explorer opens with. */
 export const EXPLORER_EXAMPLES: ExplorerExample[] = [
@@ -145,6 +146,9 @@ export async function startCoopstatServer(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const dbPath = resolve(config.dbPath);
   setMemoBudget(config.memoBytes);
+  // Set once the app is built: a snapshot published before that is not warmed.
+  let schema: GraphQLSchema | undefined;
+  let warmed = 0;
   const reader = await WarehouseReader.open(dbPath, {
     onError: (error) =>
       logger.error('a new warehouse snapshot could not be opened; serving the previous one', {
@@ -160,12 +164,33 @@ export async function startCoopstatServer(
     threads: config.dbThreads,
     // What the loaders kept for a snapshot no request can read again is dropped at once.
     onRetire: forgetSnapshot,
+    // A new snapshot runs the queries served recently before it serves (snapshot-warm-up.ts);
+    // only on the coopstat schema, whose loaders keep what a warm-up computes.
+    warm: async (leases) => {
+      warmed = 0;
+      if (!app || !schema || overrides.schema) return;
+      const { planCache } = app;
+      warmed = await warmSnapshot(leases, {
+        schema,
+        queries: () => planCache.recent(WARM_UP_QUERIES),
+        createContext: (lease) =>
+          createRequestContext(lease, { maxPageSize: config.maxPageSize, role: null }),
+      });
+    },
+    onWarm: (snapshot, outcome) =>
+      logger.info('warmed a new warehouse snapshot before serving it', {
+        dataVersion: snapshot.dataVersion,
+        snapshot: snapshot.snapshot,
+        queries: warmed,
+        ms: Math.round(outcome.ms),
+        result: outcome.result,
+      }),
     queueLimit: config.queueLimit,
     queueTimeoutMs: config.queueTimeoutMs,
   });
   let app: CoopstatApp | undefined;
   try {
-    const schema = overrides.schema ?? (await buildCoopstatSchema());
+    schema = overrides.schema ?? (await buildCoopstatSchema());
     app = await createApp({
       config,
       schema,

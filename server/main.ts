@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import cluster, { type Worker } from 'node:cluster';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 
@@ -49,6 +50,11 @@ async function main(): Promise<void> {
 /** One server (the whole API when there is one worker, else one cluster worker). */
 async function runServer(config: Config): Promise<void> {
   const inCluster = cluster.isWorker;
+  // V8 reads this flag each time it sets the heap's next collection limit, so setting it now
+  // holds for the whole process (see Config.heapGrowingPercent).
+  if (config.heapGrowingPercent > 0) {
+    setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
+  }
   const logger = createLogger(
     config.logLevel,
     undefined,

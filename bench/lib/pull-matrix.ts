@@ -1,4 +1,4 @@
-import { GOALS } from './goals.ts';
+import { GOALS, judge, type Verdict } from './goals.ts';
 import { postGraphql } from './http.ts';
 import { loadAverage } from './machine.ts';
 import {
@@ -152,63 +152,54 @@ export function pullRows(m: MatrixResult): PullRow[] {
   }));
 }
 
-/** A goal of the issue, compared with a measured figure. */
-export interface PullGoal {
-  readonly goal: string;
-  readonly target: string;
-  readonly actual: string;
-  readonly met: boolean;
-}
-
 const find = (m: MatrixResult, target: string, op: string, c: number) =>
   m.runs.find((r) => r.target === target && r.operation === op && r.connections === c);
 
 /** The goals of the issue for one coopstat operation, with its raw-SQL floor. */
-export function pullGoals(m: MatrixResult, op: string, floor: Summary | null): PullGoal[] {
-  const goals: PullGoal[] = [];
+export function pullGoals(m: MatrixResult, op: string, floor: Summary | null): Verdict[] {
+  const goals: Verdict[] = [];
   const c1 = find(m, 'coopstat', op, 1);
   const c8 = find(m, 'coopstat', op, 8);
   const c32 = find(m, 'coopstat', op, 32);
   if (c1)
-    goals.push({
-      goal: `${op}: 1 client, p50`,
-      target: `≤ ${GOALS.c1P50Ms} ms`,
-      actual: formatMs(c1.latencyMs.p50),
-      met: c1.latencyMs.p50 <= GOALS.c1P50Ms && pullProblems(c1) === 0,
-    });
+    goals.push(
+      judge(GOALS.c1P50, c1.latencyMs.p50, { subject: op, also: pullProblems(c1) === 0 }),
+    );
   if (c8)
-    goals.push({
-      goal: `${op}: 8 clients, req/s with 0 errors`,
-      target: `≥ ${GOALS.c8MinRps} req/s, 0 errors`,
-      actual: `${c8.requestsPerSecond.toFixed(1)} req/s, ${pullProblems(c8)} errors`,
-      met: c8.requestsPerSecond >= GOALS.c8MinRps && pullProblems(c8) === 0,
-    });
+    goals.push(
+      judge(GOALS.c8Rps, c8.requestsPerSecond, {
+        subject: op,
+        actual: `${c8.requestsPerSecond.toFixed(1)} req/s, ${pullProblems(c8)} errors`,
+        also: pullProblems(c8) === 0,
+        condition: '0 errors',
+      }),
+    );
   if (c32)
-    goals.push({
-      goal: `${op}: 32 clients, 0 errors and p99`,
-      target: `0 errors, p99 ≤ ${GOALS.c32MaxP99Ms} ms`,
-      actual:
-        c32.requests === 0
-          ? `no answer completed in ${c32.durationS} s`
-          : `${pullProblems(c32)} errors, p99 ${formatMs(c32.latencyMs.p99)}`,
-      met: pullProblems(c32) === 0 && c32.requests > 0 && c32.latencyMs.p99 <= GOALS.c32MaxP99Ms,
-    });
-  if (c1 && floor && Number.isFinite(floor.median)) {
-    const ratio = c1.latencyMs.p50 / floor.median;
-    goals.push({
-      goal: `${op}: 1-client p50 over the raw-SQL floor (${formatMs(floor.median)})`,
-      target: `≤ ${GOALS.maxFloorRatio}×`,
-      actual: `${ratio.toFixed(2)}×`,
-      met: ratio <= GOALS.maxFloorRatio,
-    });
-  }
+    goals.push(
+      judge(GOALS.c32P99, c32.requests === 0 ? Number.NaN : c32.latencyMs.p99, {
+        subject: op,
+        actual:
+          c32.requests === 0
+            ? `no answer completed in ${c32.durationS} s`
+            : `${pullProblems(c32)} errors, p99 ${formatMs(c32.latencyMs.p99)}`,
+        also: pullProblems(c32) === 0,
+        condition: '0 errors',
+      }),
+    );
+  if (c1 && floor && Number.isFinite(floor.median))
+    goals.push(
+      judge(GOALS.floorRatio, c1.latencyMs.p50 / floor.median, {
+        subject: op,
+        detail: formatMs(floor.median),
+      }),
+    );
   if (c32?.rss)
-    goals.push({
-      goal: `${op}: server RSS during the 32-client run (peak; mean ${c32.rss.meanMiB} MiB)`,
-      target: `≤ ${GOALS.maxServerRssMiB} MiB`,
-      actual: `${c32.rss.peakMiB} MiB`,
-      met: c32.rss.peakMiB <= GOALS.maxServerRssMiB,
-    });
+    goals.push(
+      judge(GOALS.serverRss, c32.rss.peakMiB, {
+        subject: op,
+        detail: `mean ${c32.rss.meanMiB} MiB`,
+      }),
+    );
   return goals;
 }
 

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { Lexer, Source, TokenKind, type DocumentNode } from 'graphql';
+import { getOperationAST, Lexer, Source, TokenKind, type DocumentNode } from 'graphql';
 
 /**
  * Parsed and validated documents kept by operation, not by text: a prepared-statement cache.
@@ -15,12 +15,37 @@ import { Lexer, Source, TokenKind, type DocumentNode } from 'graphql';
  * locations); only documents that passed validation are ever stored (Apollo stores them).
  *
  * Bounded by the summed length of the kept texts; least recently used first out.
+ *
+ * It also remembers the queries it served most recently, with their variables
+ * ({@link PlanCache.recent}): what a new warehouse snapshot is warmed with before it serves.
  */
+
+/** A query served recently: its kept document and the variables it ran with. */
+export interface ServedQuery {
+  readonly document: DocumentNode;
+  readonly operationName: string | undefined;
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+/** What a request asked besides its text. */
+interface RequestArgs {
+  readonly operationName: string | undefined;
+  readonly variables: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Variables of a served query larger than this, as JSON, are not remembered. */
+const MAX_REMEMBERED_VARIABLES_CHARS = 4096;
+
 export class PlanCache {
   /** operation key → validated document, in least-recently-used order. */
   private readonly documents = new Map<string, { document: DocumentNode; size: number }>();
   /** Apollo's key (schema hash + text hash) → operation key, for requests under way. */
-  private readonly aliases = new Map<string, string>();
+  private readonly aliases = new Map<string, { key: string; args: RequestArgs | undefined }>();
+  /** Queries served, by operation key, operation name and variables; least recent first. */
+  private readonly served = new Map<
+    string,
+    { key: string; operationName: string | undefined; variables: Record<string, unknown> }
+  >();
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -30,29 +55,64 @@ export class PlanCache {
     readonly maxChars: number,
     /** Most text hashes remembered between a request's source and its document look-up. */
     private readonly maxAliases = 1024,
+    /** Most recently served queries remembered (distinct operation and variables). */
+    private readonly maxServed = 32,
   ) {}
 
-  /** Binds the text hash Apollo will look up to the operation key of `source`. */
-  bind(queryHash: string, source: string): void {
+  /**
+   * Binds the text hash Apollo will look up to the operation key of `source`, and remembers the
+   * request's operation name and variables for {@link recent}.
+   */
+  bind(queryHash: string, source: string, args?: RequestArgs): void {
     const key = operationKey(source);
     if (key === undefined) return;
     this.aliases.delete(queryHash);
-    this.aliases.set(queryHash, key);
+    this.aliases.set(queryHash, { key, args });
     if (this.aliases.size > this.maxAliases) {
       this.aliases.delete(this.aliases.keys().next().value!);
     }
   }
 
+  /**
+   * Up to `count` queries served most recently (most recent first) whose documents are still
+   * kept, each with the variables it ran with: mutations are never listed.
+   */
+  recent(count: number): ServedQuery[] {
+    const queries: ServedQuery[] = [];
+    for (const entry of [...this.served.values()].reverse()) {
+      if (queries.length >= count) break;
+      const document = this.documents.get(entry.key)?.document;
+      if (!document) continue;
+      if (getOperationAST(document, entry.operationName)?.operation !== 'query') continue;
+      queries.push({ document, operationName: entry.operationName, variables: entry.variables });
+    }
+    return queries;
+  }
+
   /** The operation key behind Apollo's `schemaHash:queryHash` key (undefined when unbound). */
-  private resolve(apolloKey: string): string | undefined {
-    const key = this.aliases.get(apolloKey.slice(apolloKey.lastIndexOf(':') + 1));
-    return key === undefined
+  private resolve(
+    apolloKey: string,
+  ): { key: string; args: RequestArgs | undefined } | undefined {
+    const bound = this.aliases.get(apolloKey.slice(apolloKey.lastIndexOf(':') + 1));
+    return bound === undefined
       ? undefined
-      : `${apolloKey.slice(0, apolloKey.lastIndexOf(':') + 1)}${key}`;
+      : { key: `${apolloKey.slice(0, apolloKey.lastIndexOf(':') + 1)}${bound.key}`, args: bound.args };
+  }
+
+  /** Remembers that the document under `key` is served with `args`. */
+  private remember(key: string, args: RequestArgs | undefined): void {
+    const variables = args?.variables ?? {};
+    const json = JSON.stringify(variables);
+    if (json.length > MAX_REMEMBERED_VARIABLES_CHARS) return;
+    const id = `${key}\n${args?.operationName ?? ''}\n${json}`;
+    this.served.delete(id);
+    this.served.set(id, { key, operationName: args?.operationName, variables });
+    if (this.served.size > this.maxServed) this.served.delete(this.served.keys().next().value!);
   }
 
   async get(apolloKey: string): Promise<DocumentNode | undefined> {
-    const key = this.resolve(apolloKey);
+    const resolved = this.resolve(apolloKey);
+    const key = resolved?.key;
     const entry = key === undefined ? undefined : this.documents.get(key);
     if (!entry) {
       this.misses += 1;
@@ -61,12 +121,15 @@ export class PlanCache {
     this.hits += 1;
     this.documents.delete(key!);
     this.documents.set(key!, entry);
+    this.remember(key!, resolved!.args);
     return entry.document;
   }
 
   async set(apolloKey: string, document: DocumentNode): Promise<void> {
-    const key = this.resolve(apolloKey);
+    const resolved = this.resolve(apolloKey);
+    const key = resolved?.key;
     if (key === undefined || key.length > this.maxChars) return;
+    this.remember(key, resolved!.args);
     const old = this.documents.get(key);
     if (old) {
       this.documents.delete(key);
@@ -82,7 +145,7 @@ export class PlanCache {
   }
 
   async delete(apolloKey: string): Promise<boolean> {
-    const key = this.resolve(apolloKey);
+    const key = this.resolve(apolloKey)?.key;
     const entry = key === undefined ? undefined : this.documents.get(key);
     if (!entry) return false;
     this.documents.delete(key!);
@@ -126,8 +189,11 @@ export function planCachePlugin(cache: PlanCache): ApolloServerPlugin<BaseContex
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source, queryHash }) {
-          cache.bind(queryHash, source);
+        async didResolveSource({ source, queryHash, request }) {
+          cache.bind(queryHash, source, {
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? undefined,
+          });
         },
       };
     },

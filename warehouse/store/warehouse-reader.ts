@@ -17,6 +17,12 @@ import { openReader } from './warehouse-store.ts';
  * queue of bounded length for a bounded time ({@link ReaderBusyError} beyond either). The old
  * snapshot is closed only when its last lease is released, so a request never sees two
  * versions, a half-loaded one, or a connection closed under it.
+ *
+ * A new snapshot can be warmed before it serves ({@link WarehouseReaderOptions.warm}): the reader
+ * hands every connection of it to the warm-up (the server runs the operations it served
+ * recently), requests keep being served by the current snapshot meanwhile, and the swap happens
+ * only when the warm-up is done (or out of time), so the first requests after a publish do not
+ * all pay for a cold snapshot at once.
  */
 
 /** Which published snapshot a lease reads, or a new lease would read. */
@@ -118,6 +124,25 @@ export interface WarehouseReaderOptions {
    * {@link Lease.snapshotKey}: what was kept for it can be dropped at once.
    */
   readonly onRetire?: (snapshotKey: object) => void;
+  /**
+   * Warms a new snapshot before it serves, given a lease on each of its connections (not yet
+   * served to anyone; do not release them). Requests keep being served by the current snapshot
+   * until it resolves, rejects (reported to `onError`; the swap still happens) or runs out of
+   * `warmTimeoutMs` (its leases are then interrupted). The first snapshot is not warmed.
+   */
+  readonly warm?: (leases: readonly Lease[]) => Promise<void>;
+  /** The longest a warm-up may delay a swap, in ms (default 5000). */
+  readonly warmTimeoutMs?: number;
+  /** Told how each warm-up went, once its snapshot serves. */
+  readonly onWarm?: (snapshot: SnapshotInfo, outcome: WarmUpOutcome) => void;
+}
+
+/** How the warm-up of a new snapshot went. */
+export interface WarmUpOutcome {
+  /** From handing over the connections to the swap, in ms. */
+  readonly ms: number;
+  /** `done`: it resolved; `failed`: it rejected; `timed out`: its time ran out first. */
+  readonly result: 'done' | 'failed' | 'timed out';
 }
 
 /** The DuckDB settings each snapshot is opened with. */
@@ -220,6 +245,12 @@ export class WarehouseReader {
   #current: Snapshot;
   #lastCheck = Date.now();
   #refreshing: Promise<void> | undefined;
+  /**
+   * Resolves once a request need not wait for the refresh under way: its new snapshot serves, or
+   * is being warmed (the current one serves meanwhile), or there was none.
+   */
+  #settled: Promise<void> | undefined;
+  #settle: (() => void) | undefined;
   #again = false;
   #watcher: FSWatcher | undefined;
   #closed = false;
@@ -378,8 +409,10 @@ export class WarehouseReader {
         await this.#checkOnce();
       } while (this.#again && !this.#closed);
     };
+    this.#settled = new Promise<void>((resolve) => (this.#settle = resolve));
     this.#refreshing = run().finally(() => {
       this.#refreshing = undefined;
+      this.#settle?.();
     });
     return this.#refreshing;
   }
@@ -441,8 +474,11 @@ export class WarehouseReader {
   /** Throws once closed; otherwise swaps to a newer file first when one is due to be checked. */
   async #checkIfDue(): Promise<void> {
     if (this.#closed) throw this.#closedError();
-    if (this.#refreshing) await this.#refreshing;
-    else if (Date.now() - this.#lastCheck >= this.#checkIntervalMs) await this.refresh();
+    if (this.#refreshing) await this.#settled;
+    else if (Date.now() - this.#lastCheck >= this.#checkIntervalMs) {
+      void this.refresh();
+      await this.#settled;
+    }
     if (this.#closed) throw this.#closedError();
   }
 
@@ -512,6 +548,13 @@ export class WarehouseReader {
       this.#report(error);
       return;
     }
+    if (this.#options.warm && !this.#closed) {
+      // Requests go on with the current snapshot while the new one warms.
+      this.#settle?.();
+      const outcome = await this.#warmUp(next, this.#options.warm);
+      const { dataVersion, publishedAt, lastLoadId, snapshot } = next;
+      this.#options.onWarm?.({ dataVersion, publishedAt, lastLoadId, snapshot }, outcome);
+    }
     if (this.#closed) {
       next.retired = true;
       next.closeIfUnused();
@@ -525,6 +568,42 @@ export class WarehouseReader {
     this.#dispatch();
     const { dataVersion, publishedAt, lastLoadId, snapshot } = next;
     this.#options.onSwap?.({ dataVersion, publishedAt, lastLoadId, snapshot });
+  }
+
+  /**
+   * Leases every connection of `next` (served to no one yet) to `warm`, for at most the warm-up
+   * time; interrupts what is still running then, and gives the connections back.
+   */
+  async #warmUp(
+    next: Snapshot,
+    warm: (leases: readonly Lease[]) => Promise<void>,
+  ): Promise<WarmUpOutcome> {
+    const started = performance.now();
+    const leases = next.idle.splice(0).map((connection) => this.#lease(next, connection));
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.#options.warmTimeoutMs ?? 5000;
+    const outOfTime = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), timeoutMs);
+    });
+    const warming = Promise.resolve()
+      .then(() => warm(leases))
+      .then(
+        () => 'done' as const,
+        (error: unknown) => {
+          this.#report(error);
+          return 'failed' as const;
+        },
+      );
+    const result = await Promise.race([warming, outOfTime]);
+    clearTimeout(timer);
+    if (result === 'timed out') {
+      const reason = new Error(`the warm-up of a new snapshot took more than ${timeoutMs} ms`);
+      for (const lease of leases) lease.interrupt(reason);
+      await warming;
+    }
+    // Given back to the snapshot's idle list; no one waits on a snapshot not yet served.
+    for (const lease of leases) lease.release();
+    return { ms: performance.now() - started, result };
   }
 
   #watch(): void {

@@ -1,0 +1,58 @@
+import { execute, type GraphQLSchema } from 'graphql';
+import type { Lease } from '../warehouse/store/warehouse-reader.ts';
+import type { ServedQuery } from './plugins/plan-cache.plugin.ts';
+
+/**
+ * Warming a newly published snapshot before it serves. Each publish opens a new snapshot whose
+ * per-snapshot memo (report rows, indicator values, target progress) and DuckDB buffer pool are
+ * empty: without a warm-up, the first requests after every publish all compute at once, on a
+ * machine that the load has just kept busy, and their latencies make the tail of the soak.
+ *
+ * The queries served most recently (kept by the plan cache with their variables) are run on the
+ * new snapshot's connections, as an anonymous reader would ask them, before the reader swaps to
+ * it; their answers are thrown away, what they leave in the snapshot's memo stays. Nothing of
+ * the new snapshot is served before the swap, so no answer mixes two versions.
+ */
+
+/** Queries a warm-up runs at most: the most recently served first. */
+export const WARM_UP_QUERIES = 16;
+
+/** What a warm-up needs from the server. */
+export interface WarmUpOptions {
+  readonly schema: GraphQLSchema;
+  /** The queries to run, most recent first. */
+  readonly queries: () => readonly ServedQuery[];
+  /** The GraphQL context of a request holding `lease`, as an anonymous reader's. */
+  readonly createContext: (lease: Lease) => object;
+}
+
+/**
+ * Runs the recent queries on the leases' snapshot, one at a time per lease, every lease at once.
+ * Resolves with how many ran without an error; a query that fails is only counted out.
+ */
+export async function warmSnapshot(
+  leases: readonly Lease[],
+  options: WarmUpOptions,
+): Promise<number> {
+  const queue = [...options.queries()];
+  let answered = 0;
+  const worker = async (lease: Lease) => {
+    for (let query = queue.shift(); query; query = queue.shift()) {
+      if (lease.interruptedBy) return;
+      try {
+        const result = await execute({
+          schema: options.schema,
+          document: query.document,
+          operationName: query.operationName,
+          variableValues: query.variables,
+          contextValue: options.createContext(lease),
+        });
+        if (!result.errors) answered += 1;
+      } catch {
+        // A query that cannot run on the new snapshot warms nothing; the others go on.
+      }
+    }
+  };
+  await Promise.all(leases.map(worker));
+  return answered;
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFile } from '../../etl/load/load-file.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { operation } from '../helpers/api.ts';
+import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
+import { captureLogger, post, testConfig } from '../helpers/server.ts';
+
+let wh: TestWarehouse;
+let server: RunningCoopstat;
+const log = captureLogger();
+
+beforeAll(async () => {
+  wh = await createTestWarehouse();
+  server = await startCoopstatServer(testConfig(wh.db), { port: 0, logger: log.logger });
+});
+afterAll(async () => {
+  await server?.close();
+  await wh?.cleanup();
+});
+
+const dashboard = (comment: string) => ({
+  query: `# ${comment}\n${operation('dashboard')}`,
+  variables: { year: 2024 },
+  operationName: 'Dashboard',
+});
+
+describe('the warm-up of a published snapshot', () => {
+  it('runs the queries served recently on the new snapshot before it serves, and answers as a cold server', async () => {
+    const before = await post(server.graphqlUrl, dashboard('before the load'));
+    expect(before.json.errors).toBeUndefined();
+    // A mutation is never run by a warm-up (it would fail anyway: no key).
+    await post(server.graphqlUrl, { query: 'mutation { release(years: [2024]) { releaseNo } }' });
+    const v1 = server.reader.dataVersion;
+
+    const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    expect(report).toMatchObject({ outcome: 'PUBLISHED', dataVersion: v1 + 1 });
+    await server.reader.refresh();
+    expect(server.reader.dataVersion).toBe(v1 + 1);
+
+    const warmed = log.lines.filter(
+      (line) => line.message === 'warmed a new warehouse snapshot before serving it',
+    );
+    expect(warmed).toEqual([
+      expect.objectContaining({ dataVersion: v1 + 1, queries: 1, result: 'done' }),
+    ]);
+
+    // The warmed server answers exactly as a server that opened the new snapshot cold.
+    const after = await post(server.graphqlUrl, dashboard('after the load'));
+    const cold = await startCoopstatServer(testConfig(wh.db), { port: 0 });
+    try {
+      const fresh = await post(cold.graphqlUrl, dashboard('cold'));
+      expect(after.json.errors).toBeUndefined();
+      expect(after.json.data).toEqual(fresh.json.data);
+      expect(after.json.data).not.toEqual(before.json.data);
+    } finally {
+      await cold.close();
+    }
+  });
+});
