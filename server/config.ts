@@ -86,12 +86,13 @@ export interface Config {
   readonly memoBytes: number;
   /**
    * How far V8 lets the JavaScript heap grow past what was live after its last full collection
-   * before it collects again, in percent (`COOPSTAT_HEAP_GROWING_PERCENT`; default 100; 0 keeps
+   * before it collects again, in percent (`COOPSTAT_HEAP_GROWING_PERCENT`; default 60; 0 keeps
    * V8's own policy). V8's own lets the heap grow up to 4× its live data on a machine with much
    * memory: under 32 concurrent dashboard pulls the server's old generation held ~240 MiB for
-   * ~55 MiB of live data, and its resident memory reached 410–510 MiB (bench/RESULTS.md). 100%
-   * keeps it near 2× and collects more often: peak RSS ~255 MiB against ~345 MiB, for ~5–15%
-   * more CPU per answer (30% cost ~40%). Unlike `--max-old-space-size` it is no ceiling: a
+   * ~55 MiB of live data, and its resident memory reached 410–510 MiB (bench/RESULTS.md). 60%
+   * keeps it near 1.6× and collects more often: in the benchmark's 32-client pulls the server's
+   * peak RSS was 297 / 278 MiB at 60% against 319 / 306 MiB at 100%, at 374 against 399 dashboard
+   * answers a second with 8 clients (30% cost ~40% more CPU per answer). Unlike `--max-old-space-size` it is no ceiling: a
    * request that needs more heap gets it.
    */
   readonly heapGrowingPercent: number;
@@ -239,7 +240,7 @@ export function loadConfig(env: Env): Config {
       64 * 1024 * 1024 * 1024,
       ' (bytes)',
     ),
-    heapGrowingPercent: read.integer('COOPSTAT_HEAP_GROWING_PERCENT', 100, 0, 400, ' (percent)'),
+    heapGrowingPercent: read.integer('COOPSTAT_HEAP_GROWING_PERCENT', 60, 0, 400, ' (percent)'),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),
     shutdownGraceMs: read.integer('COOPSTAT_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, ' (ms)'),
     logLevel: read.oneOf(

@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       queueTimeoutMs: 10_000,
       responseCacheBytes: 8_388_608,
       memoBytes: 33_554_432,
-      heapGrowingPercent: 100,
+      heapGrowingPercent: 60,
       cacheMaxAgeSeconds: 60,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
