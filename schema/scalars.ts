@@ -50,6 +50,3 @@ export const ReleaseChoiceScalar = new GraphQLScalarType<ReleaseChoice, ReleaseC
     throw releaseChoiceError(ast.kind);
   },
 });
-
-/** Every custom scalar, for tools that list them (schema emit, codegen scalar mapping). */
-export const SCALARS = [SafeInt, DateTime, LocalDate, ReleaseChoiceScalar] as const;

@@ -165,19 +165,9 @@ const INDICATOR_KEYS = [
   'published_only',
   'description',
 ] as const;
-const INDICATOR_REQUIRED = [
-  'code',
-  'label_vi',
-  'label_en',
-  'topic',
-  'unit',
-  'kind',
-  'numerator',
-  'denominator',
-  'higher_is_better',
-  'natural_limit',
-  'description',
-] as const;
+/** The keys an indicator may leave out; every other key of {@link INDICATOR_KEYS} is required. */
+const INDICATOR_OPTIONAL: readonly string[] = ['aliases', 'universe', 'published_only'];
+const INDICATOR_REQUIRED = INDICATOR_KEYS.filter((key) => !INDICATOR_OPTIONAL.includes(key));
 
 /** Checks the formula of a parsed indicator against its kind; reports at `path`. */
 function checkFormula(

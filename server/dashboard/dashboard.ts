@@ -86,18 +86,6 @@ function loadAssets(): DashboardAssets {
 const jsonForScript = (value: unknown) =>
   JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
-/** The total size of the page's assets as sent gzip-compressed (fonts as they are). */
-export function dashboardAssetBytes(): { raw: number; compressed: number } {
-  const assets = loadAssets();
-  let raw = 0;
-  let compressed = 0;
-  for (const asset of assets.byName.values()) {
-    raw += asset.body.length;
-    compressed += gzippedBody(asset).length;
-  }
-  return { raw, compressed };
-}
-
 export function createDashboardHandler(options: DashboardOptions): DashboardHandler {
   const { endpoint } = options;
   if (!endpoint.startsWith('/')) {
