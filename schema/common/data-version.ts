@@ -25,16 +25,34 @@ export const ReleaseArg = () =>
     description: RELEASE_ARGUMENT_DESCRIPTION,
   });
 
+/**
+ * What `read` gives for a connection, read once and kept with it; a failed read (a request's time
+ * limit interrupting it, say) is not kept, so the next request on that pooled connection reads
+ * again instead of failing for good.
+ */
+function readOncePerConnection<T>(
+  cache: WeakMap<DuckDbHandle, Promise<T>>,
+  db: DuckDbHandle,
+  read: () => Promise<T>,
+): Promise<T> {
+  let kept = cache.get(db);
+  if (!kept) {
+    const reading = read();
+    cache.set(db, (kept = reading));
+    reading.catch(() => {
+      if (cache.get(db) === reading) cache.delete(db);
+    });
+  }
+  return kept;
+}
+
 const versionsBySnapshot = new WeakMap<DuckDbHandle, Promise<number[]>>();
 
-/** The published data versions of a snapshot, read once per snapshot. */
+/** The published data versions of a snapshot, read once per connection. */
 export function publishedVersions(ctx: Pick<ApiContext, 'db'>): Promise<number[]> {
-  let versions = versionsBySnapshot.get(ctx.db);
-  if (!versions) {
-    versions = findDataVersions(ctx.db).then((rows) => rows.map((r) => r.data_version));
-    versionsBySnapshot.set(ctx.db, versions);
-  }
-  return versions;
+  return readOncePerConnection(versionsBySnapshot, ctx.db, async () =>
+    (await findDataVersions(ctx.db)).map((r) => r.data_version),
+  );
 }
 
 /** A release's number and the data version it froze. */
@@ -45,16 +63,14 @@ export interface ReleaseVersion {
 
 const releasesBySnapshot = new WeakMap<DuckDbHandle, Promise<ReleaseVersion[]>>();
 
-/** The releases of a snapshot, oldest first, read once per snapshot. */
+/** The releases of a snapshot, oldest first, read once per connection. */
 export function releaseVersions(ctx: Pick<ApiContext, 'db'>): Promise<ReleaseVersion[]> {
-  let releases = releasesBySnapshot.get(ctx.db);
-  if (!releases) {
-    releases = findReleases(ctx.db).then((rows) =>
-      rows.map((r) => ({ releaseNo: r.release_no, dataVersion: r.data_version })),
-    );
-    releasesBySnapshot.set(ctx.db, releases);
-  }
-  return releases;
+  return readOncePerConnection(releasesBySnapshot, ctx.db, async () =>
+    (await findReleases(ctx.db)).map((r) => ({
+      releaseNo: r.release_no,
+      dataVersion: r.data_version,
+    })),
+  );
 }
 
 /** Whether the request's key may read the draft (loader and admin keys). */
