@@ -271,7 +271,10 @@ async function writeCopy<T>(
       await copyFile(path, temp, fsConstants.COPYFILE_FICLONE);
       // The copy holds the whole history: its pages go to disk while the write works, so the
       // fsync before the rename waits only for what the write changed, not for the history.
-      copyFlushed = fsyncPath(temp).catch(() => undefined);
+      // Its error is kept for the publish: a write-back error reaches only the handle open when
+      // it happened, so the later fsync could succeed over lost pages.
+      copyFlushed = fsyncPath(temp);
+      copyFlushed.catch(() => undefined); // awaited (and thrown) before a publish; else moot
     }
     db = await DuckDbHandle.open(temp);
     await migrate(db);
