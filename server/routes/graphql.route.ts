@@ -218,9 +218,9 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
 
   return async (request) => {
     const { req, res, method, search, state } = request;
+    if (method !== 'GET' && method !== 'POST') return methodNotAllowed(request, ['GET', 'POST']);
     const principal = await options.authorize(request, options.readRole);
     if (principal === false) return;
-    if (method !== 'GET' && method !== 'POST') return methodNotAllowed(request, ['GET', 'POST']);
     const params = new URLSearchParams(search);
     if (
       method === 'GET' &&
