@@ -24,7 +24,6 @@ export interface FactDefaults {
 }
 
 /** The member split (official, capital-contributing, other associates) exists from 1 July 2024. */
-const SPLIT_FROM_YEAR = 2024;
 const SPLIT_COLUMNS = ['official_members', 'capital_associates', 'other_associates'] as const;
 
 /**
@@ -93,9 +92,9 @@ async function checkMemberSplit(db: DuckDbHandle): Promise<void> {
     await check(
       db,
       `select 'WARNING',
-         ${sqlString(`column \`${column}\` exists only from 1 July ${SPLIT_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
+         ${sqlString(`column \`${column}\` exists only from 1 July ${LAW_2023_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
          ${asWritten(column)}, src_sheet, src_row, ${sqlString(column)}
-       from ${RESOLVED_TABLE} where ${column} is not null and year < ${SPLIT_FROM_YEAR}`,
+       from ${RESOLVED_TABLE} where ${column} is not null and year < ${LAW_2023_FROM_YEAR}`,
     );
   }
 }
@@ -105,7 +104,7 @@ const withoutEarlySplit = (columns: readonly string[]) =>
   columns
     .map((c) =>
       (SPLIT_COLUMNS as readonly string[]).includes(c)
-        ? `case when year >= ${SPLIT_FROM_YEAR} then ${c} end as ${c}`
+        ? `case when year >= ${LAW_2023_FROM_YEAR} then ${c} end as ${c}`
         : c,
     )
     .join(', ');

@@ -35,22 +35,14 @@ export async function readByGroup<K, P, R>(
   keys: readonly K[],
   how: GroupedRead<K, P, R>,
 ): Promise<Map<string, R[]>> {
-  const groups = new Map<string, P[]>();
-  for (const key of keys) {
-    const parsed = how.parse(key);
-    const g = how.groupOf(parsed);
-    const group = groups.get(g);
-    if (group) group.push(parsed);
-    else groups.set(g, [parsed]);
-  }
+  const groups = groupBy(keys.map(how.parse), how.groupOf);
   const result = new Map<string, R[]>();
   for (const group of groups.values()) {
     const first = group[0]!;
-    for (const row of await how.read(group)) {
-      const k = how.keyOf(row, first);
+    for (const [k, rows] of groupBy(await how.read(group), (row) => how.keyOf(row, first))) {
       const list = result.get(k);
-      if (list) list.push(row);
-      else result.set(k, [row]);
+      if (list) list.push(...rows);
+      else result.set(k, rows);
     }
   }
   return result;
@@ -68,3 +60,15 @@ export const versionOf = (part: string | number | null | undefined): number | un
 /** `{ asOfVersion }` when a version is asked for, else nothing (the current version). */
 export const asOf = (asOfVersion: number | undefined): { asOfVersion?: number } =>
   asOfVersion === undefined ? {} : { asOfVersion };
+
+/** Groups items by a key, in first-seen order, appending in place. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

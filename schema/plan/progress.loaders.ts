@@ -1,6 +1,7 @@
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { findTargetProgress, type TargetRow } from '../../warehouse/queries/progress.queries.ts';
 import type { BoundedMemo } from '../bounded-memo.ts';
+import { groupBy } from '../common/batch.ts';
 import { toTarget, toTargetProgress } from './plan.mapper.ts';
 import type { Target } from './plan.type.ts';
 import type { TargetProgress } from './progress.type.ts';
@@ -81,12 +82,7 @@ export function createProgressLoaders(
     const rows = await targets();
     let byPlan = targetsByPlan.get(rows);
     if (!byPlan) {
-      const groups = new Map<string, Target[]>();
-      for (const row of rows) {
-        const group = groups.get(row.plan_id);
-        if (group) group.push(toTarget(row));
-        else groups.set(row.plan_id, [toTarget(row)]);
-      }
+      const groups = groupBy(rows.map(toTarget), (target) => target.planId);
       targetsByPlan.set(rows, (byPlan = groups));
     }
     return byPlan.get(planId) ?? [];
