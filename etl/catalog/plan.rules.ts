@@ -40,6 +40,13 @@ import { type Checker, isRecord, list, type Path, show } from './yaml-checker.ts
 export const PLANS_DIR = 'plans';
 const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/** One map of a plan file being read: the checker that reports on it, its fields, its place. */
+interface Fields {
+  readonly c: Checker;
+  readonly raw: Record<string, unknown>;
+  readonly path: Path;
+}
+
 /** Everything the plan checks need from the rest of the catalog. */
 export interface Registry {
   readonly dir: string;
@@ -177,9 +184,7 @@ const TARGET_REQUIRED = ['id', 'indicator', 'comparator', 'value', 'unit', 'sour
 
 /** Reads the quote (exactly one language) and the source, and finds the quote on its line. */
 async function readQuoteAndSource(
-  c: Checker,
-  raw: Record<string, unknown>,
-  path: Path,
+  { c, raw, path }: Fields,
   registry: Registry,
   what: string,
 ): Promise<{ quote: Quote | undefined; source: SourceRef | undefined }> {
@@ -220,35 +225,54 @@ async function readQuoteAndSource(
   return { quote, source };
 }
 
-async function readTarget(
+/**
+ * Opens one item of a plan's lists (a target or a wording): a map of the allowed fields whose
+ * `id` is kebab-case; problems are reported in the item's own name.
+ */
+function openItem(
   pc: Checker,
   raw: unknown,
+  path: Path,
+  what: 'target' | 'wording',
+  keys: readonly string[],
+  required: readonly string[],
+): { fields: Fields; id: string | undefined } | undefined {
+  if (!isRecord(raw)) return pc.report(`each ${what} must be a map of fields`, raw, path);
+  const c = pc.for(`${what} ${show(raw.id)}`);
+  c.keys(raw, path, `a ${what}`, keys, required);
+  const id = c.text(raw, 'id', path);
+  if (id !== undefined && !KEBAB_ID.test(id))
+    c.report(`${what} \`id\` must be kebab-case`, id, [...path, 'id']);
+  return { fields: { c, raw, path }, id };
+}
+
+async function readTarget(
+  pc: Checker,
+  entry: unknown,
   path: Path,
   planId: string,
   planArea: AreaRef | undefined,
   registry: Registry,
 ): Promise<Target | undefined> {
-  if (!isRecord(raw)) return pc.report('each target must be a map of fields', raw, path);
-  const c = pc.for(`target ${show(raw.id)}`);
-  c.keys(raw, path, 'a target', TARGET_KEYS, TARGET_REQUIRED);
-  const id = c.text(raw, 'id', path);
-  if (id !== undefined && !KEBAB_ID.test(id))
-    c.report('target `id` must be kebab-case', id, [...path, 'id']);
-  const indicator = readTargetIndicator(c, raw, path, registry);
+  const item = openItem(pc, entry, path, 'target', TARGET_KEYS, TARGET_REQUIRED);
+  if (item === undefined) return undefined;
+  const { fields, id } = item;
+  const { c, raw } = fields;
+  const indicator = readTargetIndicator(fields, registry);
   // The area defaults to the plan's.
   const area =
     raw.area === undefined
       ? planArea
       : readArea(c, raw.area, [...path, 'area'], registry.units, planArea?.validOn);
-  const { targetYear, targetDate, fromYear } = readTargetWhen(c, raw, path);
-  const { comparator, value, valueHigh } = readComparison(c, raw, path, indicator);
-  const { per, unit } = readTargetUnit(c, raw, path, indicator);
-  const { ofTarget, denominatorNote } = readNesting(c, raw, path);
-  const baseline = readBaseline(c, raw, path, targetYear);
-  const { quote, source } = await readQuoteAndSource(c, raw, path, registry, 'a target');
+  const { targetYear, targetDate, fromYear } = readTargetWhen(fields);
+  const { comparator, value, valueHigh } = readComparison(fields, indicator);
+  const { per, unit } = readTargetUnit(fields, indicator);
+  const { ofTarget, denominatorNote } = readNesting(fields);
+  const baseline = readBaseline(fields, targetYear);
+  const { quote, source } = await readQuoteAndSource(fields, registry, 'a target');
   const wordingNote = c.text(raw, 'wording_note', path, false) ?? null;
   const note = c.text(raw, 'note', path, false) ?? null;
-  const { inferred, inferredReason } = readInferred(c, raw, path);
+  const { inferred, inferredReason } = readInferred(fields);
   if (
     id === undefined ||
     indicator === undefined ||
@@ -290,12 +314,7 @@ async function readTarget(
 }
 
 /** The target's indicator: a registered code (an alias is refused, naming its code). */
-function readTargetIndicator(
-  c: Checker,
-  raw: Record<string, unknown>,
-  path: Path,
-  registry: Registry,
-): Indicator | undefined {
+function readTargetIndicator({ c, raw, path }: Fields, registry: Registry): Indicator | undefined {
   const code = c.text(raw, 'indicator', path);
   if (code === undefined) return undefined;
   const indicator = registry.indicators.get(code);
@@ -313,11 +332,11 @@ function readTargetIndicator(
 }
 
 /** When the target is due (a year, or a date and its year) and the year it counts from. */
-function readTargetWhen(
-  c: Checker,
-  raw: Record<string, unknown>,
-  path: Path,
-): { targetYear: number | undefined; targetDate: string | null; fromYear: number | null } {
+function readTargetWhen({ c, raw, path }: Fields): {
+  targetYear: number | undefined;
+  targetDate: string | null;
+  fromYear: number | null;
+} {
   let targetYear: number | undefined;
   let targetDate: string | null = null;
   if (raw.target_date !== undefined) {
@@ -354,9 +373,7 @@ function readTargetWhen(
 
 /** The comparator and value (and the top of a RANGE), within the indicator's natural limit. */
 function readComparison(
-  c: Checker,
-  raw: Record<string, unknown>,
-  path: Path,
+  { c, raw, path }: Fields,
   indicator: Indicator | undefined,
 ): { comparator: Comparator | undefined; value: number | undefined; valueHigh: number | null } {
   const comparator = c.oneOf<Comparator>(raw, 'comparator', path, COMPARATORS);
@@ -405,9 +422,7 @@ function readComparison(
 
 /** The unit, the indicator's own, per sub-unit (`per`) when the target is set per district. */
 function readTargetUnit(
-  c: Checker,
-  raw: Record<string, unknown>,
-  path: Path,
+  { c, raw, path }: Fields,
   indicator: Indicator | undefined,
 ): { per: PerUnit | null; unit: string | undefined } {
   const per = c.oneOf<PerUnit>(raw, 'per', path, PER_UNITS, false) ?? null;
@@ -425,11 +440,10 @@ function readTargetUnit(
 }
 
 /** A "trong đó" (of which) target: its parent, and its denominator in words. */
-function readNesting(
-  c: Checker,
-  raw: Record<string, unknown>,
-  path: Path,
-): { ofTarget: string | null; denominatorNote: string | null } {
+function readNesting({ c, raw, path }: Fields): {
+  ofTarget: string | null;
+  denominatorNote: string | null;
+} {
   const ofTarget = c.text(raw, 'of_target', path, false) ?? null;
   const denominatorNote = c.text(raw, 'denominator_note', path, false) ?? null;
   if (ofTarget !== null && denominatorNote === null) {
@@ -444,9 +458,7 @@ function readNesting(
 
 /** The baseline the plan states, before the target year. */
 function readBaseline(
-  c: Checker,
-  raw: Record<string, unknown>,
-  path: Path,
+  { c, raw, path }: Fields,
   targetYear: number | undefined,
 ): Target['baseline'] {
   if (raw.baseline === undefined) return null;
@@ -466,11 +478,10 @@ function readBaseline(
 }
 
 /** Whether the year or reading is inferred rather than in the words, and from what. */
-function readInferred(
-  c: Checker,
-  raw: Record<string, unknown>,
-  path: Path,
-): { inferred: boolean; inferredReason: string | null } {
+function readInferred({ c, raw, path }: Fields): {
+  inferred: boolean;
+  inferredReason: string | null;
+} {
   let inferred = false;
   if (raw.inferred !== undefined && typeof raw.inferred !== 'boolean') {
     c.report('`inferred` must be true or false', raw.inferred, [...path, 'inferred']);
@@ -501,24 +512,22 @@ const TARGET_REF = /^(?:([a-z0-9]+(?:-[a-z0-9]+)*)\/)?([a-z0-9]+(?:-[a-z0-9]+)*)
  */
 async function readWording(
   pc: Checker,
-  raw: unknown,
+  entry: unknown,
   path: Path,
   planId: string,
   registry: Registry,
 ): Promise<TargetWording | undefined> {
-  if (!isRecord(raw)) return pc.report('each wording must be a map of fields', raw, path);
-  const c = pc.for(`wording ${show(raw.id)}`);
-  c.keys(raw, path, 'a wording', WORDING_KEYS, WORDING_REQUIRED);
-  const id = c.text(raw, 'id', path);
-  if (id !== undefined && !KEBAB_ID.test(id))
-    c.report('wording `id` must be kebab-case', id, [...path, 'id']);
+  const item = openItem(pc, entry, path, 'wording', WORDING_KEYS, WORDING_REQUIRED);
+  if (item === undefined) return undefined;
+  const { fields, id } = item;
+  const { c, raw } = fields;
   const of = c.text(raw, 'of', path);
   const ref = of === undefined ? null : TARGET_REF.exec(of);
   if (of !== undefined && ref === null) {
     c.report('`of` must be a target id or plan-id/target-id', of, [...path, 'of']);
   }
   const kind = c.oneOf<WordingKind>(raw, 'kind', path, WORDING_KINDS);
-  const { quote, source } = await readQuoteAndSource(c, raw, path, registry, 'a wording');
+  const { quote, source } = await readQuoteAndSource(fields, registry, 'a wording');
   const note = c.text(raw, 'note', path, false) ?? null;
   if (id === undefined || !ref || kind === undefined || !quote || !source) return undefined;
   return {
