@@ -284,13 +284,32 @@ export class DuckDbHandle {
     return connection;
   }
 
-  async #execute(sql: string, params?: readonly unknown[]): Promise<ExecutedStatement> {
+  /**
+   * Waits for the statement slot, then counts the statement and marks it in flight; `end` gives
+   * both back. Nothing is marked when the handle is closed (the slot is given back at once).
+   */
+  async #startStatement(sql: string): Promise<{ connection: DuckDBConnection; end: () => void }> {
     const release = await this.#statements.acquire();
-    let started = false;
+    let connection: DuckDBConnection;
     try {
-      const connection = this.#begin(sql);
-      started = true;
-      this.#inFlight += 1;
+      connection = this.#begin(sql);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    this.#inFlight += 1;
+    return {
+      connection,
+      end: () => {
+        this.#inFlight -= 1;
+        release();
+      },
+    };
+  }
+
+  async #execute(sql: string, params?: readonly unknown[]): Promise<ExecutedStatement> {
+    const { connection, end } = await this.#startStatement(sql);
+    try {
       const result =
         params !== undefined && params.length > 0
           ? await connection.run(sql, ...bindParams(params))
@@ -304,8 +323,7 @@ export class DuckDbHandle {
         rowsChanged: result.rowsChanged,
       };
     } finally {
-      if (started) this.#inFlight -= 1;
-      release();
+      end();
     }
   }
 
@@ -314,12 +332,8 @@ export class DuckDbHandle {
     params: readonly unknown[],
     chunkSize: number,
   ): AsyncIterableIterator<Row[]> {
-    const release = await this.#statements.acquire();
-    let started = false;
+    const { connection, end } = await this.#startStatement(sql);
     try {
-      const connection = this.#begin(sql);
-      started = true;
-      this.#inFlight += 1;
       const result: DuckDBResult =
         params.length > 0
           ? await connection.stream(sql, ...bindParams(params))
@@ -338,8 +352,7 @@ export class DuckDbHandle {
       }
       if (buffer.length > 0) yield buffer;
     } finally {
-      if (started) this.#inFlight -= 1;
-      release();
+      end();
     }
   }
 
