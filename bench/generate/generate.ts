@@ -90,26 +90,21 @@ const source = (columns: readonly string[], rows: () => Iterator<Row>): RowSourc
 
 const flag = (b: boolean): number => (b ? 1 : 0);
 
-/** Register cells that may be blank: everything but identity, type, sector, place and status. */
-const REGISTER_OPTIONAL = [
-  'founded_year',
-  'members',
-  'official_members',
-  'capital_associates',
-  'other_associates',
-  'employees',
-  'rating',
-  'effective',
-  'in_value_chain',
-  'linked_enterprise',
-  'high_tech',
-  'digital',
-  'new_model',
-  'managers_trained',
-  'managers_total',
-  'revenue_vnd_million',
-  'profit_vnd_million',
-] as const;
+/** Register columns never left blank: identity, type, sector, place and status. */
+const REGISTER_ALWAYS_GIVEN: ReadonlySet<string> = new Set([
+  'year',
+  'org_id',
+  'org_name',
+  'org_type',
+  'sector',
+  'province_code',
+  'province_name',
+  'legal_status',
+]);
+/** Register cells that may be blank: every other column of the register, in its order. */
+const REGISTER_OPTIONAL: readonly string[] = REGISTER_SOURCE.columns
+  .map((c) => c.name)
+  .filter((name) => !REGISTER_ALWAYS_GIVEN.has(name));
 
 const MASK_SALT = 0x6d61736b;
 
