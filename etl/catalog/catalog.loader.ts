@@ -1,19 +1,34 @@
-import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
-import { insertRows } from '../../warehouse/publish/insert-rows.ts';
-import type { Catalog, Indicator, Operand, Plan, Target } from './catalog.types.ts';
+import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { insertTableRows } from '../../warehouse/publish/insert-rows.ts';
+import type { IndicatorOperandTable } from '../../warehouse/tables/indicator-operand.table.ts';
+import type { Catalog, Indicator, Operand, Plan, SourceRef, Target } from './catalog.types.ts';
 
+/** The rows of one side of an indicator's formula: one per measure × organisation type × sector. */
 function operandRows(
   code: string,
   role: 'NUMERATOR' | 'DENOMINATOR',
   operand: Operand | null,
-): SqlValue[][] {
+): IndicatorOperandTable[] {
+  const row = (
+    measure: string,
+    orgType: string | null,
+    rank: number | null,
+    sector: string | null,
+  ): IndicatorOperandTable => ({
+    indicator_code: code,
+    role,
+    measure,
+    org_type: orgType,
+    org_type_rank: rank,
+    sector,
+  });
   if (!operand) return [];
-  if ('population' in operand) return [[code, role, 'population', null, null, null]];
-  const rows: SqlValue[][] = [];
+  if ('population' in operand) return [row('population', null, null, null)];
+  const rows: IndicatorOperandTable[] = [];
   const sectors = operand.sectors === 'ALL' ? ['ALL'] : operand.sectors;
   for (const measure of operand.measures)
     operand.orgTypes.forEach((orgType, rank) => {
-      for (const sector of sectors) rows.push([code, role, measure, orgType, rank, sector]);
+      for (const sector of sectors) rows.push(row(measure, orgType, rank, sector));
     });
   return rows;
 }
@@ -73,29 +88,29 @@ async function readUnitResolver(db: DuckDbHandle): Promise<UnitOn> {
 
 /** The indicator registry: indicators, their aliases and the operands of their formulas. */
 async function insertIndicators(db: DuckDbHandle, indicators: readonly Indicator[]): Promise<void> {
-  await insertRows(
+  await insertTableRows(
     db,
     'dim_indicator',
-    indicators.map((i) => [
-      i.code,
-      i.labelVi,
-      i.labelEn,
-      i.topic,
-      i.unit,
-      i.kind,
-      i.universe,
-      i.higherIsBetter,
-      i.naturalLimit,
-      i.publishedOnly,
-      i.description,
-    ]),
+    indicators.map((i) => ({
+      indicator_code: i.code,
+      label_vi: i.labelVi,
+      label_en: i.labelEn,
+      topic: i.topic,
+      unit: i.unit,
+      kind: i.kind,
+      universe: i.universe,
+      is_higher_better: i.higherIsBetter,
+      natural_limit: i.naturalLimit,
+      is_published_only: i.publishedOnly,
+      description: i.description,
+    })),
   );
-  await insertRows(
+  await insertTableRows(
     db,
     'dim_indicator_alias',
-    indicators.flatMap((i) => i.aliases.map((a) => [a, i.code])),
+    indicators.flatMap((i) => i.aliases.map((alias) => ({ alias, indicator_code: i.code }))),
   );
-  await insertRows(
+  await insertTableRows(
     db,
     'dim_indicator_operand',
     indicators.flatMap((i) => [
@@ -105,35 +120,40 @@ async function insertIndicators(db: DuckDbHandle, indicators: readonly Indicator
   );
 }
 
+/** Where a quoted text comes from, as the plan, target and wording tables keep it. */
+const sourceColumns = (source: SourceRef) => ({
+  source_url: source.url,
+  source_file: source.file,
+  source_line: source.line,
+});
+
 /** The plans, with the plans each implements. */
 async function insertPlans(
   db: DuckDbHandle,
   plans: readonly Plan[],
   unitOn: UnitOn,
 ): Promise<void> {
-  await insertRows(
+  await insertTableRows(
     db,
     'dim_plan',
-    plans.map((p) => [
-      p.id,
-      p.documentNumber,
-      p.titleVi,
-      p.titleEn,
-      p.issuerVi,
-      p.issuerEn,
-      p.issuedOn,
-      p.issuedOnPrecision,
-      unitOn(p.area.code, p.area.validOn),
-      p.source.url,
-      p.source.file,
-      p.source.line,
-      p.note,
-    ]),
+    plans.map((p) => ({
+      plan_id: p.id,
+      document_number: p.documentNumber,
+      title_vi: p.titleVi,
+      title_en: p.titleEn,
+      issuer_vi: p.issuerVi,
+      issuer_en: p.issuerEn,
+      issued_on: p.issuedOn,
+      issued_on_precision: p.issuedOnPrecision,
+      unit_id: unitOn(p.area.code, p.area.validOn),
+      ...sourceColumns(p.source),
+      note: p.note,
+    })),
   );
-  await insertRows(
+  await insertTableRows(
     db,
     'dim_plan_implements',
-    plans.flatMap((p) => p.implements.map((i) => [p.id, i])),
+    plans.flatMap((p) => p.implements.map((i) => ({ plan_id: p.id, implements_plan_id: i }))),
   );
 }
 
@@ -143,58 +163,54 @@ async function insertTargets(
   targets: readonly Target[],
   unitOn: UnitOn,
 ): Promise<void> {
-  await insertRows(
+  await insertTableRows(
     db,
     'dim_target',
-    targets.map((t) => [
-      t.planId,
-      t.id,
-      t.indicator,
-      unitOn(t.area.code, t.area.validOn),
-      t.targetYear,
-      t.targetDate,
-      t.fromYear,
-      t.comparator,
-      t.value,
-      t.valueHigh,
-      t.unit,
-      t.per,
-      t.ofTarget,
-      t.denominatorNote,
-      t.baseline?.year ?? null,
-      t.baseline?.value ?? null,
-      t.quote.lang,
-      t.quote.text,
-      t.source.url,
-      t.source.file,
-      t.source.line,
-      t.wordingNote,
-      t.note,
-      t.inferred,
-      t.inferredReason,
-    ]),
+    targets.map((t) => ({
+      plan_id: t.planId,
+      target_id: t.id,
+      indicator_code: t.indicator,
+      unit_id: unitOn(t.area.code, t.area.validOn),
+      target_year: t.targetYear,
+      target_date: t.targetDate,
+      from_year: t.fromYear,
+      comparator: t.comparator,
+      value: t.value,
+      value_high: t.valueHigh,
+      unit: t.unit,
+      per_unit: t.per,
+      of_target_id: t.ofTarget,
+      denominator_note: t.denominatorNote,
+      baseline_year: t.baseline?.year ?? null,
+      baseline_value: t.baseline?.value ?? null,
+      quote_lang: t.quote.lang,
+      quote: t.quote.text,
+      ...sourceColumns(t.source),
+      wording_note: t.wordingNote,
+      note: t.note,
+      is_inferred: t.inferred,
+      inferred_reason: t.inferredReason,
+    })),
   );
 }
 
 /** The alternative wordings of targets. */
 async function insertWordings(db: DuckDbHandle, plans: readonly Plan[]): Promise<void> {
-  await insertRows(
+  await insertTableRows(
     db,
     'dim_target_wording',
     plans.flatMap((p) =>
-      p.wordings.map((w) => [
-        w.planId,
-        w.id,
-        w.ofPlanId,
-        w.ofTargetId,
-        w.kind,
-        w.quote.lang,
-        w.quote.text,
-        w.source.url,
-        w.source.file,
-        w.source.line,
-        w.note,
-      ]),
+      p.wordings.map((w) => ({
+        plan_id: w.planId,
+        wording_id: w.id,
+        of_plan_id: w.ofPlanId,
+        of_target_id: w.ofTargetId,
+        kind: w.kind,
+        quote_lang: w.quote.lang,
+        quote: w.quote.text,
+        ...sourceColumns(w.source),
+        note: w.note,
+      })),
     ),
   );
 }

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { insertRows } from '../../warehouse/publish/insert-rows.ts';
+import { insertRows, insertTableRows } from '../../warehouse/publish/insert-rows.ts';
 import {
   buildAdminUnits,
   NATION_UNIT_ID,
@@ -206,38 +206,9 @@ async function seedDimensions(db: DuckDbHandle): Promise<number> {
   ]) {
     await db.run(`delete from ${table}`);
   }
-  await insertRows(
-    db,
-    'dim_admin_unit',
-    units.map((u) => [
-      u.unit_id,
-      u.code,
-      u.level,
-      u.name_vi,
-      u.name_en,
-      u.valid_from,
-      u.valid_to,
-      u.parent_unit_id,
-      u.change_kind,
-    ]),
-  );
-  await insertRows(
-    db,
-    'dim_unit_alias',
-    aliases.map((a) => [
-      a.unit_id,
-      a.name_vi,
-      a.folded_name,
-      a.valid_from,
-      a.valid_to,
-      a.alias_kind,
-    ]),
-  );
-  await insertRows(
-    db,
-    'dim_unit_crosswalk',
-    crosswalk.map((x) => [x.from_unit_id, x.to_unit_id, x.effective_on, x.relation, x.source_url]),
-  );
+  await insertTableRows(db, 'dim_admin_unit', units);
+  await insertTableRows(db, 'dim_unit_alias', aliases);
+  await insertTableRows(db, 'dim_unit_crosswalk', crosswalk);
   await db.run(
     `insert into dim_source select code, name_vi, name_en, kind, note
      from read_csv($1, header = true, all_varchar = true)`,

@@ -1,4 +1,5 @@
 import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
+import { DATABASE_COLUMNS, type Database } from '../database.ts';
 
 /**
  * Inserts small reference rows (units, catalog entries) with parameterised multi-row `values`,
@@ -21,4 +22,21 @@ export async function insertRows(
       .join(', ');
     await db.run(`insert into ${table} values ${values}`, part.flat());
   }
+}
+
+/**
+ * Inserts rows of a warehouse table given as records of its columns, sent in the table's column
+ * order (`DATABASE_COLUMNS`): the compiler checks that each record gives every column its type.
+ */
+export async function insertTableRows<T extends keyof Database>(
+  db: DuckDbHandle,
+  table: T,
+  rows: readonly Database[T][],
+): Promise<void> {
+  const columns = Object.keys(DATABASE_COLUMNS[table]) as (keyof Database[T])[];
+  await insertRows(
+    db,
+    table,
+    rows.map((row) => columns.map((column) => row[column] as SqlValue)),
+  );
 }
