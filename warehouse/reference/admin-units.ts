@@ -60,6 +60,27 @@ function parseCsv(text: string): Record<string, string>[] {
   });
 }
 
+/** One version of a province: its id is its code and first day, its parent the nation. */
+function provinceVersion(
+  code: string,
+  nameVi: string,
+  validFrom: string,
+  validTo: string | null,
+  changeKind: string,
+): AdminUnitSeed {
+  return {
+    unit_id: unitId(code, validFrom),
+    code,
+    level: 'PROVINCE',
+    name_vi: nameVi,
+    name_en: englishUnitName(nameVi),
+    valid_from: validFrom,
+    valid_to: validTo,
+    parent_unit_id: NATION_UNIT_ID,
+    change_kind: changeKind,
+  };
+}
+
 /**
  * Builds the unit versions, aliases and crosswalk from the 2025 mapping file: the 63 provinces
  * valid until 2025-06-30, the 34 valid from 2025-07-01, the 11 unchanged provinces as one
@@ -121,33 +142,25 @@ export async function buildAdminUnits(csvPath: string): Promise<{
 
   for (const row of rows) {
     const unchanged = row.status === 'unchanged';
-    const oldUnit: AdminUnitSeed = {
-      unit_id: unitId(row.old_code!, OLD_PROVINCES_FROM),
-      code: row.old_code!,
-      level: 'PROVINCE',
-      name_vi: row.old_name!,
-      name_en: englishUnitName(row.old_name!),
-      valid_from: OLD_PROVINCES_FROM,
-      valid_to: unchanged ? null : OLD_PROVINCES_TO,
-      parent_unit_id: NATION_UNIT_ID,
-      change_kind: unchanged ? 'UNCHANGED' : row.status!.toUpperCase(),
-    };
+    const oldUnit = provinceVersion(
+      row.old_code!,
+      row.old_name!,
+      OLD_PROVINCES_FROM,
+      unchanged ? null : OLD_PROVINCES_TO,
+      unchanged ? 'UNCHANGED' : row.status!.toUpperCase(),
+    );
     units.push(oldUnit);
     addOfficialAlias(oldUnit);
     if (unchanged) continue;
     let newUnit = newUnits.get(row.new_code!);
     if (!newUnit) {
-      newUnit = {
-        unit_id: unitId(row.new_code!, NEW_PROVINCES_FROM),
-        code: row.new_code!,
-        level: 'PROVINCE',
-        name_vi: row.new_name!,
-        name_en: englishUnitName(row.new_name!),
-        valid_from: NEW_PROVINCES_FROM,
-        valid_to: null,
-        parent_unit_id: NATION_UNIT_ID,
-        change_kind: 'CREATED_BY_MERGER',
-      };
+      newUnit = provinceVersion(
+        row.new_code!,
+        row.new_name!,
+        NEW_PROVINCES_FROM,
+        null,
+        'CREATED_BY_MERGER',
+      );
       newUnits.set(row.new_code!, newUnit);
       units.push(newUnit);
       addOfficialAlias(newUnit);
