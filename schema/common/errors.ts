@@ -1,73 +1,13 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * The one list of error codes the API answers with, in `errors[].extensions.code`. Clients
- * switch on the code, never on the message. Anything not coded here reaches a client as
- * `INTERNAL_SERVER_ERROR` with the message "internal error".
+ * The one list of error codes the API answers with, in `errors[].extensions.code`, each with what
+ * it means and when it occurs. Clients switch on the code, never on the message. Anything not
+ * coded here reaches a client as `INTERNAL_SERVER_ERROR` with the message "internal error". The
+ * README's table of codes is generated from this (`npm run docs:error-codes`) and a test checks
+ * that it is current.
  */
-export const ERROR_CODES = [
-  /** An argument or variable is malformed or out of range. */
-  'BAD_USER_INPUT',
-  /** The thing asked for by id does not exist. */
-  'NOT_FOUND',
-  /** The year asked for has no loaded figures. */
-  'YEAR_NOT_LOADED',
-  /** The operation needs credentials that were absent or invalid. */
-  'UNAUTHENTICATED',
-  /** The credentials do not allow the operation. */
-  'FORBIDDEN',
-  /** `release: DRAFT` (figures not yet released) was asked for without a loader or admin key. */
-  'DRAFT_FORBIDDEN',
-  /** A release was refused: drafts of years not named, or nothing to release. */
-  'RELEASE_REFUSED',
-  /** The operation would cost more than the server allows. */
-  'QUERY_TOO_COMPLEX',
-  /** Selections nest deeper than the depth limit. */
-  'QUERY_TOO_DEEP',
-  /** The operation uses more aliases than the alias limit. */
-  'TOO_MANY_ALIASES',
-  /** The query document has more lexical tokens than the token limit. */
-  'TOO_MANY_TOKENS',
-  /** The query document (or the request body) is larger than the size limit. */
-  'DOCUMENT_TOO_LARGE',
-  /** A list argument asks for more items than the page-size limit. */
-  'PAGE_SIZE_TOO_LARGE',
-  /** The operation ran longer than the execution time limit and was stopped. */
-  'QUERY_TIMEOUT',
-  /**
-   * Every warehouse connection is busy and the wait queue is full, or the wait outlasted its
-   * limit (503, with `Retry-After`): send the request again later.
-   */
-  'SERVER_BUSY',
-  /** An uploaded file was refused by validation (`POST /load`, 422); each finding is an error. */
-  'LOAD_REFUSED',
-  /** Another process is writing the warehouse (`POST /load`, 409); try again later. */
-  'WAREHOUSE_BUSY',
-  /** A fault on the server; details are in the server log only. */
-  'INTERNAL_SERVER_ERROR',
-  // Apollo Server's own codes, passed through:
-  /** The query document is not valid GraphQL syntax. */
-  'GRAPHQL_PARSE_FAILED',
-  /** The document does not fit the schema (unknown field, wrong argument type…). */
-  'GRAPHQL_VALIDATION_FAILED',
-  /** The HTTP request is malformed, or blocked by CSRF prevention (see the README). */
-  'BAD_REQUEST',
-  /** An automatic persisted query hash is not known yet: send the query text with it. */
-  'PERSISTED_QUERY_NOT_FOUND',
-  /** Persisted queries are not accepted. */
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  /** The `operationName` names no operation of the document. */
-  'OPERATION_RESOLUTION_FAILURE',
-] as const;
-
-/** One of {@link ERROR_CODES}. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/**
- * What each code means and when it occurs: the README's list of codes is generated from this
- * (`npm run docs:error-codes`) and a test checks that it is current.
- */
-export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
+export const ERROR_CODE_MEANINGS = {
   BAD_USER_INPUT:
     'an argument or variable is malformed or names nothing the warehouse has (an unknown source, a forged cursor, `first` below 1…); `extensions.argument` names it',
   NOT_FOUND: 'the unit, indicator or plan asked for by id or code does not exist',
@@ -93,6 +33,7 @@ export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   WAREHOUSE_BUSY: 'another process is writing the warehouse (`POST /load`, 409); try again later',
   INTERNAL_SERVER_ERROR:
     'a fault on the server, answered "internal error"; the details (with the stack) are in the server log only',
+  // Apollo Server's own codes, passed through:
   GRAPHQL_PARSE_FAILED: 'the document is not valid GraphQL syntax (400)',
   GRAPHQL_VALIDATION_FAILED:
     'the document does not fit the schema: unknown field, wrong argument type, a variable that does not coerce (400)',
@@ -102,7 +43,13 @@ export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
     'an automatic persisted query hash is not known yet: send the query text with it',
   PERSISTED_QUERY_NOT_SUPPORTED: 'persisted queries are not accepted',
   OPERATION_RESOLUTION_FAILURE: 'the `operationName` names no operation of the document',
-};
+} as const satisfies Readonly<Record<string, string>>;
+
+/** One of the codes of {@link ERROR_CODE_MEANINGS}. */
+export type ErrorCode = keyof typeof ERROR_CODE_MEANINGS;
+
+/** The codes of {@link ERROR_CODE_MEANINGS}, in its order. */
+export const ERROR_CODES = Object.keys(ERROR_CODE_MEANINGS) as readonly ErrorCode[];
 
 /** HTTP status of an error response that carries this code (others leave Apollo's choice). */
 export const HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
