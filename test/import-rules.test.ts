@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
  * - nothing the product ships imports `bench/`, `scripts/` or `test/`;
  * - DuckDB's driver is touched only in `warehouse/dialect/`, and the dialect imports nothing else
  *   of the warehouse; the domain vocabulary (`warehouse/domain/`) imports only the table shapes;
- * - `server/` reaches `schema/` only through its entry point, `schema/index.ts`.
+ * - `server/` reaches `schema/` only through its entry point, `schema/index.ts`, and `etl/` only
+ *   through `etl/index.ts`;
  * - no file imports itself back through others (type-only imports count too), and the rooms of
  *   `etl/` (readers, sources, staged, validate, load, …) import each other one way only;
  * - `etl/export/`, `etl/readers/` and `etl/sources/` never import the command line (`etl/cli/`).
@@ -30,7 +31,7 @@ const LEAF_ROOMS: Record<string, readonly string[]> = {
 };
 /** Folders another floor may reach only through their entry points (importer → imported). */
 const ENTRY_POINTS: Record<string, Record<string, readonly string[]>> = {
-  server: { schema: ['schema/index.ts'] },
+  server: { schema: ['schema/index.ts'], etl: ['etl/index.ts'] },
 };
 const DRIVER = '@duckdb/node-api';
 /** Rooms of `etl/` that the command line uses and that never use it back. */
@@ -219,17 +220,19 @@ describe('import rules', () => {
       { file: join('warehouse', 'dialect', 'duckdb-handle.ts'), specifier: '../tables/org-annual.table.ts' },
       { file: join('warehouse', 'domain', 'qualifier.ts'), specifier: '../queries/query-params.ts' },
       { file: join('server', 'csv-export.ts'), specifier: '../schema/common/enums.ts' },
+      { file: join('server', 'auth', 'load-upload.ts'), specifier: '../../etl/load/load-file.ts' },
     ]);
-    expect(violations).toHaveLength(8);
+    expect(violations).toHaveLength(9);
     expect(violations[0]).toContain('warehouse/ may not import etl/');
     expect(violations[2]).toContain('etl/ may not import schema/');
     expect(violations[4]).toContain('@duckdb/node-api outside warehouse/dialect/');
     expect(violations[5]).toContain('warehouse/dialect/ may import nothing else');
     expect(violations[7]).toContain('server/ reaches schema/ only through schema/index.ts');
+    expect(violations[8]).toContain('server/ reaches etl/ only through etl/index.ts');
     // Allowed edges stay quiet.
     expect(
       importViolations([
-        { file: join('server', 'auth', 'load-upload.ts'), specifier: '../../etl/load/load-file.ts' },
+        { file: join('server', 'auth', 'load-upload.ts'), specifier: '../../etl/index.ts' },
         { file: join('server', 'routes', 'open-data.ts'), specifier: '../../schema/index.ts' },
         { file: join('warehouse', 'dialect', 'duckdb-handle.ts'), specifier: '@duckdb/node-api' },
         { file: join('warehouse', 'queries', 'fact.queries.ts'), specifier: '../dialect/index.ts' },

@@ -2,14 +2,15 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatFinding, LoadRefusedError } from '../../etl/load/findings.ts';
 import {
   FAMILIES,
+  formatFinding,
   loadFile,
+  LoadRefusedError,
   ProvincesNotAllowedError,
   type Family,
   type LoadReport,
-} from '../../etl/load/load-file.ts';
+} from '../../etl/index.ts';
 import { VALUE_STATUSES, type ValueStatus } from '../../warehouse/domain/value-status.ts';
 import { WarehouseBusyError, WarehouseWriteError } from '../../warehouse/store/warehouse-store.ts';
 import { errorAnswer, type ErrorCode } from '../errors.ts';

@@ -1,4 +1,4 @@
-import { buildExportFile, exportContentType } from '../../etl/export/open-formats.ts';
+import { buildExportFile, exportContentType } from '../../etl/index.ts';
 import { badInput, draftForbidden } from '../../schema/index.ts';
 import {
   chooseVersion,

@@ -1,6 +1,9 @@
-import { TEMPLATE_FAMILIES, type TemplateFamily } from '../../etl/template/column-guide.ts';
-import { buildInputTemplate } from '../../etl/template/input-template.ts';
-import { templateProvinces } from '../../etl/template/template-provinces.ts';
+import {
+  buildInputTemplate,
+  TEMPLATE_FAMILIES,
+  templateProvinces,
+  type TemplateFamily,
+} from '../../etl/index.ts';
 import { badInput } from '../../schema/index.ts';
 import type { DownloadBuilder } from './download.route.ts';
 
