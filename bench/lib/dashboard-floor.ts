@@ -1,4 +1,5 @@
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
+import { indicatorValueSql } from '../../warehouse/domain/vocabulary.ts';
 import { computeProgress, type Comparator } from '../../warehouse/progress/progress-engine.ts';
 import { FACT_MEASURE_NAMES } from '../../warehouse/tables/org-annual.table.ts';
 
@@ -83,13 +84,7 @@ parts as (
 ),
 computed as (
   select n.indicator_code, n.unit_id, n.year, n.source_code,
-    case i.kind
-      when 'COUNT' then n.v
-      when 'SHARE' then 100 * n.v / nullif(d.v, 0)
-      when 'PER_POPULATION' then 100 * n.v / nullif(d.v, 0)
-      when 'RATIO' then n.v / nullif(d.v, 0)
-      when 'AVERAGE' then n.v
-    end as value
+    ${indicatorValueSql('i.kind', 'n.v', 'd.v')} as value
   from parts n
   join dim_indicator i on i.indicator_code = n.indicator_code
   left join parts d on d.role = 'DENOMINATOR' and d.indicator_code = n.indicator_code

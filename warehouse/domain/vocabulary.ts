@@ -109,6 +109,28 @@ export const INDICATOR_KINDS = ['COUNT', 'SHARE', 'RATIO', 'PER_POPULATION', 'AV
 /** One of {@link INDICATOR_KINDS}. */
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 
+/**
+ * SQL: an indicator's value by its kind (a column or expression holding one of
+ * {@link INDICATOR_KINDS}) from its numerator and denominator; percentages and ratios are null
+ * when the denominator is 0. `average` is the value of an AVERAGE (the numerator for one unit; a
+ * mean weighted by the denominators across units).
+ */
+export function indicatorValueSql(
+  kind: string,
+  numerator: string,
+  denominator: string,
+  average: string = numerator,
+): string {
+  const formulas: Readonly<Record<IndicatorKind, string>> = {
+    COUNT: numerator,
+    SHARE: `100 * ${numerator} / nullif(${denominator}, 0)`,
+    RATIO: `${numerator} / nullif(${denominator}, 0)`,
+    PER_POPULATION: `100 * ${numerator} / nullif(${denominator}, 0)`,
+    AVERAGE: average,
+  };
+  return `case ${kind} ${INDICATOR_KINDS.map((k) => `when '${k}' then ${formulas[k]}`).join(' ')} end`;
+}
+
 /** Where an indicator value came from: computed from the facts, or a figure published as such. */
 export const VALUE_ORIGINS = ['FACTS', 'PUBLISHED'] as const;
 /** One of {@link VALUE_ORIGINS}. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import {
+  INDICATOR_KINDS,
+  indicatorValueSql,
   LAW_2023_FROM_YEAR,
   LEGAL_MINIMUM_MEMBERS,
   legalMinimumMembersSql,
@@ -43,5 +45,36 @@ describe('the SQL generated from the closed vocabularies (run in DuckDB)', () =>
     expect(rows.find((r) => r.t === 'HTX' && r.y === 2024)?.minimum).toBe(5);
     expect(rows.find((r) => r.t === 'LHHTX' && r.y === 2024)?.minimum).toBe(3);
     expect(rows.find((r) => r.t === 'THT' && r.y === 2023)?.minimum).toBe(2);
+  });
+
+  it('computes an indicator value by its kind, null over a zero denominator', async () => {
+    const values = [...INDICATOR_KINDS, 'OTHER']
+      .flatMap((k) => [`('${k}', 30.0, 120.0)`, `('${k}', 30.0, 0.0)`])
+      .join(', ');
+    const rows = await db.all<{
+      k: string;
+      d: number;
+      value: number | null;
+      average: number | null;
+    }>(
+      `select k, d, ${indicatorValueSql('k', 'n', 'd')} as value,
+         ${indicatorValueSql('k', 'n', 'd', '7.5')} as average
+       from (values ${values}) v(k, n, d)`,
+    );
+    expect(rows.map((r) => [r.k, r.d, r.value])).toEqual([
+      ['COUNT', 120, 30],
+      ['COUNT', 0, 30],
+      ['SHARE', 120, 25],
+      ['SHARE', 0, null],
+      ['RATIO', 120, 0.25],
+      ['RATIO', 0, null],
+      ['PER_POPULATION', 120, 25],
+      ['PER_POPULATION', 0, null],
+      ['AVERAGE', 120, 30],
+      ['AVERAGE', 0, 30],
+      ['OTHER', 120, null],
+      ['OTHER', 0, null],
+    ]);
+    expect(rows.filter((r) => r.k === 'AVERAGE').map((r) => r.average)).toEqual([7.5, 7.5]);
   });
 });
