@@ -20,7 +20,7 @@ import {
   type Topic,
   TOPICS,
 } from './catalog.types.ts';
-import { type Checker, isRecord, list, type Path, show } from './yaml-checker.ts';
+import { allRead, type Checker, isRecord, list, type Path, show } from './yaml-checker.ts';
 
 const SNAKE_CODE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 const PERCENT_UNIT = 'percent';
@@ -349,25 +349,8 @@ function readIndicator(c: Checker, raw: unknown, path: Path): Indicator | undefi
   ) {
     checkFormula(ic, path, kind, numerator, denominator, publishedOnly);
   }
-  if (
-    code === undefined ||
-    labelVi === undefined ||
-    labelEn === undefined ||
-    topic === undefined ||
-    unit === undefined ||
-    kind === undefined ||
-    numerator === undefined ||
-    denominator === undefined ||
-    higherIsBetter === undefined ||
-    publishedOnly === undefined ||
-    description === undefined ||
-    naturalLimit === undefined
-  ) {
-    return undefined;
-  }
-  return {
+  const read = allRead({
     code,
-    aliases,
     labelVi,
     labelEn,
     topic,
@@ -375,11 +358,16 @@ function readIndicator(c: Checker, raw: unknown, path: Path): Indicator | undefi
     kind,
     numerator,
     denominator,
-    universe,
     higherIsBetter,
     naturalLimit,
     publishedOnly,
     description,
+  });
+  if (read === undefined) return undefined;
+  return {
+    ...read,
+    aliases,
+    universe,
     location: ic.location(path),
   };
 }

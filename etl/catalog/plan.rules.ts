@@ -34,7 +34,7 @@ import {
   subset,
 } from './indicator.rules.ts';
 import { findQuoteLines, type SearchableText, toSearchableText } from './source-text.ts';
-import { type Checker, isRecord, list, type Path, show } from './yaml-checker.ts';
+import { allRead, type Checker, isRecord, list, type Path, show } from './yaml-checker.ts';
 
 /** Folder of the plan files inside the catalog directory. */
 export const PLANS_DIR = 'plans';
@@ -273,38 +273,19 @@ async function readTarget(
   const wordingNote = c.text(raw, 'wording_note', path, false) ?? null;
   const note = c.text(raw, 'note', path, false) ?? null;
   const { inferred, inferredReason } = readInferred(fields);
-  if (
-    id === undefined ||
-    indicator === undefined ||
-    area === undefined ||
-    targetYear === undefined ||
-    comparator === undefined ||
-    value === undefined ||
-    (comparator === 'RANGE' && valueHigh === null) ||
-    unit === undefined ||
-    quote === undefined ||
-    source === undefined
-  ) {
-    return undefined;
-  }
+  const read = allRead({ id, indicator, area, targetYear, comparator, value, unit, quote, source });
+  if (read === undefined || (comparator === 'RANGE' && valueHigh === null)) return undefined;
   return {
-    id,
+    ...read,
     planId,
-    indicator: indicator.code,
-    area,
-    targetYear,
+    indicator: read.indicator.code,
     targetDate,
     fromYear,
-    comparator,
-    value,
     valueHigh,
-    unit,
     per,
     ofTarget,
     denominatorNote,
     baseline,
-    quote,
-    source,
     wordingNote,
     inferred,
     inferredReason,
@@ -596,34 +577,25 @@ function checkNesting(
   }
 }
 
-const PLAN_KEYS = [
-  'id',
-  'document_number',
-  'title_vi',
-  'title_en',
-  'issuer_vi',
-  'issuer_en',
-  'issued_on',
-  'issued_on_precision',
-  'area',
-  'implements',
-  'source',
-  'note',
-  'targets',
-  'wordings',
-];
-const PLAN_REQUIRED = [
-  'id',
-  'document_number',
-  'title_vi',
-  'title_en',
-  'issuer_vi',
-  'issuer_en',
-  'issued_on',
-  'area',
-  'source',
-  'targets',
-];
+/** The fields of a plan file, in the order messages list them: `true` for a required one. */
+const PLAN_FIELDS: Readonly<Record<string, boolean>> = {
+  id: true,
+  document_number: true,
+  title_vi: true,
+  title_en: true,
+  issuer_vi: true,
+  issuer_en: true,
+  issued_on: true,
+  issued_on_precision: false,
+  area: true,
+  implements: false,
+  source: true,
+  note: false,
+  targets: true,
+  wordings: false,
+};
+const PLAN_KEYS = Object.keys(PLAN_FIELDS);
+const PLAN_REQUIRED = PLAN_KEYS.filter((key) => PLAN_FIELDS[key]);
 
 /**
  * Reads the entries of a plan's `targets` or `wordings` in order, keeping those that pass their
@@ -721,20 +693,7 @@ export async function readPlan(
       )),
     );
   }
-  if (
-    id === undefined ||
-    documentNumber === undefined ||
-    titleVi === undefined ||
-    titleEn === undefined ||
-    issuerVi === undefined ||
-    issuerEn === undefined ||
-    issuedOn === undefined ||
-    area === undefined ||
-    source === undefined
-  ) {
-    return undefined;
-  }
-  return {
+  const read = allRead({
     id,
     documentNumber,
     titleVi,
@@ -742,10 +701,14 @@ export async function readPlan(
     issuerVi,
     issuerEn,
     issuedOn,
-    issuedOnPrecision,
     area,
-    implements: implementsIds,
     source,
+  });
+  if (read === undefined) return undefined;
+  return {
+    ...read,
+    issuedOnPrecision,
+    implements: implementsIds,
     note,
     targets,
     wordings,

@@ -30,6 +30,17 @@ export function show(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }
 
+/** `T` with `undefined` taken out of every field (null stays). */
+export type AllRead<T> = { [K in keyof T]: Exclude<T[K], undefined> };
+
+/**
+ * The fields a reader read, when every one was read (a field left `undefined` was missing or
+ * invalid, and is already reported), else undefined: a reader builds its result only from this.
+ */
+export function allRead<T extends Record<string, unknown>>(fields: T): AllRead<T> | undefined {
+  return Object.values(fields).includes(undefined) ? undefined : (fields as AllRead<T>);
+}
+
 /** True for a YAML map (not a list, not a scalar). */
 export const isRecord = (value: unknown): value is Raw =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
