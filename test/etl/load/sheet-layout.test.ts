@@ -421,6 +421,22 @@ describe('a row that names a real unit is never a total row because of column A'
       "a total row must equal the sum of the rows it totals (rows 7–8 sum to 18000); correct the total or the rows, but got '18100' at communes-wrong-total.xlsx, sheet Biểu 01, row 9, column G (Số thành viên (người))",
     ]);
   });
+
+  it('reads a register row with an organisation code as data whatever column A says, and refuses it for what it holds', async () => {
+    const path = join(wh.dir, 'register-communes.csv');
+    await writeFile(
+      path,
+      [
+        'Xã,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người)',
+        'Cộng Hòa,2024,4601234580,HTX Cộng Hòa,HTX,99,25',
+      ].join('\n'),
+    );
+    const messages = await refusal(path);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(
+      /^column `province_code` must be the code of a province.*, but got '99' at register-communes\.csv, row 2, column F \(Mã tỉnh\)$/,
+    );
+  });
 });
 
 describe('the row numbering the columns of a CSV file is its record under the header', () => {
