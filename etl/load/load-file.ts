@@ -187,7 +187,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     progress('validating');
     const context = { file, staged, maxYear: options.maxYear ?? new Date().getUTCFullYear() };
     await typeAndResolve(db, source, context);
-    await checkTotalRows(db, source);
+    await checkTotalRows(db, source, staged.decimals.convention);
     const defaults = { source: options.source ?? 'PSO', status: options.status ?? 'REPORTED' };
     if (family === 'aggregates') await stageAggregateFacts(db, defaults);
     else await stageRegisterFacts(db, defaults);

@@ -8,7 +8,6 @@
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { fold, foldSql } from '../../warehouse/text/fold.ts';
 import { ReaderError } from '../readers/reader.error.ts';
-import { decimalEvidenceSql } from '../validate/typing.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import { isHeaderMapping, mapHeaders, type HeaderMapping } from '../sources/header-mapping.ts';
 import { TOTAL_TABLE } from '../staged/staged-file.ts';
@@ -75,32 +74,154 @@ export function isTotalSql(expression: string): string {
 }
 
 /**
- * The columns where a total row says it is one: the row number (STT), the province name and
- * code, the organisation code, and column A when it is none of the loader's list columns (a
- * sector cell "Công nghiệp" must not read as "Cộng") nor the organisation's name: an
- * organisation may well be called "Cộng đồng …" or "Tổng đội …", so its name never marks a total
- * (a total written there is read as a data row and refused for its missing code).
+ * The provinces a row may name itself by: every province code the warehouse knows (two digits)
+ * and every name it knows for one (folded, without "Tỉnh" / "Thành phố" / "TP"), at any date. A
+ * row that names one of them is a real unit's row, whatever its year: whether the unit was valid
+ * that year is the validation's question, not the layout's.
  */
-export function totalMarkerColumns(source: SourceDescriptor, mapping: HeaderMapping): number[] {
-  const indexes = new Set<number>();
-  if (mapping.ordinal) indexes.add(mapping.ordinal.index);
+export interface KnownProvinces {
+  readonly codes: readonly string[];
+  readonly names: readonly string[];
+}
+
+/** Reads {@link KnownProvinces} from the warehouse's admin units and their aliases. */
+export async function readKnownProvinces(db: DuckDbHandle): Promise<KnownProvinces> {
+  const codes = await db.all<{ code: string }>(
+    `select distinct code from dim_admin_unit where level = 'PROVINCE' and code is not null order by code`,
+  );
+  const names = await db.all<{ name: string }>(
+    `select distinct a.folded_name as name from dim_unit_alias a join dim_admin_unit u using (unit_id)
+     where u.level = 'PROVINCE' and a.folded_name is not null order by name`,
+  );
+  return { codes: codes.map((r) => r.code), names: names.map((r) => r.name) };
+}
+
+/** A province name's key as validation resolves it: folded, its "Tỉnh" / "Thành phố" dropped. */
+const NAME_PREFIX = '^(tinh|thanh pho|tp) ';
+/** A province code as validation types it: one or two digits (`1`, `01`, `1.0` from a typed cell). */
+const CODE_PATTERN = '[0-9]{1,2}(\\.0+)?';
+
+/**
+ * How a sheet's rows are told to be total rows. A total word ("Tổng cộng", "Cộng", "Toàn tỉnh",
+ * "Cả nước" …) marks a total row in the row number (STT), the province name or code, or the
+ * organisation code, whatever else the row holds. Column A marks one too when it is none of the
+ * loader's list columns (a sector cell "Công nghiệp" must not read as "Cộng") nor the
+ * organisation's name (an organisation may well be called "Cộng đồng …" or "Tổng đội …", so its
+ * name never marks a total; a total written there is read as a data row and refused for its
+ * missing code) — but only in a row that names no real unit: a row with an organisation code, or
+ * a province code or name that the warehouse knows, is a data row whatever column A says ("Cộng
+ * Hòa" in a commune column, "Tổng đội …" in a label column). Wrong is worse than missing: such a
+ * row is loaded (or refused for what it holds), never set aside as a total.
+ *
+ * {@link isTotalRow} (workbooks) and {@link isTotalRowSql} (CSV files, in DuckDB) both read this
+ * one rule.
+ */
+export interface TotalRowRule {
+  /** Columns where a total word marks a total row, whatever else the row holds. */
+  readonly markers: readonly number[];
+  /** Column A (0) when it marks a total row only in a row that names no unit; null otherwise. */
+  readonly unkeyedMarker: number | null;
+  /** Where the row names its unit: the organisation code, the province code and name. */
+  readonly orgId: number | null;
+  readonly provinceCode: number | null;
+  readonly provinceName: number | null;
+  readonly provinces: KnownProvinces;
+}
+
+/** The {@link TotalRowRule} of a sheet or CSV file from its header mapping. */
+export function totalRowRule(
+  source: SourceDescriptor,
+  mapping: HeaderMapping,
+  provinces: KnownProvinces,
+): TotalRowRule {
+  const at = (name: string) => mapping.columns.get(name)?.index ?? null;
+  const markers = new Set<number>();
+  if (mapping.ordinal) markers.add(mapping.ordinal.index);
   for (const name of ['province_name', 'province_code', 'org_id']) {
-    const origin = mapping.columns.get(name);
-    if (origin) indexes.add(origin.index);
+    const index = at(name);
+    if (index !== null) markers.add(index);
   }
   const notMarkers = new Set([
     'org_name',
     ...source.columns.filter((c) => c.type === 'enum' || c.type === 'flag').map((c) => c.name),
   ]);
   const atA = [...mapping.columns].find(([, origin]) => origin.index === 0);
-  if (!atA || !notMarkers.has(atA[0])) indexes.add(0);
-  return [...indexes].sort((a, b) => a - b);
+  const columnA = !markers.has(0) && (!atA || !notMarkers.has(atA[0]));
+  return {
+    markers: [...markers].sort((a, b) => a - b),
+    unkeyedMarker: columnA ? 0 : null,
+    orgId: at('org_id'),
+    provinceCode: at('province_code'),
+    provinceName: at('province_name'),
+    provinces,
+  };
 }
 
-/** True when a row is a total row: one of its marker columns starts with a total word. */
-export function isTotalRow(cells: readonly (string | null)[], markers: readonly number[]): boolean {
-  return markers.some((i) => isTotalText(cells[i]));
+const CODE_REGEX = new RegExp(`^${CODE_PATTERN}$`);
+const NAME_PREFIX_REGEX = new RegExp(NAME_PREFIX);
+
+/** True when a row names a real unit: an organisation code, or a known province code or name. */
+function namesUnit(cells: readonly (string | null)[], rule: TotalRowRule): boolean {
+  const cell = (index: number | null) => {
+    const text = index === null ? undefined : cells[index]?.trim();
+    return text ? text : null;
+  };
+  if (cell(rule.orgId) !== null) return true;
+  const code = cell(rule.provinceCode);
+  if (code !== null && CODE_REGEX.test(code)) {
+    if (rule.provinces.codes.includes(code.split('.')[0]!.padStart(2, '0'))) return true;
+  }
+  const name = cell(rule.provinceName);
+  return name !== null && rule.provinces.names.includes(fold(name).replace(NAME_PREFIX_REGEX, ''));
 }
+
+/** True when a row is a total row by its {@link TotalRowRule}. */
+export function isTotalRow(cells: readonly (string | null)[], rule: TotalRowRule): boolean {
+  if (rule.markers.some((i) => isTotalText(cells[i]))) return true;
+  return (
+    rule.unkeyedMarker !== null && isTotalText(cells[rule.unkeyedMarker]) && !namesUnit(cells, rule)
+  );
+}
+
+const sqlList = (values: readonly string[]) =>
+  `[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]::varchar[]`;
+
+/**
+ * The SQL twin of {@link isTotalRow}: `cell(i)` is the trimmed text of the row's column `i`, or
+ * null when the file has no such column.
+ */
+export function isTotalRowSql(cell: (index: number) => string | null, rule: TotalRowRule): string {
+  const at = (index: number | null) => (index === null ? null : cell(index));
+  const marked = rule.markers
+    .map((i) => at(i))
+    .filter((e): e is string => e !== null)
+    .map((e) => isTotalSql(e));
+  const a = at(rule.unkeyedMarker);
+  if (a !== null) {
+    const keys: string[] = [];
+    const org = at(rule.orgId);
+    if (org !== null) keys.push(`coalesce(${org}, '') <> ''`);
+    const code = at(rule.provinceCode);
+    if (code !== null)
+      keys.push(
+        `coalesce(regexp_full_match(${code}, '${CODE_PATTERN}') and list_contains(${sqlList(rule.provinces.codes)}, lpad(split_part(${code}, '.', 1), 2, '0')), false)`,
+      );
+    const name = at(rule.provinceName);
+    if (name !== null)
+      keys.push(
+        `coalesce(list_contains(${sqlList(rule.provinces.names)}, regexp_replace(${foldSql(name)}, '${NAME_PREFIX}', '')), false)`,
+      );
+    // The keys are read only in the rows whose column A reads as a total (a `case`, see isTotalSql).
+    marked.push(
+      `(case when ${isTotalSql(a)} then not (${keys.join(' or ') || 'false'}) else false end)`,
+    );
+  }
+  return marked.length === 0 ? 'false' : `(${marked.join(' or ')})`;
+}
+
+/** The text a cell of a column-number row holds: a letter or a number of up to three digits, in brackets or not. */
+const COLUMN_NUMBER_PATTERN = '\\(?([A-Za-z]|[0-9]{1,3})\\)?';
+const COLUMN_NUMBER_REGEX = new RegExp(`^${COLUMN_NUMBER_PATTERN}$`);
 
 /**
  * True for the row some forms put under the header to number its columns: every cell a single
@@ -109,7 +230,20 @@ export function isTotalRow(cells: readonly (string | null)[], markers: readonly 
  */
 export function isColumnNumberRow(cells: readonly (string | null)[]): boolean {
   const filled = cells.filter((c): c is string => c !== null && c.trim() !== '');
-  return filled.length >= 2 && filled.every((c) => /^\(?([A-Za-z]|\d{1,3})\)?$/.test(c.trim()));
+  return filled.length >= 2 && filled.every((c) => COLUMN_NUMBER_REGEX.test(c.trim()));
+}
+
+/**
+ * The SQL twin of {@link isColumnNumberRow} over a record's trimmed cells (`cells`, the cell
+ * tested first first: a column every data row fills, such as the year, so that a data row is
+ * told apart by one test).
+ */
+export function isColumnNumberRowSql(cells: readonly string[]): string {
+  const filled = cells.map((c) => `(case when coalesce(${c}, '') <> '' then 1 else 0 end)`);
+  let sql = `(${filled.join(' + ') || '0'}) >= 2`;
+  for (const c of [...cells].reverse())
+    sql = `(case when coalesce(${c}, '') = '' or regexp_full_match(${c}, '${COLUMN_NUMBER_PATTERN}') then ${sql} else false end)`;
+  return sql;
 }
 
 /** The columns of {@link TOTAL_TABLE}: the place, then every canonical column as text. */
@@ -173,21 +307,17 @@ export function refuseMergedHeaderRow(
 /**
  * Writes the cells a workbook typed as fractional numbers (marked with
  * {@link TYPED_NUMBER_MARK}, written `980.25`) in the text convention of the file's other decimal
- * cells, so that a typed 980.25 beside a text '980,25' is one convention, not two. Cells of
- * columns that are not decimals lose their mark only (a count of 12.5 stays refused).
+ * cells (`convention`, decided once for the file from them), so that a typed 980.25 beside a
+ * text '980,25' is one convention, not two. Cells of columns that are not decimals lose their
+ * mark only (a count of 12.5 stays refused).
  */
 export async function typedNumbersToConvention(
   db: DuckDbHandle,
   source: SourceDescriptor,
+  convention: 'vn' | 'en',
   columns: readonly string[],
   tables: readonly string[],
 ): Promise<void> {
-  let convention: 'vn' | 'en' = 'en';
-  const evidence = decimalEvidenceSql(source, tables[0]!);
-  if (evidence) {
-    const [counts] = await db.all<{ vn: number; en: number }>(evidence);
-    if (counts && counts.vn > 0 && counts.en === 0) convention = 'vn';
-  }
   const decimals = new Set(source.columns.filter((c) => c.type === 'decimal').map((c) => c.name));
   const mark = `chr(${TYPED_NUMBER_MARK.charCodeAt(0)})`;
   const sets = columns

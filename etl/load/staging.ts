@@ -15,6 +15,7 @@ import { listSheets, readXlsx, readXlsxHeaders, type XlsxRow } from '../readers/
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import { RAW_PROFILE_TABLE, rawProfileSql } from '../validate/typing.ts';
+import { decideDecimalConvention } from '../validate/validate.ts';
 import type { Finding } from '../staged/finding.ts';
 import { RAW_TABLE, TOTAL_TABLE, type StagedFile } from '../staged/staged-file.ts';
 import { columnLetter } from '../readers/xlsx.reader.ts';
@@ -30,11 +31,14 @@ import {
   findHeaderLine,
   HEADER_SEARCH_ROWS,
   isColumnNumberRow,
+  isColumnNumberRowSql,
   isTotalRow,
-  isTotalSql,
+  isTotalRowSql,
+  readKnownProvinces,
   refuseMergedHeaderRow,
-  totalMarkerColumns,
+  totalRowRule,
   totalTableSql,
+  type TotalRowRule,
   typedNumbersToConvention,
   TYPED_NUMBER_MARK,
 } from './sheet-layout.ts';
@@ -214,7 +218,6 @@ async function stageCsv(
   // Title lines above the header ("BIỂU SỐ 01: …", "Đơn vị tính: …") are skipped.
   const headLines = await readCsvHeadLines(path, HEADER_SEARCH_ROWS);
   const skip = findHeaderLine(source, headLines);
-  const numbered = isColumnNumberRow(headLines[skip + 1] ?? []);
   try {
     const read = `read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
                      quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES}${skip > 0 ? `, skip = ${skip}` : ''})`;
@@ -239,15 +242,21 @@ async function stageCsv(
       return `${origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null::varchar'} as ${c.name}`;
     });
     const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
-    const markers = totalMarkerColumns(source, mapping).filter((i) => i < fields.length);
-    // Whether a row is a total row is decided once, in the one pass over the file: the rows are
-    // then told apart by a flag, not by testing their cells again at every read.
-    const isTotal =
-      markers.map((i) => isTotalSql(`trim("${fields[i]}")`)).join(' or ') || 'false';
+    // Whether a row is a total row, or the row numbering the columns under the header, is
+    // decided once, in the one pass over the file, from the record's own cells: the rows are then
+    // told apart by flags, not by testing their cells again at every read (nor by lines of the
+    // file, which a quoted cell on several lines makes differ from its records).
+    const cell = (i: number) => (i < fields.length ? `trim("${fields[i]}")` : null);
+    const rule = totalRowRule(source, mapping, await readKnownProvinces(db));
+    const isTotal = isTotalRowSql(cell, rule);
+    const yearAt = mapping.columns.get('year')?.index ?? 0;
+    const isNumbering = isColumnNumberRowSql(
+      [yearAt, ...[...fields.keys()].filter((i) => i !== yearAt)].map((i) => cell(i)!),
+    );
     await db.run(`drop table if exists ${CSV_TABLE}`);
     await db.run(
       `create temp table ${CSV_TABLE} as
-       select ${[...mapped, `(${nonBlank}) as non_blank`, `(${isTotal}) as is_total`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
+       select ${[...mapped, `(${nonBlank}) as non_blank`, `(${isTotal}) as is_total`, `(${isNumbering}) as is_numbering`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
        from ${read}`,
       [readPath],
     );
@@ -255,7 +264,7 @@ async function stageCsv(
     await dropStaging(db, RAW_TABLE);
     const names = source.columns.map((c) => c.name).join(', ');
     // Data rows: not the header, not a row numbering the columns under it, not a total row.
-    const dataRows = `rowid > 0 and non_blank${numbered ? ' and rowid <> 1' : ''}`;
+    const dataRows = `rowid > 0 and non_blank and not (rowid = 1 and is_numbering)`;
     await db.run(
       `create temp view ${RAW_TABLE} as
        select null::varchar as src_sheet, (rowid + ${1 + skip})::integer as src_row, ${names}
@@ -277,6 +286,7 @@ async function stageCsv(
       mappings: new Map([['', mapping]]),
       rowsRead: count?.n ?? 0,
       findings,
+      decimals: await decideDecimalConvention(db, source, 'profile'),
     };
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
@@ -357,6 +367,7 @@ async function stageXlsx(
   const merges = new Map<string, readonly string[]>();
   const totals: SqlValue[][] = [];
   const typedColumns = new Set<string>();
+  const provinces = await readKnownProvinces(db);
   let rowsRead = 0;
 
   // The row naming the most columns among the rows of sheets without a header: told when no
@@ -393,7 +404,7 @@ async function stageXlsx(
   async function* rows(): AsyncGenerator<SqlValue[]> {
     let currentSheet: string | null = null;
     let mapping: HeaderMapping | undefined;
-    let markers: number[] = [];
+    let totalRule: TotalRowRule | undefined;
     let headerRow = 0;
     // Rows above the header seen so far: title rows, or a sheet that has no header at all.
     let candidates: XlsxRow[] = [];
@@ -429,7 +440,7 @@ async function stageXlsx(
         }
         refuseMergedHeaderRow(merges.get(row.sheet) ?? [], row.row, file, row.sheet);
         mapping = found;
-        markers = totalMarkerColumns(source, mapping);
+        totalRule = totalRowRule(source, mapping, provinces);
         headerRow = row.row;
         mappings.set(row.sheet, mapping);
         findings.push(...headerFindings(source, mapping, file, row.sheet, row.row));
@@ -451,7 +462,7 @@ async function stageXlsx(
           values.push(TYPED_NUMBER_MARK + cell.trim());
         } else values.push(cell.trim());
       }
-      if (isTotalRow(row.cells, markers)) {
+      if (isTotalRow(row.cells, totalRule!)) {
         totals.push(values);
         continue;
       }
@@ -470,8 +481,21 @@ async function stageXlsx(
         yield* totals;
       })(),
     );
+  // Typed numbers are no evidence of the convention: it is decided from the text cells before
+  // they are written in it (and from the profile validation reads when there are none).
+  const decimals = await decideDecimalConvention(
+    db,
+    source,
+    typedColumns.size > 0 ? 'raw' : 'profile',
+  );
   if (typedColumns.size > 0)
-    await typedNumbersToConvention(db, source, [...typedColumns], [RAW_TABLE, TOTAL_TABLE]);
+    await typedNumbersToConvention(
+      db,
+      source,
+      decimals.convention,
+      [...typedColumns],
+      [RAW_TABLE, TOTAL_TABLE],
+    );
   // Sheets without a single non-empty row never reach rows(): list them from the workbook.
   for (const { name: sheet } of await listSheets(path)) {
     if (!mappings.has(sheet) && !skipped.has(sheet)) {
@@ -501,7 +525,7 @@ async function stageXlsx(
       file,
     });
   }
-  return { format: 'xlsx', encoding: null, mappings, rowsRead, findings };
+  return { format: 'xlsx', encoding: null, mappings, rowsRead, findings, decimals };
 }
 
 /**

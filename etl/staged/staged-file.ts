@@ -20,6 +20,17 @@ export const RAW_TABLE = 'stg_raw';
  */
 export const TOTAL_TABLE = 'stg_total_row';
 
+/**
+ * How a file writes its decimal numbers, decided once per file from its decimal cells as text
+ * (typed Excel numbers are no evidence): Vietnamese (`1.234,5`) when a value can only be read
+ * that way and none only the English way, English (`1,234.5`) otherwise; `mixed` when both kinds
+ * occur (the file is refused). Every step that reads a decimal reads it by this one decision.
+ */
+export interface DecimalConvention {
+  readonly convention: 'vn' | 'en';
+  readonly mixed: boolean;
+}
+
 /** What staging learned about a file before any value was checked. */
 export interface StagedFile {
   readonly format: 'csv' | 'xlsx';
@@ -28,6 +39,7 @@ export interface StagedFile {
   readonly mappings: ReadonlyMap<string, HeaderMapping>;
   readonly rowsRead: number;
   readonly findings: Finding[];
+  readonly decimals: DecimalConvention;
 }
 
 /** Column letter for a canonical column in a sheet, for messages. */

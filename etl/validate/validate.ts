@@ -3,9 +3,15 @@ import { foldUnitName } from '../../warehouse/text/fold.ts';
 import { foldSql } from '../../warehouse/text/fold.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
 import type { Finding } from '../staged/finding.ts';
-import { RAW_TABLE, originOf, type StagedFile } from '../staged/staged-file.ts';
+import {
+  RAW_TABLE,
+  originOf,
+  type DecimalConvention,
+  type StagedFile,
+} from '../staged/staged-file.ts';
 import {
   castSql,
+  decimalEvidenceSql,
   RAW_PROFILE_TABLE,
   rawProfileSql,
   sqlString,
@@ -77,18 +83,12 @@ export async function typeAndResolve(
   await db.run(
     `create temp table ${FINDING_TABLE} (severity varchar, rule varchar, value varchar, src_sheet varchar, src_row integer, column_name varchar)`,
   );
-  let convention: 'vn' | 'en' = 'en';
+  const { convention, mixed } = context.staged.decimals;
+  if (mixed) await refuseMixedConventions(db, source);
   // Staging may have profiled the raw rows already (a CSV, while counting them).
   await db.run(
     `create temp table if not exists ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`,
   );
-  if (source.columns.some((c) => c.type === 'decimal')) {
-    const [counts] = await db.all<{ vn: number; en: number }>(
-      `select coalesce(sum(vn), 0) as vn, coalesce(sum(en), 0) as en from ${RAW_PROFILE_TABLE}`,
-    );
-    if (counts && counts.vn > 0 && counts.en > 0) await refuseMixedConventions(db, source);
-    if (counts && counts.vn > 0 && counts.en === 0) convention = 'vn';
-  }
   // One pass from the raw rows: every cast, and the unit of each row's (year, code, name), which
   // is resolved once per distinct key (a national file has a few dozen) and joined back.
   await resolveUnitKeys(db, source, convention);
@@ -166,6 +166,34 @@ export async function typeAndResolve(
      from ${RESOLVED_TABLE} where ${asWritten('province_code')} is null and ${asWritten('province_name')} is null`,
   );
   await checkUnits(db);
+}
+
+/**
+ * Decides a file's {@link DecimalConvention}, once, from the evidence of its decimal cells: the
+ * raw profile (`'profile'`, made here when staging has not made it), or the raw rows themselves
+ * (`'raw'`, for a workbook whose typed numbers are yet to be written in the convention: their
+ * mark keeps them out of the evidence).
+ */
+export async function decideDecimalConvention(
+  db: DuckDbHandle,
+  source: SourceDescriptor,
+  evidence: 'profile' | 'raw',
+): Promise<DecimalConvention> {
+  const sql =
+    evidence === 'raw'
+      ? decimalEvidenceSql(source, RAW_TABLE)
+      : source.columns.some((c) => c.type === 'decimal')
+        ? `select coalesce(sum(vn), 0) as vn, coalesce(sum(en), 0) as en from ${RAW_PROFILE_TABLE}`
+        : null;
+  if (!sql) return { convention: 'en', mixed: false };
+  if (evidence === 'profile')
+    await db.run(
+      `create temp table if not exists ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`,
+    );
+  const [counts] = await db.all<{ vn: number; en: number }>(sql);
+  const vn = counts?.vn ?? 0;
+  const en = counts?.en ?? 0;
+  return { convention: vn > 0 && en === 0 ? 'vn' : 'en', mixed: vn > 0 && en > 0 };
 }
 
 /**

@@ -290,3 +290,194 @@ describe('workbooks as offices make them', () => {
     expect(report.rowsRead).toBe(2);
   });
 });
+
+describe('a row that names a real unit is never a total row because of column A', () => {
+  // Column A is a column the loader does not read ("Xã", a commune): a total word there marks a
+  // total row only in a row with no organisation code and no known province.
+  const header = 'Xã,Năm,Mã tỉnh,Loại hình,Lĩnh vực,Số lượng (HTX),Số thành viên (người)';
+
+  it('loads CSV rows whose commune reads like a total word, with figures or without, and still checks a real total', async () => {
+    const path = join(wh.dir, 'communes-2024.csv');
+    await writeFile(
+      path,
+      [
+        header,
+        'Cộng Hòa,2024,12,HTX,Nông nghiệp,151,3001',
+        'Tổng đội 3,2024,12,HTX,Vận tải,21,401',
+        'Tổng cộng,,,,,172,3402',
+      ].join('\n'),
+    );
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026, replace: true });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.rowsRead).toBe(2);
+    expect((await facts(LC)).filter((r) => r.sector !== 'ALL')).toEqual([
+      {
+        sector: 'AGRICULTURE',
+        org_count: 151,
+        members: 3001,
+        employees: null,
+        revenue_avg_vnd_million: null,
+      },
+      {
+        sector: 'TRANSPORT',
+        org_count: 21,
+        members: 401,
+        employees: null,
+        revenue_avg_vnd_million: null,
+      },
+    ]);
+
+    // The total row itself, with no unit, is still a total: checked, and refused when wrong.
+    const wrong = join(wh.dir, 'communes-wrong-total.csv');
+    await writeFile(
+      wrong,
+      [
+        header,
+        'Cộng Hòa,2024,12,HTX,Nông nghiệp,150,3000',
+        'Tổng đội 3,2024,12,HTX,Vận tải,20,400',
+        'Tổng cộng,,,,,171,3400',
+      ].join('\n'),
+    );
+    expect(await refusal(wrong)).toEqual([
+      "a total row must equal the sum of the rows it totals (rows 2–3 sum to 170); correct the total or the rows, but got '171' at communes-wrong-total.csv, row 4, column F (Số lượng (HTX))",
+    ]);
+
+    // A row with a province name and no figures at all is a data row, never dropped as a total.
+    const empty = join(wh.dir, 'communes-empty-row.csv');
+    await writeFile(
+      empty,
+      [
+        'Huyện,Năm,Tỉnh,Loại hình,Lĩnh vực,Số lượng (HTX),Số thành viên (người)',
+        'Cộng đồng Nậm Nhùn,2024,Lai Chau,HTX,Xây dựng,,',
+        'Toàn tỉnh Lai Châu,2024,Tỉnh Lai Châu,HTX,Môi trường,4,80',
+        ',,Cộng,,,4,80',
+      ].join('\n'),
+    );
+    const second = await loadFile(empty, { db: wh.db, maxYear: 2026, replace: true });
+    expect(second.rowsRead).toBe(2);
+    expect(
+      (await facts(LC)).filter((r) => r.sector === 'CONSTRUCTION' || r.sector === 'ENVIRONMENT'),
+    ).toEqual([
+      {
+        sector: 'CONSTRUCTION',
+        org_count: null,
+        members: null,
+        employees: null,
+        revenue_avg_vnd_million: null,
+      },
+      {
+        sector: 'ENVIRONMENT',
+        org_count: 4,
+        members: 80,
+        employees: null,
+        revenue_avg_vnd_million: null,
+      },
+    ]);
+  });
+
+  it('loads workbook rows whose commune reads like a total word, and still checks a real total', async () => {
+    const header = [...HEADER];
+    header[0] = 'Xã';
+    const rows: Cell[][] = [
+      ['Cộng Hòa', 2024, 'Thái Nguyên', 'HTX', 'Nông nghiệp', 590, 17800, 2100, 980.25],
+      ['Tổng đội 3', 2024, 'Tỉnh Thái Nguyên', 'HTX', 'Vận tải', null, null, null, null],
+    ];
+    const path = join(wh.dir, 'communes.xlsx');
+    await provinceWorkbook(path, {
+      header,
+      rows,
+      total: ['Tổng cộng', null, null, null, null, 590, null, null, null],
+    });
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026, replace: true });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.rowsRead).toBe(2);
+    expect((await facts(TN)).filter((r) => r.sector !== 'ALL')).toEqual([
+      {
+        sector: 'AGRICULTURE',
+        org_count: 590,
+        members: 17800,
+        employees: 2100,
+        revenue_avg_vnd_million: 980.25,
+      },
+      {
+        sector: 'TRANSPORT',
+        org_count: null,
+        members: null,
+        employees: null,
+        revenue_avg_vnd_million: null,
+      },
+    ]);
+
+    const wrong = join(wh.dir, 'communes-wrong-total.xlsx');
+    await provinceWorkbook(wrong, {
+      header,
+      rows: [
+        rows[0]!,
+        ['Tổng đội 3', 2024, 'Tỉnh Thái Nguyên', 'HTX', 'Vận tải', 10, 200, 30, null],
+      ],
+      total: ['Tổng cộng', null, null, null, null, 600, 18100, 2130, null],
+    });
+    expect(await refusal(wrong)).toEqual([
+      "a total row must equal the sum of the rows it totals (rows 7–8 sum to 18000); correct the total or the rows, but got '18100' at communes-wrong-total.xlsx, sheet Biểu 01, row 9, column G (Số thành viên (người))",
+    ]);
+  });
+
+  it('reads a register row with an organisation code as data whatever column A says, and refuses it for what it holds', async () => {
+    const path = join(wh.dir, 'register-communes.csv');
+    await writeFile(
+      path,
+      [
+        'Xã,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người)',
+        'Cộng Hòa,2024,4601234580,HTX Cộng Hòa,HTX,99,25',
+      ].join('\n'),
+    );
+    const messages = await refusal(path);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(
+      /^column `province_code` must be the code of a province.*, but got '99' at register-communes\.csv, row 2, column F \(Mã tỉnh\)$/,
+    );
+  });
+});
+
+describe('the row numbering the columns of a CSV file is its record under the header', () => {
+  it('drops a column-number row under a header with a cell on two lines', async () => {
+    const path = join(wh.dir, 'numbered-two-line-header.csv');
+    await writeFile(
+      path,
+      [
+        'Năm,Tỉnh,Loại hình,"Số lượng',
+        '(HTX)",Số thành viên (người)',
+        'A,B,C,(1),(2)',
+        '2024,Lai Châu,HTX,150,3000',
+      ].join('\n'),
+    );
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026, replace: true });
+    expect(report.outcome).toBe('PUBLISHED');
+    expect(report.rowsRead).toBe(1);
+    expect((await facts(LC)).find((r) => r.sector === 'ALL')).toMatchObject({
+      org_count: 150,
+      members: 3000,
+    });
+  });
+
+  it('drops a column-number row under a header below title lines, and only that row', async () => {
+    const path = join(wh.dir, 'numbered-titled.csv');
+    await writeFile(
+      path,
+      [
+        'BIỂU SỐ 01: SỐ LƯỢNG HỢP TÁC XÃ NĂM 2024',
+        'Đơn vị tính: như ghi ở từng cột',
+        'STT,Năm,Tỉnh,Loại hình,Số lượng (HTX),Số thành viên (người)',
+        'A,B,C,D,(1),(2)',
+        '1,2024,Lai Châu,HTX,160,3100',
+        '2,2024,Thái Nguyên,HTX,600,18000',
+      ].join('\n'),
+    );
+    const report = await loadFile(path, { db: wh.db, maxYear: 2026, replace: true });
+    expect(report.rowsRead).toBe(2);
+    expect((await facts(LC)).find((r) => r.sector === 'ALL')).toMatchObject({
+      org_count: 160,
+      members: 3100,
+    });
+  });
+});
