@@ -305,19 +305,12 @@ export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefault
   await checkConsistency(db, REGISTER_RULES);
   await checkMemberSplit(db);
   const registerColumns = withoutEarlySplit(REGISTER_COLUMNS.map((c) => c.name));
-  // A view, not a copy: the typed rows are read from it a few times (facts, diff, publish), and
-  // copying a national register once more cost more than those reads.
-  // The source code is a parameter of the load, which a view cannot take: a one-row table.
+  await db.run(`drop table if exists ${REGISTER_STAGING}`);
   await db.run(
-    `create or replace temp table stg_register_source as select $1::varchar as source_code`,
+    `create temp table ${REGISTER_STAGING} as
+     select year, org_id, $1::varchar as source_code, ${registerColumns}
+     from ${RESOLVED_TABLE} where unit_id is not null and org_id is not null and org_type is not null`,
     [defaults.source],
-  );
-  await db.run(`drop view if exists ${REGISTER_STAGING}`);
-  await db.run(
-    `create temp view ${REGISTER_STAGING} as
-     select year, org_id, d.source_code, ${registerColumns}
-     from ${RESOLVED_TABLE} cross join stg_register_source d
-     where unit_id is not null and org_id is not null and org_type is not null`,
   );
 
   const aggregates: Record<string, string> = {
