@@ -54,9 +54,13 @@ export const GOALS = {
     bound: 'at most',
     unit: '×',
   },
-  /** The sixteenth year's load over the first year's (publishing grows with the change). */
+  /**
+   * The sixteenth year costs no more than the first (publishing grows with the change, not with
+   * the history): the last year's file loaded onto the warehouse holding the years before it,
+   * over the same file loaded into an empty warehouse.
+   */
   lastFirstLoadRatio: {
-    goal: "the last year's load (on the warehouse holding the years before) over the first's",
+    goal: "the last year's file loaded onto the years before it over the same file into an empty warehouse",
     limit: 1,
     bound: 'at most',
     unit: '×',

@@ -60,7 +60,13 @@ export async function diffSlices(
       and exists (select 1 from (select distinct ${list(spec.slice)} from ${staging}) t where ${sliceMatch})`,
     inYears ? [years!.low, years!.high] : undefined,
   );
-  await db.run(`
+  const [current] = await db.all<{ n: number }>(`select count(*) as n from ${staging}_current`);
+  // Nothing published in these slices (a year loaded for the first time): every staged row is
+  // added, and the comparison below would only join them to nothing.
+  await db.run(
+    (current?.n ?? 0) === 0
+      ? `create temp table ${staging}_diff as select ${all.join(', ')}, 'ADDED' as change from ${staging}`
+      : `
     create temp table ${staging}_diff as
     select ${all.map((c) => `coalesce(s.${c}, c.${c}) as ${c}`).join(', ')},
       case when c.${spec.slice[0]} is null then 'ADDED'
@@ -68,7 +74,8 @@ export async function diffSlices(
            when ${same} then 'UNCHANGED'
            else 'CHANGED' end as change
     from ${staging} s
-    full outer join ${staging}_current c on ${all.map((k) => `s.${k} is not distinct from c.${k}`).join(' and ')}`);
+    full outer join ${staging}_current c on ${all.map((k) => `s.${k} is not distinct from c.${k}`).join(' and ')}`,
+  );
   return db.all<SliceChange>(`
     select unit_id,
       count(*) filter (where change = 'ADDED') as added,
@@ -92,17 +99,23 @@ export async function applySlices(
   const all = [...spec.slice, ...spec.key];
   const match = (a: string, b: string) =>
     all.map((k) => `${a}.${k} is not distinct from ${b}.${k}`).join(' and ');
-  await db.run(
-    `update ${spec.table} as f set valid_to_version = $1
-     from ${staging}_diff d
-     where f.valid_to_version is null and d.change in ('CHANGED', 'REMOVED') and ${match('f', 'd')}`,
-    [version],
+  const [counts] = await db.all<{ closing: number; unchanged: number }>(
+    `select count(*) filter (where change in ('CHANGED', 'REMOVED')) as closing,
+            count(*) filter (where change = 'UNCHANGED') as unchanged
+     from ${staging}_diff`,
   );
+  // Nothing to close (a year loaded for the first time): the table, which holds every year
+  // loaded, is not scanned for it, so a new year's cost does not grow with the history.
+  if ((counts?.closing ?? 0) > 0)
+    await db.run(
+      `update ${spec.table} as f set valid_to_version = $1
+       from ${staging}_diff d
+       where f.valid_to_version is null and d.change in ('CHANGED', 'REMOVED') and ${match('f', 'd')}`,
+      [version],
+    );
   // Every staged row is added or changed unless its diff says unchanged: a first load of a year
   // (nothing unchanged) inserts the staged rows as they are, without joining them to the diff.
-  const [unchanged] = await db.all<{ n: number }>(
-    `select count(*) as n from ${staging}_diff where change = 'UNCHANGED'`,
-  );
+  const unchanged = { n: counts?.unchanged ?? 0 };
   await db.run(
     `insert into ${spec.table}
      select s.*, $1::integer, $2::integer, null::integer

@@ -93,8 +93,9 @@ export interface WriteOutcome<T> {
 /** Options of {@link withWriter}. */
 export interface WriterOptions<T> {
   /**
-   * Runs once the writer lock is held, before the warehouse is copied; an answer here ends the
-   * write with it and copies nothing (a file already loaded). The published file may be read.
+   * Runs once the writer lock is held, while the warehouse is being copied; an answer here ends
+   * the write with it, and the copy is removed unused (a file already loaded). The published file
+   * may be read.
    */
   readonly beforeCopy?: () => Promise<{ readonly done: T } | undefined>;
 }
@@ -247,9 +248,22 @@ async function writeOnce<T>(
     throw asWriteError(path, error);
   }
   try {
-    const early = await options.beforeCopy?.();
-    if (early) return early.done;
-    return await writeCopy(path, write);
+    // The copy of the warehouse (which grows with every year loaded) is made while `beforeCopy`
+    // hashes and peeks at the input, not after it; it is dropped when `beforeCopy` answers.
+    const copy = startCopy(path);
+    copy.catch(() => undefined); // awaited below, or discarded
+    let early: { readonly done: T } | undefined;
+    try {
+      early = await options.beforeCopy?.();
+    } catch (error) {
+      await discardCopy(copy);
+      throw error;
+    }
+    if (early) {
+      await discardCopy(copy);
+      return early.done;
+    }
+    return await writeCopy(path, await copy, write);
   } catch (error) {
     throw asWriteError(path, error);
   } finally {
@@ -257,25 +271,58 @@ async function writeOnce<T>(
   }
 }
 
-/** Copies the warehouse, runs `write` on the copy and publishes it when asked to. Holds the lock. */
-async function writeCopy<T>(
-  path: string,
-  write: (db: DuckDbHandle) => Promise<WriteOutcome<T>>,
-): Promise<T> {
+/** A writer's private copy of the warehouse, as {@link startCopy} made it. */
+interface WriterCopy {
+  /** The copy's path (no file when the warehouse did not exist yet). */
+  readonly temp: string;
+  /** The copy's flush to disk, started once it was made; awaited (and thrown) before a publish. */
+  readonly flushed: Promise<void>;
+}
+
+/**
+ * Sweeps the copies of killed writers, then copies the warehouse to a private temporary file and
+ * starts its flush to disk. Holds the lock. A failure removes what it made.
+ */
+async function startCopy(path: string): Promise<WriterCopy> {
   const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
-  let db: DuckDbHandle | undefined;
-  let copyFlushed: Promise<void> = Promise.resolve();
   try {
     await sweepStaleCopies(path);
-    if (await exists(path)) {
-      await copyFile(path, temp, fsConstants.COPYFILE_FICLONE);
-      // The copy holds the whole history: its pages go to disk while the write works, so the
-      // fsync before the rename waits only for what the write changed, not for the history.
-      // Its error is kept for the publish: a write-back error reaches only the handle open when
-      // it happened, so the later fsync could succeed over lost pages.
-      copyFlushed = fsyncPath(temp);
-      copyFlushed.catch(() => undefined); // awaited (and thrown) before a publish; else moot
-    }
+    if (!(await exists(path))) return { temp, flushed: Promise.resolve() };
+    await copyFile(path, temp, fsConstants.COPYFILE_FICLONE);
+  } catch (error) {
+    await removeCopy(temp);
+    throw error;
+  }
+  // The copy holds the whole history: its pages go to disk while the write works, so the
+  // fsync before the rename waits only for what the write changed, not for the history.
+  // Its error is kept for the publish: a write-back error reaches only the handle open when
+  // it happened, so the later fsync could succeed over lost pages.
+  const flushed = fsyncPath(temp);
+  flushed.catch(() => undefined); // awaited (and thrown) before a publish; else moot
+  return { temp, flushed };
+}
+
+/** Waits for a copy that will not be used (its error, if any, is moot) and removes it. */
+async function discardCopy(copy: Promise<WriterCopy>): Promise<void> {
+  const made = await copy.catch(() => undefined);
+  if (made) await removeCopy(made.temp);
+}
+
+async function removeCopy(temp: string): Promise<void> {
+  await rm(temp, { force: true });
+  await rm(`${temp}.wal`, { force: true });
+  await rm(writerScratchDir(temp), { recursive: true, force: true });
+}
+
+/** Runs `write` on the copy and publishes the copy when asked to. Holds the lock. */
+async function writeCopy<T>(
+  path: string,
+  copy: WriterCopy,
+  write: (db: DuckDbHandle) => Promise<WriteOutcome<T>>,
+): Promise<T> {
+  const { temp, flushed: copyFlushed } = copy;
+  let db: DuckDbHandle | undefined;
+  try {
     db = await DuckDbHandle.open(temp);
     await migrate(db);
     const outcome = await write(db);
@@ -291,9 +338,7 @@ async function writeCopy<T>(
     return outcome.result;
   } finally {
     db?.close();
-    await rm(temp, { force: true });
-    await rm(`${temp}.wal`, { force: true });
-    await rm(writerScratchDir(temp), { recursive: true, force: true });
+    await removeCopy(temp);
   }
 }
 
