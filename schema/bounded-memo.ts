@@ -6,9 +6,11 @@
  * and 4 versions held about 84 MB of live heap on the national warehouse).
  *
  * A value is a promise, kept at once so that concurrent requests share one computation; its size
- * is estimated when it resolves, and the least recently used values go first once the budget is
- * passed. A value dropped while still computing is simply computed again by the next request
- * that needs it: the loaders treat a missing entry as "not kept".
+ * is estimated when it resolves, and the least recently used resolved values go first once the
+ * budget is passed. A value still computing is never dropped (dropping it would make the next
+ * request that needs it compute it a second time, and its bytes would arrive after it was gone):
+ * it is counted when it resolves, and may be dropped from then on. A value that fails is dropped
+ * at once, so the next request computes it again.
  */
 
 /** The default budget per snapshot, in estimated bytes (`COOPSTAT_MEMO_BYTES`). */
@@ -33,6 +35,8 @@ interface Entry<V> {
   readonly value: Promise<V>;
   /** Estimated once resolved; 0 while computing. */
   bytes: number;
+  /** Resolved and counted: only such entries may be evicted. */
+  settled: boolean;
 }
 
 /** A byte-bounded LRU of promised values; the Map-like subset the loaders use. */
@@ -67,19 +71,25 @@ export class BoundedMemo<V = unknown> {
     return entry.value;
   }
 
-  /** Keeps `value` for `key`; counted against the budget once it resolves. */
+  /**
+   * Keeps `value` for `key`: never dropped while it computes, counted against the budget once it
+   * resolves, forgotten if it fails (the failure itself is the caller's to handle).
+   */
   set(key: string, value: Promise<V>): this {
     this.delete(key);
-    const entry: Entry<V> = { value, bytes: 0 };
+    const entry: Entry<V> = { value, bytes: 0, settled: false };
     this.#entries.set(key, entry);
     value.then(
       (resolved) => {
         if (this.#entries.get(key) !== entry) return;
         entry.bytes = estimateBytes(resolved);
+        entry.settled = true;
         this.#bytes += entry.bytes;
         this.#evict();
       },
-      () => undefined, // a failure is the caller's to handle (it deletes the entry)
+      () => {
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
     );
     return this;
   }
@@ -92,9 +102,11 @@ export class BoundedMemo<V = unknown> {
     return true;
   }
 
+  /** Drops the least recently used resolved values until the budget holds. */
   #evict(): void {
     for (const [key, entry] of this.#entries) {
       if (this.#bytes <= this.maxBytes) return;
+      if (!entry.settled) continue;
       this.#entries.delete(key);
       this.#bytes -= entry.bytes;
     }

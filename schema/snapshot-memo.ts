@@ -42,11 +42,13 @@ export function snapshotMemo(snapshot: object): BoundedMemo {
 /**
  * A DataLoader batch function whose results are also kept for the snapshot, in its byte-bounded
  * memo: the first request that asks for a key computes it, later requests on the same snapshot
- * reuse it. The keys not kept are passed to `batch` in one call.
+ * reuse it. Only the keys not kept are passed to `batch`, in one call; what is kept is taken
+ * when the call starts, so a value the budget drops meanwhile is still read from here, never
+ * computed again.
  *
  * A key another request is still computing (on its own connection) is awaited; if that fails,
  * the failure is the other request's own (its time limit, its client leaving), so this request
- * computes the keys again on its own connection instead of failing with it.
+ * computes those keys again — only those — on its own connection instead of failing with it.
  */
 export function memoisedPerSnapshot<V>(
   snapshot: object,
@@ -57,35 +59,31 @@ export function memoisedPerSnapshot<V>(
   const at = (key: string) => `${name}\u0000${key}`;
   return async (keys) => {
     const memo = snapshotMemo(snapshot) as BoundedMemo<V>;
-    const missing = [...new Set(keys.filter((k) => !memo.has(at(k))))];
-    // What this call computes itself is read from here, whatever the budget has dropped since.
-    const own = new Map<string, Promise<V>>();
-    if (missing.length > 0) {
-      const computed = batch(missing);
-      const entries = missing.map((key, i) => {
+    const entries = new Map<string, Promise<V>>();
+    /** Computes `wanted` in one batch, keeps each value, and settles when the batch does. */
+    const compute = async (wanted: readonly string[]): Promise<void> => {
+      const computed = batch(wanted);
+      for (const [i, key] of wanted.entries()) {
         const entry = computed.then((values) => values[i] as V);
         entry.catch(() => {}); // its failure is reported through `computed` below
-        memo.set(at(key), entry);
-        own.set(key, entry);
-        return [at(key), entry] as const;
-      });
-      computed.catch(() => {
-        for (const [key, entry] of entries) if (memo.get(key) === entry) memo.delete(key);
-      });
-      // This request's own failure is its answer.
-      await computed;
-    }
-    // An entry of another request gone since (its computation failed, or the budget dropped
-    // it) counts as failed too.
-    const entries = keys.map((k) => own.get(k) ?? memo.get(at(k)));
-    if (entries.every((e) => e !== undefined)) {
-      try {
-        return await Promise.all(entries);
-      } catch {
-        // Another request's failure: computed again below.
+        memo.set(at(key), entry); // the memo forgets it if it fails
+        entries.set(key, entry);
       }
+      await computed;
+    };
+    const missing = new Set<string>();
+    for (const key of keys) {
+      if (entries.has(key) || missing.has(key)) continue;
+      const kept = memo.get(at(key));
+      if (kept) entries.set(key, kept);
+      else missing.add(key);
     }
-    return [...(await batch(keys))];
+    // This request's own failure is its answer.
+    if (missing.size > 0) await compute([...missing]);
+    const outcomes = await Promise.allSettled(keys.map((k) => entries.get(k)!));
+    const failed = [...new Set(keys.filter((_, i) => outcomes[i]!.status === 'rejected'))];
+    if (failed.length > 0) await compute(failed);
+    return Promise.all(keys.map((k) => entries.get(k)!));
   };
 }
 

@@ -62,9 +62,10 @@ interface Plan {
  *
  * Compiled operations are kept per document object, so they live exactly as long as the plan
  * cache keeps the document (`plugins/plan-cache.plugin.ts`): a query whose comment changes
- * reuses both. Variables are coerced by graphql-js first, so a bad variable gets graphql-js's own
- * error (Apollo turns it into `BAD_USER_INPUT`); an operation graphql-jit cannot compile, or the
- * absence of an operation to run, goes to graphql-js.
+ * reuses both. Variables are coerced once, by the executor that runs the operation; a refused
+ * variable gets graphql-js's own error either way (Apollo turns it into `BAD_USER_INPUT`), and
+ * is not counted as a run. An operation graphql-jit cannot compile, or the absence of an
+ * operation to run, goes to graphql-js.
  */
 export function compiledExecution(
   schema: GraphQLSchema,
@@ -90,43 +91,68 @@ export function compiledExecution(
     return plan;
   };
 
-  const executor: Executor = async (request) => {
-    const { document, operation, operationName, context } = request;
-    const variables = request.request.variables;
-    if (operation) {
-      const coerced = getVariableValues(
-        schema,
-        operation.variableDefinitions ?? [],
-        variables ?? {},
-      );
-      if (coerced.errors) return { errors: coerced.errors };
-      const plan = planOf(document, operationName);
-      plan.runs += 1;
-      if (plan.compiled === undefined && plan.runs > compileAfter) {
-        plan.compiled = compile(schema, document, operationName);
-        if (plan.compiled) stats.compiled += 1;
-      }
-      if (plan.compiled) {
-        compiledPlans.delete(plan);
-        compiledPlans.add(plan);
-        if (compiledPlans.size > options.maxCompiled) {
-          const oldest = compiledPlans.values().next().value!;
-          compiledPlans.delete(oldest);
-          oldest.compiled = undefined;
-          oldest.runs = 0;
-        }
-        stats.compiledRuns += 1;
-        return (await plan.compiled.query(undefined, context, variables ?? {})) as ExecutionResult;
-      }
-    }
-    stats.interpretedRuns += 1;
-    return execute({
+  /**
+   * The answer to variables the executor refused: graphql-js's own errors (what Apollo turns
+   * into `BAD_USER_INPUT`), worked out only for such a request; should graphql-js take them
+   * after all, graphql-js runs the operation.
+   */
+  const refused = (request: Parameters<Executor>[0]) => {
+    const coerced = getVariableValues(
       schema,
-      document,
-      contextValue: context,
-      variableValues: variables,
+      request.operation?.variableDefinitions ?? [],
+      request.request.variables ?? {},
+    );
+    if (coerced.errors) return { errors: coerced.errors };
+    stats.interpretedRuns += 1;
+    return interpret(request);
+  };
+
+  const interpret = (request: Parameters<Executor>[0]) =>
+    execute({
+      schema,
+      document: request.document,
+      contextValue: request.context,
+      variableValues: request.request.variables,
       operationName: request.request.operationName,
     });
+
+  // The variables are coerced once, by whichever executor runs the operation (graphql-jit's
+  // compiled code, or graphql-js's `execute`); an answer without `data` is their refusal.
+  const executor: Executor = async (request) => {
+    const { document, operation, operationName, context } = request;
+    if (!operation) {
+      stats.interpretedRuns += 1;
+      return interpret(request);
+    }
+    const plan = planOf(document, operationName);
+    if (plan.compiled === undefined && plan.runs >= compileAfter) {
+      plan.compiled = compile(schema, document, operationName);
+      if (plan.compiled) stats.compiled += 1;
+    }
+    if (plan.compiled) {
+      const compiled = plan.compiled;
+      compiledPlans.delete(plan);
+      compiledPlans.add(plan);
+      if (compiledPlans.size > options.maxCompiled) {
+        const oldest = compiledPlans.values().next().value!;
+        compiledPlans.delete(oldest);
+        oldest.compiled = undefined;
+        oldest.runs = 0;
+      }
+      const result = (await compiled.query(
+        undefined,
+        context,
+        request.request.variables ?? {},
+      )) as ExecutionResult;
+      if (!('data' in result)) return refused(request);
+      stats.compiledRuns += 1;
+      return result;
+    }
+    const result = await interpret(request);
+    if (!('data' in result)) return refused(request);
+    plan.runs += 1;
+    stats.interpretedRuns += 1;
+    return result;
   };
 
   const gateway: Gateway = {

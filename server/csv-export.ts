@@ -7,9 +7,8 @@ import {
   Topic,
   type ApiContext,
   type Observation,
-  type ReleaseChoice,
 } from '../schema/index.ts';
-import { parseReleaseText } from '../warehouse/release/release.queries.ts';
+import { releaseParam } from './routes/download.route.ts';
 
 /** Where the observations CSV is served. */
 export const OBSERVATIONS_CSV_PATH = '/export/observations.csv';
@@ -91,18 +90,6 @@ export function csvCell(value: string | number | null): string {
  * (a release number, or `DRAFT` for loader and admin keys; default the latest release); lists as
  * repeated parameters or comma-separated.
  */
-/** The `release` parameter: a release number or `DRAFT`; absent = the latest release. */
-function releaseChoice(params: URLSearchParams): ReleaseChoice | null {
-  const text = params.get('release');
-  if (text === null) return null;
-  const choice = parseReleaseText(text);
-  if (choice === null)
-    throw badInput(
-      `parameter release must be a release number or DRAFT, but got '${text.slice(0, 40)}'`,
-    );
-  return choice;
-}
-
 export async function observationsCsv(
   context: ApiContext,
   params: URLSearchParams,
@@ -134,7 +121,7 @@ export async function observationsCsv(
     groupBy: groupBy ?? null,
     boundaries: oneOf(params, 'boundaries', Object.values(Boundaries)) ?? Boundaries.AS_REPORTED,
     asOfVersion: wholeNumber(params, 'asOfVersion'),
-    release: releaseChoice(params),
+    release: releaseParam(params),
     first: Number.MAX_SAFE_INTEGER,
   });
   const lines = [OBSERVATION_CSV_COLUMNS.join(',')];

@@ -3,9 +3,12 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 
 /**
  * HTTP caching of query results. A response is a function of the snapshot it was read from, the
- * schema, and the request (query text, variables, operation name, and the negotiated content
- * type), so its ETag is a strong hash of exactly those: a new load changes the snapshot and
- * therefore every ETag, and a revalidation with `If-None-Match` is answered `304`.
+ * schema, the request (query text, variables, operation name, and the negotiated content type),
+ * the caller's role (loader and admin keys may read the draft; an `asOfVersion` between two
+ * releases reads differently for them) and the day it is asked on (areas are read on today's
+ * date, and defaults such as a progress's or a template's year follow the calendar), so its ETag
+ * is a strong hash of exactly those: a new load changes the snapshot and therefore every ETag,
+ * and a revalidation with `If-None-Match` is answered `304` only to a caller of the same role.
  */
 
 /** SHA-256 of the schema's sorted SDL: equal schemas hash equal on every replica. */
@@ -25,6 +28,20 @@ export interface CacheKey {
   readonly queryHash: string;
   readonly variables: Readonly<Record<string, unknown>> | undefined;
   readonly operationName: string | undefined;
+  /** The caller's role (`anonymous` without a key): never the key itself. */
+  readonly role: string;
+  /** The UTC date the answer is computed on (`YYYY-MM-DD`). */
+  readonly date: string;
+}
+
+/** The caller's role as it enters an ETag or a cache key: `anonymous` without a key. */
+export function roleOf(principal: { readonly role: string } | undefined): string {
+  return principal?.role ?? 'anonymous';
+}
+
+/** Today's UTC date (`YYYY-MM-DD`), the date the resolvers read areas and default years on. */
+export function utcDate(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 /** JSON with object keys sorted, so `{a, b}` and `{b, a}` give one key. */
@@ -42,7 +59,7 @@ export function computeEtag(key: CacheKey): string {
   const digest = createHash('sha256')
     .update(
       canonicalJson([
-        'coopstat-etag-1',
+        'coopstat-etag-2',
         key.dataVersion,
         key.lastLoadId,
         key.schemaHash,
@@ -50,6 +67,8 @@ export function computeEtag(key: CacheKey): string {
         key.queryHash,
         key.variables ?? {},
         key.operationName ?? null,
+        key.role,
+        key.date,
       ]),
     )
     .digest('base64url');
@@ -83,17 +102,19 @@ export interface SnapshotVersion {
   readonly lastLoadId: number;
 }
 
-/** What a request asked for, for its ETag (the snapshot and the schema are added). */
-export type RequestIdentity = Omit<CacheKey, 'dataVersion' | 'lastLoadId' | 'schemaHash'>;
+/** What a request asked for and who asked, for its ETag (snapshot, schema and date are added). */
+export type RequestIdentity = Omit<CacheKey, 'dataVersion' | 'lastLoadId' | 'schemaHash' | 'date'>;
 
 /** The cache headers of the server's cacheable answers (GraphQL queries, exports). */
 export interface HttpCaching {
   /** The strong ETag of an answer read from `snapshot` for `request`. */
   etag(snapshot: SnapshotVersion, request: RequestIdentity): string;
   /**
-   * `ETag`, `Cache-Control` and `Vary` of a cacheable answer. An answer to a request that
-   * carried a key (`keyed`) is for that key's holder: `private`, and it varies on the key
-   * headers. `negotiated`: the answer's content type follows `Accept` (GraphQL).
+   * `ETag`, `Cache-Control` and `Vary` of a cacheable answer. Every answer varies on the key
+   * headers (the answer follows the caller's role, so a shared cache must not hand an anonymous
+   * answer to a key's holder, or the reverse); an answer to a request that carried a key
+   * (`keyed`) is for that key's holder: `private`. `negotiated`: the answer's content type
+   * follows `Accept` (GraphQL).
    */
   headers(etag: string, keyed: boolean, negotiated: boolean): Record<string, string>;
 }
@@ -112,16 +133,13 @@ export function httpCaching(options: {
         dataVersion: snapshot.dataVersion,
         lastLoadId: snapshot.lastLoadId,
         schemaHash: options.schemaHash,
+        date: utcDate(),
       }),
     headers(etag, keyed, negotiated) {
-      const vary = [
-        ...(negotiated ? ['accept'] : []),
-        ...(keyed ? ['authorization', 'x-api-key'] : []),
-      ];
       return {
         etag,
         'cache-control': keyed ? privateControl : publicControl,
-        ...(vary.length > 0 ? { vary: vary.join(', ') } : {}),
+        vary: negotiated ? 'accept, authorization, x-api-key' : 'authorization, x-api-key',
       };
     },
   };

@@ -8,10 +8,12 @@ import { canonicalJson } from './http-cache.ts';
  * role and for the same representation, is the same bytes until the next publish: a dashboard
  * polling its figures is answered without a connection, a parse or a resolver.
  *
- * Only whole successful query answers are kept (no errors, no timeout). The key holds the
- * snapshot (data version, last load, and the reader's snapshot number) and the caller's role, so
- * an answer is never served from another snapshot or to another role. Least recently used
- * answers go first once the byte budget is reached; a new snapshot empties the cache.
+ * Only whole successful query answers are kept (no errors, no timeout). Every entry belongs to
+ * one snapshot (the reader's snapshot number): a newer snapshot empties the cache, and an answer
+ * read from an older one is neither served nor kept, so the key itself holds only the request —
+ * with the caller's role and the day, so an answer is never served to another role or on another
+ * date — and is hashed once per request, whichever snapshot its answer is then read from. Least
+ * recently used answers go first once the byte budget is reached.
  */
 
 /** What an answer depends on, besides the snapshot. */
@@ -22,6 +24,8 @@ export interface ResponseCacheRequest {
   readonly accept: string | undefined;
   /** The caller's role, or `anonymous` when no key was sent. */
   readonly role: string;
+  /** The UTC date the answer is computed on (`YYYY-MM-DD`): resolvers read areas on it. */
+  readonly date: string;
   readonly query: string;
   readonly variables: Readonly<Record<string, unknown>> | undefined;
   readonly operationName: string | undefined;
@@ -63,18 +67,16 @@ export class ResponseCache {
     return this.#entries.size;
   }
 
-  /** The key of a request on a snapshot. */
-  static key(snapshot: SnapshotInfo, request: ResponseCacheRequest): string {
+  /** The key of a request (valid on any snapshot: the entries are the current snapshot's). */
+  static key(request: ResponseCacheRequest): string {
     return createHash('sha256')
       .update(
         canonicalJson([
-          'coopstat-response-1',
-          snapshot.snapshot,
-          snapshot.dataVersion,
-          snapshot.lastLoadId,
+          'coopstat-response-2',
           request.method,
           request.accept ?? '',
           request.role,
+          request.date,
           request.operationName ?? null,
           request.variables ?? {},
         ]),

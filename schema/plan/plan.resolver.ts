@@ -16,17 +16,6 @@ import { Plan, Target } from './plan.type.ts';
 import { targetKey } from './progress.loaders.ts';
 import { BoundaryInfo, ProgressMethod, TargetProgress } from './progress.type.ts';
 
-/**
- * The data version read without `asOfVersion` or `release` (the latest release), worked out once
- * per request rather than once per target.
- */
-const defaultVersions = new WeakMap<ApiContext, Promise<number | undefined>>();
-function defaultVersion(ctx: ApiContext): Promise<number | undefined> {
-  let version = defaultVersions.get(ctx);
-  if (!version) defaultVersions.set(ctx, (version = checkAsOfVersion(ctx, null)));
-  return version;
-}
-
 /** Plans and the targets they set. */
 @Resolver(() => Plan)
 export class PlanResolver {
@@ -135,10 +124,8 @@ export class TargetResolver {
     const year = asOf ?? new Date().getUTCFullYear();
     const checked =
       sources === null || sources === undefined ? null : await checkSources(ctx, sources);
-    const version =
-      (asOfVersion ?? release ?? null) === null
-        ? await defaultVersion(ctx)
-        : await checkAsOfVersion(ctx, asOfVersion, 'asOfVersion', release);
+    // Without asOfVersion or release: the latest release, from the releases kept per connection.
+    const version = await checkAsOfVersion(ctx, asOfVersion, 'asOfVersion', release);
     if (year < 1990 || year > 2100)
       throw badInput(`asOf must be a year from 1990 to 2100, but got ${year}`, 'asOf');
     if (checked === null) {

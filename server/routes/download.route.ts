@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { badInput, type ReleaseChoice } from '../../schema/index.ts';
 import type { ApiKeyRole } from '../../warehouse/queries/api-key.queries.ts';
+import { parseReleaseText } from '../../warehouse/release/release.queries.ts';
 import type { Lease } from '../../warehouse/store/warehouse-reader.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import { errorAnswer, type ErrorCode } from '../errors.ts';
-import { NO_STORE, ifNoneMatch, type HttpCaching } from '../http-cache.ts';
+import { ifNoneMatch, roleOf, type HttpCaching } from '../http-cache.ts';
 import type { Authorize } from './authorize.ts';
 import type { Leasing } from './lease.ts';
 import {
@@ -43,9 +45,27 @@ export interface DownloadRouteOptions {
 }
 
 /**
+ * The `release` parameter of a download (the CSV export, the open-data files): a release number
+ * or `DRAFT`; null when absent (the latest release). Anything else is `BAD_USER_INPUT`.
+ */
+export function releaseParam(params: URLSearchParams): ReleaseChoice | null {
+  const text = params.get('release');
+  if (text === null) return null;
+  const choice = parseReleaseText(text);
+  if (choice === null)
+    throw badInput(
+      `parameter release must be a release number or DRAFT, but got '${text.slice(0, 40)}'`,
+    );
+  return choice;
+}
+
+/**
  * Serves a file built from the request's lease (`GET`/`HEAD` only): the CSV exports, the
  * open-data files and the input templates. Read and authorised like GraphQL queries, and cached
- * like them: the ETag is a hash of the snapshot, the schema and the path with its query string.
+ * like them: the ETag is a hash of everything the file depends on — the snapshot, the schema,
+ * the path with its query string, the caller's role and the day (a default year follows the
+ * calendar). The cache headers go only on a file that was built: a refusal or a fault is
+ * `no-store`, with no ETag.
  */
 export function createDownloadRoute(
   options: DownloadRouteOptions,
@@ -64,20 +84,23 @@ export function createDownloadRoute(
         queryHash: createHash('sha256').update(`${path}?${search}`).digest('hex'),
         variables: undefined,
         operationName: undefined,
+        role: roleOf(principal),
       });
-      setHeaders(res, caching.headers(etag, principal !== undefined, false));
-      if (ifNoneMatch(req.headers['if-none-match'], etag)) return notModified(res);
+      const caches = caching.headers(etag, principal !== undefined, false);
+      if (ifNoneMatch(req.headers['if-none-match'], etag)) {
+        setHeaders(res, caches);
+        return notModified(res);
+      }
       let built: string | Download;
       try {
         built = await build(lease, new URLSearchParams(search), principal);
       } catch (error) {
         const code = refusalCode(error);
         if (code === undefined) throw error;
-        res.removeHeader('etag');
-        res.setHeader('cache-control', NO_STORE);
         const status = code === 'NOT_FOUND' ? 404 : code === 'DRAFT_FORBIDDEN' ? 403 : 400;
         return sendError(res, state, errorAnswer(status, code, (error as Error).message));
       }
+      setHeaders(res, caches);
       res.statusCode = 200;
       const body = typeof built === 'string' ? Buffer.from(built, 'utf8') : built.body;
       res.setHeader('content-type', typeof built === 'string' ? CSV_TYPE : built.contentType);

@@ -11,7 +11,7 @@ import type { ApiKeyRole } from '../../warehouse/queries/api-key.queries.ts';
 import type { Lease, SnapshotInfo } from '../../warehouse/store/warehouse-reader.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import { errorAnswer } from '../errors.ts';
-import { NO_STORE, ifNoneMatch, type HttpCaching } from '../http-cache.ts';
+import { NO_STORE, ifNoneMatch, roleOf, utcDate, type HttpCaching } from '../http-cache.ts';
 import { documentTooLarge } from '../plugins/query-limits.plugin.ts';
 import type { RequestState } from '../request-state.ts';
 import {
@@ -92,8 +92,9 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
     const header = req.headers['if-none-match'];
     if (!header) return false;
     const queryHash = createHash('sha256').update(query).digest('hex');
+    const role = roleOf(principal);
     for (const contentType of [JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) {
-      const etag = caching.etag(snapshot, { contentType, queryHash, ...parts });
+      const etag = caching.etag(snapshot, { contentType, queryHash, ...parts, role });
       if (!ifNoneMatch(header, etag)) continue;
       setHeaders(res, caching.headers(etag, principal !== undefined, true));
       notModified(res);
@@ -166,6 +167,7 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
         queryHash: state.queryHash!,
         variables: state.variables,
         operationName: state.requestedOperationName,
+        role: roleOf(principal),
       }),
       operationName: state.operationName,
     };
@@ -177,7 +179,8 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
     request: RouteRequest,
     body: unknown,
     principal: Principal | undefined,
-    cacheRequest: Parameters<typeof ResponseCache.key>[1] | undefined,
+    /** The request's response-cache key (hashed once, before the miss); absent = not kept. */
+    cacheKey: string | undefined,
   ): Promise<void> {
     const { req, res, method, search, state } = request;
     // A client that goes away stops its own work, waiting or running (only its own: the lease
@@ -204,9 +207,7 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
           context: async () => options.createContext(lease, principal),
         });
         await writeResponse(req, res, response, state, lease, principal, (answer) => {
-          if (cacheRequest) {
-            responseCache!.set(lease, ResponseCache.key(lease, cacheRequest), answer);
-          }
+          if (cacheKey !== undefined) responseCache!.set(lease, cacheKey, answer);
         });
       } finally {
         lease.release();
@@ -290,25 +291,26 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
       answerNotModified(req, res, query, parts, snapshot, principal)
     )
       return;
-    const cacheRequest =
+    const cacheKey =
       responseCache && query !== undefined && parts
-        ? {
+        ? ResponseCache.key({
             method,
             accept: req.headers.accept,
-            role: principal?.role ?? 'anonymous',
+            role: roleOf(principal),
+            date: utcDate(),
             query,
             variables: parts.variables,
             operationName: parts.operationName,
-          }
+          })
         : undefined;
-    if (cacheRequest) {
-      const hit = responseCache!.get(snapshot, ResponseCache.key(snapshot, cacheRequest));
+    if (cacheKey !== undefined) {
+      const hit = responseCache!.get(snapshot, cacheKey);
       if (hit) {
         state.operationName = hit.operationName;
         state.operationType = OperationTypeNode.QUERY;
         return sendQueryAnswer(req, res, hit, principal);
       }
     }
-    return execute(request, body, principal, cacheRequest);
+    return execute(request, body, principal, cacheKey);
   };
 }

@@ -1,11 +1,7 @@
 import { buildExportFile, exportContentType } from '../../etl/index.ts';
 import { badInput, draftForbidden } from '../../schema/index.ts';
-import {
-  chooseVersion,
-  parseReleaseText,
-  UnknownReleaseError,
-} from '../../warehouse/release/release.queries.ts';
-import type { DownloadBuilder } from './download.route.ts';
+import { chooseVersion, UnknownReleaseError } from '../../warehouse/release/release.queries.ts';
+import { releaseParam, type DownloadBuilder } from './download.route.ts';
 
 /**
  * `GET /export/<file>?release=N`: the open-format files `coopstat export` writes, from the
@@ -17,12 +13,7 @@ export function openDataDownloads(path: string): DownloadBuilder | undefined {
   const contentType = file === undefined ? undefined : exportContentType(file);
   if (file === undefined || contentType === undefined) return undefined;
   return async (lease, params, principal) => {
-    const text = params.get('release');
-    const choice = text === null ? undefined : parseReleaseText(text);
-    if (choice === null)
-      throw badInput(
-        `parameter release must be a release number or DRAFT, but got '${text!.slice(0, 40)}'`,
-      );
+    const choice = releaseParam(params) ?? undefined;
     if (choice === 'DRAFT' && principal?.role !== 'loader' && principal?.role !== 'admin')
       throw draftForbidden(principal?.role ?? null);
     let chosen;

@@ -52,6 +52,41 @@ describe('BoundedMemo', () => {
     expect(other.bytes).toBe(0);
   });
 
+  it('never drops a value still computing, and counts its bytes when it resolves', async () => {
+    const row = { unit_id: '01', year: 2024, name: 'Thành phố Hà Nội', value: 12.5 };
+    const one = estimateBytes([row]);
+    const memo = new BoundedMemo<unknown>(one);
+    let finish!: (value: unknown) => void;
+    const pending = new Promise<unknown>((resolve) => (finish = resolve));
+    memo.set('pending', pending);
+    memo.set('a', Promise.resolve([row]));
+    memo.set('b', Promise.resolve([{ ...row }]));
+    await Promise.resolve();
+    await Promise.resolve();
+    // Over budget: the resolved 'a' goes, the older but unfinished 'pending' stays.
+    expect([memo.has('pending'), memo.has('a'), memo.has('b')]).toEqual([true, false, true]);
+    expect(memo.get('pending')).toBe(pending);
+    expect(memo.bytes).toBe(one);
+    finish([{ ...row }]);
+    await pending;
+    await Promise.resolve();
+    // Counted once resolved; then 'b', the least recently used, makes room for it.
+    expect([memo.has('pending'), memo.has('b')]).toEqual([true, false]);
+    expect(memo.bytes).toBe(one);
+  });
+
+  it('forgets a value that fails, so that the next request computes it again', async () => {
+    const memo = new BoundedMemo<number>(100);
+    const failed = Promise.reject(new Error('stopped'));
+    failed.catch(() => {});
+    memo.set('x', failed);
+    expect(memo.has('x')).toBe(true); // shared while it computes
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(memo.has('x')).toBe(false);
+    expect(memo.size).toBe(0);
+  });
+
   it('estimates two bytes a character for text outside Latin-1', () => {
     expect(estimateBytes('abcd')).toBe(20);
     expect(estimateBytes('Hà Nội')).toBe(16 + 12);

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
-import { getIntrospectionQuery, getOperationAST, parse, type DocumentNode } from 'graphql';
+import {
+  getIntrospectionQuery,
+  getOperationAST,
+  getVariableValues,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  type DocumentNode,
+} from 'graphql';
 import {
   buildCoopstatSchema,
   createRequestContext,
@@ -100,5 +110,73 @@ describe('compiled execution', () => {
     expect(await run(a)).toEqual(answerA); // interpreted again, then compiled again
     expect(await run(a)).toEqual(answerA);
     expect(stats).toEqual({ compiled: 3, compiledRuns: 3, interpretedRuns: 3 });
+  });
+
+  it('coerces the variables once per execution, compiled or not, and refuses a bad one in graphql-js words', async () => {
+    // A scalar that counts how often a variable of its type is coerced.
+    let coerced = 0;
+    const Code = new GraphQLScalarType({
+      name: 'Code',
+      parseValue(value) {
+        coerced += 1;
+        if (typeof value !== 'string' || !/^[0-9]{2}$/.test(value))
+          throw new TypeError(`a code must be two digits, but got ${JSON.stringify(value)}`);
+        return value;
+      },
+    });
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          province: {
+            type: GraphQLString,
+            args: { code: { type: Code } },
+            resolve: (_root, args: { code?: string }) => `province ${args.code}`,
+          },
+        },
+      }),
+    });
+    const { gateway, stats } = compiledExecution(schema, {
+      compileAfter: 1,
+      maxCompiled: 10,
+      plainTypes: new Set(),
+    });
+    const { executor } = await gateway.load({ apollo: {} });
+    const document = parse('query P($code: Code) { province(code: $code) }');
+    const run = (variables: Record<string, unknown>) =>
+      executor!({
+        document,
+        operation: getOperationAST(document)!,
+        operationName: 'P',
+        context: {},
+        request: { variables },
+      } as never);
+
+    expect(await run({ code: '19' })).toEqual({ data: { province: 'province 19' } });
+    expect([coerced, stats.interpretedRuns, stats.compiledRuns]).toEqual([1, 1, 0]);
+    expect(await run({ code: '12' })).toEqual({ data: { province: 'province 12' } });
+    expect([coerced, stats.interpretedRuns, stats.compiledRuns]).toEqual([2, 1, 1]);
+
+    // A refused variable: graphql-js's own errors, and no run counted.
+    const expected = getVariableValues(schema, getOperationAST(document)!.variableDefinitions!, {
+      code: 'Lai Châu',
+    }).errors!;
+    coerced = 0;
+    const refused = await run({ code: 'Lai Châu' });
+    expect(refused).not.toHaveProperty('data');
+    expect(refused.errors!.map((e) => e.message)).toEqual(expected.map((e) => e.message));
+    expect(refused.errors![0]!.message).toContain('a code must be two digits');
+    expect([stats.interpretedRuns, stats.compiledRuns]).toEqual([1, 1]);
+    // The same on graphql-js's path: another operation, run for the first time.
+    const fresh = parse('query Q($code: Code) { province(code: $code) }');
+    const interpreted = await executor!({
+      document: fresh,
+      operation: getOperationAST(fresh)!,
+      operationName: 'Q',
+      context: {},
+      request: { variables: { code: 'Lai Châu' } },
+    } as never);
+    expect(interpreted.errors!.map((e) => e.message)).toEqual(expected.map((e) => e.message));
+    expect([stats.interpretedRuns, stats.compiledRuns]).toEqual([1, 1]);
   });
 });

@@ -53,7 +53,7 @@ describe('GET and POST /graphql with If-None-Match', () => {
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
     expect(again.headers.get('cache-control')).toBe('public, max-age=60, must-revalidate');
-    expect(again.headers.get('vary')).toBe('accept');
+    expect(again.headers.get('vary')).toBe('accept, authorization, x-api-key');
     const byGet = await getQuery({ 'apollo-require-preflight': 'true', 'if-none-match': etag });
     expect(byGet.status).toBe(304);
     expect(executions()).toBe(before);
