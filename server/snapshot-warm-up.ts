@@ -8,10 +8,11 @@ import type { ServedQuery } from './plugins/plan-cache.plugin.ts';
  * empty: without a warm-up, the first requests after every publish all compute at once, on a
  * machine that the load has just kept busy, and their latencies make the tail of the soak.
  *
- * The queries served most recently (kept by the plan cache with their variables) are run on the
- * new snapshot's connections, as an anonymous reader would ask them, before the reader swaps to
- * it; their answers are thrown away, what they leave in the snapshot's memo stays. Nothing of
- * the new snapshot is served before the swap, so no answer mixes two versions.
+ * The queries answered most recently (kept by the plan cache, each with its own variables: only
+ * queries that an anonymous reader asked and got an answer to without any error) are run on the
+ * new snapshot's connections, as an anonymous reader, each within a request's time limit, before
+ * the reader swaps to it; their answers are thrown away, what they leave in the snapshot's memo
+ * stays. Nothing of the new snapshot is served before the swap, so no answer mixes two versions.
  */
 
 /** Queries a warm-up runs at most: the most recently served first. */
@@ -24,6 +25,11 @@ export interface WarmUpOptions {
   readonly queries: () => readonly ServedQuery[];
   /** The GraphQL context of a request holding `lease`, as an anonymous reader's. */
   readonly createContext: (lease: Lease) => object;
+  /**
+   * A request's execution time limit, in ms (`COOPSTAT_QUERY_TIMEOUT_MS`): a query still running
+   * then is interrupted, as a request's would be, and its connection warms nothing more.
+   */
+  readonly timeoutMs: number;
 }
 
 /**
@@ -39,6 +45,13 @@ export async function warmSnapshot(
   const worker = async (lease: Lease) => {
     for (let query = queue.shift(); query; query = queue.shift()) {
       if (lease.interruptedBy) return;
+      const timer = setTimeout(
+        () =>
+          lease.interrupt(
+            new Error(`a warm-up query must finish within ${options.timeoutMs} ms, as a request`),
+          ),
+        options.timeoutMs,
+      );
       try {
         const result = await execute({
           schema: options.schema,
@@ -50,6 +63,8 @@ export async function warmSnapshot(
         if (!result.errors) answered += 1;
       } catch {
         // A query that cannot run on the new snapshot warms nothing; the others go on.
+      } finally {
+        clearTimeout(timer);
       }
     }
   };
