@@ -244,6 +244,8 @@ describe('WarehouseReader', () => {
     // One lease still holds the old snapshot: its other connection stays open.
     expect((await observe(held[1]!)).version).toBe(v1);
     held[1]!.release();
+    // Closed once its buffer pool is emptied, off the event loop (Snapshot.closeIfUnused).
+    await reader.retirements();
     for (const handle of oldHandles) await expect(handle.all('select 1')).rejects.toThrow(/closed/);
     fresh.release();
     expect(reader.load).toEqual({ connections: 2, busy: 0, waiting: 0 });
