@@ -229,16 +229,17 @@ try {
 
   // ---- 4. the run: clients, loads, RSS samples
   const latencies = new Map<string, number[]>();
-  // Each request's latency by what the loader was doing when it was sent: a load running, the
-  // second after a load ended (the server opens, warms and swaps to the new snapshot), or idle.
+  // Each request's latency by what the loader was doing when it was sent: the second after a load
+  // ended (the server opens, warms and swaps to the new snapshot; the next load may have begun),
+  // a load running, or nothing.
   const byPhase = new Map<Phase, number[]>(PHASES.map((phase) => [phase, []]));
   let loading = false;
   let lastLoadEnd = Number.NEGATIVE_INFINITY;
   const phaseNow = (): Phase =>
-    loading
-      ? 'load running'
-      : performance.now() - lastLoadEnd < 1000
-        ? 'publish (1 s after a load)'
+    performance.now() - lastLoadEnd < 1000
+      ? 'publish (1 s after a load)'
+      : loading
+        ? 'load running'
         : 'no load';
   const errors: string[] = [];
   let requests = 0;
