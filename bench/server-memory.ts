@@ -51,6 +51,8 @@ interface MemoryLine {
   gc: boolean;
   rss: number;
   hwm: number | null;
+  rssAnon: number | null;
+  rssFile: number | null;
   heapTotal: number;
   heapUsed: number;
   spaces: Record<string, number>;
@@ -58,7 +60,7 @@ interface MemoryLine {
 
 const describe = (m: MemoryLine | undefined) =>
   m
-    ? `RSS ${m.rss} MiB (peak ${m.hwm}), heap ${m.heapUsed} used of ${m.heapTotal} (old ${m.spaces.old}, new ${m.spaces.new})`
+    ? `RSS ${m.rss} MiB (peak ${m.hwm}; anonymous ${m.rssAnon}, file-backed ${m.rssFile}), heap ${m.heapUsed} used of ${m.heapTotal} (old ${m.spaces.old}, new ${m.spaces.new})`
     : '–';
 
 const dir = await mkdtemp(join(tmpdir(), 'coopstat-memory-'));
@@ -74,20 +76,16 @@ const lastLine = async (gc = false) => {
 buildCompiled();
 const port = await freePort();
 const preload = fileURLToPath(new URL('lib/memory-log.mjs', import.meta.url));
-const server = spawn(
-  process.execPath,
-  ['--expose-gc', '--import', preload, SERVER_BUNDLE],
-  {
-    env: {
-      ...process.env,
-      COOPSTAT_DB: args.warehouse,
-      PORT: String(port),
-      LOG_LEVEL: 'silent',
-      COOPSTAT_MEMORY_LOG: log,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+const server = spawn(process.execPath, ['--expose-gc', '--import', preload, SERVER_BUNDLE], {
+  env: {
+    ...process.env,
+    COOPSTAT_DB: args.warehouse,
+    PORT: String(port),
+    LOG_LEVEL: 'silent',
+    COOPSTAT_MEMORY_LOG: log,
   },
-);
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 try {
   const url = await announcedUrl(server);
   const pid = server.pid!;

@@ -29,7 +29,7 @@
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { loadavg, setPriority, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -86,6 +86,9 @@ interface Request {
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
+/** What the loader was doing when a request was sent. */
+const PHASES = ['no load', 'load running', 'publish (1 s after a load)'] as const;
+type Phase = (typeof PHASES)[number];
 
 const dir = await mkdtemp(join(tmpdir(), 'coopstat-soak-'));
 let server: ReturnType<typeof spawn> | undefined;
@@ -226,6 +229,18 @@ try {
 
   // ---- 4. the run: clients, loads, RSS samples
   const latencies = new Map<string, number[]>();
+  // Each request's latency by what the loader was doing when it was sent: the second after a load
+  // ended (the server opens, warms and swaps to the new snapshot; the next load may have begun),
+  // a load running, or nothing.
+  const byPhase = new Map<Phase, number[]>(PHASES.map((phase) => [phase, []]));
+  let loading = false;
+  let lastLoadEnd = Number.NEGATIVE_INFINITY;
+  const phaseNow = (): Phase =>
+    performance.now() - lastLoadEnd < 1000
+      ? 'publish (1 s after a load)'
+      : loading
+        ? 'load running'
+        : 'no load';
   const errors: string[] = [];
   let requests = 0;
   // The first answer per request × data version (without the version), and the answers that differ.
@@ -254,7 +269,9 @@ try {
     let i = index;
     while (performance.now() < deadline) {
       const request = pool[i++ % pool.length]!;
+      const phase = phaseNow();
       const result = await send(url, request, requests);
+      byPhase.get(phase)!.push(result.ms);
       requests++;
       if (result.error) errors.push(`${request.kind}: ${result.error}`);
       else checkVersion(request, result.body);
@@ -297,7 +314,11 @@ try {
         path = join(dir, `again-${next}-${file.path.split('/').pop()}`);
         await writeFile(path, `${await readFile(file.path, 'utf8')}\n`);
       }
-      const outcome = await loadInChild(path);
+      loading = true;
+      const outcome = await loadInChild(path).finally(() => {
+        loading = false;
+        lastLoadEnd = performance.now();
+      });
       loads.push({ file: path.split('/').pop()!, outcome, ms: performance.now() - started });
       const wait = LOAD_EVERY_S * 1000 - (performance.now() - started);
       if (wait > 0) await sleep(Math.min(wait, Math.max(0, deadline - performance.now())));
@@ -314,9 +335,19 @@ try {
     `running ${CLIENTS} clients for ${DURATION_S} s, ${args['without-loads'] ? 'no loads' : `a load every ${LOAD_EVERY_S} s`} …`,
   );
   const loadAverageAtStart = loadavg()[0]!.toFixed(1);
+  const cpuAtStart = {
+    server: await cpuMsOf(pid),
+    loader: loaderChild ? await cpuMsOf(loaderChild.pid!) : 0,
+    clients: process.cpuUsage(),
+  };
   const started = performance.now();
   await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), loader(), sampler()]);
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = {
+    server: (await cpuMsOf(pid)) - cpuAtStart.server,
+    loader: loaderChild ? (await cpuMsOf(loaderChild.pid!)) - cpuAtStart.loader : 0,
+    clients: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpuAtStart.clients)),
+  };
   const rssAtEnd = await rssOf(pid);
   // Idle: no request holds an old snapshot any more, so only the current one stays open.
   await sleep(5000);
@@ -350,6 +381,12 @@ try {
     log(latencyLine(kind, list));
   }
   log(latencyLine('all', all));
+  log('latency ms by what the loader was doing when the request was sent');
+  for (const [phase, list] of byPhase) if (list.length > 0) log(latencyLine(phase, list));
+  log(
+    `CPU during the run: server ${seconds(cpu.server)} s (${(cpu.server / Math.max(requests, 1)).toFixed(1)} ms per answer), ` +
+      `loader ${seconds(cpu.loader)} s, clients (this process) ${seconds(cpu.clients)} s, of ${seconds(elapsed * 1000 * availableParallelism())} s on ${availableParallelism()} cores`,
+  );
   const published = loads.filter((l) => l.outcome === 'PUBLISHED').length;
   const others = loads.filter((l) => l.outcome !== 'PUBLISHED').map((l) => l.outcome);
   const loadTimes = loads.map((l) => l.ms);
@@ -438,6 +475,16 @@ async function send(
     return { ms, body };
   } catch (error) {
     return { ms: performance.now() - started, error: (error as Error).message };
+  }
+}
+
+/** CPU time (user + system) a process has used so far, ms (Linux /proc; 0 elsewhere). */
+async function cpuMsOf(pid: number): Promise<number> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
   }
 }
 

@@ -173,6 +173,7 @@ export async function startCoopstatServer(
       warmed = await warmSnapshot(leases, {
         schema,
         queries: () => planCache.recent(WARM_UP_QUERIES),
+        timeoutMs: config.queryTimeoutMs,
         createContext: (lease) =>
           createRequestContext(lease, { maxPageSize: config.maxPageSize, role: null }),
       });

@@ -8,10 +8,17 @@ import type { ServedQuery } from './plugins/plan-cache.plugin.ts';
  * empty: without a warm-up, the first requests after every publish all compute at once, on a
  * machine that the load has just kept busy, and their latencies make the tail of the soak.
  *
- * The queries served most recently (kept by the plan cache with their variables) are run on the
- * new snapshot's connections, as an anonymous reader would ask them, before the reader swaps to
- * it; their answers are thrown away, what they leave in the snapshot's memo stays. Nothing of
- * the new snapshot is served before the swap, so no answer mixes two versions.
+ * The queries answered most recently (kept by the plan cache, each with its own variables: only
+ * queries that an anonymous reader asked and got an answer to without any error) are run on the
+ * new snapshot's connections, as an anonymous reader, each within a request's time limit, before
+ * the reader swaps to it; their answers are thrown away, what they leave in the snapshot's memo
+ * stays. Nothing of the new snapshot is served before the swap, so no answer mixes two versions.
+ *
+ * The warm-up runs beside the requests still served by the current snapshot, on the same cores
+ * and the same event loop: it runs one query at a time on one connection and lets the requests'
+ * pending callbacks run before each query, so it takes what the requests leave rather than a
+ * share equal to theirs. Requests keep being answered by the current snapshot meanwhile; the
+ * swap waits at most the reader's warm-up time limit.
  */
 
 /** Queries a warm-up runs at most: the most recently served first. */
@@ -24,35 +31,52 @@ export interface WarmUpOptions {
   readonly queries: () => readonly ServedQuery[];
   /** The GraphQL context of a request holding `lease`, as an anonymous reader's. */
   readonly createContext: (lease: Lease) => object;
+  /**
+   * A request's execution time limit, in ms (`COOPSTAT_QUERY_TIMEOUT_MS`): a query still running
+   * then is interrupted, as a request's would be, and its connection warms nothing more.
+   */
+  readonly timeoutMs: number;
 }
 
+/** Lets the callbacks already due (requests' I/O, timers) run before the next warm-up query. */
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Runs the recent queries on the leases' snapshot, one at a time per lease, every lease at once.
+ * Runs the recent queries on the snapshot of the first lease, one after another on that lease,
+ * yielding to the requests before each (the other leases stay idle: the swap gives them back).
  * Resolves with how many ran without an error; a query that fails is only counted out.
  */
 export async function warmSnapshot(
   leases: readonly Lease[],
   options: WarmUpOptions,
 ): Promise<number> {
-  const queue = [...options.queries()];
+  const lease = leases[0];
+  if (!lease) return 0;
   let answered = 0;
-  const worker = async (lease: Lease) => {
-    for (let query = queue.shift(); query; query = queue.shift()) {
-      if (lease.interruptedBy) return;
-      try {
-        const result = await execute({
-          schema: options.schema,
-          document: query.document,
-          operationName: query.operationName,
-          variableValues: query.variables,
-          contextValue: options.createContext(lease),
-        });
-        if (!result.errors) answered += 1;
-      } catch {
-        // A query that cannot run on the new snapshot warms nothing; the others go on.
-      }
+  for (const query of options.queries()) {
+    await yieldToRequests();
+    if (lease.interruptedBy) break;
+    const timer = setTimeout(
+      () =>
+        lease.interrupt(
+          new Error(`a warm-up query must finish within ${options.timeoutMs} ms, as a request`),
+        ),
+      options.timeoutMs,
+    );
+    try {
+      const result = await execute({
+        schema: options.schema,
+        document: query.document,
+        operationName: query.operationName,
+        variableValues: query.variables,
+        contextValue: options.createContext(lease),
+      });
+      if (!result.errors) answered += 1;
+    } catch {
+      // A query that cannot run on the new snapshot warms nothing; the others go on.
+    } finally {
+      clearTimeout(timer);
     }
-  };
-  await Promise.all(leases.map(worker));
+  }
   return answered;
 }

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { getOperationAST, Lexer, Source, TokenKind, type DocumentNode } from 'graphql';
+import { currentRequest } from '../request-state.ts';
 
 /**
  * Parsed and validated documents kept by operation, not by text: a prepared-statement cache.
@@ -16,8 +17,12 @@ import { getOperationAST, Lexer, Source, TokenKind, type DocumentNode } from 'gr
  *
  * Bounded by the summed length of the kept texts; least recently used first out.
  *
- * It also remembers the queries it served most recently, with their variables
- * ({@link PlanCache.recent}): what a new warehouse snapshot is warmed with before it serves.
+ * It also remembers the queries it answered most recently, each with its own variables
+ * ({@link PlanCache.recent}): what a new warehouse snapshot is warmed with before it serves. A
+ * query is remembered once its answer is ready ({@link planCachePlugin}'s `willSendResponse`),
+ * and only when it was a query, asked with no API key, and answered without any error: a request
+ * refused by validation, a depth, alias or cost limit, its time limit or its authorisation is
+ * never replayed.
  */
 
 /** A query served recently: its kept document and the variables it ran with. */
@@ -27,25 +32,16 @@ export interface ServedQuery {
   readonly variables: Readonly<Record<string, unknown>>;
 }
 
-/** What a request asked besides its text. */
-interface RequestArgs {
-  readonly operationName: string | undefined;
-  readonly variables: Readonly<Record<string, unknown>> | undefined;
-}
-
 /** Variables of a served query larger than this, as JSON, are not remembered. */
 const MAX_REMEMBERED_VARIABLES_CHARS = 4096;
 
 export class PlanCache {
   /** operation key → validated document, in least-recently-used order. */
   private readonly documents = new Map<string, { document: DocumentNode; size: number }>();
-  /** Apollo's key (schema hash + text hash) → operation key, for requests under way. */
-  private readonly aliases = new Map<string, { key: string; args: RequestArgs | undefined }>();
-  /** Queries served, by operation key, operation name and variables; least recent first. */
-  private readonly served = new Map<
-    string,
-    { key: string; operationName: string | undefined; variables: Record<string, unknown> }
-  >();
+  /** Apollo's text hash → operation key, for requests under way. */
+  private readonly aliases = new Map<string, string>();
+  /** Queries answered, by operation key, operation name and variables; least recent first. */
+  private readonly served = new Map<string, ServedQuery>();
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -55,64 +51,55 @@ export class PlanCache {
     readonly maxChars: number,
     /** Most text hashes remembered between a request's source and its document look-up. */
     private readonly maxAliases = 1024,
-    /** Most recently served queries remembered (distinct operation and variables). */
+    /** Most recently answered queries remembered (distinct operation and variables). */
     private readonly maxServed = 32,
   ) {}
 
   /**
-   * Binds the text hash Apollo will look up to the operation key of `source`, and remembers the
-   * request's operation name and variables for {@link recent}.
+   * Binds the text hash Apollo will look up to the operation key of `source`; returns that key
+   * (undefined when the text does not lex).
    */
-  bind(queryHash: string, source: string, args?: RequestArgs): void {
+  bind(queryHash: string, source: string): string | undefined {
     const key = operationKey(source);
-    if (key === undefined) return;
+    if (key === undefined) return undefined;
     this.aliases.delete(queryHash);
-    this.aliases.set(queryHash, { key, args });
+    this.aliases.set(queryHash, key);
     if (this.aliases.size > this.maxAliases) {
       this.aliases.delete(this.aliases.keys().next().value!);
     }
+    return key;
   }
 
   /**
-   * Up to `count` queries served most recently (most recent first) whose documents are still
-   * kept, each with the variables it ran with: mutations are never listed.
+   * Remembers a query answered without error to an anonymous reader, with its own operation
+   * name and variables, for {@link recent}. `key` is its operation key ({@link bind}); the
+   * caller vouches for the answer. Mutations and subscriptions are not remembered, nor
+   * variables larger than 4 KiB as JSON.
    */
-  recent(count: number): ServedQuery[] {
-    const queries: ServedQuery[] = [];
-    for (const entry of [...this.served.values()].reverse()) {
-      if (queries.length >= count) break;
-      const document = this.documents.get(entry.key)?.document;
-      if (!document) continue;
-      if (getOperationAST(document, entry.operationName)?.operation !== 'query') continue;
-      queries.push({ document, operationName: entry.operationName, variables: entry.variables });
-    }
-    return queries;
-  }
-
-  /** The operation key behind Apollo's `schemaHash:queryHash` key (undefined when unbound). */
-  private resolve(
-    apolloKey: string,
-  ): { key: string; args: RequestArgs | undefined } | undefined {
-    const bound = this.aliases.get(apolloKey.slice(apolloKey.lastIndexOf(':') + 1));
-    return bound === undefined
-      ? undefined
-      : { key: `${apolloKey.slice(0, apolloKey.lastIndexOf(':') + 1)}${bound.key}`, args: bound.args };
-  }
-
-  /** Remembers that the document under `key` is served with `args`. */
-  private remember(key: string, args: RequestArgs | undefined): void {
-    const variables = args?.variables ?? {};
-    const json = JSON.stringify(variables);
+  remember(key: string, query: ServedQuery): void {
+    if (getOperationAST(query.document, query.operationName)?.operation !== 'query') return;
+    const json = JSON.stringify(query.variables);
     if (json.length > MAX_REMEMBERED_VARIABLES_CHARS) return;
-    const id = `${key}\n${args?.operationName ?? ''}\n${json}`;
+    const id = `${key}\n${query.operationName ?? ''}\n${json}`;
     this.served.delete(id);
-    this.served.set(id, { key, operationName: args?.operationName, variables });
+    this.served.set(id, query);
     if (this.served.size > this.maxServed) this.served.delete(this.served.keys().next().value!);
   }
 
+  /** Up to `count` queries answered most recently (most recent first), each with its variables. */
+  recent(count: number): ServedQuery[] {
+    return [...this.served.values()].reverse().slice(0, count);
+  }
+
+  /** The operation key behind Apollo's `schemaHash:queryHash` key (undefined when unbound). */
+  private resolve(apolloKey: string): string | undefined {
+    const colon = apolloKey.lastIndexOf(':') + 1;
+    const bound = this.aliases.get(apolloKey.slice(colon));
+    return bound === undefined ? undefined : `${apolloKey.slice(0, colon)}${bound}`;
+  }
+
   async get(apolloKey: string): Promise<DocumentNode | undefined> {
-    const resolved = this.resolve(apolloKey);
-    const key = resolved?.key;
+    const key = this.resolve(apolloKey);
     const entry = key === undefined ? undefined : this.documents.get(key);
     if (!entry) {
       this.misses += 1;
@@ -121,15 +108,12 @@ export class PlanCache {
     this.hits += 1;
     this.documents.delete(key!);
     this.documents.set(key!, entry);
-    this.remember(key!, resolved!.args);
     return entry.document;
   }
 
   async set(apolloKey: string, document: DocumentNode): Promise<void> {
-    const resolved = this.resolve(apolloKey);
-    const key = resolved?.key;
+    const key = this.resolve(apolloKey);
     if (key === undefined || key.length > this.maxChars) return;
-    this.remember(key, resolved!.args);
     const old = this.documents.get(key);
     if (old) {
       this.documents.delete(key);
@@ -145,7 +129,7 @@ export class PlanCache {
   }
 
   async delete(apolloKey: string): Promise<boolean> {
-    const key = this.resolve(apolloKey)?.key;
+    const key = this.resolve(apolloKey);
     const entry = key === undefined ? undefined : this.documents.get(key);
     if (!entry) return false;
     this.documents.delete(key!);
@@ -183,16 +167,31 @@ export function operationKey(text: string): string | undefined {
 /**
  * Lets Apollo find a kept document by operation ({@link PlanCache}): binds each request's text
  * hash to its operation key before Apollo looks the document up. Pass the same cache to
- * Apollo's `documentStore`.
+ * Apollo's `documentStore`. Once a response is ready, remembers the request for the warm-up
+ * ({@link PlanCache.remember}) when it was a query answered without any error (HTTP 200, no
+ * error in the body, not stopped by its time limit) to a request with no API key: the context's
+ * `role` is `null` (see `createRequestContext`).
  */
 export function planCachePlugin(cache: PlanCache): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
+      let key: string | undefined;
       return {
-        async didResolveSource({ source, queryHash, request }) {
-          cache.bind(queryHash, source, {
+        async didResolveSource({ source, queryHash }) {
+          key = cache.bind(queryHash, source);
+        },
+        async willSendResponse({ request, response, document, operation, contextValue }) {
+          if (key === undefined || !document || operation?.operation !== 'query') return;
+          const { body, http } = response;
+          if (body.kind !== 'single' || body.singleResult.errors !== undefined) return;
+          if (http.status !== undefined && http.status !== 200) return;
+          if ((contextValue as { role?: unknown }).role !== null) return;
+          const state = currentRequest();
+          if (state?.timedOut || state?.lease?.interruptedBy) return;
+          cache.remember(key, {
+            document,
             operationName: request.operationName ?? undefined,
-            variables: request.variables ?? undefined,
+            variables: request.variables ?? {},
           });
         },
       };

@@ -3,7 +3,7 @@ import { loadFile } from '../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { operation } from '../helpers/api.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
-import { captureLogger, post, testConfig } from '../helpers/server.ts';
+import { captureLogger, codes, post, testConfig } from '../helpers/server.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;
@@ -30,6 +30,20 @@ describe('the warm-up of a published snapshot', () => {
     expect(before.json.errors).toBeUndefined();
     // A mutation is never run by a warm-up (it would fail anyway: no key).
     await post(server.graphqlUrl, { query: 'mutation { release(years: [2024]) { releaseNo } }' });
+    // Nor a query refused by a limit: it would run there without the limit that refused it.
+    let nested = 'code';
+    for (let level = 1; level < 7; level += 1) {
+      nested = `${level % 2 ? 'successors' : 'predecessors'} { ${nested} }`;
+    }
+    const tooCostly = await post(server.graphqlUrl, {
+      query: `{ adminUnit(code: "19", validOn: "2024-12-31") { ${nested} } }`,
+    });
+    expect(codes(tooCostly.json)).toEqual(['QUERY_TOO_COMPLEX']);
+    // Nor the same dashboard asked with other variables and answered with an error: the warm-up
+    // replays the answered request with its own variables.
+    const refused = await post(server.graphqlUrl, { ...dashboard('refused'), variables: {} });
+    expect(refused.json.errors).toBeDefined();
+    expect(server.app.planCache.recent(16).map((q) => q.variables)).toEqual([{ year: 2024 }]);
     const v1 = server.reader.dataVersion;
 
     const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db });

@@ -1,14 +1,18 @@
+import { getOperationAST } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationKey } from '../../../server/plugins/plan-cache.plugin.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
+import { createApiKey } from '../../../warehouse/keys/key-store.ts';
 import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
-import { post, testConfig } from '../../helpers/server.ts';
+import { codes, post, testConfig } from '../../helpers/server.ts';
 
 let wh: TestWarehouse;
 let server: RunningCoopstat;
+let readerKey: string;
 
 beforeAll(async () => {
   wh = await createTestWarehouse();
+  readerKey = (await createApiKey(wh.db, { name: 'analyst', role: 'reader' })).key;
   server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
 });
 afterAll(async () => {
@@ -74,6 +78,69 @@ describe('plan cache', () => {
     expect(invalid.json.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((invalid.json.errors?.[0] as { locations?: unknown }).locations).toEqual([
       { line: 3, column: 3 },
+    ]);
+  });
+});
+
+describe('the queries kept for the warm-up of a new snapshot', () => {
+  /** The queries the warm-up would replay whose operation name starts with `Kept`. */
+  const kept = () =>
+    server.app.planCache
+      .recent(32)
+      .map((q) => ({
+        name: getOperationAST(q.document, q.operationName)?.name?.value,
+        variables: q.variables,
+      }))
+      .filter((q) => q.name?.startsWith('Kept'));
+  const unit = (comment: string) =>
+    `# ${comment}\nquery KeptUnit($code: String!) {\n  adminUnit(code: $code, validOn: "2024-12-31") { code nameVi }\n}`;
+  /** `adminUnit { successors { predecessors { … } } }`, `levels` fields deep. */
+  const nested = (name: string, levels: number) => {
+    let selection = 'code';
+    for (let level = 1; level < levels; level += 1) {
+      selection = `${level % 2 ? 'successors' : 'predecessors'} { ${selection} }`;
+    }
+    return `query ${name} { adminUnit(code: "19", validOn: "2024-12-31") { ${selection} } }`;
+  };
+
+  it('keeps a query answered without error to a request with no key, with its own variables, and nothing refused', async () => {
+    const answered = await post(server.graphqlUrl, { query: unit('1'), variables: { code: '19' } });
+    expect(answered.json.errors).toBeUndefined();
+    // The same operation with other variables, answered with an error: not kept, and the kept
+    // one keeps its own variables.
+    const notFound = await post(server.graphqlUrl, { query: unit('2'), variables: { code: '99' } });
+    expect(codes(notFound.json)).toEqual(['NOT_FOUND']);
+    // Answered, but to a request with a key: a warm-up runs as an anonymous reader.
+    const keyed = await post(
+      server.graphqlUrl,
+      { query: unit('3'), variables: { code: '12' } },
+      { authorization: `Bearer ${readerKey}` },
+    );
+    expect(keyed.json.data).toEqual({ adminUnit: { code: '12', nameVi: 'Tỉnh Lai Châu' } });
+    // Valid documents refused by a limit before execution.
+    const tooDeep = await post(server.graphqlUrl, { query: nested('KeptTooDeep', 14) });
+    expect(codes(tooDeep.json)).toEqual(['QUERY_TOO_DEEP']);
+    const tooCostly = await post(server.graphqlUrl, { query: nested('KeptTooCostly', 7) });
+    expect(codes(tooCostly.json)).toEqual(['QUERY_TOO_COMPLEX']);
+    // Refused by validation, and a mutation (refused: no key).
+    const invalid = await post(server.graphqlUrl, {
+      query: 'query KeptInvalid { adminUnits(level: PROVINCE) { nope } }',
+    });
+    expect(codes(invalid.json)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const mutation = await post(server.graphqlUrl, {
+      query: 'mutation KeptMutation { release(years: [2024]) { releaseNo } }',
+    });
+    expect(mutation.json.errors).toBeDefined();
+
+    expect(kept()).toEqual([{ name: 'KeptUnit', variables: { code: '19' } }]);
+  });
+
+  it('lists the most recently answered first, one entry per operation and variables', async () => {
+    await post(server.graphqlUrl, { query: unit('4'), variables: { code: '12' } });
+    await post(server.graphqlUrl, { query: unit('5'), variables: { code: '19' } });
+    expect(kept()).toEqual([
+      { name: 'KeptUnit', variables: { code: '19' } },
+      { name: 'KeptUnit', variables: { code: '12' } },
     ]);
   });
 });

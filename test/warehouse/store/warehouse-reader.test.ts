@@ -244,6 +244,8 @@ describe('WarehouseReader', () => {
     // One lease still holds the old snapshot: its other connection stays open.
     expect((await observe(held[1]!)).version).toBe(v1);
     held[1]!.release();
+    // Closed once its buffer pool is emptied, off the event loop (Snapshot.closeIfUnused).
+    await reader.retirements();
     for (const handle of oldHandles) await expect(handle.all('select 1')).rejects.toThrow(/closed/);
     fresh.release();
     expect(reader.load).toEqual({ connections: 2, busy: 0, waiting: 0 });
@@ -252,8 +254,15 @@ describe('WarehouseReader', () => {
   it('opens every snapshot with the DuckDB memory limit and threads asked for', async () => {
     const settings = async (lease: Lease) =>
       (
-        await lease.handle.all<{ memory: string; threads: number }>(
-          `select current_setting('memory_limit') as memory, current_setting('threads') as threads`,
+        await lease.handle.all<{
+          memory: string;
+          threads: number;
+          flush: string;
+          background: boolean;
+        }>(
+          `select current_setting('memory_limit') as memory, current_setting('threads') as threads,
+             current_setting('allocator_flush_threshold') as flush,
+             current_setting('allocator_background_threads') as background`,
         )
       )[0];
     reader = await WarehouseReader.open(wh.db, {
@@ -265,14 +274,25 @@ describe('WarehouseReader', () => {
     const [a, b] = [await reader.acquire(), await reader.acquire()];
     // The settings are the instance's: every pooled connection has them.
     for (const lease of [a, b])
-      expect(await settings(lease)).toEqual({ memory: '48.0 MiB', threads: 1 });
+      expect(await settings(lease)).toEqual({
+        memory: '48.0 MiB',
+        threads: 1,
+        // The allocator gives freed memory back early (SNAPSHOT_ALLOCATOR_SETTINGS).
+        flush: '7.6 MiB',
+        background: true,
+      });
     a.release();
     b.release();
     await loadFile(AGGREGATES, { db: wh.db });
     await reader.refresh();
     const fresh = await reader.acquire();
     expect(fresh.snapshot).toBe(2);
-    expect(await settings(fresh)).toEqual({ memory: '48.0 MiB', threads: 1 });
+    expect(await settings(fresh)).toEqual({
+      memory: '48.0 MiB',
+      threads: 1,
+      flush: '7.6 MiB',
+      background: true,
+    });
     fresh.release();
     await expect(WarehouseReader.open(wh.db, { threads: 0 })).rejects.toThrow(/threads/);
     await expect(WarehouseReader.open(wh.db, { memoryLimitBytes: 0.5 })).rejects.toThrow(
