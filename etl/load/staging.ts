@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
@@ -242,8 +242,7 @@ async function stageCsv(
     const markers = totalMarkerColumns(source, mapping).filter((i) => i < fields.length);
     // Whether a row is a total row is decided once, in the one pass over the file: the rows are
     // then told apart by a flag, not by testing their cells again at every read.
-    const isTotal =
-      markers.map((i) => isTotalSql(`trim("${fields[i]}")`)).join(' or ') || 'false';
+    const isTotal = markers.map((i) => isTotalSql(`trim("${fields[i]}")`)).join(' or ') || 'false';
     await db.run(`drop table if exists ${CSV_TABLE}`);
     await db.run(
       `create temp table ${CSV_TABLE} as
@@ -462,7 +461,7 @@ async function stageXlsx(
       skipSheet(candidates);
   }
 
-  await db.append(RAW_TABLE, rows());
+  await appendThroughCsv(db, RAW_TABLE, source.columns.length + 2, rows());
   if (totals.length > 0)
     await db.append(
       TOTAL_TABLE,
@@ -502,6 +501,72 @@ async function stageXlsx(
     });
   }
   return { format: 'xlsx', encoding: null, mappings, rowsRead, findings };
+}
+
+/** Bytes of CSV text gathered before they are written to the rows' temporary file. */
+const CSV_WRITE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Appends a workbook's rows (sheet, row number, then text or null) to `table` through a
+ * temporary CSV file that DuckDB reads in one statement: the JavaScript work per value is one
+ * string, not one call into the engine. Every value but the row number is quoted, so a cell
+ * keeps its commas, quotes and line breaks; an unquoted empty field is null, a quoted one the
+ * empty string. Rows keep their order (the insert preserves it).
+ */
+async function appendThroughCsv(
+  db: DuckDbHandle,
+  table: string,
+  width: number,
+  rows: AsyncIterable<readonly SqlValue[]>,
+): Promise<void> {
+  const dir = await mkdtemp(join(await scratchFolder(db), 'coopstat-xlsx-'));
+  const csvPath = join(dir, 'rows.csv');
+  try {
+    const handle = await open(csvPath, 'w');
+    let longest = 0;
+    let count = 0;
+    try {
+      let batch = '';
+      for await (const row of rows) {
+        let line = '';
+        for (let i = 0; i < row.length; i++) {
+          const value = row[i];
+          if (i > 0) line += ',';
+          if (value === null || value === undefined) continue;
+          if (typeof value === 'number') line += String(value);
+          else {
+            const text = String(value);
+            line += text.indexOf('"') < 0 ? `"${text}"` : `"${text.replaceAll('"', '""')}"`;
+          }
+        }
+        if (line.length > longest) longest = line.length;
+        batch += line + '\n';
+        count++;
+        if (batch.length >= CSV_WRITE_BYTES) {
+          await handle.write(batch);
+          batch = '';
+        }
+      }
+      if (batch.length > 0) await handle.write(batch);
+    } finally {
+      await handle.close();
+    }
+    if (count === 0) return;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes.
+    const maxLine = Math.max(2_000_000, longest * 3 + 16);
+    const columns = Array.from({ length: width }, (_, i) =>
+      i === 1 ? `'c${i}': 'INTEGER'` : `'c${i}': 'VARCHAR'`,
+    ).join(', ');
+    await db.run(
+      `insert into ${table} select * from read_csv($1, header = false, auto_detect = false,
+         delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false,
+         max_line_size = ${maxLine}, buffer_size = ${Math.max(16 * maxLine, 32 * 1024 * 1024)},
+         columns = {${columns}})`,
+      [csvPath],
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
