@@ -389,10 +389,33 @@ async function stageXlsx(
       });
   };
 
+  const columnNames = source.columns.map((c) => c.name);
+  /** Whether marker texts start a total row, by text (province names and codes repeat). */
+  const totalTexts = new Map<string, boolean>();
+  /** {@link isTotalRow}, sparing the folding of texts that start with a digit or were seen. */
+  const isTotalCells = (cells: readonly (string | null)[], markers: readonly number[]) => {
+    for (const i of markers) {
+      const text = cells[i];
+      if (text === null || text === undefined) continue;
+      const first = text.charCodeAt(0);
+      // A total word starts with a letter: a text starting with a digit folds to a digit first.
+      if (first >= 0x30 && first <= 0x39) continue;
+      let total = totalTexts.get(text);
+      if (total === undefined) {
+        total = isTotalRow([text], [0]);
+        if (totalTexts.size < 100_000) totalTexts.set(text, total);
+      }
+      if (total) return true;
+    }
+    return false;
+  };
+
   async function* rows(): AsyncGenerator<SqlValue[]> {
     let currentSheet: string | null = null;
     let mapping: HeaderMapping | undefined;
     let markers: number[] = [];
+    /** Per canonical column, the index of the sheet's column that holds it (-1: none). */
+    let origins: number[] = [];
     let headerRow = 0;
     // Rows above the header seen so far: title rows, or a sheet that has no header at all.
     let candidates: XlsxRow[] = [];
@@ -429,6 +452,7 @@ async function stageXlsx(
         refuseMergedHeaderRow(merges.get(row.sheet) ?? [], row.row, file, row.sheet);
         mapping = found;
         markers = totalMarkerColumns(source, mapping);
+        origins = columnNames.map((name) => mapping?.columns.get(name)?.index ?? -1);
         headerRow = row.row;
         mappings.set(row.sheet, mapping);
         findings.push(...headerFindings(source, mapping, file, row.sheet, row.row));
@@ -440,17 +464,19 @@ async function stageXlsx(
       }
       headerRow = 0;
       const values: SqlValue[] = [row.sheet, row.row];
-      for (const column of source.columns) {
-        const origin = mapping.columns.get(column.name);
-        const cell = origin ? row.cells[origin.index] : null;
-        if (cell === null || cell === undefined || cell.trim() === '') values.push(null);
-        else if (origin && row.fractional?.includes(origin.index)) {
+      const { cells, fractional } = row;
+      for (let k = 0; k < columnNames.length; k++) {
+        const index = origins[k]!;
+        const cell = index < 0 ? null : cells[index];
+        const text = cell === null || cell === undefined ? '' : cell.trim();
+        if (text === '') values.push(null);
+        else if (fractional !== undefined && fractional.includes(index)) {
           // A typed number: marked, and written in the file's text convention once it is known.
-          typedColumns.add(column.name);
-          values.push(TYPED_NUMBER_MARK + cell.trim());
-        } else values.push(cell.trim());
+          typedColumns.add(columnNames[k]!);
+          values.push(TYPED_NUMBER_MARK + text);
+        } else values.push(text);
       }
-      if (isTotalRow(row.cells, markers)) {
+      if (isTotalCells(cells, markers)) {
         totals.push(values);
         continue;
       }
@@ -504,7 +530,42 @@ async function stageXlsx(
 }
 
 /** Bytes of CSV text gathered before they are written to the rows' temporary file. */
-const CSV_WRITE_BYTES = 4 * 1024 * 1024;
+const CSV_WRITE_BYTES = 256 * 1024;
+
+/** Text that must be quoted in the rows' CSV: a delimiter, a quote or a line break in it. */
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/** Whether a value must be quoted to come back as itself: empty, special or spaced at an edge. */
+function needsQuotes(value: string): boolean {
+  if (value === '') return true;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return (
+    first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09 || NEEDS_QUOTES.test(value)
+  );
+}
+
+/**
+ * One row as a CSV line: null as an empty field, the empty string as `""`, text quoted only
+ * when it must be ({@link needsQuotes}).
+ */
+function csvLine(row: readonly SqlValue[]): string {
+  let plain = true;
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (typeof value === 'string' && needsQuotes(value)) {
+      plain = false;
+      break;
+    }
+  }
+  // Array#join writes null as an empty field and a number as its text.
+  if (plain) return row.join(',');
+  return row
+    .map((value) =>
+      typeof value === 'string' && needsQuotes(value) ? `"${value.replaceAll('"', '""')}"` : value,
+    )
+    .join(',');
+}
 
 /**
  * Appends a workbook's rows (sheet, row number, then text or null) to `table` through a
@@ -526,28 +587,25 @@ async function appendThroughCsv(
     let longest = 0;
     let count = 0;
     try {
-      let batch = '';
+      let lines: string[] = [];
+      let batchChars = 0;
       for await (const row of rows) {
-        let line = '';
-        for (let i = 0; i < row.length; i++) {
-          const value = row[i];
-          if (i > 0) line += ',';
-          if (value === null || value === undefined) continue;
-          if (typeof value === 'number') line += String(value);
-          else {
-            const text = String(value);
-            line += text.indexOf('"') < 0 ? `"${text}"` : `"${text.replaceAll('"', '""')}"`;
-          }
-        }
+        const line = csvLine(row);
         if (line.length > longest) longest = line.length;
-        batch += line + '\n';
+        lines.push(line);
+        batchChars += line.length + 1;
         count++;
-        if (batch.length >= CSV_WRITE_BYTES) {
-          await handle.write(batch);
-          batch = '';
+        if (batchChars >= CSV_WRITE_BYTES) {
+          lines.push('');
+          await handle.write(Buffer.from(lines.join('\n')));
+          lines = [];
+          batchChars = 0;
         }
       }
-      if (batch.length > 0) await handle.write(batch);
+      if (lines.length > 0) {
+        lines.push('');
+        await handle.write(Buffer.from(lines.join('\n')));
+      }
     } finally {
       await handle.close();
     }

@@ -30,7 +30,17 @@ export interface SheetXmlHandler {
 }
 
 /** Characters that make a part leave the fast path: XML 1.0 forbids them, or saxes rewrites them. */
-const OUTSIDE_SUBSET = /[\u0000-\u0008\u000b-\u001f\ufffe\uffff]|<[!?]|]]>/;
+const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\ufffe\uffff]/;
+
+/** Whether `text` holds a character or markup outside the subset (one scan per pattern). */
+function outsideSubset(text: string): boolean {
+  return (
+    text.indexOf('<!') >= 0 ||
+    text.indexOf('<?') >= 0 ||
+    text.indexOf(']]>') >= 0 ||
+    FORBIDDEN_CHARACTERS.test(text)
+  );
+}
 /** The XML declarations spreadsheet programs write (anything else goes to saxes). */
 const DECLARATION =
   /^<\?xml version=(?:"1\.0"|'1\.0')(?: encoding=(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?: standalone=(?:"(?:yes|no)"|'(?:yes|no)'))? ?\?>/;
@@ -91,7 +101,7 @@ export class SheetXmlScanner {
   write(chunk: string): boolean {
     let s = this.carry.length === 0 ? chunk : this.carry + chunk;
     this.carry = '';
-    if (OUTSIDE_SUBSET.test(s)) {
+    if (outsideSubset(s)) {
       // The declaration is the one `<?` allowed, at the very start only.
       if (this.started || !s.startsWith('<?xml')) return false;
       const declaration = DECLARATION.exec(s);
@@ -102,7 +112,7 @@ export class SheetXmlScanner {
       }
       this.started = true;
       s = s.slice(declaration[0].length);
-      if (OUTSIDE_SUBSET.test(s)) return false;
+      if (outsideSubset(s)) return false;
     }
     this.started = true;
     try {
