@@ -34,7 +34,7 @@ const TOTAL_PATTERN = `^(${TOTAL_ROW_WORDS.map(fold).join('|')})( |$)`;
 const TOTAL_REGEX = new RegExp(TOTAL_PATTERN);
 
 /** True when a cell's text starts with a total word ("Tổng cộng", "Cộng:", "TỔNG SỐ TOÀN TỈNH"). */
-function isTotalText(text: string | null | undefined): boolean {
+export function isTotalText(text: string | null | undefined): boolean {
   return text !== null && text !== undefined && TOTAL_REGEX.test(fold(text));
 }
 
@@ -176,10 +176,14 @@ function namesUnit(cells: readonly (string | null)[], rule: TotalRowRule): boole
 }
 
 /** True when a row is a total row by its {@link TotalRowRule}. */
-export function isTotalRow(cells: readonly (string | null)[], rule: TotalRowRule): boolean {
-  if (rule.markers.some((i) => isTotalText(cells[i]))) return true;
+export function isTotalRow(
+  cells: readonly (string | null)[],
+  rule: TotalRowRule,
+  startsTotal: (text: string | null | undefined) => boolean = isTotalText,
+): boolean {
+  if (rule.markers.some((i) => startsTotal(cells[i]))) return true;
   return (
-    rule.unkeyedMarker !== null && isTotalText(cells[rule.unkeyedMarker]) && !namesUnit(cells, rule)
+    rule.unkeyedMarker !== null && startsTotal(cells[rule.unkeyedMarker]) && !namesUnit(cells, rule)
   );
 }
 

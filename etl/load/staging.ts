@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
@@ -34,6 +34,7 @@ import {
   isColumnNumberRowSql,
   isTotalRow,
   isTotalRowSql,
+  isTotalText,
   readKnownProvinces,
   refuseMergedHeaderRow,
   totalRowRule,
@@ -401,10 +402,29 @@ async function stageXlsx(
       });
   };
 
+  const columnNames = source.columns.map((c) => c.name);
+  /** Whether marker texts start a total row, by text (province names and codes repeat). */
+  const totalTexts = new Map<string, boolean>();
+  /** Whether a cell's text starts a total row, sparing the folding of texts that start with a digit or were seen. */
+  const startsTotal = (text: string | null | undefined): boolean => {
+    if (text === null || text === undefined) return false;
+    const first = text.charCodeAt(0);
+    // A total word starts with a letter: a text starting with a digit folds to a digit first.
+    if (first >= 0x30 && first <= 0x39) return false;
+    let total = totalTexts.get(text);
+    if (total === undefined) {
+      total = isTotalText(text);
+      if (totalTexts.size < 100_000) totalTexts.set(text, total);
+    }
+    return total;
+  };
+
   async function* rows(): AsyncGenerator<SqlValue[]> {
     let currentSheet: string | null = null;
     let mapping: HeaderMapping | undefined;
     let totalRule: TotalRowRule | undefined;
+    /** Per canonical column, the index of the sheet's column that holds it (-1: none). */
+    let origins: number[] = [];
     let headerRow = 0;
     // Rows above the header seen so far: title rows, or a sheet that has no header at all.
     let candidates: XlsxRow[] = [];
@@ -441,6 +461,7 @@ async function stageXlsx(
         refuseMergedHeaderRow(merges.get(row.sheet) ?? [], row.row, file, row.sheet);
         mapping = found;
         totalRule = totalRowRule(source, mapping, provinces);
+        origins = columnNames.map((name) => mapping?.columns.get(name)?.index ?? -1);
         headerRow = row.row;
         mappings.set(row.sheet, mapping);
         findings.push(...headerFindings(source, mapping, file, row.sheet, row.row));
@@ -452,17 +473,19 @@ async function stageXlsx(
       }
       headerRow = 0;
       const values: SqlValue[] = [row.sheet, row.row];
-      for (const column of source.columns) {
-        const origin = mapping.columns.get(column.name);
-        const cell = origin ? row.cells[origin.index] : null;
-        if (cell === null || cell === undefined || cell.trim() === '') values.push(null);
-        else if (origin && row.fractional?.includes(origin.index)) {
+      const { cells, fractional } = row;
+      for (let k = 0; k < columnNames.length; k++) {
+        const index = origins[k]!;
+        const cell = index < 0 ? null : cells[index];
+        const text = cell === null || cell === undefined ? '' : cell.trim();
+        if (text === '') values.push(null);
+        else if (fractional !== undefined && fractional.includes(index)) {
           // A typed number: marked, and written in the file's text convention once it is known.
-          typedColumns.add(column.name);
-          values.push(TYPED_NUMBER_MARK + cell.trim());
-        } else values.push(cell.trim());
+          typedColumns.add(columnNames[k]!);
+          values.push(TYPED_NUMBER_MARK + text);
+        } else values.push(text);
       }
-      if (isTotalRow(row.cells, totalRule!)) {
+      if (isTotalRow(cells, totalRule!, startsTotal)) {
         totals.push(values);
         continue;
       }
@@ -473,7 +496,7 @@ async function stageXlsx(
       skipSheet(candidates);
   }
 
-  await db.append(RAW_TABLE, rows());
+  await appendThroughCsv(db, RAW_TABLE, source.columns.length + 2, rows());
   if (totals.length > 0)
     await db.append(
       TOTAL_TABLE,
@@ -526,6 +549,104 @@ async function stageXlsx(
     });
   }
   return { format: 'xlsx', encoding: null, mappings, rowsRead, findings, decimals };
+}
+
+/** Bytes of CSV text gathered before they are written to the rows' temporary file. */
+const CSV_WRITE_BYTES = 256 * 1024;
+
+/** Text that must be quoted in the rows' CSV: a delimiter, a quote or a line break in it. */
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/** Whether a value must be quoted to come back as itself: empty, special or spaced at an edge. */
+function needsQuotes(value: string): boolean {
+  if (value === '') return true;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return (
+    first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09 || NEEDS_QUOTES.test(value)
+  );
+}
+
+/**
+ * One row as a CSV line: null as an empty field, the empty string as `""`, text quoted only
+ * when it must be ({@link needsQuotes}).
+ */
+function csvLine(row: readonly SqlValue[]): string {
+  let plain = true;
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (typeof value === 'string' && needsQuotes(value)) {
+      plain = false;
+      break;
+    }
+  }
+  // Array#join writes null as an empty field and a number as its text.
+  if (plain) return row.join(',');
+  return row
+    .map((value) =>
+      typeof value === 'string' && needsQuotes(value) ? `"${value.replaceAll('"', '""')}"` : value,
+    )
+    .join(',');
+}
+
+/**
+ * Appends a workbook's rows (sheet, row number, then text or null) to `table` through a
+ * temporary CSV file that DuckDB reads in one statement: the JavaScript work per value is one
+ * string, not one call into the engine. Every value but the row number is quoted, so a cell
+ * keeps its commas, quotes and line breaks; an unquoted empty field is null, a quoted one the
+ * empty string. Rows keep their order (the insert preserves it).
+ */
+async function appendThroughCsv(
+  db: DuckDbHandle,
+  table: string,
+  width: number,
+  rows: AsyncIterable<readonly SqlValue[]>,
+): Promise<void> {
+  const dir = await mkdtemp(join(await scratchFolder(db), 'coopstat-xlsx-'));
+  const csvPath = join(dir, 'rows.csv');
+  try {
+    const handle = await open(csvPath, 'w');
+    let longest = 0;
+    let count = 0;
+    try {
+      let lines: string[] = [];
+      let batchChars = 0;
+      for await (const row of rows) {
+        const line = csvLine(row);
+        if (line.length > longest) longest = line.length;
+        lines.push(line);
+        batchChars += line.length + 1;
+        count++;
+        if (batchChars >= CSV_WRITE_BYTES) {
+          lines.push('');
+          await handle.write(Buffer.from(lines.join('\n')));
+          lines = [];
+          batchChars = 0;
+        }
+      }
+      if (lines.length > 0) {
+        lines.push('');
+        await handle.write(Buffer.from(lines.join('\n')));
+      }
+    } finally {
+      await handle.close();
+    }
+    if (count === 0) return;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes.
+    const maxLine = Math.max(2_000_000, longest * 3 + 16);
+    const columns = Array.from({ length: width }, (_, i) =>
+      i === 1 ? `'c${i}': 'INTEGER'` : `'c${i}': 'VARCHAR'`,
+    ).join(', ');
+    await db.run(
+      `insert into ${table} select * from read_csv($1, header = false, auto_detect = false,
+         delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false,
+         max_line_size = ${maxLine}, buffer_size = ${Math.max(16 * maxLine, 32 * 1024 * 1024)},
+         columns = {${columns}})`,
+      [csvPath],
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   RunText,
   type SaxTag,
 } from './xlsx-parts.reader.ts';
+import { SheetXmlScanner } from './xlsx-sheet-scan.reader.ts';
 
 /** One row of a worksheet that holds at least one non-empty cell. */
 export interface XlsxRow {
@@ -64,11 +65,114 @@ const NUL_RULE = 'a cell must hold text without NUL characters';
 const MAX_COLUMN_INDEX = 16383;
 
 /**
- * Streams the non-empty rows of one worksheet part, given as byte chunks. Rows come out as
- * their chunk is parsed; a refused cell is thrown after the rows before it. Every refusal is a
+ * Streams the non-empty rows of one worksheet part; `openChunks` gives its bytes from the start
+ * (it is called again when the part has to be read a second time). Rows come out as their chunk
+ * is parsed; a refused cell is thrown after the rows before it. Every refusal is a
  * {@link ReaderError}.
+ *
+ * The part is first read by the fast tokenizer ({@link SheetXmlScanner}). Should it meet
+ * anything outside the XML it knows (or a refused cell, or a damaged stream), the part is read
+ * again from the start with saxes, skipping the rows and warnings already handed out: the
+ * answer, and every message, is then saxes' own. The fast pass hands out a chunk's rows (after
+ * its warnings) only once every character of that chunk has been scanned, as saxes would.
  */
 export async function* readSheetRows(
+  openChunks: () => AsyncIterable<Buffer>,
+  context: SheetContext,
+): AsyncGenerator<XlsxRow> {
+  const done = { rows: 0, warnings: 0 };
+  if (yield* readSheetRowsFast(openChunks(), context, done)) return;
+  let rowsToSkip = done.rows;
+  let warningsToSkip = done.warnings;
+  const onWarning = context.onWarning;
+  const replay: SheetContext = {
+    ...context,
+    onWarning:
+      onWarning &&
+      ((warning) => {
+        if (warningsToSkip > 0) warningsToSkip--;
+        else onWarning(warning);
+      }),
+  };
+  for await (const row of readSheetRowsSax(openChunks(), replay)) {
+    if (rowsToSkip > 0) rowsToSkip--;
+    else yield row;
+  }
+}
+
+/**
+ * The fast pass: true when the part was read to its end; false when it must be read again
+ * with saxes, `done` then counting the rows and warnings already handed out.
+ */
+async function* readSheetRowsFast(
+  chunks: AsyncIterable<Buffer>,
+  context: SheetContext,
+  done: { rows: number; warnings: number },
+): AsyncGenerator<XlsxRow, boolean> {
+  /** Warnings raised since the last chunk whose every character was scanned. */
+  let warnings: XlsxWarning[] = [];
+  const rows = new SheetRowParser({
+    ...context,
+    onWarning: context.onWarning && ((warning) => warnings.push(warning)),
+  });
+  const scanner = new SheetXmlScanner(rows);
+  // Rows and warnings of chunks not yet wholly scanned (the carried token may still fail).
+  let heldRows: XlsxRow[] = [];
+  let heldWarnings: XlsxWarning[] = [];
+  const release = function* (): Generator<XlsxRow> {
+    for (const warning of heldWarnings) {
+      done.warnings++;
+      context.onWarning?.(warning);
+    }
+    heldWarnings = [];
+    const out = heldRows;
+    heldRows = [];
+    for (const row of out) {
+      done.rows++;
+      yield row;
+    }
+  };
+  const iterator = chunks[Symbol.asyncIterator]();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      let text: string;
+      try {
+        next = await iterator.next();
+        text = next.done ? decoder.decode() : decoder.decode(next.value, { stream: true });
+      } catch {
+        return false;
+      }
+      if (!scanner.write(text) || (next.done && !scanner.end())) return false;
+      if (rows.refusal !== null) return false;
+      const ready = rows.takeReady();
+      if (next.done || scanner.carried <= text.length) {
+        // Every chunk before this one is wholly scanned: what they raised goes out.
+        yield* release();
+        heldRows = ready;
+        heldWarnings = warnings;
+        warnings = [];
+        if (next.done) {
+          yield* release();
+          return true;
+        }
+      } else {
+        heldRows.push(...ready);
+        heldWarnings.push(...warnings);
+        warnings = [];
+      }
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+/**
+ * The reference pass: saxes, chunk by chunk, as the fast pass falls back to (exported for the
+ * tests that hold the fast pass to it).
+ */
+export async function* readSheetRowsSax(
   chunks: AsyncIterable<Buffer>,
   context: SheetContext,
 ): AsyncGenerator<XlsxRow> {
@@ -145,7 +249,7 @@ class SheetRowParser {
       case 'row':
         return this.openRow(tag);
       case 'c':
-        return this.openCell(tag);
+        return this.openCellTag(tag);
       case 'f':
         return this.openFormula(tag);
       case 'v':
@@ -201,9 +305,28 @@ class SheetRowParser {
     this.nextCol = 0;
   }
 
+  /** A whole plain cell (no formula, no inline string), as the fast tokenizer hands it over. */
+  plainCell(
+    ref: string | undefined,
+    type: string | undefined,
+    style: string | undefined,
+    value: string | null,
+  ): void {
+    this.openCell(ref, type, style);
+    if (this.cell) this.cell.value = value;
+    this.closeCell();
+  }
+
+  private openCellTag(tag: SaxTag): void {
+    this.openCell(tag.attributes.r, tag.attributes.t, tag.attributes.s);
+  }
+
   /** A cell's column comes from its reference (`F12`), else it follows the previous cell. */
-  private openCell(tag: SaxTag): void {
-    const ref = tag.attributes.r;
+  private openCell(
+    ref: string | undefined,
+    type: string | undefined,
+    style: string | undefined,
+  ): void {
     const col = ref ? columnIndex(ref) : this.nextCol;
     if ((col < 0 || col > MAX_COLUMN_INDEX) && this.refusal === null) {
       this.refusal = new ReaderError({
@@ -216,8 +339,8 @@ class SheetRowParser {
     }
     this.cell = {
       col: this.refusal === null ? col : 0,
-      type: tag.attributes.t ?? 'n',
-      style: Number(tag.attributes.s ?? 0),
+      type: type ?? 'n',
+      style: Number(style ?? 0),
       formula: null,
       sharedFormula: null,
       value: null,
@@ -280,35 +403,49 @@ class SheetRowParser {
 
 /** The text of one cell, `null` when empty; throws a {@link ReaderError} for refused cells. */
 function cellText(cell: CellState, row: number, context: SheetContext): string | null {
-  const place = { file: context.file, sheet: context.sheet, row, column: columnLetter(cell.col) };
   const formula = formulaText(cell);
   if (cell.type === 'e') {
     const from = formula === null ? '' : ` (from ${formula})`;
     throw new ReaderError({
       rule: CELL_VALUE_RULE,
       value: `the error ${(cell.value ?? '').trim()}${from}`,
-      ...place,
+      ...placeOf(cell, row, context),
     });
   }
   if (formula !== null) {
     const hasResult = cell.value !== null && (cell.value !== '' || cell.type === 'str');
-    if (!hasResult) throw new ReaderError({ rule: FORMULA_RULE, value: formula, ...place });
+    if (!hasResult)
+      throw new ReaderError({ rule: FORMULA_RULE, value: formula, ...placeOf(cell, row, context) });
   }
   const text = valueText(cell, context);
   if (formula !== null)
-    context.onWarning?.({ rule: FORMULA_WARNING_RULE, value: formula, ...place });
+    context.onWarning?.({
+      rule: FORMULA_WARNING_RULE,
+      value: formula,
+      ...placeOf(cell, row, context),
+    });
+  if (text === null) return null;
   // XML cannot carry U+0000, but Excel's escape `_x0000_` can; a CSV with one is refused too.
-  if (text !== null && text.includes('\u0000')) {
-    throw new ReaderError({ rule: NUL_RULE, value: 'a NUL character (written _x0000_)', ...place });
+  if (text.includes('\u0000')) {
+    throw new ReaderError({
+      rule: NUL_RULE,
+      value: 'a NUL character (written _x0000_)',
+      ...placeOf(cell, row, context),
+    });
   }
-  if (text !== null && text.length > context.maxCellChars) {
+  if (text.length > context.maxCellChars) {
     throw new ReaderError({
       rule: `a cell must hold at most ${context.maxCellChars} characters`,
       value: `${text.length} characters`,
-      ...place,
+      ...placeOf(cell, row, context),
     });
   }
   return text;
+}
+
+/** Where a cell is, as messages cite it. */
+function placeOf(cell: CellState, row: number, context: SheetContext) {
+  return { file: context.file, sheet: context.sheet, row, column: columnLetter(cell.col) };
 }
 
 function formulaText(cell: CellState): string | null {
@@ -339,6 +476,8 @@ function valueText(cell: CellState, context: SheetContext): string | null {
     default: {
       const raw = (cell.value ?? '').trim();
       if (raw === '') return null;
+      // A whole number of up to 15 digits is its own canonical text (most cells of a register).
+      if (isShortInteger(raw) && !context.dateStyles.has(cell.style)) return raw;
       const n = Number(raw);
       if (!Number.isFinite(n)) return raw.normalize('NFC'); // every cell's text leaves NFC
       if (context.dateStyles.has(cell.style)) return serialDateText(n, context.date1904);
@@ -353,8 +492,29 @@ function isFractionalNumber(cell: CellState, text: string, context: SheetContext
 }
 
 function cleanString(text: string): string | null {
-  const clean = text.normalize('NFC').trim();
+  const clean = toNfc(text).trim();
   return clean === '' ? null : clean;
+}
+
+/** NFC of `text`; text below U+0300 (no combining mark can occur) is NFC already. */
+function toNfc(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x300) return text.normalize('NFC');
+  }
+  return text;
+}
+
+/** True for `0` or an optional minus and 1–15 digits without a leading zero. */
+function isShortInteger(raw: string): boolean {
+  let i = raw.charCodeAt(0) === 0x2d ? 1 : 0;
+  const digits = raw.length - i;
+  if (digits < 1 || digits > 15) return false;
+  if (raw.charCodeAt(i) === 0x30) return raw.length === 1;
+  for (; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
 }
 
 /**

@@ -160,7 +160,7 @@ function sheetRows(
   parts: SharedParts,
   options: Pick<ReadXlsxOptions, 'onWarning'> & { readonly maxCellChars: number },
 ): AsyncGenerator<XlsxRow> {
-  return readSheetRows(inflateZipEntryChunks(path, parts.file, entry), {
+  return readSheetRows(() => inflateZipEntryChunks(path, parts.file, entry), {
     file: parts.file,
     sheet: sheet.name,
     hidden: sheet.state !== 'visible',

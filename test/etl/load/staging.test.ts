@@ -1,0 +1,98 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { stageFile } from '../../../etl/load/staging.ts';
+import { REGISTER_SOURCE } from '../../../etl/sources/register.source.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { buildZip, WORKBOOK_RELS } from '../../helpers/zip-forge.ts';
+
+/**
+ * A workbook's rows reach staging through a temporary CSV file: every text must come back as it
+ * was read — delimiters, quotes, line breaks, a typed number's mark, a sheet name with spaces at
+ * its edges — and an empty cell as null.
+ */
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coopstat-staging-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const SHEET_NAME = ' Sổ "1", HTX ';
+const text = (ref: string, value: string) =>
+  `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${value}</t></is></c>`;
+const HEADERS = [
+  'year',
+  'org_id',
+  'org_name',
+  'org_type',
+  'sector',
+  'province_code',
+  'revenue_vnd_million',
+];
+const NAMES = [
+  'HTX "Tân Cương", chè',
+  'HTX dòng một\ndòng hai',
+  'HTX _x000D_ xuống dòng',
+  'HTX \\ gạch, "ngoặc" \'đơn\'',
+];
+
+describe('staging a workbook', () => {
+  it('keeps every text as read, and empty cells null', async () => {
+    const header = HEADERS.map((h, i) => text(`${String.fromCharCode(65 + i)}1`, h)).join('');
+    const rows = NAMES.map((name, i) => {
+      const r = i + 2;
+      const escaped = name.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+      return (
+        `<row r="${r}"><c r="A${r}"><v>2024</v></c>${text(`B${r}`, String(4600000000 + i))}` +
+        `${text(`C${r}`, escaped)}${text(`D${r}`, 'HTX')}${text(`E${r}`, 'AGRICULTURE')}` +
+        `${text(`F${r}`, '19')}${i === 0 ? '' : `<c r="G${r}"><v>${i}.25</v></c>`}</row>`
+      );
+    });
+    const sheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="${MAIN}"><sheetData><row r="1">${header}</row>${rows.join('')}</sheetData></worksheet>`;
+    const workbook = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${SHEET_NAME.replaceAll('"', '&quot;')}" sheetId="1" r:id="rId1"/></sheets></workbook>`;
+    const path = join(dir, 'texts.xlsx');
+    await writeFile(
+      path,
+      buildZip([
+        { name: 'xl/workbook.xml', data: Buffer.from(workbook) },
+        { name: 'xl/_rels/workbook.xml.rels', data: Buffer.from(WORKBOOK_RELS) },
+        { name: 'xl/worksheets/sheet1.xml', data: Buffer.from(sheet) },
+      ]),
+    );
+    const db = await DuckDbHandle.open(':memory:');
+    try {
+      const staged = await stageFile(
+        db,
+        REGISTER_SOURCE,
+        path,
+        (await readFile(path)).subarray(0, 512),
+      );
+      expect(staged.rowsRead).toBe(NAMES.length);
+      const got = await db.all<{
+        src_sheet: string;
+        src_row: number;
+        org_name: string;
+        revenue_vnd_million: string | null;
+        members: string | null;
+      }>(
+        'select src_sheet, src_row, org_name, revenue_vnd_million, members from stg_raw order by src_row',
+      );
+      expect(got).toEqual(
+        NAMES.map((name, i) => ({
+          src_sheet: SHEET_NAME,
+          src_row: i + 2,
+          org_name: name.replace('_x000D_', '\r').trim(),
+          revenue_vnd_million: i === 0 ? null : `${i}.25`,
+          members: null,
+        })),
+      );
+    } finally {
+      db.close();
+    }
+  });
+});
