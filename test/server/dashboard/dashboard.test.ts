@@ -7,7 +7,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import {
   openOfflineBrowser,
@@ -16,7 +15,7 @@ import {
   type OfflineBrowser,
 } from '../../helpers/chromium.ts';
 import { rawGet } from '../../helpers/http.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
 import { post, testConfig } from '../../helpers/server.ts';
 
 let wh: TestWarehouse;
@@ -28,8 +27,7 @@ const PLAN = 'nq-20-nq-tw-2022';
 const TARGET = 'htx-count-2030';
 
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  await loadFile(example('aggregates-2024.csv'), { db: wh.db }); // Thái Nguyên and Lai Châu, 2024
+  wh = await createTestWarehouse('example'); // Thái Nguyên and Lai Châu, 2024
   server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 60_000);
