@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { HeavyFirstSequencer } from './test/sequencer.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -20,5 +21,7 @@ export default defineConfig({
     // a child process, a server, Chromium or the disk, the other runs. Files stay isolated (a
     // process each): without that, a file that leaves DuckDB work running starves the next ones.
     maxWorkers: 2,
+    // The costliest files start first, so that the two workers finish close together.
+    sequence: { sequencer: HeavyFirstSequencer },
   },
 });

@@ -1,16 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { loadFile } from '../etl/load/load-file.ts';
 import { initWarehouse } from '../etl/reference/init-warehouse.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The default warehouse built once per run by the real `init`; tests copy it, never open it. */
     templateWarehouse: string;
+    /** The default warehouse with `examples/aggregates-2024.csv` loaded (data version 2). */
+    exampleWarehouse: string;
+    /**
+     * The default warehouse with `test/fixtures/api/provinces-2021-2025.csv`, then
+     * `examples/aggregates-2024.csv` loaded (data versions 2 and 3): what the API tests query.
+     */
+    apiWarehouse: string;
     /** The command line and API server compiled once per run by `scripts/build.mjs`. */
     bundleDir: string;
   }
@@ -34,15 +42,39 @@ async function buildBundle(): Promise<string> {
 }
 
 /**
+ * The warehouses several files start from, each made from the default one by the real ETL:
+ * loaded once here and copied by the tests instead of loaded again in each file.
+ */
+async function buildLoadedWarehouses(dir: string, db: string) {
+  const fixture = (path: string) => join(ROOT, path);
+  const example = join(dir, 'example.duckdb');
+  const api = join(dir, 'api.duckdb');
+  await Promise.all([copyFile(db, example), copyFile(db, api)]);
+  await Promise.all([
+    loadFile(fixture('examples/aggregates-2024.csv'), { db: example }),
+    loadFile(fixture('test/fixtures/api/provinces-2021-2025.csv'), { db: api, maxYear: 2026 }).then(
+      () => loadFile(fixture('examples/aggregates-2024.csv'), { db: api }),
+    ),
+  ]);
+  return { example, api };
+}
+
+/**
  * Builds once per test run what many files need: the default warehouse through the real `init`
- * (about 2 s), which each file or test then copies, and the compiled command line and server,
- * which the tests start instead of tsx compiling the sources at each start.
+ * (about 2 s) and two loaded from it ({@link buildLoadedWarehouses}), which each file or test
+ * then copies, and the compiled command line and server, which the tests start instead of tsx
+ * compiling the sources at each start.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'coopstat-template-'));
   const db = join(dir, 'warehouse.duckdb');
-  const [bundle] = await Promise.all([buildBundle(), initWarehouse(db)]);
+  const [bundle, loaded] = await Promise.all([
+    buildBundle(),
+    initWarehouse(db).then(() => buildLoadedWarehouses(dir, db)),
+  ]);
   project.provide('templateWarehouse', db);
+  project.provide('exampleWarehouse', loaded.example);
+  project.provide('apiWarehouse', loaded.api);
   project.provide('bundleDir', bundle);
   return async () => {
     await rm(dir, { recursive: true, force: true });

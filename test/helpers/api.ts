@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { graphql, type GraphQLSchema } from 'graphql';
-import { createRequestContext, type RequestContext } from '../../schema/index.ts';
+import {
+  buildCoopstatSchema,
+  createRequestContext,
+  type RequestContext,
+} from '../../schema/index.ts';
 import { forgetSnapshot } from '../../schema/snapshot-memo.ts';
-import type { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
+import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
+import { createTestWarehouse, type TestWarehouse } from './warehouse.ts';
 
 /** The text of a test operation in `test/operations/`. */
 export function operation(name: string): string {
@@ -49,4 +54,32 @@ export async function forgetKept(reader: WarehouseReader): Promise<void> {
   const lease = await reader.acquire();
   forgetSnapshot(lease.snapshotKey);
   lease.release();
+}
+
+/** The API tests' warehouse (`createTestWarehouse('api')`) read in-process through the real schema. */
+export interface ApiReader {
+  readonly wh: TestWarehouse;
+  readonly schema: GraphQLSchema;
+  readonly reader: WarehouseReader;
+  /** Closes the reader and removes the warehouse. */
+  close(): Promise<void>;
+}
+
+/** Opens an {@link ApiReader} on a fresh copy of the API tests' warehouse (no file watching). */
+export async function openApiReader(connections?: number): Promise<ApiReader> {
+  const wh = await createTestWarehouse('api');
+  const schema = await buildCoopstatSchema();
+  const reader = await WarehouseReader.open(wh.db, {
+    watch: false,
+    ...(connections === undefined ? {} : { connections }),
+  });
+  return {
+    wh,
+    schema,
+    reader,
+    close: async () => {
+      await reader.close();
+      await wh.cleanup();
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from './warehouse.ts';
+import { createTestWarehouse, type TestWarehouse, type WarehouseContents } from './warehouse.ts';
 import type { Logger } from '../../server/logger.ts';
 import { createLogger } from '../../server/logger.ts';
 
@@ -66,14 +66,17 @@ export interface ServedWarehouse {
 }
 
 /**
- * Registers `beforeAll`/`afterAll` hooks that build a default warehouse and serve it (logging
- * to `logger` when given); the returned getter is valid inside the tests.
+ * Registers `beforeAll`/`afterAll` hooks that copy a test warehouse holding `contents` and serve
+ * it (logging to `logger` when given); the returned object's fields are valid inside the tests.
  */
-export function serveDefaultWarehouse(logger?: Logger): () => ServedWarehouse {
+export function serveTestWarehouse(
+  contents: WarehouseContents = 'default',
+  logger?: Logger,
+): ServedWarehouse {
   let wh: TestWarehouse | undefined;
   let server: RunningCoopstat | undefined;
   beforeAll(async () => {
-    wh = await createTestWarehouse();
+    wh = await createTestWarehouse(contents);
     server = await startCoopstatServer(testConfig(wh.db), {
       port: 0,
       ...(logger ? { logger } : {}),
@@ -83,7 +86,20 @@ export function serveDefaultWarehouse(logger?: Logger): () => ServedWarehouse {
     await server?.close();
     await wh?.cleanup();
   });
-  return () => ({ server: server!, db: wh!.db });
+  return {
+    get server() {
+      return server!;
+    },
+    get db() {
+      return wh!.db;
+    },
+  };
+}
+
+/** {@link serveTestWarehouse} of the default warehouse, as a getter. */
+export function serveDefaultWarehouse(logger?: Logger): () => ServedWarehouse {
+  const served = serveTestWarehouse('default', logger);
+  return () => served;
 }
 
 /** A TCP port nobody listens on right now (for a server started as a child process). */

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { initWarehouse } from '../../etl/reference/init-warehouse.ts';
+import { loadFile } from '../../etl/load/load-file.ts';
 
 /** Path of a committed fixture file. */
 export const fixture = (...parts: string[]) =>
@@ -34,17 +35,40 @@ export interface TestWarehouse {
 }
 
 /**
- * Creates a fresh default warehouse (reference data loaded) in a temporary directory: a copy of
- * the one the real `init` built once for this run (`test/global-setup.ts`), byte for byte what
- * `init` writes, at the cost of a file copy. Without that template (a run without the global
- * set-up) it runs `init` itself.
+ * What a test warehouse holds: the reference data `init` loads (`default`), plus
+ * `examples/aggregates-2024.csv` (`example`, data version 2), or plus
+ * `test/fixtures/api/provinces-2021-2025.csv` then that example (`api`, versions 2 and 3).
  */
-export async function createTestWarehouse(): Promise<TestWarehouse> {
+export type WarehouseContents = 'default' | 'example' | 'api';
+
+const TEMPLATES = {
+  default: 'templateWarehouse',
+  example: 'exampleWarehouse',
+  api: 'apiWarehouse',
+} as const;
+
+/** Builds `contents` at `db` through the real `init` and ETL (a run without the global set-up). */
+async function buildWarehouse(db: string, contents: WarehouseContents): Promise<void> {
+  await initWarehouse(db);
+  if (contents === 'api')
+    await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db, maxYear: 2026 });
+  if (contents !== 'default') await loadFile(example('aggregates-2024.csv'), { db });
+}
+
+/**
+ * Creates a fresh warehouse holding `contents` in a temporary directory: a copy of the one the
+ * real `init` and ETL built once for this run (`test/global-setup.ts`), byte for byte what they
+ * write, at the cost of a file copy. Without that template (a run without the global set-up) it
+ * builds it itself.
+ */
+export async function createTestWarehouse(
+  contents: WarehouseContents = 'default',
+): Promise<TestWarehouse> {
   const dir = await mkdtemp(join(tmpdir(), 'coopstat-test-'));
   const db = join(dir, 'warehouse.duckdb');
-  const template = inject('templateWarehouse');
+  const template = inject(TEMPLATES[contents]);
   if (template) await copyFile(template, db);
-  else await initWarehouse(db);
+  else await buildWarehouse(db, contents);
   return { dir, db, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 

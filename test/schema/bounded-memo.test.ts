@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLSchema } from 'graphql';
-import { loadFile } from '../../etl/load/load-file.ts';
 import {
   BoundedMemo,
   DEFAULT_MEMO_BYTES,
@@ -8,11 +7,8 @@ import {
   memoBudget,
   setMemoBudget,
 } from '../../schema/bounded-memo.ts';
-import { buildCoopstatSchema } from '../../schema/index.ts';
-import { forgetSnapshot } from '../../schema/snapshot-memo.ts';
-import { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
-import { execute, operation } from '../helpers/api.ts';
-import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
+import type { WarehouseReader } from '../../warehouse/store/warehouse-reader.ts';
+import { execute, forgetKept, openApiReader, operation, type ApiReader } from '../helpers/api.ts';
 
 describe('BoundedMemo', () => {
   it('counts a value once it resolves and drops the least recently used beyond its budget', async () => {
@@ -95,27 +91,19 @@ describe('BoundedMemo', () => {
 });
 
 describe('the loaders under a memo budget', () => {
-  let wh: TestWarehouse;
+  let api: ApiReader | undefined;
   let schema: GraphQLSchema;
   let reader: WarehouseReader;
   beforeAll(async () => {
-    wh = await createTestWarehouse();
-    await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: wh.db, maxYear: 2026 });
-    await loadFile(example('aggregates-2024.csv'), { db: wh.db });
-    schema = await buildCoopstatSchema();
-    reader = await WarehouseReader.open(wh.db, { watch: false });
+    api = await openApiReader();
+    ({ schema, reader } = api);
   });
   afterAll(async () => {
     setMemoBudget(DEFAULT_MEMO_BYTES);
-    await reader?.close();
-    await wh?.cleanup();
+    await api?.close();
   });
 
-  const cold = async () => {
-    const lease = await reader.acquire();
-    forgetSnapshot(lease.snapshotKey);
-    lease.release();
-  };
+  const cold = () => forgetKept(reader);
 
   it('answer the same with no memo at all, computing again each time', async () => {
     const dashboard = operation('dashboard');

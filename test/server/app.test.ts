@@ -11,10 +11,10 @@ import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat
 import type { RequestContext } from '../../schema/index.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { captureLogger, codes, post, testConfig } from '../helpers/server.ts';
+import { longSqlField } from '../helpers/long-sql.ts';
 
 // A schema made for exercising the HTTP layer: recursion for depth, resolvers that fail in the
 // ways real ones can, a slow one the test releases, and long DuckDB statements.
-const LONG_SQL = 'select count(*) as n from range(20000000000) t(i) where i % 7 = 3';
 let openGate: () => void = () => {};
 let gate = Promise.resolve();
 let entered: () => void = () => {};
@@ -44,18 +44,7 @@ const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {
       return 'done';
     },
   },
-  longSql: {
-    type: GraphQLInt,
-    resolve: async (_root, _args, ctx) => {
-      try {
-        const [row] = await ctx.lease.handle.all<{ n: number }>(LONG_SQL);
-        return row!.n;
-      } catch (error) {
-        settled.push((error as Error).message);
-        throw error;
-      }
-    },
-  },
+  longSql: longSqlField(settled),
   quick: {
     type: GraphQLInt,
     args: { tag: { type: GraphQLString } },

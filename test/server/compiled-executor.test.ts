@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
 import {
   getIntrospectionQuery,
   getOperationAST,
@@ -19,7 +18,7 @@ import {
 import { compiledExecution } from '../../server/compiled-executor.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { caseSource, operationCases, type OperationCase } from '../helpers/operation-cases.ts';
-import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
+import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { post, testConfig } from '../helpers/server.ts';
 
 let wh: TestWarehouse;
@@ -27,9 +26,7 @@ let server: RunningCoopstat;
 let cases: OperationCase[];
 
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: wh.db, maxYear: 2026 });
-  await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+  wh = await createTestWarehouse('api');
   server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
   cases = await operationCases(await buildCoopstatSchema(), server.reader);
 });

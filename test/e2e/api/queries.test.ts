@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { graphql, type GraphQLSchema } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
 import { buildCoopstatSchema, createRequestContext } from '../../../schema/index.ts';
 import { forgetSnapshot } from '../../../schema/snapshot-memo.ts';
@@ -9,7 +9,7 @@ import { startCoopstatServer, type RunningCoopstat } from '../../../server/coops
 import { csvCell } from '../../../server/csv-export.ts';
 import { WarehouseReader, type Lease } from '../../../warehouse/store/warehouse-reader.ts';
 import { execute, operation } from '../../helpers/api.ts';
-import { createTestWarehouse, example, fixture, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
 import { get, post, testConfig } from '../../helpers/server.ts';
 import type * as Ops from '../../operations/generated.ts';
 
@@ -18,9 +18,7 @@ let server: RunningCoopstat;
 let schema: GraphQLSchema;
 
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: wh.db, maxYear: 2026 });
-  await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+  wh = await createTestWarehouse('api');
   schema = await buildCoopstatSchema();
   server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
 });
@@ -560,9 +558,18 @@ describe('HTTP caching', () => {
     );
     // The revision gives the HTX total in place of the sector row: an explicit replace.
     await loadFile(revised, { db: wh.db, replace: true });
-    await new Promise((r) => setTimeout(r, 300));
-    const after = await get(server.graphqlUrl, params, { ...headers, 'if-none-match': etag! });
-    expect(after.status).toBe(200);
+    // The server swaps to the new snapshot at its next check of the file (every 250 ms).
+    const after = await vi.waitFor(
+      async () => {
+        const response = await get(server.graphqlUrl, params, {
+          ...headers,
+          'if-none-match': etag!,
+        });
+        expect(response.status).toBe(200);
+        return response;
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     expect(after.headers.get('etag')).not.toBe(etag);
     const body = (await after.json()) as { data: Ops.MembershipQuery };
     expect(body.data.membership[0]!.byOrgType.find((r) => r.orgType === 'HTX')!.organisations).toBe(

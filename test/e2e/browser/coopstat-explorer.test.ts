@@ -3,10 +3,8 @@
 // the first example (progress of the national 2030 targets) run from the page.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
-import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
-import { testConfig } from '../../helpers/server.ts';
+import { afterAll, expect, it } from 'vitest';
+import { serveTestWarehouse } from '../../helpers/server.ts';
 import {
   openOfflineBrowser,
   SCREENSHOTS,
@@ -14,18 +12,11 @@ import {
   type OfflineBrowser,
 } from '../../helpers/chromium.ts';
 
-let wh: TestWarehouse;
-let server: RunningCoopstat;
+const served = serveTestWarehouse();
 let browser: OfflineBrowser | undefined;
 
-beforeAll(async () => {
-  wh = await createTestWarehouse();
-  server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
-});
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await wh?.cleanup();
 });
 
 it.skipIf(skipBrowser)(
@@ -34,7 +25,7 @@ it.skipIf(skipBrowser)(
     browser = await openOfflineBrowser();
     const { page, blocked } = browser;
     // The dashboard has the root; the explorer lives at /explorer.
-    const response = await page.goto(`${server.origin}/explorer`, { waitUntil: 'load' });
+    const response = await page.goto(`${served.server.origin}/explorer`, { waitUntil: 'load' });
     expect(response?.status()).toBe(200);
     const editor = page.locator('.graphiql-query-editor .CodeMirror');
     await editor.waitFor({ state: 'visible' });

@@ -7,9 +7,7 @@ import { loadFile } from '../../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import {
   createTestWarehouse,
-  example,
   fileHash,
-  fixture,
   query,
   type TestWarehouse,
 } from '../../helpers/warehouse.ts';
@@ -50,9 +48,7 @@ let wh: TestWarehouse;
 let server: RunningCoopstat;
 
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: wh.db, maxYear: 2026 });
-  await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+  wh = await createTestWarehouse('api');
   server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
 });
 afterAll(async () => {

@@ -5,12 +5,11 @@ import { cli, ROOT } from '../../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPEN_DATASETS } from '../../../etl/export/open-datasets.ts';
 import { SDMX_COLUMNS } from '../../../etl/export/open-formats.ts';
-import { loadFile } from '../../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { testConfig } from '../../helpers/server.ts';
 import { rawGet } from '../../helpers/http.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { createTestWarehouse, type TestWarehouse } from '../../helpers/warehouse.ts';
 
 /** Runs SQL in a private in-memory DuckDB (to read exported files back). */
 async function duck<T = Record<string, unknown>>(sql: string): Promise<T[]> {
@@ -26,8 +25,7 @@ let wh: TestWarehouse;
 let server: RunningCoopstat;
 let out: string;
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+  wh = await createTestWarehouse('example');
   server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
   out = join(wh.dir, 'out');
 }, 120_000);

@@ -21,8 +21,7 @@ const LC = '12:2008-08-01';
 
 let wh: TestWarehouse;
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  await loadFile(example('aggregates-2024.csv'), { db: wh.db, maxYear: 2026 });
+  wh = await createTestWarehouse('example');
 });
 afterAll(async () => {
   await wh.cleanup();

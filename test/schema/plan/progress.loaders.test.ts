@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLSchema } from 'graphql';
-import { loadFile } from '../../../etl/load/load-file.ts';
 import { DEFAULT_MEMO_BYTES, setMemoBudget } from '../../../schema/bounded-memo.ts';
-import { buildCoopstatSchema } from '../../../schema/index.ts';
 import { DEFAULT_SOURCE_PREFERENCE } from '../../../warehouse/queries/progress.queries.ts';
-import { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
-import { execute, forgetKept } from '../../helpers/api.ts';
-import {
-  createTestWarehouse,
-  example,
-  fixture,
-  type TestWarehouse,
-} from '../../helpers/warehouse.ts';
+import type { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
+import { execute, forgetKept, openApiReader, type ApiReader } from '../../helpers/api.ts';
 
 interface Verdict {
   status: string;
@@ -47,21 +39,17 @@ const PROGRESS_FIELDS = `
 const allProgress = (args: string, fields = PROGRESS_FIELDS) =>
   `{ plans { id targets { id progress(${args}) { ${fields} } } } }`;
 
-let wh: TestWarehouse;
+let api: ApiReader | undefined;
 let schema: GraphQLSchema;
 let reader: WarehouseReader;
 
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: wh.db, maxYear: 2026 });
-  await loadFile(example('aggregates-2024.csv'), { db: wh.db });
-  schema = await buildCoopstatSchema();
-  reader = await WarehouseReader.open(wh.db, { watch: false, connections: 1 });
+  api = await openApiReader(1);
+  ({ schema, reader } = api);
 });
 afterAll(async () => {
   setMemoBudget(DEFAULT_MEMO_BYTES);
-  await reader?.close();
-  await wh?.cleanup();
+  await api?.close();
 });
 
 const cold = () => forgetKept(reader);

@@ -7,8 +7,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../../etl/load/load-file.ts';
-import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import {
   openOfflineBrowser,
   SCREENSHOTS,
@@ -16,11 +14,9 @@ import {
   type OfflineBrowser,
 } from '../../helpers/chromium.ts';
 import { rawGet } from '../../helpers/http.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
-import { post, testConfig } from '../../helpers/server.ts';
+import { post, serveTestWarehouse } from '../../helpers/server.ts';
 
-let wh: TestWarehouse;
-let server: RunningCoopstat;
+const served = serveTestWarehouse('example'); // Thái Nguyên and Lai Châu, 2024
 let browser: OfflineBrowser | undefined;
 let page: Page;
 
@@ -28,27 +24,22 @@ const PLAN = 'nq-20-nq-tw-2022';
 const TARGET = 'htx-count-2030';
 
 beforeAll(async () => {
-  wh = await createTestWarehouse();
-  await loadFile(example('aggregates-2024.csv'), { db: wh.db }); // Thái Nguyên and Lai Châu, 2024
-  server = await startCoopstatServer(testConfig(wh.db), { port: 0 });
   await mkdir(SCREENSHOTS, { recursive: true });
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await wh?.cleanup();
 });
 
 async function api<T>(query: string, variables: object = {}): Promise<T> {
-  const res = await post(server.graphqlUrl, { query, variables });
+  const res = await post(served.server.graphqlUrl, { query, variables });
   expect(res.json.errors).toBeUndefined();
   return res.json.data as T;
 }
 
 /** Opens a dashboard URL and waits until its script has drawn the view. */
 async function open(path: string): Promise<void> {
-  const response = await page.goto(`${server.origin}${path}`, { waitUntil: 'load' });
+  const response = await page.goto(`${served.server.origin}${path}`, { waitUntil: 'load' });
   expect(response?.status()).toBe(200);
   await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
   expect(await page.locator('.error').count(), await page.locator('main').innerText()).toBe(0);
@@ -59,7 +50,7 @@ const inPage = <T>(expression: string) => page.evaluate(expression) as Promise<T
 
 describe('dashboard over HTTP', () => {
   it('serves the page and its assets from this server, under 1 MB compressed', async () => {
-    const res = await fetch(`${server.origin}/`);
+    const res = await fetch(`${served.server.origin}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -72,11 +63,11 @@ describe('dashboard over HTTP', () => {
     );
     let compressed = Buffer.byteLength(html);
     for (const path of [...paths]) {
-      const asset = await rawGet(`${server.origin}${path}`, { 'accept-encoding': 'gzip' });
+      const asset = await rawGet(`${served.server.origin}${path}`, { 'accept-encoding': 'gzip' });
       expect(asset.status, path).toBe(200);
       compressed += asset.body.length;
       if (path.endsWith('.css')) {
-        const text = (await (await fetch(`${server.origin}${path}`)).text()) as string;
+        const text = (await (await fetch(`${served.server.origin}${path}`)).text()) as string;
         expect(text).not.toMatch(/url\(\s*['"]?(https?:)?\/\//);
         for (const m of text.matchAll(/url\((\/dashboard\/assets\/[^)]+)\)/g)) paths.add(m[1]!);
       }
@@ -84,7 +75,7 @@ describe('dashboard over HTTP', () => {
     // Every font file the style sheets name counts, though a page fetches only those it needs.
     for (const path of paths) {
       if (!path.endsWith('.woff2') || html.includes(path)) continue;
-      const font = await rawGet(`${server.origin}${path}`, {});
+      const font = await rawGet(`${served.server.origin}${path}`, {});
       expect(font.status, path).toBe(200);
       compressed += font.body.length;
     }

@@ -648,30 +648,20 @@ describe('computeProgress — the as-of year and the baseline rules', () => {
   });
 
   it('carries numerator, denominator, source and status of the latest observation', () => {
-    const p = run(
-      coopTarget({ value: 60, unit: '%' }),
-      [
-        { year: 2020, value: 50, numerator: 50, denominator: 100 },
-        {
-          year: 2024,
-          value: 55,
-          numerator: 66,
-          denominator: 120,
-          source: 'Liên minh HTX',
-          status: 'PRELIMINARY',
-        },
-      ],
-      2024,
-    );
-    expect(p.latest).toEqual({
+    const latest = {
       year: 2024,
       value: 55,
       numerator: 66,
       denominator: 120,
       source: 'Liên minh HTX',
       status: 'PRELIMINARY',
-      qualifier: 'EXACT',
-    });
+    } as const;
+    const p = run(
+      coopTarget({ value: 60, unit: '%' }),
+      [{ year: 2020, value: 50, numerator: 50, denominator: 100 }, latest],
+      2024,
+    );
+    expect(p.latest).toEqual({ ...latest, qualifier: 'EXACT' });
   });
 
   it('rejects caller mistakes with a RangeError', () => {
