@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFile } from '../../../etl/load/staging.ts';
 import { REGISTER_SOURCE } from '../../../etl/sources/register.source.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import { useTestWarehouse } from '../../helpers/warehouse.ts';
 import { buildZip, WORKBOOK_RELS } from '../../helpers/zip-forge.ts';
 
 /**
@@ -13,6 +14,9 @@ import { buildZip, WORKBOOK_RELS } from '../../helpers/zip-forge.ts';
  * was read — delimiters, quotes, line breaks, a typed number's mark, a sheet name with spaces at
  * its edges — and an empty cell as null.
  */
+// Staging reads the warehouse's provinces (a total word in column A is a total only on a row that
+// names no unit): a real default warehouse, only temporary tables written.
+const warehouse = useTestWarehouse();
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'coopstat-staging-'));
@@ -64,7 +68,7 @@ describe('staging a workbook', () => {
         { name: 'xl/worksheets/sheet1.xml', data: Buffer.from(sheet) },
       ]),
     );
-    const db = await DuckDbHandle.open(':memory:');
+    const db = await DuckDbHandle.open(warehouse.db);
     try {
       const staged = await stageFile(
         db,
