@@ -1,4 +1,11 @@
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type ReferenceExpression,
+  type SqlBool,
+} from 'kysely';
 import { createKysely, type DuckDbHandle } from './dialect/index.ts';
 import type { TableColumns } from './tables/columns.ts';
 import { ADMIN_UNIT_TABLE_COLUMNS, type AdminUnitTable } from './tables/admin-unit.table.ts';
@@ -146,4 +153,18 @@ export function validIn(
       b.or([b('valid_to_version', 'is', null), b('valid_to_version', '>', version)]),
     ]);
   };
+}
+
+/**
+ * `column in (values)` for a `where`: `true` when the list is absent (no filter), `false` when it
+ * is empty (an empty `in ()` is not SQL). Each value is a parameter.
+ */
+export function oneOf<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  column: ReferenceExpression<DB, TB>,
+  values: readonly (string | number)[] | undefined,
+): Expression<SqlBool> {
+  if (values === undefined) return sql<SqlBool>`true`;
+  if (values.length === 0) return sql<SqlBool>`false`;
+  return eb(column, 'in', values as never);
 }

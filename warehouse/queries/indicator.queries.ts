@@ -16,7 +16,6 @@ import {
 import { valueStatusOfRankSql, valueStatusRankSql } from '../domain/value-status.ts';
 import type { Boundaries } from '../domain/vocabulary.ts';
 
-
 /** Which indicator values to compute. Every list is optional; absent means all. */
 export interface IndicatorValueFilter {
   readonly indicatorCodes?: readonly string[];
