@@ -168,3 +168,8 @@ export function oneOf<DB, TB extends keyof DB>(
   if (values.length === 0) return sql<SqlBool>`false`;
   return eb(column, 'in', values as never);
 }
+
+/** A TIMESTAMP as `'YYYY-MM-DD HH:MM:SS'` text (UTC, whole seconds), as the API shows load times. */
+export function secondsText<T extends string | null>(timestamp: Expression<T>) {
+  return sql<T>`strftime(${timestamp}, '%Y-%m-%d %H:%M:%S')`;
+}
