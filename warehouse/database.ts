@@ -173,3 +173,33 @@ export function oneOf<DB, TB extends keyof DB>(
 export function secondsText<T extends string | null>(timestamp: Expression<T>) {
   return sql<T>`strftime(${timestamp}, '%Y-%m-%d %H:%M:%S')`;
 }
+
+/**
+ * The rows valid in data version `version` (current rows when undefined), for tables read under
+ * an alias or in a join: `from` and `to` are the row's `valid_from_version` and
+ * `valid_to_version`.
+ */
+export function validBetween<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  from: ReferenceExpression<DB, TB>,
+  to: ReferenceExpression<DB, TB>,
+  version: number | undefined,
+): Expression<SqlBool> {
+  if (version === undefined) return eb(to, 'is', null);
+  return eb.and([
+    eb(from, '<=', version as never),
+    eb.or([eb(to, 'is', null), eb(to, '>', version as never)]),
+  ]);
+}
+
+/**
+ * A column of a {@link Database} table for Kysely's `sql` template, qualified by `alias` when
+ * given: a column the table lacks does not compile.
+ */
+export function columnOf<T extends keyof Database>(
+  table: T,
+  column: keyof Database[T] & string,
+  alias?: string,
+) {
+  return sql.ref(alias === undefined ? column : `${alias}.${column}`);
+}
