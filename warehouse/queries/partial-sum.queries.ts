@@ -28,6 +28,7 @@ export interface PartialSumFilter {
  * the sum of the parts that reported a count (null when none did).
  */
 export function findOrganisationParts(db: DuckDbHandle, filter: PartialSumFilter) {
+  // Code constants are literals, as the planner sees them best; only the caller's values are parameters.
   const k = kyselyOf(db);
   const v = filter.asOfVersion;
   if (filter.boundaries === 'AS_REPORTED') {
@@ -40,25 +41,25 @@ export function findOrganisationParts(db: DuckDbHandle, filter: PartialSumFilter
         'r.org_type',
         eb
           .cast<number | null>(
-            eb.fn.max('r.organisations').filterWhere('r.sector', '=', 'ALL'),
+            eb.fn.max('r.organisations').filterWhere('r.sector', '=', sql.lit('ALL')),
             'double precision',
           )
           .as('total'),
         eb
           .cast<number | null>(
-            eb.fn.sum('r.organisations').filterWhere('r.sector', '<>', 'ALL'),
+            eb.fn.sum('r.organisations').filterWhere('r.sector', '<>', sql.lit('ALL')),
             'double precision',
           )
           .as('parts_sum'),
         eb
           .cast<number>(
-            eb.fn.count('r.organisations').filterWhere('r.sector', '<>', 'ALL'),
+            eb.fn.count('r.organisations').filterWhere('r.sector', '<>', sql.lit('ALL')),
             'integer',
           )
           .as('parts_covered'),
         sql.lit(SECTOR_PARTS).$castTo<number>().as('parts_total'),
       ])
-      .where('r.boundaries', '=', 'AS_REPORTED')
+      .where('r.boundaries', '=', sql.lit('AS_REPORTED'))
       .where((eb) => validBetween(eb, 'r.valid_from_version', 'r.valid_to_version', v))
       .where((eb) => oneOf(eb, 'r.year', filter.years))
       .where((eb) => oneOf(eb, 'r.unit_id', filter.unitIds))
@@ -71,8 +72,8 @@ export function findOrganisationParts(db: DuckDbHandle, filter: PartialSumFilter
         .selectFrom('rpt_org_type_row as r')
         .select(['r.unit_id', 'r.year', 'r.source_code', 'r.org_type', 'r.organisations as total'])
         .distinct()
-        .where('r.boundaries', '=', 'CURRENT')
-        .where('r.sector', '=', 'ALL')
+        .where('r.boundaries', '=', sql.lit('CURRENT'))
+        .where('r.sector', '=', sql.lit('ALL'))
         .where((eb) => validBetween(eb, 'r.valid_from_version', 'r.valid_to_version', v))
         .where((eb) => oneOf(eb, 'r.year', filter.years))
         .where((eb) => oneOf(eb, 'r.unit_id', filter.unitIds)),
@@ -87,8 +88,8 @@ export function findOrganisationParts(db: DuckDbHandle, filter: PartialSumFilter
       w
         .selectFrom('rpt_org_type_row as r')
         .select(['r.unit_id', 'r.year', 'r.source_code', 'r.org_type', 'r.organisations'])
-        .where('r.boundaries', '=', 'AS_REPORTED')
-        .where('r.sector', '=', 'ALL')
+        .where('r.boundaries', '=', sql.lit('AS_REPORTED'))
+        .where('r.sector', '=', sql.lit('ALL'))
         .where((eb) => validBetween(eb, 'r.valid_from_version', 'r.valid_to_version', v))
         .where((eb) => oneOf(eb, 'r.year', filter.years))
         .where('r.unit_id', 'in', (eb) => eb.selectFrom('parts').select('part_id')),
@@ -143,7 +144,7 @@ export function findMeasureQualifiers(db: DuckDbHandle, filter: PartialSumFilter
         'f.measure_qualifier',
       ])
       .$narrowType<{ measure_qualifier: NotNull }>()
-      .where('f.universe', '=', 'REGISTERED')
+      .where('f.universe', '=', sql.lit('REGISTERED'))
       .where('f.measure_qualifier', 'is not', null)
       .where((eb) =>
         validBetween(eb, 'f.valid_from_version', 'f.valid_to_version', filter.asOfVersion),
