@@ -1,4 +1,11 @@
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type ReferenceExpression,
+  type SqlBool,
+} from 'kysely';
 import { createKysely, type DuckDbHandle } from './dialect/index.ts';
 import type { TableColumns } from './tables/columns.ts';
 import { ADMIN_UNIT_TABLE_COLUMNS, type AdminUnitTable } from './tables/admin-unit.table.ts';
@@ -146,4 +153,61 @@ export function validIn(
       b.or([b('valid_to_version', 'is', null), b('valid_to_version', '>', version)]),
     ]);
   };
+}
+
+/** Joins the values of a list parameter (a character no code or name contains). */
+const LIST_SEPARATOR = '\u001f';
+
+/**
+ * `column in (values)` for a `where`: `true` when the list is absent (no filter), `false` when it
+ * is empty (an empty `in ()` is not SQL). The whole list is one parameter, split in SQL, so the
+ * statement's text does not grow with the list (a dashboard asks for every province at once).
+ */
+export function oneOf<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  column: ReferenceExpression<DB, TB>,
+  values: readonly (string | number)[] | undefined,
+): Expression<SqlBool> {
+  if (values === undefined) return sql<SqlBool>`true`;
+  if (values.length === 0) return sql<SqlBool>`false`;
+  const numbers = values.every((v) => typeof v === 'number');
+  const separator = numbers ? ',' : LIST_SEPARATOR;
+  const split = sql`unnest(string_split(${values.join(separator)}, ${sql.lit(separator)}))`;
+  const list = numbers ? sql`(select ${split}::integer)` : sql`(select ${split})`;
+  return eb(column, 'in', list as never);
+}
+
+/** A TIMESTAMP as `'YYYY-MM-DD HH:MM:SS'` text (UTC, whole seconds), as the API shows load times. */
+export function secondsText<T extends string | null>(timestamp: Expression<T>) {
+  return sql<T>`strftime(${timestamp}, '%Y-%m-%d %H:%M:%S')`;
+}
+
+/**
+ * The rows valid in data version `version` (current rows when undefined), for tables read under
+ * an alias or in a join: `from` and `to` are the row's `valid_from_version` and
+ * `valid_to_version`.
+ */
+export function validBetween<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  from: ReferenceExpression<DB, TB>,
+  to: ReferenceExpression<DB, TB>,
+  version: number | undefined,
+): Expression<SqlBool> {
+  if (version === undefined) return eb(to, 'is', null);
+  return eb.and([
+    eb(from, '<=', version as never),
+    eb.or([eb(to, 'is', null), eb(to, '>', version as never)]),
+  ]);
+}
+
+/**
+ * A column of a {@link Database} table for Kysely's `sql` template, qualified by `alias` when
+ * given: a column the table lacks does not compile.
+ */
+export function columnOf<T extends keyof Database>(
+  table: T,
+  column: keyof Database[T] & string,
+  alias?: string,
+) {
+  return sql.ref(alias === undefined ? column : `${alias}.${column}`);
 }

@@ -1,6 +1,8 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { reviseDerivedRows } from './derived-rows.ts';
-import { indicatorValuesSql } from '../queries/indicator.queries.ts';
+import { indicatorValuesQuery } from '../queries/indicator.queries.ts';
+import { kyselyOf } from '../database.ts';
+import { sql } from 'kysely';
 import { BOUNDARIES } from '../domain/vocabulary.ts';
 import { INDICATOR_VALUE_COLUMNS, INDICATOR_VALUE_KEY } from '../tables/indicator-value.table.ts';
 
@@ -23,9 +25,11 @@ const VALUES = INDICATOR_VALUE_COLUMNS.map((c) => c.name).filter(
   (c) => !(INDICATOR_VALUE_KEY as readonly string[]).includes(c),
 );
 /** The table's columns from a computed row: the row's own field, or its fallback. */
-const FROM_ROW = INDICATOR_VALUE_COLUMNS.map((c) =>
-  'fallback' in c ? `${c.fallback} as ${c.name}` : `v.${c.name}`,
-).join(', ');
+const FROM_ROW = sql.join(
+  INDICATOR_VALUE_COLUMNS.map((c) =>
+    'fallback' in c ? sql`${sql.raw(String(c.fallback))} as ${sql.ref(c.name)}` : sql.ref(`v.${c.name}`),
+  ),
+);
 
 /** Rows of a table valid in data version $1. */
 const AT_VERSION = `valid_from_version <= $1 and (valid_to_version is null or valid_to_version > $1)`;
@@ -33,7 +37,7 @@ const AT_VERSION = `valid_from_version <= $1 and (valid_to_version is null or va
 /**
  * Recomputes the indicator values (`rpt_indicator_value`) that a publication changed, as data
  * version `version`, with the same statement that computes them on demand
- * ({@link indicatorValuesSql}) restricted to the slices involved: the changed slices on as-reported
+ * ({@link indicatorValuesQuery}) restricted to the slices involved: the changed slices on as-reported
  * boundaries; on current boundaries the same slices and their successors' slices, each computed
  * from every unit mapped onto it. Rows whose values did not change stay as they are; changed and
  * vanished rows are closed at `version`, new values inserted from it, so an earlier version still
@@ -75,18 +79,16 @@ export async function publishIndicatorValues(
     select ''::varchar as boundaries, ${INDICATOR_VALUE_COLUMNS.map((c) => c.name).join(', ')}
     from rpt_indicator_value limit 0`);
   for (const boundaries of BOUNDARIES) {
-    const { sql, params } = indicatorValuesSql({
+    const values = indicatorValuesQuery({
       boundaries,
       asOfVersion: version,
       readSlices: 'ivl_read',
     });
-    const b = `$${params.length + 1}`;
-    await db.run(
-      `insert into ivl_fresh
-       select ${b}, ${FROM_ROW} from (${sql}) v
+    await sql`insert into ivl_fresh
+       select ${boundaries}, ${FROM_ROW} from (${values}) v
        where (v.unit_id, v.year, v.source_code) in
-         (select unit_id, year, source_code from ivl_keys where boundaries = ${b})`,
-      [...params, boundaries],
+         (select unit_id, year, source_code from ivl_keys where boundaries = ${boundaries})`.execute(
+      kyselyOf(db),
     );
   }
   const { closed, inserted } = await reviseDerivedRows(

@@ -1,9 +1,7 @@
-import type { PopulationTable } from '../tables/population.table.ts';
-import type { UnitAliasTable } from '../tables/unit-alias.table.ts';
-import type { UnitCrosswalkTable } from '../tables/unit-crosswalk.table.ts';
+import { sql } from 'kysely';
 import type { DuckDbHandle } from '../dialect/index.ts';
+import { kyselyOf, oneOf } from '../database.ts';
 import type { AdminUnitSeed } from '../reference/admin-units.ts';
-import { QueryParams } from './query-params.ts';
 
 /** One version of an administrative unit, as the reference data builds it. */
 export type AdminUnitRow = AdminUnitSeed;
@@ -18,78 +16,69 @@ export interface AdminUnitFilter {
 }
 
 /** Reads unit versions, ordered by code then validity. */
-export async function findAdminUnits(
+export function findAdminUnits(
   db: DuckDbHandle,
   filter: AdminUnitFilter = {},
 ): Promise<AdminUnitRow[]> {
-  const p = new QueryParams();
-  const validOn =
-    filter.validOn === undefined
-      ? 'true'
-      : `${p.add(filter.validOn)}::date between valid_from and coalesce(valid_to, date '9999-12-31')`;
-  return db.all<AdminUnitRow>(
-    `select * from dim_admin_unit
-     where ${p.in('unit_id', filter.unitIds)} and ${p.in('code', filter.codes)}
-       and ${filter.level ? `level = ${p.add(filter.level)}` : 'true'} and ${validOn}
-     order by level, code, valid_from`,
-    p.values,
-  );
+  let query = kyselyOf(db)
+    .selectFrom('dim_admin_unit')
+    .selectAll()
+    .$narrowType<{ level: AdminUnitRow['level'] }>()
+    .where((eb) => oneOf(eb, 'unit_id', filter.unitIds))
+    .where((eb) => oneOf(eb, 'code', filter.codes));
+  if (filter.level) query = query.where('level', '=', filter.level);
+  const validOn = filter.validOn;
+  if (validOn !== undefined)
+    query = query.where((eb) =>
+      eb.between(
+        sql<string>`${validOn}::date`,
+        eb.ref('valid_from'),
+        eb.fn.coalesce('valid_to', sql<string>`date '9999-12-31'`),
+      ),
+    );
+  return query.orderBy('level').orderBy('code').orderBy('valid_from').execute();
+}
+
+/** Crosswalk edges touching any of the units, in either direction (a unit mapped to itself excluded). */
+export function findCrosswalk(db: DuckDbHandle, unitIds: readonly string[]) {
+  return kyselyOf(db)
+    .selectFrom('dim_unit_crosswalk')
+    .select(['from_unit_id', 'to_unit_id', 'effective_on', 'relation'])
+    .where('from_unit_id', '<>', (eb) => eb.ref('to_unit_id'))
+    .where((eb) => eb.or([oneOf(eb, 'from_unit_id', unitIds), oneOf(eb, 'to_unit_id', unitIds)]))
+    .orderBy('from_unit_id')
+    .orderBy('to_unit_id')
+    .execute();
 }
 
 /** One edge of the 2025 crosswalk. */
-export type CrosswalkRow = Pick<
-  UnitCrosswalkTable,
-  'from_unit_id' | 'to_unit_id' | 'effective_on' | 'relation'
->;
+export type CrosswalkRow = Awaited<ReturnType<typeof findCrosswalk>>[number];
 
-/** Crosswalk edges touching any of the units, in either direction (a unit mapped to itself excluded). */
-export async function findCrosswalk(
-  db: DuckDbHandle,
-  unitIds: readonly string[],
-): Promise<CrosswalkRow[]> {
-  const p = new QueryParams();
-  return db.all<CrosswalkRow>(
-    `select from_unit_id, to_unit_id, effective_on, relation from dim_unit_crosswalk
-     where from_unit_id <> to_unit_id and (${p.in('from_unit_id', unitIds)} or ${p.in('to_unit_id', unitIds)})
-     order by from_unit_id, to_unit_id`,
-    p.values,
-  );
+/** Names of the units, official and former. */
+export function findUnitAliases(db: DuckDbHandle, unitIds: readonly string[]) {
+  return kyselyOf(db)
+    .selectFrom('dim_unit_alias')
+    .select(['unit_id', 'name_vi', 'valid_from', 'valid_to', 'alias_kind'])
+    .where((eb) => oneOf(eb, 'unit_id', unitIds))
+    .orderBy('unit_id')
+    .orderBy('valid_from')
+    .execute();
 }
 
 /** A name a unit was known by, with its validity. */
-export type UnitAliasRow = Pick<
-  UnitAliasTable,
-  'unit_id' | 'name_vi' | 'valid_from' | 'valid_to' | 'alias_kind'
->;
+export type UnitAliasRow = Awaited<ReturnType<typeof findUnitAliases>>[number];
 
-/** Names of the units, official and former. */
-export async function findUnitAliases(
-  db: DuckDbHandle,
-  unitIds: readonly string[],
-): Promise<UnitAliasRow[]> {
-  const p = new QueryParams();
-  return db.all<UnitAliasRow>(
-    `select unit_id, name_vi, valid_from, valid_to, alias_kind from dim_unit_alias
-     where ${p.in('unit_id', unitIds)} order by unit_id, valid_from`,
-    p.values,
-  );
+/** The preferred population figures of the units, every year known. */
+export function findPopulation(db: DuckDbHandle, unitIds: readonly string[]) {
+  return kyselyOf(db)
+    .selectFrom('fct_population')
+    .select(['unit_id', 'year', 'population', 'kind', 'source_url', 'confidence'])
+    .where('is_preferred', '=', true)
+    .where((eb) => oneOf(eb, 'unit_id', unitIds))
+    .orderBy('unit_id')
+    .orderBy('year')
+    .execute();
 }
 
 /** A population figure of a unit and year. */
-export type PopulationRow = Pick<
-  PopulationTable,
-  'unit_id' | 'year' | 'population' | 'kind' | 'source_url' | 'confidence'
->;
-
-/** The preferred population figures of the units, every year known. */
-export async function findPopulation(
-  db: DuckDbHandle,
-  unitIds: readonly string[],
-): Promise<PopulationRow[]> {
-  const p = new QueryParams();
-  return db.all<PopulationRow>(
-    `select unit_id, year, population, kind, source_url, confidence from fct_population
-     where is_preferred and ${p.in('unit_id', unitIds)} order by unit_id, year`,
-    p.values,
-  );
-}
+export type PopulationRow = Awaited<ReturnType<typeof findPopulation>>[number];

@@ -1,11 +1,13 @@
-import type { DuckDbHandle, SqlValue } from '../dialect/index.ts';
-import { kyselyOf, validIn } from '../database.ts';
-import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
+import { sql, type RawBuilder } from 'kysely';
+import type { DuckDbHandle } from '../dialect/index.ts';
+import { columnOf, kyselyOf, validIn } from '../database.ts';
+import { FACT_MEASURE_NAMES, type OrgAnnualTable } from '../tables/org-annual.table.ts';
+import type { PublishedValueTable } from '../tables/published-value.table.ts';
+import type { UnitCrosswalkTable } from '../tables/unit-crosswalk.table.ts';
 import {
   INDICATOR_VALUE_COLUMNS,
   type IndicatorValueFields,
 } from '../tables/indicator-value.table.ts';
-import { QueryParams } from './query-params.ts';
 import { measureQualifierSql, measureStatusSql } from '../domain/measure-flags.ts';
 import {
   invertMaskSql,
@@ -15,7 +17,6 @@ import {
 } from '../domain/qualifier.ts';
 import { valueStatusOfRankSql, valueStatusRankSql } from '../domain/value-status.ts';
 import type { Boundaries } from '../domain/vocabulary.ts';
-
 
 /** Which indicator values to compute. Every list is optional; absent means all. */
 export interface IndicatorValueFilter {
@@ -88,77 +89,128 @@ export function findIndicatorValues(
  * - on `CURRENT` boundaries a merged unit has a value only when every unit merged into it has one;
  * - published figures fill in where the facts give no value (shares published without counts).
  */
-export function computeIndicatorValues(
+export async function computeIndicatorValues(
   db: DuckDbHandle,
   filter: IndicatorValueFilter = {},
 ): Promise<IndicatorValueRow[]> {
-  const { sql, params } = indicatorValuesSql(filter);
-  return db.all<IndicatorValueRow>(sql, params);
+  const { rows } = await indicatorValuesQuery(filter).execute(kyselyOf(db));
+  return rows;
 }
 
-/** The statement of {@link computeIndicatorValues} with its parameters. */
-export function indicatorValuesSql(filter: IndicatorValueFilter = {}): {
-  sql: string;
-  params: SqlValue[];
-} {
-  const p = new QueryParams();
-  const param = (value: number) => p.add(value);
-  const inList = (column: string, values: readonly string[] | undefined) => p.in(column, values);
-  const version =
-    filter.asOfVersion === undefined
-      ? 'valid_to_version is null'
-      : `valid_from_version <= ${param(filter.asOfVersion)} and (valid_to_version is null or valid_to_version > ${param(filter.asOfVersion)})`;
-  const years = [
-    filter.fromYear === undefined ? 'true' : `year >= ${param(filter.fromYear)}`,
-    filter.toYear === undefined ? 'true' : `year <= ${param(filter.toYear)}`,
-  ].join(' and ');
-  const current = filter.boundaries === 'CURRENT';
-  // Identifiers come only from the measure list of the table definition.
-  const measures = FACT_MEASURE_NAMES.map((m) => `${m}::double as ${m}`).join(', ');
-  const indicators = inList('indicator_code', filter.indicatorCodes);
-  // Read only the units asked for (and, on current boundaries, the units merged into them):
-  // computing every unit's values and filtering at the end costs several times more.
-  const slices = (alias: string) =>
-    filter.readSlices === undefined
-      ? 'true'
-      : `(${alias}unit_id, ${alias}year, ${alias}source_code) in (select unit_id, year, source_code from ${filter.readSlices})`;
-  const unitsRead = (column: string) =>
-    filter.unitIds === undefined
-      ? 'true'
-      : current
-        ? `(${inList(column, filter.unitIds)} or ${column} in (select x.from_unit_id from dim_unit_crosswalk x where ${inList('x.to_unit_id', filter.unitIds)}))`
-        : inList(column, filter.unitIds);
+/** A column of `fct_org_annual` (alias `alias`, if any) or of `fct_published_value`. */
+const fact = (column: keyof OrgAnnualTable & string, alias?: string) =>
+  columnOf('fct_org_annual', column, alias);
+const published = (column: keyof PublishedValueTable & string) =>
+  columnOf('fct_published_value', column, 'p');
 
-  const sql = `
-with indicators as (
-  select * from dim_indicator where ${indicators}
+/** `column in (values)`, each value a parameter; `true` without a list, `false` for an empty one. */
+function inList(
+  column: RawBuilder<unknown>,
+  values: readonly string[] | undefined,
+): RawBuilder<boolean> {
+  if (values === undefined) return sql<boolean>`true`;
+  if (values.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`${column} in (${sql.join(values)})`;
+}
+
+/** The rows of a versioned table valid in the data version asked for (the current rows by default). */
+function validRows(
+  filter: IndicatorValueFilter,
+  from: RawBuilder<unknown>,
+  to: RawBuilder<unknown>,
+): RawBuilder<boolean> {
+  const v = filter.asOfVersion;
+  if (v === undefined) return sql<boolean>`${to} is null`;
+  return sql<boolean>`${from} <= ${v} and (${to} is null or ${to} > ${v})`;
+}
+
+/** The years asked for. */
+function yearsAsked(filter: IndicatorValueFilter, year: RawBuilder<unknown>): RawBuilder<boolean> {
+  const from = filter.fromYear === undefined ? sql`true` : sql`${year} >= ${filter.fromYear}`;
+  const to = filter.toYear === undefined ? sql`true` : sql`${year} <= ${filter.toYear}`;
+  return sql<boolean>`${from} and ${to}`;
+}
+
+/**
+ * The units read: those asked for and, on current boundaries, the units merged into them
+ * (computing every unit's values and filtering at the end costs several times more).
+ */
+function unitsRead(filter: IndicatorValueFilter, unit: RawBuilder<unknown>): RawBuilder<boolean> {
+  if (filter.unitIds === undefined) return sql<boolean>`true`;
+  if (filter.boundaries !== 'CURRENT') return inList(unit, filter.unitIds);
+  const crosswalk = (column: keyof UnitCrosswalkTable & string) =>
+    columnOf('dim_unit_crosswalk', column, 'x');
+  return sql<boolean>`(${inList(unit, filter.unitIds)} or ${unit} in (select ${crosswalk('from_unit_id')} from ${sql.table('dim_unit_crosswalk')} x where ${inList(crosswalk('to_unit_id'), filter.unitIds)}))`;
+}
+
+/** Publishing only: the slices of the temp table named by `readSlices`, for a row's key columns. */
+function slicesRead(
+  filter: IndicatorValueFilter,
+  key: readonly [RawBuilder<unknown>, RawBuilder<unknown>, RawBuilder<unknown>],
+): RawBuilder<boolean> {
+  if (filter.readSlices === undefined) return sql<boolean>`true`;
+  return sql<boolean>`(${sql.join(key)}) in (select unit_id, year, source_code from ${sql.table(filter.readSlices)})`;
+}
+
+/** Step 1: the indicators asked for and their operands (measures × organisation types × roles). */
+function indicatorsStep(filter: IndicatorValueFilter) {
+  return sql`indicators as (
+  select * from ${sql.table('dim_indicator')} where ${inList(columnOf('dim_indicator', 'indicator_code'), filter.indicatorCodes)}
 ),
 operands as (
   select o.*, coalesce(i.universe, 'REGISTERED') as universe, i.kind
-  from dim_indicator_operand o join indicators i using (indicator_code)
-),
-facts as (
-  select unit_id, year, org_type, sector, source_code, universe, status, measure_status, measure_qualifier, ${measures}
-  from fct_org_annual
-  where ${version} and ${years} and ${inList('source_code', filter.sources)} and ${unitsRead('unit_id')}
-    and ${slices('')}
+  from ${sql.table('dim_indicator_operand')} o join indicators i using (indicator_code)
+)`;
+}
+
+/** Step 2: the facts read, as doubles, and the same in long form (one row per measure). */
+function factsStep(filter: IndicatorValueFilter) {
+  const measures = sql.join(
+    FACT_MEASURE_NAMES.map((m) => sql`${fact(m)}::double as ${sql.ref(m)}`),
+  );
+  const keys = sql.join(
+    (
+      [
+        'unit_id',
+        'year',
+        'org_type',
+        'sector',
+        'source_code',
+        'universe',
+        'status',
+        'measure_status',
+        'measure_qualifier',
+      ] as const
+    ).map((c) => fact(c)),
+  );
+  return sql`facts as (
+  select ${keys}, ${measures}
+  from ${sql.table('fct_org_annual')}
+  where ${validRows(filter, fact('valid_from_version'), fact('valid_to_version'))} and ${yearsAsked(filter, fact('year'))} and ${inList(fact('source_code'), filter.sources)} and ${unitsRead(filter, fact('unit_id'))}
+    and ${slicesRead(filter, [fact('unit_id'), fact('year'), fact('source_code')])}
 ),
 long as (
-  unpivot facts on ${FACT_MEASURE_NAMES.join(', ')} into name measure value v
+  unpivot facts on ${sql.join(FACT_MEASURE_NAMES.map((m) => sql.ref(m)))} into name measure value v
 ),
 totals as (
   select unit_id, year, source_code, universe, org_type, measure,
     v, status, measure_status, measure_qualifier
   from long where sector = 'ALL'
-),
-operand_values as (
+)`;
+}
+
+/** Step 3: each operand's values with their status rank and qualifier mask: totals for `ALL`, else sector rows. */
+function operandValuesStep() {
+  const flags = (alias: 't' | 'l') =>
+    sql`${sql.raw(valueStatusRankSql(measureStatusSql(alias, `${alias}.measure`)))} as status_rank, ${sql.raw(qualifierMaskSql(measureQualifierSql(alias, `${alias}.measure`)))} as qmask`;
+  return sql`operand_values as (
   select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, t.unit_id, t.year, t.source_code, t.v,
-    ${valueStatusRankSql(measureStatusSql('t', 't.measure'))} as status_rank, ${qualifierMaskSql(measureQualifierSql('t', 't.measure'))} as qmask
+    ${flags('t')}
   from operands o join totals t
     on o.sector = 'ALL' and t.org_type = o.org_type and t.measure = o.measure and t.universe = o.universe
   union all
   select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, l.unit_id, l.year, l.source_code, l.v,
-    ${valueStatusRankSql(measureStatusSql('l', 'l.measure'))} as status_rank, ${qualifierMaskSql(measureQualifierSql('l', 'l.measure'))} as qmask
+    ${flags('l')}
   from operands o join long l
     on o.sector <> 'ALL' and l.sector = o.sector and l.org_type = o.org_type and l.measure = o.measure and l.universe = o.universe
 ),
@@ -167,17 +219,22 @@ cells as (
 ),
 population as (
   select c.unit_id, c.year, c.source_code, o.indicator_code, o.role,
-    (select p.population from fct_population p
+    (select p.population from ${sql.table('fct_population')} p
      where p.unit_id = c.unit_id and p.year <= c.year and p.is_preferred
      order by p.year desc limit 1)::double as v
   from cells c join operands o on o.measure = 'population'
-),
-expected as (
+)`;
+}
+
+/**
+ * Step 4: the organisation types usable for each value (those reporting every measure of both
+ * parts, so numerator and denominator cover the same organisations), and the parts summed over them.
+ */
+function partsStep() {
+  return sql`expected as (
   select indicator_code, count(distinct (role, measure)) as n from operands where measure <> 'population' group by all
 ),
 usable as (
-  -- an organisation type counts only where it reports every measure of the numerator and the
-  -- denominator, so both parts cover the same organisations
   select ov.indicator_code, ov.unit_id, ov.year, ov.source_code, ov.org_type, any_value(ov.org_type_rank) as org_type_rank
   from operand_values ov join expected e using (indicator_code)
   group by ov.indicator_code, ov.unit_id, ov.year, ov.source_code, ov.org_type
@@ -208,15 +265,27 @@ per_unit as (
   left join coverage c on c.indicator_code = n.indicator_code and c.unit_id = n.unit_id
     and c.year = n.year and c.source_code = n.source_code
   where n.role = 'NUMERATOR'
-),
-${
-  current
-    ? `mapped as (
+)`;
+}
+
+/**
+ * Step 5: numerator and denominator per unit as reported, or on current boundaries summed onto
+ * each successor, only where every unit merged into it has them.
+ */
+function combinedStep(filter: IndicatorValueFilter) {
+  if (filter.boundaries !== 'CURRENT')
+    return sql`combined as (
+  select indicator_code, unit_id, year, source_code, numerator, denominator,
+    numerator * denominator as weighted, status_rank, n_qmask, d_qmask, 1 as unit_count, org_types
+  from per_unit
+)`;
+  const crosswalk = sql.table('dim_unit_crosswalk');
+  return sql`mapped as (
   select p.*, coalesce(x.to_unit_id, p.unit_id) as target_unit_id
-  from per_unit p left join dim_unit_crosswalk x on x.from_unit_id = p.unit_id
+  from per_unit p left join ${crosswalk} x on x.from_unit_id = p.unit_id
 ),
 predecessors as (
-  select to_unit_id as target_unit_id, count(*) as n from dim_unit_crosswalk group by all
+  select to_unit_id as target_unit_id, count(*) as n from ${crosswalk} group by all
 ),
 combined as (
   select m.indicator_code, m.target_unit_id as unit_id, m.year, m.source_code,
@@ -228,14 +297,12 @@ combined as (
   from mapped m left join predecessors pr
     on pr.target_unit_id = m.target_unit_id and m.unit_id <> m.target_unit_id
   group by all
-),`
-    : `combined as (
-  select indicator_code, unit_id, year, source_code, numerator, denominator,
-    numerator * denominator as weighted, status_rank, n_qmask, d_qmask, 1 as unit_count, org_types
-  from per_unit
-),`
+)`;
 }
-computed as (
+
+/** Step 6: the value by the indicator's kind, with its status and qualifier. */
+function computedStep() {
+  return sql`computed as (
   select c.indicator_code, c.unit_id, c.year, c.source_code,
     case i.kind
       when 'COUNT' then c.numerator
@@ -244,24 +311,28 @@ computed as (
       when 'RATIO' then c.numerator / nullif(c.denominator, 0)
       when 'AVERAGE' then case when c.unit_count = 1 then c.numerator else c.weighted / nullif(c.denominator, 0) end
     end as value,
-    c.numerator, c.denominator, ${valueStatusOfRankSql('c.status_rank')} as status,
-    'FACTS' as origin, ${qualifierOfMaskSql('q.mask')} as qualifier, c.unit_count, c.org_types
+    c.numerator, c.denominator, ${sql.raw(valueStatusOfRankSql('c.status_rank'))} as status,
+    'FACTS' as origin, ${sql.raw(qualifierOfMaskSql('q.mask'))} as qualifier, c.unit_count, c.org_types
   from combined c join indicators i using (indicator_code)
   cross join lateral (select case i.kind
       when 'COUNT' then c.n_qmask
-      when 'AVERAGE' then c.n_qmask | case when c.unit_count > 1 and c.d_qmask <> 0 then ${qualifierMaskSql("'ABOUT'")} else 0 end
-      else c.n_qmask | ${invertMaskSql('c.d_qmask')}
+      when 'AVERAGE' then c.n_qmask | case when c.unit_count > 1 and c.d_qmask <> 0 then ${sql.raw(qualifierMaskSql("'ABOUT'"))} else 0 end
+      else c.n_qmask | ${sql.raw(invertMaskSql('c.d_qmask'))}
     end as mask) q
-),
-published as (
+)`;
+}
+
+/** Step 7: published figures, filling in where the facts give no value. */
+function publishedStep(filter: IndicatorValueFilter) {
+  return sql`published as (
   select coalesce(a.indicator_code, p.indicator_code) as indicator_code, p.unit_id, p.year, p.source_code,
     p.value, null::double as numerator, null::double as denominator, p.status,
     'PUBLISHED' as origin, p.qualifier, 1 as unit_count, null::varchar as org_types
-  from fct_published_value p
-  left join dim_indicator_alias a on a.alias = p.indicator_code
-  where p.is_preferred and ${version.replaceAll('valid_', 'p.valid_')} and ${years.replaceAll('year', 'p.year')}
-    and ${unitsRead('p.unit_id')}
-    and ${inList('p.source_code', filter.sources)} and ${slices('p.')}
+  from ${sql.table('fct_published_value')} p
+  left join ${sql.table('dim_indicator_alias')} a on a.alias = p.indicator_code
+  where ${published('is_preferred')} and ${validRows(filter, published('valid_from_version'), published('valid_to_version'))} and ${yearsAsked(filter, published('year'))}
+    and ${unitsRead(filter, published('unit_id'))}
+    and ${inList(published('source_code'), filter.sources)} and ${slicesRead(filter, [published('unit_id'), published('year'), published('source_code')])}
 ),
 all_values as (
   select * from computed where value is not null
@@ -271,12 +342,28 @@ all_values as (
   where not exists (
     select 1 from computed c where c.value is not null and c.indicator_code = pub.indicator_code
       and c.unit_id = pub.unit_id and c.year = pub.year and c.source_code = pub.source_code)
-)
+)`;
+}
+
+/** The statement of {@link computeIndicatorValues}: its named steps, then the rows asked for. */
+export function indicatorValuesQuery(
+  filter: IndicatorValueFilter = {},
+): RawBuilder<IndicatorValueRow> {
+  const steps = [
+    indicatorsStep(filter),
+    factsStep(filter),
+    operandValuesStep(),
+    partsStep(),
+    combinedStep(filter),
+    computedStep(),
+    publishedStep(filter),
+  ];
+  return sql<IndicatorValueRow>`
+with ${sql.join(steps, sql`,\n`)}
 select indicator_code, unit_id, year, source_code, value, numerator, denominator, status, origin,
   qualifier, qualifier <> 'EXACT' as is_approximate,
   unit_count::integer as unit_count, org_types
 from all_values
-where ${inList('unit_id', filter.unitIds)}
+where ${inList(sql.ref('unit_id'), filter.unitIds)}
 order by indicator_code, unit_id, year, source_code`;
-  return { sql, params: p.values };
 }

@@ -1,5 +1,6 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
-import { kyselyOf, validIn } from '../database.ts';
+import { sql } from 'kysely';
+import { columnOf, kyselyOf, oneOf, validIn } from '../database.ts';
 import { computeProgress, type Observation, type Progress } from '../progress/progress-engine.ts';
 import type { Comparator } from '../progress/progress-types.ts';
 import type { Qualifier } from '../domain/qualifier.ts';
@@ -8,43 +9,7 @@ import {
   type IndicatorValueFilter,
   type IndicatorValueRow,
 } from './indicator.queries.ts';
-import { QueryParams } from './query-params.ts';
-
-/** A plan target with what the progress engine needs from its indicator, plan and unit. */
-export interface TargetRow {
-  plan_id: string;
-  target_id: string;
-  indicator_code: string;
-  unit_id: string;
-  target_year: number;
-  target_date: string | null;
-  from_year: number | null;
-  comparator: Comparator;
-  value: number;
-  value_high: number | null;
-  unit: string;
-  per_unit: string | null;
-  of_target_id: string | null;
-  denominator_note: string | null;
-  baseline_year: number | null;
-  baseline_value: number | null;
-  quote_lang: string;
-  quote: string;
-  source_url: string | null;
-  source_file: string | null;
-  source_line: number | null;
-  wording_note: string | null;
-  note: string | null;
-  is_inferred: boolean;
-  inferred_reason: string | null;
-  /** Other wordings of the target (paraphrases, citations by other plans), as JSON; `null` when none. */
-  wordings_json: string | null;
-  plan_issued_on: string;
-  is_higher_better: boolean;
-  natural_limit: number | null;
-  is_published_only: boolean;
-  unit_valid_to: string | null;
-}
+import type { TargetWordingTable } from '../tables/target-wording.table.ts';
 
 /** Which targets to read. */
 export interface TargetFilter {
@@ -54,30 +19,45 @@ export interface TargetFilter {
 }
 
 /** Reads targets with their indicator's direction and limit, in plan and catalog order. */
-export async function findTargets(
-  db: DuckDbHandle,
-  filter: TargetFilter = {},
-): Promise<TargetRow[]> {
-  const p = new QueryParams();
-  const inList = (column: string, values: readonly string[] | undefined) => p.in(column, values);
-  return db.all<TargetRow>(
-    `select t.*, p.issued_on as plan_issued_on, i.is_higher_better, i.natural_limit, i.is_published_only,
-            u.valid_to as unit_valid_to,
-            (select to_json(list({plan_id: w.plan_id, id: w.wording_id, kind: w.kind, quote_lang: w.quote_lang,
-                                  quote: w.quote, source_url: w.source_url, source_file: w.source_file,
-                                  source_line: w.source_line, note: w.note} order by w.plan_id, w.wording_id))::varchar
-             from dim_target_wording w
-             where w.of_plan_id = t.plan_id and w.of_target_id = t.target_id) as wordings_json
-     from dim_target t
-     join dim_plan p using (plan_id)
-     join dim_indicator i using (indicator_code)
-     join dim_admin_unit u on u.unit_id = t.unit_id
-     where ${inList('t.plan_id', filter.planIds)} and ${inList('t.unit_id', filter.unitIds)}
-       and ${inList('t.indicator_code', filter.indicatorCodes)}
-     order by t.plan_id, t.target_year, t.target_id`,
-    p.values,
-  );
+export function findTargets(db: DuckDbHandle, filter: TargetFilter = {}) {
+  const wording = (column: keyof TargetWordingTable & string) =>
+    columnOf('dim_target_wording', column, 'w');
+  return kyselyOf(db)
+    .selectFrom('dim_target as t')
+    .innerJoin('dim_plan as p', 'p.plan_id', 't.plan_id')
+    .innerJoin('dim_indicator as i', 'i.indicator_code', 't.indicator_code')
+    .innerJoin('dim_admin_unit as u', 'u.unit_id', 't.unit_id')
+    .selectAll('t')
+    .select((eb) => [
+      'p.issued_on as plan_issued_on',
+      'i.is_higher_better',
+      'i.natural_limit',
+      'i.is_published_only',
+      'u.valid_to as unit_valid_to',
+      // Other wordings of the target (paraphrases, citations by other plans), as JSON; null when none.
+      sql<
+        string | null
+      >`(select to_json(list({plan_id: ${wording('plan_id')}, id: ${wording('wording_id')},
+          kind: ${wording('kind')}, quote_lang: ${wording('quote_lang')}, quote: ${wording('quote')},
+          source_url: ${wording('source_url')}, source_file: ${wording('source_file')},
+          source_line: ${wording('source_line')}, note: ${wording('note')}}
+          order by ${wording('plan_id')}, ${wording('wording_id')}))::varchar
+        from ${sql.table('dim_target_wording')} w
+        where ${wording('of_plan_id')} = ${eb.ref('t.plan_id')}
+          and ${wording('of_target_id')} = ${eb.ref('t.target_id')})`.as('wordings_json'),
+    ])
+    .$narrowType<{ comparator: Comparator }>()
+    .where((eb) => oneOf(eb, 't.plan_id', filter.planIds))
+    .where((eb) => oneOf(eb, 't.unit_id', filter.unitIds))
+    .where((eb) => oneOf(eb, 't.indicator_code', filter.indicatorCodes))
+    .orderBy('t.plan_id')
+    .orderBy('t.target_year')
+    .orderBy('t.target_id')
+    .execute();
 }
+
+/** A plan target with what the progress engine needs from its indicator, plan and unit. */
+export type TargetRow = Awaited<ReturnType<typeof findTargets>>[number];
 
 /** The order in which series are preferred when several sources publish the same indicator. */
 export const DEFAULT_SOURCE_PREFERENCE = ['PSO', 'PROVINCIAL', 'MINISTRY', 'VCA', 'OTHER'] as const;
@@ -154,9 +134,11 @@ export async function readProgressInputs(
     ...(asOfVersion === undefined ? {} : { asOfVersion }),
   });
   const qualifierOfRow = (r: IndicatorValueRow): Qualifier => r.qualifier;
-  const successors = await db.all<{ from_unit_id: string; to_unit_id: string }>(
-    `select from_unit_id, to_unit_id from dim_unit_crosswalk where from_unit_id <> to_unit_id`,
-  );
+  const successors = await kyselyOf(db)
+    .selectFrom('dim_unit_crosswalk')
+    .select(['from_unit_id', 'to_unit_id'])
+    .where('from_unit_id', '<>', (eb) => eb.ref('to_unit_id'))
+    .execute();
   const byKey = new Map<string, IndicatorValueRow[]>();
   for (const row of values) {
     const key = `${row.indicator_code}|${row.unit_id}`;

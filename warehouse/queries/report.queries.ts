@@ -1,6 +1,5 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
-import { kyselyOf } from '../database.ts';
-import type { RatioValue } from '../tables/report-row.table.ts';
+import { kyselyOf, validIn } from '../database.ts';
 import type { Boundaries } from '../domain/vocabulary.ts';
 
 /** Which topic-report rows to read: the total rows (`ALL`) or the per-sector rows. */
@@ -19,56 +18,10 @@ export interface ReportRowFilter {
 }
 
 /**
- * One row of a topic report, named as the API's row types name their fields, so the four report
- * types serve it as it is read. `unitId`, `year` and `sourceCode` say whose row it is.
- */
-export interface ReportRow {
-  unitId: string;
-  year: number;
-  sourceCode: string;
-  orgType: string;
-  sector: string;
-  status: string;
-  organisations: number | null;
-  activeOrganisations: number | null;
-  newlyFounded: number | null;
-  dissolved: number | null;
-  members: number | null;
-  officialMembers: number | null;
-  capitalAssociates: number | null;
-  otherAssociates: number | null;
-  employees: number | null;
-  membersPerOrganisation: number | null;
-  good: number | null;
-  fair: number | null;
-  average: number | null;
-  weak: number | null;
-  notRated: number | null;
-  rated: number | null;
-  goodOrFairShareOfRated: RatioValue;
-  goodOrFairShareOfAll: RatioValue;
-  effective: number | null;
-  effectiveShare: RatioValue;
-  inValueChain: number | null;
-  linkedEnterprise: number | null;
-  goodOrFairInValueChain: number | null;
-  valueChainShare: RatioValue;
-  linkedEnterpriseShare: RatioValue;
-  valueChainShareOfGoodOrFair: RatioValue;
-  highTech: number | null;
-  digital: number | null;
-  highTechShare: RatioValue;
-  digitalShare: RatioValue;
-}
-
-/**
  * Reads the topic-report rows of some units and years, current or as of a data version,, in report order (organisation
  * type THT, HTX, LHHTX, QTDND, then sector): one statement for any number of units.
  */
-export function findReportRows(
-  handle: DuckDbHandle,
-  filter: ReportRowFilter,
-): Promise<ReportRow[]> {
+export function findReportRows(handle: DuckDbHandle, filter: ReportRowFilter) {
   return kyselyOf(handle)
     .selectFrom('rpt_org_type_row')
     .select([
@@ -109,14 +62,7 @@ export function findReportRows(
       'high_tech_share as highTechShare',
       'digital_share as digitalShare',
     ])
-    .where((eb) => {
-      const v = filter.asOfVersion;
-      if (v === undefined) return eb('valid_to_version', 'is', null);
-      return eb.and([
-        eb('valid_from_version', '<=', v),
-        eb.or([eb('valid_to_version', 'is', null), eb('valid_to_version', '>', v)]),
-      ]);
-    })
+    .where(validIn(filter.asOfVersion))
     .where('boundaries', '=', filter.boundaries)
     .where('year', 'in', [...filter.years])
     .where('unit_id', 'in', [...filter.unitIds])
@@ -132,3 +78,9 @@ export function findReportRows(
     .orderBy('sector')
     .execute();
 }
+
+/**
+ * One row of a topic report, named as the API's row types name their fields, so the four report
+ * types serve it as it is read. `unitId`, `year` and `sourceCode` say whose row it is.
+ */
+export type ReportRow = Awaited<ReturnType<typeof findReportRows>>[number];

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { kyselyOf } from '../database.ts';
 import { nextIds } from '../publish/load-log.ts';
 import { withWriter } from '../store/warehouse-store.ts';
 import { renderReleaseNotes } from './release-notes.ts';
@@ -96,11 +98,15 @@ export function publishRelease(dbPath: string, options: ReleaseOptions): Promise
       reviews,
     };
     await db.transaction(async (tx) => {
-      await tx.run(`insert into publication values ($1, $2::timestamp, null, $3)`, [
-        nextVersion,
-        now.replace('Z', ''),
-        `release ${releaseNo}`,
-      ]);
+      await kyselyOf(tx)
+        .insertInto('publication')
+        .values({
+          data_version: nextVersion,
+          published_at: sql<string>`${now.replace('Z', '')}::timestamp`,
+          load_id: null,
+          note: `release ${releaseNo}`,
+        })
+        .execute();
       await insertRelease(tx, {
         dataVersion: nextVersion,
         years: pendingYears,

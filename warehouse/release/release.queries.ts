@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { DuckDbHandle } from '../dialect/index.ts';
+import { kyselyOf, secondsText } from '../database.ts';
 
 /**
  * Releases. Every load that changes data adds a data version: the draft. A release freezes one
@@ -12,31 +14,31 @@ import type { DuckDbHandle } from '../dialect/index.ts';
 export const RELEASE_MODES = ['reviewed', 'automatic'] as const;
 export type ReleaseMode = (typeof RELEASE_MODES)[number];
 
-/** One row of `release`. */
-export interface ReleaseRow {
-  release_no: number;
-  /** The data version the release freezes. */
-  data_version: number;
-  /** Years whose figures the release published. */
-  years: number[];
-  /** `'YYYY-MM-DD HH:MM:SS'` (UTC). */
-  released_at: string;
-  released_by: string | null;
-  note: string | null;
-  notes_md_vi: string | null;
-  notes_md_en: string | null;
-  /** True when it was released with its load, without a review. */
-  automatic: boolean;
+/** Every release, oldest first. */
+export function findReleases(db: DuckDbHandle) {
+  return kyselyOf(db)
+    .selectFrom('release')
+    .select((eb) => [
+      'release_no',
+      'data_version',
+      'years',
+      secondsText(eb.ref('released_at')).as('released_at'),
+      'released_by',
+      'note',
+      'notes_md_vi',
+      'notes_md_en',
+      'automatic',
+    ])
+    .orderBy('release_no')
+    .execute();
 }
 
-/** Every release, oldest first. */
-export function findReleases(db: DuckDbHandle): Promise<ReleaseRow[]> {
-  return db.all<ReleaseRow>(
-    `select release_no, data_version, years, strftime(released_at, '%Y-%m-%d %H:%M:%S') as released_at,
-       released_by, note, notes_md_vi, notes_md_en, automatic
-     from release order by release_no`,
-  );
-}
+/**
+ * One row of `release`: the data version it freezes, the years whose figures it published, when
+ * (`'YYYY-MM-DD HH:MM:SS'`, UTC) and by whom; `automatic` when it was released with its load,
+ * without a review.
+ */
+export type ReleaseRow = Awaited<ReturnType<typeof findReleases>>[number];
 
 /** The latest release, or undefined when the warehouse has none yet. */
 export async function findLatestRelease(db: DuckDbHandle): Promise<ReleaseRow | undefined> {
@@ -46,16 +48,22 @@ export async function findLatestRelease(db: DuckDbHandle): Promise<ReleaseRow | 
 
 /** Whether loads wait for a reviewed release. */
 export async function readReleaseMode(db: DuckDbHandle): Promise<ReleaseMode> {
-  const [row] = await db.all<{ review_required: boolean }>(
-    'select review_required from release_policy limit 1',
-  );
+  const row = await kyselyOf(db)
+    .selectFrom('release_policy')
+    .select('review_required')
+    .limit(1)
+    .executeTakeFirst();
   return row?.review_required === false ? 'automatic' : 'reviewed';
 }
 
 /** Sets whether loads wait for a reviewed release. Call inside a writer. */
 export async function writeReleaseMode(db: DuckDbHandle, mode: ReleaseMode): Promise<void> {
-  await db.run('delete from release_policy');
-  await db.run('insert into release_policy values ($1)', [mode === 'reviewed']);
+  const k = kyselyOf(db);
+  await k.deleteFrom('release_policy').execute();
+  await k
+    .insertInto('release_policy')
+    .values({ review_required: mode === 'reviewed' })
+    .execute();
 }
 
 /** What a new release row holds (its number is the next one). */
@@ -73,25 +81,30 @@ export interface NewRelease {
 
 /** Inserts the next release and returns its number. Call inside the writer's transaction. */
 export async function insertRelease(db: DuckDbHandle, release: NewRelease): Promise<number> {
-  const [row] = await db.all<{ n: number }>(
-    'select coalesce(max(release_no), 0) + 1 as n from release',
-  );
-  const releaseNo = row!.n;
-  await db.run(
-    `insert into release values ($1, $2, case when $3 = '' then []::integer[] else string_split($3, '|')::integer[] end,
-       $4::timestamp, $5, $6, $7, $8, $9)`,
-    [
-      releaseNo,
-      release.dataVersion,
-      [...release.years].sort((a, b) => a - b).join('|'),
-      release.releasedAt.replace('Z', ''),
-      release.releasedBy,
-      release.note,
-      release.notesMdVi,
-      release.notesMdEn,
-      release.automatic,
-    ],
-  );
+  const k = kyselyOf(db);
+  const row = await k
+    .selectFrom('release')
+    .select((eb) => sql<number>`${eb.fn.coalesce(eb.fn.max('release_no'), eb.lit(0))} + 1`.as('n'))
+    .executeTakeFirstOrThrow();
+  const releaseNo = row.n;
+  // A list cannot be a parameter: the years travel as one '|'-joined text.
+  const years = [...release.years].sort((a, b) => a - b).join('|');
+  await k
+    .insertInto('release')
+    .values({
+      release_no: releaseNo,
+      data_version: release.dataVersion,
+      years: sql<
+        number[]
+      >`case when ${years} = '' then []::integer[] else string_split(${years}, '|')::integer[] end`,
+      released_at: sql<string>`${release.releasedAt.replace('Z', '')}::timestamp`,
+      released_by: release.releasedBy,
+      note: release.note,
+      notes_md_vi: release.notesMdVi,
+      notes_md_en: release.notesMdEn,
+      automatic: release.automatic,
+    })
+    .execute();
   return releaseNo;
 }
 
@@ -122,25 +135,25 @@ export async function releaseWithLoad(
   });
 }
 
-/** A load published since the latest release: it is in the draft, not yet public. */
-export interface PendingLoad {
-  load_id: number;
-  family: string;
-  file_name: string;
-  data_version: number;
-  years: number[];
-  loaded_by: string | null;
+/** Loads that published a data version after the latest release's version, oldest first. */
+export function findPendingLoads(db: DuckDbHandle) {
+  const k = kyselyOf(db);
+  return k
+    .selectFrom('load_log as l')
+    .innerJoin('publication as p', 'p.load_id', 'l.load_id')
+    .select(['l.load_id', 'l.family', 'l.file_name', 'l.data_version', 'l.years', 'l.loaded_by'])
+    .where('l.data_version', '>', (eb) =>
+      eb.fn.coalesce(
+        k.selectFrom('release').select((r) => r.fn.max('data_version').as('v')),
+        eb.lit(-1),
+      ),
+    )
+    .orderBy('l.load_id')
+    .execute();
 }
 
-/** Loads that published a data version after the latest release's version, oldest first. */
-export function findPendingLoads(db: DuckDbHandle): Promise<PendingLoad[]> {
-  return db.all<PendingLoad>(
-    `select l.load_id, l.family, l.file_name, l.data_version, l.years, l.loaded_by
-     from load_log l join publication p on p.load_id = l.load_id
-     where l.data_version > coalesce((select max(data_version) from release), -1)
-     order by l.load_id`,
-  );
-}
+/** A load published since the latest release: it is in the draft, not yet public. */
+export type PendingLoad = Awaited<ReturnType<typeof findPendingLoads>>[number];
 
 /** A release number that does not exist was asked for. */
 export class UnknownReleaseError extends Error {
@@ -174,9 +187,10 @@ export async function chooseVersion(
   db: DuckDbHandle,
   choice: number | 'DRAFT' | undefined,
 ): Promise<ChosenVersion> {
-  const [{ latest }] = await db.all<{ latest: number }>(
-    'select max(data_version) as latest from publication',
-  );
+  const { latest } = await kyselyOf(db)
+    .selectFrom('publication')
+    .select((eb) => eb.fn.max('data_version').as('latest'))
+    .executeTakeFirstOrThrow();
   const releases = await findReleases(db);
   const of = (dataVersion: number, releaseNo: number | null): ChosenVersion => ({
     dataVersion,

@@ -1,5 +1,12 @@
+import { sql } from 'kysely';
 import type { DuckDbHandle } from '../dialect/index.ts';
-import { FACT_MEASURE_NAMES } from '../tables/org-annual.table.ts';
+import { columnOf, kyselyOf, oneOf } from '../database.ts';
+import {
+  FACT_MEASURE_NAMES,
+  type FactMeasure,
+  type OrgAnnualTable,
+} from '../tables/org-annual.table.ts';
+import type { AdminUnitTable } from '../tables/admin-unit.table.ts';
 import { findLatestRelease } from './release.queries.ts';
 
 /**
@@ -94,22 +101,32 @@ const rate = (n: number, of: number) => (of === 0 ? null : Math.round((1000 * n)
 export async function reviewYear(db: DuckDbHandle, year: number): Promise<YearReview> {
   const previous = await findLatestRelease(db);
   const released = previous?.data_version ?? -1;
-  const [{ draft }] = await db.all<{ draft: number }>(
-    'select max(data_version) as draft from publication',
-  );
-  const provinces = await db.all<{ unit_id: string; code: string; name_vi: string }>(
-    `select unit_id, code, name_vi from dim_admin_unit
-     where level = 'PROVINCE'
-       and make_date($1::integer, 12, 31) between valid_from and coalesce(valid_to, date '9999-12-31')
-     order by code`,
-    [year],
-  );
-  const reportedBy = await db.all<{ family: string; unit_id: string }>(
-    `select distinct coalesce(l.family, 'unknown') as family, f.unit_id
-     from fct_org_annual f left join load_log l on l.load_id = f.load_id
-     where f.valid_to_version is null and f.year = $1`,
-    [year],
-  );
+  const k = kyselyOf(db);
+  const { draft } = await k
+    .selectFrom('publication')
+    .select((eb) => eb.fn.max('data_version').as('draft'))
+    .executeTakeFirstOrThrow();
+  const provinces = await k
+    .selectFrom('dim_admin_unit')
+    .select(['unit_id', 'code', 'name_vi'])
+    .where('level', '=', 'PROVINCE')
+    .where((eb) =>
+      eb.between(
+        sql<string>`make_date(${year}::integer, 12, 31)`,
+        eb.ref('valid_from'),
+        eb.fn.coalesce('valid_to', sql<string>`date '9999-12-31'`),
+      ),
+    )
+    .orderBy('code')
+    .execute();
+  const reportedBy = await k
+    .selectFrom('fct_org_annual as f')
+    .leftJoin('load_log as l', 'l.load_id', 'f.load_id')
+    .select((eb) => [eb.fn.coalesce('l.family', eb.val('unknown')).as('family'), 'f.unit_id'])
+    .distinct()
+    .where('f.valid_to_version', 'is', null)
+    .where('f.year', '=', year)
+    .execute();
   const coverage = (units: Set<string>): Coverage => {
     const missing = provinces.filter((p) => !units.has(p.unit_id));
     const reported = provinces.length - missing.length;
@@ -131,13 +148,17 @@ export async function reviewYear(db: DuckDbHandle, year: number): Promise<YearRe
   const measureCounts =
     unitIds.length === 0
       ? []
-      : await db.all<Record<string, number>>(
-          `select ${FACT_MEASURE_NAMES.map((m) => `count(distinct unit_id) filter (where ${m} is not null) as ${m}`).join(', ')}
-           from fct_org_annual
-           where valid_to_version is null and year = $1
-             and unit_id in (select unnest(string_split($2, '|')))`,
-          [year, unitIds.join('|')],
-        );
+      : await k
+          .selectFrom('fct_org_annual')
+          .select((eb) =>
+            FACT_MEASURE_NAMES.map((m) =>
+              eb.fn.count<number>('unit_id').distinct().filterWhere(m, 'is not', null).as(m),
+            ),
+          )
+          .where('valid_to_version', 'is', null)
+          .where('year', '=', year)
+          .where((eb) => oneOf(eb, 'unit_id', unitIds))
+          .execute();
   const measures = FACT_MEASURE_NAMES.map((measure) => {
     const reported = Number(measureCounts[0]?.[measure] ?? 0);
     return { measure, reported, ratePercent: rate(reported, provinces.length) };
@@ -157,18 +178,12 @@ export async function reviewYear(db: DuckDbHandle, year: number): Promise<YearRe
     .filter((y) => y !== year)
     .sort((a, b) => a - b)
     .map(summarise);
-  const loads = await db.all<{
-    load_id: number;
-    file_name: string;
-    years: number[];
-    warnings: number;
-    report_json: string | null;
-  }>(
-    `select load_id, file_name, years, warnings, report_json from load_log
-     where data_version > $1
-     order by load_id`,
-    [released],
-  );
+  const loads = await k
+    .selectFrom('load_log')
+    .select(['load_id', 'file_name', 'years', 'warnings', 'report_json'])
+    .where('data_version', '>', released)
+    .orderBy('load_id')
+    .execute();
   const pendingYears = [...new Set(loads.flatMap((l) => l.years))].sort((a, b) => a - b);
   const ofYear = loads.filter((l) => l.years.includes(year));
   const warnings: ReviewWarning[] = [];
@@ -216,15 +231,35 @@ export async function reviewYear(db: DuckDbHandle, year: number): Promise<YearRe
  * version `released` and the draft, largest first.
  */
 async function findChanges(db: DuckDbHandle, released: number): Promise<ReviewChange[]> {
-  const key = ['unit_id', 'year', 'source_code', 'org_type', 'sector', 'universe'];
-  const on = key.map((k) => `n.${k} is not distinct from o.${k}`).join(' and ');
-  const unpivot = FACT_MEASURE_NAMES.map(
-    (m) =>
-      `select unit_id, year, source_code, org_type, sector, universe, '${m}' as measure,
-         o_${m}::double as before, n_${m}::double as after from joined
-       where o_${m} is distinct from n_${m}`,
-  ).join('\nunion all\n');
-  const rows = await db.all<{
+  const fact = (column: keyof OrgAnnualTable & string, alias?: string) =>
+    columnOf('fct_org_annual', column, alias);
+  const key = ['unit_id', 'year', 'source_code', 'org_type', 'sector', 'universe'] as const;
+  const on = sql.join(
+    key.map((c) => sql`${fact(c, 'n')} is not distinct from ${fact(c, 'o')}`),
+    sql` and `,
+  );
+  // The old and new value of each measure, side by side (`o_<measure>`, `n_<measure>`).
+  const side = (prefix: 'o' | 'n', m: FactMeasure) => sql.ref(`${prefix}_${m}`);
+  const sides = sql.join(
+    FACT_MEASURE_NAMES.flatMap((m) => [
+      sql`${fact(m, 'o')} as ${side('o', m)}`,
+      sql`${fact(m, 'n')} as ${side('n', m)}`,
+    ]),
+  );
+  const keyColumns = sql.join(key.map((c) => sql.ref(c)));
+  const unpivot = sql.join(
+    FACT_MEASURE_NAMES.map(
+      (m) =>
+        sql`select ${keyColumns}, ${sql.lit(m)} as measure,
+         ${side('o', m)}::double as before, ${side('n', m)}::double as after from joined
+       where ${side('o', m)} is distinct from ${side('n', m)}`,
+    ),
+    sql`\nunion all\n`,
+  );
+  const facts = sql.table('fct_org_annual');
+  const version = { from: fact('valid_from_version'), to: fact('valid_to_version') };
+  const unit = (column: keyof AdminUnitTable & string) => columnOf('dim_admin_unit', column);
+  const { rows } = await sql<{
     unit_id: string;
     year: number;
     source_code: string;
@@ -236,27 +271,24 @@ async function findChanges(db: DuckDbHandle, released: number): Promise<ReviewCh
     after: number | null;
     code: string | null;
     name_vi: string | null;
-  }>(
-    `with n as (
-       select * from fct_org_annual where valid_to_version is null and valid_from_version > $1
+  }>`with n as (
+       select * from ${facts} where ${version.to} is null and ${version.from} > ${released}
      ), o as (
-       select * from fct_org_annual
-       where valid_from_version <= $1 and valid_to_version is not null and valid_to_version > $1
+       select * from ${facts}
+       where ${version.from} <= ${released} and ${version.to} is not null and ${version.to} > ${released}
      ), joined as (
-       select ${key.map((k) => `coalesce(n.${k}, o.${k}) as ${k}`).join(', ')},
-         ${FACT_MEASURE_NAMES.map((m) => `o.${m} as o_${m}, n.${m} as n_${m}`).join(', ')}
+       select ${sql.join(key.map((c) => sql`coalesce(${fact(c, 'n')}, ${fact(c, 'o')}) as ${sql.ref(c)}`))},
+         ${sides}
        from n full outer join o on ${on}
      ), changed as (
        ${unpivot}
      ), units as (
-       select unit_id, any_value(code) as code, any_value(name_vi) as name_vi
-       from dim_admin_unit group by unit_id
+       select ${unit('unit_id')}, any_value(${unit('code')}) as code, any_value(${unit('name_vi')}) as name_vi
+       from ${sql.table('dim_admin_unit')} group by ${unit('unit_id')}
      )
      select c.*, u.code, u.name_vi from changed c left join units u using (unit_id)
      order by abs(coalesce(c.after, 0) - coalesce(c.before, 0)) desc, c.year, u.code, c.org_type,
-       c.sector, c.measure`,
-    [released],
-  );
+       c.sector, c.measure`.execute(kyselyOf(db));
   return rows.map((r) => ({
     kind: r.before === null ? 'ADDED' : r.after === null ? 'REMOVED' : 'CHANGED',
     year: r.year,

@@ -1,7 +1,9 @@
+import { sql, type Expression, type RawBuilder } from 'kysely';
+
 /**
  * Folds Vietnamese text for matching: NFC, lower case, diacritics and đ removed, punctuation
  * collapsed to single spaces. `Mã tỉnh`, `MA TINH` and `ma_tinh` all fold to `ma tinh`. The SQL
- * twin is {@link FOLD_SQL}; both must agree.
+ * twin is {@link foldExpression}; both must agree.
  */
 export function fold(text: string): string {
   return text
@@ -14,12 +16,21 @@ export function fold(text: string): string {
     .trim();
 }
 
-/** The same folding as {@link fold}, as a DuckDB SQL expression over the placeholder `{x}`. */
-export const FOLD_SQL = `trim(regexp_replace(lower(replace(replace(strip_accents(nfc_normalize({x})), 'đ', 'd'), 'Đ', 'D')), '[^a-z0-9]+', ' ', 'g'))`;
+/** The SQL of {@link fold} before and after the text it folds (DuckDB functions). */
+const FOLD_OPEN = 'trim(regexp_replace(lower(replace(replace(strip_accents(nfc_normalize(';
+const FOLD_CLOSE = `)), 'đ', 'd'), 'Đ', 'D')), '[^a-z0-9]+', ' ', 'g'))`;
 
-/** Instantiates {@link FOLD_SQL} for one SQL expression. */
+/** The same folding as {@link fold}, as a DuckDB SQL expression over a typed expression. */
+export function foldExpression<T extends string | null>(text: Expression<T>): RawBuilder<T> {
+  return sql<T>`${sql.raw(FOLD_OPEN)}${text}${sql.raw(FOLD_CLOSE)}`;
+}
+
+/**
+ * {@link foldExpression} for statements still written as SQL text (the ETL's staging steps):
+ * `expression` is SQL from the code itself (a column name, a cast), never a value.
+ */
 export function foldSql(expression: string): string {
-  return FOLD_SQL.replaceAll('{x}', expression);
+  return FOLD_OPEN + expression + FOLD_CLOSE;
 }
 
 const UNIT_PREFIXES = ['tinh ', 'thanh pho ', 'tp ', 'province of ', 'city of '];

@@ -54,15 +54,9 @@ describe('load.queries', () => {
     try {
       const rows = await findLoads(db, { limit: 5, beforeLoadId: 3, family: 'reference' });
       expect(sql).toHaveLength(1);
-      expect(sql[0]).toMatchInlineSnapshot(`
-        "select load_id, family, file_name, file_sha256, file_bytes, source_code, years, unit_ids,
-               rows_read, rows_accepted, rows_rejected, warnings, values_added, values_changed,
-               values_removed, values_unchanged, started_at, finished_at, outcome, data_version, loaded_by
-             from load_log
-             where load_id < $1 and family = $2 and true and true
-             order by load_id desc
-             limit $3"
-      `);
+      expect(sql[0]).toMatchInlineSnapshot(
+        `"select "load_id", "family", "file_name", "file_sha256", "file_bytes", "source_code", "years", "unit_ids", "rows_read", "rows_accepted", "rows_rejected", "warnings", "values_added", "values_changed", "values_removed", "values_unchanged", "started_at", "finished_at", "outcome", "data_version", "loaded_by" from "load_log" where "load_id" < $1 and "family" = $2 order by "load_id" desc limit $3"`,
+      );
       expect(rows).toEqual([
         expect.objectContaining({
           load_id: 1,
@@ -79,13 +73,9 @@ describe('load.queries', () => {
 
       sql.length = 0;
       const publication = await findLatestPublication(db);
-      expect(sql[0]).toMatchInlineSnapshot(`
-        "select data_version, published_at, load_id, note
-             from publication
-             where true
-             order by data_version desc
-             limit 1"
-      `);
+      expect(sql[0]).toMatchInlineSnapshot(
+        `"select "data_version", "published_at", "load_id", "note" from "publication" order by "data_version" desc limit $1"`,
+      );
       const [latest] = await query<{ v: number }>(
         wh.db,
         'select max(data_version) as v from publication',
