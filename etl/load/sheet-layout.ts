@@ -70,7 +70,13 @@ export function isTotalSql(expression: string): string {
   const firstLetters = [...new Set(TOTAL_STARTS.map((s) => s[0]!))]
     .flatMap((c) => [c.codePointAt(0)!, c.toUpperCase().codePointAt(0)!])
     .join(', ');
-  return `(case when list_contains([${firstLetters}], ascii(${expression})) then (case when list_contains([${starts}], lower(left(${expression}, 2))) then coalesce(regexp_matches(${foldSql(expression)}, '${TOTAL_PATTERN}'), false) else false end) else false end)`;
+  // A text that starts with another ASCII letter or a digit folds to that letter or digit first,
+  // so it cannot be a total; one that starts with anything else (a dash, a bracket, a tab, an
+  // en dash, a letter outside ASCII) is folded as {@link isTotalText} folds it: "- Tổng cộng" and
+  // "(Cộng)" are totals on both paths.
+  const matches = `coalesce(regexp_matches(${foldSql(expression)}, '${TOTAL_PATTERN}'), false)`;
+  const code = `ascii(${expression})`;
+  return `(case when list_contains([${firstLetters}], ${code}) then (case when list_contains([${starts}], lower(left(${expression}, 2))) then ${matches} else false end) when ${code} between 48 and 57 or ${code} between 65 and 90 or ${code} between 97 and 122 then false else ${matches} end)`;
 }
 
 /**

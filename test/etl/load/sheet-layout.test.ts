@@ -481,3 +481,62 @@ describe('the row numbering the columns of a CSV file is its record under the he
     });
   });
 });
+
+describe('total words, in JavaScript (workbooks) and in SQL (CSV files)', () => {
+  const TEXTS = [
+    'Tổng cộng',
+    'TỔNG SỐ TOÀN TỈNH',
+    'Cộng:',
+    '- Tổng cộng',
+    '– Cộng',
+    '(Cộng)',
+    '\tTổng',
+    '* Tổng số',
+    'Cộng Hòa',
+    'Công nghiệp',
+    'Cộng đồng Tân Cương',
+    'Thái Nguyên',
+    '01',
+    '1. Tổng',
+    'Đắk Lắk',
+    'Subtotal',
+    'Grand total',
+    '- Thái Nguyên',
+  ];
+
+  it('agree on every text, whatever comes before the word', async () => {
+    const { DuckDbHandle } = await import('../../../warehouse/dialect/index.ts');
+    const { isTotalSql, isTotalText } = await import('../../../etl/load/sheet-layout.ts');
+    const db = await DuckDbHandle.open(':memory:');
+    try {
+      const sqlSays: boolean[] = [];
+      for (const text of TEXTS) {
+        const [row] = await db.all<{ total: boolean }>(
+          `select ${isTotalSql('t')} as total from (select $1::varchar as t)`,
+          [text],
+        );
+        sqlSays.push(row!.total);
+      }
+      expect(sqlSays).toEqual(TEXTS.map((t) => isTotalText(t)));
+      // The texts a form writes its totals with are totals on both paths (by text alone: a sector
+      // "Công nghiệp" folds like "Cộng", which is why a sector column never marks a total).
+      expect(TEXTS.filter((t) => isTotalText(t))).toEqual([
+        'Tổng cộng',
+        'TỔNG SỐ TOÀN TỈNH',
+        'Cộng:',
+        '- Tổng cộng',
+        '– Cộng',
+        '(Cộng)',
+        '\tTổng',
+        '* Tổng số',
+        'Cộng Hòa',
+        'Công nghiệp',
+        'Cộng đồng Tân Cương',
+        'Subtotal',
+        'Grand total',
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
