@@ -78,6 +78,15 @@ async function refusal(path: string): Promise<string[]> {
   return findings.filter((f) => f.severity === 'ERROR').map(formatFinding);
 }
 
+/** One expected sector row of {@link facts}: the figures not given are missing (null). */
+const fact = (
+  sector: string,
+  org_count: number | null,
+  members: number | null,
+  employees: number | null = null,
+  revenue_avg_vnd_million: number | null = null,
+) => ({ sector, org_count, members, employees, revenue_avg_vnd_million });
+
 const facts = (unitId: string) =>
   query<{
     sector: string;
@@ -105,27 +114,9 @@ describe('workbooks as offices make them', () => {
     expect(report.warnings.map(formatFinding).join('\n')).not.toMatch(/ignored/);
     const rows = await facts(TN);
     expect(rows.filter((r) => r.sector !== 'ALL')).toEqual([
-      {
-        sector: 'AGRICULTURE',
-        org_count: 590,
-        members: 17800,
-        employees: 2100,
-        revenue_avg_vnd_million: 980.25,
-      },
-      {
-        sector: 'INDUSTRY_HANDICRAFT',
-        org_count: 45,
-        members: 900,
-        employees: 310,
-        revenue_avg_vnd_million: 1050.5,
-      },
-      {
-        sector: 'TRADE_SERVICES',
-        org_count: 70,
-        members: 1400,
-        employees: 260,
-        revenue_avg_vnd_million: 1200,
-      },
+      fact('AGRICULTURE', 590, 17800, 2100, 980.25),
+      fact('INDUSTRY_HANDICRAFT', 45, 900, 310, 1050.5),
+      fact('TRADE_SERVICES', 70, 1400, 260, 1200),
     ]);
   });
 
@@ -215,20 +206,8 @@ describe('workbooks as offices make them', () => {
     expect(report.outcome).toBe('PUBLISHED');
     expect(report.rowsRead).toBe(2);
     expect((await facts(LC)).filter((r) => r.sector !== 'ALL')).toEqual([
-      {
-        sector: 'AGRICULTURE',
-        org_count: 150,
-        members: 3000,
-        employees: null,
-        revenue_avg_vnd_million: null,
-      },
-      {
-        sector: 'TRANSPORT',
-        org_count: 20,
-        members: 400,
-        employees: null,
-        revenue_avg_vnd_million: null,
-      },
+      fact('AGRICULTURE', 150, 3000),
+      fact('TRANSPORT', 20, 400),
     ]);
 
     const wrong = join(wh.dir, 'lai-chau-wrong.csv');
@@ -311,20 +290,8 @@ describe('a row that names a real unit is never a total row because of column A'
     expect(report.outcome).toBe('PUBLISHED');
     expect(report.rowsRead).toBe(2);
     expect((await facts(LC)).filter((r) => r.sector !== 'ALL')).toEqual([
-      {
-        sector: 'AGRICULTURE',
-        org_count: 151,
-        members: 3001,
-        employees: null,
-        revenue_avg_vnd_million: null,
-      },
-      {
-        sector: 'TRANSPORT',
-        org_count: 21,
-        members: 401,
-        employees: null,
-        revenue_avg_vnd_million: null,
-      },
+      fact('AGRICULTURE', 151, 3001),
+      fact('TRANSPORT', 21, 401),
     ]);
 
     // The total row itself, with no unit, is still a total: checked, and refused when wrong.
@@ -357,22 +324,7 @@ describe('a row that names a real unit is never a total row because of column A'
     expect(second.rowsRead).toBe(2);
     expect(
       (await facts(LC)).filter((r) => r.sector === 'CONSTRUCTION' || r.sector === 'ENVIRONMENT'),
-    ).toEqual([
-      {
-        sector: 'CONSTRUCTION',
-        org_count: null,
-        members: null,
-        employees: null,
-        revenue_avg_vnd_million: null,
-      },
-      {
-        sector: 'ENVIRONMENT',
-        org_count: 4,
-        members: 80,
-        employees: null,
-        revenue_avg_vnd_million: null,
-      },
-    ]);
+    ).toEqual([fact('CONSTRUCTION', null, null), fact('ENVIRONMENT', 4, 80)]);
   });
 
   it('loads workbook rows whose commune reads like a total word, and still checks a real total', async () => {
@@ -392,20 +344,8 @@ describe('a row that names a real unit is never a total row because of column A'
     expect(report.outcome).toBe('PUBLISHED');
     expect(report.rowsRead).toBe(2);
     expect((await facts(TN)).filter((r) => r.sector !== 'ALL')).toEqual([
-      {
-        sector: 'AGRICULTURE',
-        org_count: 590,
-        members: 17800,
-        employees: 2100,
-        revenue_avg_vnd_million: 980.25,
-      },
-      {
-        sector: 'TRANSPORT',
-        org_count: null,
-        members: null,
-        employees: null,
-        revenue_avg_vnd_million: null,
-      },
+      fact('AGRICULTURE', 590, 17800, 2100, 980.25),
+      fact('TRANSPORT', null, null),
     ]);
 
     const wrong = join(wh.dir, 'communes-wrong-total.xlsx');
