@@ -36,6 +36,25 @@ const current = (unit: string, orgType: string) =>
     [unit, orgType],
   );
 
+/** The annual-fact columns a register derives, in the order {@link registerFact} takes them. */
+const REGISTER_FACT_COLUMNS = [
+  'sector, org_count, active_count, new_count, dissolved_count, inactive_count',
+  'members, official_members, rated_good, rated_fair, rated_average, rated_weak, rated_none',
+  'effective_count, in_value_chain, good_fair_in_value_chain, high_tech, new_model',
+  'managers_trained, managers_total',
+]
+  .join(', ')
+  .split(', ');
+
+/** One expected row of the register-derived facts: the values of {@link REGISTER_FACT_COLUMNS}. */
+function registerFact(...values: (string | number | null)[]): Record<string, unknown> {
+  if (values.length !== REGISTER_FACT_COLUMNS.length)
+    throw new Error(
+      `a register fact has ${REGISTER_FACT_COLUMNS.length} values, got ${values.length}`,
+    );
+  return Object.fromEntries(REGISTER_FACT_COLUMNS.map((column, i) => [column, values[i]]));
+}
+
 describe('province aggregates', () => {
   it('loads a CSV with Vietnamese headers and Vietnamese thousands separators', async () => {
     const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
@@ -50,8 +69,11 @@ describe('province aggregates', () => {
     });
     // Thái Nguyên's agricultural cooperatives are the row the input template offers as its
     // example, with the same figures (the file has no revenue column).
-    const { org_type, revenue_avg_vnd_million: _, ...agriculture } =
-      TEMPLATE_EXAMPLE_VALUES.aggregates;
+    const {
+      org_type,
+      revenue_avg_vnd_million: _,
+      ...agriculture
+    } = TEMPLATE_EXAMPLE_VALUES.aggregates;
     expect(org_type).toBe('HTX');
     expect(await current(TN, 'HTX')).toEqual([
       {
@@ -249,102 +271,17 @@ describe('organisation register', () => {
     expect(report).toMatchObject({ family: 'register', outcome: 'PUBLISHED', rowsRead: 8 });
     const facts = await query(
       wh.db,
-      `select sector, org_count, active_count, new_count, dissolved_count, inactive_count, members, official_members,
-              rated_good, rated_fair, rated_average, rated_weak, rated_none, effective_count, in_value_chain,
-              good_fair_in_value_chain, high_tech, new_model, managers_trained, managers_total
+      `select ${REGISTER_FACT_COLUMNS.join(', ')}
        from fct_org_annual where valid_to_version is null and unit_id = $1 and org_type = 'HTX' order by sector`,
       [TN],
     );
     // The dissolved handicraft cooperative is counted as dissolved, not as existing.
+    // prettier-ignore
     expect(facts).toEqual([
-      {
-        sector: 'AGRICULTURE',
-        org_count: 3,
-        active_count: 3,
-        new_count: 1,
-        dissolved_count: 0,
-        inactive_count: 0,
-        members: 87,
-        official_members: 77,
-        rated_good: 1,
-        rated_fair: 1,
-        rated_average: 0,
-        rated_weak: 0,
-        rated_none: 1,
-        effective_count: 2,
-        in_value_chain: 1,
-        good_fair_in_value_chain: 1,
-        high_tech: 1,
-        new_model: 1,
-        managers_trained: 4,
-        managers_total: 9,
-      },
-      {
-        sector: 'ALL',
-        org_count: 4,
-        active_count: 4,
-        new_count: 1,
-        dissolved_count: 1,
-        inactive_count: 0,
-        members: 122,
-        official_members: 112,
-        rated_good: 1,
-        rated_fair: 1,
-        rated_average: 1,
-        rated_weak: 0,
-        rated_none: 1,
-        effective_count: 2,
-        in_value_chain: 1,
-        good_fair_in_value_chain: 1,
-        high_tech: 1,
-        new_model: 1,
-        managers_trained: 4,
-        managers_total: 12,
-      },
-      {
-        sector: 'INDUSTRY_HANDICRAFT',
-        org_count: 0,
-        active_count: 0,
-        new_count: 0,
-        dissolved_count: 1,
-        inactive_count: 0,
-        members: null,
-        official_members: null,
-        rated_good: 0,
-        rated_fair: 0,
-        rated_average: 0,
-        rated_weak: 0,
-        rated_none: 0,
-        effective_count: 0,
-        in_value_chain: 0,
-        good_fair_in_value_chain: 0,
-        high_tech: 0,
-        new_model: 0,
-        managers_trained: null,
-        managers_total: null,
-      },
-      {
-        sector: 'TRANSPORT',
-        org_count: 1,
-        active_count: 1,
-        new_count: 0,
-        dissolved_count: 0,
-        inactive_count: 0,
-        members: 35,
-        official_members: 35,
-        rated_good: 0,
-        rated_fair: 0,
-        rated_average: 1,
-        rated_weak: 0,
-        rated_none: 0,
-        effective_count: 0,
-        in_value_chain: 0,
-        good_fair_in_value_chain: 0,
-        high_tech: 0,
-        new_model: 0,
-        managers_trained: 0,
-        managers_total: 3,
-      },
+      registerFact('AGRICULTURE', 3, 3, 1, 0, 0, 87, 77, 1, 1, 0, 0, 1, 2, 1, 1, 1, 1, 4, 9),
+      registerFact('ALL', 4, 4, 1, 1, 0, 122, 112, 1, 1, 1, 0, 1, 2, 1, 1, 1, 1, 4, 12),
+      registerFact('INDUSTRY_HANDICRAFT', 0, 0, 0, 1, 0, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null),
+      registerFact('TRANSPORT', 1, 1, 0, 0, 0, 35, 35, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 3),
     ]);
     const [register] = await query<{ n: number }>(
       wh.db,
