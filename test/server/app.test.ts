@@ -1,8 +1,6 @@
 import {
   GraphQLError,
-  GraphQLInt,
   GraphQLObjectType,
-  GraphQLSchema,
   GraphQLString,
   type GraphQLFieldConfigMap,
 } from 'graphql';
@@ -12,6 +10,7 @@ import type { RequestContext } from '../../schema/index.ts';
 import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { captureLogger, codes, post, testConfig } from '../helpers/server.ts';
 import { longSqlField } from '../helpers/long-sql.ts';
+import { notFoundField, querySchema, quickField } from '../helpers/test-schema.ts';
 
 // A schema made for exercising the HTTP layer: recursion for depth, resolvers that fail in the
 // ways real ones can, a slow one the test releases, and long DuckDB statements.
@@ -45,12 +44,7 @@ const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {
     },
   },
   longSql: longSqlField(settled),
-  quick: {
-    type: GraphQLInt,
-    args: { tag: { type: GraphQLString } },
-    resolve: async (_root, _args, ctx) =>
-      (await ctx.lease.handle.all<{ x: number }>('select 7 as x'))[0]!.x,
-  },
+  quick: quickField(),
   sqlLeak: {
     type: GraphQLString,
     resolve: () => {
@@ -67,12 +61,7 @@ const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {
       });
     },
   },
-  notFound: {
-    type: GraphQLString,
-    resolve: () => {
-      throw new GraphQLError('no province with code 99', { extensions: { code: 'NOT_FOUND' } });
-    },
-  },
+  notFound: notFoundField(),
   forbidden: {
     type: GraphQLString,
     resolve: () => {
@@ -80,7 +69,7 @@ const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {
     },
   },
 };
-const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields }) });
+const schema = querySchema(fields);
 
 const nested = (depth: number) => {
   let selection = 'name';

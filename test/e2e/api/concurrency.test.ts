@@ -1,11 +1,4 @@
-import {
-  GraphQLError,
-  GraphQLInt,
-  GraphQLObjectType,
-  GraphQLSchema,
-  GraphQLString,
-  type GraphQLFieldConfigMap,
-} from 'graphql';
+import { GraphQLInt, GraphQLString, type GraphQLFieldConfigMap } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
@@ -16,6 +9,7 @@ import { operation } from '../../helpers/api.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
 import { captureLogger, codes, post, testConfig } from '../../helpers/server.ts';
 import { longSqlField } from '../../helpers/long-sql.ts';
+import { notFoundField, querySchema, quickField } from '../../helpers/test-schema.ts';
 
 // Many clients at once against real servers on loopback: a pool of DuckDB connections per
 // snapshot, the bounded wait queue, the execution time limit, snapshot swaps under load, and the
@@ -60,25 +54,15 @@ const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {
     },
   },
   version: { type: GraphQLInt, resolve: (_root, _args, ctx) => version(ctx) },
-  quick: {
-    type: GraphQLInt,
-    resolve: async (_root, _args, ctx) =>
-      (await ctx.lease.handle.all<{ x: number }>('select 7 as x'))[0]!.x,
-  },
+  quick: quickField(),
   counter: {
     type: GraphQLString,
     args: { tag: { type: GraphQLString } },
     resolve: (_root, args: { tag?: string }) => `${args.tag ?? '-'}:${++resolverRuns}`,
   },
-  failing: {
-    type: GraphQLString,
-    resolve: () => {
-      resolverRuns += 1;
-      throw new GraphQLError('no province with code 99', { extensions: { code: 'NOT_FOUND' } });
-    },
-  },
+  failing: notFoundField(() => (resolverRuns += 1)),
 };
-const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields }) });
+const schema = querySchema(fields);
 
 /** Sends `query` twice (it must stop at the gate) and resolves once both are held there. */
 async function holdBothConnections(server: RunningCoopstat, query = '{ held }') {
