@@ -29,15 +29,8 @@ const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const SHEET_NAME = ' Sổ "1", HTX ';
 const text = (ref: string, value: string) =>
   `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${value}</t></is></c>`;
-const HEADERS = [
-  'year',
-  'org_id',
-  'org_name',
-  'org_type',
-  'sector',
-  'province_code',
-  'revenue_vnd_million',
-];
+/** The register columns of the workbook, A to G. */
+const HEADERS = 'year org_id org_name org_type sector province_code revenue_vnd_million'.split(' ');
 const NAMES = [
   'HTX "Tân Cương", chè',
   'HTX dòng một\ndòng hai',
