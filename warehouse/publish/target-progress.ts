@@ -50,13 +50,49 @@ export function progressJson(p: TargetProgress): string {
 }
 
 /**
+ * The earliest year whose indicator values (as reported, what progress reads) or published
+ * figures data version `version` added, revised or removed; null when none changed.
+ */
+async function firstChangedYear(db: DuckDbHandle, version: number): Promise<number | null> {
+  const [row] = await db.all<{ year: number | null }>(
+    `select min(year) as year from (
+       select min(year) as year from rpt_indicator_value
+       where boundaries = 'AS_REPORTED' and (valid_from_version = $1 or valid_to_version = $1)
+       union all
+       select min(year) from fct_published_value
+       where valid_from_version = $1 or valid_to_version = $1)`,
+    [version],
+  );
+  return row?.year ?? null;
+}
+
+/**
+ * The as-of years of a target whose stored progress a publication revises: the progress as of
+ * year Y reads the target's values up to max(Y, target year) and nothing else a load changes, so
+ * a kept year (`now`) is recomputed only where that reaches the first changed year, or when it
+ * has no stored progress yet; a stored year no longer kept is closed (`kept` false).
+ */
+export function asOfYearsToRevise(
+  target: Pick<TargetRow, 'target_year'>,
+  now: readonly number[],
+  stored: ReadonlySet<number>,
+  firstChanged: number | null,
+): { year: number; kept: boolean }[] {
+  const reached = (y: number) =>
+    firstChanged !== null && Math.max(y, target.target_year) >= firstChanged;
+  const out = now.filter((y) => !stored.has(y) || reached(y)).map((year) => ({ year, kept: true }));
+  for (const year of stored) if (!now.includes(year)) out.push({ year, kept: false });
+  return out;
+}
+
+/**
  * Recomputes the default progress (`rpt_target_progress`: default sources, tolerance and
  * boundaries) of the targets whose indicator values or published figures data version `version`
- * changed, for every as-of year kept (see {@link progressYears}); every target when the range of
- * years with data moved or on a full rebuild (`all`). Reads the indicator values of
- * `rpt_indicator_value` as of `version`, so call it after {@link publishIndicatorValues}, inside
- * the publishing transaction. Unchanged progress stays as it is; changed and vanished rows are
- * closed at `version`, new ones inserted from it.
+ * changed; every target when the range of years with data moved. Of each, only the as-of years
+ * the change can reach ({@link asOfYearsToRevise}); every kept year of every target on a full
+ * rebuild (`all`). Reads the indicator values of `rpt_indicator_value` as of `version`, so call
+ * it after {@link publishIndicatorValues}, inside the publishing transaction. Unchanged progress
+ * stays as it is; changed and vanished rows are closed at `version`, new ones inserted from it.
  */
 export async function publishTargetProgress(
   db: DuckDbHandle,
@@ -82,21 +118,52 @@ export async function publishTargetProgress(
     const keys = new Set(changed.map((c) => `${c.indicator_code}|${c.unit_id}`));
     affected = all.filter((t) => keys.has(`${t.indicator_code}|${t.unit_id}`));
   }
-  await db.run(`create or replace temp table tpg_keys (plan_id varchar, target_id varchar)`);
+  // The as-of years to revise, per target: every kept one on a full rebuild.
+  const firstChanged = scope === 'all' ? null : await firstChangedYear(db, version);
+  const stored = new Map<string, Set<number>>();
+  if (scope !== 'all')
+    for (const r of await db.all<{ plan_id: string; target_id: string; as_of_year: number }>(
+      `select plan_id, target_id, as_of_year from rpt_target_progress where valid_to_version is null`,
+    )) {
+      const key = `${r.plan_id}|${r.target_id}`;
+      stored.set(key, (stored.get(key) ?? new Set()).add(r.as_of_year));
+    }
+  const revised = affected.map((target) => ({
+    target,
+    asOf:
+      scope === 'all'
+        ? progressYears(target, years).map((year) => ({ year, kept: true }))
+        : asOfYearsToRevise(
+            target,
+            progressYears(target, years),
+            stored.get(`${target.plan_id}|${target.target_id}`) ?? new Set(),
+            firstChanged,
+          ),
+  }));
+  await db.run(
+    `create or replace temp table tpg_keys (plan_id varchar, target_id varchar, as_of_year integer)`,
+  );
   await db.run(`create or replace temp table tpg_fresh (
     plan_id varchar, target_id varchar, as_of_year integer, progress_json varchar)`);
   if (scope === 'all')
     await db.run(`insert into tpg_keys
-      select distinct plan_id, target_id from rpt_target_progress where valid_to_version is null`);
-  if (affected.length > 0) {
-    await db.append(
-      'tpg_keys',
-      affected.map((t) => [t.plan_id, t.target_id]),
+      select distinct plan_id, target_id, as_of_year from rpt_target_progress
+      where valid_to_version is null`);
+  const keyRows = revised.flatMap(({ target, asOf }) =>
+    asOf.map(({ year }) => [target.plan_id, target.target_id, year] as [string, string, number]),
+  );
+  if (keyRows.length > 0) {
+    await db.append('tpg_keys', keyRows);
+    const computed = revised.filter(({ asOf }) => asOf.some((a) => a.kept));
+    const inputs = await readProgressInputs(
+      db,
+      computed.map((r) => r.target),
+      version,
     );
-    const inputs = await readProgressInputs(db, affected, version);
     const byYear = new Map<number, TargetRow[]>();
-    for (const t of affected)
-      for (const y of progressYears(t, years)) byYear.set(y, [...(byYear.get(y) ?? []), t]);
+    for (const { target, asOf } of computed)
+      for (const { year, kept } of asOf)
+        if (kept) byYear.set(year, [...(byYear.get(year) ?? []), target]);
     const rows: [string, string, number, string][] = [];
     for (const [asOfYear, targets] of byYear)
       for (const p of progressFromInputs(inputs, targets, { asOfYear }))
@@ -109,13 +176,15 @@ export async function publishTargetProgress(
       table: 'rpt_target_progress',
       fresh: 'tpg_fresh',
       keys: 'tpg_keys',
-      keyColumns: ['plan_id', 'target_id'],
+      keyColumns: ['plan_id', 'target_id', 'as_of_year'],
       key: ['plan_id', 'target_id', 'as_of_year'],
       values: ['progress_json'],
     },
     version,
   );
-  const [keys] = await db.all<{ n: number }>('select count(*) as n from tpg_keys');
+  const [keys] = await db.all<{ n: number }>(
+    'select count(distinct (plan_id, target_id)) as n from tpg_keys',
+  );
   for (const table of ['tpg_keys', 'tpg_fresh']) await db.run(`drop table ${table}`);
   return { keys: keys?.n ?? 0, closed, inserted };
 }

@@ -324,6 +324,13 @@ async function writeCopy<T>(
   let db: DuckDbHandle | undefined;
   try {
     db = await DuckDbHandle.open(temp);
+    // No row-group merging at this writer's checkpoint. Tables here only grow (a revision closes
+    // a row by its `valid_to_version`; history is not deleted), so a merge would only read back,
+    // recompress and write again the last, partly filled row groups of earlier loads together
+    // with the new rows: up to two row groups of history (~240,000 register rows) at every load,
+    // a cost that comes with the history, not with the change. Row groups left whole also keep
+    // one load's year each, which the year filters of the next loads' diffs skip.
+    await db.run('set max_vacuum_tasks = 0');
     await migrate(db);
     const outcome = await write(db);
     if (outcome.publish) await db.run('checkpoint');

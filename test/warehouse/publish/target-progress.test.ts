@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { asOfYearsToRevise, progressYears } from '../../../warehouse/publish/target-progress.ts';
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('the as-of years a publication revises for a target', () => {
+  it('a new last year: the years that read it (from that year on, or all up to a later target year) and the years newly kept', () => {
+    const before = { first: 2015, last: 2029 };
+    const after = { first: 2015, last: 2030 };
+    const early = { target_year: 2025 };
+    const stored = new Set(progressYears(early, before));
+    expect([...stored]).toEqual(range(2015, 2030));
+    // As of 2015–2029 a 2025 target reads values up to 2029 at most: unchanged by 2030's data.
+    expect(asOfYearsToRevise(early, progressYears(early, after), stored, 2030)).toEqual([
+      { year: 2030, kept: true },
+      { year: 2031, kept: true },
+    ]);
+    // A 2030 target reads its values up to 2030 whatever the as-of year: every year is revised.
+    const late = { target_year: 2030 };
+    expect(
+      asOfYearsToRevise(
+        late,
+        progressYears(late, after),
+        new Set(progressYears(late, before)),
+        2030,
+      ),
+    ).toEqual(range(2015, 2031).map((year) => ({ year, kept: true })));
+  });
+
+  it('a revision of an old year reaches the as-of years from it on, and no earlier ones', () => {
+    const years = { first: 2015, last: 2030 };
+    const target = { target_year: 2020 };
+    const kept = progressYears(target, years);
+    expect(asOfYearsToRevise(target, kept, new Set(kept), 2023).map((a) => a.year)).toEqual(
+      range(2023, 2031),
+    );
+    expect(asOfYearsToRevise(target, kept, new Set(kept), 2018).map((a) => a.year)).toEqual(
+      range(2015, 2031),
+    );
+  });
+
+  it('closes stored years no longer kept, and computes kept years with nothing stored', () => {
+    const target = { target_year: 2020 };
+    const kept = progressYears(target, { first: 2016, last: 2024 });
+    const stored = new Set(range(2015, 2024));
+    expect(asOfYearsToRevise(target, kept, stored, null)).toEqual([
+      { year: 2025, kept: true },
+      { year: 2015, kept: false },
+    ]);
+  });
+});
