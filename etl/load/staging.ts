@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
+import { trimCellSql } from './cell-blank.ts';
 import { isPlainUtf8Csv } from '../readers/plain-utf8.reader.ts';
 import {
   decodeTextFile,
@@ -240,14 +241,15 @@ async function stageCsv(
     const extra = width === 0 ? [] : fields.slice(width);
     const mapped = source.columns.map((c) => {
       const origin = mapping.columns.get(c.name);
-      return `${origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null::varchar'} as ${c.name}`;
+      return `${origin ? `nullif(${trimCellSql(`"${fields[origin.index]}"`)}, '')` : 'null::varchar'} as ${c.name}`;
     });
-    const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
+    const nonBlank =
+      fields.map((f) => `coalesce(${trimCellSql(`"${f}"`)}, '') <> ''`).join(' or ') || 'false';
     // Whether a row is a total row, or the row numbering the columns under the header, is
     // decided once, in the one pass over the file, from the record's own cells: the rows are then
     // told apart by flags, not by testing their cells again at every read (nor by lines of the
     // file, which a quoted cell on several lines makes differ from its records).
-    const cell = (i: number) => (i < fields.length ? `trim("${fields[i]}")` : null);
+    const cell = (i: number) => (i < fields.length ? trimCellSql(`"${fields[i]}"`) : null);
     const rule = totalRowRule(source, mapping, await readKnownProvinces(db));
     const isTotal = isTotalRowSql(cell, rule);
     const yearAt = mapping.columns.get('year')?.index ?? 0;
@@ -257,7 +259,7 @@ async function stageCsv(
     await db.run(`drop table if exists ${CSV_TABLE}`);
     await db.run(
       `create temp table ${CSV_TABLE} as
-       select ${[...mapped, `(${nonBlank}) as non_blank`, `(${isTotal}) as is_total`, `(${isNumbering}) as is_numbering`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
+       select ${[...mapped, `(${nonBlank}) as non_blank`, `(${isTotal}) as is_total`, `(${isNumbering}) as is_numbering`, ...extra.map((f, k) => `nullif(${trimCellSql(`"${f}"`)}, '') as extra_${k}`)].join(', ')}
        from ${read}`,
       [readPath],
     );

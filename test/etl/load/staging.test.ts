@@ -7,6 +7,7 @@ import { stageFile } from '../../../etl/load/staging.ts';
 import { REGISTER_SOURCE } from '../../../etl/sources/register.source.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { useTestWarehouse } from '../../helpers/warehouse.ts';
+import { writeWorkbook } from '../../helpers/xlsx.ts';
 import { buildZip, WORKBOOK_RELS } from '../../helpers/zip-forge.ts';
 
 /**
@@ -98,5 +99,45 @@ describe('staging a workbook', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('the blank around a cell', () => {
+  // Office exports write tabs and no-break spaces around codes; a CSV file and a workbook with
+  // the same cells must stage the same texts (one definition: JavaScript's trim).
+  const CELLS: readonly (readonly string[])[] = [
+    ['2024', '\t4600000001', 'HTX Tân Cương\u00a0', 'HTX', 'AGRICULTURE', '19\u00a0'],
+    ['2024', '4600000002\u3000', '\u2003HTX Ạ\u00a0', '\tHTX', 'AGRICULTURE\u202f', '\ufeff19'],
+  ];
+  const HEADER = HEADERS.slice(0, 6);
+
+  async function staged(path: string) {
+    const db = await DuckDbHandle.open(warehouse.db);
+    try {
+      await stageFile(db, REGISTER_SOURCE, path, (await readFile(path)).subarray(0, 512));
+      return await db.all(
+        'select src_row, org_id, org_name, org_type, sector, province_code from stg_raw order by src_row',
+      );
+    } finally {
+      db.close();
+    }
+  }
+
+  it('is removed alike from a CSV file and from a workbook', async () => {
+    const csv = join(dir, 'blank.csv');
+    const quote = (c: string) => `"${c}"`;
+    await writeFile(csv, [HEADER, ...CELLS].map((r) => r.map(quote).join(',')).join('\n') + '\n');
+    const xlsx = join(dir, 'blank.xlsx');
+    await writeWorkbook(xlsx, [{ name: 'Sổ', rows: [HEADER, ...CELLS] }]);
+    const expected = CELLS.map((r, i) => ({
+      src_row: i + 2,
+      org_id: r[1]!.trim(),
+      org_name: r[2]!.trim(),
+      org_type: r[3]!.trim(),
+      sector: r[4]!.trim(),
+      province_code: r[5]!.trim(),
+    }));
+    expect(await staged(xlsx)).toEqual(expected);
+    expect(await staged(csv)).toEqual(expected);
   });
 });
