@@ -141,3 +141,39 @@ describe('the blank around a cell', () => {
     expect(await staged(csv)).toEqual(expected);
   });
 });
+
+describe('a CSV file with quoted cells on several lines', () => {
+  it('finds the header below a title whose quoted cell spans lines, and reads a data cell on two lines', async () => {
+    const csv = join(dir, 'multiline.csv');
+    await writeFile(
+      csv,
+      [
+        '"BIỂU SỐ 01: SỔ HỢP TÁC XÃ\nNăm 2024",,,,,',
+        HEADERS.slice(0, 6).join(','),
+        '2024,4600000001,"HTX dòng một\ndòng hai",HTX,AGRICULTURE,19',
+        '2024,4600000002,HTX Tân Cương,HTX,AGRICULTURE,19',
+        '',
+      ].join('\n'),
+    );
+    const db = await DuckDbHandle.open(warehouse.db);
+    try {
+      const staged = await stageFile(
+        db,
+        REGISTER_SOURCE,
+        csv,
+        (await readFile(csv)).subarray(0, 512),
+      );
+      expect(staged.rowsRead).toBe(2);
+      expect(staged.findings.filter((f) => f.severity === 'ERROR')).toEqual([]);
+      // Rows are records, as a spreadsheet numbers them: the title 1, the header 2.
+      expect(
+        await db.all('select src_row, org_id, org_name from stg_raw order by src_row'),
+      ).toEqual([
+        { src_row: 3, org_id: '4600000001', org_name: 'HTX dòng một\ndòng hai' },
+        { src_row: 4, org_id: '4600000002', org_name: 'HTX Tân Cương' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
