@@ -39,6 +39,12 @@ export interface ApiContext {
   readonly dataVersion: number;
   /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
   readonly maxPageSize: number;
+  /**
+   * The UTC date (`YYYY-MM-DD`) this request is answered on, taken once when it arrived: areas
+   * are read on it (`CURRENT` boundaries, a code without a date) and default years follow it.
+   * The server's ETag and response cache use the same date.
+   */
+  readonly today: string;
   readonly loaders: Loaders;
   /**
    * The role of the request's API key, or null without one. Loader and admin keys may read the

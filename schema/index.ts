@@ -85,6 +85,11 @@ export async function buildCoopstatSchema(): Promise<GraphQLSchema> {
 export interface RequestContextOptions {
   /** The largest page a list field may return (`PAGE_SIZE_TOO_LARGE` above it). */
   readonly maxPageSize: number;
+  /**
+   * The UTC date (`YYYY-MM-DD`) the request is answered on (see `ApiContext.today`); the server
+   * passes the one its request took when it arrived. Default: the date now.
+   */
+  readonly today?: string;
   /** The role of the request's API key; absent = no key (reads the latest release only). */
   readonly role?: 'reader' | 'loader' | 'admin' | null;
   /** How this request may release the draft (admin keys on a server that writes). */
@@ -109,6 +114,7 @@ export function createRequestContext(
     db: lease.handle,
     dataVersion: lease.dataVersion,
     maxPageSize: options.maxPageSize,
+    today: options.today ?? new Date().toISOString().slice(0, 10),
     role: options.role ?? null,
     ...(options.publishRelease ? { publishRelease: options.publishRelease } : {}),
     loaders: createLoaders(lease.handle, lease.snapshotKey),

@@ -7,7 +7,7 @@ import type { ExecutionStats } from './compiled-executor.ts';
 import type { Config } from './config.ts';
 import { errorAnswer } from './errors.ts';
 import { EXPLORER_PATH } from './explorer/explorer.ts';
-import { hashSchema, httpCaching } from './http-cache.ts';
+import { hashSchema, httpCaching, utcDate } from './http-cache.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { PlanCache } from './plugins/plan-cache.plugin.ts';
 import { logRequest } from './plugins/request-log.plugin.ts';
@@ -49,7 +49,9 @@ export interface CreateAppOptions {
    * Builds the GraphQL context of one request from its lease; must return a fresh object each
    * call. The lease is released by the app when the response has been written.
    */
-  readonly createContext: (lease: Lease, principal?: Principal) => object;
+  readonly createContext: (lease: Lease, principal: Principal | undefined, today: string) => object;
+  /** The clock a request reads its date from when it arrives (tests set it). */
+  readonly clock?: () => Date;
   /** Serves `/explorer` (and its assets) when `config.explorer` is on. */
   readonly explorer?: PageHandler;
   /** Serves the dashboard at `/` (and its assets under `/dashboard/`). */
@@ -98,6 +100,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
   const { config, reader } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const explorer = config.explorer ? options.explorer : undefined;
+  const clock = options.clock ?? (() => new Date());
   const schemaHash = hashSchema(options.schema);
   const responseCache =
     config.responseCacheBytes > 0 ? new ResponseCache(config.responseCacheBytes) : undefined;
@@ -142,7 +145,7 @@ export async function createApp(options: CreateAppOptions): Promise<CoopstatApp>
   }
 
   const handler: RequestListener = (req, res) => {
-    const state = new RequestState();
+    const state = new RequestState(utcDate(clock()));
     const method = (req.method ?? 'GET').toUpperCase();
     const { path, search } = splitUrl(req.url);
     res.once('close', () => {

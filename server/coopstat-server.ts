@@ -16,6 +16,7 @@ import type { Config } from './config.ts';
 import { OBSERVATIONS_CSV_PATH, observationsCsv } from './csv-export.ts';
 import { createDashboardHandler } from './dashboard/dashboard.ts';
 import { createExplorerHandler, EXPLORER_PATH, type ExplorerExample } from './explorer/explorer.ts';
+import { utcDate } from './http-cache.ts';
 import { listen, type HttpServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { WARM_UP_QUERIES, warmSnapshot } from './snapshot-warm-up.ts';
@@ -133,6 +134,8 @@ export interface StartOverrides {
   readonly logger?: Logger;
   /** The latest year an upload may carry (default: the current year). */
   readonly maxYear?: number;
+  /** The clock requests take their date from (default: the system clock). */
+  readonly clock?: () => Date;
 }
 
 /**
@@ -144,6 +147,7 @@ export async function startCoopstatServer(
   overrides: StartOverrides = {},
 ): Promise<RunningCoopstat> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? (() => new Date());
   const dbPath = resolve(config.dbPath);
   setMemoBudget(config.memoBytes);
   // Set once the app is built: a snapshot published before that is not warmed.
@@ -175,7 +179,11 @@ export async function startCoopstatServer(
         queries: () => planCache.recent(WARM_UP_QUERIES),
         timeoutMs: config.queryTimeoutMs,
         createContext: (lease) =>
-          createRequestContext(lease, { maxPageSize: config.maxPageSize, role: null }),
+          createRequestContext(lease, {
+            maxPageSize: config.maxPageSize,
+            role: null,
+            today: utcDate(clock()),
+          }),
       });
     },
     onWarm: (snapshot, outcome) =>
@@ -197,9 +205,11 @@ export async function startCoopstatServer(
       schema,
       reader,
       logger,
-      createContext: (lease, principal) =>
+      clock,
+      createContext: (lease, principal, today) =>
         createRequestContext(lease, {
           maxPageSize: config.maxPageSize,
+          today,
           role: principal?.role ?? null,
           // Releases write here, as the one writer, like uploads; the reader swaps to the
           // release before the answer is sent.
@@ -225,10 +235,11 @@ export async function startCoopstatServer(
       }),
       downloads: (path) =>
         path === OBSERVATIONS_CSV_PATH
-          ? (lease, params, principal) =>
+          ? (lease, params, principal, today) =>
               observationsCsv(
                 createRequestContext(lease, {
                   maxPageSize: config.maxPageSize,
+                  today,
                   role: principal?.role ?? null,
                 }),
                 params,

@@ -39,9 +39,13 @@ export function roleOf(principal: { readonly role: string } | undefined): string
   return principal?.role ?? 'anonymous';
 }
 
-/** Today's UTC date (`YYYY-MM-DD`), the date the resolvers read areas and default years on. */
-export function utcDate(): string {
-  return new Date().toISOString().slice(0, 10);
+/**
+ * The UTC date (`YYYY-MM-DD`) of an instant: a request takes it once, when it arrives, and its
+ * resolvers (areas, default years) and its ETag both use that one date, so an answer computed
+ * before midnight is never cached under the next day.
+ */
+export function utcDate(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
 }
 
 /** JSON with object keys sorted, so `{a, b}` and `{b, a}` give one key. */
@@ -102,8 +106,8 @@ export interface SnapshotVersion {
   readonly lastLoadId: number;
 }
 
-/** What a request asked for and who asked, for its ETag (snapshot, schema and date are added). */
-export type RequestIdentity = Omit<CacheKey, 'dataVersion' | 'lastLoadId' | 'schemaHash' | 'date'>;
+/** What a request asked for, who asked and on which day, for its ETag (snapshot and schema are added). */
+export type RequestIdentity = Omit<CacheKey, 'dataVersion' | 'lastLoadId' | 'schemaHash'>;
 
 /** The cache headers of the server's cacheable answers (GraphQL queries, exports). */
 export interface HttpCaching {
@@ -133,7 +137,6 @@ export function httpCaching(options: {
         dataVersion: snapshot.dataVersion,
         lastLoadId: snapshot.lastLoadId,
         schemaHash: options.schemaHash,
-        date: utcDate(),
       }),
     headers(etag, keyed, negotiated) {
       return {

@@ -12,6 +12,11 @@ import type { ErrorCode } from './errors.ts';
 export class RequestState {
   /** `performance.now()` when the request arrived. */
   readonly startedAt = performance.now();
+  /**
+   * @param today The UTC date (`YYYY-MM-DD`) the request is answered on, taken once when it
+   *   arrives: its resolvers, its ETag and its response-cache key all use this one date.
+   */
+  constructor(readonly today: string) {}
   /** The snapshot lease, for GraphQL requests that execute. */
   lease: Lease | undefined;
   /**

@@ -155,13 +155,11 @@ export function validIn(
   };
 }
 
-/** Joins the values of a list parameter (a character no code or name contains). */
-const LIST_SEPARATOR = '\u001f';
-
 /**
  * `column in (values)` for a `where`: `true` when the list is absent (no filter), `false` when it
- * is empty (an empty `in ()` is not SQL). The whole list is one parameter, split in SQL, so the
- * statement's text does not grow with the list (a dashboard asks for every province at once).
+ * is empty (an empty `in ()` is not SQL). The whole list is one list parameter (`VARCHAR[]` or
+ * `BIGINT[]`), so the statement's text does not grow with the list (a dashboard asks for every
+ * province at once), and a value is matched whole, whatever characters it holds.
  */
 export function oneOf<DB, TB extends keyof DB>(
   eb: ExpressionBuilder<DB, TB>,
@@ -170,10 +168,7 @@ export function oneOf<DB, TB extends keyof DB>(
 ): Expression<SqlBool> {
   if (values === undefined) return sql<SqlBool>`true`;
   if (values.length === 0) return sql<SqlBool>`false`;
-  const numbers = values.every((v) => typeof v === 'number');
-  const separator = numbers ? ',' : LIST_SEPARATOR;
-  const split = sql`unnest(string_split(${values.join(separator)}, ${sql.lit(separator)}))`;
-  const list = numbers ? sql`(select ${split}::integer)` : sql`(select ${split})`;
+  const list = sql`(select unnest(${sql.val([...values])}))`;
   return eb(column, 'in', list as never);
 }
 

@@ -161,6 +161,9 @@ async function runLoad(files: string[]): Promise<number> {
       if (values.json) reports.push(report);
       else printReport(report);
       if (report.outcome === 'PUBLISHED') for (const y of report.years) drafted.add(y);
+      // Loaded before, but a later load replaced its values: nothing was published, and what is
+      // published is not this file's; a script must not take that for done.
+      if (report.outcome === 'SUPERSEDED') refused++;
     } catch (error) {
       if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
       if (!(error instanceof LoadRefusedError)) throw error;

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
+import { trimCellSql } from './cell-blank.ts';
 import { isPlainUtf8Csv } from '../readers/plain-utf8.reader.ts';
 import {
   decodeTextFile,
@@ -220,14 +221,23 @@ async function stageCsv(
   const headLines = await readCsvHeadLines(path, HEADER_SEARCH_ROWS);
   const skip = findHeaderLine(source, headLines);
   try {
-    const read = `read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
-                     quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES}${skip > 0 ? `, skip = ${skip}` : ''})`;
+    // DuckDB's parallel reader refuses a quoted cell on several lines when rows are padded
+    // (`null_padding`); such a file is read again by the serial reader, which takes it.
+    let read = csvReadSql(skip, true);
+    const serialIfRefused = async <T>(step: () => Promise<T>): Promise<T> => {
+      try {
+        return await step();
+      } catch (error) {
+        if (!isParallelMultilineRefusal(error) || read === csvReadSql(skip, false)) throw error;
+        read = csvReadSql(skip, false);
+        return step();
+      }
+    };
     // The header row first (DuckDB sniffs the same sample, so the same fields), then one pass
     // over the file into a narrow table of the mapped columns, trimmed. With insertion order
     // preserved (DuckDB's default), a row's rowid is its record number: src_row = rowid + 1.
-    const [headerRow] = await db.all<Record<string, string | null>>(
-      `select * from ${read} limit 1`,
-      [readPath],
+    const [headerRow] = await serialIfRefused(() =>
+      db.all<Record<string, string | null>>(`select * from ${read} limit 1`, [readPath]),
     );
     const fields = Object.keys(headerRow ?? {});
     const headers = fields.map((f) => headerRow?.[f] ?? null);
@@ -240,14 +250,15 @@ async function stageCsv(
     const extra = width === 0 ? [] : fields.slice(width);
     const mapped = source.columns.map((c) => {
       const origin = mapping.columns.get(c.name);
-      return `${origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null::varchar'} as ${c.name}`;
+      return `${origin ? `nullif(${trimCellSql(`"${fields[origin.index]}"`)}, '')` : 'null::varchar'} as ${c.name}`;
     });
-    const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
+    const nonBlank =
+      fields.map((f) => `coalesce(${trimCellSql(`"${f}"`)}, '') <> ''`).join(' or ') || 'false';
     // Whether a row is a total row, or the row numbering the columns under the header, is
     // decided once, in the one pass over the file, from the record's own cells: the rows are then
     // told apart by flags, not by testing their cells again at every read (nor by lines of the
     // file, which a quoted cell on several lines makes differ from its records).
-    const cell = (i: number) => (i < fields.length ? `trim("${fields[i]}")` : null);
+    const cell = (i: number) => (i < fields.length ? trimCellSql(`"${fields[i]}"`) : null);
     const rule = totalRowRule(source, mapping, await readKnownProvinces(db));
     const isTotal = isTotalRowSql(cell, rule);
     const yearAt = mapping.columns.get('year')?.index ?? 0;
@@ -255,11 +266,13 @@ async function stageCsv(
       [yearAt, ...[...fields.keys()].filter((i) => i !== yearAt)].map((i) => cell(i)!),
     );
     await db.run(`drop table if exists ${CSV_TABLE}`);
-    await db.run(
-      `create temp table ${CSV_TABLE} as
-       select ${[...mapped, `(${nonBlank}) as non_blank`, `(${isTotal}) as is_total`, `(${isNumbering}) as is_numbering`, ...extra.map((f, k) => `nullif(trim("${f}"), '') as extra_${k}`)].join(', ')}
+    await serialIfRefused(() =>
+      db.run(
+        `create temp table ${CSV_TABLE} as
+       select ${[...mapped, `(${nonBlank}) as non_blank`, `(${isTotal}) as is_total`, `(${isNumbering}) as is_numbering`, ...extra.map((f, k) => `nullif(${trimCellSql(`"${f}"`)}, '') as extra_${k}`)].join(', ')}
        from ${read}`,
-      [readPath],
+        [readPath],
+      ),
     );
     findings.push(...(await extraFieldFindings(db, extra.length, width, file, skip)));
     await dropStaging(db, RAW_TABLE);
@@ -292,6 +305,22 @@ async function stageCsv(
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   }
+}
+
+/** The `read_csv` of a CSV file's records below its `skip` title records, all as text. */
+function csvReadSql(skip: number, parallel: boolean): string {
+  return `read_csv($1, header = false, all_varchar = true, null_padding = true, auto_detect = true,
+                     quote = '"', escape = '"', max_line_size = ${MAX_CSV_LINE_BYTES}${skip > 0 ? `, skip = ${skip}` : ''}${parallel ? '' : ', parallel = false'})`;
+}
+
+/** DuckDB's parallel reader refusing a quoted line break in a file read with `null_padding`. */
+function isParallelMultilineRefusal(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /parallel scanner does not support null_padding in conjunction with quoted new lines/.test(
+      error.message,
+    )
+  );
 }
 
 /**

@@ -335,11 +335,43 @@ export function firstLongCell(text: string, limit = MAX_CELL_CHARS): LongCell | 
   return undefined;
 }
 
+/** The characters that may separate two fields of a CSV file (see {@link headerDelimiter}). */
+const DELIMITERS = ',;\t|';
+
 /**
- * The first lines of a CSV file split into fields (each line by its own most frequent
- * delimiter), decoded leniently from its first 64 KiB: enough to find a header row below title
- * lines. The whole file's encoding is checked when it is staged. A line holding a quoted line
- * break is split there; title lines rarely have one, and the header row is looked for only.
+ * The records of a CSV text, each as its raw text: a line break inside a quoted field belongs to
+ * its record, as it does for DuckDB's reader (whose `skip` counts records, not lines). A quote
+ * opens a field only at the start of a field (after a line break or a possible delimiter); one
+ * inside a text (`Báo cáo "năm 2024"`) is a character of it.
+ */
+export function splitCsvRecords(text: string): string[] {
+  const records: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i++;
+        else quoted = false;
+      }
+    } else if (c === '"') {
+      if (i === start || DELIMITERS.includes(text[i - 1]!)) quoted = true;
+    } else if (c === '\n' || c === '\r') {
+      records.push(text.slice(start, i));
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      start = i + 1;
+    }
+  }
+  records.push(text.slice(start));
+  return records;
+}
+
+/**
+ * The first records of a CSV file split into fields (each by its own most frequent delimiter),
+ * decoded leniently from its first 64 KiB: enough to find a header row below title lines. The
+ * whole file's encoding is checked when it is staged. A title with a quoted cell on several lines
+ * is one record, so the header's index is the number of records DuckDB's reader must skip.
  */
 export async function readCsvHeadLines(path: string, maxLines: number): Promise<string[][]> {
   const handle = await open(path, 'r');
@@ -356,8 +388,8 @@ export async function readCsvHeadLines(path: string, maxLines: number): Promise<
     .decode(bytes)
     .replace(/^\uFEFF/, '')
     .normalize('NFC');
-  const lines = text.split(/\r\n|\r|\n/);
-  // The last line of a 64 KiB window may be cut off: drop it unless the file ended there.
-  if (bytesRead === start.length) lines.pop();
-  return lines.slice(0, maxLines).map((line) => splitLine(line, headerDelimiter(line)));
+  const records = splitCsvRecords(text);
+  // The last record of a 64 KiB window may be cut off: drop it unless the file ended there.
+  if (bytesRead === start.length) records.pop();
+  return records.slice(0, maxLines).map((record) => splitLine(record, headerDelimiter(record)));
 }

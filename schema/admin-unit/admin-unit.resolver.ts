@@ -5,7 +5,7 @@ import type { ApiContext } from '../context.ts';
 import { LocalDate } from '../scalars.ts';
 import { isUnitRow, toAdminUnit } from './admin-unit.mapper.ts';
 import { AdminUnit, PopulationFigure, UnitName } from './admin-unit.type.ts';
-import { resolveArea, today } from './area-resolver.ts';
+import { resolveArea } from './area-resolver.ts';
 
 /** Administrative units, their validity, names and the 2025 crosswalk. */
 @Resolver(() => AdminUnit)
@@ -26,7 +26,7 @@ export class AdminUnitResolver {
   ): Promise<AdminUnit[]> {
     const rows = await findAdminUnits(ctx.db, {
       ...(level ? { level } : {}),
-      validOn: validOn ?? today(),
+      validOn: validOn ?? ctx.today,
     });
     for (const row of rows) ctx.loaders.unit.prime(row.unit_id, row);
     return rows.map(toAdminUnit);
@@ -45,7 +45,7 @@ export class AdminUnitResolver {
     validOn: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<AdminUnit> {
-    return resolveArea(ctx, { code, validOn }, today());
+    return resolveArea(ctx, { code, validOn }, ctx.today);
   }
 
   @FieldResolver(() => AdminUnit, {

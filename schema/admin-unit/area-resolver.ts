@@ -8,9 +8,6 @@ import type { AdminUnit } from './admin-unit.type.ts';
 /** 31 December of a reporting year: figures are stocks at the end of the year. */
 export const referenceDate = (year: number) => `${year}-12-31`;
 
-/** Today, as the default date on which a code is read. */
-export const today = () => new Date().toISOString().slice(0, 10);
-
 const CODE = /^(VN|[0-9]{1,2})$/;
 
 /**
@@ -51,7 +48,7 @@ export async function resolveAreas(
   year: number,
 ): Promise<AdminUnit[]> {
   if (args.area && args.level) throw badInput('give either `area` or `level`, not both', 'level');
-  const date = args.boundaries === Boundaries.CURRENT ? today() : referenceDate(year);
+  const date = args.boundaries === Boundaries.CURRENT ? ctx.today : referenceDate(year);
   if (args.level) {
     return (await ctx.loaders.unitsWhere({ level: args.level, validOn: date })).map(toAdminUnit);
   }

@@ -1,7 +1,7 @@
 import type { ReleaseChoice } from '../scalars.ts';
 import { Arg, Args, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
-import { referenceDate, resolveArea, today } from '../admin-unit/area-resolver.ts';
+import { referenceDate, resolveArea } from '../admin-unit/area-resolver.ts';
 import { AreaInput } from '../common/area.input.ts';
 import { AdminLevel, Boundaries } from '../common/enums.ts';
 import { badInput, notFound } from '../common/errors.ts';
@@ -94,7 +94,7 @@ export class ObservationResolver {
     const unit = await resolveArea(
       ctx,
       area ?? { code: 'VN' },
-      to == null ? today() : referenceDate(to),
+      to == null ? ctx.today : referenceDate(to),
     );
     const rows = (await ctx.loaders.values.load(valueKey(boundaries, unit.id, version))).filter(
       (r) =>
@@ -151,7 +151,7 @@ export class ObservationResolver {
     const asked = await checkSource(ctx, source);
     const units = await ctx.loaders.unitsWhere({
       level,
-      validOn: boundaries === Boundaries.CURRENT ? today() : referenceDate(year),
+      validOn: boundaries === Boundaries.CURRENT ? ctx.today : referenceDate(year),
     });
     const values = await ctx.loaders.values.loadMany(
       units.map((u) => valueKey(boundaries, u.unit_id, version)),

@@ -1,7 +1,7 @@
 import type { AdminUnitRow } from '../../warehouse/queries/admin-unit.queries.ts';
 import type { IndicatorRow } from '../../warehouse/queries/catalog.queries.ts';
 import type { IndicatorValueRow } from '../../warehouse/queries/indicator.queries.ts';
-import { resolveArea, today } from '../admin-unit/area-resolver.ts';
+import { resolveArea } from '../admin-unit/area-resolver.ts';
 import { Boundaries } from '../common/enums.ts';
 import { badInput } from '../common/errors.ts';
 import type { ApiContext } from '../context.ts';
@@ -161,10 +161,10 @@ async function chooseUnits(
   const filter = args.filter ?? {};
   let units: AdminUnitRow[];
   if (filter.areas && filter.areas.length > 0) {
-    const ids = await Promise.all(filter.areas.map((a) => resolveArea(ctx, a, today())));
+    const ids = await Promise.all(filter.areas.map((a) => resolveArea(ctx, a, ctx.today)));
     units = await ctx.loaders.unitsWhere({ unitIds: ids.map((u) => u.id) });
   } else {
-    const validOn = args.boundaries === Boundaries.CURRENT ? today() : undefined;
+    const validOn = args.boundaries === Boundaries.CURRENT ? ctx.today : undefined;
     units = await ctx.loaders.unitsWhere({
       ...(filter.level ? { level: filter.level } : {}),
       ...(validOn ? { validOn } : {}),

@@ -2,7 +2,7 @@ import type { ReleaseChoice } from '../scalars.ts';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { isUnitRow, toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
 import { AdminUnit } from '../admin-unit/admin-unit.type.ts';
-import { resolveArea, today } from '../admin-unit/area-resolver.ts';
+import { resolveArea } from '../admin-unit/area-resolver.ts';
 import { AreaInput } from '../common/area.input.ts';
 import { badInput, notFound } from '../common/errors.ts';
 import { checkSources } from '../common/validate.ts';
@@ -30,7 +30,7 @@ export class PlanResolver {
   ): Promise<Plan[]> {
     const plans = await ctx.loaders.plans();
     if (!area) return plans.map(toPlan);
-    const unit = await resolveArea(ctx, area, today());
+    const unit = await resolveArea(ctx, area, ctx.today);
     return plans.filter((p) => p.unit_id === unit.id).map(toPlan);
   }
 
@@ -121,7 +121,7 @@ export class TargetResolver {
     @ReleaseArg() release: ReleaseChoice | null,
     @Ctx() ctx: ApiContext,
   ): Promise<TargetProgress> {
-    const year = asOf ?? new Date().getUTCFullYear();
+    const year = asOf ?? Number(ctx.today.slice(0, 4));
     const checked =
       sources === null || sources === undefined ? null : await checkSources(ctx, sources);
     // Without asOfVersion or release: the latest release, from the releases kept per connection.

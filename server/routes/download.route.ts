@@ -32,7 +32,9 @@ export interface Download {
 export type DownloadBuilder = (
   lease: Lease,
   params: URLSearchParams,
-  principal?: Principal,
+  principal: Principal | undefined,
+  /** The UTC date the request is answered on (see `RequestState.today`). */
+  today: string,
 ) => Promise<string | Download>;
 
 /** What the download route needs. */
@@ -85,6 +87,7 @@ export function createDownloadRoute(
         variables: undefined,
         operationName: undefined,
         role: roleOf(principal),
+        date: state.today,
       });
       const caches = caching.headers(etag, principal !== undefined, false);
       if (ifNoneMatch(req.headers['if-none-match'], etag)) {
@@ -93,7 +96,7 @@ export function createDownloadRoute(
       }
       let built: string | Download;
       try {
-        built = await build(lease, new URLSearchParams(search), principal);
+        built = await build(lease, new URLSearchParams(search), principal, state.today);
       } catch (error) {
         const code = refusalCode(error);
         if (code === undefined) throw error;

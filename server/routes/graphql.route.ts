@@ -11,7 +11,7 @@ import type { ApiKeyRole } from '../../warehouse/queries/api-key.queries.ts';
 import type { Lease, SnapshotInfo } from '../../warehouse/store/warehouse-reader.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import { errorAnswer } from '../errors.ts';
-import { NO_STORE, ifNoneMatch, roleOf, utcDate, type HttpCaching } from '../http-cache.ts';
+import { NO_STORE, ifNoneMatch, roleOf, type HttpCaching } from '../http-cache.ts';
 import { documentTooLarge } from '../plugins/query-limits.plugin.ts';
 import type { RequestState } from '../request-state.ts';
 import {
@@ -57,7 +57,7 @@ export interface GraphqlRouteOptions {
   /** Where a browser asking `/graphql` for a page is sent; absent = nowhere. */
   readonly explorerPath: string | undefined;
   /** The GraphQL context of one request, from its lease (a fresh object each call). */
-  readonly createContext: (lease: Lease, principal?: Principal) => object;
+  readonly createContext: (lease: Lease, principal: Principal | undefined, today: string) => object;
 }
 
 /**
@@ -88,13 +88,14 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
     parts: RequestParts,
     snapshot: SnapshotInfo,
     principal: Principal | undefined,
+    date: string,
   ): boolean {
     const header = req.headers['if-none-match'];
     if (!header) return false;
     const queryHash = createHash('sha256').update(query).digest('hex');
     const role = roleOf(principal);
     for (const contentType of [JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) {
-      const etag = caching.etag(snapshot, { contentType, queryHash, ...parts, role });
+      const etag = caching.etag(snapshot, { contentType, queryHash, ...parts, role, date });
       if (!ifNoneMatch(header, etag)) continue;
       setHeaders(res, caching.headers(etag, principal !== undefined, true));
       notModified(res);
@@ -168,6 +169,7 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
         variables: state.variables,
         operationName: state.requestedOperationName,
         role: roleOf(principal),
+        date: state.today,
       }),
       operationName: state.operationName,
     };
@@ -204,7 +206,7 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
         }
         const response = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method, headers, search, body },
-          context: async () => options.createContext(lease, principal),
+          context: async () => options.createContext(lease, principal, state.today),
         });
         await writeResponse(req, res, response, state, lease, principal, (answer) => {
           if (cacheKey !== undefined) responseCache!.set(lease, cacheKey, answer);
@@ -288,7 +290,7 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
     if (
       query !== undefined &&
       parts &&
-      answerNotModified(req, res, query, parts, snapshot, principal)
+      answerNotModified(req, res, query, parts, snapshot, principal, state.today)
     )
       return;
     const cacheKey =
@@ -297,7 +299,7 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): Route {
             method,
             accept: req.headers.accept,
             role: roleOf(principal),
-            date: utcDate(),
+            date: state.today,
             query,
             variables: parts.variables,
             operationName: parts.operationName,

@@ -12,7 +12,7 @@ export function openDataDownloads(path: string): DownloadBuilder | undefined {
   const file = /^\/export\/([a-z_.-]+)$/.exec(path)?.[1];
   const contentType = file === undefined ? undefined : exportContentType(file);
   if (file === undefined || contentType === undefined) return undefined;
-  return async (lease, params, principal) => {
+  return async (lease, params, principal, today) => {
     const choice = releaseParam(params) ?? undefined;
     if (choice === 'DRAFT' && principal?.role !== 'loader' && principal?.role !== 'admin')
       throw draftForbidden(principal?.role ?? null);
@@ -25,7 +25,7 @@ export function openDataDownloads(path: string): DownloadBuilder | undefined {
     }
     return {
       body: (await buildExportFile(lease.handle, file, {
-        asOfYear: new Date().getUTCFullYear(),
+        asOfYear: Number(today.slice(0, 4)),
         ...(chosen.asOfVersion === undefined ? {} : { asOfVersion: chosen.asOfVersion }),
       }))!,
       contentType,

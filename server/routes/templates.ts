@@ -18,7 +18,7 @@ export function templateDownloads(path: string): DownloadBuilder | undefined {
   const template = /^\/templates\/([a-z]+)\.xlsx$/.exec(path);
   if (template && (TEMPLATE_FAMILIES as readonly string[]).includes(template[1]!)) {
     const family = template[1] as TemplateFamily;
-    return async (lease, params) => {
+    return async (lease, params, _principal, today) => {
       const lang = params.get('lang') ?? 'vi';
       if (lang !== 'vi' && lang !== 'en')
         throw badInput(`parameter lang must be vi or en, but got '${lang.slice(0, 40)}'`);
@@ -27,7 +27,7 @@ export function templateDownloads(path: string): DownloadBuilder | undefined {
         throw badInput(
           `parameter year must be a four-digit year, but got '${rawYear.slice(0, 40)}'`,
         );
-      const year = rawYear === null ? new Date().getUTCFullYear() - 1 : Number(rawYear);
+      const year = rawYear === null ? Number(today.slice(0, 4)) - 1 : Number(rawYear);
       const provinces = await templateProvinces(lease.handle, year);
       if (provinces.length === 0)
         throw badInput(

@@ -27,6 +27,8 @@ import {
   DuckDBVariantValue,
   HUGEINT,
   INTEGER,
+  LIST,
+  listValue,
   SQLNULL,
   VARCHAR,
   type DuckDBType,
@@ -274,6 +276,7 @@ export interface BoundValue {
  * Chooses the DuckDB type for one parameter: whole numbers bind as INTEGER or BIGINT, other numbers
  * as DOUBLE, strings as VARCHAR.
  *
+ * An array of strings binds as a `VARCHAR[]`, of whole numbers as a `BIGINT[]` (list parameters).
  * JS `Date` is rejected on purpose (it has no time-zone-free meaning): pass dates as 'YYYY-MM-DD'.
  * `bigint` and `Uint8Array` are accepted too, for Kysely callers, though `SqlValue` does not list them.
  */
@@ -294,6 +297,14 @@ export function toBoundValue(value: unknown, position: number): BoundValue {
       return { value, type: value >= MIN_INT64 && value <= MAX_INT64 ? BIGINT : HUGEINT };
   }
   if (value instanceof Uint8Array) return { value: new DuckDBBlobValue(value), type: BLOB };
+  if (Array.isArray(value)) {
+    // A list parameter (`in (select unnest($1))`): its items travel as they are, so no
+    // character inside a value can split it.
+    if (value.every((v) => typeof v === 'string'))
+      return { value: listValue(value), type: LIST(VARCHAR) };
+    if (value.every((v) => Number.isSafeInteger(v)))
+      return { value: listValue(value.map((v: number) => BigInt(v))), type: LIST(BIGINT) };
+  }
   throw new TypeError(describeUnsupported(value, `parameter $${position}`));
 }
 

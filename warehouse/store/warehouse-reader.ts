@@ -488,10 +488,12 @@ export class WarehouseReader {
 
   /**
    * Stops following the file, fails the callers still waiting for a connection, and closes the
-   * snapshot; a snapshot still leased is closed when its last lease is released. Idempotent.
+   * snapshot; a snapshot still leased is closed when its last lease is released. Resolves once
+   * every retirement started before it resolves is done, also one started by a lease released
+   * while it waits; a later call waits for those started since. Idempotent.
    */
   async close(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed) return this.retirements();
     this.#closed = true;
     this.#watcher?.close();
     this.#watcher = undefined;
@@ -501,7 +503,7 @@ export class WarehouseReader {
     }
     await this.#refreshing;
     this.#retire(this.#current);
-    await Promise.all(this.#closing);
+    await this.retirements();
   }
 
   /**
@@ -509,7 +511,8 @@ export class WarehouseReader {
    * after its buffer pool is emptied, see `Snapshot.closeIfUnused`).
    */
   async retirements(): Promise<void> {
-    await Promise.all(this.#closing);
+    // A lease released meanwhile starts another retirement: wait for that one too.
+    while (this.#closing.size > 0) await Promise.all(this.#closing);
   }
 
   /** Marks `snapshot` retired and closes it when no lease holds it (see `Snapshot.closeIfUnused`). */

@@ -133,3 +133,17 @@ describe('messages and logs', () => {
     }
   });
 });
+
+describe('a value is read whole, whatever characters it holds', () => {
+  it.each([
+    ['adminUnit', '{ adminUnit(code: "01\\u001f19") { code } }', 'BAD_USER_INPUT'],
+    ['plan', '{ plan(id: "x\\u001fnq-20-nq-tw-2022") { id } }', 'NOT_FOUND'],
+    ['plan, a separator alone', '{ plan(id: "\\u001f") { id } }', 'NOT_FOUND'],
+  ])(
+    '%s: a unit separator inside an argument does not split it into two',
+    async (_f, query, code) => {
+      const { json } = await post(url(), { query });
+      expect(codes(json)).toEqual([code]);
+    },
+  );
+});

@@ -7,6 +7,7 @@ import { stageFile } from '../../../etl/load/staging.ts';
 import { REGISTER_SOURCE } from '../../../etl/sources/register.source.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { useTestWarehouse } from '../../helpers/warehouse.ts';
+import { writeWorkbook } from '../../helpers/xlsx.ts';
 import { buildZip, WORKBOOK_RELS } from '../../helpers/zip-forge.ts';
 
 /**
@@ -88,6 +89,82 @@ describe('staging a workbook', () => {
           members: null,
         })),
       );
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('the blank around a cell', () => {
+  // Office exports write tabs and no-break spaces around codes; a CSV file and a workbook with
+  // the same cells must stage the same texts (one definition: JavaScript's trim).
+  const CELLS: readonly (readonly string[])[] = [
+    ['2024', '\t4600000001', 'HTX Tân Cương\u00a0', 'HTX', 'AGRICULTURE', '19\u00a0'],
+    ['2024', '4600000002\u3000', '\u2003HTX Ạ\u00a0', '\tHTX', 'AGRICULTURE\u202f', '\ufeff19'],
+  ];
+  const HEADER = HEADERS.slice(0, 6);
+
+  async function staged(path: string) {
+    const db = await DuckDbHandle.open(warehouse.db);
+    try {
+      await stageFile(db, REGISTER_SOURCE, path, (await readFile(path)).subarray(0, 512));
+      return await db.all(
+        'select src_row, org_id, org_name, org_type, sector, province_code from stg_raw order by src_row',
+      );
+    } finally {
+      db.close();
+    }
+  }
+
+  it('is removed alike from a CSV file and from a workbook', async () => {
+    const csv = join(dir, 'blank.csv');
+    const quote = (c: string) => `"${c}"`;
+    await writeFile(csv, [HEADER, ...CELLS].map((r) => r.map(quote).join(',')).join('\n') + '\n');
+    const xlsx = join(dir, 'blank.xlsx');
+    await writeWorkbook(xlsx, [{ name: 'Sổ', rows: [HEADER, ...CELLS] }]);
+    const expected = CELLS.map((r, i) => ({
+      src_row: i + 2,
+      org_id: r[1]!.trim(),
+      org_name: r[2]!.trim(),
+      org_type: r[3]!.trim(),
+      sector: r[4]!.trim(),
+      province_code: r[5]!.trim(),
+    }));
+    expect(await staged(xlsx)).toEqual(expected);
+    expect(await staged(csv)).toEqual(expected);
+  });
+});
+
+describe('a CSV file with quoted cells on several lines', () => {
+  it('finds the header below a title whose quoted cell spans lines, and reads a data cell on two lines', async () => {
+    const csv = join(dir, 'multiline.csv');
+    await writeFile(
+      csv,
+      [
+        '"BIỂU SỐ 01: SỔ HỢP TÁC XÃ\nNăm 2024",,,,,',
+        HEADERS.slice(0, 6).join(','),
+        '2024,4600000001,"HTX dòng một\ndòng hai",HTX,AGRICULTURE,19',
+        '2024,4600000002,HTX Tân Cương,HTX,AGRICULTURE,19',
+        '',
+      ].join('\n'),
+    );
+    const db = await DuckDbHandle.open(warehouse.db);
+    try {
+      const staged = await stageFile(
+        db,
+        REGISTER_SOURCE,
+        csv,
+        (await readFile(csv)).subarray(0, 512),
+      );
+      expect(staged.rowsRead).toBe(2);
+      expect(staged.findings.filter((f) => f.severity === 'ERROR')).toEqual([]);
+      // Rows are records, as a spreadsheet numbers them: the title 1, the header 2.
+      expect(
+        await db.all('select src_row, org_id, org_name from stg_raw order by src_row'),
+      ).toEqual([
+        { src_row: 3, org_id: '4600000001', org_name: 'HTX dòng một\ndòng hai' },
+        { src_row: 4, org_id: '4600000002', org_name: 'HTX Tân Cương' },
+      ]);
     } finally {
       db.close();
     }

@@ -354,6 +354,21 @@ describe('WarehouseReader', () => {
     await expect(lease.handle.all('select 1')).rejects.toThrow(/closed/);
   });
 
+  it('waits, when closing again, for a retirement that a lease released since started', async () => {
+    reader = await WarehouseReader.open(wh.db);
+    const lease = await reader.acquire();
+    const { handle } = lease;
+    await reader.close(); // the snapshot is leased: it is closed when the lease is released
+    lease.release(); // its close starts: a statement empties its buffer pool, then it closes
+    // That statement is sent within a few microtasks (nothing else can run before it returns).
+    for (let tick = 0; tick < 50 && !handle.running; tick++) await Promise.resolve();
+    expect(handle.running).toBe(true);
+    await reader.close();
+    // Nothing of the snapshot is left running or open once close() has resolved.
+    expect(handle.running).toBe(false);
+    await expect(handle.all('select 1')).rejects.toThrow(/closed/);
+  });
+
   it('refuses to open a missing warehouse with the command that builds it', async () => {
     await expect(WarehouseReader.open(join(wh.dir, 'nope.duckdb'))).rejects.toThrow(
       /coopstat init --db/,

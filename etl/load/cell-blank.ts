@@ -1,0 +1,19 @@
+/**
+ * What counts as blank around a cell, in one place for every path a file takes: the characters
+ * JavaScript's `String.prototype.trim` removes (ECMAScript white space and line terminators: tab,
+ * line feed, vertical tab, form feed, carriage return, space, no-break space U+00A0, the Unicode
+ * space separators, the line and paragraph separators, and the byte-order mark U+FEFF).
+ *
+ * A workbook's cells are trimmed in JavaScript and a CSV file's in DuckDB, whose `trim(x)` keeps a
+ * tab and other characters JavaScript strips: `"\t01"` or `"01\u00a0"` (office exports write
+ * no-break spaces) would be another code in a CSV file than in a workbook. The SQL below trims
+ * exactly these characters, so the two paths read every cell alike.
+ */
+export const CELL_BLANK_CHARACTERS =
+  '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a' +
+  '\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+/** The SQL that trims a text expression as JavaScript's `trim` does (the set holds no quote). */
+export function trimCellSql(expression: string): string {
+  return `trim(${expression}, '${CELL_BLANK_CHARACTERS}')`;
+}
