@@ -26,6 +26,15 @@ export function orgTypeRankExpression(orgType: Expression<string | null>): RawBu
 export const orgTypeRankSql = (expr: string): string =>
   sqlText(orgTypeRankExpression(sql.raw<string | null>(expr)));
 
+/**
+ * The families of input files an office loads (DESIGN §4c): province aggregates (one row per
+ * province × year × organisation type × sector) and the organisation register (one row per
+ * organisation × year). The loader, the CLI, the upload route and the templates accept these.
+ */
+export const INPUT_FAMILIES = ['aggregates', 'register'] as const;
+/** One of {@link INPUT_FAMILIES}. */
+export type InputFamily = (typeof INPUT_FAMILIES)[number];
+
 /** Sectors of activity (DESIGN §4c). */
 export const SECTORS = [
   'AGRICULTURE',
