@@ -1,7 +1,19 @@
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { insertTableRows } from '../../warehouse/publish/insert-rows.ts';
 import type { IndicatorOperandTable } from '../../warehouse/tables/indicator-operand.table.ts';
-import type { Catalog, Indicator, Operand, Plan, SourceRef, Target } from './catalog.types.ts';
+import type { IndicatorTable } from '../../warehouse/tables/indicator.table.ts';
+import type { PlanTable } from '../../warehouse/tables/plan.table.ts';
+import type { TargetWordingTable } from '../../warehouse/tables/target-wording.table.ts';
+import type { TargetTable } from '../../warehouse/tables/target.table.ts';
+import type {
+  Catalog,
+  Indicator,
+  Operand,
+  Plan,
+  SourceRef,
+  Target,
+  TargetWording,
+} from './catalog.types.ts';
 
 /** The rows of one side of an indicator's formula: one per measure × organisation type × sector. */
 function operandRows(
@@ -57,12 +69,43 @@ export async function replaceCatalog(
 ): Promise<{ plans: number; targets: number }> {
   for (const table of CATALOG_TABLES) await db.run(`delete from ${table}`);
   const unitOn = await readUnitResolver(db);
-  await insertIndicators(db, catalog.indicators);
-  await insertPlans(db, catalog.plans, unitOn);
-  const targets = catalog.plans.flatMap((p) => p.targets);
-  await insertTargets(db, targets, unitOn);
-  await insertWordings(db, catalog.plans);
-  return { plans: catalog.plans.length, targets: targets.length };
+  const { indicators, plans } = catalog;
+  const targets = plans.flatMap((p) => p.targets);
+  await insertTableRows(db, 'dim_indicator', indicators.map(indicatorRow));
+  await insertTableRows(
+    db,
+    'dim_indicator_alias',
+    indicators.flatMap((i) => i.aliases.map((alias) => ({ alias, indicator_code: i.code }))),
+  );
+  await insertTableRows(
+    db,
+    'dim_indicator_operand',
+    indicators.flatMap((i) => [
+      ...operandRows(i.code, 'NUMERATOR', i.numerator),
+      ...operandRows(i.code, 'DENOMINATOR', i.denominator),
+    ]),
+  );
+  await insertTableRows(
+    db,
+    'dim_plan',
+    plans.map((p) => planRow(p, unitOn)),
+  );
+  await insertTableRows(
+    db,
+    'dim_plan_implements',
+    plans.flatMap((p) => p.implements.map((i) => ({ plan_id: p.id, implements_plan_id: i }))),
+  );
+  await insertTableRows(
+    db,
+    'dim_target',
+    targets.map((t) => targetRow(t, unitOn)),
+  );
+  await insertTableRows(
+    db,
+    'dim_target_wording',
+    plans.flatMap((p) => p.wordings.map(wordingRow)),
+  );
+  return { plans: plans.length, targets: targets.length };
 }
 
 /** Reads the admin units once and resolves catalog areas against them. */
@@ -86,38 +129,21 @@ async function readUnitResolver(db: DuckDbHandle): Promise<UnitOn> {
   return unitOn;
 }
 
-/** The indicator registry: indicators, their aliases and the operands of their formulas. */
-async function insertIndicators(db: DuckDbHandle, indicators: readonly Indicator[]): Promise<void> {
-  await insertTableRows(
-    db,
-    'dim_indicator',
-    indicators.map((i) => ({
-      indicator_code: i.code,
-      label_vi: i.labelVi,
-      label_en: i.labelEn,
-      topic: i.topic,
-      unit: i.unit,
-      kind: i.kind,
-      universe: i.universe,
-      is_higher_better: i.higherIsBetter,
-      natural_limit: i.naturalLimit,
-      is_published_only: i.publishedOnly,
-      description: i.description,
-    })),
-  );
-  await insertTableRows(
-    db,
-    'dim_indicator_alias',
-    indicators.flatMap((i) => i.aliases.map((alias) => ({ alias, indicator_code: i.code }))),
-  );
-  await insertTableRows(
-    db,
-    'dim_indicator_operand',
-    indicators.flatMap((i) => [
-      ...operandRows(i.code, 'NUMERATOR', i.numerator),
-      ...operandRows(i.code, 'DENOMINATOR', i.denominator),
-    ]),
-  );
+/** An indicator of the registry as its row. */
+function indicatorRow(i: Indicator): IndicatorTable {
+  return {
+    indicator_code: i.code,
+    label_vi: i.labelVi,
+    label_en: i.labelEn,
+    topic: i.topic,
+    unit: i.unit,
+    kind: i.kind,
+    universe: i.universe,
+    is_higher_better: i.higherIsBetter,
+    natural_limit: i.naturalLimit,
+    is_published_only: i.publishedOnly,
+    description: i.description,
+  };
 }
 
 /** Where a quoted text comes from, as the plan, target and wording tables keep it. */
@@ -127,90 +153,63 @@ const sourceColumns = (source: SourceRef) => ({
   source_line: source.line,
 });
 
-/** The plans, with the plans each implements. */
-async function insertPlans(
-  db: DuckDbHandle,
-  plans: readonly Plan[],
-  unitOn: UnitOn,
-): Promise<void> {
-  await insertTableRows(
-    db,
-    'dim_plan',
-    plans.map((p) => ({
-      plan_id: p.id,
-      document_number: p.documentNumber,
-      title_vi: p.titleVi,
-      title_en: p.titleEn,
-      issuer_vi: p.issuerVi,
-      issuer_en: p.issuerEn,
-      issued_on: p.issuedOn,
-      issued_on_precision: p.issuedOnPrecision,
-      unit_id: unitOn(p.area.code, p.area.validOn),
-      ...sourceColumns(p.source),
-      note: p.note,
-    })),
-  );
-  await insertTableRows(
-    db,
-    'dim_plan_implements',
-    plans.flatMap((p) => p.implements.map((i) => ({ plan_id: p.id, implements_plan_id: i }))),
-  );
+/** A plan as its row, its area resolved to the unit valid on its date. */
+function planRow(p: Plan, unitOn: UnitOn): PlanTable {
+  return {
+    plan_id: p.id,
+    document_number: p.documentNumber,
+    title_vi: p.titleVi,
+    title_en: p.titleEn,
+    issuer_vi: p.issuerVi,
+    issuer_en: p.issuerEn,
+    issued_on: p.issuedOn,
+    issued_on_precision: p.issuedOnPrecision,
+    unit_id: unitOn(p.area.code, p.area.validOn),
+    ...sourceColumns(p.source),
+    note: p.note,
+  };
 }
 
-/** The targets of every plan. */
-async function insertTargets(
-  db: DuckDbHandle,
-  targets: readonly Target[],
-  unitOn: UnitOn,
-): Promise<void> {
-  await insertTableRows(
-    db,
-    'dim_target',
-    targets.map((t) => ({
-      plan_id: t.planId,
-      target_id: t.id,
-      indicator_code: t.indicator,
-      unit_id: unitOn(t.area.code, t.area.validOn),
-      target_year: t.targetYear,
-      target_date: t.targetDate,
-      from_year: t.fromYear,
-      comparator: t.comparator,
-      value: t.value,
-      value_high: t.valueHigh,
-      unit: t.unit,
-      per_unit: t.per,
-      of_target_id: t.ofTarget,
-      denominator_note: t.denominatorNote,
-      baseline_year: t.baseline?.year ?? null,
-      baseline_value: t.baseline?.value ?? null,
-      quote_lang: t.quote.lang,
-      quote: t.quote.text,
-      ...sourceColumns(t.source),
-      wording_note: t.wordingNote,
-      note: t.note,
-      is_inferred: t.inferred,
-      inferred_reason: t.inferredReason,
-    })),
-  );
+/** A target as its row, its area resolved to the unit valid on its date. */
+function targetRow(t: Target, unitOn: UnitOn): TargetTable {
+  return {
+    plan_id: t.planId,
+    target_id: t.id,
+    indicator_code: t.indicator,
+    unit_id: unitOn(t.area.code, t.area.validOn),
+    target_year: t.targetYear,
+    target_date: t.targetDate,
+    from_year: t.fromYear,
+    comparator: t.comparator,
+    value: t.value,
+    value_high: t.valueHigh,
+    unit: t.unit,
+    per_unit: t.per,
+    of_target_id: t.ofTarget,
+    denominator_note: t.denominatorNote,
+    baseline_year: t.baseline?.year ?? null,
+    baseline_value: t.baseline?.value ?? null,
+    quote_lang: t.quote.lang,
+    quote: t.quote.text,
+    ...sourceColumns(t.source),
+    wording_note: t.wordingNote,
+    note: t.note,
+    is_inferred: t.inferred,
+    inferred_reason: t.inferredReason,
+  };
 }
 
-/** The alternative wordings of targets. */
-async function insertWordings(db: DuckDbHandle, plans: readonly Plan[]): Promise<void> {
-  await insertTableRows(
-    db,
-    'dim_target_wording',
-    plans.flatMap((p) =>
-      p.wordings.map((w) => ({
-        plan_id: w.planId,
-        wording_id: w.id,
-        of_plan_id: w.ofPlanId,
-        of_target_id: w.ofTargetId,
-        kind: w.kind,
-        quote_lang: w.quote.lang,
-        quote: w.quote.text,
-        ...sourceColumns(w.source),
-        note: w.note,
-      })),
-    ),
-  );
+/** An alternative wording of a target as its row. */
+function wordingRow(w: TargetWording): TargetWordingTable {
+  return {
+    plan_id: w.planId,
+    wording_id: w.id,
+    of_plan_id: w.ofPlanId,
+    of_target_id: w.ofTargetId,
+    kind: w.kind,
+    quote_lang: w.quote.lang,
+    quote: w.quote.text,
+    ...sourceColumns(w.source),
+    note: w.note,
+  };
 }

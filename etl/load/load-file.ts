@@ -20,9 +20,8 @@ import {
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { withWriter, type WriteOutcome } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
-import { AGGREGATES_SOURCE } from '../sources/aggregates.source.ts';
-import { REGISTER_SOURCE } from '../sources/register.source.ts';
-import type { SourceDescriptor } from '../sources/source-descriptor.ts';
+import { SOURCE_OF_FAMILY as SOURCES } from '../sources/families.ts';
+import { INPUT_FAMILIES, type InputFamily } from '../../warehouse/domain/vocabulary.ts';
 import type { ValueStatus } from '../../warehouse/domain/value-status.ts';
 import {
   FACT_STAGING,
@@ -39,13 +38,8 @@ import { LoadRefusedError } from './findings.ts';
 import { peekFamily, stageFile } from './staging.ts';
 
 /** Input families the loader accepts. */
-export const FAMILIES = ['aggregates', 'register'] as const;
-export type Family = (typeof FAMILIES)[number];
-
-const SOURCES: Record<Family, SourceDescriptor> = {
-  aggregates: AGGREGATES_SOURCE,
-  register: REGISTER_SOURCE,
-};
+export const FAMILIES = INPUT_FAMILIES;
+export type Family = InputFamily;
 
 /** How to load one file. */
 export interface LoadOptions {

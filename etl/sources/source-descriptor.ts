@@ -1,3 +1,5 @@
+import type { InputFamily } from '../../warehouse/domain/vocabulary.ts';
+
 /**
  * Describes one family of input files once: its columns, their types and units, its grain and
  * the header aliases people actually write. Adding a year is data, not code; adding a column is
@@ -31,7 +33,7 @@ export interface ColumnDescriptor {
 
 export interface SourceDescriptor {
   /** Stable family code recorded in the load log. */
-  readonly family: 'aggregates' | 'register';
+  readonly family: InputFamily;
   readonly title: string;
   /** The grain in one sentence. */
   readonly grain: string;

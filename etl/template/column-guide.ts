@@ -1,7 +1,7 @@
-import type { ColumnDescriptor, SourceDescriptor } from '../sources/source-descriptor.ts';
+import type { ColumnDescriptor } from '../sources/source-descriptor.ts';
 import { FLAG_ALIASES } from '../sources/vocabulary.ts';
-import { AGGREGATES_SOURCE } from '../sources/aggregates.source.ts';
-import { REGISTER_SOURCE } from '../sources/register.source.ts';
+import { SOURCE_OF_FAMILY } from '../sources/families.ts';
+import { INPUT_FAMILIES, type InputFamily } from '../../warehouse/domain/vocabulary.ts';
 import { typeRule } from '../validate/typing.ts';
 import { fold } from '../../warehouse/text/fold.ts';
 import { unitOf as unitKindOf, UNITS } from '../sources/units.ts';
@@ -16,15 +16,12 @@ import { unitOf as unitKindOf, UNITS } from '../sources/units.ts';
 const TEMPLATE_LANGS = ['vi', 'en'] as const;
 export type TemplateLang = (typeof TEMPLATE_LANGS)[number];
 
-/** The input families a template exists for. */
-export const TEMPLATE_FAMILIES = ['aggregates', 'register'] as const;
-export type TemplateFamily = (typeof TEMPLATE_FAMILIES)[number];
+/** The input families a template exists for: every family the loader accepts. */
+export const TEMPLATE_FAMILIES = INPUT_FAMILIES;
+export type TemplateFamily = InputFamily;
 
 /** The descriptor of each family, as the loader uses it. */
-export const SOURCES: Readonly<Record<TemplateFamily, SourceDescriptor>> = {
-  aggregates: AGGREGATES_SOURCE,
-  register: REGISTER_SOURCE,
-};
+export const SOURCES = SOURCE_OF_FAMILY;
 
 /** One column as a template shows it. */
 export interface ColumnGuide {

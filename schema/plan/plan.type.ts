@@ -64,6 +64,23 @@ export class Plan {
   unitId!: string;
 }
 
+/**
+ * The fields that say where a quoted text comes from, the same on a target and on another
+ * wording of a target (each class adds its own `quote`, described for what it quotes). No field
+ * returns this class, so the schema has no type of its name: only its subclasses carry its fields.
+ */
+@ObjectType()
+abstract class QuotedSource {
+  @Field(() => String, sourceFieldOptions.quoteLanguage())
+  quoteLanguage!: string;
+
+  @Field(() => String, sourceFieldOptions.sourceUrl())
+  sourceUrl!: string | null;
+
+  @Field(() => String, sourceFieldOptions.sourceFile())
+  sourceFile!: string | null;
+}
+
 /** How an alternative wording relates to its target. */
 export const WordingKind = registerEnum(
   enumOf(WORDING_KINDS),
@@ -83,7 +100,7 @@ export type WordingKind = DomainWordingKind;
   description:
     'Another wording of a target, with its exact words and source. Never a target of its own: it has no progress and is not counted.',
 })
-export class TargetWording {
+export class TargetWording extends QuotedSource {
   @Field(() => String, { description: 'Wording id, unique within the plan file that quotes it.' })
   id!: string;
 
@@ -98,15 +115,6 @@ export class TargetWording {
   @Field(() => String, { description: 'The exact words of the wording.' })
   quote!: string;
 
-  @Field(() => String, sourceFieldOptions.quoteLanguage())
-  quoteLanguage!: string;
-
-  @Field(() => String, sourceFieldOptions.sourceUrl())
-  sourceUrl!: string | null;
-
-  @Field(() => String, sourceFieldOptions.sourceFile())
-  sourceFile!: string | null;
-
   @Field(() => String, {
     nullable: true,
     description: 'How the wording differs from the target’s own words.',
@@ -119,7 +127,7 @@ export class TargetWording {
   simpleResolvers: true,
   description: 'A quantitative target of a plan, with the exact words it comes from.',
 })
-export class Target {
+export class Target extends QuotedSource {
   @Field(() => String, { description: 'Target id, unique within its plan.' })
   id!: string;
 
@@ -171,15 +179,6 @@ export class Target {
     description: 'The exact words of the source (Vietnamese unless quoteLanguage says otherwise).',
   })
   quote!: string;
-
-  @Field(() => String, sourceFieldOptions.quoteLanguage())
-  quoteLanguage!: string;
-
-  @Field(() => String, sourceFieldOptions.sourceUrl())
-  sourceUrl!: string | null;
-
-  @Field(() => String, sourceFieldOptions.sourceFile())
-  sourceFile!: string | null;
 
   @Field(() => String, { nullable: true, description: 'How another source words the same target.' })
   wordingNote!: string | null;

@@ -1,3 +1,6 @@
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import { sqlText } from './sql-text.ts';
+
 /**
  * The qualifier of a published value: how the source's own words hedge the number. One closed
  * set for the whole warehouse (reference files, load formats, progress, API), because a bound
@@ -209,20 +212,37 @@ export function qualifierOfRatio(numerator: Qualifier, denominator: Qualifier): 
 }
 
 /** SQL: the bits ({@link qualifierMask}) of a qualifier column or expression; null is EXACT. */
-export function qualifierMaskSql(expr: string): string {
-  return `(case ${expr} ${QUALIFIERS.map((q) => `when '${q}' then ${qualifierMask(q)}`).join(' ')} else 0 end)`;
+export function qualifierMaskExpression(qualifier: Expression<string | null>): RawBuilder<number> {
+  const whens = QUALIFIERS.map((q) => sql`when ${sql.lit(q)} then ${sql.lit(qualifierMask(q))}`);
+  return sql<number>`(case ${qualifier} ${sql.join(whens, sql` `)} else 0 end)`;
 }
 
 /** SQL: the bits of `1 / x` from the bits of `x` ({@link invertQualifier}). */
-export function invertMaskSql(mask: string): string {
-  return `((case when (${mask}) & ${LOWER} <> 0 then ${UPPER} else 0 end) | (case when (${mask}) & ${UPPER} <> 0 then ${LOWER} else 0 end))`;
+export function invertMaskExpression(mask: Expression<number>): RawBuilder<number> {
+  const [lower, upper] = [sql.lit(LOWER), sql.lit(UPPER)];
+  return sql<number>`((case when (${mask}) & ${lower} <> 0 then ${upper} else 0 end) | (case when (${mask}) & ${upper} <> 0 then ${lower} else 0 end))`;
 }
 
 /**
  * SQL: the qualifier of a set of bits ({@link qualifierOfMask}); combine parts first with
  * `bit_or` (over rows) or `|` (between columns), as {@link qualifierOfSum} does.
  */
-export function qualifierOfMaskSql(mask: string): string {
-  const cases = Array.from({ length: 8 }, (_, m) => `when ${m} then '${qualifierOfMask(m)}'`);
-  return `(case (${mask}) ${cases.join(' ')} end)`;
+export function qualifierOfMaskExpression(mask: Expression<number | null>): RawBuilder<Qualifier> {
+  const whens = Array.from(
+    { length: 8 },
+    (_, m) => sql`when ${sql.lit(m)} then ${sql.lit(qualifierOfMask(m))}`,
+  );
+  return sql<Qualifier>`(case (${mask}) ${sql.join(whens, sql` `)} end)`;
 }
+
+/** {@link qualifierMaskExpression} as SQL text; `expr` is SQL of the code, never a value. */
+export const qualifierMaskSql = (expr: string): string =>
+  sqlText(qualifierMaskExpression(sql.raw<string | null>(expr)));
+
+/** {@link invertMaskExpression} as SQL text; `mask` is SQL of the code, never a value. */
+export const invertMaskSql = (mask: string): string =>
+  sqlText(invertMaskExpression(sql.raw<number>(mask)));
+
+/** {@link qualifierOfMaskExpression} as SQL text; `mask` is SQL of the code, never a value. */
+export const qualifierOfMaskSql = (mask: string): string =>
+  sqlText(qualifierOfMaskExpression(sql.raw<number | null>(mask)));

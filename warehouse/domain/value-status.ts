@@ -1,9 +1,13 @@
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import { sqlText } from './sql-text.ts';
+
 /**
  * How a figure was published — final report, estimate ("ước") or preliminary ("sơ bộ") — and the
  * one ranking of those statuses: a figure computed from parts has the weakest status of its parts
  * (a reported count with estimated members is estimated). The SQL fragments and the TypeScript
  * functions below are generated from the same table, {@link VALUE_STATUS_RANK}, and a test runs
- * both on every pair.
+ * both on every pair. The SQL is a typed Kysely expression (`…Expression`) for queries built with
+ * Kysely, and the same expression as text (`…Sql`) for statements written as SQL text.
  */
 
 /** The statuses, in the order the API and the input formats list them. */
@@ -52,18 +56,36 @@ export function valueStatusOfRank(rank: number): ValueStatus {
 }
 
 /** SQL: the rank ({@link valueStatusRank}) of a status column or expression. */
-export function valueStatusRankSql(expr: string): string {
-  const whens = BY_RANK.map((s) => `when '${s}' then ${VALUE_STATUS_RANK[s]}`).join(' ');
-  return `(case ${expr} ${whens} else ${VALUE_STATUS_RANK[DEFAULT_VALUE_STATUS]} end)`;
+export function valueStatusRankExpression(status: Expression<string | null>): RawBuilder<number> {
+  const whens = BY_RANK.map((s) => sql`when ${sql.lit(s)} then ${sql.lit(VALUE_STATUS_RANK[s])}`);
+  const otherwise = sql.lit(VALUE_STATUS_RANK[DEFAULT_VALUE_STATUS]);
+  return sql<number>`(case ${status} ${sql.join(whens, sql` `)} else ${otherwise} end)`;
 }
 
 /** SQL: the status of a rank expression ({@link valueStatusOfRank}); combine ranks with `max`. */
-export function valueStatusOfRankSql(rank: string): string {
-  const whens = BY_RANK.map((s) => `when ${VALUE_STATUS_RANK[s]} then '${s}'`).join(' ');
-  return `(case ${rank} ${whens} else '${DEFAULT_VALUE_STATUS}' end)`;
+export function valueStatusOfRankExpression(
+  rank: Expression<number | null>,
+): RawBuilder<ValueStatus> {
+  const whens = BY_RANK.map((s) => sql`when ${sql.lit(VALUE_STATUS_RANK[s])} then ${sql.lit(s)}`);
+  const otherwise = sql.lit(DEFAULT_VALUE_STATUS);
+  return sql<ValueStatus>`(case ${rank} ${sql.join(whens, sql` `)} else ${otherwise} end)`;
 }
 
 /** SQL aggregate: the weakest status of a status column over the rows of a group. */
-export function weakestValueStatusSql(expr: string): string {
-  return valueStatusOfRankSql(`max(${valueStatusRankSql(expr)})`);
+export function weakestValueStatusExpression(
+  status: Expression<string | null>,
+): RawBuilder<ValueStatus> {
+  return valueStatusOfRankExpression(sql<number>`max(${valueStatusRankExpression(status)})`);
 }
+
+/** {@link valueStatusRankExpression} as SQL text; `expr` is SQL of the code, never a value. */
+export const valueStatusRankSql = (expr: string): string =>
+  sqlText(valueStatusRankExpression(sql.raw<string | null>(expr)));
+
+/** {@link valueStatusOfRankExpression} as SQL text; `rank` is SQL of the code, never a value. */
+export const valueStatusOfRankSql = (rank: string): string =>
+  sqlText(valueStatusOfRankExpression(sql.raw<number | null>(rank)));
+
+/** {@link weakestValueStatusExpression} as SQL text; `expr` is SQL of the code, never a value. */
+export const weakestValueStatusSql = (expr: string): string =>
+  sqlText(weakestValueStatusExpression(sql.raw<string | null>(expr)));

@@ -1,3 +1,6 @@
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import { sqlText } from './sql-text.ts';
+
 /**
  * The closed vocabularies of the collective economy, one list each, as the warehouse stores them
  * and the API names them. Input files may spell them in Vietnamese or English: those spellings
@@ -14,9 +17,23 @@ export type OrgType = (typeof ORG_TYPES)[number];
  * SQL: the position of an organisation type (a column or expression) in {@link ORG_TYPES}, from
  * 0 — the order of the rows in a report; -1 for anything else.
  */
-export function orgTypeRankSql(expr: string): string {
-  return `case ${expr} ${ORG_TYPES.map((t, i) => `when '${t}' then ${i}`).join(' ')} else -1 end`;
+export function orgTypeRankExpression(orgType: Expression<string | null>): RawBuilder<number> {
+  const whens = ORG_TYPES.map((t, i) => sql`when ${sql.lit(t)} then ${sql.lit(i)}`);
+  return sql<number>`case ${orgType} ${sql.join(whens, sql` `)} else -1 end`;
 }
+
+/** {@link orgTypeRankExpression} as SQL text; `expr` is SQL of the code, never a value. */
+export const orgTypeRankSql = (expr: string): string =>
+  sqlText(orgTypeRankExpression(sql.raw<string | null>(expr)));
+
+/**
+ * The families of input files an office loads (DESIGN §4c): province aggregates (one row per
+ * province × year × organisation type × sector) and the organisation register (one row per
+ * organisation × year). The loader, the CLI, the upload route and the templates accept these.
+ */
+export const INPUT_FAMILIES = ['aggregates', 'register'] as const;
+/** One of {@link INPUT_FAMILIES}. */
+export type InputFamily = (typeof INPUT_FAMILIES)[number];
 
 /** Sectors of activity (DESIGN §4c). */
 export const SECTORS = [
@@ -115,21 +132,38 @@ export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
  * when the denominator is 0. `average` is the value of an AVERAGE (the numerator for one unit; a
  * mean weighted by the denominators across units).
  */
-export function indicatorValueSql(
+export function indicatorValueExpression(
+  kind: Expression<string | null>,
+  numerator: Expression<number | null>,
+  denominator: Expression<number | null>,
+  average: Expression<number | null> = numerator,
+): RawBuilder<number | null> {
+  const formulas: Readonly<Record<IndicatorKind, RawBuilder<number | null>>> = {
+    COUNT: sql`${numerator}`,
+    SHARE: sql`100 * ${numerator} / nullif(${denominator}, 0)`,
+    RATIO: sql`${numerator} / nullif(${denominator}, 0)`,
+    PER_POPULATION: sql`100 * ${numerator} / nullif(${denominator}, 0)`,
+    AVERAGE: sql`${average}`,
+  };
+  const whens = INDICATOR_KINDS.map((k) => sql`when ${sql.lit(k)} then ${formulas[k]}`);
+  return sql<number | null>`case ${kind} ${sql.join(whens, sql` `)} end`;
+}
+
+/** {@link indicatorValueExpression} over SQL text of the code (column names, never values). */
+export const indicatorValueSql = (
   kind: string,
   numerator: string,
   denominator: string,
   average: string = numerator,
-): string {
-  const formulas: Readonly<Record<IndicatorKind, string>> = {
-    COUNT: numerator,
-    SHARE: `100 * ${numerator} / nullif(${denominator}, 0)`,
-    RATIO: `${numerator} / nullif(${denominator}, 0)`,
-    PER_POPULATION: `100 * ${numerator} / nullif(${denominator}, 0)`,
-    AVERAGE: average,
-  };
-  return `case ${kind} ${INDICATOR_KINDS.map((k) => `when '${k}' then ${formulas[k]}`).join(' ')} end`;
-}
+): string =>
+  sqlText(
+    indicatorValueExpression(
+      sql.raw<string | null>(kind),
+      sql.raw<number | null>(numerator),
+      sql.raw<number | null>(denominator),
+      sql.raw<number | null>(average),
+    ),
+  );
 
 /** Where an indicator value came from: computed from the facts, or a figure published as such. */
 export const VALUE_ORIGINS = ['FACTS', 'PUBLISHED'] as const;
@@ -167,10 +201,19 @@ export const LEGAL_MINIMUM_MEMBERS: Readonly<
  * SQL: the legal minimum of members ({@link LEGAL_MINIMUM_MEMBERS}) for the organisation type and
  * reporting year expressions; null for a type outside {@link ORG_TYPES}.
  */
-export function legalMinimumMembersSql(orgType: string, year: string): string {
+export function legalMinimumMembersExpression(
+  orgType: Expression<string | null>,
+  year: Expression<number | null>,
+): RawBuilder<number | null> {
   const whens = ORG_TYPES.map((t) => {
     const { law2023, law2012 } = LEGAL_MINIMUM_MEMBERS[t];
-    return `when '${t}' then case when ${year} >= ${LAW_2023_FROM_YEAR} then ${law2023} else ${law2012} end`;
+    return sql`when ${sql.lit(t)} then case when ${year} >= ${sql.lit(LAW_2023_FROM_YEAR)} then ${sql.lit(law2023)} else ${sql.lit(law2012)} end`;
   });
-  return `(case ${orgType} ${whens.join(' ')} end)`;
+  return sql<number | null>`(case ${orgType} ${sql.join(whens, sql` `)} end)`;
 }
+
+/** {@link legalMinimumMembersExpression} as SQL text of the code (column names, never values). */
+export const legalMinimumMembersSql = (orgType: string, year: string): string =>
+  sqlText(
+    legalMinimumMembersExpression(sql.raw<string | null>(orgType), sql.raw<number | null>(year)),
+  );

@@ -8,14 +8,14 @@ import {
   INDICATOR_VALUE_COLUMNS,
   type IndicatorValueFields,
 } from '../tables/indicator-value.table.ts';
-import { measureQualifierSql, measureStatusSql } from '../domain/measure-flags.ts';
+import { measureQualifierExpression, measureStatusExpression } from '../domain/measure-flags.ts';
 import {
-  invertMaskSql,
-  qualifierMaskSql,
-  qualifierOfMaskSql,
+  invertMaskExpression,
+  qualifierMaskExpression,
+  qualifierOfMaskExpression,
   type Qualifier,
 } from '../domain/qualifier.ts';
-import { valueStatusOfRankSql, valueStatusRankSql } from '../domain/value-status.ts';
+import { valueStatusOfRankExpression, valueStatusRankExpression } from '../domain/value-status.ts';
 import type { Boundaries } from '../domain/vocabulary.ts';
 
 /** Which indicator values to compute. Every list is optional; absent means all. */
@@ -201,8 +201,10 @@ totals as (
 
 /** Step 3: each operand's values with their status rank and qualifier mask: totals for `ALL`, else sector rows. */
 function operandValuesStep() {
-  const flags = (alias: 't' | 'l') =>
-    sql`${sql.raw(valueStatusRankSql(measureStatusSql(alias, `${alias}.measure`)))} as status_rank, ${sql.raw(qualifierMaskSql(measureQualifierSql(alias, `${alias}.measure`)))} as qmask`;
+  const flags = (alias: 't' | 'l') => {
+    const measure = sql.ref<string>(`${alias}.measure`);
+    return sql`${valueStatusRankExpression(measureStatusExpression(alias, measure))} as status_rank, ${qualifierMaskExpression(measureQualifierExpression(alias, measure))} as qmask`;
+  };
   return sql`operand_values as (
   select o.indicator_code, o.role, o.measure, o.org_type, o.org_type_rank, t.unit_id, t.year, t.source_code, t.v,
     ${flags('t')}
@@ -311,13 +313,13 @@ function computedStep() {
       when 'RATIO' then c.numerator / nullif(c.denominator, 0)
       when 'AVERAGE' then case when c.unit_count = 1 then c.numerator else c.weighted / nullif(c.denominator, 0) end
     end as value,
-    c.numerator, c.denominator, ${sql.raw(valueStatusOfRankSql('c.status_rank'))} as status,
-    'FACTS' as origin, ${sql.raw(qualifierOfMaskSql('q.mask'))} as qualifier, c.unit_count, c.org_types
+    c.numerator, c.denominator, ${valueStatusOfRankExpression(sql.ref('c.status_rank'))} as status,
+    'FACTS' as origin, ${qualifierOfMaskExpression(sql.ref('q.mask'))} as qualifier, c.unit_count, c.org_types
   from combined c join indicators i using (indicator_code)
   cross join lateral (select case i.kind
       when 'COUNT' then c.n_qmask
-      when 'AVERAGE' then c.n_qmask | case when c.unit_count > 1 and c.d_qmask <> 0 then ${sql.raw(qualifierMaskSql("'ABOUT'"))} else 0 end
-      else c.n_qmask | ${sql.raw(invertMaskSql('c.d_qmask'))}
+      when 'AVERAGE' then c.n_qmask | case when c.unit_count > 1 and c.d_qmask <> 0 then ${qualifierMaskExpression(sql.lit('ABOUT'))} else 0 end
+      else c.n_qmask | ${invertMaskExpression(sql.ref('c.d_qmask'))}
     end as mask) q
 )`;
 }

@@ -2,7 +2,7 @@ import { sql, type NotNull } from 'kysely';
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { kyselyOf, secondsText } from '../database.ts';
 import { FACT_MEASURE_NAMES, type FactMeasure } from '../tables/org-annual.table.ts';
-import { measureQualifierSql, measureStatusSql } from '../domain/measure-flags.ts';
+import { measureQualifierExpression, measureStatusExpression } from '../domain/measure-flags.ts';
 
 /** Every published data version, oldest first. */
 export function findDataVersions(db: DuckDbHandle) {
@@ -44,7 +44,7 @@ export function findFactRevisions(db: DuckDbHandle, filter: FactRevisionFilter) 
     throw new Error(`'${filter.measure}' is not a fact measure`);
   const measure = filter.measure as FactMeasure;
   // The measure is one of the table's own column names, checked above.
-  const named = `'${measure}'`;
+  const named = sql.lit(measure);
   let query = kyselyOf(db)
     .selectFrom('fct_org_annual as f')
     .leftJoin('load_log as l', 'l.load_id', 'f.load_id')
@@ -53,8 +53,8 @@ export function findFactRevisions(db: DuckDbHandle, filter: FactRevisionFilter) 
       sql<string | null>`${eb.ref('f.org_type')}`.as('org_type'),
       sql<string | null>`${eb.ref('f.sector')}`.as('sector'),
       sql<number | null>`${sql.ref(`f.${measure}`)}::double`.as('value'),
-      sql<string>`${sql.raw(measureStatusSql('f', named))}`.as('status'),
-      sql<string | null>`${sql.raw(measureQualifierSql('f', named))}`.as('qualifier'),
+      measureStatusExpression('f', named).as('status'),
+      measureQualifierExpression('f', named).as('qualifier'),
       'f.valid_from_version as from_version',
       'f.valid_to_version as to_version',
       'f.load_id',
