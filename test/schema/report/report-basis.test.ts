@@ -5,19 +5,14 @@ import { loadReportBasis } from '../../../schema/report/report-basis.ts';
 import type { ReportArgs } from '../../../schema/report/report.args.ts';
 import { AdminLevel, Boundaries } from '../../../schema/common/enums.ts';
 import type { WarehouseReader } from '../../../warehouse/store/warehouse-reader.ts';
-import { execute, forgetKept, openApiReader, type ApiReader } from '../../helpers/api.ts';
+import { execute, forgetKept, openApiReader } from '../../helpers/api.ts';
 
-let api: ApiReader | undefined;
+// One reader for the file, on a copy of the API tests' warehouse (one connection).
+const opened = openApiReader(1);
 let schema: GraphQLSchema;
 let reader: WarehouseReader;
-
-beforeAll(async () => {
-  api = await openApiReader(1);
-  ({ schema, reader } = api);
-});
-afterAll(async () => {
-  await api?.close();
-});
+beforeAll(async () => void ({ schema, reader } = await opened));
+afterAll(async () => (await opened).close());
 
 const provinces = (year: number, more: Partial<ReportArgs> = {}): ReportArgs =>
   ({ level: AdminLevel.PROVINCE, year, boundaries: Boundaries.AS_REPORTED, ...more }) as ReportArgs;
