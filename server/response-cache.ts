@@ -35,7 +35,8 @@ export interface ResponseCacheRequest {
 export interface CachedAnswer {
   /** Response headers Apollo set (content type among them). */
   readonly headers: readonly (readonly [string, string])[];
-  readonly body: string;
+  /** The body: its UTF-8 bytes as written (or its text). */
+  readonly body: string | Buffer;
   readonly etag: string;
   /** The operation's name, for the request log. */
   readonly operationName: string | null;
@@ -57,7 +58,7 @@ export class ResponseCache {
     this.maxBytes = maxBytes;
   }
 
-  /** Bytes held now (bodies as UTF-16, keys, a fixed overhead per entry). */
+  /** Bytes held now (bodies as kept: bytes, or text as UTF-16; keys; a fixed overhead per entry). */
   get bytes(): number {
     return this.#bytes;
   }
@@ -104,7 +105,8 @@ export class ResponseCache {
   set(snapshot: SnapshotInfo, key: string, answer: CachedAnswer): void {
     this.#follow(snapshot);
     if (snapshot.snapshot !== this.#snapshot) return;
-    const bytes = ENTRY_OVERHEAD + 2 * (key.length + answer.body.length + answer.etag.length);
+    const body = typeof answer.body === 'string' ? 2 * answer.body.length : answer.body.byteLength;
+    const bytes = ENTRY_OVERHEAD + body + 2 * (key.length + answer.etag.length);
     if (bytes > this.maxBytes) return;
     const previous = this.#entries.get(key);
     if (previous) {

@@ -2,7 +2,8 @@ import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { ratio, type Ratio } from '../common/ratio.type.ts';
 import { Topic } from '../common/enums.ts';
 import type { ApiContext } from '../context.ts';
-import { buildTopicReports, type LazyTopicReport } from '../report/report-mapper.ts';
+import type { ReportBasis } from '../report/report-basis.ts';
+import { buildTopicReports, TopicReportView } from '../report/report-mapper.ts';
 import { ReportArgs } from '../report/report.args.ts';
 import { MembershipReport, type MembershipRow } from './membership.type.ts';
 
@@ -11,7 +12,7 @@ const PEOPLE_TYPES = new Set(['THT', 'HTX', 'QTDND']);
 /** Members of THT, HTX and QTDND per 100 inhabitants (population of the year or the latest earlier). */
 async function populationShare(
   ctx: ApiContext,
-  report: LazyTopicReport<MembershipRow>,
+  report: TopicReportView<MembershipRow>,
 ): Promise<Ratio> {
   const [rows, populations] = await Promise.all([
     report.byOrgType,
@@ -21,6 +22,21 @@ async function populationShare(
   const people = rows.filter((r) => PEOPLE_TYPES.has(r.orgType) && r.members !== null);
   const members = people.length > 0 ? people.reduce((s, r) => s + (r.members ?? 0), 0) : null;
   return ratio(members, population?.population ?? null);
+}
+
+/** One area's membership report: the topic's lists and its population share, read on demand. */
+class MembershipView extends TopicReportView<MembershipRow> {
+  readonly #ctx: ApiContext;
+  #share: Promise<Ratio> | undefined;
+
+  constructor(basis: ReportBasis, topicCodes: () => Promise<ReadonlySet<string>>, ctx: ApiContext) {
+    super(basis, topicCodes);
+    this.#ctx = ctx;
+  }
+
+  get populationShare(): Promise<Ratio> {
+    return (this.#share ??= populationShare(this.#ctx, this));
+  }
 }
 
 /** Membership: organisations and members by type and sector. */
@@ -34,13 +50,12 @@ export class MembershipResolver {
     @Args(() => ReportArgs) args: ReportArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<MembershipReport[]> {
-    const reports = await buildTopicReports<MembershipRow>(ctx, args, Topic.MEMBERSHIP);
-    return reports.map((report) => {
-      let share: Promise<Ratio> | undefined;
-      return Object.defineProperty(report, 'populationShare', {
-        enumerable: true,
-        get: () => (share ??= populationShare(ctx, report)),
-      }) as unknown as MembershipReport;
-    });
+    const reports = await buildTopicReports(
+      ctx,
+      args,
+      Topic.MEMBERSHIP,
+      (basis, topicCodes) => new MembershipView(basis, topicCodes, ctx),
+    );
+    return reports as unknown as MembershipReport[];
   }
 }

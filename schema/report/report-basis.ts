@@ -8,6 +8,7 @@ import { checkLoadedYear, checkSource } from '../common/validate.ts';
 import { checkAsOfVersion } from '../common/data-version.ts';
 import type { ApiContext } from '../context.ts';
 import { yearValueKey } from '../indicator/indicator.loaders.ts';
+import { withPartialSums } from './partial-sum.ts';
 import { reportRowKey } from './report.loaders.ts';
 import type { ReportArgs } from './report.args.ts';
 
@@ -21,7 +22,10 @@ export interface ReportBasis {
   readonly boundaries: ReportArgs['boundaries'];
   /** The data version read (`undefined`: the current one). */
   readonly asOfVersion: number | undefined;
-  /** The rows by organisation type (`ALL`) or by sector, of the source shown. */
+  /**
+   * The rows by organisation type (`ALL`) or by sector, of the source shown: one promise per
+   * part for the request, each row recorded with its parts key (`withPartialSums`).
+   */
   readonly rows: (part: ReportPart) => Promise<ReportRow[]>;
   /** The source whose figures are shown; null when the area has none that year. */
   readonly source: () => Promise<string | null>;
@@ -39,21 +43,63 @@ export function chooseSource(
   return [...DEFAULT_SOURCE_PREFERENCE].find((s) => set.has(s)) ?? [...set].sort()[0] ?? null;
 }
 
+/** The report bases of each request's arguments, shared by the topics of one request. */
+const basesOfRequest = new WeakMap<object, Map<string, Promise<ReportBasis[]>>>();
+
+/** The arguments a report basis depends on, as one key (the request fixes the rest). */
+const argsKey = (args: ReportArgs) =>
+  JSON.stringify([
+    args.area?.code ?? null,
+    args.area?.validOn ?? null,
+    args.level ?? null,
+    args.year,
+    args.boundaries,
+    args.source ?? null,
+    args.asOfVersion ?? null,
+    args.release ?? null,
+  ]);
+
 /**
  * Checks the year and resolves the areas of a report; each area's rows and indicator values are
  * read on demand through the request's DataLoaders (one SQL statement per kind for any number of
  * areas).
+ *
+ * The topics of one request with the same arguments (a dashboard asks four of them for the same
+ * level and year) share one set of bases, so the checks, the areas and each area's rows are
+ * worked out once per request, not once per topic. Only a success is shared: a topic whose
+ * shared computation failed computes its own, so each failure is its own error, at its own path.
  */
-export async function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
+export function loadReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
+  let byArgs = basesOfRequest.get(ctx.loaders);
+  if (!byArgs) basesOfRequest.set(ctx.loaders, (byArgs = new Map()));
+  const key = argsKey(args);
+  const shared = byArgs.get(key);
+  if (shared) return shared.catch(() => computeReportBasis(ctx, args));
+  const bases = computeReportBasis(ctx, args);
+  byArgs.set(key, bases);
+  return bases;
+}
+
+async function computeReportBasis(ctx: ApiContext, args: ReportArgs): Promise<ReportBasis[]> {
   const version = await checkAsOfVersion(ctx, args.asOfVersion, 'asOfVersion', args.release);
   await checkLoadedYear(ctx, args.year, 'year', version);
   const asked = await checkSource(ctx, args.source);
   const areas = await resolveAreas(ctx, args, args.year);
   return areas.map((area) => {
+    const parts: { ALL?: Promise<ReportRow[]>; SECTORS?: Promise<ReportRow[]> } = {};
+    // Each list once per area and part, its rows keyed for their parts (`withPartialSums`).
     const rows = (part: ReportPart) =>
-      ctx.loaders.facts.load(
-        reportRowKey(args.boundaries, asked, part, area.id, args.year, version),
-      );
+      (parts[part] ??= withPartialSums(
+        {
+          boundaries: args.boundaries,
+          unitId: area.id,
+          year: args.year,
+          ...(version === undefined ? {} : { asOfVersion: version }),
+        },
+        ctx.loaders.facts.load(
+          reportRowKey(args.boundaries, asked, part, area.id, args.year, version),
+        ),
+      ) as Promise<ReportRow[]>);
     const source = async () => {
       if (asked) return asked;
       const totals = await rows('ALL');

@@ -51,4 +51,20 @@ describe('the response cache, whose entries are one snapshot’s', () => {
     expect(ResponseCache.key({ ...request, date: '2026-12-04' })).not.toBe(key);
     expect(ResponseCache.key({ ...request, query: '{ __typename } # other' })).not.toBe(key);
   });
+
+  it('counts a body kept as bytes by its bytes, and a text as UTF-16, against its budget', () => {
+    const key = ResponseCache.key(request);
+    const text = 'Tỉnh Thái Nguyên'.repeat(100);
+    const bytes = Buffer.from(text, 'utf8');
+    const asText = new ResponseCache(1 << 20);
+    asText.set(snapshotNumber(1), key, answer(text));
+    const asBytes = new ResponseCache(1 << 20);
+    asBytes.set(snapshotNumber(1), key, { ...answer(text), body: bytes });
+    expect(asText.bytes - asBytes.bytes).toBe(2 * text.length - bytes.byteLength);
+    expect(asBytes.get(snapshotNumber(1), key)?.body).toBe(bytes);
+    // An answer of bytes larger than the whole budget is not kept.
+    const small = new ResponseCache(bytes.byteLength);
+    small.set(snapshotNumber(1), key, { ...answer(text), body: bytes });
+    expect(small.size).toBe(0);
+  });
 });
