@@ -1,4 +1,13 @@
-import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
@@ -428,70 +437,85 @@ async function stageXlsx(
     let headerRow = 0;
     // Rows above the header seen so far: title rows, or a sheet that has no header at all.
     let candidates: XlsxRow[] = [];
-    for await (const row of readXlsx(path, {
-      onWarning: (w) =>
-        findings.push({
-          severity: 'WARNING',
-          rule: w.rule,
-          value: w.value,
-          file,
-          sheet: w.sheet,
-          row: w.row,
-          letter: w.column,
-        }),
-      onMergedCells: (sheet, ranges) => merges.set(sheet, ranges),
-    })) {
-      if (row.sheet !== currentSheet) {
-        if (!mapping && candidates.length > 0 && !skipped.has(candidates[0]!.sheet))
-          skipSheet(candidates);
-        currentSheet = row.sheet;
-        sheetsSeen.push(row.sheet);
-        mapping = undefined;
-        candidates = [];
-      }
-      if (skipped.has(row.sheet)) continue;
-      if (row.cells.every((c) => c === null || c.trim() === '')) continue;
-      if (!mapping) {
-        const found = mapHeaders(source, row.cells);
-        if (!isHeaderMapping(source, found)) {
-          candidates.push(row);
-          if (candidates.length >= HEADER_SEARCH_ROWS) skipSheet(candidates);
+    /** The header row of each sheet with one, in sheet order, for the merged-cells check. */
+    const headerRows = new Map<string, number>();
+    // The reader tells merged cells after a sheet's rows (it inflates each sheet once): a
+    // merged header row is refused then, or before any refusal of a later cell is passed on.
+    const refuseMergedHeaders = () => {
+      for (const [sheet, at] of headerRows)
+        refuseMergedHeaderRow(merges.get(sheet) ?? [], at, file, sheet);
+    };
+    try {
+      for await (const row of readXlsx(path, {
+        onePass: true,
+        onWarning: (w) =>
+          findings.push({
+            severity: 'WARNING',
+            rule: w.rule,
+            value: w.value,
+            file,
+            sheet: w.sheet,
+            row: w.row,
+            letter: w.column,
+          }),
+        onMergedCells: (sheet, ranges) => merges.set(sheet, ranges),
+      })) {
+        if (row.sheet !== currentSheet) {
+          if (!mapping && candidates.length > 0 && !skipped.has(candidates[0]!.sheet))
+            skipSheet(candidates);
+          currentSheet = row.sheet;
+          sheetsSeen.push(row.sheet);
+          mapping = undefined;
+          candidates = [];
+        }
+        if (skipped.has(row.sheet)) continue;
+        if (row.cells.every((c) => c === null || c.trim() === '')) continue;
+        if (!mapping) {
+          const found = mapHeaders(source, row.cells);
+          if (!isHeaderMapping(source, found)) {
+            candidates.push(row);
+            if (candidates.length >= HEADER_SEARCH_ROWS) skipSheet(candidates);
+            continue;
+          }
+          headerRows.set(row.sheet, row.row);
+          mapping = found;
+          totalRule = totalRowRule(source, mapping, provinces);
+          origins = columnNames.map((name) => mapping?.columns.get(name)?.index ?? -1);
+          headerRow = row.row;
+          mappings.set(row.sheet, mapping);
+          findings.push(...headerFindings(source, mapping, file, row.sheet, row.row));
           continue;
         }
-        refuseMergedHeaderRow(merges.get(row.sheet) ?? [], row.row, file, row.sheet);
-        mapping = found;
-        totalRule = totalRowRule(source, mapping, provinces);
-        origins = columnNames.map((name) => mapping?.columns.get(name)?.index ?? -1);
-        headerRow = row.row;
-        mappings.set(row.sheet, mapping);
-        findings.push(...headerFindings(source, mapping, file, row.sheet, row.row));
-        continue;
-      }
-      if (headerRow > 0 && isColumnNumberRow(row.cells)) {
+        if (headerRow > 0 && isColumnNumberRow(row.cells)) {
+          headerRow = 0;
+          continue;
+        }
         headerRow = 0;
-        continue;
+        const values: SqlValue[] = [row.sheet, row.row];
+        const { cells, fractional } = row;
+        for (let k = 0; k < columnNames.length; k++) {
+          const index = origins[k]!;
+          const cell = index < 0 ? null : cells[index];
+          const text = cell === null || cell === undefined ? '' : cell.trim();
+          if (text === '') values.push(null);
+          else if (fractional !== undefined && fractional.includes(index)) {
+            // A typed number: marked, and written in the file's text convention once it is known.
+            typedColumns.add(columnNames[k]!);
+            values.push(TYPED_NUMBER_MARK + text);
+          } else values.push(text);
+        }
+        if (isTotalRow(cells, totalRule!, startsTotal)) {
+          totals.push(values);
+          continue;
+        }
+        rowsRead++;
+        yield values;
       }
-      headerRow = 0;
-      const values: SqlValue[] = [row.sheet, row.row];
-      const { cells, fractional } = row;
-      for (let k = 0; k < columnNames.length; k++) {
-        const index = origins[k]!;
-        const cell = index < 0 ? null : cells[index];
-        const text = cell === null || cell === undefined ? '' : cell.trim();
-        if (text === '') values.push(null);
-        else if (fractional !== undefined && fractional.includes(index)) {
-          // A typed number: marked, and written in the file's text convention once it is known.
-          typedColumns.add(columnNames[k]!);
-          values.push(TYPED_NUMBER_MARK + text);
-        } else values.push(text);
-      }
-      if (isTotalRow(cells, totalRule!, startsTotal)) {
-        totals.push(values);
-        continue;
-      }
-      rowsRead++;
-      yield values;
+    } catch (error) {
+      refuseMergedHeaders();
+      throw error;
     }
+    refuseMergedHeaders();
     if (!mapping && candidates.length > 0 && !skipped.has(candidates[0]!.sheet))
       skipSheet(candidates);
   }
@@ -589,12 +613,17 @@ function csvLine(row: readonly SqlValue[]): string {
     .join(',');
 }
 
+/** Bytes of CSV text in one part of the rows' temporary file, read by one insert. */
+const CSV_PART_BYTES = 24 * 1024 * 1024;
+
 /**
- * Appends a workbook's rows (sheet, row number, then text or null) to `table` through a
- * temporary CSV file that DuckDB reads in one statement: the JavaScript work per value is one
- * string, not one call into the engine. Every value but the row number is quoted, so a cell
- * keeps its commas, quotes and line breaks; an unquoted empty field is null, a quoted one the
- * empty string. Rows keep their order (the insert preserves it).
+ * Appends a workbook's rows (sheet, row number, then text or null) to `table` through temporary
+ * CSV files that DuckDB reads, one statement per part: the JavaScript work per value is one
+ * string, not one call into the engine, and DuckDB reads a part while the next one is written
+ * (the workbook is still being read). Every value but the row number is quoted when it must be,
+ * so a cell keeps its commas, quotes and line breaks; an unquoted empty field is null, a quoted
+ * one the empty string. Rows keep their order (parts are inserted one after the other, and the
+ * insert preserves the order within one).
  */
 async function appendThroughCsv(
   db: DuckDbHandle,
@@ -603,48 +632,75 @@ async function appendThroughCsv(
   rows: AsyncIterable<readonly SqlValue[]>,
 ): Promise<void> {
   const dir = await mkdtemp(join(await scratchFolder(db), 'coopstat-xlsx-'));
-  const csvPath = join(dir, 'rows.csv');
+  const columns = Array.from({ length: width }, (_, i) =>
+    i === 1 ? `'c${i}': 'INTEGER'` : `'c${i}': 'VARCHAR'`,
+  ).join(', ');
+  /** The inserts of the parts written so far, in order; the first failure stops the rest. */
+  let inserted: Promise<void> = Promise.resolve();
+  const insertPart = (csvPath: string, longest: number): void => {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes.
+    const maxLine = Math.max(2_000_000, longest * 3 + 16);
+    inserted = inserted.then(async () => {
+      await db.run(
+        `insert into ${table} select * from read_csv($1, header = false, auto_detect = false,
+           delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false,
+           max_line_size = ${maxLine}, buffer_size = ${Math.max(16 * maxLine, 32 * 1024 * 1024)},
+           columns = {${columns}})`,
+        [csvPath],
+      );
+      await rm(csvPath, { force: true });
+    });
+    // Seen (and thrown) when the parts are awaited; never an unhandled rejection meanwhile.
+    inserted.catch(() => {});
+  };
   try {
-    const handle = await open(csvPath, 'w');
+    let part = 0;
+    let handle: FileHandle | undefined;
+    let partPath = '';
+    let partBytes = 0;
     let longest = 0;
-    let count = 0;
+    let lines: string[] = [];
+    let batchChars = 0;
+    const flush = async () => {
+      if (lines.length === 0) return;
+      lines.push('');
+      const bytes = Buffer.from(lines.join('\n'));
+      lines = [];
+      batchChars = 0;
+      if (handle === undefined) {
+        partPath = join(dir, `rows-${++part}.csv`);
+        handle = await open(partPath, 'w');
+      }
+      await handle.write(bytes);
+      partBytes += bytes.length;
+    };
+    const endPart = async () => {
+      await flush();
+      if (handle === undefined) return;
+      await handle.close();
+      handle = undefined;
+      insertPart(partPath, longest);
+      partBytes = 0;
+      longest = 0;
+    };
     try {
-      let lines: string[] = [];
-      let batchChars = 0;
       for await (const row of rows) {
         const line = csvLine(row);
         if (line.length > longest) longest = line.length;
         lines.push(line);
         batchChars += line.length + 1;
-        count++;
         if (batchChars >= CSV_WRITE_BYTES) {
-          lines.push('');
-          await handle.write(Buffer.from(lines.join('\n')));
-          lines = [];
-          batchChars = 0;
+          await flush();
+          if (partBytes >= CSV_PART_BYTES) await endPart();
         }
       }
-      if (lines.length > 0) {
-        lines.push('');
-        await handle.write(Buffer.from(lines.join('\n')));
-      }
+      await endPart();
     } finally {
-      await handle.close();
+      await handle?.close();
     }
-    if (count === 0) return;
-    // A UTF-16 code unit is at most 3 UTF-8 bytes.
-    const maxLine = Math.max(2_000_000, longest * 3 + 16);
-    const columns = Array.from({ length: width }, (_, i) =>
-      i === 1 ? `'c${i}': 'INTEGER'` : `'c${i}': 'VARCHAR'`,
-    ).join(', ');
-    await db.run(
-      `insert into ${table} select * from read_csv($1, header = false, auto_detect = false,
-         delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false,
-         max_line_size = ${maxLine}, buffer_size = ${Math.max(16 * maxLine, 32 * 1024 * 1024)},
-         columns = {${columns}})`,
-      [csvPath],
-    );
+    await inserted;
   } finally {
+    await inserted.catch(() => {});
     await rm(dir, { recursive: true, force: true });
   }
 }
