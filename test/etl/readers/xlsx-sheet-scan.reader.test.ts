@@ -72,6 +72,22 @@ const CASES: Record<string, string> = {
   ),
   'a lone ampersand in an attribute': sheet('<row r="1" x="a&b"><c r="A1"><v>1</v></c></row>'),
   'a greater-than sign in an attribute': sheet('<row r="1" x="a>b"><c r="A1"><v>1</v></c></row>'),
+  'a CDATA end in a value and in text': sheet(
+    '<row r="1"><c r="A1" t="str"><v>a]]>b</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>c]]>d</t></is></c></row>',
+  ),
+  'greater-than signs and brackets in text': sheet(
+    '<row r="1"><c r="A1" t="str"><v>a>b ]] > ]>c</v></c><c r="B1" t="inlineStr"><is><t>]]&gt;</t></is></c></row>',
+  ),
+  'U+FFFF and U+FFFE in a value': sheet(
+    '<row r="1"><c r="A1" t="str"><v>a\uffffb</v></c></row><row r="2"><c r="A2" t="str"><v>\ufffe</v></c></row>',
+  ),
+  'a tab and a new line in a value': sheet(
+    '<row r="1"><c r="A1" t="str"><v>a\tb\nc</v></c><c r="B1" t="inlineStr"><is><t>d\te</t></is></c></row>',
+  ),
+  'control characters in attributes, after an entity': sheet(
+    '<row r="1" x="a&amp;\u0002"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2" t="s\u001ftr"><v>1</v></c></row>',
+  ),
+  'a carriage return in a cell attribute': sheet('<row r="1"><c r="A1\r"><v>1</v></c></row>'),
 };
 
 const context = (warnings: unknown[]): SheetContext => ({
