@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -16,25 +16,18 @@ import {
   type XlsxRow,
   type XlsxWarning,
 } from '../../../etl/readers/xlsx.reader.ts';
+import { writeBuiltWorkbook } from '../../helpers/xlsx.ts';
 import { buildZip, locateEntry, WORKBOOK_RELS } from '../../helpers/zip-forge.ts';
 
-let dir: string;
-
+/** The folder of this file's workbooks, removed at the end. */
+const folder = { path: '' };
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'coopstat-xlsx-one-pass-'));
+  folder.path = await mkdtemp(join(tmpdir(), 'coopstat-xlsx-one-pass-'));
 });
+afterAll(() => rm(folder.path, { recursive: true, force: true }));
 
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function workbook(name: string, build: (wb: ExcelJS.Workbook) => void): Promise<string> {
-  const wb = new ExcelJS.Workbook();
-  build(wb);
-  const path = join(dir, name);
-  await wb.xlsx.writeFile(path);
-  return path;
-}
+const workbook = (name: string, build: (wb: ExcelJS.Workbook) => void) =>
+  writeBuiltWorkbook(join(folder.path, name), build);
 
 /** What a read ends with: its rows and warnings, or its refusal; and the merged ranges told. */
 interface Outcome {
@@ -105,7 +98,7 @@ function twoSheets(first: string, second: string, notes = 'Nguồn: Cục Thốn
 }
 
 async function writeBytes(name: string, bytes: Uint8Array): Promise<string> {
-  const path = join(dir, name);
+  const path = join(folder.path, name);
   await writeFile(path, bytes);
   return path;
 }
@@ -202,6 +195,6 @@ describe('readXlsx with onePass', () => {
       await writeBytes('comment-copy.xlsx', twoSheets(sheetXml(10), comment)),
     );
     expect(bytes.length).toBeGreaterThan(0);
-    await expectSameOutcome(join(dir, 'comment-copy.xlsx'), { maxCellChars: 6 });
+    await expectSameOutcome(join(folder.path, 'comment-copy.xlsx'), { maxCellChars: 6 });
   });
 });
