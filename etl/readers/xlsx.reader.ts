@@ -429,15 +429,24 @@ export async function readXlsxHeaders(path: string, rowsPerSheet = 1): Promise<X
   const dateStyles = await readDateStyles(path, file, entries, stylesPath);
   const parts = { file, sharedStrings, dateStyles, date1904 };
   const rows: XlsxHeaderRow[] = [];
-  for (const sheet of sheets.filter((s) => s.kind === 'worksheet')) {
-    const entry = entries.get(sheet.path);
-    if (!entry) continue;
-    const rowsOfSheet = sheetRows(path, entry, sheet, parts, DEFAULTS);
-    let taken = 0;
-    for await (const row of rowsOfSheet) {
-      rows.push({ sheet: sheet.name, cells: row.cells });
-      if (++taken >= rowsPerSheet) break; // closes the sheet's stream
+  try {
+    for (const sheet of sheets.filter((s) => s.kind === 'worksheet')) {
+      const entry = entries.get(sheet.path);
+      if (!entry) continue;
+      const rowsOfSheet = sheetRows(path, entry, sheet, parts, DEFAULTS);
+      let taken = 0;
+      for await (const row of rowsOfSheet) {
+        rows.push({ sheet: sheet.name, cells: row.cells });
+        if (++taken >= rowsPerSheet) break; // closes the sheet's stream
+      }
     }
+  } catch (error) {
+    // A sheet is parsed a chunk at a time, so the peek can meet damage below its rows (bytes
+    // flipped in a deflated part inflate to garbage before the CRC tells): the package's own
+    // defect is the refusal, as the load's check of the package gives it. Merged cells are the
+    // load's to judge, by its header row.
+    await checkWorkbook(path, file, { ...DEFAULTS, onMergedCells: () => {} });
+    throw error;
   }
   return rows;
 }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   readXlsx,
+  readXlsxHeaders,
   type ReadXlsxOptions,
   type XlsxRow,
   type XlsxWarning,
@@ -196,5 +197,21 @@ describe('readXlsx with onePass', () => {
     );
     expect(bytes.length).toBeGreaterThan(0);
     await expectSameOutcome(join(folder.path, 'comment-copy.xlsx'), { maxCellChars: 6 });
+  });
+
+  it('has the header peek refuse damage below its rows as the package check does', async () => {
+    const zip = Buffer.from(twoSheets(sheetXml(3000), sheetXml(10)));
+    const place = locateEntry(zip, 'xl/worksheets/sheet1.xml');
+    const middle = place.dataStart + (place.compressedSize >> 2);
+    for (let i = middle; i < middle + 16; i++) zip[i] ^= 0xff;
+    const path = await writeBytes('flipped-peek.xlsx', zip);
+    const peek = await readXlsxHeaders(path, 10).then(
+      () => 'read',
+      (error: Error) => error.message,
+    );
+    const load = await outcome(path, { onePass: true, onMergedCells: () => {} });
+    expect(load.refusal).toMatch(/^an \.xlsx .* at flipped-peek\.xlsx$/);
+    // Read to its rows, or refused as the load refuses the package: never a parse error.
+    if (peek !== 'read') expect(peek).toBe(load.refusal);
   });
 });
