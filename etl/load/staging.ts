@@ -613,17 +613,12 @@ function csvLine(row: readonly SqlValue[]): string {
     .join(',');
 }
 
-/** Bytes of CSV text in one part of the rows' temporary file, read by one insert. */
-const CSV_PART_BYTES = 24 * 1024 * 1024;
-
 /**
- * Appends a workbook's rows (sheet, row number, then text or null) to `table` through temporary
- * CSV files that DuckDB reads, one statement per part: the JavaScript work per value is one
- * string, not one call into the engine, and DuckDB reads a part while the next one is written
- * (the workbook is still being read). Every value but the row number is quoted when it must be,
- * so a cell keeps its commas, quotes and line breaks; an unquoted empty field is null, a quoted
- * one the empty string. Rows keep their order (parts are inserted one after the other, and the
- * insert preserves the order within one).
+ * Appends a workbook's rows (sheet, row number, then text or null) to `table` through a
+ * temporary CSV file that DuckDB reads in one statement: the JavaScript work per value is one
+ * string, not one call into the engine. Every value but the row number is quoted, so a cell
+ * keeps its commas, quotes and line breaks; an unquoted empty field is null, a quoted one the
+ * empty string. Rows keep their order (the insert preserves it).
  */
 async function appendThroughCsv(
   db: DuckDbHandle,
@@ -632,75 +627,48 @@ async function appendThroughCsv(
   rows: AsyncIterable<readonly SqlValue[]>,
 ): Promise<void> {
   const dir = await mkdtemp(join(await scratchFolder(db), 'coopstat-xlsx-'));
-  const columns = Array.from({ length: width }, (_, i) =>
-    i === 1 ? `'c${i}': 'INTEGER'` : `'c${i}': 'VARCHAR'`,
-  ).join(', ');
-  /** The inserts of the parts written so far, in order; the first failure stops the rest. */
-  let inserted: Promise<void> = Promise.resolve();
-  const insertPart = (csvPath: string, longest: number): void => {
-    // A UTF-16 code unit is at most 3 UTF-8 bytes.
-    const maxLine = Math.max(2_000_000, longest * 3 + 16);
-    inserted = inserted.then(async () => {
-      await db.run(
-        `insert into ${table} select * from read_csv($1, header = false, auto_detect = false,
-           delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false,
-           max_line_size = ${maxLine}, buffer_size = ${Math.max(16 * maxLine, 32 * 1024 * 1024)},
-           columns = {${columns}})`,
-        [csvPath],
-      );
-      await rm(csvPath, { force: true });
-    });
-    // Seen (and thrown) when the parts are awaited; never an unhandled rejection meanwhile.
-    inserted.catch(() => {});
-  };
+  const csvPath = join(dir, 'rows.csv');
   try {
-    let part = 0;
-    let handle: FileHandle | undefined;
-    let partPath = '';
-    let partBytes = 0;
+    const handle = await open(csvPath, 'w');
     let longest = 0;
-    let lines: string[] = [];
-    let batchChars = 0;
-    const flush = async () => {
-      if (lines.length === 0) return;
-      lines.push('');
-      const bytes = Buffer.from(lines.join('\n'));
-      lines = [];
-      batchChars = 0;
-      if (handle === undefined) {
-        partPath = join(dir, `rows-${++part}.csv`);
-        handle = await open(partPath, 'w');
-      }
-      await handle.write(bytes);
-      partBytes += bytes.length;
-    };
-    const endPart = async () => {
-      await flush();
-      if (handle === undefined) return;
-      await handle.close();
-      handle = undefined;
-      insertPart(partPath, longest);
-      partBytes = 0;
-      longest = 0;
-    };
+    let count = 0;
     try {
+      let lines: string[] = [];
+      let batchChars = 0;
       for await (const row of rows) {
         const line = csvLine(row);
         if (line.length > longest) longest = line.length;
         lines.push(line);
         batchChars += line.length + 1;
+        count++;
         if (batchChars >= CSV_WRITE_BYTES) {
-          await flush();
-          if (partBytes >= CSV_PART_BYTES) await endPart();
+          lines.push('');
+          await handle.write(Buffer.from(lines.join('\n')));
+          lines = [];
+          batchChars = 0;
         }
       }
-      await endPart();
+      if (lines.length > 0) {
+        lines.push('');
+        await handle.write(Buffer.from(lines.join('\n')));
+      }
     } finally {
-      await handle?.close();
+      await handle.close();
     }
-    await inserted;
+    if (count === 0) return;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes.
+    const maxLine = Math.max(2_000_000, longest * 3 + 16);
+    const columns = Array.from({ length: width }, (_, i) =>
+      i === 1 ? `'c${i}': 'INTEGER'` : `'c${i}': 'VARCHAR'`,
+    ).join(', ');
+    await db.run(
+      `insert into ${table} select * from read_csv($1, header = false, auto_detect = false,
+         delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false,
+         max_line_size = ${maxLine}, buffer_size = ${Math.max(16 * maxLine, 32 * 1024 * 1024)},
+         columns = {${columns}})`,
+      [csvPath],
+    );
   } finally {
-    await inserted.catch(() => {});
     await rm(dir, { recursive: true, force: true });
   }
 }
