@@ -1,4 +1,13 @@
-import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
@@ -457,70 +466,85 @@ async function stageXlsx(
     let headerRow = 0;
     // Rows above the header seen so far: title rows, or a sheet that has no header at all.
     let candidates: XlsxRow[] = [];
-    for await (const row of readXlsx(path, {
-      onWarning: (w) =>
-        findings.push({
-          severity: 'WARNING',
-          rule: w.rule,
-          value: w.value,
-          file,
-          sheet: w.sheet,
-          row: w.row,
-          letter: w.column,
-        }),
-      onMergedCells: (sheet, ranges) => merges.set(sheet, ranges),
-    })) {
-      if (row.sheet !== currentSheet) {
-        if (!mapping && candidates.length > 0 && !skipped.has(candidates[0]!.sheet))
-          skipSheet(candidates);
-        currentSheet = row.sheet;
-        sheetsSeen.push(row.sheet);
-        mapping = undefined;
-        candidates = [];
-      }
-      if (skipped.has(row.sheet)) continue;
-      if (row.cells.every((c) => c === null || c.trim() === '')) continue;
-      if (!mapping) {
-        const found = mapHeaders(source, row.cells);
-        if (!isHeaderMapping(source, found)) {
-          candidates.push(row);
-          if (candidates.length >= HEADER_SEARCH_ROWS) skipSheet(candidates);
+    /** The header row of each sheet with one, in sheet order, for the merged-cells check. */
+    const headerRows = new Map<string, number>();
+    // The reader tells merged cells after a sheet's rows (it inflates each sheet once): a
+    // merged header row is refused then, or before any refusal of a later cell is passed on.
+    const refuseMergedHeaders = () => {
+      for (const [sheet, at] of headerRows)
+        refuseMergedHeaderRow(merges.get(sheet) ?? [], at, file, sheet);
+    };
+    try {
+      for await (const row of readXlsx(path, {
+        onePass: true,
+        onWarning: (w) =>
+          findings.push({
+            severity: 'WARNING',
+            rule: w.rule,
+            value: w.value,
+            file,
+            sheet: w.sheet,
+            row: w.row,
+            letter: w.column,
+          }),
+        onMergedCells: (sheet, ranges) => merges.set(sheet, ranges),
+      })) {
+        if (row.sheet !== currentSheet) {
+          if (!mapping && candidates.length > 0 && !skipped.has(candidates[0]!.sheet))
+            skipSheet(candidates);
+          currentSheet = row.sheet;
+          sheetsSeen.push(row.sheet);
+          mapping = undefined;
+          candidates = [];
+        }
+        if (skipped.has(row.sheet)) continue;
+        if (row.cells.every((c) => c === null || c.trim() === '')) continue;
+        if (!mapping) {
+          const found = mapHeaders(source, row.cells);
+          if (!isHeaderMapping(source, found)) {
+            candidates.push(row);
+            if (candidates.length >= HEADER_SEARCH_ROWS) skipSheet(candidates);
+            continue;
+          }
+          headerRows.set(row.sheet, row.row);
+          mapping = found;
+          totalRule = totalRowRule(source, mapping, provinces);
+          origins = columnNames.map((name) => mapping?.columns.get(name)?.index ?? -1);
+          headerRow = row.row;
+          mappings.set(row.sheet, mapping);
+          findings.push(...headerFindings(source, mapping, file, row.sheet, row.row));
           continue;
         }
-        refuseMergedHeaderRow(merges.get(row.sheet) ?? [], row.row, file, row.sheet);
-        mapping = found;
-        totalRule = totalRowRule(source, mapping, provinces);
-        origins = columnNames.map((name) => mapping?.columns.get(name)?.index ?? -1);
-        headerRow = row.row;
-        mappings.set(row.sheet, mapping);
-        findings.push(...headerFindings(source, mapping, file, row.sheet, row.row));
-        continue;
-      }
-      if (headerRow > 0 && isColumnNumberRow(row.cells)) {
+        if (headerRow > 0 && isColumnNumberRow(row.cells)) {
+          headerRow = 0;
+          continue;
+        }
         headerRow = 0;
-        continue;
+        const values: SqlValue[] = [row.sheet, row.row];
+        const { cells, fractional } = row;
+        for (let k = 0; k < columnNames.length; k++) {
+          const index = origins[k]!;
+          const cell = index < 0 ? null : cells[index];
+          const text = cell === null || cell === undefined ? '' : cell.trim();
+          if (text === '') values.push(null);
+          else if (fractional !== undefined && fractional.includes(index)) {
+            // A typed number: marked, and written in the file's text convention once it is known.
+            typedColumns.add(columnNames[k]!);
+            values.push(TYPED_NUMBER_MARK + text);
+          } else values.push(text);
+        }
+        if (isTotalRow(cells, totalRule!, startsTotal)) {
+          totals.push(values);
+          continue;
+        }
+        rowsRead++;
+        yield values;
       }
-      headerRow = 0;
-      const values: SqlValue[] = [row.sheet, row.row];
-      const { cells, fractional } = row;
-      for (let k = 0; k < columnNames.length; k++) {
-        const index = origins[k]!;
-        const cell = index < 0 ? null : cells[index];
-        const text = cell === null || cell === undefined ? '' : cell.trim();
-        if (text === '') values.push(null);
-        else if (fractional !== undefined && fractional.includes(index)) {
-          // A typed number: marked, and written in the file's text convention once it is known.
-          typedColumns.add(columnNames[k]!);
-          values.push(TYPED_NUMBER_MARK + text);
-        } else values.push(text);
-      }
-      if (isTotalRow(cells, totalRule!, startsTotal)) {
-        totals.push(values);
-        continue;
-      }
-      rowsRead++;
-      yield values;
+    } catch (error) {
+      refuseMergedHeaders();
+      throw error;
     }
+    refuseMergedHeaders();
     if (!mapping && candidates.length > 0 && !skipped.has(candidates[0]!.sheet))
       skipSheet(candidates);
   }

@@ -29,17 +29,31 @@ export interface SheetXmlHandler {
   ): void;
 }
 
-/** Characters that make a part leave the fast path: XML 1.0 forbids them, or saxes rewrites them. */
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\ufffe\uffff]/;
+/**
+ * Whether a character of text or of an attribute value makes the part leave the fast path:
+ * XML 1.0 forbids it (a control character, U+FFFE, U+FFFF), or saxes rewrites it (a carriage
+ * return). Tabs and new lines are the caller's to judge. Checked on the characters the
+ * tokenizer hands out, not in a pass of its own over every chunk.
+ */
+function isForbidden(code: number): boolean {
+  return (code < 0x20 && code !== 0x09 && code !== 0x0a) || code >= 0xfffe;
+}
 
-/** Whether `text` holds a character or markup outside the subset (one scan per pattern). */
-function outsideSubset(text: string): boolean {
-  return (
-    text.indexOf('<!') >= 0 ||
-    text.indexOf('<?') >= 0 ||
-    text.indexOf(']]>') >= 0 ||
-    FORBIDDEN_CHARACTERS.test(text)
-  );
+/**
+ * Whether the text between `from` and `to` holds a character outside the subset: a forbidden
+ * one, or the `]]>` that XML forbids in text.
+ */
+function outsideText(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x20) {
+      if (c !== 0x09 && c !== 0x0a) return true;
+    } else if (c === GT) {
+      if (k - 2 >= from && s.charCodeAt(k - 1) === 0x5d && s.charCodeAt(k - 2) === 0x5d)
+        return true;
+    } else if (c >= 0xfffe) return true;
+  }
+  return false;
 }
 /** The XML declarations spreadsheet programs write (anything else goes to saxes). */
 const DECLARATION =
@@ -101,18 +115,16 @@ export class SheetXmlScanner {
   write(chunk: string): boolean {
     let s = this.carry.length === 0 ? chunk : this.carry + chunk;
     this.carry = '';
-    if (outsideSubset(s)) {
-      // The declaration is the one `<?` allowed, at the very start only.
-      if (this.started || !s.startsWith('<?xml')) return false;
+    // The declaration is the one `<?` allowed, at the very start only (the scan refuses any
+    // other `<?` or `<!`, and checks every character it hands out).
+    if (!this.started && s.startsWith('<?xml')) {
       const declaration = DECLARATION.exec(s);
       if (declaration === null) {
         if (s.indexOf('?>') >= 0 || s.length > 200) return false;
         this.carry = s;
         return true;
       }
-      this.started = true;
       s = s.slice(declaration[0].length);
-      if (outsideSubset(s)) return false;
     }
     this.started = true;
     try {
@@ -219,15 +231,14 @@ export class SheetXmlScanner {
       const close = s.indexOf(quote === QUOT ? '"' : "'", j + 1);
       if (close < 0) return -1;
       let value = s.slice(j + 1, close);
+      let entities = false;
       for (let k = 0; k < value.length; k++) {
         const c = value.charCodeAt(k);
-        // `<` is refused by saxes; tabs and new lines it turns into spaces.
-        if (c === LT || c === 0x09 || c === 0x0a) throw OUTSIDE;
-        if (c === AMP) {
-          value = decodeEntities(value);
-          break;
-        }
+        // `<` is refused by saxes; tabs and new lines it turns into spaces; `>` is left to it.
+        if (c === LT || c === GT || c === 0x09 || c === 0x0a || isForbidden(c)) throw OUTSIDE;
+        if (c === AMP) entities = true;
       }
+      if (entities) value = decodeEntities(value);
       attributes ??= {};
       if (Object.hasOwn(attributes, attribute)) throw OUTSIDE;
       attributes[attribute] = value;
@@ -256,11 +267,12 @@ export class SheetXmlScanner {
         return j + 3 >= length ? -1 : 0;
       const close = s.indexOf('"', j + 4);
       if (close < 0) return -1;
-      const value = s.slice(j + 4, close);
-      for (let k = 0; k < value.length; k++) {
-        const c = value.charCodeAt(k);
-        if (c === LT || c === AMP || c === 0x09 || c === 0x0a) return 0;
+      for (let k = j + 4; k < close; k++) {
+        const c = s.charCodeAt(k);
+        // Left to the general path: entities, and what it refuses or saxes rewrites.
+        if (c < 0x20 || c === LT || c === GT || c === AMP || c >= 0xfffe) return 0;
       }
+      const value = s.slice(j + 4, close);
       if (which === 0x72 && ref === undefined)
         ref = value; // r
       else if (which === 0x74 && type === undefined)
@@ -283,6 +295,7 @@ export class SheetXmlScanner {
     const valueEnd = s.indexOf('<', valueStart);
     if (valueEnd < 0 || valueEnd + 8 > length) return -1;
     if (!s.startsWith('</v></c>', valueEnd)) return 0;
+    if (outsideText(s, valueStart, valueEnd)) return 0; // the general path refuses it
     const raw = s.slice(valueStart, valueEnd);
     this.handler.plainCell(ref, type, style, raw.indexOf('&') < 0 ? raw : decodeEntities(raw));
     return valueEnd + 8;
@@ -294,6 +307,7 @@ export class SheetXmlScanner {
       for (let k = from; k < to; k++) if (!isSpace(s.charCodeAt(k))) throw OUTSIDE;
       return;
     }
+    if (outsideText(s, from, to)) throw OUTSIDE;
     const raw = s.slice(from, to);
     this.handler.text(raw.indexOf('&') < 0 ? raw : decodeEntities(raw));
   }

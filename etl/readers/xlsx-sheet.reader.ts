@@ -5,6 +5,8 @@
  * shared and inline strings (phonetic runs left out, {@link RunText}), the same numbers, dates
  * and refusals.
  */
+import { isUtf8 } from 'node:buffer';
+
 import { ReaderError, type ReaderPlace } from './reader.error.ts';
 import {
   createSaxParser,
@@ -133,17 +135,18 @@ async function* readSheetRowsFast(
     }
   };
   const iterator = chunks[Symbol.asyncIterator]();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new Utf8Chunks();
   try {
     for (;;) {
       let next: IteratorResult<Buffer>;
-      let text: string;
+      let text: string | null;
       try {
         next = await iterator.next();
-        text = next.done ? decoder.decode() : decoder.decode(next.value, { stream: true });
+        text = next.done ? decoder.end() : decoder.decode(next.value);
       } catch {
         return false;
       }
+      if (text === null) return false;
       if (!scanner.write(text) || (next.done && !scanner.end())) return false;
       if (rows.refusal !== null) return false;
       const ready = rows.takeReady();
@@ -166,6 +169,54 @@ async function* readSheetRowsFast(
   } finally {
     await iterator.return?.();
   }
+}
+
+/**
+ * Decodes a stream of UTF-8 chunks for the fast pass with Node's own checked decoder (a
+ * character split between two chunks is carried to the next): `null` for bytes that are not
+ * UTF-8 — the reference pass then reads the part and words the refusal. A byte order mark at
+ * the start is dropped, as `TextDecoder` drops it.
+ */
+class Utf8Chunks {
+  private rest: Buffer | null = null;
+  private first = true;
+
+  decode(chunk: Buffer): string | null {
+    let bytes = this.rest === null ? chunk : Buffer.concat([this.rest, chunk]);
+    this.rest = null;
+    if (this.first && bytes.length >= 3) {
+      this.first = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    } else if (this.first) {
+      this.rest = bytes;
+      return '';
+    }
+    const end = completeUtf8Length(bytes);
+    if (end < bytes.length) this.rest = Buffer.from(bytes.subarray(end));
+    const whole = bytes.subarray(0, end);
+    return isUtf8(whole) ? whole.toString('utf8') : null;
+  }
+
+  /** The stream ended: the bytes held back, or `null` when they are half a character. */
+  end(): string | null {
+    const rest = this.rest ?? Buffer.alloc(0);
+    this.rest = null;
+    if (this.first && rest.length >= 3 && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf)
+      return isUtf8(rest.subarray(3)) ? rest.subarray(3).toString('utf8') : null;
+    return isUtf8(rest) ? rest.toString('utf8') : null;
+  }
+}
+
+/** The length of `bytes` without a character cut at its end (at most 3 bytes left out). */
+function completeUtf8Length(bytes: Buffer): number {
+  const length = bytes.length;
+  for (let back = 1; back <= 4 && back <= length; back++) {
+    const byte = bytes[length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const size = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return size > back ? length - back : length;
+  }
+  return length;
 }
 
 /**
@@ -236,6 +287,15 @@ class SheetRowParser {
   private fractional: number[] | undefined;
   private nextCol = 0;
   private cell: CellState | null = null;
+  private readonly scratch: CellState = {
+    col: 0,
+    type: 'n',
+    style: 0,
+    formula: null,
+    sharedFormula: null,
+    value: null,
+    inline: null,
+  };
   /** Where the text of the element being read goes. */
   private target: 'formula' | 'value' | null = null;
   private formulaSi: string | undefined;
@@ -337,15 +397,16 @@ class SheetRowParser {
         row: this.rowNumber,
       });
     }
-    this.cell = {
-      col: this.refusal === null ? col : 0,
-      type: type ?? 'n',
-      style: Number(style ?? 0),
-      formula: null,
-      sharedFormula: null,
-      value: null,
-      inline: null,
-    };
+    // One state object serves every cell in turn (nothing keeps it after the cell closes).
+    const cell = this.scratch;
+    cell.col = this.refusal === null ? col : 0;
+    cell.type = type ?? 'n';
+    cell.style = style === undefined ? 0 : Number(style);
+    cell.formula = null;
+    cell.sharedFormula = null;
+    cell.value = null;
+    cell.inline = null;
+    this.cell = cell;
   }
 
   /** `<f>`: a formula, or a reference to a shared formula defined by an earlier cell. */

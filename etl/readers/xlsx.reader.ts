@@ -22,6 +22,7 @@ import {
 import {
   describeError,
   readSheetRows,
+  type SheetContext,
   type XlsxRow,
   type XlsxWarning,
 } from './xlsx-sheet.reader.ts';
@@ -53,6 +54,14 @@ export interface ReadXlsxOptions {
    * refused by the reader: the caller refuses those that touch its header row.
    */
   readonly onMergedCells?: (sheet: string, ranges: readonly string[]) => void;
+  /**
+   * Inflate each worksheet once: its rows come out while it is inflated and checked, merged cells
+   * are found in the same pass (and told, or refused, after the last row), and the package's
+   * other parts are checked before the first row. For a caller that keeps no row until the read
+   * ends (the load's staging): on any refusal the whole package is then checked first, as
+   * without this option, so the refusal is the one a read without it gives.
+   */
+  readonly onePass?: boolean;
 }
 
 /** A worksheet of a workbook, in workbook (tab) order. */
@@ -69,6 +78,7 @@ const WORKBOOK_RULE = 'an .xlsx file must contain xl/workbook.xml';
 const SHEET_PATH_RULE = 'a worksheet must be stored as xl/worksheets/sheet<N>.xml to be read';
 const SHEET_MISSING_RULE = 'a sheet listed in the workbook must exist in the file';
 const READ_RULE = 'an .xlsx file must be readable';
+const SHARED_STRINGS = 'xl/sharedStrings.xml';
 
 const DEFAULTS = {
   maxCellChars: 32767,
@@ -118,6 +128,10 @@ export async function* readXlsx(
 ): AsyncGenerator<XlsxRow> {
   const file = basename(path);
   const settings = { ...DEFAULTS, ...definedOnly(options) };
+  if (settings.onePass) {
+    yield* readXlsxOnePass(path, file, settings);
+    return;
+  }
   const book = await checkWorkbook(path, file, settings);
   const byPath = new Map(book.sheets.map((sheet) => [sheet.path, sheet]));
   try {
@@ -129,6 +143,57 @@ export async function* readXlsx(
       yield* sheetRows(path, entry, sheet, { ...book, file, sharedStrings }, settings);
     }
   } catch (error) {
+    if (error instanceof ReaderError) throw error;
+    throw new ReaderError({ rule: READ_RULE, value: describeError(error), file }, { cause: error });
+  }
+}
+
+/**
+ * {@link readXlsx} with `onePass`: the directory, workbook parts and every part but the
+ * worksheets are checked first (they are small); each worksheet is inflated once, its merged
+ * ranges collected from the same bytes. Any refusal sends the package through the full check
+ * of {@link checkWorkbook} before it is thrown, so a defect of the package is told first, as
+ * the two-pass read tells it.
+ */
+async function* readXlsxOnePass(
+  path: string,
+  file: string,
+  settings: typeof DEFAULTS & ReadXlsxOptions,
+): AsyncGenerator<XlsxRow> {
+  try {
+    const parts = await checkWorkbookParts(path, file, settings);
+    const sheetPaths = new Set(parts.sheets.map((sheet) => sheet.path));
+    for (const entry of parts.entries.values()) {
+      if (!sheetPaths.has(entry.name) && entry.name !== SHARED_STRINGS)
+        await inflateZipEntry(path, file, entry, () => {});
+    }
+    const dateStyles = await readDateStyles(path, file, parts.entries, parts.stylesPath);
+    const book = { ...parts, dateStyles };
+    const sharedStrings = await readSharedStrings(path, file, book.entries);
+    const byPath = new Map(book.sheets.map((sheet) => [sheet.path, sheet]));
+    const merges = new Map<string, string[]>();
+    for (const entry of book.entries.values()) {
+      const sheet = byPath.get(entry.name);
+      if (sheet === undefined || sheet.kind !== 'worksheet') continue;
+      let scanner = new MergeScanner();
+      const openChunks = async function* (): AsyncGenerator<Buffer> {
+        // A fresh scanner for each read of the part (the sheet parser may read it again).
+        scanner = new MergeScanner();
+        for await (const chunk of inflateZipEntryChunks(path, file, entry)) {
+          scanner.push(chunk);
+          yield chunk;
+        }
+      };
+      yield* readSheetRows(
+        openChunks,
+        sheetContext(sheet, { ...book, file, sharedStrings }, settings),
+      );
+      merges.set(entry.name, scanner.ranges());
+    }
+    reportMerges(book.sheets, merges, settings, file);
+  } catch (error) {
+    // The full check first: a defect of the package is the refusal, as without `onePass`.
+    await checkWorkbook(path, file, settings);
     if (error instanceof ReaderError) throw error;
     throw new ReaderError({ rule: READ_RULE, value: describeError(error), file }, { cause: error });
   }
@@ -148,7 +213,7 @@ async function readSharedStrings(
   file: string,
   entries: ReadonlyMap<string, ZipEntry>,
 ): Promise<string[]> {
-  const entry = entries.get('xl/sharedStrings.xml');
+  const entry = entries.get(SHARED_STRINGS);
   return entry ? parseSharedStrings(inflateZipEntryChunks(path, file, entry)) : [];
 }
 
@@ -160,7 +225,19 @@ function sheetRows(
   parts: SharedParts,
   options: Pick<ReadXlsxOptions, 'onWarning'> & { readonly maxCellChars: number },
 ): AsyncGenerator<XlsxRow> {
-  return readSheetRows(() => inflateZipEntryChunks(path, parts.file, entry), {
+  return readSheetRows(
+    () => inflateZipEntryChunks(path, parts.file, entry),
+    sheetContext(sheet, parts, options),
+  );
+}
+
+/** What the cells of one worksheet are read with. */
+function sheetContext(
+  sheet: WorkbookSheetEntry,
+  parts: SharedParts,
+  options: Pick<ReadXlsxOptions, 'onWarning'> & { readonly maxCellChars: number },
+): SheetContext {
+  return {
     file: parts.file,
     sheet: sheet.name,
     hidden: sheet.state !== 'visible',
@@ -169,7 +246,7 @@ function sheetRows(
     date1904: parts.date1904,
     maxCellChars: options.maxCellChars,
     onWarning: options.onWarning,
-  });
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,6 +301,50 @@ async function checkWorkbook(
   file: string,
   settings: typeof DEFAULTS & Pick<ReadXlsxOptions, 'onMergedCells'>,
 ): Promise<CheckedWorkbook> {
+  const { entries, sheets, date1904, stylesPath } = await checkWorkbookParts(path, file, settings);
+  const sheetPaths = new Set(sheets.map((sheet) => sheet.path));
+  const merges = new Map<string, string[]>();
+  for (const entry of entries.values()) {
+    if (sheetPaths.has(entry.name)) {
+      const scanner = new MergeScanner();
+      await inflateZipEntry(path, file, entry, (chunk) => scanner.push(chunk));
+      merges.set(entry.name, scanner.ranges());
+    } else {
+      await inflateZipEntry(path, file, entry, () => {});
+    }
+  }
+  reportMerges(sheets, merges, settings, file);
+  const dateStyles = await readDateStyles(path, file, entries, stylesPath);
+  return { entries, sheets, date1904, dateStyles };
+}
+
+/**
+ * The merged ranges of each worksheet (by part path) told to `onMergedCells`, or refused when
+ * they touch the first `headerRows` rows; sheets in workbook order.
+ */
+function reportMerges(
+  sheets: readonly WorkbookSheetEntry[],
+  merges: ReadonlyMap<string, readonly string[]>,
+  settings: typeof DEFAULTS & Pick<ReadXlsxOptions, 'onMergedCells'>,
+  file: string,
+): void {
+  for (const sheet of sheets) {
+    const ranges = merges.get(sheet.path) ?? [];
+    if (settings.onMergedCells) {
+      if (ranges.length > 0) settings.onMergedCells(sheet.name, ranges);
+    } else refuseMergedHeaders(ranges, settings.headerRows, file, sheet.name);
+  }
+}
+
+/**
+ * Checks the directory, the workbook's list of sheets and their part paths, and reads the
+ * workbook, relationships and styles parts (the entries' data is not inflated here).
+ */
+async function checkWorkbookParts(
+  path: string,
+  file: string,
+  settings: Pick<ReadXlsxOptions, 'maxUncompressedBytes' | 'maxCompressionRatio'> = DEFAULTS,
+): Promise<Omit<CheckedWorkbook, 'dateStyles'> & { readonly stylesPath?: string }> {
   const entries = await readDirectory(path, file, settings);
   const { sheets, date1904, stylesPath } = await readWorkbookParts(path, file, entries);
   for (const sheet of sheets) {
@@ -243,25 +364,7 @@ async function checkWorkbook(
       });
     }
   }
-  const sheetPaths = new Set(sheets.map((sheet) => sheet.path));
-  const merges = new Map<string, string[]>();
-  for (const entry of entries.values()) {
-    if (sheetPaths.has(entry.name)) {
-      const scanner = new MergeScanner();
-      await inflateZipEntry(path, file, entry, (chunk) => scanner.push(chunk));
-      merges.set(entry.name, scanner.ranges());
-    } else {
-      await inflateZipEntry(path, file, entry, () => {});
-    }
-  }
-  for (const sheet of sheets) {
-    const ranges = merges.get(sheet.path) ?? [];
-    if (settings.onMergedCells) {
-      if (ranges.length > 0) settings.onMergedCells(sheet.name, ranges);
-    } else refuseMergedHeaders(ranges, settings.headerRows, file, sheet.name);
-  }
-  const dateStyles = await readDateStyles(path, file, entries, stylesPath);
-  return { entries, sheets, date1904, dateStyles };
+  return { entries, sheets, date1904, stylesPath };
 }
 
 /** The style indexes of date formats, from the styles part when there is one. */
@@ -326,15 +429,24 @@ export async function readXlsxHeaders(path: string, rowsPerSheet = 1): Promise<X
   const dateStyles = await readDateStyles(path, file, entries, stylesPath);
   const parts = { file, sharedStrings, dateStyles, date1904 };
   const rows: XlsxHeaderRow[] = [];
-  for (const sheet of sheets.filter((s) => s.kind === 'worksheet')) {
-    const entry = entries.get(sheet.path);
-    if (!entry) continue;
-    const rowsOfSheet = sheetRows(path, entry, sheet, parts, DEFAULTS);
-    let taken = 0;
-    for await (const row of rowsOfSheet) {
-      rows.push({ sheet: sheet.name, cells: row.cells });
-      if (++taken >= rowsPerSheet) break; // closes the sheet's stream
+  try {
+    for (const sheet of sheets.filter((s) => s.kind === 'worksheet')) {
+      const entry = entries.get(sheet.path);
+      if (!entry) continue;
+      const rowsOfSheet = sheetRows(path, entry, sheet, parts, DEFAULTS);
+      let taken = 0;
+      for await (const row of rowsOfSheet) {
+        rows.push({ sheet: sheet.name, cells: row.cells });
+        if (++taken >= rowsPerSheet) break; // closes the sheet's stream
+      }
     }
+  } catch (error) {
+    // A sheet is parsed a chunk at a time, so the peek can meet damage below its rows (bytes
+    // flipped in a deflated part inflate to garbage before the CRC tells): the package's own
+    // defect is the refusal, as the load's check of the package gives it. Merged cells are the
+    // load's to judge, by its header row.
+    await checkWorkbook(path, file, { ...DEFAULTS, onMergedCells: () => {} });
+    throw error;
   }
   return rows;
 }

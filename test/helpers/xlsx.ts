@@ -16,6 +16,17 @@ export async function writeWorkbook(path: string, sheets: readonly SheetSpec[]):
   await workbook.xlsx.writeFile(path);
 }
 
+/** Writes a workbook that `build` lays out with exceljs (merged cells, formulas, dates, …). */
+export async function writeBuiltWorkbook(
+  path: string,
+  build: (workbook: ExcelJS.Workbook) => void,
+): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  build(workbook);
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
 /** Parses a small CSV text (no quoted commas) into rows, keeping cells as text. */
 export function csvRows(text: string): string[][] {
   return text

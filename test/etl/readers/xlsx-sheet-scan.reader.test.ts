@@ -72,6 +72,23 @@ const CASES: Record<string, string> = {
   ),
   'a lone ampersand in an attribute': sheet('<row r="1" x="a&b"><c r="A1"><v>1</v></c></row>'),
   'a greater-than sign in an attribute': sheet('<row r="1" x="a>b"><c r="A1"><v>1</v></c></row>'),
+  'a CDATA end in a value and in text': sheet(
+    '<row r="1"><c r="A1" t="str"><v>a]]>b</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>c]]>d</t></is></c></row>',
+  ),
+  'greater-than signs and brackets in text': sheet(
+    '<row r="1"><c r="A1" t="str"><v>a>b ]] > ]>c</v></c><c r="B1" t="inlineStr"><is><t>]]&gt;</t></is></c></row>',
+  ),
+  'U+FFFF and U+FFFE in a value': sheet(
+    '<row r="1"><c r="A1" t="str"><v>a\uffffb</v></c></row><row r="2"><c r="A2" t="str"><v>\ufffe</v></c></row>',
+  ),
+  'a tab and a new line in a value': sheet(
+    '<row r="1"><c r="A1" t="str"><v>a\tb\nc</v></c><c r="B1" t="inlineStr"><is><t>d\te</t></is></c></row>',
+  ),
+  'control characters in attributes, after an entity': sheet(
+    '<row r="1" x="a&amp;\u0002"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2" t="s\u001ftr"><v>1</v></c></row>',
+  ),
+  'a byte order mark and Vietnamese split at any byte': `\ufeff${sheet('<row r="1"><c r="A1" t="str"><v>Hợp tác xã Đồng Tháp 𝟙</v></c></row>')}`,
+  'a carriage return in a cell attribute': sheet('<row r="1"><c r="A1\r"><v>1</v></c></row>'),
 };
 
 const context = (warnings: unknown[]): SheetContext => ({
@@ -122,6 +139,24 @@ describe('the fast worksheet tokenizer', () => {
       expect(reference.length).toBeGreaterThan(0);
     });
   }
+
+  it('reads bytes that are not UTF-8 as saxes does (a stray byte, a character cut at the end), at any chunking', async () => {
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="str"><v>Tỉnh ${i}</v></c></row>`,
+    ).join('');
+    const whole = Buffer.from(sheet(rows));
+    const stray = Buffer.from(whole);
+    stray[whole.indexOf('Tỉnh 30') + 1] = 0xff;
+    const cut = Buffer.concat([whole, Buffer.from([0xe1, 0xbb])]);
+    for (const bytes of [stray, cut]) {
+      for (const size of [1, 3, 17, 64, bytes.length]) {
+        expect(await transcript(readSheetRows, bytes, size), `chunks of ${size}`).toEqual(
+          await transcript((open, ctx) => readSheetRowsSax(open(), ctx), bytes, size),
+        );
+      }
+    }
+  });
 
   it('hands out nothing twice when it falls back to saxes after many rows', async () => {
     const rows = Array.from(
