@@ -255,7 +255,12 @@ async function stageCsv(
       const origin = mapping.columns.get(c.name);
       return `${origin ? `nullif(trim("${fields[origin.index]}"), '')` : 'null::varchar'} as ${c.name}`;
     });
-    const nonBlank = fields.map((f) => `coalesce(trim("${f}"), '') <> ''`).join(' or ') || 'false';
+    // Some cell not blank: one trim of the record's cells joined (concat skips nulls) rather
+    // than one per cell, which cost a national year about 0.1–0.3 s more CPU.
+    const nonBlank =
+      fields.length === 0
+        ? 'false'
+        : `trim(concat(${fields.map((f) => `"${f}"`).join(', ')})) <> ''`;
     // Whether a row is a total row, or the row numbering the columns under the header, is
     // decided once, in the one pass over the file, from the record's own cells: the rows are then
     // told apart by flags, not by testing their cells again at every read (nor by lines of the
