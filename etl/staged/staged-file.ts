@@ -40,6 +40,11 @@ export interface StagedFile {
   readonly rowsRead: number;
   readonly findings: Finding[];
   readonly decimals: DecimalConvention;
+  /**
+   * Whether staging already typed the rows and resolved their units (a CSV file, typed as it is
+   * read); otherwise validation types the raw rows.
+   */
+  readonly typed?: boolean;
 }
 
 /** Column letter for a canonical column in a sheet, for messages. */

@@ -114,13 +114,20 @@ const withoutEarlySplit = (columns: readonly string[]) =>
  * member split's start) and stages its rows as facts.
  */
 export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaults): Promise<void> {
-  await db.run(`alter table ${RESOLVED_TABLE} add column key_sector varchar`);
-  await db.run(`alter table ${RESOLVED_TABLE} add column key_source varchar`);
-  await db.run(`alter table ${RESOLVED_TABLE} add column key_universe varchar`);
+  // The typed rows with their keys, as a table (a CSV file's typed rows are a view).
   await db.run(
-    `update ${RESOLVED_TABLE} set key_sector = coalesce(sector, 'ALL'), key_source = coalesce(source, $1), key_universe = coalesce(universe, 'REGISTERED')`,
+    `create temp table stg_resolved_keyed as
+     select *, coalesce(sector, 'ALL') as key_sector, coalesce(source, $1) as key_source,
+       coalesce(universe, 'REGISTERED') as key_universe
+     from ${RESOLVED_TABLE}`,
     [defaults.source],
   );
+  const [view] = await db.all<{ n: number }>(
+    `select count(*) as n from duckdb_views() where view_name = $1 and temporary`,
+    [RESOLVED_TABLE],
+  );
+  await db.run(`drop ${view?.n ? 'view' : 'table'} ${RESOLVED_TABLE}`);
+  await db.run(`alter table stg_resolved_keyed rename to ${RESOLVED_TABLE}`);
   await check(
     db,
     `select 'ERROR',

@@ -69,6 +69,94 @@ export async function check(
   await db.run(`insert into ${FINDING_TABLE} ${select}`, params);
 }
 
+/** The unit columns every row of {@link RESOLVED_TABLE} ends with, in this order. */
+export const UNIT_COLUMNS =
+  'ref_date, folded_name, code_unit_id, name_unit_id, former_name_unit_id, unit_id';
+
+/**
+ * The typed columns of {@link RESOLVED_TABLE} over the raw text columns of the relation `alias`:
+ * `cast`, every column as written (`raw_<column>`) beside its typed value, for an inner select;
+ * `kept`, over that select, the typed value with the text as written only where the typed value
+ * does not give it back (a cast that failed, `1.234` for 1234, `nông nghiệp` for AGRICULTURE):
+ * most cells of a large file are plain, and the typed table then holds little more than the
+ * types. `asWritten` quotes a cell either way.
+ */
+export function typedColumnsSql(
+  source: SourceDescriptor,
+  convention: 'vn' | 'en',
+  alias: string,
+): { cast: string; kept: string } {
+  return {
+    cast: source.columns
+      .map(
+        (c) =>
+          `${alias}.${c.name} as raw_${c.name}, ${castSql(c, `${alias}.${c.name}`, convention)} as ${c.name}`,
+      )
+      .join(',\n  '),
+    kept: source.columns
+      .map(
+        (c) =>
+          `case when ${typedText(c, c.name)} is distinct from raw_${c.name} then raw_${c.name} end as raw_${c.name}, ${c.name}`,
+      )
+      .join(',\n  '),
+  };
+}
+
+/** Each distinct raw (year, province_code, province_name) of a file with its resolved unit. */
+const UNIT_KEY_TABLE = 'stg_unit_key';
+/** The session variable {@link unitKeyLookupSql} reads: the resolved units by raw key. */
+const UNIT_KEY_VARIABLE = 'coopstat_unit_keys';
+
+/** A raw key as one text: each part as its length and text, `-` when missing (no two keys alike). */
+const unitKeyText = (year: string, code: string, name: string) =>
+  [year, code, name].map((p) => `coalesce(length(${p}) || ':' || ${p}, '-')`).join(' || ');
+
+/**
+ * Resolves the raw keys of {@link RAW_PROFILE_TABLE} (as {@link typeAndResolve} does for a
+ * workbook) into a map held in a session variable, and returns the SQL to read it: `unit`, for a
+ * select over the raw text columns of `alias`, the row's resolved unit as one struct (`unit_key`);
+ * `columns`, over that select, the {@link UNIT_COLUMNS}. An expression per row instead of a join,
+ * so a statement that reads a file in order keeps the order (row numbers are record numbers).
+ * {@link forgetUnitKeyLookup} drops the variable.
+ */
+export async function unitKeyLookupSql(
+  db: DuckDbHandle,
+  source: SourceDescriptor,
+  convention: 'vn' | 'en',
+  alias: string,
+): Promise<{ unit: string; columns: string }> {
+  await resolveUnitKeys(db, source, convention);
+  // An entry no key can equal ('' is no key's text) keeps the map's type when the file has none.
+  await db.run(
+    `set variable ${UNIT_KEY_VARIABLE} = (
+       select map(list(key), list(unit)) from (
+         select ${unitKeyText('raw_year', 'raw_province_code', 'raw_province_name')} as key,
+           {'ref_date': ref_date, 'folded_name': folded_name, 'code_unit_id': code_unit_id,
+            'name_unit_id': name_unit_id, 'former_name_unit_id': former_name_unit_id} as unit
+         from ${UNIT_KEY_TABLE}
+         union all
+         select '', {'ref_date': null::date, 'folded_name': null::varchar, 'code_unit_id': null::varchar,
+           'name_unit_id': null::varchar, 'former_name_unit_id': null::varchar}))`,
+  );
+  const field = (name: string) => `struct_extract(unit_key, '${name}')`;
+  return {
+    unit: `getvariable('${UNIT_KEY_VARIABLE}')[${unitKeyText(`${alias}.year`, `${alias}.province_code`, `${alias}.province_name`)}] as unit_key`,
+    columns: [
+      `${field('ref_date')} as ref_date`,
+      `${field('folded_name')} as folded_name`,
+      `${field('code_unit_id')} as code_unit_id`,
+      `${field('name_unit_id')} as name_unit_id`,
+      `${field('former_name_unit_id')} as former_name_unit_id`,
+      `coalesce(${field('code_unit_id')}, ${field('name_unit_id')}, ${field('former_name_unit_id')}) as unit_id`,
+    ].join(', '),
+  };
+}
+
+/** Drops the session variable of {@link unitKeyLookupSql}. */
+export async function forgetUnitKeyLookup(db: DuckDbHandle): Promise<void> {
+  await db.run(`reset variable ${UNIT_KEY_VARIABLE}`);
+}
+
 /**
  * Casts every staged column to its type, records a finding for every value that does not parse,
  * every required value that is missing and every year out of range, then resolves provinces
@@ -85,43 +173,31 @@ export async function typeAndResolve(
   );
   const { convention, mixed } = context.staged.decimals;
   if (mixed) await refuseMixedConventions(db, source);
-  // Staging may have profiled the raw rows already (a CSV, while counting them).
-  await db.run(
-    `create temp table if not exists ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`,
-  );
-  // One pass from the raw rows: every cast, and the unit of each row's (year, code, name), which
-  // is resolved once per distinct key (a national file has a few dozen) and joined back.
-  await resolveUnitKeys(db, source, convention);
-  const columns = source.columns
-    .map(
-      (c) => `r.${c.name} as raw_${c.name}, ${castSql(c, `r.${c.name}`, convention)} as ${c.name}`,
-    )
-    .join(',\n  ');
-  // The text as written is kept only where the typed value does not give it back (a cast that
-  // failed, `1.234` for 1234, `nông nghiệp` for AGRICULTURE): most cells of a large file are
-  // plain, and the typed table then holds little more than the types. `asWritten` quotes a cell
-  // either way.
-  const kept = source.columns
-    .map(
-      (c) =>
-        `case when ${typedText(c, c.name)} is distinct from raw_${c.name} then raw_${c.name} end as raw_${c.name}, ${c.name}`,
-    )
-    .join(',\n  ');
-  await db.run(`drop table if exists ${RESOLVED_TABLE}`);
-  await db.run(
-    `create temp table ${RESOLVED_TABLE} as
-     select src_sheet, src_row, ${kept}, ref_date, folded_name, code_unit_id, name_unit_id,
-       former_name_unit_id, unit_id
-     from (
-     select r.src_sheet, r.src_row, ${columns},
-       k.ref_date, k.folded_name, k.code_unit_id, k.name_unit_id, k.former_name_unit_id,
-       coalesce(k.code_unit_id, k.name_unit_id, k.former_name_unit_id) as unit_id
-     from ${RAW_TABLE} r
-     left join stg_unit_key k
-       on k.raw_year is not distinct from r.year
-          and k.raw_province_code is not distinct from r.province_code
-          and k.raw_province_name is not distinct from r.province_name)`,
-  );
+  // A CSV file is typed and resolved while it is read (see `etl/load/staging.ts`); a workbook's
+  // rows, appended to the raw table, are typed here.
+  if (!context.staged.typed) {
+    await db.run(
+      `create temp table if not exists ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`,
+    );
+    // One pass from the raw rows: every cast, and the unit of each row's (year, code, name),
+    // which is resolved once per distinct key (a national file has a few dozen) and joined back.
+    await resolveUnitKeys(db, source, convention);
+    const typed = typedColumnsSql(source, convention, 'r');
+    await db.run(`drop table if exists ${RESOLVED_TABLE}`);
+    await db.run(
+      `create temp table ${RESOLVED_TABLE} as
+       select src_sheet, src_row, ${typed.kept}, ${UNIT_COLUMNS}
+       from (
+       select r.src_sheet, r.src_row, ${typed.cast},
+         k.ref_date, k.folded_name, k.code_unit_id, k.name_unit_id, k.former_name_unit_id,
+         coalesce(k.code_unit_id, k.name_unit_id, k.former_name_unit_id) as unit_id
+       from ${RAW_TABLE} r
+       left join ${UNIT_KEY_TABLE} k
+         on k.raw_year is not distinct from r.year
+            and k.raw_province_code is not distinct from r.province_code
+            and k.raw_province_name is not distinct from r.province_name)`,
+    );
+  }
 
   for (const column of source.columns) {
     await check(
@@ -191,8 +267,14 @@ export async function decideDecimalConvention(
       `create temp table if not exists ${RAW_PROFILE_TABLE} as ${rawProfileSql(source, RAW_TABLE)}`,
     );
   const [counts] = await db.all<{ vn: number; en: number }>(sql);
-  const vn = counts?.vn ?? 0;
-  const en = counts?.en ?? 0;
+  return decimalConvention(counts?.vn ?? 0, counts?.en ?? 0);
+}
+
+/**
+ * The convention of a file whose decimal cells give `vn` values readable only the Vietnamese way
+ * and `en` only the English way: Vietnamese when only those, mixed when both.
+ */
+export function decimalConvention(vn: number, en: number): DecimalConvention {
   return { convention: vn > 0 && en === 0 ? 'vn' : 'en', mixed: vn > 0 && en > 0 };
 }
 
@@ -248,9 +330,9 @@ async function resolveUnitKeys(
   const foldedName = foldSql('t.province_name');
   const prefixStripped = `regexp_replace(${foldedName}, '^(tinh|thanh pho|tp) ', '')`;
   void foldUnitName;
-  await db.run(`drop table if exists stg_unit_key`);
+  await db.run(`drop table if exists ${UNIT_KEY_TABLE}`);
   await db.run(`
-    create temp table stg_unit_key as
+    create temp table ${UNIT_KEY_TABLE} as
     with raw_keys as (
       select raw_year, raw_province_code, raw_province_name from ${RAW_PROFILE_TABLE}
     ),

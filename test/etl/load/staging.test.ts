@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { stageFile } from '../../../etl/load/staging.ts';
 import { REGISTER_SOURCE } from '../../../etl/sources/register.source.ts';
+import type { StagedFile } from '../../../etl/staged/staged-file.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { useTestWarehouse } from '../../helpers/warehouse.ts';
 import { writeWorkbook } from '../../helpers/xlsx.ts';
@@ -25,6 +26,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Stages the register file `path` on the warehouse (temporary tables only) and reads it. */
+async function withStaged<T>(
+  path: string,
+  read: (db: DuckDbHandle, staged: StagedFile) => Promise<T>,
+): Promise<T> {
+  const db = await DuckDbHandle.open(warehouse.db);
+  try {
+    return await read(
+      db,
+      await stageFile(db, REGISTER_SOURCE, path, (await readFile(path)).subarray(0, 512)),
+    );
+  } finally {
+    db.close();
+  }
+}
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const SHEET_NAME = ' Sổ "1", HTX ';
@@ -62,14 +79,7 @@ describe('staging a workbook', () => {
         { name: 'xl/worksheets/sheet1.xml', data: Buffer.from(sheet) },
       ]),
     );
-    const db = await DuckDbHandle.open(warehouse.db);
-    try {
-      const staged = await stageFile(
-        db,
-        REGISTER_SOURCE,
-        path,
-        (await readFile(path)).subarray(0, 512),
-      );
+    await withStaged(path, async (db, staged) => {
       expect(staged.rowsRead).toBe(NAMES.length);
       const got = await db.all<{
         src_sheet: string;
@@ -89,9 +99,61 @@ describe('staging a workbook', () => {
           members: null,
         })),
       );
-    } finally {
-      db.close();
-    }
+    });
+  });
+});
+
+describe('staging a CSV file', () => {
+  /** A register under a title line, its revenues written as `revenues`, then its total row. */
+  const register = (revenues: readonly string[], total: string) =>
+    [
+      'DANH SÁCH HỢP TÁC XÃ NĂM 2024',
+      'STT,Năm,Mã số HTX,Tên HTX,Loại hình,Mã tỉnh,Số thành viên (người),Doanh thu (triệu đồng)',
+      ...revenues.map(
+        (r, i) => `${i + 1},2024,460123456${i},HTX số ${i + 1},HTX,01,${10 + i},"${r}"`,
+      ),
+      `Cộng,,,,,,${revenues.length * 10 + (revenues.length * (revenues.length - 1)) / 2},"${total}"`,
+    ].join('\n');
+
+  const stage = async (name: string, text: string) => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return withStaged(path, async (db, staged) => ({
+      staged,
+      rows: await db.all<{
+        src_row: number;
+        revenue_vnd_million: number | null;
+        unit_id: string | null;
+      }>('select src_row, revenue_vnd_million, unit_id from stg_resolved order by src_row'),
+      totals: await db.all<{ src_row: number; revenue_vnd_million: string | null }>(
+        'select src_row, revenue_vnd_million from stg_total_row order by src_row',
+      ),
+    }));
+  };
+
+  it('reads decimals by the data rows: a total row written the other way is no evidence', async () => {
+    // `1.250` and `310.250` read either way; only the total row says Vietnamese, and it does not count.
+    const { staged, rows, totals } = await stage(
+      'total-says-vietnamese.csv',
+      register(['1.250', '310.250'], '311.500,0'),
+    );
+    expect(staged.decimals).toEqual({ convention: 'en', mixed: false });
+    expect(staged.rowsRead).toBe(2);
+    expect(rows).toEqual([
+      { src_row: 3, revenue_vnd_million: 1.25, unit_id: '01:2008-08-01' },
+      { src_row: 4, revenue_vnd_million: 310.25, unit_id: '01:2008-08-01' },
+    ]);
+    expect(totals).toEqual([{ src_row: 5, revenue_vnd_million: '311.500,0' }]);
+  });
+
+  it('reads decimals the Vietnamese way when the data rows write them so', async () => {
+    const { staged, rows, totals } = await stage(
+      'data-says-vietnamese.csv',
+      register(['1.250,5', '310'], '1.560,5'),
+    );
+    expect(staged.decimals).toEqual({ convention: 'vn', mixed: false });
+    expect(rows.map((r) => r.revenue_vnd_million)).toEqual([1250.5, 310]);
+    expect(totals).toEqual([{ src_row: 5, revenue_vnd_million: '1.560,5' }]);
   });
 });
 
