@@ -98,6 +98,8 @@ export interface WriterOptions<T> {
    * may be read.
    */
   readonly beforeCopy?: () => Promise<{ readonly done: T } | undefined>;
+  /** DuckDB's `threads` for the writer's copy (default DuckDB's own: the number of cores). */
+  readonly threads?: number;
 }
 
 const lockPath = (path: string) => `${path}.lock`;
@@ -263,7 +265,7 @@ async function writeOnce<T>(
       await discardCopy(copy);
       return early.done;
     }
-    return await writeCopy(path, await copy, write);
+    return await writeCopy(path, await copy, write, options.threads);
   } catch (error) {
     throw asWriteError(path, error);
   } finally {
@@ -319,11 +321,12 @@ async function writeCopy<T>(
   path: string,
   copy: WriterCopy,
   write: (db: DuckDbHandle) => Promise<WriteOutcome<T>>,
+  threads: number | undefined,
 ): Promise<T> {
   const { temp, flushed: copyFlushed } = copy;
   let db: DuckDbHandle | undefined;
   try {
-    db = await DuckDbHandle.open(temp);
+    db = await DuckDbHandle.open(temp, threads === undefined ? {} : { threads });
     await migrate(db);
     const outcome = await write(db);
     if (outcome.publish) await db.run('checkpoint');
