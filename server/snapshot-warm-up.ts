@@ -21,9 +21,6 @@ import type { ServedQuery } from './plugins/plan-cache.plugin.ts';
  * swap waits at most the reader's warm-up time limit.
  */
 
-/** Queries a warm-up runs at most: the most recently served first. */
-export const WARM_UP_QUERIES = 16;
-
 /** What a warm-up needs from the server. */
 export interface WarmUpOptions {
   readonly schema: GraphQLSchema;
