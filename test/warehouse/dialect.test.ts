@@ -539,9 +539,7 @@ describe('DuckDbHandle on a real file', () => {
   it('opens with the DuckDB threads asked for, and refuses fewer than one', async () => {
     const h = await DuckDbHandle.open(':memory:', { threads: 1 });
     try {
-      expect(await h.all(`select current_setting('threads') as threads`)).toEqual([
-        { threads: 1 },
-      ]);
+      expect(await h.all(`select current_setting('threads') as threads`)).toEqual([{ threads: 1 }]);
     } finally {
       h.close();
     }
