@@ -11,7 +11,7 @@ interface LoadRequest {
   readonly path: string;
   readonly db: string;
   readonly maxYear: number;
-  /** DuckDB's `threads` for the load (`--loader-threads`); DuckDB's default when absent. */
+  /** DuckDB's `threads` for the load (`--loader-threads`); the writer's default when absent. */
   readonly threads?: number;
 }
 

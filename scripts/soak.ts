@@ -2,7 +2,9 @@
  * Soak test under load (not part of `npm test`; see docs/hardening.md):
  *
  *   npx tsx scripts/soak.ts [--duration 60] [--clients 32] [--scale 0.1] [--load-every 3]
- *                           [--without-loads] [--same-text] [--loader-nice N] [--keep]
+ *                           [--without-loads] [--same-text] [--loader-nice N] [--loader-threads N]
+ *                           [--probe] [--server-prof DIR] [--server-env NAME=VALUE]…
+ *                           [--server-bundle PATH] [--keep]
  *
  * Builds a warehouse in a temporary directory from the benchmark generator (`bench/generate/`:
  * province aggregates 2015–2024 at `--scale`), builds and starts the API server as `npm start`
@@ -25,6 +27,16 @@
  * verdict on the issue's goals (0 errors, p99 ≤ 500 ms, no mixed answer; bench/lib/goals.ts).
  * `--loader-nice N` runs the loader process at that scheduling niceness (0 by default, as the
  * loads ran before): a deployment that loads in batch beside the API would run them so.
+ * `--loader-threads N` gives the loads DuckDB's `threads` (default: the writer's, a core fewer
+ * than the machine has; 2 on this 2-core machine is what the loads had before that default).
+ *
+ * To see where the server's time goes: `--probe` preloads `scripts/soak-probe.mjs` into the
+ * server and prints its event-loop delay and garbage collection by what the loader was doing;
+ * `--server-prof DIR` has it write a V8 CPU profile there, printed split the same way (with
+ * `--probe`); `--server-env LOG_LEVEL=info` counts its warm-ups and swaps. `--server-env
+ * NAME=VALUE` sets any of its settings (e.g. `COOPSTAT_WARM_UP_QUERIES=0`), `--server-bundle
+ * PATH` runs another build of it (a copy of `dist/` one folder below the project), to compare
+ * two versions back to back.
  */
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
