@@ -176,6 +176,7 @@ export async function startCoopstatServer(
               schema,
               queries: () => planCache.recent(config.warmUpQueries),
               timeoutMs: config.queryTimeoutMs,
+              saturated: () => reader.load.waiting > 0,
               createContext: (lease) =>
                 createRequestContext(lease, { maxPageSize: config.maxPageSize, role: null }),
             });
