@@ -11,11 +11,18 @@ interface LoadRequest {
   readonly path: string;
   readonly db: string;
   readonly maxYear: number;
+  /** DuckDB's `threads` for the load (`--loader-threads`); the writer's default when absent. */
+  readonly threads?: number;
 }
 
 process.on('message', (request: LoadRequest) => {
   // Register and aggregates files take turns over the same slices: each replaces the other.
-  loadFile(request.path, { db: request.db, maxYear: request.maxYear, replace: true }).then(
+  loadFile(request.path, {
+    db: request.db,
+    maxYear: request.maxYear,
+    replace: true,
+    ...(request.threads === undefined ? {} : { threads: request.threads }),
+  }).then(
     (report) => process.send?.({ outcome: report.outcome }),
     (error: unknown) =>
       process.send?.({ error: error instanceof Error ? error.message : String(error) }),

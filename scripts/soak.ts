@@ -2,7 +2,9 @@
  * Soak test under load (not part of `npm test`; see docs/hardening.md):
  *
  *   npx tsx scripts/soak.ts [--duration 60] [--clients 32] [--scale 0.1] [--load-every 3]
- *                           [--without-loads] [--same-text] [--loader-nice N] [--keep]
+ *                           [--without-loads] [--same-text] [--loader-nice N] [--loader-threads N]
+ *                           [--probe] [--server-prof DIR] [--server-env NAME=VALUE]…
+ *                           [--server-bundle PATH] [--keep]
  *
  * Builds a warehouse in a temporary directory from the benchmark generator (`bench/generate/`:
  * province aggregates 2015–2024 at `--scale`), builds and starts the API server as `npm start`
@@ -25,9 +27,20 @@
  * verdict on the issue's goals (0 errors, p99 ≤ 500 ms, no mixed answer; bench/lib/goals.ts).
  * `--loader-nice N` runs the loader process at that scheduling niceness (0 by default, as the
  * loads ran before): a deployment that loads in batch beside the API would run them so.
+ * `--loader-threads N` gives the loads DuckDB's `threads` (default: the writer's, a core fewer
+ * than the machine has; 2 on this 2-core machine is what the loads had before that default).
+ *
+ * To see where the server's time goes: `--probe` preloads `scripts/soak-probe.mjs` into the
+ * server and prints its event-loop delay and garbage collection by what the loader was doing;
+ * `--server-prof DIR` has it write a V8 CPU profile there, printed split the same way (with
+ * `--probe`); `--server-env LOG_LEVEL=info` counts its warm-ups and swaps. `--server-env
+ * NAME=VALUE` sets any of its settings (e.g. `COOPSTAT_WARM_UP_QUERIES=0`), `--server-bundle
+ * PATH` runs another build of it (a copy of `dist/` one folder below the project), to compare
+ * two versions back to back.
  */
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +63,11 @@ const { values: args } = parseArgs({
     'without-loads': { type: 'boolean', default: false },
     'same-text': { type: 'boolean', default: false },
     'loader-nice': { type: 'string', default: '0' },
+    'loader-threads': { type: 'string' },
+    'server-bundle': { type: 'string' },
+    'server-env': { type: 'string', multiple: true, default: [] },
+    probe: { type: 'boolean', default: false },
+    'server-prof': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -61,6 +79,19 @@ const LOADER_NICE = Number(args['loader-nice']);
 if (!Number.isInteger(LOADER_NICE) || LOADER_NICE < 0 || LOADER_NICE > 19) {
   throw new Error('--loader-nice must be a whole number from 0 to 19');
 }
+const LOADER_THREADS =
+  args['loader-threads'] === undefined ? undefined : Number(args['loader-threads']);
+if (LOADER_THREADS !== undefined && !(Number.isInteger(LOADER_THREADS) && LOADER_THREADS >= 1)) {
+  throw new Error('--loader-threads must be a whole number from 1');
+}
+/** `--server-env NAME=VALUE`, any number of times: more of the server's environment. */
+const SERVER_ENV = Object.fromEntries(
+  args['server-env'].map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--server-env wants NAME=VALUE, but got '${pair}'`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 for (const [name, value] of Object.entries({ DURATION_S, CLIENTS, SCALE, LOAD_EVERY_S })) {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
 }
@@ -141,12 +172,21 @@ try {
   log(`loaded the initial files in ${seconds(performance.now() - t)} s`);
 
   // ---- 2. the server, as its own process on loopback, compiled as `npm start` runs it
-  const build = buildCompiled();
-  log(
-    `the compiled server: dist/server.mjs, ${build.sources} sources, ${build.rebuilt ? `built in ${seconds(build.buildMs)} s` : 'current'}`,
-  );
+  const bundle = args['server-bundle'] ?? SERVER_BUNDLE;
+  if (args['server-bundle']) log(`the server: ${bundle} (as given)`);
+  else {
+    const build = buildCompiled();
+    log(
+      `the compiled server: dist/server.mjs, ${build.sources} sources, ${build.rebuilt ? `built in ${seconds(build.buildMs)} s` : 'current'}`,
+    );
+  }
   const port = await freePort();
-  server = spawn(process.execPath, [SERVER_BUNDLE], {
+  const probeFile = args.probe ? join(dir, 'probe.jsonl') : undefined;
+  const nodeArgs = [
+    ...(probeFile ? ['--import', join(ROOT, 'scripts', 'soak-probe.mjs')] : []),
+    ...(args['server-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['server-prof']] : []),
+  ];
+  server = spawn(process.execPath, [...nodeArgs, bundle], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -155,17 +195,43 @@ try {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       COOPSTAT_EXPLORER: 'false',
+      ...(probeFile ? { COOPSTAT_SOAK_PROBE: probeFile } : {}),
+      ...SERVER_ENV,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const serverLog: string[] = [];
   server.stderr!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString()));
+  // With LOG_LEVEL=info (`--server-env LOG_LEVEL=info`): each warm-up and swap the server logs.
+  const warmUps: { t: number; ms: number; queries: number; result: string }[] = [];
+  const swaps: number[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
+    let rest = '';
     server!.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /coopstat API on (\S+)/.exec(text);
-      if (match) resolve(match[1]!);
+      if (text.length < 100_000) {
+        text += chunk.toString();
+        const match = /coopstat API on (\S+)/.exec(text);
+        if (match) resolve(match[1]!);
+      }
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) {
+        if (!line.includes('warehouse snapshot')) continue;
+        const entry = JSON.parse(line) as { time: string; message: string } & Record<
+          string,
+          unknown
+        >;
+        const t = Date.parse(entry.time);
+        if (entry.message.startsWith('serving')) swaps.push(t);
+        else
+          warmUps.push({
+            t,
+            ms: Number(entry.ms),
+            queries: Number(entry.queries),
+            result: String(entry.result),
+          });
+      }
     });
     server!.once('exit', (code) =>
       reject(new Error(`the server exited (${code}): ${serverLog.join('')}`)),
@@ -280,7 +346,8 @@ try {
       latencies.set(request.kind, list);
     }
   };
-  const loads: { file: string; outcome: string; ms: number }[] = [];
+  const loads: { file: string; outcome: string; ms: number; startWall: number; endWall: number }[] =
+    [];
   // The loads run in a process of their own (scripts/soak-loader.ts): in this one, a load's
   // JavaScript would stall the clients' event loop and be counted in their latencies.
   if (!args['without-loads']) {
@@ -300,7 +367,7 @@ try {
         child.off('exit', onExit);
         resolve(message.outcome ?? `FAILED: ${message.error}`);
       });
-      child.send({ path, db, maxYear: MAX_YEAR });
+      child.send({ path, db, maxYear: MAX_YEAR, threads: LOADER_THREADS });
     });
   const loader = async () => {
     if (args['without-loads']) return;
@@ -315,11 +382,18 @@ try {
         await writeFile(path, `${await readFile(file.path, 'utf8')}\n`);
       }
       loading = true;
+      const startWall = Date.now();
       const outcome = await loadInChild(path).finally(() => {
         loading = false;
         lastLoadEnd = performance.now();
       });
-      loads.push({ file: path.split('/').pop()!, outcome, ms: performance.now() - started });
+      loads.push({
+        file: path.split('/').pop()!,
+        outcome,
+        ms: performance.now() - started,
+        startWall,
+        endWall: Date.now(),
+      });
       const wait = LOAD_EVERY_S * 1000 - (performance.now() - started);
       if (wait > 0) await sleep(Math.min(wait, Math.max(0, deadline - performance.now())));
     }
@@ -341,8 +415,10 @@ try {
     clients: process.cpuUsage(),
   };
   const started = performance.now();
+  const runStartWall = Date.now();
   await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), loader(), sampler()]);
   const elapsed = (performance.now() - started) / 1000;
+  const runEndWall = Date.now();
   const cpu = {
     server: (await cpuMsOf(pid)) - cpuAtStart.server,
     loader: loaderChild ? (await cpuMsOf(loaderChild.pid!)) - cpuAtStart.loader : 0,
@@ -433,16 +509,159 @@ try {
     for (const e of [...new Set(errors)].slice(0, 10)) log(`  ${e}`);
     process.exitCode = 1;
   }
+
+  // ---- 6. inside the server (with --probe, --server-prof, LOG_LEVEL=info): what each phase cost
+  const inRun = (t: number) => t >= runStartWall && t <= runEndWall;
+  if (warmUps.length > 0 || swaps.length > 0) {
+    const ran = warmUps.filter((w) => inRun(w.t));
+    log(
+      `server: ${swaps.filter(inRun).length} swaps to a new snapshot; ${ran.length} warm-ups, ` +
+        `each ${percentile(
+          ran.map((w) => w.ms),
+          0.5,
+        ).toFixed(0)} ms median, ${Math.max(0, ...ran.map((w) => w.ms)).toFixed(0)} ms max, ` +
+        `${percentile(
+          ran.map((w) => w.queries),
+          0.5,
+        )} queries median; ${ran.filter((w) => w.result !== 'done').length} not done`,
+    );
+  }
+  const stopped = stopServer();
+  await stopped;
+  if (probeFile) {
+    const probe = (await readFile(probeFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ProbeLine);
+    const windows = probe.filter((w): w is ProbeWindow => 't' in w && inRun(w.t));
+    log('inside the server, by what the loader was doing (200 ms windows; event-loop delay, GC):');
+    log(
+      'phase                         windows  delay mean  window max p50 / p99 / max   minor GC ms/s  major GC /s  major GC ms/s',
+    );
+    for (const phase of PHASES) {
+      const list = windows.filter((w) => phaseAt(w.t - 100, loads) === phase);
+      if (list.length === 0) continue;
+      const secondsIn = (list.length * 200) / 1000;
+      const sum = (f: (w: ProbeWindow) => number) => list.reduce((s, w) => s + f(w), 0);
+      log(
+        `${phase.padEnd(29)} ${String(list.length).padStart(7)} ${(sum((w) => w.meanMs) / list.length).toFixed(1).padStart(8)} ms ` +
+          `${[0.5, 0.99]
+            .map((p) =>
+              percentile(
+                list.map((w) => w.maxMs),
+                p,
+              ).toFixed(0),
+            )
+            .join(' / ')} / ${Math.max(...list.map((w) => w.maxMs)).toFixed(0)} ms`.padStart(28) +
+          `${(sum((w) => w.minorMs) / secondsIn).toFixed(1).padStart(14)} ${(sum((w) => w.major) / secondsIn).toFixed(2).padStart(12)} ${(sum((w) => w.majorMs) / secondsIn).toFixed(1).padStart(14)}`,
+      );
+    }
+    const clock = probe.find((w): w is ProbeClock => 'clock' in w)?.clock;
+    if (args['server-prof'] && clock) {
+      reportProfileByPhase(args['server-prof'], clock, loads, runStartWall, runEndWall);
+    }
+  }
 } finally {
   // The loader child waits for messages; its channel closing lets it exit.
   if (loaderChild?.connected) loaderChild.disconnect();
-  if (server && server.exitCode === null) {
+  await stopServer();
+  if (args.keep) log(`kept ${dir}`);
+  else await rm(dir, { recursive: true, force: true });
+}
+
+/** Stops the server (SIGTERM: it drains and exits, writing its CPU profile if asked for). */
+async function stopServer(): Promise<void> {
+  if (server && server.exitCode === null && server.signalCode === null) {
     const exited = new Promise((resolve) => server!.once('exit', resolve));
     server.kill('SIGTERM');
     await Promise.race([exited, sleep(15_000)]);
   }
-  if (args.keep) log(`kept ${dir}`);
-  else await rm(dir, { recursive: true, force: true });
+}
+
+interface ProbeWindow {
+  readonly t: number;
+  readonly meanMs: number;
+  readonly maxMs: number;
+  readonly minorMs: number;
+  readonly majorMs: number;
+  readonly minor: number;
+  readonly major: number;
+}
+interface ProbeClock {
+  readonly clock: { readonly wallMs: number; readonly monotonicUs: number };
+}
+type ProbeLine = ProbeWindow | ProbeClock;
+
+/** What the loader was doing at wall time `t` (the same rule as the clients' phases). */
+function phaseAt(
+  t: number,
+  loads: readonly { readonly startWall: number; readonly endWall: number }[],
+): Phase {
+  if (loads.some((l) => t >= l.endWall && t - l.endWall < 1000))
+    return 'publish (1 s after a load)';
+  if (loads.some((l) => t >= l.startWall && t < l.endWall)) return 'load running';
+  return 'no load';
+}
+
+/**
+ * The server's CPU profile (`--server-prof DIR`) split by what the loader was doing at each
+ * sample: the main thread's busy time per second of each phase and the functions it went to.
+ */
+function reportProfileByPhase(
+  profileDir: string,
+  clock: ProbeClock['clock'],
+  loads: readonly { readonly startWall: number; readonly endWall: number }[],
+  from: number,
+  to: number,
+): void {
+  const name = readdirSync(profileDir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(profileDir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (!name) {
+    log(`no .cpuprofile in ${profileDir}`);
+    return;
+  }
+  const profile = JSON.parse(readFileSync(name, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    startTime: number;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const perPhase = new Map<Phase, { ms: number; idle: number; byFunction: Map<string, number> }>();
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const delta = profile.timeDeltas[i]!;
+    at += delta;
+    const wall = clock.wallMs + (at - clock.monotonicUs) / 1000;
+    if (wall < from || wall > to) continue;
+    const phase = phaseAt(wall, loads);
+    const entry = perPhase.get(phase) ?? { ms: 0, idle: 0, byFunction: new Map() };
+    perPhase.set(phase, entry);
+    const frame = frames.get(profile.samples[i]!)!;
+    const ms = (profile.timeDeltas[i + 1] ?? delta) / 1000;
+    entry.ms += ms;
+    if (frame.functionName === '(idle)') {
+      entry.idle += ms;
+      continue;
+    }
+    const file = frame.url.split('/').slice(-2).join('/');
+    const key = `${frame.functionName || '(anonymous)'} ${file}${file ? `:${frame.lineNumber + 1}` : ''}`;
+    entry.byFunction.set(key, (entry.byFunction.get(key) ?? 0) + ms);
+  }
+  log(`the server's main thread by phase (${name.split('/').pop()}; self time, idle left out):`);
+  for (const phase of PHASES) {
+    const entry = perPhase.get(phase);
+    if (!entry) continue;
+    const busy = entry.ms - entry.idle;
+    log(
+      `  ${phase}: ${(entry.ms / 1000).toFixed(1)} s of samples, busy ${((100 * busy) / entry.ms).toFixed(0)}%`,
+    );
+    for (const [key, ms] of [...entry.byFunction].sort(([, a], [, b]) => b - a).slice(0, 12)) {
+      log(`    ${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${key}`);
+    }
+  }
 }
 
 /** One POST over loopback: its time, and what was wrong with the answer if anything. */

@@ -96,6 +96,18 @@ export interface Config {
    * request that needs more heap gets it.
    */
   readonly heapGrowingPercent: number;
+  /**
+   * How many of the queries answered most recently a newly published snapshot runs before it
+   * serves (`COOPSTAT_WARM_UP_QUERIES`; default 16; 0: none, a new snapshot serves at once and
+   * its first requests fill its memo). See `snapshot-warm-up.ts`.
+   */
+  readonly warmUpQueries: number;
+  /**
+   * The longest a warm-up may delay serving a newly published snapshot, in ms
+   * (`COOPSTAT_WARM_UP_MS`; default 5000): the queries still running then are stopped and the
+   * snapshot serves as warm as it got.
+   */
+  readonly warmUpMs: number;
   /** `max-age` of cacheable query responses, in seconds (`COOPSTAT_CACHE_MAX_AGE`). */
   readonly cacheMaxAgeSeconds: number;
   /** How long a shutdown waits for in-flight requests (`COOPSTAT_SHUTDOWN_GRACE_MS`). */
@@ -241,6 +253,8 @@ export function loadConfig(env: Env): Config {
       ' (bytes)',
     ),
     heapGrowingPercent: read.integer('COOPSTAT_HEAP_GROWING_PERCENT', 60, 0, 400, ' (percent)'),
+    warmUpQueries: read.integer('COOPSTAT_WARM_UP_QUERIES', 16, 0, 1000),
+    warmUpMs: read.integer('COOPSTAT_WARM_UP_MS', 5000, 0, 600_000, ' (ms)'),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),
     shutdownGraceMs: read.integer('COOPSTAT_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, ' (ms)'),
     logLevel: read.oneOf(

@@ -7,7 +7,7 @@ import {
   setMemoBudget,
 } from '../schema/index.ts';
 import { publishRelease } from '../warehouse/release/publish-release.ts';
-import { WarehouseReader } from '../warehouse/store/warehouse-reader.ts';
+import { WarehouseReader, type Lease } from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import { openDataDownloads } from './routes/open-data.ts';
 import { templateDownloads } from './routes/templates.ts';
@@ -19,7 +19,7 @@ import { createExplorerHandler, EXPLORER_PATH, type ExplorerExample } from './ex
 import { utcDate } from './http-cache.ts';
 import { listen, type HttpServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { WARM_UP_QUERIES, warmSnapshot } from './snapshot-warm-up.ts';
+import { warmSnapshot } from './snapshot-warm-up.ts';
 
 /** The examples the explorer opens with. */
 export const EXPLORER_EXAMPLES: ExplorerExample[] = [
@@ -170,22 +170,28 @@ export async function startCoopstatServer(
     onRetire: forgetSnapshot,
     // A new snapshot runs the queries served recently before it serves (snapshot-warm-up.ts);
     // only on the coopstat schema, whose loaders keep what a warm-up computes.
-    warm: async (leases) => {
-      warmed = 0;
-      if (!app || !schema || overrides.schema) return;
-      const { planCache } = app;
-      warmed = await warmSnapshot(leases, {
-        schema,
-        queries: () => planCache.recent(WARM_UP_QUERIES),
-        timeoutMs: config.queryTimeoutMs,
-        createContext: (lease) =>
-          createRequestContext(lease, {
-            maxPageSize: config.maxPageSize,
-            role: null,
-            today: utcDate(clock()),
-          }),
-      });
-    },
+    ...(config.warmUpQueries > 0
+      ? {
+          warm: async (leases: readonly Lease[]) => {
+            warmed = 0;
+            if (!app || !schema || overrides.schema) return;
+            const { planCache } = app;
+            warmed = await warmSnapshot(leases, {
+              schema,
+              queries: () => planCache.recent(config.warmUpQueries),
+              timeoutMs: config.queryTimeoutMs,
+              saturated: () => reader.load.waiting > 0,
+              createContext: (lease) =>
+                createRequestContext(lease, {
+                  maxPageSize: config.maxPageSize,
+                  role: null,
+                  today: utcDate(clock()),
+                }),
+            });
+          },
+        }
+      : {}),
+    warmTimeoutMs: config.warmUpMs,
     onWarm: (snapshot, outcome) =>
       logger.info('warmed a new warehouse snapshot before serving it', {
         dataVersion: snapshot.dataVersion,

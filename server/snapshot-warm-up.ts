@@ -19,10 +19,15 @@ import type { ServedQuery } from './plugins/plan-cache.plugin.ts';
  * pending callbacks run before each query, so it takes what the requests leave rather than a
  * share equal to theirs. Requests keep being answered by the current snapshot meanwhile; the
  * swap waits at most the reader's warm-up time limit.
+ *
+ * A warm-up uses only capacity the requests leave: before each query it asks whether requests
+ * are waiting for a connection ({@link WarmUpOptions.saturated}), and stops there when they are.
+ * A saturated server gains nothing from warming first: the requests queued fill the new
+ * snapshot's memo themselves with the same work, while a warm-up would add the execution of
+ * answers thrown away and hold the new data back (measured in the soak on a loaded machine:
+ * every warm-up ran into its 5 s limit, so the server was warming the next snapshot all the
+ * time, its interrupted queries wasted, each publish served 5 s late).
  */
-
-/** Queries a warm-up runs at most: the most recently served first. */
-export const WARM_UP_QUERIES = 16;
 
 /** What a warm-up needs from the server. */
 export interface WarmUpOptions {
@@ -36,6 +41,11 @@ export interface WarmUpOptions {
    * then is interrupted, as a request's would be, and its connection warms nothing more.
    */
   readonly timeoutMs: number;
+  /**
+   * Whether requests are waiting for a connection of the current snapshot now: the warm-up then
+   * stops before its next query and the snapshot serves as warm as it got (default: never).
+   */
+  readonly saturated?: () => boolean;
 }
 
 /** Lets the callbacks already due (requests' I/O, timers) run before the next warm-up query. */
@@ -55,7 +65,7 @@ export async function warmSnapshot(
   let answered = 0;
   for (const query of options.queries()) {
     await yieldToRequests();
-    if (lease.interruptedBy) break;
+    if (lease.interruptedBy || options.saturated?.()) break;
     const timer = setTimeout(
       () =>
         lease.interrupt(

@@ -72,6 +72,8 @@ export interface LoadOptions {
   readonly maxYear?: number;
   /** Called with each stage's name, for progress on a terminal. */
   readonly onProgress?: (stage: string) => void;
+  /** DuckDB's `threads` for the load's writer (see `WriterOptions.threads`). */
+  readonly threads?: number;
 }
 
 /** What a load did (or, in a dry run, would do). */
@@ -304,7 +306,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
       } as LoadReport,
     };
   };
-  return withWriter(options.db, write, { beforeCopy });
+  return withWriter(options.db, write, { beforeCopy, threads: options.threads });
 }
 
 /** A province a load was not allowed to touch, with the first row that touches it. */

@@ -71,3 +71,92 @@ describe('the warm-up of a published snapshot', () => {
     }
   });
 });
+
+describe('the warm-up settings', () => {
+  /** A server of its own on a warehouse of its own, with `env`; runs `fn`, then closes both. */
+  async function withServer(
+    env: Record<string, string>,
+    fn: (own: RunningCoopstat, db: string, lines: Record<string, unknown>[]) => Promise<void>,
+  ): Promise<void> {
+    const own = captureLogger();
+    const warehouse = await createTestWarehouse();
+    const running = await startCoopstatServer(testConfig(warehouse.db, env), {
+      port: 0,
+      logger: own.logger,
+    });
+    try {
+      await fn(running, warehouse.db, own.lines);
+    } finally {
+      await running.close();
+      await warehouse.cleanup();
+    }
+  }
+  const warmedLines = (lines: Record<string, unknown>[]) =>
+    lines.filter((line) => line.message === 'warmed a new warehouse snapshot before serving it');
+
+  it('replays at most COOPSTAT_WARM_UP_QUERIES of the queries answered, the most recent first', async () => {
+    await withServer({ COOPSTAT_WARM_UP_QUERIES: '1' }, async (own, db, lines) => {
+      for (const year of [2023, 2024]) {
+        const answer = await post(own.graphqlUrl, {
+          ...dashboard(`year ${year}`),
+          variables: { year },
+        });
+        expect(answer.json.errors).toBeUndefined();
+      }
+      const v1 = own.reader.dataVersion;
+      await loadFile(example('aggregates-2024.csv'), { db });
+      await own.reader.refresh();
+      expect(own.reader.dataVersion).toBe(v1 + 1);
+      expect(warmedLines(lines)).toEqual([
+        expect.objectContaining({ dataVersion: v1 + 1, queries: 1, result: 'done' }),
+      ]);
+    });
+  });
+
+  it('stops when requests wait for a connection: the new snapshot serves them at once', async () => {
+    // The waiting request waits as long as the load takes, however slow the machine.
+    const env = { COOPSTAT_DB_CONNECTIONS: '1', COOPSTAT_QUEUE_TIMEOUT_MS: '3600000' };
+    await withServer(env, async (own, db, lines) => {
+      expect((await post(own.graphqlUrl, dashboard('before'))).json.errors).toBeUndefined();
+      expect(own.app.planCache.recent(16)).toHaveLength(1);
+      const v1 = own.reader.dataVersion;
+      // The only connection taken, and a request waiting for it: the server is saturated.
+      const held = await own.reader.acquire();
+      const waiting = own.reader.acquire();
+      while (own.reader.load.waiting === 0) await new Promise((r) => setImmediate(r));
+      await loadFile(example('aggregates-2024.csv'), { db });
+      await own.reader.refresh();
+      expect(warmedLines(lines)).toEqual([
+        expect.objectContaining({ dataVersion: v1 + 1, queries: 0, result: 'done' }),
+      ]);
+      // The waiting request is served by the new snapshot as soon as it serves.
+      const served = await waiting;
+      expect(served.dataVersion).toBe(v1 + 1);
+      expect(held.dataVersion).toBe(v1);
+      served.release();
+      held.release();
+      const after = await post(own.graphqlUrl, dashboard('after'));
+      expect(after.json.errors).toBeUndefined();
+    });
+  });
+
+  it('with COOPSTAT_WARM_UP_QUERIES=0, a new snapshot serves at once, unwarmed, with the same answers', async () => {
+    await withServer({ COOPSTAT_WARM_UP_QUERIES: '0' }, async (own, db, lines) => {
+      expect((await post(own.graphqlUrl, dashboard('before'))).json.errors).toBeUndefined();
+      const v1 = own.reader.dataVersion;
+      await loadFile(example('aggregates-2024.csv'), { db });
+      await own.reader.refresh();
+      expect(own.reader.dataVersion).toBe(v1 + 1);
+      expect(warmedLines(lines)).toEqual([]);
+      const after = await post(own.graphqlUrl, dashboard('after'));
+      const cold = await startCoopstatServer(testConfig(db), { port: 0 });
+      try {
+        const fresh = await post(cold.graphqlUrl, dashboard('cold'));
+        expect(after.json.errors).toBeUndefined();
+        expect(after.json.data).toEqual(fresh.json.data);
+      } finally {
+        await cold.close();
+      }
+    });
+  });
+});

@@ -536,6 +536,18 @@ describe('DuckDbHandle on a real file', () => {
     }
   });
 
+  it('opens with the DuckDB threads asked for, and refuses fewer than one', async () => {
+    const h = await DuckDbHandle.open(':memory:', { threads: 1 });
+    try {
+      expect(await h.all(`select current_setting('threads') as threads`)).toEqual([{ threads: 1 }]);
+    } finally {
+      h.close();
+    }
+    await expect(DuckDbHandle.open(':memory:', { threads: 0 })).rejects.toThrow(
+      'DuckDB threads must be a positive whole number, but got 0',
+    );
+  });
+
   it('interrupts a running query and stays usable', async () => {
     const h = await DuckDbHandle.open(':memory:');
     try {

@@ -21,6 +21,11 @@ import {
 export interface OpenOptions {
   /** Open with DuckDB `access_mode=READ_ONLY`; several processes may then share the file. */
   readOnly?: boolean;
+  /**
+   * DuckDB's `threads` for the instance: how many threads one statement may use (default
+   * DuckDB's own, the number of cores).
+   */
+  threads?: number;
 }
 
 /** What one executed statement produced, before any dialect-specific shaping. */
@@ -129,6 +134,14 @@ export class DuckDbHandle {
     const readOnly = options.readOnly ?? false;
     const config: Record<string, string> = { autoinstall_known_extensions: 'false' };
     if (readOnly) config.access_mode = 'READ_ONLY';
+    if (options.threads !== undefined) {
+      if (!Number.isSafeInteger(options.threads) || options.threads < 1) {
+        throw new Error(
+          `DuckDB threads must be a positive whole number, but got ${options.threads}`,
+        );
+      }
+      config.threads = String(options.threads);
+    }
     const instance = await DuckDBInstance.create(path, config);
     try {
       return new DuckDbHandle(path, readOnly, { instance, handles: 0 }, await instance.connect());
