@@ -21,7 +21,8 @@ export type Comparator = (typeof COMPARATORS)[number];
  * `ACCELERATION_NEEDED` is UNSD's "fair progress, acceleration needed", ESCAP's "accelerate" and
  * Open SDG's "moderate progress". `LIMITED_PROGRESS` is Open SDG's own category (a positive pace
  * below 60% of the required one) and is not folded into either neighbour.
- * `NOT_ACHIEVED` means the target year has been observed (or is over) and the target was not met.
+ * `NOT_ACHIEVED` means the target year has been observed (or is over) and the target was not met,
+ * or, for a per-year target, that a year of its range missed it.
  * `UNDETERMINED_BY_BOUND` means the latest value is a bound ("trên", "gần") and values inside the
  * bound lead to different verdicts: the bound decides, not the data.
  * `BOUNDARY_CHANGED` is never produced by the engine: the warehouse sets it when the unit was
