@@ -20,7 +20,7 @@ export const ProgressStatus = registerEnum(
   'Verdict on a target.',
   {
     ACHIEVED:
-      'The latest value meets the target; after the target year, final: the value of the target year (or the nearest earlier year, with a warning) met it.',
+      'The latest value meets the target; after the target year, final: the value of the target year (or the nearest earlier year, with a warning) met it. A per-year target (`fromYear`): final only, every year of its range observed and met.',
     ON_TRACK:
       'On the current trend the target will be met (UNSD on track, Open SDG substantial progress, ESCAP maintain progress).',
     ACCELERATION_NEEDED:
@@ -30,7 +30,7 @@ export const ProgressStatus = registerEnum(
     STAGNATION_OR_REGRESSION:
       'Little or no progress, or moving away from the target (UNSD stagnation or regression, Open SDG deterioration, ESCAP reverse the trend).',
     NOT_ACHIEVED:
-      'Final: the target year is over (or observed) and its value (or the nearest earlier one) missed the target.',
+      'Final: the target year is over (or observed) and its value (or the nearest earlier one) missed the target; for a per-year target (`fromYear`), a year of its range missed it.',
     UNDETERMINED_BY_BOUND:
       'The latest value is a bound ("trên", "gần") and values inside it lead to different verdicts: `possibleStatuses` lists them.',
     INSUFFICIENT_DATA: 'Not enough observations (or none) to judge.',

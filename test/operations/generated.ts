@@ -138,7 +138,7 @@ export type ProgressMethod =
 export type ProgressStatus =
   /** Progress, but too slow to meet the target on the current trend (UNSD fair progress, Open SDG moderate progress, ESCAP accelerate). */
   | 'ACCELERATION_NEEDED'
-  /** The latest value meets the target; after the target year, final: the value of the target year (or the nearest earlier year, with a warning) met it. */
+  /** The latest value meets the target; after the target year, final: the value of the target year (or the nearest earlier year, with a warning) met it. A per-year target (`fromYear`): final only, every year of its range observed and met. */
   | 'ACHIEVED'
   /** The target's unit ended (the 2025 mergers): comparing it with the larger successor would be wrong; figures shown are the old unit's. */
   | 'BOUNDARY_CHANGED'
@@ -146,7 +146,7 @@ export type ProgressStatus =
   | 'INSUFFICIENT_DATA'
   /** Open SDG's own category: the pace is positive but below 60% of the pace required. Not folded into ACCELERATION_NEEDED. */
   | 'LIMITED_PROGRESS'
-  /** Final: the target year is over (or observed) and its value (or the nearest earlier one) missed the target. */
+  /** Final: the target year is over (or observed) and its value (or the nearest earlier one) missed the target; for a per-year target (`fromYear`), a year of its range missed it. */
   | 'NOT_ACHIEVED'
   /** No method applies to this target. */
   | 'NOT_APPLICABLE'

@@ -75,6 +75,13 @@ export {
  * `FINAL_ON_EARLIER_YEAR` warning naming it; values after the target year are never used and no
  * projection status is given (`isFinal`, basis `FINAL_AT_DEADLINE`).
  *
+ * **Per-year targets** (`fromYear` set: "≥ 20 a year 2021–2025") are met only when every year from
+ * `fromYear` to the target year meets the comparator (basis `EVERY_YEAR_IN_RANGE`): NOT_ACHIEVED as
+ * soon as an observed year of the range misses it, before or after the deadline; ACHIEVED only after
+ * the deadline with every year observed; ON_TRACK before it when every year up to the as-of year is
+ * observed and met; otherwise INSUFFICIENT_DATA with a `YEARS_MISSING_IN_RANGE` warning naming the
+ * years. The other measures (attainment, projections, methods) are those of the latest value.
+ *
  * Otherwise the overall status, in order: `NOT_APPLICABLE` for an unusable target;
  * `INSUFFICIENT_DATA` with no observation; `ACHIEVED` when the latest value meets the target;
  * `NOT_ACHIEVED` once the target year is observed without meeting it; `INSUFFICIENT_DATA` without a
@@ -214,16 +221,19 @@ function computeAtValues(args: ComputeProgressArgs): Progress {
   );
 
   const methods = assessMethods(target, resolved, reading, met, projections, warn);
-  const verdict = decideStatus({
-    isFinal: reading.isFinal,
-    invalid: invalid !== null,
-    latest,
-    met,
-    targetYear: target.targetYear,
-    hasTrend: reading.trend !== null,
-    metAtBaseline,
-    methods,
-  });
+  const verdict =
+    isPerYear(target) && invalid === null && latest !== null
+      ? decideEveryYear(target, asOfYear, reading, tolerance, warn)
+      : decideStatus({
+          isFinal: reading.isFinal,
+          invalid: invalid !== null,
+          latest,
+          met,
+          targetYear: target.targetYear,
+          hasTrend: reading.trend !== null,
+          metAtBaseline,
+          methods,
+        });
   const methodsAgree = agreementOf(methods);
   if (methodsAgree === false) {
     warn(
@@ -281,7 +291,7 @@ function readSeries({ target, series, asOfYear }: ComputeProgressArgs, warn: War
   const isFinal = asOfYear > target.targetYear;
   const points = usablePoints(series, isFinal ? target.targetYear : asOfYear, warn, isFinal);
   const latest = points.length > 0 ? points[points.length - 1] : null;
-  if (isFinal && latest !== null && latest.year < target.targetYear) {
+  if (isFinal && latest !== null && latest.year < target.targetYear && !isPerYear(target)) {
     warn(
       'FINAL_ON_EARLIER_YEAR',
       `a final verdict is given on the value of the target year ${target.targetYear}, but the series has none; the nearest earlier year ${latest.year} (${fmt(latest.value)}) is used`,
@@ -797,6 +807,96 @@ function warnAboutNaturalLimit(
   }
 }
 
+/** Whether the target holds for every year of a range ("mỗi năm"), not as a level to reach. */
+function isPerYear(target: TargetSpec): target is TargetSpec & { readonly fromYear: number } {
+  return target.fromYear !== undefined && target.fromYear !== null;
+}
+
+/** A verdict and the rule (and method, when one decided it) behind it. */
+interface Verdict {
+  status: ProgressStatus;
+  basis: StatusBasis;
+  method?: StatusMethod;
+  category?: string | null;
+}
+
+/**
+ * The verdict on a per-year target: every year from `fromYear` to the target year must meet the
+ * comparator, so one observed year that misses it decides NOT_ACHIEVED (it cannot be undone), a year
+ * without a value leaves the verdict open (INSUFFICIENT_DATA, the years named), and ACHIEVED needs
+ * the whole range observed after the deadline; before it, a range met so far is ON_TRACK. A year
+ * other than the latest whose value is a bound counts as met or missed only when every value
+ * inside the bound agrees, else as not known (the latest one is checked by {@link computeProgress}).
+ */
+function decideEveryYear(
+  target: TargetSpec & { readonly fromYear: number },
+  asOfYear: number,
+  { points, latest, isFinal }: Reading,
+  tolerance: number,
+  warn: Warn,
+): Verdict {
+  const verdict = (status: ProgressStatus): Verdict => ({ status, basis: 'EVERY_YEAR_IN_RANGE' });
+  const meets = (value: number): boolean => meetsTarget(value, target, tolerance);
+  const range = `${target.fromYear}–${target.targetYear}`;
+  const lastYear = isFinal ? target.targetYear : Math.min(asOfYear, target.targetYear);
+  if (lastYear < target.fromYear) {
+    warn(
+      'YEARS_MISSING_IN_RANGE',
+      `a per-year target is judged on every year ${range}, but as of ${asOfYear} none of them is over; no verdict yet`,
+    );
+    return verdict('INSUFFICIENT_DATA');
+  }
+  const judged = new Map<number, boolean | null>();
+  for (const p of points) {
+    if (p.year < target.fromYear || p.year > lastYear) continue;
+    judged.set(p.year, p === latest ? meets(p.value) : meetsAcrossBound(p, target, meets));
+  }
+  const missed = points.filter((p) => judged.get(p.year) === false);
+  if (missed.length > 0) {
+    warn(
+      'YEARS_NOT_MET_IN_RANGE',
+      `a per-year target must be met in every year ${range}, but ${missed.map((p) => `${p.year} (${fmt(p.value)})`).join(', ')} did not meet it; not achieved`,
+    );
+    return verdict('NOT_ACHIEVED');
+  }
+  const missing: number[] = [];
+  const bounded: ObservedPoint[] = [];
+  for (let year = target.fromYear; year <= lastYear; year++) {
+    if (!judged.has(year)) missing.push(year);
+    else if (judged.get(year) === null) bounded.push(points.find((p) => p.year === year)!);
+  }
+  if (missing.length > 0 || bounded.length > 0) {
+    const gaps = [
+      ...(missing.length > 0 ? [`no value for ${missing.join(', ')}`] : []),
+      ...(bounded.length > 0
+        ? [
+            `only a bound for ${bounded.map((p) => `${p.year} (${p.qualifier} ${fmt(p.value)})`).join(', ')}`,
+          ]
+        : []),
+    ];
+    warn(
+      'YEARS_MISSING_IN_RANGE',
+      `a per-year target is judged on every year ${range}, and the years observed up to ${lastYear} meet it, but there is ${gaps.join(' and ')}; ${isFinal ? 'no final verdict' : 'no verdict'} without them`,
+    );
+    return verdict('INSUFFICIENT_DATA');
+  }
+  return verdict(isFinal ? 'ACHIEVED' : 'ON_TRACK');
+}
+
+/** Whether a bounded value meets the target whatever it stands for: `null` when values inside disagree. */
+function meetsAcrossBound(
+  point: ObservedPoint,
+  target: TargetSpec,
+  meets: (value: number) => boolean,
+): boolean | null {
+  const side = boundSideOf(point.qualifier);
+  if (side === 'NONE') return meets(point.value);
+  const outcomes = new Set(
+    valuesInsideBound(point.value, point.qualifier, side, target).map(meets),
+  );
+  return outcomes.size === 1 ? [...outcomes][0]! : null;
+}
+
 function decideStatus(ctx: {
   isFinal: boolean;
   invalid: boolean;
@@ -806,12 +906,7 @@ function decideStatus(ctx: {
   hasTrend: boolean;
   metAtBaseline: boolean | null;
   methods: ProgressMethods;
-}): {
-  status: ProgressStatus;
-  basis: StatusBasis;
-  method?: StatusMethod;
-  category?: string | null;
-} {
+}): Verdict {
   if (ctx.invalid) return { status: 'NOT_APPLICABLE', basis: 'INVALID_TARGET' };
   if (ctx.latest === null) return { status: 'INSUFFICIENT_DATA', basis: 'NO_DATA' };
   if (ctx.isFinal) {

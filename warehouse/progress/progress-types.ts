@@ -21,7 +21,8 @@ export type Comparator = (typeof COMPARATORS)[number];
  * `ACCELERATION_NEEDED` is UNSD's "fair progress, acceleration needed", ESCAP's "accelerate" and
  * Open SDG's "moderate progress". `LIMITED_PROGRESS` is Open SDG's own category (a positive pace
  * below 60% of the required one) and is not folded into either neighbour.
- * `NOT_ACHIEVED` means the target year has been observed (or is over) and the target was not met.
+ * `NOT_ACHIEVED` means the target year has been observed (or is over) and the target was not met,
+ * or, for a per-year target, that a year of its range missed it.
  * `UNDETERMINED_BY_BOUND` means the latest value is a bound ("trên", "gần") and values inside the
  * bound lead to different verdicts: the bound decides, not the data.
  * `BOUNDARY_CHANGED` is never produced by the engine: the warehouse sets it when the unit was
@@ -99,6 +100,7 @@ export const STATUS_BASES = [
   'ESCAP_ANTICIPATED_PROGRESS',
   'OPEN_SDG_RATIO',
   'NO_METHOD_APPLICABLE',
+  'EVERY_YEAR_IN_RANGE',
 ] as const;
 /** One of {@link STATUS_BASES}. */
 export type StatusBasis = (typeof STATUS_BASES)[number];
@@ -138,6 +140,8 @@ export const PROGRESS_WARNING_CODES = [
   'UNSD_LINEAR_FALLBACK',
   'OPEN_SDG_ZERO_SUBSTITUTED',
   'METHODS_DISAGREE',
+  'YEARS_MISSING_IN_RANGE',
+  'YEARS_NOT_MET_IN_RANGE',
 ] as const;
 /** One of {@link PROGRESS_WARNING_CODES}. */
 export type ProgressWarningCode = (typeof PROGRESS_WARNING_CODES)[number];
@@ -155,7 +159,8 @@ export interface ProgressWarning {
  * `higherIsBetter` is the indicator's normative direction; for `GT`/`GTE`/`LT`/`LTE` the comparator
  * is the plan's own word and wins on conflict (with a warning). `naturalLimit` is the upper bound the
  * indicator cannot exceed (100 for a share in percent); it caps projections and feeds Open SDG's
- * near-limit scaling.
+ * near-limit scaling. `fromYear`, when set, makes it a per-year target ("≥ 20 a year 2021–2025",
+ * "mỗi năm"): met only when every year from `fromYear` to `targetYear` meets the comparator.
  */
 export interface TargetSpec {
   readonly comparator: Comparator;
@@ -167,6 +172,7 @@ export interface TargetSpec {
   readonly higherIsBetter: boolean;
   readonly naturalLimit?: number | null;
   readonly unit: string;
+  readonly fromYear?: number | null;
 }
 
 /**

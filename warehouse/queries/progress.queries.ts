@@ -228,6 +228,7 @@ export function progressFromInputs(
         higherIsBetter: target.is_higher_better,
         naturalLimit: target.natural_limit,
         unit: target.unit,
+        fromYear: target.from_year,
       },
       series: observations,
       asOfYear: options.asOfYear,

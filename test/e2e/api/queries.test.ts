@@ -278,6 +278,34 @@ describe('plans and progress', () => {
   });
 });
 
+describe('per-year targets', () => {
+  it('judges Thái Nguyên\'s "≥ 20 agricultural cooperatives a year 2021–2025" on every year, not on 2025 alone', async () => {
+    const progressAsOf = async (asOf: number) =>
+      (
+        await run<Ops.PlanProgressQuery>('plan-progress', {
+          id: 'thai-nguyen-nq-15-nq-hdnd-2021',
+          asOf,
+        })
+      ).plan.targets.find((t) => t.id === 'htx-agri-new-per-year')!.progress;
+    const codes = (p: { warnings: { code: string }[] }) => p.warnings.map((w) => w.code);
+    // The latest value (48 in 2024) meets 20, but years of the range have no value: not
+    // ACHIEVED, and the merger then takes the verdict.
+    const atDeadline = await progressAsOf(2025);
+    expect(atDeadline).toMatchObject({
+      status: 'BOUNDARY_CHANGED',
+      statusBasis: 'EVERY_YEAR_IN_RANGE',
+      latest: { year: 2024, value: 48 },
+    });
+    expect(codes(atDeadline)).toContain('YEARS_MISSING_IN_RANGE');
+    const before = await progressAsOf(2024);
+    expect(before).toMatchObject({
+      status: 'INSUFFICIENT_DATA',
+      statusBasis: 'EVERY_YEAR_IN_RANGE',
+    });
+    expect(codes(before)).toContain('YEARS_MISSING_IN_RANGE');
+  });
+});
+
 describe('observations, series and ranking', () => {
   it('pages through long-format rows with cursors and a total count, never capping silently', async () => {
     const filter = { indicators: ['htx_count'], areas: [{ code: 'VN' }] };

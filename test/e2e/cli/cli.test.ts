@@ -116,6 +116,10 @@ describe('listings', () => {
     const perYear = row(en.stdout, 'thai-nguyen-nq-15-nq-hdnd-2021/htx-new-');
     expect(perYear).toMatch(/Thai Nguyen Province +htx_new_established +≥30 \/yr 2021–2025 /);
     expect(perYear).not.toMatch(/\d%/);
+    // Judged on every year 2021–2025: 30 in 2025 alone does not make it ACHIEVED.
+    expect(row(en.stdout, 'thai-nguyen-nq-15-nq-hdnd-2021/htx-agri')).toMatch(
+      /≥20 \/yr 2021–2025 +30 +2025 PROVINCIAL .* BOUNDARY_CHANGED /,
+    );
     // Counts are whole numbers: no "4.0", no "38,000.0".
     expect(en.stdout).not.toMatch(/\d\.0\b(?!%)/);
     // Every row is as long as the header up to the status column: the columns line up.

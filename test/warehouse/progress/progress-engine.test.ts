@@ -681,3 +681,97 @@ describe('computeProgress — baseline in the same year as the latest value', ()
     expect(codes(p)).toEqual(['BASELINE_IS_LATEST']);
   });
 });
+
+describe('computeProgress — a per-year target: ">= 20 new cooperatives each year 2021–2025"', () => {
+  const perYear = coopTarget({ value: 20, planYear: 2021, fromYear: 2021, targetYear: 2025 });
+  const basis = (p: Progress) => [p.status, p.statusBasis];
+  const warning = (p: Progress, code: string) => p.warnings.find((w) => w.code === code)?.message;
+
+  it('is ACHIEVED after the deadline only when every year of the range is observed and met', () => {
+    const p = run(
+      perYear,
+      points([2021, 22], [2022, 25], [2023, 20], [2024, 31], [2025, 30]),
+      2026,
+    );
+    expect(basis(p)).toEqual(['ACHIEVED', 'EVERY_YEAR_IN_RANGE']);
+    expect(p.isFinal).toBe(true);
+    expect(codes(p)).not.toContain('YEARS_MISSING_IN_RANGE');
+  });
+
+  it('is not ACHIEVED on the last year alone: INSUFFICIENT_DATA naming the missing years', () => {
+    // The catalog case: 30 in 2025 and nothing for 2021–2024.
+    for (const asOf of [2025, 2026]) {
+      const p = run(perYear, points([2025, 30]), asOf);
+      expect(basis(p)).toEqual(['INSUFFICIENT_DATA', 'EVERY_YEAR_IN_RANGE']);
+      expect(warning(p, 'YEARS_MISSING_IN_RANGE')).toMatch(/no value for 2021, 2022, 2023, 2024;/);
+    }
+  });
+
+  it('is INSUFFICIENT_DATA after the deadline when one year is missing and the others meet', () => {
+    const p = run(perYear, points([2021, 22], [2022, 25], [2024, 31], [2025, 30]), 2026);
+    expect(basis(p)).toEqual(['INSUFFICIENT_DATA', 'EVERY_YEAR_IN_RANGE']);
+    expect(warning(p, 'YEARS_MISSING_IN_RANGE')).toMatch(/no value for 2023; no final verdict/);
+    // The verdict is on the range, not on the nearest earlier year's value.
+    expect(codes(p)).not.toContain('FINAL_ON_EARLIER_YEAR');
+  });
+
+  it('is NOT_ACHIEVED as soon as one observed year misses, before and after the deadline', () => {
+    const series = points([2021, 22], [2022, 19], [2023, 40]);
+    for (const asOf of [2022, 2023, 2026]) {
+      const p = run(perYear, series, asOf);
+      expect(basis(p)).toEqual(['NOT_ACHIEVED', 'EVERY_YEAR_IN_RANGE']);
+      expect(warning(p, 'YEARS_NOT_MET_IN_RANGE')).toMatch(/but 2022 \(19\) did not meet it/);
+    }
+    // A miss decides even when other years are missing.
+    expect(basis(run(perYear, points([2023, 12], [2025, 30]), 2026))).toEqual([
+      'NOT_ACHIEVED',
+      'EVERY_YEAR_IN_RANGE',
+    ]);
+  });
+
+  it('is ON_TRACK before the deadline when every year so far is observed and met, never ACHIEVED', () => {
+    const p = run(perYear, points([2021, 22], [2022, 25], [2023, 20]), 2023);
+    expect(basis(p)).toEqual(['ON_TRACK', 'EVERY_YEAR_IN_RANGE']);
+    expect(p.met).toBe(true);
+    const atDeadline = run(
+      perYear,
+      points([2021, 22], [2022, 25], [2023, 20], [2024, 31], [2025, 30]),
+      2025,
+    );
+    expect(basis(atDeadline)).toEqual(['ON_TRACK', 'EVERY_YEAR_IN_RANGE']);
+  });
+
+  it('is INSUFFICIENT_DATA before the deadline when a year so far is missing', () => {
+    const p = run(perYear, points([2021, 22], [2023, 20]), 2023);
+    expect(basis(p)).toEqual(['INSUFFICIENT_DATA', 'EVERY_YEAR_IN_RANGE']);
+    expect(warning(p, 'YEARS_MISSING_IN_RANGE')).toMatch(/no value for 2022; no verdict/);
+  });
+
+  it('gives no verdict before the range begins', () => {
+    const p = run(perYear, points([2019, 25], [2020, 30]), 2020);
+    expect(basis(p)).toEqual(['INSUFFICIENT_DATA', 'EVERY_YEAR_IN_RANGE']);
+    expect(warning(p, 'YEARS_MISSING_IN_RANGE')).toMatch(/as of 2020 none of them is over/);
+  });
+
+  it('counts an earlier year given only as a bound as not known unless the bound decides it', () => {
+    const series = (qualifier: Observation['qualifier'], value: number): Observation[] => [
+      { year: 2021, value: 22 },
+      { year: 2022, value, qualifier },
+      { year: 2023, value: 25 },
+    ];
+    // "more than 18" may be 19 or 30: the year is not known.
+    const open = run(perYear, series('MORE_THAN', 18), 2023);
+    expect(basis(open)).toEqual(['INSUFFICIENT_DATA', 'EVERY_YEAR_IN_RANGE']);
+    expect(warning(open, 'YEARS_MISSING_IN_RANGE')).toMatch(
+      /only a bound for 2022 \(MORE_THAN 18\)/,
+    );
+    // "more than 20" meets ≥ 20 whatever it is; "nearly 15" misses it whatever it is.
+    expect(run(perYear, series('MORE_THAN', 20), 2023).status).toBe('ON_TRACK');
+    expect(run(perYear, series('NEARLY', 15), 2023).status).toBe('NOT_ACHIEVED');
+  });
+
+  it('leaves a target without fromYear judged as a level to reach', () => {
+    const level = coopTarget({ value: 20, planYear: 2021, targetYear: 2025 });
+    expect(basis(run(level, points([2025, 30]), 2026))).toEqual(['ACHIEVED', 'FINAL_AT_DEADLINE']);
+  });
+});
