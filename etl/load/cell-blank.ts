@@ -13,7 +13,20 @@ export const CELL_BLANK_CHARACTERS =
   '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a' +
   '\u2028\u2029\u202f\u205f\u3000\ufeff';
 
-/** The SQL that trims a text expression as JavaScript's `trim` does (the set holds no quote). */
+/**
+ * The SQL that trims a text expression as JavaScript's `trim` does (the set holds no quote).
+ *
+ * DuckDB's `trim(x, characters)` costs about thirteen times its `trim(x)` (3.3 s against 0.26 s
+ * over the 25 columns of a national register year), so it runs only on a cell that starts or ends
+ * with one of the characters; any other cell is returned as it is, which is what the trim would
+ * give. Meant for a column reference: the expression is written four times.
+ */
 export function trimCellSql(expression: string): string {
+  const set = `'${CELL_BLANK_CHARACTERS}'`;
+  return `(case when contains(${set}, left(${expression}, 1)) or contains(${set}, right(${expression}, 1)) then trim(${expression}, ${set}) else ${expression} end)`;
+}
+
+/** {@link trimCellSql} without the guard: one trim, for a long expression met once per row. */
+export function trimTextSql(expression: string): string {
   return `trim(${expression}, '${CELL_BLANK_CHARACTERS}')`;
 }

@@ -416,7 +416,11 @@ async function refusal(file: string, error: unknown, path: string): Promise<Erro
   }
   const finding = (error as { finding?: Finding }).finding;
   if (finding) return new LoadRefusedError(file, [finding]);
-  if (error instanceof Error && /Invalid Input Error|CSV|sniff/i.test(error.message)) {
+  if (
+    error instanceof Error &&
+    !error.message.startsWith('internal error') &&
+    /Invalid Input Error|CSV|sniff/i.test(error.message)
+  ) {
     // A ragged row past the rows DuckDB sniffed: name its line and field count, not DuckDB's text.
     const line = /CSV Error on Line: (\d+)/.exec(error.message);
     const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(error.message);

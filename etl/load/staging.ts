@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
-import { trimCellSql } from './cell-blank.ts';
+import { trimCellSql, trimTextSql } from './cell-blank.ts';
 import { isPlainUtf8Csv } from '../readers/plain-utf8.reader.ts';
 import {
   decodeTextFile,
@@ -279,7 +279,7 @@ async function stageCsv(
     const nonBlank =
       fields.length === 0
         ? 'false'
-        : `${trimCellSql(`concat(${fields.map((f) => `"${f}"`).join(', ')})`)} <> ''`;
+        : `${trimTextSql(`concat(${fields.map((f) => `"${f}"`).join(', ')})`)} <> ''`;
     // Whether a row is a total row, or the row numbering the columns under the header, is
     // decided once, in the one pass over the file, from the record's own cells: the rows are then
     // told apart by flags, not by testing their cells again at every read (nor by lines of the
@@ -405,7 +405,15 @@ async function refuseUnorderedPlan(db: DuckDbHandle, sql: string, path: string):
   const plan = (await db.all<{ explain_value: string }>(`explain ${sql}`, [path]))
     .map((r) => r.explain_value)
     .join('\n');
-  if (!plan.includes('BATCH_CREATE_TABLE_AS') || /_JOIN|CROSS_PRODUCT/.test(plan))
+  // One thread runs the plan in order (DuckDB then plans a plain CREATE_TABLE_AS); several keep
+  // the file's order only through the batched insert.
+  const [setting] = await db.all<{ threads: number }>(
+    `select current_setting('threads')::integer as threads`,
+  );
+  const ordered =
+    plan.includes('BATCH_CREATE_TABLE_AS') ||
+    (setting?.threads === 1 && plan.includes('CREATE_TABLE_AS'));
+  if (!ordered || /_JOIN|CROSS_PRODUCT/.test(plan))
     throw new Error(
       'internal error: the typed read of a CSV file would not keep its order, so its rows could not be numbered; nothing was published',
     );

@@ -1,4 +1,4 @@
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LoadRefusedError, formatFinding } from '../../../etl/load/findings.ts';
@@ -288,6 +288,30 @@ describe('organisation register', () => {
       'select count(*) as n from fct_org_register where valid_to_version is null',
     );
     expect(register?.n).toBe(8);
+  });
+
+  it('reads a CSV file with DuckDB on one thread as on several: same rows, same row numbers', async () => {
+    // One thread plans the typed read as a plain CREATE_TABLE_AS (several as a batched one): the
+    // order guard must take both, and a refusal must still name the file's own row.
+    const report = await loadFile(example('register-2024.csv'), { db: wh.db, threads: 1 });
+    expect(report).toMatchObject({ family: 'register', outcome: 'PUBLISHED', rowsRead: 8 });
+    const [all] = await query(
+      wh.db,
+      `select ${REGISTER_FACT_COLUMNS.join(', ')}
+       from fct_org_annual where valid_to_version is null and unit_id = $1 and org_type = 'HTX' and sector = 'ALL'`,
+      [TN],
+    );
+    // prettier-ignore
+    expect(all).toEqual(registerFact('ALL', 4, 4, 1, 1, 0, 122, 112, 1, 1, 1, 0, 1, 2, 1, 1, 1, 1, 4, 12));
+    const lines = (await readFile(example('register-2024.csv'), 'utf8')).split('\n');
+    lines[3] = lines[3]!.replace(',35,35,', ',thirty-five,35,');
+    const bad = join(wh.dir, 'register-bad-row-4.csv');
+    await writeFile(bad, lines.join('\n'));
+    const refusal = await loadFile(bad, { db: wh.db, threads: 1 }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(LoadRefusedError);
+    expect((refusal as LoadRefusedError).findings.map(formatFinding).join('\n')).toMatch(
+      /'thirty-five' at register-bad-row-4\.csv, row 4, column J/,
+    );
   });
 
   it('loads a register from .xlsx with Vietnamese headers', async () => {
