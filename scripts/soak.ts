@@ -27,8 +27,9 @@
  * verdict on the issue's goals (0 errors, p99 ≤ 500 ms, no mixed answer; bench/lib/goals.ts).
  * `--loader-nice N` runs the loader process at that scheduling niceness (0 by default, as the
  * loads ran before): a deployment that loads in batch beside the API would run them so.
- * `--loader-threads N` gives the loads DuckDB's `threads` (default: the writer's, a core fewer
- * than the machine has; 2 on this 2-core machine is what the loads had before that default).
+ * `--loader-threads N` gives the loads DuckDB's `threads` (default: a core fewer than the machine
+ * has, leaving one to the server, as a deployment loading beside the API would; a writer alone
+ * uses every core).
  *
  * To see where the server's time goes: `--probe` preloads `scripts/soak-probe.mjs` into the
  * server and prints its event-loop delay and garbage collection by what the loader was doing;
@@ -80,7 +81,9 @@ if (!Number.isInteger(LOADER_NICE) || LOADER_NICE < 0 || LOADER_NICE > 19) {
   throw new Error('--loader-nice must be a whole number from 0 to 19');
 }
 const LOADER_THREADS =
-  args['loader-threads'] === undefined ? undefined : Number(args['loader-threads']);
+  args['loader-threads'] === undefined
+    ? Math.max(1, availableParallelism() - 1)
+    : Number(args['loader-threads']);
 if (LOADER_THREADS !== undefined && !(Number.isInteger(LOADER_THREADS) && LOADER_THREADS >= 1)) {
   throw new Error('--loader-threads must be a whole number from 1');
 }

@@ -26,8 +26,8 @@ const writerThreads = (path: string, threads?: number) =>
   );
 
 describe('the DuckDB threads of a writer', () => {
-  it('leave a core to the readers by default (one fewer than the cores, at least one)', async () => {
-    expect(DEFAULT_WRITER_THREADS).toBe(Math.max(1, availableParallelism() - 1));
+  it('are every core by default, as DuckDB would use', async () => {
+    expect(DEFAULT_WRITER_THREADS).toBe(Math.max(1, availableParallelism()));
     expect(await writerThreads(join(dir, 'default.duckdb'))).toBe(DEFAULT_WRITER_THREADS);
   });
 
