@@ -402,22 +402,38 @@ function isParallelMultilineRefusal(error: unknown): boolean {
  * wrongly, and every refusal would name the wrong row.
  */
 async function refuseUnorderedPlan(db: DuckDbHandle, sql: string, path: string): Promise<void> {
+  const [setting] = await db.all<{ threads: number }>(
+    `select current_setting('threads')::integer as threads`,
+  );
+  const threads = setting?.threads ?? 0;
+  const key = `${threads}\u0000${sql}`;
+  if (ORDERED_PLANS.has(key)) return;
   const plan = (await db.all<{ explain_value: string }>(`explain ${sql}`, [path]))
     .map((r) => r.explain_value)
     .join('\n');
   // One thread runs the plan in order (DuckDB then plans a plain CREATE_TABLE_AS); several keep
   // the file's order only through the batched insert.
-  const [setting] = await db.all<{ threads: number }>(
-    `select current_setting('threads')::integer as threads`,
-  );
   const ordered =
-    plan.includes('BATCH_CREATE_TABLE_AS') ||
-    (setting?.threads === 1 && plan.includes('CREATE_TABLE_AS'));
+    plan.includes('BATCH_CREATE_TABLE_AS') || (threads === 1 && plan.includes('CREATE_TABLE_AS'));
   if (!ordered || /_JOIN|CROSS_PRODUCT/.test(plan))
     throw new Error(
       'internal error: the typed read of a CSV file would not keep its order, so its rows could not be numbered; nothing was published',
     );
+  if (ORDERED_PLANS.size >= ORDERED_PLANS_KEPT) ORDERED_PLANS.clear();
+  ORDERED_PLANS.add(key);
 }
+
+/**
+ * The typed reads already found to keep the file's order, by thread count and SQL text (the file
+ * is a parameter, so files of one layout share a text): planning that statement twice cost about
+ * 0.15 s of a small file's load, and a server taking uploads, or a run of loads, sees few layouts.
+ * Only verdicts that let a load go on are kept.
+ */
+const ORDERED_PLANS = new Set<string>();
+const ORDERED_PLANS_KEPT = 64;
+
+/** How many typed reads {@link refuseUnorderedPlan} has planned and judged (for tests). */
+export const orderedPlansKnown = (): number => ORDERED_PLANS.size;
 
 /**
  * Where a load keeps its temporary files: the scratch folder beside the writer's copy of the

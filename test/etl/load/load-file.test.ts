@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LoadRefusedError, formatFinding } from '../../../etl/load/findings.ts';
 import { loadFile } from '../../../etl/load/load-file.ts';
+import { orderedPlansKnown } from '../../../etl/load/staging.ts';
 import { TEMPLATE_EXAMPLE_VALUES } from '../../../etl/template/input-template.ts';
 import { example, fileHash, query, useTestWarehouse } from '../../helpers/warehouse.ts';
 import { writeWorkbook } from '../../helpers/xlsx.ts';
@@ -312,6 +313,35 @@ describe('organisation register', () => {
     expect((refusal as LoadRefusedError).findings.map(formatFinding).join('\n')).toMatch(
       /'thirty-five' at register-bad-row-4\.csv, row 4, column J/,
     );
+  });
+
+  it('plans the order check of a layout once per thread count, and still numbers each file’s rows', async () => {
+    const lines = (await readFile(example('register-2024.csv'), 'utf8')).split('\n');
+    const variant = (name: string, row: number, members: string) => {
+      const copy = [...lines];
+      copy[row - 1] = copy[row - 1]!.replace(',35,35,', `,${members},35,`);
+      const path = join(wh.dir, name);
+      return writeFile(path, copy.join('\n')).then(() => path);
+    };
+    const before = orderedPlansKnown();
+    const first = await loadFile(await variant('register-36.csv', 4, '36'), { db: wh.db, threads: 2 });
+    expect(first.outcome).toBe('PUBLISHED');
+    const known = orderedPlansKnown();
+    expect(known).toBeGreaterThan(before);
+    // The same layout again, another file: no new plan is judged, and a bad cell is still placed
+    // at its own row.
+    const refusal = await loadFile(await variant('register-bad.csv', 4, 'ba mươi sáu'), {
+      db: wh.db,
+      threads: 2,
+    }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(LoadRefusedError);
+    expect((refusal as LoadRefusedError).findings.map(formatFinding).join('\n')).toMatch(
+      /'ba mươi sáu' at register-bad\.csv, row 4, column J/,
+    );
+    expect(orderedPlansKnown()).toBe(known);
+    // Another thread count is another plan, judged anew.
+    await loadFile(await variant('register-37.csv', 4, '37'), { db: wh.db, threads: 1 });
+    expect(orderedPlansKnown()).toBe(known + 1);
   });
 
   it('loads a register from .xlsx with Vietnamese headers', async () => {
