@@ -204,12 +204,23 @@ describe('HTTP caching', () => {
       }
     };
     const clients = Array.from({ length: 6 }, client);
-    // The register replaces the aggregates' slices: an explicit replace.
-    const report = await loadFile(example('register-2024.csv'), { db: wh.db, replace: true });
-    await vi.waitFor(() => expect(server.reader.dataVersion).toBe(report.dataVersion));
-    await post(url, { query: '{ dataVersion { version } }' });
-    loading = false;
-    await Promise.all(clients);
+    let report;
+    try {
+      // The register replaces the aggregates' slices: an explicit replace.
+      report = await loadFile(example('register-2024.csv'), { db: wh.db, replace: true });
+      // The reader opens the new snapshot beside the old one, which on a busy machine takes
+      // longer than waitFor's default second.
+      const published = report.dataVersion;
+      await vi.waitFor(() => expect(server.reader.dataVersion).toBe(published), {
+        timeout: 30_000,
+        interval: 20,
+      });
+      await post(url, { query: '{ dataVersion { version } }' });
+    } finally {
+      // The clients stop whatever happened, so none is left sending to a closed server.
+      loading = false;
+      await Promise.all(clients);
+    }
 
     expect(report.dataVersion).toBe(before + 1);
     expect(answers.filter((a) => a.status !== 200 || a.errors)).toEqual([]);
