@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
-import { HeavyFirstSequencer } from './test/sequencer.ts';
+import { HeavyFirstSequencer, SHARED_PROCESS } from './test/sequencer.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -10,7 +10,6 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     // The default warehouse is built once per run by the real `init`; tests copy the file.
     globalSetup: ['test/global-setup.ts'],
@@ -23,5 +22,13 @@ export default defineConfig({
     maxWorkers: 2,
     // The costliest files start first, so that the two workers finish close together.
     sequence: { sequencer: HeavyFirstSequencer },
+    projects: [
+      // The short files that leave nothing behind share their imports (see SHARED_PROCESS).
+      { extends: true, test: { name: 'shared', include: [...SHARED_PROCESS], isolate: false } },
+      {
+        extends: true,
+        test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...SHARED_PROCESS] },
+      },
+    ],
   },
 });

@@ -59,25 +59,52 @@ async function buildLoadedWarehouses(dir: string, db: string) {
   return { example, api };
 }
 
-/**
- * Builds once per test run what many files need: the default warehouse through the real `init`
- * (about 2 s) and two loaded from it ({@link buildLoadedWarehouses}), which each file or test
- * then copies, and the compiled command line and server, which the tests start instead of tsx
- * compiling the sources at each start.
- */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+/** What {@link setup} builds, and the projects (vitest runs a global set-up per project) using it. */
+interface Built {
+  readonly dir: string;
+  readonly db: string;
+  readonly example: string;
+  readonly api: string;
+  readonly bundle: string;
+}
+interface SharedSetup {
+  built: Promise<Built>;
+  users: number;
+}
+/** Kept on the main process's global object: each project loads this module anew. */
+const SHARED = Symbol.for('coopstat.test.globalSetup');
+const shared = globalThis as { [SHARED]?: SharedSetup };
+
+async function build(): Promise<Built> {
   const dir = await mkdtemp(join(tmpdir(), 'coopstat-template-'));
   const db = join(dir, 'warehouse.duckdb');
   const [bundle, loaded] = await Promise.all([
     buildBundle(),
     initWarehouse(db).then(() => buildLoadedWarehouses(dir, db)),
   ]);
-  project.provide('templateWarehouse', db);
-  project.provide('exampleWarehouse', loaded.example);
-  project.provide('apiWarehouse', loaded.api);
-  project.provide('bundleDir', bundle);
+  return { dir, db, bundle, ...loaded };
+}
+
+/**
+ * Builds once per test run what many files need: the default warehouse through the real `init`
+ * (about 2 s) and two loaded from it ({@link buildLoadedWarehouses}), which each file or test
+ * then copies, and the compiled command line and server, which the tests start instead of tsx
+ * compiling the sources at each start. The test projects share one build; the last to finish
+ * removes it.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const state = (shared[SHARED] ??= { built: build(), users: 0 });
+  state.users += 1;
+  const built = await state.built;
+  project.provide('templateWarehouse', built.db);
+  project.provide('exampleWarehouse', built.example);
+  project.provide('apiWarehouse', built.api);
+  project.provide('bundleDir', built.bundle);
   return async () => {
-    await rm(dir, { recursive: true, force: true });
-    await rm(bundle, { recursive: true, force: true });
+    state.users -= 1;
+    if (state.users > 0) return;
+    delete shared[SHARED];
+    await rm(built.dir, { recursive: true, force: true });
+    await rm(built.bundle, { recursive: true, force: true });
   };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestSpecification, Vitest } from 'vitest/node';
-import { HEAVY_FIRST, HeavyFirstSequencer } from './sequencer.ts';
+import { HEAVY_FIRST, HeavyFirstSequencer, SHARED_PROCESS } from './sequencer.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -23,6 +23,13 @@ describe('the order the test files start in', () => {
   it('names only test files that exist, each once', () => {
     for (const path of HEAVY_FIRST) expect(existsSync(join(ROOT, path)), path).toBe(true);
     expect(new Set(HEAVY_FIRST).size).toBe(HEAVY_FIRST.length);
+  });
+
+  it('shares a process only among test files that exist, none of them a costly one', () => {
+    for (const path of SHARED_PROCESS) expect(existsSync(join(ROOT, path)), path).toBe(true);
+    expect(new Set(SHARED_PROCESS).size).toBe(SHARED_PROCESS.length);
+    const heavy = new Set<string>(HEAVY_FIRST);
+    expect(SHARED_PROCESS.filter((path) => heavy.has(path))).toEqual([]);
   });
 
   it('starts the costliest files first, in their order, and keeps the order of the others', async () => {

@@ -29,6 +29,73 @@ export const HEAVY_FIRST = [
   'test/server/auth.test.ts',
 ] as const;
 
+/**
+ * Files that run in one process per worker, one after the other, without a fresh module graph
+ * each (vitest's `isolate: false`): each costs well under a second to run but about one to import
+ * (graphql, type-graphql, DuckDB, the schema), so sharing the imports saves most of their time.
+ * Only files that leave nothing behind belong here: no spies or mocks, no changed environment
+ * variables or time zone, every server and DuckDB handle closed. A file not listed runs isolated,
+ * which is always safe.
+ */
+export const SHARED_PROCESS = [
+  'test/architecture-doc.test.ts',
+  'test/bench/generate.test.ts',
+  'test/bench/lib/goals.test.ts',
+  'test/bench/lib/statements.test.ts',
+  'test/codegen.test.ts',
+  'test/e2e/api/argument-rules.test.ts',
+  'test/e2e/api/explorer-examples.test.ts',
+  'test/e2e/api/http-conformance.test.ts',
+  'test/e2e/api/production-switches.test.ts',
+  'test/e2e/api/ratio-qualifiers.test.ts',
+  'test/e2e/api/request-date.test.ts',
+  'test/e2e/misuse/query-limits.test.ts',
+  'test/etl/load/cell-blank.test.ts',
+  'test/etl/readers/plain-utf8.reader.test.ts',
+  'test/etl/readers/text-file.reader.test.ts',
+  'test/etl/readers/xlsx-sheet-scan.reader.test.ts',
+  'test/etl/readers/xlsx-sheet.reader.test.ts',
+  'test/etl/reference/init-warehouse.test.ts',
+  'test/etl/reference/provincial-figures.test.ts',
+  'test/import-rules.test.ts',
+  'test/query-rules.test.ts',
+  'test/schema/bounded-memo.test.ts',
+  'test/schema/common/batch.test.ts',
+  'test/schema/common/data-version.test.ts',
+  'test/schema/common/errors.test.ts',
+  'test/schema/emit.test.ts',
+  'test/schema/load/load.resolver.test.ts',
+  'test/schema/plan/progress.loaders.test.ts',
+  'test/schema/report/report-basis.test.ts',
+  'test/schema/snapshot-memo.test.ts',
+  'test/sequencer.test.ts',
+  'test/server/app/routing.test.ts',
+  'test/server/compiled-executor.test.ts',
+  'test/server/config.test.ts',
+  'test/server/errors.test.ts',
+  'test/server/http-cache.test.ts',
+  'test/server/plugins/plan-cache.plugin.test.ts',
+  'test/server/response-cache.test.ts',
+  'test/server/routes/download.route.test.ts',
+  'test/server/routes/graphql.route.test.ts',
+  'test/test-layout.test.ts',
+  'test/warehouse/database.test.ts',
+  'test/warehouse/domain/qualifier.test.ts',
+  'test/warehouse/domain/sql-text.test.ts',
+  'test/warehouse/domain/value-status.test.ts',
+  'test/warehouse/domain/vocabulary.test.ts',
+  'test/warehouse/migrations/migrations.test.ts',
+  'test/warehouse/progress.test.ts',
+  'test/warehouse/progress/progress-engine.test.ts',
+  'test/warehouse/publish/insert-rows.test.ts',
+  'test/warehouse/publish/target-progress.test.ts',
+  'test/warehouse/queries/progress.queries.test.ts',
+  'test/warehouse/store/warehouse-store/checkpoint.test.ts',
+  'test/warehouse/store/warehouse-store/disk-full.test.ts',
+  'test/warehouse/store/warehouse-store/writer-threads.test.ts',
+  'test/warehouse/text/fold.test.ts',
+] as const;
+
 /** Starts the files of {@link HEAVY_FIRST} first, in that order; the others as vitest orders them. */
 export class HeavyFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
