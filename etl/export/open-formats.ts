@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -280,7 +280,9 @@ async function xlsxTables(db: DuckDbHandle, options: ExportOptions, dataVersion:
     if (!held || rank(String(v.source_code)) < rank(held.source))
       cell.set(key, { value: Number(v.value), source: String(v.source_code) });
   }
-  const workbook = new ExcelJS.Workbook();
+  // exceljs (about 0.3 s to import) is loaded by the first workbook written, not at start.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   workbook.creator = 'coopstat';
   for (const topic of [...new Set(indicators.map((i) => i.topic))]) {
     const inTopic = indicators.filter((i) => i.topic === topic);

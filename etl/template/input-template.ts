@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { columnLetter } from '../readers/xlsx-sheet.reader.ts';
 import type { ColumnDescriptor } from '../sources/source-descriptor.ts';
 import {
@@ -172,7 +172,9 @@ export async function buildInputTemplate(options: InputTemplateOptions): Promise
   const { family, lang, year } = options;
   const guides = columnGuides(family, lang);
   const names = TEMPLATE_SHEETS[lang];
-  const workbook = new ExcelJS.Workbook();
+  // exceljs (about 0.3 s to import) is loaded by the first workbook written, not at start.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   workbook.creator = 'coopstat';
   workbook.created = new Date(Date.UTC(year, 11, 31));
 
