@@ -25,8 +25,3 @@ export function trimCellSql(expression: string): string {
   const set = `'${CELL_BLANK_CHARACTERS}'`;
   return `(case when contains(${set}, left(${expression}, 1)) or contains(${set}, right(${expression}, 1)) then trim(${expression}, ${set}) else ${expression} end)`;
 }
-
-/** {@link trimCellSql} without the guard: one trim, for a long expression met once per row. */
-export function trimTextSql(expression: string): string {
-  return `trim(${expression}, '${CELL_BLANK_CHARACTERS}')`;
-}

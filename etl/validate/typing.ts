@@ -145,7 +145,8 @@ function generalCastSql(column: ColumnDescriptor, raw: string, convention: 'vn' 
     case 'year':
       return once(
         clean(raw),
-        (v) => `case when regexp_full_match(${v}, '[0-9]{4}(\\.0+)?') then try_cast(left(${v}, 4) as integer) end`,
+        (v) =>
+          `case when regexp_full_match(${v}, '[0-9]{4}(\\.0+)?') then try_cast(left(${v}, 4) as integer) end`,
       );
     case 'count':
       return countSql(raw);
@@ -159,7 +160,8 @@ function generalCastSql(column: ColumnDescriptor, raw: string, convention: 'vn' 
       if (column.name === 'province_code') {
         return once(
           clean(raw),
-          (v) => `case when regexp_full_match(${v}, '[0-9]{1,2}(\\.0+)?') then lpad(split_part(${v}, '.', 1), 2, '0') end`,
+          (v) =>
+            `case when regexp_full_match(${v}, '[0-9]{1,2}(\\.0+)?') then lpad(split_part(${v}, '.', 1), 2, '0') end`,
         );
       }
       if (column.name === 'source') {
