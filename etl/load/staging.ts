@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
-import { trimCellSql } from './cell-blank.ts';
+import { edgeBlankSql, trimCellSql } from './cell-blank.ts';
 import { isPlainUtf8Csv } from '../readers/plain-utf8.reader.ts';
 import {
   decodeTextFile,
@@ -273,7 +273,11 @@ async function stageCsv(
     // Each cell trimmed once, in an inner select that the columns and the flags below read by
     // name: written out at each use, the trims made the typed read's SQL several times longer,
     // and DuckDB planned it for longer than a small file takes to read.
-    const trimmed = `(select ${fields.map((f, i) => `${trimCellSql(`"${f}"`)} as cell_${i}`).join(', ') || '1'} from ${read})`;
+    // The exact trim runs only in a record that has a cell to trim: one test of the whole record
+    // tells (see edgeBlankSql).
+    const quoted = fields.map((f) => `"${f}"`);
+    const trimmed = `(select ${quoted.map((f, i) => `(case when edge then ${trimCellSql(f)} else ${f} end) as cell_${i}`).join(', ') || '1'}
+       from (select ${[...quoted, `${edgeBlankSql(quoted)} as edge`].join(', ')} from ${read}))`;
     const mapped = source.columns.map((c) => {
       const origin = mapping.columns.get(c.name);
       return `${origin ? `nullif(cell_${origin.index}, '')` : 'null::varchar'} as ${c.name}`;
