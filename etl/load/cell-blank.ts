@@ -26,7 +26,18 @@ export function trimCellSql(expression: string): string {
   return `(case when contains(${set}, left(${expression}, 1)) or contains(${set}, right(${expression}, 1)) then trim(${expression}, ${set}) else ${expression} end)`;
 }
 
-/** {@link trimCellSql} without the guard: one trim, for a long expression met once per row. */
-export function trimTextSql(expression: string): string {
-  return `trim(${expression}, '${CELL_BLANK_CHARACTERS}')`;
+/** {@link CELL_BLANK_CHARACTERS} as a regular-expression class (RE2, DuckDB's). */
+const BLANK_CLASS = `[${[...CELL_BLANK_CHARACTERS].map((c) => `\\x{${c.codePointAt(0)!.toString(16)}}`).join('')}]`;
+
+/**
+ * The SQL that tells whether any of a record's cells (`expressions`, text or null) starts or
+ * ends with a blank: one regular expression over the cells joined by a control character, so a
+ * record whose cells need no trim (nearly every record) costs one test, not one per cell (over a
+ * national register year, about 0.6 s of CPU against 0.2 s). It never misses such a cell; a cell
+ * holding the joining character itself may make it say yes for nothing, which only costs the
+ * exact test of {@link trimCellSql}.
+ */
+export function edgeBlankSql(expressions: readonly string[]): string {
+  if (expressions.length === 0) return 'false';
+  return `coalesce(regexp_matches(concat_ws(chr(1), ${expressions.join(', ')}), '(^|\\x{1})${BLANK_CLASS}|${BLANK_CLASS}(\\x{1}|$)'), false)`;
 }

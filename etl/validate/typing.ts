@@ -15,18 +15,30 @@ const TRAILING_ZERO = `'[0-9]+\\.0+'`;
 const clean = (raw: string) => `trim(regexp_replace(${raw}, '[\\s\\x{00A0}]+', ' ', 'g'))`;
 
 /**
+ * `body` over the value of `expression` computed once: the body names it `v` as often as it
+ * likes. Written out, each mention of a cleaned cell repeated its whole expression, and DuckDB
+ * spent more time planning a CSV file's typed read (about ten cleanings per number column) than
+ * reading a small file; a one-element list's lambda computes it once, only in the rows that reach
+ * it (the general branch of a cast).
+ */
+const once = (expression: string, body: (v: string) => string) =>
+  `list_transform([${expression}], lambda v: ${body('v')})[1]`;
+
+/**
  * A whole number ≥ 0 written as `1234`, `1.234` (Vietnamese thousands), `1,234` or `1 234`:
  * a dot or comma followed by exactly three digits is a thousands separator in a count.
  */
 function countSql(raw: string): string {
-  const v = clean(raw);
-  return `(case
+  return once(
+    clean(raw),
+    (v) => `case
     when regexp_full_match(${v}, ${WHOLE}) then try_cast(${v} as bigint)
     when regexp_full_match(${v}, ${DOT_THOUSANDS}) then try_cast(replace(${v}, '.', '') as bigint)
     when regexp_full_match(${v}, ${COMMA_THOUSANDS}) then try_cast(replace(${v}, ',', '') as bigint)
     when regexp_full_match(${v}, ${SPACE_THOUSANDS}) then try_cast(replace(${v}, ' ', '') as bigint)
     when regexp_full_match(${v}, ${TRAILING_ZERO}) then try_cast(split_part(${v}, '.', 1) as bigint)
-  end)`;
+  end`,
+  );
 }
 
 /**
@@ -34,25 +46,32 @@ function countSql(raw: string): string {
  * reads `1,234.5`. A plain `12.5` or `12,5` is read by the convention given.
  */
 function decimalSql(raw: string, convention: 'vn' | 'en'): string {
-  const v = `replace(${clean(raw)}, ' ', '')`;
-  return convention === 'vn'
-    ? `(case when regexp_full_match(${v}, '-?[0-9]{1,3}(\\.[0-9]{3})*(,[0-9]+)?|-?[0-9]+(,[0-9]+)?') then try_cast(replace(replace(${v}, '.', ''), ',', '.') as double) end)`
-    : `(case when regexp_full_match(${v}, '-?[0-9]{1,3}(,[0-9]{3})*(\\.[0-9]+)?|-?[0-9]+(\\.[0-9]+)?') then try_cast(replace(${v}, ',', '') as double) end)`;
+  return once(`replace(${clean(raw)}, ' ', '')`, (v) =>
+    convention === 'vn'
+      ? `case when regexp_full_match(${v}, '-?[0-9]{1,3}(\\.[0-9]{3})*(,[0-9]+)?|-?[0-9]+(,[0-9]+)?') then try_cast(replace(replace(${v}, '.', ''), ',', '.') as double) end`
+      : `case when regexp_full_match(${v}, '-?[0-9]{1,3}(,[0-9]{3})*(\\.[0-9]+)?|-?[0-9]+(\\.[0-9]+)?') then try_cast(replace(${v}, ',', '') as double) end`,
+  );
 }
 
-function enumSql(raw: string, values: Readonly<Record<string, readonly string[]>>): string {
-  const folded = foldSql(raw);
-  const branches = new Map<string, string>();
+/**
+ * The canonical value of a list column's spelling: the folded text looked up in one map literal
+ * of every accepted spelling (folded) to its value. A `case` over the folded text was planned as
+ * one comparison per spelling, each with its own copy of the folding.
+ */
+function enumSql(
+  raw: string,
+  values: Readonly<Record<string, readonly string[]>>,
+  literal: (canonical: string) => string = sqlString,
+): string {
+  const entries = new Map<string, string>();
   for (const [canonical, spellings] of Object.entries(values)) {
     for (const spelling of [canonical, canonical.replace(/_/g, ' '), ...spellings]) {
       const key = fold(spelling);
-      if (!branches.has(key)) branches.set(key, canonical);
+      if (!entries.has(key)) entries.set(key, canonical);
     }
   }
-  const whens = [...branches]
-    .map(([k, c]) => `when ${sqlString(k)} then ${sqlString(c)}`)
-    .join(' ');
-  return `(case ${folded} ${whens} end)`;
+  const map = [...entries].map(([k, c]) => `${sqlString(k)}: ${literal(c)}`).join(', ');
+  return `(map {${map}})[${foldSql(raw)}]`;
 }
 
 /**
@@ -124,7 +143,11 @@ export function castSql(column: ColumnDescriptor, raw: string, convention: 'vn' 
 function generalCastSql(column: ColumnDescriptor, raw: string, convention: 'vn' | 'en'): string {
   switch (column.type) {
     case 'year':
-      return `(case when regexp_full_match(${clean(raw)}, '[0-9]{4}(\\.0+)?') then try_cast(left(${clean(raw)}, 4) as integer) end)`;
+      return once(
+        clean(raw),
+        (v) =>
+          `case when regexp_full_match(${v}, '[0-9]{4}(\\.0+)?') then try_cast(left(${v}, 4) as integer) end`,
+      );
     case 'count':
       return countSql(raw);
     case 'decimal':
@@ -132,17 +155,25 @@ function generalCastSql(column: ColumnDescriptor, raw: string, convention: 'vn' 
     case 'enum':
       return enumSql(raw, column.values ?? {});
     case 'flag':
-      return enumSql(raw, FLAG_ALIASES)
-        .replace(/'TRUE'/g, 'true')
-        .replace(/'FALSE'/g, 'false');
+      return enumSql(raw, FLAG_ALIASES, (canonical) => (canonical === 'TRUE' ? 'true' : 'false'));
     case 'code':
       if (column.name === 'province_code') {
-        return `(case when regexp_full_match(${clean(raw)}, '[0-9]{1,2}(\\.0+)?') then lpad(split_part(${clean(raw)}, '.', 1), 2, '0') end)`;
+        return once(
+          clean(raw),
+          (v) =>
+            `case when regexp_full_match(${v}, '[0-9]{1,2}(\\.0+)?') then lpad(split_part(${v}, '.', 1), 2, '0') end`,
+        );
       }
       if (column.name === 'source') {
-        return `(case when regexp_full_match(upper(${clean(raw)}), '[A-Z][A-Z0-9_]{0,29}') then upper(${clean(raw)}) end)`;
+        return once(
+          `upper(${clean(raw)})`,
+          (v) => `case when regexp_full_match(${v}, '[A-Z][A-Z0-9_]{0,29}') then ${v} end`,
+        );
       }
-      return `(case when regexp_full_match(${clean(raw)}, '[0-9A-Za-z][0-9A-Za-z./-]{0,39}') then ${clean(raw)} end)`;
+      return once(
+        clean(raw),
+        (v) => `case when regexp_full_match(${v}, '[0-9A-Za-z][0-9A-Za-z./-]{0,39}') then ${v} end`,
+      );
     case 'text':
       return `nfc_normalize(${clean(raw)})`;
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CELL_BLANK_CHARACTERS, trimCellSql } from '../../../etl/load/cell-blank.ts';
+import { CELL_BLANK_CHARACTERS, edgeBlankSql, trimCellSql } from '../../../etl/load/cell-blank.ts';
 import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 
 let db: DuckDbHandle;
@@ -40,5 +40,27 @@ describe('the blank around a cell', () => {
       trimmed.push(row!.t);
     }
     expect(trimmed).toEqual(texts.map((t) => t.trim()));
+  });
+
+  it('is found in a record by one test exactly when some cell starts or ends with it', async () => {
+    const records: (string | null)[][] = [];
+    for (const blank of CELL_BLANK_CHARACTERS) {
+      for (const at of [0, 1, 2]) {
+        records.push(['a', null, 'b'].map((c, i) => (i === at ? `${blank}x` : c)));
+        records.push(['a', null, 'b'].map((c, i) => (i === at ? `x${blank}` : c)));
+        records.push(['a', null, 'b'].map((c, i) => (i === at ? `x${blank}y` : c))); // inside: none
+      }
+    }
+    records.push(
+      ['xẠ', '\u200b46\u200b', '\u0001'],
+      [null, null, null],
+      ['', '', ''],
+      ['\u0001 ', 'a', 'b'],
+    );
+    const sql = `select ${edgeBlankSql(['$1', '$2', '$3'])} as edge`;
+    for (const cells of records) {
+      const [row] = await db.all<{ edge: boolean }>(sql, cells);
+      expect([cells, row!.edge]).toEqual([cells, cells.some((c) => c !== null && c !== c.trim())]);
+    }
   });
 });

@@ -163,6 +163,12 @@ describe('the blank around a cell', () => {
   const CELLS: readonly (readonly string[])[] = [
     ['2024', '\t4600000001', 'HTX Tân Cương\u00a0', 'HTX', 'AGRICULTURE', '19\u00a0'],
     ['2024', '4600000002\u3000', '\u2003HTX Ạ\u00a0', '\tHTX', 'AGRICULTURE\u202f', '\ufeff19'],
+    // One blank in the whole record, at the end of its last cell, the end of a middle one, the
+    // start of the first: the record is trimmed all the same.
+    ['2024', '4600000003', 'HTX Cuối', 'HTX', 'AGRICULTURE', '19\u00a0'],
+    ['2024', '4600000004', 'HTX Giữa\u205f', 'HTX', 'AGRICULTURE', '19'],
+    ['\ufeff2024', '4600000005', 'HTX Đầu', 'HTX', 'AGRICULTURE', '19'],
+    ['2024', '4600000006', 'HTX  Tân\u00a0Cương', 'HTX', 'AGRICULTURE', '19'],
   ];
   const HEADER = HEADERS.slice(0, 6);
 
