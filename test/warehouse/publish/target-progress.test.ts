@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { asOfYearsToRevise, progressYears } from '../../../warehouse/publish/target-progress.ts';
+import {
+  asOfYearsToRevise,
+  progressYears,
+  targetsToRevise,
+} from '../../../warehouse/publish/target-progress.ts';
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -47,6 +51,65 @@ describe('the as-of years a publication revises for a target', () => {
     expect(asOfYearsToRevise(target, kept, stored, null)).toEqual([
       { year: 2025, kept: true },
       { year: 2015, kept: false },
+    ]);
+  });
+});
+
+describe('the targets a publication revises', () => {
+  const target = (
+    target_id: string,
+    indicator_code: string,
+    unit_id: string,
+    target_year: number,
+  ) => ({
+    plan_id: 'P',
+    target_id,
+    indicator_code,
+    unit_id,
+    target_year,
+  });
+  const storedFor = (
+    targets: readonly ReturnType<typeof target>[],
+    years: { first: number; last: number },
+  ) => new Map(targets.map((t) => [`P|${t.target_id}`, new Set(progressYears(t, years))]));
+
+  it('a new last year for one key: the other targets get only their newly kept years, nothing recomputed', () => {
+    const changed = target('a', 'HTX_COUNT', 'VN', 2030);
+    const untouched = target('b', 'HTX_COUNT', '19', 2030);
+    const early = target('c', 'THT_COUNT', '12', 2025);
+    const targets = [changed, untouched, early];
+    const stored = storedFor(targets, { first: 2015, last: 2029 });
+    const revised = targetsToRevise(
+      targets,
+      { first: 2015, last: 2030 },
+      stored,
+      new Map([['HTX_COUNT|VN', 2030]]),
+    );
+    // The changed key's 2030 target reads 2030 whatever the as-of year: every year.
+    expect(revised.map((r) => [r.target.target_id, r.asOf.map((a) => a.year)])).toEqual([
+      ['a', range(2015, 2031)],
+      // A 2025 target's kept years now reach 2031: that new year is computed, none revised.
+      ['c', [2031]],
+    ]);
+  });
+
+  it("each target's years run from its own key's first changed year, not another key's", () => {
+    const early = target('a', 'HTX_COUNT', '19', 2020);
+    const late = target('b', 'HTX_COUNT', '12', 2020);
+    const years = { first: 2015, last: 2030 };
+    const stored = storedFor([early, late], years);
+    const revised = targetsToRevise(
+      [early, late],
+      years,
+      stored,
+      new Map([
+        ['HTX_COUNT|19', 2018],
+        ['HTX_COUNT|12', 2028],
+      ]),
+    );
+    expect(revised.map((r) => [r.target.target_id, r.asOf.map((a) => a.year)])).toEqual([
+      ['a', range(2015, 2031)],
+      ['b', range(2028, 2031)],
     ]);
   });
 });
