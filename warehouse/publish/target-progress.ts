@@ -154,7 +154,8 @@ export async function publishTargetProgress(
         }))
       : targetsToRevise(all, years, stored, firstChanged);
   // Nothing any target reads changed (a file of provinces without plans, say): no statement more.
-  if (revised.length === 0) return { keys: 0, closed: 0, inserted: 0 };
+  // A full rebuild goes on, to close whatever is stored.
+  if (scope !== 'all' && revised.length === 0) return { keys: 0, closed: 0, inserted: 0 };
   await db.run(
     `create or replace temp table tpg_keys (plan_id varchar, target_id varchar, as_of_year integer)`,
   );

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import {
   asOfYearsToRevise,
   progressYears,
+  publishTargetProgress,
   targetsToRevise,
 } from '../../../warehouse/publish/target-progress.ts';
+import { createTestWarehouse } from '../../helpers/warehouse.ts';
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -111,5 +114,37 @@ describe('the targets a publication revises', () => {
       ['a', range(2015, 2031)],
       ['b', range(2028, 2031)],
     ]);
+  });
+});
+
+describe('publishing target progress', () => {
+  it('a full rebuild closes every stored row when no year has data left, though nothing is computed', async () => {
+    const warehouse = await createTestWarehouse();
+    const db = await DuckDbHandle.open(warehouse.db);
+    try {
+      const open = async () =>
+        (
+          await db.all<{ n: number }>(
+            'select count(*) as n from rpt_target_progress where valid_to_version is null',
+          )
+        )[0]!.n;
+      expect(await open()).toBeGreaterThan(0);
+      const [{ v }] = (await db.all<{ v: number }>(
+        'select max(data_version) + 1 as v from publication',
+      )) as [{ v: number }];
+      await db.transaction(async (tx) => {
+        await tx.run(
+          'update rpt_indicator_value set valid_to_version = $1 where valid_to_version is null',
+          [v],
+        );
+        const change = await publishTargetProgress(tx, v, 'all');
+        expect(change.inserted).toBe(0);
+        expect(change.closed).toBeGreaterThan(0);
+        expect(await open()).toBe(0);
+      });
+    } finally {
+      db.close();
+      await warehouse.cleanup();
+    }
   });
 });
