@@ -14,6 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { loadFile } from '../etl/load/load-file.ts';
 import { initWarehouse } from '../etl/reference/init-warehouse.ts';
 import { DuckDbHandle } from '../warehouse/dialect/index.ts';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { shortSql } from './lib/statement-timer.ts';
 
 const args = process.argv.slice(2);
@@ -71,28 +72,52 @@ if (statements) {
     'run' | 'all' | 'append',
     (this: DuckDbHandle, ...args: unknown[]) => Promise<unknown>
   >;
+  /** Statements timed through the handle now; the driver's own wrapper then stays silent. */
+  let viaHandle = 0;
+  const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      const used = process.cpuUsage(cpu);
+      const ms = performance.now() - started;
+      if (stage !== undefined) inStatements[stage] = (inStatements[stage] ?? 0) + ms;
+      const key = shortSql(label, 140);
+      const entry = costs.get(key) ?? { stage, calls: 0, ms: 0, cpu: 0 };
+      entry.calls += 1;
+      entry.ms += ms;
+      entry.cpu += (used.user + used.system) / 1000;
+      costs.set(key, entry);
+    }
+  };
   for (const method of ['run', 'all', 'append'] as const) {
     const original = proto[method];
-    proto[method] = async function timed(this: DuckDbHandle, ...callArgs: unknown[]) {
+    proto[method] = async function timedCall(this: DuckDbHandle, ...callArgs: unknown[]) {
       // The snapshot's checkpoint, close, fsync and rename, apart from the publishing's SQL.
       if (callArgs[0] === 'checkpoint') enterStage?.('snapshot');
-      const cpu = process.cpuUsage();
-      const started = performance.now();
+      viaHandle += 1;
       try {
-        return await original.apply(this, callArgs);
+        return await timed(
+          method === 'append' ? `append ${String(callArgs[0])}` : String(callArgs[0]),
+          () => original.apply(this, callArgs),
+        );
       } finally {
-        const used = process.cpuUsage(cpu);
-        const ms = performance.now() - started;
-        if (stage !== undefined) inStatements[stage] = (inStatements[stage] ?? 0) + ms;
-        const key = shortSql(method === 'append' ? `append ${String(callArgs[0])}` : String(callArgs[0]), 140);
-        const entry = costs.get(key) ?? { stage, calls: 0, ms: 0, cpu: 0 };
-        entry.calls += 1;
-        entry.ms += ms;
-        entry.cpu += (used.user + used.system) / 1000;
-        costs.set(key, entry);
+        viaHandle -= 1;
       }
     };
   }
+  // Statements sent past run/all (Kysely's, and the BEGIN/COMMIT of a transaction) reach the
+  // driver directly: time them there.
+  const driver = DuckDBConnection.prototype as unknown as Record<
+    'run',
+    (this: DuckDBConnection, ...args: unknown[]) => Promise<unknown>
+  >;
+  const driverRun = driver.run;
+  driver.run = function timedRun(this: DuckDBConnection, ...callArgs: unknown[]) {
+    if (viaHandle > 0) return driverRun.apply(this, callArgs);
+    return timed(`driver ${String(callArgs[0])}`, () => driverRun.apply(this, callArgs));
+  };
 }
 /** Milliseconds spent in each stage `loadFile` announces; the current stage is `stage`. */
 function stageClock(): { enter: (next: string) => void; stop: () => Record<string, number> } {

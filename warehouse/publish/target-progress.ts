@@ -50,20 +50,23 @@ export function progressJson(p: TargetProgress): string {
 }
 
 /**
- * The earliest year whose indicator values (as reported, what progress reads) or published
- * figures data version `version` added, revised or removed; null when none changed.
+ * Per indicator and unit (`indicator_code|unit_id`), the earliest year whose indicator values (as
+ * reported, what progress reads) or published figures data version `version` added, revised or
+ * removed; a key that did not change is absent.
  */
-async function firstChangedYear(db: DuckDbHandle, version: number): Promise<number | null> {
-  const [row] = await db.all<{ year: number | null }>(
-    `select min(year) as year from (
-       select min(year) as year from rpt_indicator_value
+async function firstChangedYears(db: DuckDbHandle, version: number): Promise<Map<string, number>> {
+  const rows = await db.all<{ indicator_code: string; unit_id: string; year: number }>(
+    `select indicator_code, unit_id, min(year) as year from (
+       select indicator_code, unit_id, year from rpt_indicator_value
        where boundaries = 'AS_REPORTED' and (valid_from_version = $1 or valid_to_version = $1)
        union all
-       select min(year) from fct_published_value
-       where valid_from_version = $1 or valid_to_version = $1)`,
+       select coalesce(a.indicator_code, p.indicator_code), p.unit_id, p.year
+       from fct_published_value p left join dim_indicator_alias a on a.alias = p.indicator_code
+       where p.valid_from_version = $1 or p.valid_to_version = $1)
+     group by indicator_code, unit_id`,
     [version],
   );
-  return row?.year ?? null;
+  return new Map(rows.map((r) => [`${r.indicator_code}|${r.unit_id}`, r.year]));
 }
 
 /**
@@ -86,13 +89,44 @@ export function asOfYearsToRevise(
 }
 
 /**
+ * The targets a publication revises, each with its as-of years ({@link asOfYearsToRevise}): a
+ * target reads only the values of its indicator and unit, so its stored years are recomputed
+ * from that key's first changed year (`firstChanged`, keyed `indicator_code|unit_id`), never from
+ * another key's; a target whose key did not change gets only its kept years with nothing stored
+ * and its stored years no longer kept. Targets with nothing to revise are left out.
+ */
+export function targetsToRevise<
+  T extends Pick<TargetRow, 'plan_id' | 'target_id' | 'indicator_code' | 'unit_id' | 'target_year'>,
+>(
+  targets: readonly T[],
+  years: { first: number | null; last: number | null },
+  stored: ReadonlyMap<string, ReadonlySet<number>>,
+  firstChanged: ReadonlyMap<string, number>,
+): { target: T; asOf: { year: number; kept: boolean }[] }[] {
+  return targets
+    .map((target) => ({
+      target,
+      asOf: asOfYearsToRevise(
+        target,
+        progressYears(target, years),
+        stored.get(`${target.plan_id}|${target.target_id}`) ?? new Set(),
+        firstChanged.get(`${target.indicator_code}|${target.unit_id}`) ?? null,
+      ),
+    }))
+    .filter(({ asOf }) => asOf.length > 0);
+}
+
+/**
  * Recomputes the default progress (`rpt_target_progress`: default sources, tolerance and
- * boundaries) of the targets whose indicator values or published figures data version `version`
- * changed; every target when the range of years with data moved. Of each, only the as-of years
- * the change can reach ({@link asOfYearsToRevise}); every kept year of every target on a full
- * rebuild (`all`). Reads the indicator values of `rpt_indicator_value` as of `version`, so call
- * it after {@link publishIndicatorValues}, inside the publishing transaction. Unchanged progress
- * stays as it is; changed and vanished rows are closed at `version`, new ones inserted from it.
+ * boundaries) that data version `version` can change, target by target: the as-of years that
+ * read a value the version changed for the target's indicator and unit ({@link asOfYearsToRevise}
+ * with that key's first changed year), the kept years with nothing stored yet (when the range of
+ * years with data grew) and the stored years no longer kept. A target whose values did not change
+ * keeps its stored progress: it is a pure function of those values and the as-of year. Every kept
+ * year of every target on a full rebuild (`all`). Reads the indicator values of
+ * `rpt_indicator_value` as of `version`, so call it after {@link publishIndicatorValues}, inside
+ * the publishing transaction. Unchanged progress stays as it is; changed and vanished rows are
+ * closed at `version`, new ones inserted from it.
  */
 export async function publishTargetProgress(
   db: DuckDbHandle,
@@ -100,26 +134,10 @@ export async function publishTargetProgress(
   scope: DerivedScope = { version },
 ): Promise<DerivedChange> {
   const years = await dataYears(db, version);
-  const before = await dataYears(db, version - 1);
   const all = await findTargets(db);
-  let affected: TargetRow[];
-  if (scope === 'all' || years.first !== before.first || years.last !== before.last) {
-    affected = all;
-  } else {
-    const changed = await db.all<{ indicator_code: string; unit_id: string }>(
-      `select distinct indicator_code, unit_id from rpt_indicator_value
-       where boundaries = 'AS_REPORTED' and (valid_from_version = $1 or valid_to_version = $1)
-       union
-       select distinct coalesce(a.indicator_code, p.indicator_code), p.unit_id
-       from fct_published_value p left join dim_indicator_alias a on a.alias = p.indicator_code
-       where p.valid_from_version = $1 or p.valid_to_version = $1`,
-      [version],
-    );
-    const keys = new Set(changed.map((c) => `${c.indicator_code}|${c.unit_id}`));
-    affected = all.filter((t) => keys.has(`${t.indicator_code}|${t.unit_id}`));
-  }
   // The as-of years to revise, per target: every kept one on a full rebuild.
-  const firstChanged = scope === 'all' ? null : await firstChangedYear(db, version);
+  const firstChanged =
+    scope === 'all' ? new Map<string, number>() : await firstChangedYears(db, version);
   const stored = new Map<string, Set<number>>();
   if (scope !== 'all')
     for (const r of await db.all<{ plan_id: string; target_id: string; as_of_year: number }>(
@@ -128,18 +146,16 @@ export async function publishTargetProgress(
       const key = `${r.plan_id}|${r.target_id}`;
       stored.set(key, (stored.get(key) ?? new Set()).add(r.as_of_year));
     }
-  const revised = affected.map((target) => ({
-    target,
-    asOf:
-      scope === 'all'
-        ? progressYears(target, years).map((year) => ({ year, kept: true }))
-        : asOfYearsToRevise(
-            target,
-            progressYears(target, years),
-            stored.get(`${target.plan_id}|${target.target_id}`) ?? new Set(),
-            firstChanged,
-          ),
-  }));
+  const revised =
+    scope === 'all'
+      ? all.map((target) => ({
+          target,
+          asOf: progressYears(target, years).map((year) => ({ year, kept: true })),
+        }))
+      : targetsToRevise(all, years, stored, firstChanged);
+  // Nothing any target reads changed (a file of provinces without plans, say): no statement more.
+  // A full rebuild goes on, to close whatever is stored.
+  if (scope !== 'all' && revised.length === 0) return { keys: 0, closed: 0, inserted: 0 };
   await db.run(
     `create or replace temp table tpg_keys (plan_id varchar, target_id varchar, as_of_year integer)`,
   );

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { asOfYearsToRevise, progressYears } from '../../../warehouse/publish/target-progress.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import {
+  asOfYearsToRevise,
+  progressYears,
+  publishTargetProgress,
+  targetsToRevise,
+} from '../../../warehouse/publish/target-progress.ts';
+import { createTestWarehouse } from '../../helpers/warehouse.ts';
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -48,5 +55,96 @@ describe('the as-of years a publication revises for a target', () => {
       { year: 2025, kept: true },
       { year: 2015, kept: false },
     ]);
+  });
+});
+
+describe('the targets a publication revises', () => {
+  const target = (
+    target_id: string,
+    indicator_code: string,
+    unit_id: string,
+    target_year: number,
+  ) => ({
+    plan_id: 'P',
+    target_id,
+    indicator_code,
+    unit_id,
+    target_year,
+  });
+  const storedFor = (
+    targets: readonly ReturnType<typeof target>[],
+    years: { first: number; last: number },
+  ) => new Map(targets.map((t) => [`P|${t.target_id}`, new Set(progressYears(t, years))]));
+
+  it('a new last year for one key: the other targets get only their newly kept years, nothing recomputed', () => {
+    const changed = target('a', 'HTX_COUNT', 'VN', 2030);
+    const untouched = target('b', 'HTX_COUNT', '19', 2030);
+    const early = target('c', 'THT_COUNT', '12', 2025);
+    const targets = [changed, untouched, early];
+    const stored = storedFor(targets, { first: 2015, last: 2029 });
+    const revised = targetsToRevise(
+      targets,
+      { first: 2015, last: 2030 },
+      stored,
+      new Map([['HTX_COUNT|VN', 2030]]),
+    );
+    // The changed key's 2030 target reads 2030 whatever the as-of year: every year.
+    expect(revised.map((r) => [r.target.target_id, r.asOf.map((a) => a.year)])).toEqual([
+      ['a', range(2015, 2031)],
+      // A 2025 target's kept years now reach 2031: that new year is computed, none revised.
+      ['c', [2031]],
+    ]);
+  });
+
+  it("each target's years run from its own key's first changed year, not another key's", () => {
+    const early = target('a', 'HTX_COUNT', '19', 2020);
+    const late = target('b', 'HTX_COUNT', '12', 2020);
+    const years = { first: 2015, last: 2030 };
+    const stored = storedFor([early, late], years);
+    const revised = targetsToRevise(
+      [early, late],
+      years,
+      stored,
+      new Map([
+        ['HTX_COUNT|19', 2018],
+        ['HTX_COUNT|12', 2028],
+      ]),
+    );
+    expect(revised.map((r) => [r.target.target_id, r.asOf.map((a) => a.year)])).toEqual([
+      ['a', range(2015, 2031)],
+      ['b', range(2028, 2031)],
+    ]);
+  });
+});
+
+describe('publishing target progress', () => {
+  it('a full rebuild closes every stored row when no year has data left, though nothing is computed', async () => {
+    const warehouse = await createTestWarehouse();
+    const db = await DuckDbHandle.open(warehouse.db);
+    try {
+      const open = async () =>
+        (
+          await db.all<{ n: number }>(
+            'select count(*) as n from rpt_target_progress where valid_to_version is null',
+          )
+        )[0]!.n;
+      expect(await open()).toBeGreaterThan(0);
+      const [{ v }] = (await db.all<{ v: number }>(
+        'select max(data_version) + 1 as v from publication',
+      )) as [{ v: number }];
+      await db.transaction(async (tx) => {
+        await tx.run(
+          'update rpt_indicator_value set valid_to_version = $1 where valid_to_version is null',
+          [v],
+        );
+        const change = await publishTargetProgress(tx, v, 'all');
+        expect(change.inserted).toBe(0);
+        expect(change.closed).toBeGreaterThan(0);
+        expect(await open()).toBe(0);
+      });
+    } finally {
+      db.close();
+      await warehouse.cleanup();
+    }
   });
 });
