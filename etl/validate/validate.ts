@@ -461,8 +461,11 @@ export async function collectFindings(
     src_row: number | null;
     column_name: string | null;
   }>(
+    // A total order (rule and value break the ties of findings without a row, such as a
+    // province's stock against its flows), so the same file gives the same capped list, and the
+    // same warnings in its load log, on every load.
     `select * from ${FINDING_TABLE}
-     order by severity, src_sheet nulls first, src_row nulls first, column_name
+     order by severity, src_sheet nulls first, src_row nulls first, column_name nulls first, rule, value nulls first
      limit ${limit}`,
   );
   const [totals] = await db.all<{ errors: number; warnings: number; error_rows: number }>(
