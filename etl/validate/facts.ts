@@ -212,27 +212,41 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
   const sums = FACT_MEASURE_NAMES.map(
     (m) => `case when count(${m}) = count(*) then sum(${m}) end as ${m}`,
   ).join(', ');
-  // A total is bounded where a sector's figure is: the sum's qualifier, measure by measure. Each
-  // measure's qualifier is aggregated once, in the inner query, and the JSON object built from
-  // those columns outside: written inline, the object repeats every aggregate three times, and
-  // DuckDB spent about 0.6 s planning that one statement whatever the number of rows.
-  const qualifierColumns = FACT_MEASURE_NAMES.map(
-    (m) =>
-      `case when count(s.${m}) = count(*) then ${qualifierOfMaskSql(`bit_or(${qualifierMaskSql(measureQualifierSql('s', `'${m}'`))})`)} end as q_${m}`,
-  ).join(', ');
-  await db.run(
-    `insert into ${FACT_STAGING}
-     select unit_id, year, org_type, 'ALL', source_code, universe, ${FACT_MEASURE_NAMES.join(', ')},
-       status, null::varchar, ${measureObjectSql((m) => `q_${m}`, 'EXACT')}
-     from (
-       select unit_id, year, org_type, source_code, universe, ${sums},
-         ${weakestValueStatusSql('status')} as status, ${qualifierColumns}
-       from ${FACT_STAGING} s
-       group by unit_id, year, org_type, source_code, universe
-       having count(*) filter (where sector = 'ALL') = 0
-         and list_has_all(list(sector), ${SECTORS_OF_TYPE_SQL})
-     )`,
+  // A total is made only from sector rows, and is bounded only where a sector's figure is: a
+  // file without sector rows (most aggregates files) needs no statement, and one whose rows carry
+  // no qualifier needs no qualifier columns (each costs DuckDB planning on any file, small or not).
+  const [given] = await db.all<{ sector_rows: number; qualified: boolean | null }>(
+    `select count(*) filter (where sector <> 'ALL') as sector_rows,
+       bool_or(measure_qualifier is not null) filter (where sector <> 'ALL') as qualified
+     from ${FACT_STAGING}`,
   );
+  if (Number(given?.sector_rows ?? 0) > 0) {
+    // The sum's qualifier, measure by measure: each aggregated once, in the inner query, and the
+    // JSON object built from those columns outside (written inline, the object repeated every
+    // aggregate three times, and DuckDB spent about 0.6 s planning that one statement).
+    const qualifierColumns = given?.qualified
+      ? FACT_MEASURE_NAMES.map(
+          (m) =>
+            `, case when count(s.${m}) = count(*) then ${qualifierOfMaskSql(`bit_or(${qualifierMaskSql(measureQualifierSql('s', `'${m}'`))})`)} end as q_${m}`,
+        ).join('')
+      : '';
+    const qualifierObject = given?.qualified
+      ? measureObjectSql((m) => `q_${m}`, 'EXACT')
+      : 'null::varchar';
+    await db.run(
+      `insert into ${FACT_STAGING}
+       select unit_id, year, org_type, 'ALL', source_code, universe, ${FACT_MEASURE_NAMES.join(', ')},
+         status, null::varchar, ${qualifierObject}
+       from (
+         select unit_id, year, org_type, source_code, universe, ${sums},
+           ${weakestValueStatusSql('status')} as status${qualifierColumns}
+         from ${FACT_STAGING} s
+         group by unit_id, year, org_type, source_code, universe
+         having count(*) filter (where sector = 'ALL') = 0
+           and list_has_all(list(sector), ${SECTORS_OF_TYPE_SQL})
+       )`,
+    );
+  }
   await check(
     db,
     `select 'WARNING',
