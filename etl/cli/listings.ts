@@ -263,9 +263,14 @@ export async function progressListing(
       projected_cagr: isPerYear(r.target) ? null : r.progress.projectedCagr,
       projected_linear: isPerYear(r.target) ? null : r.progress.projectedLinear,
       status: r.progress.status,
+      // The rule the status was judged by, and what the judgement warns of, as the API's
+      // \`statusBasis\` and \`warnings\` give them (a per-year target judged on every year of its
+      // range says so, and which years were missing or not met).
+      status_basis: r.progress.statusBasis,
       status_method: r.progress.statusMethod ?? null,
       is_final: r.progress.isFinal,
       successor_unit_ids: r.boundary.changed ? r.boundary.successorUnitIds : [],
+      warnings: r.progress.warnings.map((w) => w.code),
     })),
   };
 }

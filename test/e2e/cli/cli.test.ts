@@ -156,7 +156,31 @@ describe('listings', () => {
       await cli('progress', '--plan', 'nq-20-nq-tw-2022', '--as-of', '2025', '--db', wh.db, '--csv')
     ).stdout;
     expect(csv.split('\r\n')[0]).toMatch(/^plan_id,target_id,area,unit_id,indicator_code,/);
+    expect(csv.split('\r\n')[0]).toMatch(/,status,status_basis,status_method,.*,warnings$/);
     expect(csv).toContain('nq-20-nq-tw-2022,htx-count-2030,Viet Nam,VN,htx_count,APPROX,45000,');
+  });
+
+  it('progress --json says what a status was judged by and what it warns of, as the API does', async () => {
+    const run = await cli(
+      'progress',
+      '--plan',
+      'thai-nguyen-nq-15-nq-hdnd-2021',
+      '--as-of',
+      '2025',
+      '--db',
+      wh.db,
+      '--json',
+    );
+    const rows = JSON.parse(run.stdout) as Record<string, unknown>[];
+    // A per-year target is judged on every year of its range, and names the years it lacks.
+    expect(rows.find((r) => r.target_id === 'htx-agri-new-per-year')).toMatchObject({
+      status_basis: 'EVERY_YEAR_IN_RANGE',
+      warnings: expect.arrayContaining(['YEARS_MISSING_IN_RANGE']),
+    });
+    expect(rows.find((r) => r.target_id === 'htx-effective-2025')).toMatchObject({
+      status: 'ACHIEVED',
+      status_basis: 'TARGET_MET',
+    });
   });
 
   it('loads and keys list print CSV too', async () => {
