@@ -243,7 +243,7 @@ export type DashboardQueryVariables = Exact<{
 }>;
 
 
-export type DashboardQuery = { membership: Array<{ area: { id: string }, byOrgType: Array<{ orgType: OrgType, organisations: number | null, members: number | null }> }>, valueChain: Array<{ area: { id: string }, byOrgType: Array<{ orgType: OrgType, valueChainShare: { percent: number | null } }> }>, highTech: Array<{ area: { id: string }, byOrgType: Array<{ orgType: OrgType, highTechShare: { percent: number | null } }> }>, quality: Array<{ area: { id: string }, byOrgType: Array<{ orgType: OrgType, goodOrFairShareOfRated: { percent: number | null } }> }>, plans: Array<{ id: string, targets: Array<{ id: string, progress: { status: ProgressStatus, attainmentPercent: number | null, latest: { value: number } | null } }> }> };
+export type DashboardQuery = { membership: Array<{ area: { id: string }, byOrgType: Array<{ orgType: OrgType, organisations: number | null, members: number | null }> }>, valueChain: Array<{ area: { id: string }, byOrgType: Array<{ orgType: OrgType, valueChainShare: { percent: number | null } }> }>, highTech: Array<{ area: { id: string }, byOrgType: Array<{ orgType: OrgType, highTechShare: { percent: number | null } }> }>, quality: Array<{ area: { id: string }, byOrgType: Array<{ orgType: OrgType, goodOrFairShareOfRated: { percent: number | null } }> }>, plans: Array<{ id: string, targets: Array<{ id: string, targetYear: number, value: number, unit: string, progress: { status: ProgressStatus, attainmentPercent: number | null, latest: { value: number } | null } }> }> };
 
 export type HighTechQueryVariables = Exact<{
   area?: AreaInput | null | undefined;
