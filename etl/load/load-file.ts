@@ -18,7 +18,11 @@ import {
   findSupersedingLoad,
 } from '../../warehouse/publish/load-log.ts';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import { withWriter, type WriteOutcome } from '../../warehouse/store/warehouse-store.ts';
+import {
+  withWriter,
+  writerThreadsFor,
+  type WriteOutcome,
+} from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { SOURCE_OF_FAMILY as SOURCES } from '../sources/families.ts';
 import { INPUT_FAMILIES, type InputFamily } from '../../warehouse/domain/vocabulary.ts';
@@ -72,7 +76,10 @@ export interface LoadOptions {
   readonly maxYear?: number;
   /** Called with each stage's name, for progress on a terminal. */
   readonly onProgress?: (stage: string) => void;
-  /** DuckDB's `threads` for the load's writer (see `WriterOptions.threads`). */
+  /**
+   * DuckDB's `threads` for the load's writer (default: by the size of the file, {@link
+   * writerThreadsFor}).
+   */
   readonly threads?: number;
 }
 
@@ -306,7 +313,10 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
       } as LoadReport,
     };
   };
-  return withWriter(options.db, write, { beforeCopy, threads: options.threads });
+  return withWriter(options.db, write, {
+    beforeCopy,
+    threads: options.threads ?? (() => writerThreadsFor(bytes)),
+  });
 }
 
 /** A province a load was not allowed to touch, with the first row that touches it. */

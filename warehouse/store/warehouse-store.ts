@@ -99,8 +99,12 @@ export interface WriterOptions<T> {
    * may be read.
    */
   readonly beforeCopy?: () => Promise<{ readonly done: T } | undefined>;
-  /** DuckDB's `threads` for the writer's copy (default {@link DEFAULT_WRITER_THREADS}). */
-  readonly threads?: number;
+  /**
+   * DuckDB's `threads` for the writer's copy (default {@link DEFAULT_WRITER_THREADS}), or a
+   * function asked for it once `beforeCopy` has answered: a load sizes its writer by its input
+   * ({@link writerThreadsFor}), which it knows only then.
+   */
+  readonly threads?: number | (() => number);
 }
 
 /**
@@ -112,6 +116,24 @@ export interface WriterOptions<T> {
  * snapshot a server reads keeps its own setting (`COOPSTAT_DB_THREADS`).
  */
 export const DEFAULT_WRITER_THREADS = Math.max(1, availableParallelism());
+
+/** Inputs smaller than this load on one DuckDB thread ({@link writerThreadsFor}). */
+export const ONE_THREAD_INPUT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * DuckDB's `threads` for a load of an input of `bytes`: one below {@link ONE_THREAD_INPUT_BYTES},
+ * every core above. DuckDB hands a pipeline to its threads a row group (122,880 rows) at a time,
+ * so a file of fewer rows gains nothing from a second thread and pays for scheduling it. On the
+ * quiet 2-core machine (2026-12-04, `bench/load-profile.ts`, generated register years, each
+ * setting twice): 1,075 rows (165 KB) 1.39–1.53 s on one thread against 1.35–1.56 s on two, with
+ * 1.41–1.57 s of CPU against 1.60–1.92 s; 5,370 rows (0.8 MB) 1.44–1.67 against 1.60–1.67 s;
+ * 21,474 rows (3.3 MB) 2.11–2.18 against 2.01–2.23 s, CPU 2.15–2.23 against 2.43–2.67 s;
+ * 107,373 rows (16 MB) 3.46–3.57 against 3.66–3.79 s; 214,749 rows (33 MB) 5.05–5.17 against
+ * 4.24–4.25 s, where the second thread pays.
+ */
+export function writerThreadsFor(bytes: number): number {
+  return bytes < ONE_THREAD_INPUT_BYTES ? 1 : DEFAULT_WRITER_THREADS;
+}
 
 const lockPath = (path: string) => `${path}.lock`;
 const TEMP_MARK = '.writing-';
@@ -276,7 +298,8 @@ async function writeOnce<T>(
       await discardCopy(copy);
       return early.done;
     }
-    return await writeCopy(path, await copy, write, options.threads);
+    const threads = typeof options.threads === 'function' ? options.threads() : options.threads;
+    return await writeCopy(path, await copy, write, threads);
   } catch (error) {
     throw asWriteError(path, error);
   } finally {
