@@ -11,6 +11,7 @@ import { createTestWarehouse, type TestWarehouse } from '../helpers/warehouse.ts
 import { captureLogger, codes, post, testConfig } from '../helpers/server.ts';
 import { longSqlField } from '../helpers/long-sql.ts';
 import { notFoundField, querySchema, quickField } from '../helpers/test-schema.ts';
+import { EVENTUALLY } from '../helpers/wait.ts';
 
 // A schema made for exercising the HTTP layer: recursion for depth, resolvers that fail in the
 // ways real ones can, a slow one the test releases, and long DuckDB statements.
@@ -243,7 +244,7 @@ describe('request log', () => {
       operationName: 'Named',
     });
     await fetch(`${server.origin}/health`);
-    await vi.waitFor(() => expect(log.lines).toHaveLength(2));
+    await vi.waitFor(() => expect(log.lines).toHaveLength(2), EVENTUALLY);
     expect(log.lines[0]).toEqual({
       time: expect.stringMatching(/Z$/),
       level: 'info',
@@ -266,7 +267,7 @@ describe('request log', () => {
 
     log.lines.length = 0;
     await post(url, { query: '{ nope }' });
-    await vi.waitFor(() => expect(log.lines).toHaveLength(1));
+    await vi.waitFor(() => expect(log.lines).toHaveLength(1), EVENTUALLY);
     expect(log.lines[0]).toMatchObject({ status: 400, errorCodes: ['GRAPHQL_VALIDATION_FAILED'] });
   });
 });

@@ -10,6 +10,7 @@ import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/
 import { captureLogger, codes, post, testConfig } from '../../helpers/server.ts';
 import { longSqlField } from '../../helpers/long-sql.ts';
 import { notFoundField, querySchema, quickField } from '../../helpers/test-schema.ts';
+import { EVENTUALLY } from '../../helpers/wait.ts';
 
 // Many clients at once against real servers on loopback: a pool of DuckDB connections per
 // snapshot, the bounded wait queue, the execution time limit, snapshot swaps under load, and the
@@ -123,7 +124,7 @@ describe('a pool of connections per snapshot', () => {
       expect(longRuns[0]).not.toBe(longRuns[1]);
       expect(longRuns.map((handle) => handle.running)).toEqual([true, true]);
       expect(settled).toEqual([]);
-    });
+    }, EVENTUALLY);
     for (const res of await Promise.all(requests)) {
       expect(res.status).toBe(503);
       expect(codes(res.json)).toEqual(['QUERY_TIMEOUT']);
@@ -136,7 +137,10 @@ describe('a pool of connections per snapshot', () => {
     // Both connections are held past the 500 ms limit; the third request waits for one as long.
     const holders = await holdBothConnections(tight);
     const waiter = post(tight.graphqlUrl, { query: '{ quick }' });
-    await vi.waitFor(() => expect(tight.reader.load).toMatchObject({ busy: 2, waiting: 1 }));
+    await vi.waitFor(
+      () => expect(tight.reader.load).toMatchObject({ busy: 2, waiting: 1 }),
+      EVENTUALLY,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     gate.open();
     // The holders executed too long; the waiter waited as long but executed briefly.
@@ -154,7 +158,7 @@ describe('the wait queue', () => {
   it('lets requests wait for a connection, and answers 503 SERVER_BUSY beyond the queue', async () => {
     const holders = await holdBothConnections(queued);
     const waiter = post(queued.graphqlUrl, { query: '{ quick }' });
-    await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1));
+    await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1), EVENTUALLY);
 
     const refused = await post(queued.graphqlUrl, { query: '{ quick }' });
     expect(refused.status).toBe(503);
@@ -190,10 +194,10 @@ describe('the wait queue', () => {
       body: JSON.stringify({ query: '{ quick }' }),
       signal: controller.signal,
     });
-    await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1));
+    await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1), EVENTUALLY);
     controller.abort();
     await expect(gone).rejects.toThrow(/abort/i);
-    await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(0));
+    await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(0), EVENTUALLY);
     gate.open();
     await Promise.all(holders);
     expect(queued.reader.load).toEqual({ connections: 2, busy: 0, waiting: 0 });
@@ -216,7 +220,7 @@ describe('the response cache', () => {
     await post(cached.graphqlUrl, { query: counter, variables: { tag: 'a' } });
     expect(resolverRuns).toBe(runs);
     // The request log still says what was answered, from which version.
-    await vi.waitFor(() => expect(log.lines).toHaveLength(1));
+    await vi.waitFor(() => expect(log.lines).toHaveLength(1), EVENTUALLY);
     expect(log.lines[0]).toMatchObject({
       operationName: 'Count',
       status: 200,
@@ -287,7 +291,7 @@ describe('a snapshot swap under load', () => {
     const v1 = queued.reader.dataVersion;
     const holders = await holdBothConnections(queued, '{ heldVersion }');
     const waiter = post(queued.graphqlUrl, { query: '{ version }' });
-    await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1));
+    await vi.waitFor(() => expect(queued.reader.load.waiting).toBe(1), EVENTUALLY);
 
     // The register file loaded above published figures this aggregates file replaces: a load
     // that replaces another family's figures must say so (--replace), else it is refused.

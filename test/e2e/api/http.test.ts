@@ -12,6 +12,7 @@ import {
   REFERENCE_UNIT_IDS,
 } from '../../helpers/warehouse.ts';
 import { codes, get, post, testConfig, type GraphqlResponse } from '../../helpers/server.ts';
+import { EVENTUALLY } from '../../helpers/wait.ts';
 
 const LOADS = `query Loads($first: Int, $family: LoadFamily) {
   loads(first: $first, family: $family) {
@@ -164,7 +165,7 @@ describe('HTTP caching', () => {
 
     const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
     expect(report.dataVersion).toBe(initialVersion + 1);
-    await vi.waitFor(() => expect(server.reader.dataVersion).toBe(initialVersion + 1));
+    await vi.waitFor(() => expect(server.reader.dataVersion).toBe(initialVersion + 1), EVENTUALLY);
 
     const after = await get(url, { query: DATA_VERSION }, { ...headers, 'if-none-match': etag });
     expect(after.status).toBe(200);

@@ -5,6 +5,7 @@ import { loadFile } from '../../../etl/load/load-file.ts';
 import { serverCommand } from '../../helpers/cli.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
 import { freePort } from '../../helpers/server.ts';
+import { EVENTUALLY } from '../../helpers/wait.ts';
 
 const BODY = JSON.stringify({ query: '{ dataVersion { version } }' });
 
@@ -33,7 +34,10 @@ beforeAll(async () => {
   exited = new Promise((resolve) => child.on('exit', resolve));
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await vi.waitFor(() => expect(out).toContain('coopstat API on'), { timeout: 60_000, interval: 50 });
+  await vi.waitFor(() => expect(out).toContain('coopstat API on'), {
+    timeout: 60_000,
+    interval: 50,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -86,8 +90,12 @@ describe('COOPSTAT_WORKERS=2', () => {
   it('answers connections from two worker processes, neither of them the primary', async () => {
     const before = requestLines().length;
     for (let i = 0; i < 4; i++) await dataVersion();
-    await vi.waitFor(() => expect(requestLines().length).toBe(before + 4));
-    const pids = new Set(requestLines().slice(before).map((line) => line.pid));
+    await vi.waitFor(() => expect(requestLines().length).toBe(before + 4), EVENTUALLY);
+    const pids = new Set(
+      requestLines()
+        .slice(before)
+        .map((line) => line.pid),
+    );
     expect(pids.size).toBe(2);
     expect(pids.has(child.pid!)).toBe(false);
     for (const pid of pids) expect(pid).toEqual(expect.any(Number));

@@ -10,6 +10,7 @@ import {
   type WarmUpOutcome,
 } from '../../../warehouse/store/warehouse-reader.ts';
 import { createTestWarehouse, example, type TestWarehouse } from '../../helpers/warehouse.ts';
+import { EVENTUALLY } from '../../helpers/wait.ts';
 
 const AGGREGATES = example('aggregates-2024.csv');
 const LONG_SQL = 'select count(*) as n from range(20000000000) t(i) where i % 7 = 3';
@@ -145,7 +146,7 @@ describe('WarehouseReader', () => {
 
     const reason = new Error('stopped on purpose');
     const running = slow.handle.all(LONG_SQL);
-    await vi.waitFor(() => expect(slow.handle.running).toBe(true));
+    await vi.waitFor(() => expect(slow.handle.running).toBe(true), EVENTUALLY);
     // The other lease's statement runs while the long one is still executing.
     expect(await quick.handle.all<{ x: number }>('select 42 as x')).toEqual([{ x: 42 }]);
     expect(slow.handle.running).toBe(true);
@@ -171,7 +172,10 @@ describe('WarehouseReader', () => {
     const [a, b] = [await reader.acquire(), await reader.acquire()];
     const runs = [a, b].map((lease) => lease.handle.all(LONG_SQL));
     // Both statements are executing in DuckDB before either has finished.
-    await vi.waitFor(() => expect([a.handle.running, b.handle.running]).toEqual([true, true]));
+    await vi.waitFor(
+      () => expect([a.handle.running, b.handle.running]).toEqual([true, true]),
+      EVENTUALLY,
+    );
     a.interrupt(new Error('enough'));
     b.interrupt(new Error('enough'));
     const outcomes = await Promise.allSettled(runs);
@@ -188,9 +192,12 @@ describe('WarehouseReader', () => {
     const held = await reader.acquire();
     const order: string[] = [];
     const first = reader.acquire().then((lease) => (order.push('first'), lease));
-    await vi.waitFor(() => expect(reader!.load.waiting).toBe(1));
+    await vi.waitFor(() => expect(reader!.load.waiting).toBe(1), EVENTUALLY);
     const second = reader.acquire().then((lease) => (order.push('second'), lease));
-    await vi.waitFor(() => expect(reader!.load).toEqual({ connections: 1, busy: 1, waiting: 2 }));
+    await vi.waitFor(
+      () => expect(reader!.load).toEqual({ connections: 1, busy: 1, waiting: 2 }),
+      EVENTUALLY,
+    );
     // The queue is full: one more is refused at once.
     await expect(reader.acquire()).rejects.toMatchObject({
       name: 'ReaderBusyError',
@@ -206,9 +213,9 @@ describe('WarehouseReader', () => {
     await expect(third).rejects.toThrow('client gone');
     // A caller that has waited its turn once already goes first, even past a full queue.
     const third2 = reader.acquire();
-    await vi.waitFor(() => expect(reader!.load.waiting).toBe(2));
+    await vi.waitFor(() => expect(reader!.load.waiting).toBe(2), EVENTUALLY);
     const again = reader.acquire({ ahead: true }).then((lease) => (order.push('again'), lease));
-    await vi.waitFor(() => expect(reader!.load.waiting).toBe(3));
+    await vi.waitFor(() => expect(reader!.load.waiting).toBe(3), EVENTUALLY);
     one.release();
     (await again).release();
     (await second).release();
@@ -231,7 +238,7 @@ describe('WarehouseReader', () => {
     const held = [await reader.acquire(), await reader.acquire()];
     const v1 = held[0]!.dataVersion;
     const waiting = reader.acquire();
-    await vi.waitFor(() => expect(reader!.load.waiting).toBe(1));
+    await vi.waitFor(() => expect(reader!.load.waiting).toBe(1), EVENTUALLY);
     await loadFile(AGGREGATES, { db: wh.db });
     await reader.refresh();
     // The waiter is served from the new snapshot while the old one's connections are held.
