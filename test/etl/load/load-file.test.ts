@@ -1,15 +1,21 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LoadRefusedError, formatFinding } from '../../../etl/load/findings.ts';
-import { loadFile } from '../../../etl/load/load-file.ts';
+import { loadFile, type LoadReport } from '../../../etl/load/load-file.ts';
 import { orderedPlansKnown } from '../../../etl/load/staging.ts';
 import { TEMPLATE_EXAMPLE_VALUES } from '../../../etl/template/input-template.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
+import {
+  DEFAULT_WRITER_THREADS,
+  ONE_THREAD_INPUT_BYTES,
+} from '../../../warehouse/store/warehouse-store.ts';
 import { example, fileHash, query, useTestWarehouse } from '../../helpers/warehouse.ts';
 import { writeWorkbook } from '../../helpers/xlsx.ts';
 
 const TN = '19:2008-08-01'; // Thái Nguyên before it absorbed Bắc Kạn
 const LC = '12:2008-08-01'; // Lai Châu, unchanged and continuous
+const AGG_HEADER = 'year,province_code,org_type,org_count,members';
 
 const wh = useTestWarehouse('test');
 
@@ -455,6 +461,46 @@ describe('organisation register', () => {
       [TN],
     );
     expect(history?.n).toBe(3); // the aggregate rows (two sectors and their total) are kept as history
+  });
+});
+
+describe("the writer's DuckDB threads", () => {
+  /** What `run` came to, and the `threads` each writer copy it opened was given, in order. */
+  async function withWriterThreads(run: () => Promise<LoadReport>) {
+    const open = vi.spyOn(DuckDbHandle, 'open');
+    try {
+      const outcome = await run().then(
+        (report) => report.outcome,
+        (error: unknown) => (error instanceof LoadRefusedError ? 'REFUSED' : error),
+      );
+      const threads = open.mock.calls
+        .filter(([path, options]) => path.includes('.writing-') && !options?.readOnly)
+        .map(([, options]) => options?.threads);
+      return { outcome, threads };
+    } finally {
+      open.mockRestore();
+    }
+  }
+
+  it('are one for a file under 8 MiB, every core from 8 MiB, and what the load is given', async () => {
+    expect(
+      await withWriterThreads(() => loadFile(example('aggregates-2024.csv'), { db: wh.db })),
+    ).toEqual({ outcome: 'PUBLISHED', threads: [1] });
+
+    // 8 MiB in one cell: the writer opens, then the file is refused as it is read.
+    const big = join(wh.dir, 'big.csv');
+    await writeFile(big, `${AGG_HEADER}\n${'9'.repeat(ONE_THREAD_INPUT_BYTES)}\n`);
+    expect(await withWriterThreads(() => loadFile(big, { db: wh.db }))).toEqual({
+      outcome: 'REFUSED',
+      threads: [DEFAULT_WRITER_THREADS],
+    });
+
+    const small = join(wh.dir, 'small.csv');
+    await writeFile(small, `${AGG_HEADER}\n2024,12,HTX,-1,10\n`);
+    expect(await withWriterThreads(() => loadFile(small, { db: wh.db, threads: 3 }))).toEqual({
+      outcome: 'REFUSED',
+      threads: [3],
+    });
   });
 });
 
