@@ -290,22 +290,36 @@ function headerDelimiter(header: string): string {
   return best;
 }
 
-/** The fields of one CSV line (double quotes, `""` inside them); enough to measure cells. */
+/**
+ * The fields of one CSV line (double quotes, `""` inside them); enough to measure cells. Runs of
+ * plain characters are sliced, not added one by one: a line may be a 10 MB cell.
+ */
 function splitLine(line: string, delimiter: string): string[] {
+  const QUOTE = 34;
+  const separator = delimiter.charCodeAt(0);
   const fields: string[] = [];
   let field = '';
   let quoted = false;
+  let from = 0;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
+    const c = line.charCodeAt(i);
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) (fields.push(field), (field = ''));
-    else field += c;
+      if (c !== QUOTE) continue;
+      field += line.slice(from, i);
+      if (line.charCodeAt(i + 1) === QUOTE) ((field += '"'), i++);
+      else quoted = false;
+      from = i + 1;
+    } else if (c === QUOTE) {
+      field += line.slice(from, i);
+      quoted = true;
+      from = i + 1;
+    } else if (c === separator) {
+      fields.push(field + line.slice(from, i));
+      field = '';
+      from = i + 1;
+    }
   }
-  fields.push(field);
+  fields.push(field + line.slice(from));
   return fields;
 }
 

@@ -2,7 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsvHeadLines, splitCsvRecords } from '../../../etl/readers/text-file.reader.ts';
+import {
+  firstLongCell,
+  readCsvHeadLines,
+  splitCsvRecords,
+} from '../../../etl/readers/text-file.reader.ts';
 
 describe('the records of a CSV text', () => {
   it('keeps a quoted line break inside its record, with any line ending', () => {
@@ -31,5 +35,25 @@ describe('the records of a CSV text', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the first over-long cell of a CSV text', () => {
+  it('counts a cell as it holds its text: quotes taken off, a doubled quote as one, delimiters inside quotes kept', () => {
+    const long = 'x'.repeat(40);
+    const text = `year;province_code;Tỉnh\n2024;19;ok\n2024;"1;9";"a ""${long}"" b;c"\n`;
+    // The cell holds `a "` + 40 × x + `" b;c`: 48 characters.
+    expect(firstLongCell(text, 47)).toEqual({ row: 3, field: 2, chars: 48, header: 'Tỉnh' });
+    expect(firstLongCell(text, 48)).toBeUndefined();
+  });
+
+  it('measures a cell of 10 million characters', () => {
+    const cell = 'y'.repeat(10_000_000);
+    expect(firstLongCell(`a,b,c\n1,2,${cell}\n`, 32_767)).toEqual({
+      row: 2,
+      field: 2,
+      chars: 10_000_000,
+      header: 'c',
+    });
   });
 });
