@@ -42,6 +42,7 @@ export const SHARED_PROCESS = [
   'test/bench/generate.test.ts',
   'test/bench/lib/goals.test.ts',
   'test/bench/lib/statements.test.ts',
+  'test/bench/tasks/load.tasks.test.ts',
   'test/catalog/plans.test.ts',
   'test/codegen.test.ts',
   'test/e2e/api/argument-rules.test.ts',

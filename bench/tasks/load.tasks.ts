@@ -37,6 +37,8 @@ export interface FileLoad {
 /** One run: a fresh copy of the template, then every file in order. */
 export interface LoadRun {
   readonly warmup: boolean;
+  /** The template the run started from (see {@link LoadArgs.templates}). */
+  readonly template: string;
   readonly ms: number;
   readonly files: FileLoad[];
   /** Bytes of the warehouse after the run. */
@@ -45,6 +47,13 @@ export interface LoadRun {
 
 export interface LoadArgs {
   readonly template: string;
+  /**
+   * Templates taken in turn instead, run by run: run `i` starts from a copy of
+   * `templates[i % templates.length]`. Two starting points measured side by side this way, one
+   * run of each after the other, share the machine's drift (its load, its caches) instead of one
+   * of them taking all of it.
+   */
+  readonly templates?: readonly string[];
   readonly files: readonly string[];
   readonly workDir: string;
   readonly warmup: number;
@@ -90,8 +99,9 @@ export async function loadFiles(args: LoadArgs, ctx: TaskContext): Promise<LoadR
   const total = args.warmup + args.reps;
   for (let i = 0; i < total; i++) {
     const db = join(args.workDir, `load-${process.pid}-${i}.duckdb`);
+    const template = args.templates?.[i % args.templates.length] ?? args.template;
     await removeDb(db);
-    await copyFile(args.template, db);
+    await copyFile(template, db);
     let stage: string | undefined;
     const timer = args.profile && i === 0 ? installStatementTimer(() => stage) : undefined;
     const files: FileLoad[] = [];
@@ -158,7 +168,13 @@ export async function loadFiles(args: LoadArgs, ctx: TaskContext): Promise<LoadR
         top: costliest(timer.recorded, 15),
       };
     }
-    runs.push({ warmup: i < args.warmup, ms: runMs, files, warehouseBytes: (await stat(db)).size });
+    runs.push({
+      warmup: i < args.warmup,
+      template,
+      ms: runMs,
+      files,
+      warehouseBytes: (await stat(db)).size,
+    });
     if (i === total - 1 && args.keepAs) {
       await removeDb(args.keepAs);
       await rename(db, args.keepAs);
