@@ -3,10 +3,11 @@
  * floor of the first file, then every file in order loaded onto one fresh copy of a template
  * warehouse, with the time of each load stage and, with `--statements`, the costliest SQL.
  *
- *   npx tsx bench/load-profile.ts [--template bench/out/template.duckdb] [--statements] FILE…
+ *   npx tsx bench/load-profile.ts [--template bench/out/template.duckdb] [--statements [--top N]] FILE…
  *
  * The template is made by `init` when it does not exist. Files are loaded as the CLI does (the
- * family detected from the file). Nothing here is a test: the figures are for reading.
+ * family detected from the file). `--top N` prints the N costliest statements (default 25). Nothing
+ * here is a test: the figures are for reading.
  */
 import 'reflect-metadata';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
@@ -25,6 +26,7 @@ const flag = (name: string) => {
   return value;
 };
 const template = flag('--template') ?? 'bench/out/template.duckdb';
+const top = Number(flag('--top') ?? 25);
 const statements = args.includes('--statements');
 const files = args.filter((a) => !a.startsWith('--'));
 if (files.length === 0) throw new Error('name at least one file to load');
@@ -156,13 +158,12 @@ for (const file of files) {
     `${basename(file)}: ${(ended - started).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), ${report.outcome}, ${report.rowsRead} rows, warehouse ${((await stat(work)).size / 2 ** 20).toFixed(1)} MiB;`,
     Object.entries(stages)
       .map(
-        ([k, v]) =>
-          `${k} ${v.toFixed(0)}${statements ? ` (SQL ${(sql[k] ?? 0).toFixed(0)})` : ''}`,
+        ([k, v]) => `${k} ${v.toFixed(0)}${statements ? ` (SQL ${(sql[k] ?? 0).toFixed(0)})` : ''}`,
       )
       .join(', '),
   );
 }
-for (const [sql, c] of [...costs].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 25))
+for (const [sql, c] of [...costs].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, top))
   console.log(
     `CPU ${c.cpu.toFixed(0).padStart(6)} ms, wall ${c.ms.toFixed(0).padStart(6)} ms, ${c.calls}× [${c.stage}] ${sql}`,
   );
