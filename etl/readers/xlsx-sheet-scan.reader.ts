@@ -94,9 +94,29 @@ function isSpace(code: number): boolean {
 class OutsideSubset {}
 const OUTSIDE = new OutsideSubset();
 
+/** A byte of a multi-byte UTF-8 character, read as latin1. */
+const NON_ASCII = /[\x80-\xff]/;
+
 /**
- * Tokenizes one worksheet part fed as decoded text chunks. An unfinished token at the end of a
- * chunk is carried to the next; {@link carried} tells how much.
+ * The characters of a value read one byte a character: decoded from UTF-8 when it holds a byte
+ * above ASCII (the chunk's bytes were checked to be UTF-8, and a value never ends inside a
+ * character, since it ends at ASCII markup); outside the subset when it then holds U+FFFE or
+ * U+FFFF, which XML forbids (control characters are ASCII, checked where the value is read).
+ */
+function utf8Of(bytes: string): string {
+  if (!NON_ASCII.test(bytes)) return bytes;
+  const text = Buffer.from(bytes, 'latin1').toString('utf8');
+  if (text.indexOf('\uFFFE') >= 0 || text.indexOf('\uFFFF') >= 0) throw OUTSIDE;
+  return text;
+}
+
+/**
+ * Tokenizes one worksheet part fed as text chunks that hold its UTF-8 bytes one byte a character
+ * (read as latin1, the bytes already checked to be UTF-8): the markup is ASCII, and a byte of a
+ * multi-byte character is never one of it, so the scan reads bytes, and only the values it hands
+ * out that hold such bytes are decoded ({@link utf8Of}). Decoding the whole part to UTF-16 first
+ * cost more than the scan itself. An unfinished token at the end of a chunk is carried to the
+ * next; {@link carried} tells how much.
  */
 export class SheetXmlScanner {
   private carry = '';
@@ -238,6 +258,7 @@ export class SheetXmlScanner {
         if (c === LT || c === GT || c === 0x09 || c === 0x0a || isForbidden(c)) throw OUTSIDE;
         if (c === AMP) entities = true;
       }
+      value = utf8Of(value);
       if (entities) value = decodeEntities(value);
       attributes ??= {};
       if (Object.hasOwn(attributes, attribute)) throw OUTSIDE;
@@ -269,8 +290,9 @@ export class SheetXmlScanner {
       if (close < 0) return -1;
       for (let k = j + 4; k < close; k++) {
         const c = s.charCodeAt(k);
-        // Left to the general path: entities, and what it refuses or saxes rewrites.
-        if (c < 0x20 || c === LT || c === GT || c === AMP || c >= 0xfffe) return 0;
+        // Left to the general path: entities, bytes of non-ASCII characters, and what it
+        // refuses or saxes rewrites.
+        if (c < 0x20 || c === LT || c === GT || c === AMP || c >= 0x80) return 0;
       }
       const value = s.slice(j + 4, close);
       if (which === 0x72 && ref === undefined)
@@ -296,7 +318,7 @@ export class SheetXmlScanner {
     if (valueEnd < 0 || valueEnd + 8 > length) return -1;
     if (!s.startsWith('</v></c>', valueEnd)) return 0;
     if (outsideText(s, valueStart, valueEnd)) return 0; // the general path refuses it
-    const raw = s.slice(valueStart, valueEnd);
+    const raw = utf8Of(s.slice(valueStart, valueEnd));
     this.handler.plainCell(ref, type, style, raw.indexOf('&') < 0 ? raw : decodeEntities(raw));
     return valueEnd + 8;
   }
@@ -308,7 +330,7 @@ export class SheetXmlScanner {
       return;
     }
     if (outsideText(s, from, to)) throw OUTSIDE;
-    const raw = s.slice(from, to);
+    const raw = utf8Of(s.slice(from, to));
     this.handler.text(raw.indexOf('&') < 0 ? raw : decodeEntities(raw));
   }
 }

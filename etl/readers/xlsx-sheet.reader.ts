@@ -172,10 +172,11 @@ async function* readSheetRowsFast(
 }
 
 /**
- * Decodes a stream of UTF-8 chunks for the fast pass with Node's own checked decoder (a
- * character split between two chunks is carried to the next): `null` for bytes that are not
- * UTF-8 — the reference pass then reads the part and words the refusal. A byte order mark at
- * the start is dropped, as `TextDecoder` drops it.
+ * Checks a stream of UTF-8 chunks for the fast pass with Node's own checker (a character split
+ * between two chunks is carried to the next) and hands each out one byte a character (latin1),
+ * as the scanner reads them: `null` for bytes that are not UTF-8 — the reference pass then reads
+ * the part and words the refusal. A byte order mark at the start is dropped, as `TextDecoder`
+ * drops it.
  */
 class Utf8Chunks {
   private rest: Buffer | null = null;
@@ -194,7 +195,7 @@ class Utf8Chunks {
     const end = completeUtf8Length(bytes);
     if (end < bytes.length) this.rest = Buffer.from(bytes.subarray(end));
     const whole = bytes.subarray(0, end);
-    return isUtf8(whole) ? whole.toString('utf8') : null;
+    return isUtf8(whole) ? whole.toString('latin1') : null;
   }
 
   /** The stream ended: the bytes held back, or `null` when they are half a character. */
@@ -202,8 +203,8 @@ class Utf8Chunks {
     const rest = this.rest ?? Buffer.alloc(0);
     this.rest = null;
     if (this.first && rest.length >= 3 && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf)
-      return isUtf8(rest.subarray(3)) ? rest.subarray(3).toString('utf8') : null;
-    return isUtf8(rest) ? rest.toString('utf8') : null;
+      return isUtf8(rest.subarray(3)) ? rest.subarray(3).toString('latin1') : null;
+    return isUtf8(rest) ? rest.toString('latin1') : null;
   }
 }
 

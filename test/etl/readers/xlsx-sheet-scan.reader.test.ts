@@ -60,6 +60,17 @@ const CASES: Record<string, string> = {
   'a raw control character': sheet(
     '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2" t="str"><v>a\u0001b</v></c></row>',
   ),
+  'characters of two, three and four bytes in values, inline strings and attributes': sheet(
+    '<row r="1"><c r="A1" t="str"><v>Đắk Lắk ½ 🌾</v></c><c r="B1" t="inlineStr"><is><t>Hợp tác xã 🌾</t></is></c>' +
+      '<c r="C1" t="str" x="ấp"><v>a</v></c><c r="D1" t="ş"><v>1</v></c></row>',
+  ),
+  'U+FFFE in a value': sheet(
+    '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2" t="str"><v>a\uFFFEb</v></c></row>',
+  ),
+  'U+FFFF in an inline string': sheet(
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>Tỉnh \uFFFF</t></is></c></row>',
+  ),
+  'U+FFFE in an attribute': sheet('<row r="1"><c r="A1" t="str" x="\uFFFE"><v>a</v></c></row>'),
   'a duplicate attribute': sheet('<row r="1"><c r="A1" r="B1"><v>1</v></c></row>'),
   'a truncated part': sheet(
     '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v>',
