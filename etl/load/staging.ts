@@ -14,7 +14,7 @@ import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { edgeBlankSql, trimCellSql } from './cell-blank.ts';
-import { isPlainUtf8Csv } from '../readers/plain-utf8.reader.ts';
+import { plainLfBytes, plainUtf8CsvForm } from '../readers/plain-utf8.reader.ts';
 import {
   decodeTextFile,
   firstLongCell,
@@ -202,14 +202,19 @@ async function stageCsv(
   let readPath = path;
   let tempDir: string | undefined;
   let encoding: string | null = 'utf-8';
-  // Most files can be read by DuckDB as they are, which a scan of the bytes tells; the others
-  // (and any file the scan cannot vouch for) are decoded in full, with every refusal worded. A
-  // line no longer than the cell limit cannot hold an over-long cell, so longer lines take the
-  // full path, where cells are measured.
-  const plain =
-    (await stat(path)).size <= FAST_SCAN_MAX_BYTES &&
-    isPlainUtf8Csv(await readFile(path), MAX_CELL_CHARS);
-  if (!plain) {
+  // Most files can be read by DuckDB as they are, which a scan of the bytes tells, or once a
+  // byte-order mark and the CRs of CR LF line ends are taken off (Excel's "CSV UTF-8"): DuckDB
+  // then reads a copy made from the bytes. The others (and any file the scan cannot vouch for)
+  // are decoded in full, with every refusal worded. A line no longer than the cell limit cannot
+  // hold an over-long cell, so longer lines take the full path, where cells are measured.
+  const bytes = (await stat(path)).size <= FAST_SCAN_MAX_BYTES ? await readFile(path) : null;
+  const form = bytes && plainUtf8CsvForm(bytes, MAX_CELL_CHARS);
+  if (bytes && form && (form.bom || form.crlf)) {
+    if (form.bom) encoding = 'utf-8-bom';
+    tempDir = await mkdtemp(join(await scratchFolder(db), 'coopstat-csv-'));
+    readPath = join(tempDir, 'utf8.csv');
+    await writeFile(readPath, plainLfBytes(bytes, form));
+  } else if (!form) {
     const decoded = await decodeTextFile(path);
     encoding = decoded.encoding;
     const longCell = firstLongCell(decoded.text);

@@ -2,7 +2,11 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isPlainUtf8Csv } from '../../../etl/readers/plain-utf8.reader.ts';
+import {
+  isPlainUtf8Csv,
+  plainLfBytes,
+  plainUtf8CsvForm,
+} from '../../../etl/readers/plain-utf8.reader.ts';
 import { decodeTextFile } from '../../../etl/readers/text-file.reader.ts';
 
 const HEADER = 'year,province_name,org_name\n';
@@ -57,5 +61,54 @@ describe('isPlainUtf8Csv', () => {
     expect(isPlainUtf8Csv(Buffer.from('ợợợ\n'), 9)).toBe(true);
     expect(isPlainUtf8Csv(Buffer.from('ợợợợ\n'), 9)).toBe(false);
     expect(isPlainUtf8Csv(Buffer.from('a\nợợợợ'), 9)).toBe(false);
+  });
+});
+
+/** Files plain but for what Excel's "CSV UTF-8" adds, and near misses. */
+const FORMS: [string, Buffer, { bom: boolean; crlf: boolean } | null][] = [
+  ['plain', Buffer.from(`${HEADER}2024,Lai Chau,A\n`), { bom: false, crlf: false }],
+  [
+    'a byte-order mark (Excel "CSV UTF-8")',
+    Buffer.from(`\uFEFF${HEADER}2024,Thái Nguyên,Hợp tác xã\n`),
+    { bom: true, crlf: false },
+  ],
+  ['CR LF line ends', Buffer.from(`year,a\r\n2024,Điện Biên\r\n`), { bom: false, crlf: true }],
+  [
+    'a byte-order mark and CR LF, no final line end',
+    Buffer.from(`\uFEFFyear,a\r\n2024,Ưu Đãi`),
+    { bom: true, crlf: true },
+  ],
+  ['CR LF and LF mixed', Buffer.from(`year,a\r\n2024,b\n2025,c\r\n`), { bom: false, crlf: true }],
+  ['a CR on its own (old Mac line ends)', Buffer.from(`year,a\r2024,b\r`), null],
+  ['a CR before CR LF', Buffer.from(`year,a\r\r\n2024,b\n`), null],
+  ['a byte-order mark only', Buffer.from('\uFEFF'), null],
+  ['a byte-order mark and blank lines', Buffer.from('\uFEFF \r\n\r\n'), null],
+  [
+    'a byte-order mark and NFD text',
+    Buffer.from(`\uFEFF${HEADER}2024,Thái,x\r\n`.normalize('NFD')),
+    null,
+  ],
+  ['a byte-order mark mid-file', Buffer.from(`${HEADER}\uFEFF2024,a,b\n`), null],
+];
+
+describe('plainUtf8CsvForm', () => {
+  it.each(FORMS)('%s', async (_, bytes, expected) => {
+    expect(plainUtf8CsvForm(bytes, 1000)).toEqual(expected);
+    if (!expected) return;
+    // What DuckDB is given is what the full decoder would have written for it.
+    const dir = await mkdtemp(join(tmpdir(), 'coopstat-plain-'));
+    try {
+      await writeFile(join(dir, 'f.csv'), bytes);
+      const decoded = await decodeTextFile(join(dir, 'f.csv'));
+      expect(plainLfBytes(bytes, expected).toString('utf8')).toBe(decoded.text);
+      expect(decoded.encoding).toBe(expected.bom ? 'utf-8-bom' : 'utf-8');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('measures a line without its CR', () => {
+    expect(plainUtf8CsvForm(Buffer.from('ợợợ\r\nab\r\n'), 9)).toEqual({ bom: false, crlf: true });
+    expect(plainUtf8CsvForm(Buffer.from('ợợợa\r\n'), 9)).toBeNull();
   });
 });
