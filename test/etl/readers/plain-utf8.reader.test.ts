@@ -7,7 +7,7 @@ import {
   plainLfBytes,
   plainUtf8CsvForm,
 } from '../../../etl/readers/plain-utf8.reader.ts';
-import { decodeTextFile } from '../../../etl/readers/text-file.reader.ts';
+import { decodeTextFile, type DecodedTextFile } from '../../../etl/readers/text-file.reader.ts';
 
 const HEADER = 'year,province_name,org_name\n';
 const CASES: [string, Buffer, boolean][] = [
@@ -43,18 +43,23 @@ const CASES: [string, Buffer, boolean][] = [
   ['empty', Buffer.alloc(0), false],
 ];
 
+/** The full decoder's reading of `bytes`, written to a file. */
+async function decodedAsFile(bytes: Buffer): Promise<DecodedTextFile> {
+  const dir = await mkdtemp(join(tmpdir(), 'coopstat-plain-'));
+  try {
+    await writeFile(join(dir, 'f.csv'), bytes);
+    return await decodeTextFile(join(dir, 'f.csv'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('isPlainUtf8Csv', () => {
   it.each(CASES)('%s', async (_, bytes, expected) => {
     expect(isPlainUtf8Csv(bytes, 1000)).toBe(expected);
     if (!expected) return;
     // Whenever the scan vouches for a file, the full decoder finds it plain too.
-    const dir = await mkdtemp(join(tmpdir(), 'coopstat-plain-'));
-    try {
-      await writeFile(join(dir, 'f.csv'), bytes);
-      expect((await decodeTextFile(join(dir, 'f.csv'))).isPlainUtf8).toBe(true);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    expect((await decodedAsFile(bytes)).isPlainUtf8).toBe(true);
   });
 
   it('answers false for a line longer than the limit, counted in bytes', () => {
@@ -96,15 +101,9 @@ describe('plainUtf8CsvForm', () => {
     expect(plainUtf8CsvForm(bytes, 1000)).toEqual(expected);
     if (!expected) return;
     // What DuckDB is given is what the full decoder would have written for it.
-    const dir = await mkdtemp(join(tmpdir(), 'coopstat-plain-'));
-    try {
-      await writeFile(join(dir, 'f.csv'), bytes);
-      const decoded = await decodeTextFile(join(dir, 'f.csv'));
-      expect(plainLfBytes(bytes, expected).toString('utf8')).toBe(decoded.text);
-      expect(decoded.encoding).toBe(expected.bom ? 'utf-8-bom' : 'utf-8');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const decoded = await decodedAsFile(bytes);
+    expect(plainLfBytes(bytes, expected).toString('utf8')).toBe(decoded.text);
+    expect(decoded.encoding).toBe(expected.bom ? 'utf-8-bom' : 'utf-8');
   });
 
   it('measures a line without its CR', () => {
