@@ -9,6 +9,7 @@
  * same zip reader and parsed as they stream (memory stays flat); one cell parser,
  * {@link readSheetRows}, serves the full read and the header peek ({@link readXlsxHeaders}).
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 import { ReaderError } from './reader.error.ts';
@@ -207,14 +208,45 @@ interface SharedParts {
   readonly date1904: boolean;
 }
 
+/**
+ * The last shared-string table read, by the file and part it came from: a load reads a workbook's
+ * table twice, for the header peek that tells its family and for the rows, and a national
+ * register's table (11 MB, one name per organisation) takes ~0.35 s to parse. Held weakly, so
+ * it never keeps memory the process needs: once collected, the next read parses again.
+ */
+let lastTable: { readonly key: string; readonly strings: WeakRef<readonly string[]> } | undefined;
+let tablesParsed = 0;
+
+/** How many shared-string tables were parsed rather than taken from the last read (for tests). */
+export const sharedStringTablesParsed = (): number => tablesParsed;
+
 /** The shared-string table of a package; empty when it has none. */
 async function readSharedStrings(
   path: string,
   file: string,
   entries: ReadonlyMap<string, ZipEntry>,
-): Promise<string[]> {
+): Promise<readonly string[]> {
   const entry = entries.get(SHARED_STRINGS);
-  return entry ? parseSharedStrings(inflateZipEntryChunks(path, file, entry)) : [];
+  if (!entry) return [];
+  // The same file (same inode, size and modification time) and the same part in it.
+  const { dev, ino, size, mtimeMs } = await stat(path);
+  const key = [
+    path,
+    dev,
+    ino,
+    size,
+    mtimeMs,
+    entry.localHeaderOffset,
+    entry.compressedSize,
+    entry.uncompressedSize,
+    entry.crc32,
+  ].join('\u0000');
+  const kept = lastTable?.key === key ? lastTable.strings.deref() : undefined;
+  if (kept) return kept;
+  const strings = await parseSharedStrings(inflateZipEntryChunks(path, file, entry));
+  tablesParsed++;
+  lastTable = { key, strings: new WeakRef(strings) };
+  return strings;
 }
 
 /** The rows of one worksheet, inflated straight from the file and read by the one cell parser. */

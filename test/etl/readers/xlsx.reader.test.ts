@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   readXlsx,
   readXlsxHeaders,
+  sharedStringTablesParsed,
   type ReadXlsxOptions,
   type XlsxRow,
   type XlsxWarning,
@@ -213,5 +214,39 @@ describe('readXlsx with onePass', () => {
     expect(load.refusal).toMatch(/^an \.xlsx .* at flipped-peek\.xlsx$/);
     // Read to its rows, or refused as the load refuses the package: never a parse error.
     if (peek !== 'read') expect(peek).toBe(load.refusal);
+  });
+});
+
+describe('the shared-string table', () => {
+  it('is parsed once for the header peek and the read of one file, and again when the file changes', async () => {
+    const path = join(folder.path, 'shared-strings.xlsx');
+    const write = (name: string) =>
+      workbook('shared-strings.xlsx', (wb) => {
+        const sheet = wb.addWorksheet('HTX');
+        sheet.addRow(['year', 'province_name']);
+        sheet.addRow([2024, name]);
+      });
+    const cells = async () => {
+      const out: (string | null)[][] = [];
+      for await (const row of readXlsx(path)) out.push(row.cells);
+      return out;
+    };
+    await write('Thái Nguyên');
+    // exceljs writes text cells through the table, as Excel does.
+    expect((await readFile(path)).includes('xl/sharedStrings.xml')).toBe(true);
+    const before = sharedStringTablesParsed();
+    expect((await readXlsxHeaders(path))[0]?.cells).toEqual(['year', 'province_name']);
+    expect(await cells()).toEqual([
+      ['year', 'province_name'],
+      ['2024', 'Thái Nguyên'],
+    ]);
+    expect(sharedStringTablesParsed() - before).toBe(1);
+
+    await write('Lai Châu');
+    expect(await cells()).toEqual([
+      ['year', 'province_name'],
+      ['2024', 'Lai Châu'],
+    ]);
+    expect(sharedStringTablesParsed() - before).toBe(2);
   });
 });
