@@ -425,9 +425,9 @@ export async function writeCsv(rows: RowSource, path: string): Promise<number> {
 const XLSX_DATE = new Date(Date.UTC(2000, 0, 1));
 
 /**
- * Writes rows as one worksheet of an .xlsx with exceljs's streaming writer (strings in the cells, no
- * styles; empty cells are absent) and returns the row count. Document and zip-entry dates are
- * fixed, so the same rows give the same bytes.
+ * Writes rows as one worksheet of an .xlsx with exceljs's streaming writer (text through the
+ * shared-string table, as Excel writes it; no styles; empty cells are absent) and returns the row
+ * count. Document and zip-entry dates are fixed, so the same rows give the same bytes.
  */
 export async function writeXlsx(
   rows: RowSource,
@@ -438,7 +438,7 @@ export async function writeXlsx(
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: path,
     useStyles: false,
-    useSharedStrings: false,
+    useSharedStrings: true,
   });
   workbook.creator = 'coopstat bench generator';
   workbook.created = XLSX_DATE;
