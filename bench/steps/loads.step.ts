@@ -145,10 +145,9 @@ interface EtlLoads {
   readonly all: TaskOutcome<LoadResult>;
   readonly allLoadAverage: number;
   /**
-   * The one-year file loaded onto the warehouse holding every year before it (when it is the
-   * last of the years loaded): the same file as `csv`, which loads it into an empty warehouse.
+   * The one-year file (when it is the last of the years loaded) onto the warehouse holding every
+   * year before it and into an empty warehouse, in turn.
    */
-  /** The last year's file onto the years before it and into an empty warehouse, in turn. */
   readonly onHistory: SideBySide | null;
   readonly onHistoryLoadAverage: number;
 }

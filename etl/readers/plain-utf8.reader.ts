@@ -1,17 +1,3 @@
-/**
- * A fast test that a CSV file can be handed to DuckDB's `read_csv` as it is: UTF-8 without BOM,
- * LF line ends, no NUL, already NFC, no line over the limit. Decoding a national register into a
- * JS string to learn that (and normalising it) costs as much as DuckDB reading the whole file;
- * this scans the bytes once instead. It is conservative: any character it cannot vouch for
- * (outside ASCII, Latin-1, Latin Extended-A/B and Latin Extended Additional, where Vietnamese
- * text lives and every precomposed letter is already NFC) makes it answer `false`, and the
- * caller then decodes the file the full way, which also words every refusal.
- */
-export function isPlainUtf8Csv(bytes: Uint8Array, maxLineBytes: number): boolean {
-  const form = plainUtf8CsvForm(bytes, maxLineBytes);
-  return form !== null && !form.bom && !form.crlf;
-}
-
 /** How a file that is plain but for what Excel's "CSV UTF-8" adds differs from plain. */
 export interface PlainForm {
   /** It starts with a UTF-8 byte-order mark. */
@@ -21,10 +7,15 @@ export interface PlainForm {
 }
 
 /**
- * The test of {@link isPlainUtf8Csv}, also passing a file that is plain but for a byte-order mark
- * at its start and CR LF line ends (all or some), as Excel writes "CSV UTF-8": `null` when it
- * cannot vouch for the file, else what {@link plainLfBytes} must take off. Lines are measured
- * without their CR.
+ * A fast test that a CSV file can be handed to DuckDB's `read_csv` as it is, or once a byte-order
+ * mark at its start and the CRs of CR LF line ends (all or some) are taken off, as Excel writes
+ * "CSV UTF-8": UTF-8, no other CR, no NUL, already NFC, no line over the limit (measured without
+ * its CR). Decoding a national register into a JS string to learn that (and normalising it) costs
+ * as much as DuckDB reading the whole file; this scans the bytes once instead. It is
+ * conservative: any character it cannot vouch for (outside ASCII, Latin-1, Latin Extended-A/B and
+ * Latin Extended Additional, where Vietnamese text lives and every precomposed letter is already
+ * NFC) makes it answer `null`, and the caller then decodes the file the full way, which also
+ * words every refusal. Otherwise it answers what {@link plainLfBytes} must take off.
  */
 export function plainUtf8CsvForm(bytes: Uint8Array, maxLineBytes: number): PlainForm | null {
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;

@@ -30,18 +30,19 @@ export interface SheetXmlHandler {
 }
 
 /**
- * Whether a character of text or of an attribute value makes the part leave the fast path:
- * XML 1.0 forbids it (a control character, U+FFFE, U+FFFF), or saxes rewrites it (a carriage
- * return). Tabs and new lines are the caller's to judge. Checked on the characters the
- * tokenizer hands out, not in a pass of its own over every chunk.
+ * Whether a byte of text or of an attribute value makes the part leave the fast path: XML 1.0
+ * forbids it (a control character), or saxes rewrites it (a carriage return). Tabs and new lines
+ * are the caller's to judge. Checked on the bytes the tokenizer hands out, not in a pass of its
+ * own over every chunk; U+FFFE and U+FFFF, which XML forbids too, are multi-byte characters,
+ * found once a value is decoded ({@link utf8Of}).
  */
 function isForbidden(code: number): boolean {
-  return (code < 0x20 && code !== 0x09 && code !== 0x0a) || code >= 0xfffe;
+  return code < 0x20 && code !== 0x09 && code !== 0x0a;
 }
 
 /**
- * Whether the text between `from` and `to` holds a character outside the subset: a forbidden
- * one, or the `]]>` that XML forbids in text.
+ * Whether the bytes between `from` and `to` hold a byte outside the subset: a forbidden one, or
+ * the `]]>` that XML forbids in text.
  */
 function outsideText(s: string, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
@@ -51,7 +52,7 @@ function outsideText(s: string, from: number, to: number): boolean {
     } else if (c === GT) {
       if (k - 2 >= from && s.charCodeAt(k - 1) === 0x5d && s.charCodeAt(k - 2) === 0x5d)
         return true;
-    } else if (c >= 0xfffe) return true;
+    }
   }
   return false;
 }

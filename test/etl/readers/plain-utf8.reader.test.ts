@@ -2,11 +2,7 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  isPlainUtf8Csv,
-  plainLfBytes,
-  plainUtf8CsvForm,
-} from '../../../etl/readers/plain-utf8.reader.ts';
+import { plainLfBytes, plainUtf8CsvForm } from '../../../etl/readers/plain-utf8.reader.ts';
 import { decodeTextFile, type DecodedTextFile } from '../../../etl/readers/text-file.reader.ts';
 
 const HEADER = 'year,province_name,org_name\n';
@@ -54,18 +50,24 @@ async function decodedAsFile(bytes: Buffer): Promise<DecodedTextFile> {
   }
 }
 
-describe('isPlainUtf8Csv', () => {
+/** Whether DuckDB can read the bytes as they are: plain, with nothing to take off. */
+function isPlain(bytes: Buffer, maxLineBytes: number): boolean {
+  const form = plainUtf8CsvForm(bytes, maxLineBytes);
+  return form !== null && !form.bom && !form.crlf;
+}
+
+describe('a file read as it is', () => {
   it.each(CASES)('%s', async (_, bytes, expected) => {
-    expect(isPlainUtf8Csv(bytes, 1000)).toBe(expected);
+    expect(isPlain(bytes, 1000)).toBe(expected);
     if (!expected) return;
     // Whenever the scan vouches for a file, the full decoder finds it plain too.
     expect((await decodedAsFile(bytes)).isPlainUtf8).toBe(true);
   });
 
   it('answers false for a line longer than the limit, counted in bytes', () => {
-    expect(isPlainUtf8Csv(Buffer.from('ợợợ\n'), 9)).toBe(true);
-    expect(isPlainUtf8Csv(Buffer.from('ợợợợ\n'), 9)).toBe(false);
-    expect(isPlainUtf8Csv(Buffer.from('a\nợợợợ'), 9)).toBe(false);
+    expect(isPlain(Buffer.from('ợợợ\n'), 9)).toBe(true);
+    expect(isPlain(Buffer.from('ợợợợ\n'), 9)).toBe(false);
+    expect(isPlain(Buffer.from('a\nợợợợ'), 9)).toBe(false);
   });
 });
 
