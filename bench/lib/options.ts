@@ -38,6 +38,11 @@ export interface BenchOptions {
   };
   /** Seconds of each autocannon run. */
   readonly duration: number;
+  /**
+   * Ends each autocannon run after this many requests per client instead of after `duration`
+   * (the smoke run, which checks the machinery, not the figures); null: `duration` counts.
+   */
+  readonly pullRequestsPerClient: number | null;
   /** The year of the pulls (2024: 63 provinces × 4 organisation types = 252 groups). */
   readonly pullYear: number;
   /** Which parts run (default all). */
@@ -79,6 +84,7 @@ const DEFAULTS: Record<
     warmup: 1,
     reps: { floorCsv: 5, loadCsv: 3, loadXlsx: 2, dashboard: 15, cached: 30, rawSql: 15 },
     duration: 15,
+    pullRequestsPerClient: null,
     connections: [1, 8, 32],
     pullYear: 2024,
     cliReps: 5,
@@ -95,6 +101,7 @@ const DEFAULTS: Record<
     warmup: 0,
     reps: { floorCsv: 3, loadCsv: 1, loadXlsx: 1, dashboard: 5, cached: 20, rawSql: 5 },
     duration: 5,
+    pullRequestsPerClient: null,
     connections: [1, 8, 32],
     pullYear: 2024,
     cliReps: 3,
@@ -111,6 +118,7 @@ const DEFAULTS: Record<
     warmup: 0,
     reps: { floorCsv: 1, loadCsv: 1, loadXlsx: 1, dashboard: 1, cached: 1, rawSql: 1 },
     duration: 1,
+    pullRequestsPerClient: 2,
     connections: [1, 8, 32],
     pullYear: 2030,
     cliReps: 1,
@@ -137,7 +145,8 @@ export const USAGE = `usage: npm run bench -- [--quick | --smoke] [options]
   --warmup N           warm-up runs before each repeated measure (default 1; quick 0)
   --reps N             repetitions of the loads (CSV and .xlsx) (default 3 and 2)
   --dashboard-reps N   repetitions of the uncached dashboard request (default 15)
-  --duration S         seconds of each concurrent-client pull (default 15; quick 5)
+  --duration S         seconds of each concurrent-client pull (default 15; quick 5; smoke: 2
+                       requests a client instead)
   --connections LIST   concurrent clients of the pulls (default 1,8,32)
   --pull-year YEAR     year of the pulls (default 2024: 252 province × type groups; smoke 2030)
   --parts LIST         which parts run: loads,api,cli (default all three)
@@ -242,6 +251,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         : { dashboard: Math.max(1, dashboardReps), rawSql: Math.max(1, dashboardReps) }),
     },
     duration: values.duration === undefined ? d.duration : positiveInt('duration', values.duration),
+    // A duration given is a duration run, in any profile.
+    pullRequestsPerClient: values.duration === undefined ? d.pullRequestsPerClient : null,
     connections,
     pullYear:
       values['pull-year'] === undefined

@@ -30,6 +30,8 @@ export interface MatrixOptions {
   readonly year: number;
   readonly connections: readonly number[];
   readonly durationS: number;
+  /** Ends each run after this many requests per client instead (the smoke run); null: `durationS`. */
+  readonly requestsPerClient: number | null;
   readonly coopstat: PullTarget;
   readonly peer: PullTarget | null;
   readonly log: (line: string) => void;
@@ -104,8 +106,12 @@ export async function runPullMatrix(options: MatrixOptions): Promise<MatrixResul
     ];
     for (const [target, op] of plan) {
       const la = loadAverage();
+      const length =
+        options.requestsPerClient === null
+          ? `${options.durationS} s`
+          : `${options.requestsPerClient} requests each`;
       options.log(
-        `${target.name} ${op.name}, ${connections} client(s), ${options.durationS} s (load average ${la})`,
+        `${target.name} ${op.name}, ${connections} client(s), ${length} (load average ${la})`,
       );
       runs.push(
         await runPull({
@@ -114,6 +120,9 @@ export async function runPullMatrix(options: MatrixOptions): Promise<MatrixResul
           op,
           connections,
           durationS: options.durationS,
+          ...(options.requestsPerClient === null
+            ? {}
+            : { requests: options.requestsPerClient * connections }),
           timeoutS: 120,
           loadAverage: la,
           // The memory goal is about the 32-client run; sampling every run costs nothing.
@@ -162,9 +171,7 @@ export function pullGoals(m: MatrixResult, op: string, floor: Summary | null): V
   const c8 = find(m, 'coopstat', op, 8);
   const c32 = find(m, 'coopstat', op, 32);
   if (c1)
-    goals.push(
-      judge(GOALS.c1P50, c1.latencyMs.p50, { subject: op, also: pullProblems(c1) === 0 }),
-    );
+    goals.push(judge(GOALS.c1P50, c1.latencyMs.p50, { subject: op, also: pullProblems(c1) === 0 }));
   if (c8)
     goals.push(
       judge(GOALS.c8Rps, c8.requestsPerSecond, {

@@ -87,6 +87,8 @@ export interface PullOptions {
   readonly op: PullOperation;
   readonly connections: number;
   readonly durationS: number;
+  /** Ends the run after this many requests in all instead of after `durationS`. */
+  readonly requests?: number;
   /** Client time-out per request, seconds: a slow answer is measured, not dropped. */
   readonly timeoutS: number;
   /** Sample the resident memory of these processes every 250 ms during the run. */
@@ -94,7 +96,7 @@ export interface PullOptions {
   readonly loadAverage: number;
 }
 
-/** Runs autocannon for `durationS` seconds with `connections` clients. */
+/** Runs autocannon for `durationS` seconds (or `requests` requests) with `connections` clients. */
 export async function runPull(options: PullOptions): Promise<PullResult> {
   let n = 0;
   let graphqlErrors = 0;
@@ -113,6 +115,7 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
       url: options.url,
       connections: options.connections,
       duration: options.durationS,
+      ...(options.requests === undefined ? {} : { amount: options.requests }),
       timeout: options.timeoutS,
       requests: [
         {

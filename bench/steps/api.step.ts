@@ -336,12 +336,13 @@ async function runPulls(
   const peerTarget: PullTarget | null =
     pg && ps ? { name: 'peer', url: ps.graphqlUrl, rssPids: () => [ps.pid, ...pg.pids()] } : null;
   ctx.step(
-    `pulls of ${options.pullYear}: ${options.connections.join('/')} clients × ${options.duration} s${peerTarget ? ', interleaved with the peer' : ''}`,
+    `pulls of ${options.pullYear}: ${options.connections.join('/')} clients × ${options.pullRequestsPerClient === null ? `${options.duration} s` : `${options.pullRequestsPerClient} requests`}${peerTarget ? ', interleaved with the peer' : ''}`,
   );
   const matrix = await runPullMatrix({
     year: options.pullYear,
     connections: options.connections,
     durationS: options.duration,
+    requestsPerClient: options.pullRequestsPerClient,
     coopstat: coopTarget,
     peer: peerTarget,
     log: ctx.log,
