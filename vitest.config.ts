@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
-import { HeavyFirstSequencer, SHARED_PROCESS } from './test/sequencer.ts';
+import { HeavyFirstSequencer, ISOLATED } from './test/sequencer.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -17,18 +17,23 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Two workers on the 2-core CI machine (vitest's default there is one): while one file waits on
-    // a child process, a server, Chromium or the disk, the other runs. Files stay isolated (a
-    // process each): without that, a file that leaves DuckDB work running starves the next ones.
+    // a child process, a server, Chromium or the disk, the other runs.
     maxWorkers: 2,
     // The costliest files start first, so that the two workers finish close together.
     sequence: { sequencer: HeavyFirstSequencer },
     projects: [
-      // The short files that leave nothing behind share their imports (see SHARED_PROCESS).
-      { extends: true, test: { name: 'shared', include: [...SHARED_PROCESS], isolate: false } },
+      // Files share one process per worker and its imports, except those that change the
+      // process's own state (see ISOLATED).
       {
         extends: true,
-        test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...SHARED_PROCESS] },
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: [...ISOLATED],
+          isolate: false,
+        },
       },
+      { extends: true, test: { name: 'isolated', include: [...ISOLATED] } },
     ],
   },
 });

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestSpecification, Vitest } from 'vitest/node';
-import { HEAVY_FIRST, HeavyFirstSequencer, SHARED_PROCESS } from './sequencer.ts';
+import { HEAVY_FIRST, HeavyFirstSequencer, ISOLATED } from './sequencer.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -25,11 +25,19 @@ describe('the order the test files start in', () => {
     expect(new Set(HEAVY_FIRST).size).toBe(HEAVY_FIRST.length);
   });
 
-  it('shares a process only among test files that exist, none of them a costly one', () => {
-    for (const path of SHARED_PROCESS) expect(existsSync(join(ROOT, path)), path).toBe(true);
-    expect(new Set(SHARED_PROCESS).size).toBe(SHARED_PROCESS.length);
-    const heavy = new Set<string>(HEAVY_FIRST);
-    expect(SHARED_PROCESS.filter((path) => heavy.has(path))).toEqual([]);
+  it('runs in a process of its own every test file that changes its process, and only those', () => {
+    const files = readdirSync(join(ROOT, 'test'), { recursive: true, encoding: 'utf8' })
+      .map((path) => `test/${path.split('\\').join('/')}`)
+      .filter((path) => path.endsWith('.test.ts'));
+    // The time zone or any other environment variable set or removed, a spy or mock on a module
+    // other files import, fake timers, a changed working folder, a listener on the process.
+    const changesItsProcess =
+      /process\.env\.\w+\s*=(?!=)|delete process\.env|vi\.(spyOn|mock|doMock|stubEnv|stubGlobal|useFakeTimers)\(|process\.chdir\(|process\.(on|once)\(/;
+    const changing = files.filter((path) =>
+      changesItsProcess.test(readFileSync(join(ROOT, path), 'utf8')),
+    );
+    expect(changing.sort()).toEqual([...ISOLATED].sort());
+    expect(new Set(ISOLATED).size).toBe(ISOLATED.length);
   });
 
   it('starts the costliest files first, in their order, and keeps the order of the others', async () => {
