@@ -1,6 +1,7 @@
 import { publishReportRows } from '../publish/report-rows.ts';
 import { REPORT_ROW_COLUMNS } from '../tables/report-row.table.ts';
 import type { DuckDbHandle } from '../dialect/index.ts';
+import { holdsData } from './held-data.ts';
 
 /**
  * Topic-report rows computed at publish (`rpt_org_type_row`, see its table file), so that a request
@@ -27,6 +28,7 @@ ${REPORT_ROW_COLUMNS.map((c) => `  ${c.name} ${c.sqlType}${c.name === 'status' |
 );
 `,
   async after(db: DuckDbHandle): Promise<void> {
+    if (!(await holdsData(db))) return;
     const [row] = await db.all<{ v: number | null }>(
       'select max(data_version) as v from publication',
     );

@@ -1,5 +1,6 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { publishIndicatorDerived } from '../publish/target-progress.ts';
+import { holdsData } from './held-data.ts';
 import { INDICATOR_VALUE_COLUMNS } from '../tables/indicator-value.table.ts';
 
 /**
@@ -31,6 +32,7 @@ create table rpt_target_progress (
 );
 `,
   async after(db: DuckDbHandle): Promise<void> {
+    if (!(await holdsData(db))) return;
     // Every version that changed data, whether or not its publication was recorded.
     const versions = await db.all<{ v: number }>(
       `select data_version as v from publication
