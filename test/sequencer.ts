@@ -3,7 +3,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The test files that cost the most, most costly first: the order of a run with per-file durations
- * (2026-12-04 14:55, `--reporter=json`, every file but {@link ISOLATED} sharing a process per
+ * (2026-12-04 14:28, `--reporter=json`, every file but {@link ISOLATED} sharing a process per
  * worker). Several are small files (the bench smoke run, the shutdown and demo suites), which
  * vitest would start late on a clean checkout, where it has no durations and starts the larger
  * files first: one of them started last keeps a worker busy long after the other has finished.
