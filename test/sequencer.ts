@@ -36,8 +36,9 @@ export const HEAVY_FIRST = [
  * `isolated`). Every other file shares one process per worker, one file after the other, and
  * with it the imports (graphql, type-graphql, DuckDB, the schema: about a second and a half of
  * each file's start): so every file must leave nothing behind — every server, child process
- * and DuckDB handle closed, no statement left running. `test/sequencer.test.ts` finds the files
- * that change their process's state and holds this list to them.
+ * and DuckDB handle closed, no statement left running (`test/setup.ts` fails a file that leaves a
+ * DuckDB database open). `test/sequencer.test.ts` finds the files that change their process's
+ * state and holds this list to them.
  */
 export const ISOLATED = [
   'test/etl/load/load-file.test.ts',

@@ -64,6 +64,9 @@ const INT32_MAX = 2_147_483_647;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** Database instances opened by {@link DuckDbHandle.open} in this process and not yet closed. */
+let openInstances = 0;
+
 /** A database instance shared by the handles opened on it; closed with the last of them. */
 interface SharedInstance {
   readonly instance: DuckDBInstance;
@@ -144,11 +147,26 @@ export class DuckDbHandle {
     }
     const instance = await DuckDBInstance.create(path, config);
     try {
-      return new DuckDbHandle(path, readOnly, { instance, handles: 0 }, await instance.connect());
+      const handle = new DuckDbHandle(
+        path,
+        readOnly,
+        { instance, handles: 0 },
+        await instance.connect(),
+      );
+      openInstances += 1;
+      return handle;
     } catch (error) {
       instance.closeSync();
       throw error;
     }
+  }
+
+  /**
+   * How many databases this process has opened and not closed (each with all its handles): what
+   * the tests check is back to nothing at the end of every file.
+   */
+  static get openInstances(): number {
+    return openInstances;
   }
 
   /**
@@ -262,7 +280,10 @@ export class DuckDbHandle {
     this.#closed = true;
     this.#connection.disconnectSync();
     this.#shared.handles -= 1;
-    if (this.#shared.handles === 0) this.#shared.instance.closeSync();
+    if (this.#shared.handles === 0) {
+      this.#shared.instance.closeSync();
+      openInstances -= 1;
+    }
   }
 
   async #withSession<T>(fn: () => Promise<T>): Promise<T> {
