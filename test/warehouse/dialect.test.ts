@@ -561,3 +561,20 @@ describe('DuckDbHandle on a real file', () => {
     }
   });
 });
+
+describe('DuckDbHandle.openInstances', () => {
+  it('counts each database open in the process once, until its last handle closes', async () => {
+    const before = DuckDbHandle.openInstances;
+    const first = await DuckDbHandle.open(':memory:');
+    const other = await first.connectAnother();
+    const second = await DuckDbHandle.open(':memory:');
+    expect(DuckDbHandle.openInstances).toBe(before + 2);
+    first.close();
+    expect(DuckDbHandle.openInstances).toBe(before + 2);
+    other.close();
+    other.close(); // idempotent
+    expect(DuckDbHandle.openInstances).toBe(before + 1);
+    second.close();
+    expect(DuckDbHandle.openInstances).toBe(before);
+  });
+});
