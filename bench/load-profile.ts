@@ -3,10 +3,12 @@
  * floor of the first file, then every file in order loaded onto one fresh copy of a template
  * warehouse, with the time of each load stage and, with `--statements`, the costliest SQL.
  *
- *   npx tsx bench/load-profile.ts [--template bench/out/template.duckdb] [--statements [--top N]] FILE…
+ *   npx tsx bench/load-profile.ts [--template bench/out/template.duckdb] [--statements [--top N]]
+ *     [--repeat N] FILE…
  *
  * The template is made by `init` when it does not exist. Files are loaded as the CLI does (the
- * family detected from the file). `--top N` prints the N costliest statements (default 25). Nothing
+ * family detected from the file). `--repeat N` loads each file N times, each onto a fresh copy
+ * of the template, and keeps the statements of the last (a warm process, as in the tests). `--top N` prints the N costliest statements (default 25). Nothing
  * here is a test: the figures are for reading.
  */
 import 'reflect-metadata';
@@ -27,6 +29,8 @@ const flag = (name: string) => {
 };
 const template = flag('--template') ?? 'bench/out/template.duckdb';
 const top = Number(flag('--top') ?? 25);
+/** Loads each file this many times, each onto a fresh copy of the template; figures of the last. */
+const repeat = Number(flag('--repeat') ?? 1);
 const statements = args.includes('--statements');
 const files = args.filter((a) => !a.startsWith('--'));
 if (files.length === 0) throw new Error('name at least one file to load');
@@ -143,7 +147,12 @@ function stageClock(): { enter: (next: string) => void; stop: () => Record<strin
   };
 }
 
-for (const file of files) {
+for (const file of files.flatMap((f) => Array.from({ length: repeat }, () => f))) {
+  if (repeat > 1) {
+    await removeDb(work);
+    await copyFile(template, work);
+    costs.clear();
+  }
   const clock = stageClock();
   enterStage = clock.enter;
   const cpu = process.cpuUsage();
