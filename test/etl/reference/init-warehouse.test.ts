@@ -2,9 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFile } from '../../../etl/load/load-file.ts';
 import { initWarehouse, type InitReport } from '../../../etl/reference/init-warehouse.ts';
+import { DuckDbHandle, NEW_FILE_BLOCK_SIZE } from '../../../warehouse/dialect/index.ts';
 import {
   createTestWarehouse,
+  currentFacts,
+  example,
   fileHash,
   query,
   type TestWarehouse,
@@ -73,4 +77,46 @@ describe('coopstat init', () => {
   it('builds what the tests copy from the template warehouse', async () => {
     expect(await counts(copy.db)).toEqual(await counts(db));
   });
+
+  it('makes the warehouse file of 64 KiB blocks, not DuckDB’s 256 KiB', async () => {
+    expect(NEW_FILE_BLOCK_SIZE).toBe(65_536);
+    expect(await blockSize(db)).toBe(NEW_FILE_BLOCK_SIZE);
+  });
+
+  it('keeps the 256 KiB blocks of a warehouse made before, through a load', async () => {
+    // A warehouse as DuckDB's default made it: the same contents, copied into a 256 KiB file.
+    const old = join(dir, 'made-before.duckdb');
+    const maker = await DuckDbHandle.open(':memory:');
+    try {
+      await maker.run(`attach '${db}' as src (read_only)`);
+      await maker.run(`attach '${old}' as dst (block_size 262144)`);
+      await maker.run('copy from database src to dst');
+    } finally {
+      maker.close();
+    }
+    expect(await blockSize(old)).toBe(262_144);
+    const loaded = await loadFile(example('aggregates-2024.csv'), { db: old });
+    expect(loaded.outcome).toBe('PUBLISHED');
+    expect(await blockSize(old)).toBe(262_144);
+    expect(await currentFacts(old, '19:2008-08-01', 'HTX')).toEqual(
+      await currentFacts((await useExample()).db, '19:2008-08-01', 'HTX'),
+    );
+  });
 });
+
+/** The block size a warehouse file was made with. */
+async function blockSize(path: string): Promise<number> {
+  const [row] = await query<{ block_size: number }>(
+    path,
+    'select block_size from pragma_database_size() where database_name = current_database()',
+  );
+  return Number(row!.block_size);
+}
+
+let exampleCopy: TestWarehouse | undefined;
+/** A copy of the warehouse the global set-up loaded the same example into. */
+async function useExample(): Promise<TestWarehouse> {
+  exampleCopy ??= await createTestWarehouse('example');
+  return exampleCopy;
+}
+afterAll(() => exampleCopy?.cleanup());
