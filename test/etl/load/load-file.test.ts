@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -505,6 +506,32 @@ describe("the writer's DuckDB threads", () => {
 });
 
 describe('repeatability and revisions', () => {
+  it('records the SHA-256 and size of the file as it is on disk, for a file read in several chunks', async () => {
+    // 25,000 organisations, about 1.7 MB: more than one of the hash’s 1 MiB reads.
+    const lines = ['year,org_id,org_name,org_type,sector,province_code,members,rating'];
+    for (let i = 0; i < 25_000; i++) {
+      lines.push(
+        `2024,${4600000000 + i},Hợp tác xã số ${i},HTX,AGRICULTURE,${i % 2 ? '12' : '19'},${5 + (i % 90)},GOOD`,
+      );
+    }
+    const path = join(wh.dir, 'register-2024.csv');
+    await writeFile(path, `${lines.join('\n')}\n`);
+    const bytes = await readFile(path);
+    expect(bytes.length).toBeGreaterThan(1 << 20);
+
+    const report = await loadFile(path, { db: wh.db });
+    expect(report.outcome).toBe('PUBLISHED');
+    const [logged] = await query<{ file_sha256: string; file_bytes: number }>(
+      wh.db,
+      'select file_sha256, file_bytes from load_log where load_id = $1',
+      [report.loadId!],
+    );
+    expect(logged).toEqual({
+      file_sha256: createHash('sha256').update(bytes).digest('hex'),
+      file_bytes: bytes.length,
+    });
+  });
+
   it('changes nothing when the same file is loaded again, under any name', async () => {
     const first = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
     const before = await fileHash(wh.db);
