@@ -1,7 +1,7 @@
 import type { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { FACT_MEASURE_NAMES } from '../../warehouse/tables/org-annual.table.ts';
 import { REGISTER_COLUMNS } from '../../warehouse/tables/register.table.ts';
-import { asWritten, check, RESOLVED_TABLE } from './validate.ts';
+import { asWritten, check, checkAll, RESOLVED_TABLE } from './validate.ts';
 import { sqlString } from './typing.ts';
 import { weakestValueStatusSql } from '../../warehouse/domain/value-status.ts';
 import {
@@ -73,30 +73,32 @@ async function checkConsistency(
   db: DuckDbHandle,
   rules: readonly { lhs: readonly string[]; rhs: readonly string[] }[],
 ): Promise<void> {
-  for (const rule of rules) {
-    await check(
-      db,
-      `select 'ERROR',
-         ${sqlString(`counts must be consistent: ${label(rule.lhs)} must not exceed ${label(rule.rhs)}`)} || ' (' || ${sum(rule.rhs)} || ')',
-         (${sum(rule.lhs)})::varchar, src_sheet, src_row, ${sqlString(rule.lhs[0]!)}
-       from ${RESOLVED_TABLE}
-       where ${anyPresent(rule.lhs)} and ${rule.rhs.map((c) => `${c} is not null`).join(' and ')}
-         and ${sum(rule.lhs)} > ${sum(rule.rhs)}`,
-    );
-  }
+  await checkAll(
+    db,
+    rules.map(
+      (rule) =>
+        `select 'ERROR',
+           ${sqlString(`counts must be consistent: ${label(rule.lhs)} must not exceed ${label(rule.rhs)}`)} || ' (' || ${sum(rule.rhs)} || ')',
+           (${sum(rule.lhs)})::varchar, src_sheet, src_row, ${sqlString(rule.lhs[0]!)}
+         from ${RESOLVED_TABLE}
+         where ${anyPresent(rule.lhs)} and ${rule.rhs.map((c) => `${c} is not null`).join(' and ')}
+           and ${sum(rule.lhs)} > ${sum(rule.rhs)}`,
+    ),
+  );
 }
 
 /** Warns where a file gives the member split for a year before it existed (it is stored as missing). */
 async function checkMemberSplit(db: DuckDbHandle): Promise<void> {
-  for (const column of SPLIT_COLUMNS) {
-    await check(
-      db,
-      `select 'WARNING',
-         ${sqlString(`column \`${column}\` exists only from 1 July ${LAW_2023_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
-         ${asWritten(column)}, src_sheet, src_row, ${sqlString(column)}
-       from ${RESOLVED_TABLE} where ${column} is not null and year < ${LAW_2023_FROM_YEAR}`,
-    );
-  }
+  await checkAll(
+    db,
+    SPLIT_COLUMNS.map(
+      (column) =>
+        `select 'WARNING',
+           ${sqlString(`column \`${column}\` exists only from 1 July ${LAW_2023_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
+           ${asWritten(column)}, src_sheet, src_row, ${sqlString(column)}
+         from ${RESOLVED_TABLE} where ${column} is not null and year < ${LAW_2023_FROM_YEAR}`,
+    ),
+  );
 }
 
 /** The select list of `columns`, with the member split nulled before it existed. */

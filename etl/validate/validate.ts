@@ -69,6 +69,17 @@ export async function check(
   await db.run(`insert into ${FINDING_TABLE} ${select}`, params);
 }
 
+/**
+ * Appends the rows of several checks' selects at once, as {@link check} does for one: one
+ * statement (their `union all`) instead of one each. A small file's load ran some 60 per-column
+ * checks of 2–4 ms each, most of it the statement's own cost, not its rows. The selects take no
+ * parameters; the finding table is read in its own order (severity, place, rule), so the order
+ * in which checks insert does not matter.
+ */
+export async function checkAll(db: DuckDbHandle, selects: readonly string[]): Promise<void> {
+  if (selects.length > 0) await check(db, selects.join('\nunion all\n'));
+}
+
 /** The unit columns every row of {@link RESOLVED_TABLE} ends with, in this order. */
 export const UNIT_COLUMNS =
   'ref_date, folded_name, code_unit_id, name_unit_id, former_name_unit_id, unit_id';
@@ -199,36 +210,7 @@ export async function typeAndResolve(
     );
   }
 
-  for (const column of source.columns) {
-    await check(
-      db,
-      `select 'ERROR', ${sqlString(typeRule(column))}, raw_${column.name}, src_sheet, src_row, ${sqlString(column.name)}
-       from ${RESOLVED_TABLE} where raw_${column.name} is not null and ${column.name} is null`,
-    );
-    const mapped = [...context.staged.mappings.values()].some((m) => m.columns.has(column.name));
-    if (column.required && mapped) {
-      await check(
-        db,
-        `select 'ERROR', ${sqlString(`column \`${column.name}\` must have a value in every row`)}, '', src_sheet, src_row, ${sqlString(column.name)}
-         from ${RESOLVED_TABLE} where raw_${column.name} is null and ${column.name} is null`,
-      );
-    }
-    if (column.type === 'count' && column.max !== undefined) {
-      await check(
-        db,
-        `select 'ERROR', ${sqlString(`column \`${column.name}\` must be at most ${column.max}`)}, ${asWritten(column.name)}, src_sheet, src_row, ${sqlString(column.name)}
-         from ${RESOLVED_TABLE} where ${column.name} > ${column.max}`,
-      );
-    }
-    if (column.type === 'year') {
-      await check(
-        db,
-        `select 'ERROR', ${sqlString(`column \`${column.name}\` must be a year from ${column.min ?? 1900} to ${context.maxYear}`)}, ${asWritten(column.name)}, src_sheet, src_row, ${sqlString(column.name)}
-         from ${RESOLVED_TABLE} where ${column.name} < ${column.min ?? 1900} or ${column.name} > $1`,
-        [context.maxYear],
-      );
-    }
-  }
+  await checkAll(db, columnChecks(source, context));
   if (source.columns.some((c) => c.name === 'founded_year')) {
     await check(
       db,
@@ -242,6 +224,55 @@ export async function typeAndResolve(
      from ${RESOLVED_TABLE} where ${asWritten('province_code')} is null and ${asWritten('province_name')} is null`,
   );
   await checkUnits(db);
+}
+
+/** The selects of every column's own checks: its type, a value where required, its bounds. */
+function columnChecks(source: SourceDescriptor, context: ValidationContext): string[] {
+  if (!Number.isSafeInteger(context.maxYear)) {
+    throw new Error(`the latest reporting year must be a whole number, but got ${context.maxYear}`);
+  }
+  const selects: string[] = [];
+  const refuse = (column: string, rule: string, value: string, where: string) =>
+    selects.push(
+      `select 'ERROR', ${rule}, ${value}, src_sheet, src_row, ${sqlString(column)}
+       from ${RESOLVED_TABLE} where ${where}`,
+    );
+  for (const column of source.columns) {
+    const { name } = column;
+    refuse(
+      name,
+      sqlString(typeRule(column)),
+      `raw_${name}`,
+      `raw_${name} is not null and ${name} is null`,
+    );
+    const mapped = [...context.staged.mappings.values()].some((m) => m.columns.has(name));
+    if (column.required && mapped) {
+      refuse(
+        name,
+        sqlString(`column \`${name}\` must have a value in every row`),
+        `''`,
+        `raw_${name} is null and ${name} is null`,
+      );
+    }
+    if (column.type === 'count' && column.max !== undefined) {
+      refuse(
+        name,
+        sqlString(`column \`${name}\` must be at most ${column.max}`),
+        asWritten(name),
+        `${name} > ${column.max}`,
+      );
+    }
+    if (column.type === 'year') {
+      const min = column.min ?? 1900;
+      refuse(
+        name,
+        sqlString(`column \`${name}\` must be a year from ${min} to ${context.maxYear}`),
+        asWritten(name),
+        `${name} < ${min} or ${name} > ${context.maxYear}`,
+      );
+    }
+  }
+  return selects;
 }
 
 /**

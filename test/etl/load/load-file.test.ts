@@ -64,6 +64,32 @@ function registerFact(...values: (string | number | null)[]): Record<string, unk
 }
 
 describe('province aggregates', () => {
+  it('refuses a file with faults in several columns and rules at once, naming each once', async () => {
+    // A cell's type, a year's range, a required column, a part over its whole (errors) and the
+    // member split before it existed (a warning): checks that run together in one statement.
+    const path = join(wh.dir, 'several-faults.csv');
+    await writeFile(
+      path,
+      [
+        'year,province_code,org_type,org_count,members,active_count,official_members',
+        '2031,19,HTX,10,abc,,',
+        '2024,12,,5,50,9,',
+        '2023,91,HTX,5,60,,10',
+      ].join('\n'),
+    );
+    const error = await loadFile(path, { db: wh.db, maxYear: 2026 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadRefusedError);
+    expect(
+      (error as LoadRefusedError).findings.map((f) => `${f.severity} ${formatFinding(f)}`),
+    ).toEqual([
+      "ERROR column `members` must be a whole number ≥ 0 (digits only, or with . or , between thousands), but got 'abc' at several-faults.csv, row 2, column E (members)",
+      "ERROR column `year` must be a year from 2000 to 2026, but got '2031' at several-faults.csv, row 2, column A (year)",
+      "ERROR counts must be consistent: active_count must not exceed org_count (5), but got '9' at several-faults.csv, row 3, column F (active_count)",
+      'ERROR column `org_type` must have a value in every row, but got an empty cell at several-faults.csv, row 3, column C (org_type)',
+      "WARNING column `official_members` exists only from 1 July 2024 (Law 17/2023/QH15), so it was stored as missing for 2023, but got '10' at several-faults.csv, row 4, column G (official_members)",
+    ]);
+  });
+
   it('loads a CSV with Vietnamese headers and Vietnamese thousands separators', async () => {
     const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
     expect(report).toMatchObject({
