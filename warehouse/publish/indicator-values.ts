@@ -1,9 +1,8 @@
 import type { DuckDbHandle } from '../dialect/index.ts';
 import { reviseDerivedRows } from './derived-rows.ts';
-import { indicatorValuesQuery } from '../queries/indicator.queries.ts';
+import { indicatorValuesOnEveryBoundariesQuery } from '../queries/indicator.queries.ts';
 import { kyselyOf } from '../database.ts';
 import { sql } from 'kysely';
-import { BOUNDARIES } from '../domain/vocabulary.ts';
 import { INDICATOR_VALUE_COLUMNS, INDICATOR_VALUE_KEY } from '../tables/indicator-value.table.ts';
 
 /**
@@ -27,7 +26,9 @@ const VALUES = INDICATOR_VALUE_COLUMNS.map((c) => c.name).filter(
 /** The table's columns from a computed row: the row's own field, or its fallback. */
 const FROM_ROW = sql.join(
   INDICATOR_VALUE_COLUMNS.map((c) =>
-    'fallback' in c ? sql`${sql.raw(String(c.fallback))} as ${sql.ref(c.name)}` : sql.ref(`v.${c.name}`),
+    'fallback' in c
+      ? sql`${sql.raw(String(c.fallback))} as ${sql.ref(c.name)}`
+      : sql.ref(`v.${c.name}`),
   ),
 );
 
@@ -37,7 +38,8 @@ const AT_VERSION = `valid_from_version <= $1 and (valid_to_version is null or va
 /**
  * Recomputes the indicator values (`rpt_indicator_value`) that a publication changed, as data
  * version `version`, with the same statement that computes them on demand
- * ({@link indicatorValuesQuery}) restricted to the slices involved: the changed slices on as-reported
+ * (`indicatorValuesQuery`, here on both boundaries in one statement:
+ * {@link indicatorValuesOnEveryBoundariesQuery}) restricted to the slices involved: the changed slices on as-reported
  * boundaries; on current boundaries the same slices and their successors' slices, each computed
  * from every unit mapped onto it. Rows whose values did not change stay as they are; changed and
  * vanished rows are closed at `version`, new values inserted from it, so an earlier version still
@@ -78,19 +80,15 @@ export async function publishIndicatorValues(
   await db.run(`create or replace temp table ivl_fresh as
     select ''::varchar as boundaries, ${INDICATOR_VALUE_COLUMNS.map((c) => c.name).join(', ')}
     from rpt_indicator_value limit 0`);
-  for (const boundaries of BOUNDARIES) {
-    const values = indicatorValuesQuery({
-      boundaries,
-      asOfVersion: version,
-      readSlices: 'ivl_read',
-    });
-    await sql`insert into ivl_fresh
-       select ${boundaries}, ${FROM_ROW} from (${values}) v
-       where (v.unit_id, v.year, v.source_code) in
-         (select unit_id, year, source_code from ivl_keys where boundaries = ${boundaries})`.execute(
-      kyselyOf(db),
-    );
-  }
+  // Both boundaries in one statement: they share every step up to the sums per unit.
+  const values = indicatorValuesOnEveryBoundariesQuery({
+    asOfVersion: version,
+    readSlices: 'ivl_read',
+  });
+  await sql`insert into ivl_fresh
+     select v.boundaries, ${FROM_ROW} from (${values}) v
+     where (v.boundaries, v.unit_id, v.year, v.source_code) in
+       (select boundaries, unit_id, year, source_code from ivl_keys)`.execute(kyselyOf(db));
   const { closed, inserted } = await reviseDerivedRows(
     db,
     {

@@ -16,7 +16,7 @@ import {
   type Qualifier,
 } from '../domain/qualifier.ts';
 import { valueStatusOfRankExpression, valueStatusRankExpression } from '../domain/value-status.ts';
-import type { Boundaries } from '../domain/vocabulary.ts';
+import { BOUNDARIES, type Boundaries } from '../domain/vocabulary.ts';
 
 /** Which indicator values to compute. Every list is optional; absent means all. */
 export interface IndicatorValueFilter {
@@ -272,25 +272,17 @@ per_unit as (
 
 /**
  * Step 5: numerator and denominator per unit as reported, or on current boundaries summed onto
- * each successor, only where every unit merged into it has them.
+ * each successor, only where every unit merged into it has them; one set of rows per boundaries
+ * asked for, each row naming its boundaries.
  */
-function combinedStep(filter: IndicatorValueFilter) {
-  if (filter.boundaries !== 'CURRENT')
-    return sql`combined as (
-  select indicator_code, unit_id, year, source_code, numerator, denominator,
-    numerator * denominator as weighted, status_rank, n_qmask, d_qmask, 1 as unit_count, org_types
-  from per_unit
-)`;
+function combinedStep(boundaries: readonly Boundaries[]) {
   const crosswalk = sql.table('dim_unit_crosswalk');
-  return sql`mapped as (
-  select p.*, coalesce(x.to_unit_id, p.unit_id) as target_unit_id
-  from per_unit p left join ${crosswalk} x on x.from_unit_id = p.unit_id
-),
-predecessors as (
-  select to_unit_id as target_unit_id, count(*) as n from ${crosswalk} group by all
-),
-combined as (
-  select m.indicator_code, m.target_unit_id as unit_id, m.year, m.source_code,
+  const variants = boundaries.map((b) =>
+    b === 'AS_REPORTED'
+      ? sql`select 'AS_REPORTED' as boundaries, indicator_code, unit_id, year, source_code, numerator, denominator,
+    numerator * denominator as weighted, status_rank, n_qmask, d_qmask, 1 as unit_count, org_types
+  from per_unit`
+      : sql`select 'CURRENT' as boundaries, m.indicator_code, m.target_unit_id as unit_id, m.year, m.source_code,
     case when count(m.numerator) = coalesce(max(pr.n), 1) then sum(m.numerator) end as numerator,
     case when count(m.denominator) = coalesce(max(pr.n), 1) then sum(m.denominator) end as denominator,
     case when count(m.numerator) = coalesce(max(pr.n), 1) then sum(m.numerator * m.denominator) end as weighted,
@@ -298,14 +290,32 @@ combined as (
     count(*) as unit_count, string_agg(distinct m.org_types, ',' order by m.org_types) as org_types
   from mapped m left join predecessors pr
     on pr.target_unit_id = m.target_unit_id and m.unit_id <> m.target_unit_id
-  group by all
+  group by m.indicator_code, m.target_unit_id, m.year, m.source_code`,
+  );
+  const current = boundaries.includes('CURRENT')
+    ? sql`mapped as (
+  select p.*, coalesce(x.to_unit_id, p.unit_id) as target_unit_id
+  from per_unit p left join ${crosswalk} x on x.from_unit_id = p.unit_id
+),
+predecessors as (
+  select to_unit_id as target_unit_id, count(*) as n from ${crosswalk} group by all
+),
+`
+    : sql``;
+  return sql`${current}combined as (
+  ${sql.join(
+    variants,
+    sql`
+  union all
+  `,
+  )}
 )`;
 }
 
 /** Step 6: the value by the indicator's kind, with its status and qualifier. */
 function computedStep() {
   return sql`computed as (
-  select c.indicator_code, c.unit_id, c.year, c.source_code,
+  select c.boundaries, c.indicator_code, c.unit_id, c.year, c.source_code,
     case i.kind
       when 'COUNT' then c.numerator
       when 'SHARE' then 100 * c.numerator / nullif(c.denominator, 0)
@@ -324,14 +334,16 @@ function computedStep() {
 )`;
 }
 
-/** Step 7: published figures, filling in where the facts give no value. */
-function publishedStep(filter: IndicatorValueFilter) {
+/** Step 7: published figures, filling in where the facts give no value, on each boundaries asked for. */
+function publishedStep(filter: IndicatorValueFilter, boundaries: readonly Boundaries[]) {
+  const asked = sql.join(boundaries.map((b) => sql`(${sql.lit(b)})`));
   return sql`published as (
-  select coalesce(a.indicator_code, p.indicator_code) as indicator_code, p.unit_id, p.year, p.source_code,
+  select b.boundaries, coalesce(a.indicator_code, p.indicator_code) as indicator_code, p.unit_id, p.year, p.source_code,
     p.value, null::double as numerator, null::double as denominator, p.status,
     'PUBLISHED' as origin, p.qualifier, 1 as unit_count, null::varchar as org_types
   from ${sql.table('fct_published_value')} p
   left join ${sql.table('dim_indicator_alias')} a on a.alias = p.indicator_code
+  cross join (values ${asked}) b(boundaries)
   where ${published('is_preferred')} and ${validRows(filter, published('valid_from_version'), published('valid_to_version'))} and ${yearsAsked(filter, published('year'))}
     and ${unitsRead(filter, published('unit_id'))}
     and ${inList(published('source_code'), filter.sources)} and ${slicesRead(filter, [published('unit_id'), published('year'), published('source_code')])}
@@ -342,8 +354,8 @@ all_values as (
   select pub.* from published pub
   join indicators i on i.indicator_code = pub.indicator_code
   where not exists (
-    select 1 from computed c where c.value is not null and c.indicator_code = pub.indicator_code
-      and c.unit_id = pub.unit_id and c.year = pub.year and c.source_code = pub.source_code)
+    select 1 from computed c where c.value is not null and c.boundaries = pub.boundaries
+      and c.indicator_code = pub.indicator_code and c.unit_id = pub.unit_id and c.year = pub.year and c.source_code = pub.source_code)
 )`;
 }
 
@@ -351,21 +363,57 @@ all_values as (
 export function indicatorValuesQuery(
   filter: IndicatorValueFilter = {},
 ): RawBuilder<IndicatorValueRow> {
-  const steps = [
-    indicatorsStep(filter),
-    factsStep(filter),
-    operandValuesStep(),
-    partsStep(),
-    combinedStep(filter),
-    computedStep(),
-    publishedStep(filter),
-  ];
+  const boundaries = filter.boundaries ?? 'AS_REPORTED';
   return sql<IndicatorValueRow>`
-with ${sql.join(steps, sql`,\n`)}
-select indicator_code, unit_id, year, source_code, value, numerator, denominator, status, origin,
-  qualifier, qualifier <> 'EXACT' as is_approximate,
-  unit_count::integer as unit_count, org_types
+with ${valueSteps(filter, [boundaries])}
+select ${VALUE_COLUMNS}
 from all_values
 where ${inList(sql.ref('unit_id'), filter.unitIds)}
 order by indicator_code, unit_id, year, source_code`;
+}
+
+/**
+ * Publishing only: the statement of {@link indicatorValuesQuery} for both boundaries at once,
+ * each row naming its `boundaries`. The two share every step up to the sums per unit, so one
+ * statement plans and reads them once (two statements took about twice as long for a small load,
+ * most of it planning).
+ */
+export function indicatorValuesOnEveryBoundariesQuery(
+  filter: Omit<IndicatorValueFilter, 'boundaries' | 'unitIds'>,
+): RawBuilder<IndicatorValueRow & { boundaries: Boundaries }> {
+  return sql<IndicatorValueRow & { boundaries: Boundaries }>`
+with ${valueSteps(filter, BOUNDARIES)}
+select boundaries, ${VALUE_COLUMNS}
+from all_values
+order by boundaries, indicator_code, unit_id, year, source_code`;
+}
+
+/** The columns of an {@link IndicatorValueRow}, from `all_values`. */
+const VALUE_COLUMNS =
+  sql.raw(`indicator_code, unit_id, year, source_code, value, numerator, denominator, status, origin,
+  qualifier, qualifier <> 'EXACT' as is_approximate,
+  unit_count::integer as unit_count, org_types`);
+
+/**
+ * The named steps that compute indicator values on `boundaries`. On current boundaries the units
+ * read include those merged into the units asked for ({@link unitsRead}); a statement computing
+ * both boundaries is asked for no units.
+ */
+function valueSteps(filter: IndicatorValueFilter, boundaries: readonly Boundaries[]) {
+  const read = {
+    ...filter,
+    boundaries: boundaries.includes('CURRENT') ? 'CURRENT' : 'AS_REPORTED',
+  } as const;
+  return sql.join(
+    [
+      indicatorsStep(read),
+      factsStep(read),
+      operandValuesStep(),
+      partsStep(),
+      combinedStep(boundaries),
+      computedStep(),
+      publishedStep(read, boundaries),
+    ],
+    sql`,\n`,
+  );
 }
