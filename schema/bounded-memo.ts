@@ -94,6 +94,27 @@ export class BoundedMemo<V = unknown> {
     return this;
   }
 
+  /**
+   * The resolved values with their estimated bytes, least recently used first (values still
+   * computing are left out).
+   */
+  *settled(): IterableIterator<[key: string, value: Promise<V>, bytes: number]> {
+    for (const [key, entry] of this.#entries)
+      if (entry.settled) yield [key, entry.value, entry.bytes];
+  }
+
+  /**
+   * Keeps a value already resolved, of `bytes` estimated bytes (another memo's, from
+   * {@link settled}), as the most recently used, within the budget.
+   */
+  adopt(key: string, value: Promise<V>, bytes: number): this {
+    this.delete(key);
+    this.#entries.set(key, { value, bytes, settled: true });
+    this.#bytes += bytes;
+    this.#evict();
+    return this;
+  }
+
   delete(key: string): boolean {
     const entry = this.#entries.get(key);
     if (!entry) return false;

@@ -16,6 +16,7 @@ import { RevisionResolver } from './revision/revision.resolver.ts';
 import { ValueChainResolver } from './value-chain/value-chain.resolver.ts';
 
 export { forgetSnapshot } from './snapshot-memo.ts';
+export { inheritSnapshot } from './snapshot-inheritance.ts';
 
 /** Every resolver class of the API, one or more per domain folder. */
 export const RESOLVERS = [

@@ -88,6 +88,30 @@ export function memoisedPerSnapshot<V>(
 }
 
 /**
+ * Keeps for snapshot `to` the values kept for snapshot `from` that `carry` tells still hold:
+ * given a loader's name and its key, it answers whether the value read for that key on `from`
+ * is the one `to` would read. Values still computing are not carried. The values are shared, not
+ * copied (they are read-only). Returns how many were carried.
+ */
+export function carryMemo(
+  from: object,
+  to: object,
+  carry: (name: string, key: string) => boolean,
+): number {
+  const kept = memos.get(from);
+  if (!kept) return 0;
+  const memo = snapshotMemo(to);
+  let carried = 0;
+  for (const [at, value, bytes] of kept.settled()) {
+    const split = at.indexOf('\u0000');
+    if (split < 0 || memo.has(at) || !carry(at.slice(0, split), at.slice(split + 1))) continue;
+    memo.adopt(at, value, bytes);
+    carried += 1;
+  }
+  return carried;
+}
+
+/**
  * Forgets what was kept for a snapshot, given its {@link Lease.snapshotKey}: the server when it
  * retires a snapshot, tests and benchmarks that count the statements of a cold request.
  */

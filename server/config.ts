@@ -103,6 +103,12 @@ export interface Config {
    */
   readonly warmUpQueries: number;
   /**
+   * Whether a newly published snapshot keeps what the loaders kept for the one it replaces where
+   * it provably reads the same: figures as of earlier versions, and those of years the publish did
+   * not change (`COOPSTAT_INHERIT_MEMO`; default true). See `schema/snapshot-inheritance.ts`.
+   */
+  readonly inheritMemo: boolean;
+  /**
    * The longest a warm-up may delay serving a newly published snapshot, in ms
    * (`COOPSTAT_WARM_UP_MS`; default 5000): the queries still running then are stopped and the
    * snapshot serves as warm as it got.
@@ -254,6 +260,7 @@ export function loadConfig(env: Env): Config {
     ),
     heapGrowingPercent: read.integer('COOPSTAT_HEAP_GROWING_PERCENT', 60, 0, 400, ' (percent)'),
     warmUpQueries: read.integer('COOPSTAT_WARM_UP_QUERIES', 16, 0, 1000),
+    inheritMemo: read.boolean('COOPSTAT_INHERIT_MEMO', true),
     warmUpMs: read.integer('COOPSTAT_WARM_UP_MS', 5000, 0, 600_000, ' (ms)'),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),
     shutdownGraceMs: read.integer('COOPSTAT_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, ' (ms)'),

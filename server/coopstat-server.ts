@@ -4,10 +4,15 @@ import {
   buildCoopstatSchema,
   createRequestContext,
   forgetSnapshot,
+  inheritSnapshot,
   setMemoBudget,
 } from '../schema/index.ts';
 import { publishRelease } from '../warehouse/release/publish-release.ts';
-import { WarehouseReader, type Lease } from '../warehouse/store/warehouse-reader.ts';
+import {
+  WarehouseReader,
+  type Lease,
+  type PreviousSnapshot,
+} from '../warehouse/store/warehouse-reader.ts';
 import { createApp, describeError, GRAPHQL_PATH, type CoopstatApp } from './app.ts';
 import { openDataDownloads } from './routes/open-data.ts';
 import { templateDownloads } from './routes/templates.ts';
@@ -168,6 +173,20 @@ export async function startCoopstatServer(
     threads: config.dbThreads,
     // What the loaders kept for a snapshot no request can read again is dropped at once.
     onRetire: forgetSnapshot,
+    // A new snapshot keeps what still holds of the old one's memo (schema/snapshot-inheritance.ts),
+    // before its warm-up, which then reads only what the publish changed.
+    ...(config.inheritMemo && !overrides.schema
+      ? {
+          inherit: async (next: Lease, previous: PreviousSnapshot) => {
+            const carried = await inheritSnapshot(next, previous);
+            logger.info('a new warehouse snapshot kept figures of the one it replaces', {
+              dataVersion: next.dataVersion,
+              fromDataVersion: previous.dataVersion,
+              carried,
+            });
+          },
+        }
+      : {}),
     // A new snapshot runs the queries served recently before it serves (snapshot-warm-up.ts);
     // only on the coopstat schema, whose loaders keep what a warm-up computes.
     ...(config.warmUpQueries > 0

@@ -131,10 +131,27 @@ export interface WarehouseReaderOptions {
    * `warmTimeoutMs` (its leases are then interrupted). The first snapshot is not warmed.
    */
   readonly warm?: (leases: readonly Lease[]) => Promise<void>;
+  /**
+   * Given a lease of a new snapshot (served to no one yet; do not release it) and the snapshot
+   * it replaces, before the warm-up: what was kept for the old one and still holds in the new one
+   * may be kept for it too (the server's use: `schema/snapshot-inheritance.ts`). A rejection is
+   * reported to `onError`, and the swap goes on. The first snapshot replaces none.
+   */
+  readonly inherit?: (next: Lease, previous: PreviousSnapshot) => Promise<void>;
   /** The longest a warm-up may delay a swap, in ms (default 5000). */
   readonly warmTimeoutMs?: number;
   /** Told how each warm-up went, once its snapshot serves. */
   readonly onWarm?: (snapshot: SnapshotInfo, outcome: WarmUpOutcome) => void;
+}
+
+/** The snapshot a new one replaces, as {@link WarehouseReaderOptions.inherit} is told of it. */
+export interface PreviousSnapshot {
+  /** Its {@link Lease.snapshotKey}. */
+  readonly snapshotKey: object;
+  readonly dataVersion: number;
+  readonly publishedAt: string;
+  /** The highest schema migration applied to its file (0 without any). */
+  readonly schemaVersion: number;
 }
 
 /** How the warm-up of a new snapshot went. */
@@ -216,6 +233,7 @@ class Snapshot implements SnapshotInfo {
     readonly dataVersion: number,
     readonly publishedAt: string,
     readonly lastLoadId: number,
+    readonly schemaVersion: number,
     readonly snapshot: number,
     readonly onRetire: ((snapshotKey: object) => void) | undefined,
   ) {
@@ -608,6 +626,7 @@ export class WarehouseReader {
       this.#report(error);
       return;
     }
+    if (this.#options.inherit && !this.#closed) await this.#inherit(next, this.#options.inherit);
     if (this.#options.warm && !this.#closed) {
       // Requests go on with the current snapshot while the new one warms.
       this.#settle?.();
@@ -626,6 +645,27 @@ export class WarehouseReader {
     this.#dispatch();
     const { dataVersion, publishedAt, lastLoadId, snapshot } = next;
     this.#options.onSwap?.({ dataVersion, publishedAt, lastLoadId, snapshot });
+  }
+
+  /** Runs `inherit` with a lease of `next` (served to no one yet) and the current snapshot. */
+  async #inherit(
+    next: Snapshot,
+    inherit: (next: Lease, previous: PreviousSnapshot) => Promise<void>,
+  ): Promise<void> {
+    const previous = this.#current;
+    const lease = this.#lease(next, next.idle.pop()!);
+    try {
+      await inherit(lease, {
+        snapshotKey: previous.key,
+        dataVersion: previous.dataVersion,
+        publishedAt: previous.publishedAt,
+        schemaVersion: previous.schemaVersion,
+      });
+    } catch (error) {
+      this.#report(error);
+    } finally {
+      lease.release();
+    }
   }
 
   /**
@@ -736,6 +776,7 @@ async function openSnapshot(
       row.data_version,
       row.published_at,
       row.last_load_id ?? 0,
+      await readSchemaVersion(handle),
       serial,
       settings.onRetire,
     );

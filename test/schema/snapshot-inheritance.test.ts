@@ -1,0 +1,173 @@
+import { copyFile, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadFile } from '../../etl/load/load-file.ts';
+import { reportRowKey } from '../../schema/report/report.loaders.ts';
+import { yearValueKey } from '../../schema/indicator/indicator.loaders.ts';
+import { snapshotMemo } from '../../schema/snapshot-memo.ts';
+import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
+import { captureLogger, post, testConfig } from '../helpers/server.ts';
+import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
+
+/**
+ * A newly published snapshot keeps what the loaders kept for the one it replaces where it reads
+ * the same (schema/snapshot-inheritance.ts): checked on the real server over HTTP, after real
+ * loads, against a server that opens the new snapshot cold.
+ */
+
+/** Each province's membership rows, with the parts behind a total (read through the memo's rows). */
+const MEMBERSHIP = `query Membership($year: Int!, $v: Int) {
+  membership(level: PROVINCE, year: $year, asOfVersion: $v) {
+    area { code }
+    byOrgType {
+      orgType organisations members
+      organisationsReported { atLeast coveredParts }
+    }
+    bySector { orgType sector organisations members }
+  }
+  valueChain(level: PROVINCE, year: $year, asOfVersion: $v) {
+    area { code }
+    byOrgType { orgType valueChainShare { percent } }
+  }
+}`;
+
+const open: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const item of open.splice(0).reverse()) await item.close();
+});
+
+async function serve(db: string, env: Record<string, string> = {}) {
+  const log = captureLogger();
+  const server = await startCoopstatServer(testConfig(db, env), { port: 0, logger: log.logger });
+  open.push(server);
+  return { server, log };
+}
+
+async function warehouse(contents: 'api' | 'default'): Promise<TestWarehouse> {
+  const wh = await createTestWarehouse(contents);
+  open.push({ close: () => wh.cleanup() });
+  return wh;
+}
+
+let asked = 0;
+/** The membership of `year` (as of `v`), its text changed so that no cached response answers. */
+async function membership(server: RunningCoopstat, year: number, v?: number) {
+  const answer = await post(server.graphqlUrl, {
+    query: `# ${(asked += 1)}\n${MEMBERSHIP}`,
+    variables: { year, v: v ?? null },
+  });
+  expect(answer.json.errors).toBeUndefined();
+  return answer.json.data;
+}
+
+/** The 2024 figures of the example file with Thái Nguyên's agricultural HTX members raised. */
+async function corrected2024(dir: string): Promise<string> {
+  const path = join(dir, 'aggregates-2024-raised.csv');
+  const text = await readFile(example('aggregates-2024.csv'), 'utf8');
+  const raised = text.replace(
+    'Nông nghiệp,610,560,48,12,"18.450"',
+    'Nông nghiệp,610,560,48,12,"18.470"',
+  );
+  expect(raised).not.toBe(text);
+  await writeFile(path, raised);
+  return path;
+}
+
+const keptLines = (lines: Record<string, unknown>[]) =>
+  lines.filter((l) => l.message === 'a new warehouse snapshot kept figures of the one it replaces');
+
+describe('a new snapshot keeps what still holds of the one it replaces', () => {
+  it('keeps the years a load did not change and earlier versions, reads the changed year again, and answers as a cold server', async () => {
+    const wh = await warehouse('api');
+    const { server, log } = await serve(wh.db, { COOPSTAT_WARM_UP_QUERIES: '0' });
+    const v1 = server.reader.dataVersion;
+    const before = {
+      y2023: await membership(server, 2023),
+      y2024: await membership(server, 2024),
+      y2024then: await membership(server, 2024, v1 - 1),
+    };
+    const old = await server.reader.acquire();
+    const oldKey = old.snapshotKey;
+    old.release();
+
+    const report = await loadFile(await corrected2024(wh.dir), { db: wh.db });
+    expect(report).toMatchObject({ outcome: 'PUBLISHED', years: [2024] });
+    await server.reader.refresh();
+    expect(server.reader.dataVersion).toBe(v1 + 1);
+    const lease = await server.reader.acquire();
+    const memo = snapshotMemo(lease.snapshotKey);
+    lease.release();
+    expect(lease.snapshotKey).not.toBe(oldKey);
+
+    // Kept: 2023 at the current version, 2024 as of the earlier version. Not kept: 2024 now.
+    const rows = (year: number, v?: number) =>
+      `reportRows\u0000${reportRowKey('AS_REPORTED', null, 'ALL', '19:2008-08-01', year, v)}`;
+    const values = (year: number, v?: number) =>
+      `yearValues\u0000${yearValueKey('AS_REPORTED', '19:2008-08-01', year, v)}`;
+    expect(memo.has(rows(2023))).toBe(true);
+    expect(memo.has(rows(2024, v1 - 1))).toBe(true);
+    expect(memo.has(rows(2024))).toBe(false);
+    expect(memo.has(values(2024))).toBe(false);
+    const [kept] = keptLines(log.lines);
+    expect(kept).toMatchObject({ dataVersion: v1 + 1, fromDataVersion: v1 });
+    expect(kept!.carried).toBeGreaterThan(0);
+
+    const after = {
+      y2023: await membership(server, 2023),
+      y2024: await membership(server, 2024),
+      y2024then: await membership(server, 2024, v1 - 1),
+      y2024previous: await membership(server, 2024, v1),
+    };
+    const { server: cold } = await serve(wh.db, { COOPSTAT_INHERIT_MEMO: 'false' });
+    expect(after).toEqual({
+      y2023: await membership(cold, 2023),
+      y2024: await membership(cold, 2024),
+      y2024then: await membership(cold, 2024, v1 - 1),
+      y2024previous: await membership(cold, 2024, v1),
+    });
+    // The load changed 2024 and nothing else.
+    expect(after.y2024).not.toEqual(before.y2024);
+    expect(after.y2024previous).toEqual(before.y2024);
+    expect(after.y2023).toEqual(before.y2023);
+    expect(after.y2024then).toEqual(before.y2024then);
+  });
+
+  it('keeps nothing when the file is replaced by a warehouse that does not descend from it', async () => {
+    const wh = await warehouse('api');
+    const other = await warehouse('default');
+    // Another history, of more versions than the served one: loaded twice, other figures.
+    await loadFile(example('aggregates-2024.csv'), { db: other.db });
+    await loadFile(await corrected2024(other.dir), { db: other.db });
+    await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: other.db, maxYear: 2026 });
+    const { server, log } = await serve(wh.db, { COOPSTAT_WARM_UP_QUERIES: '0' });
+    const v1 = server.reader.dataVersion;
+    await membership(server, 2023);
+    await membership(server, 2024);
+
+    const staged = join(wh.dir, 'replacement.duckdb');
+    await copyFile(other.db, staged);
+    await rename(staged, wh.db);
+    await server.reader.refresh();
+    expect(server.reader.dataVersion).toBeGreaterThan(v1);
+    expect(keptLines(log.lines)).toEqual([expect.objectContaining({ carried: 0 })]);
+
+    const { server: cold } = await serve(wh.db, { COOPSTAT_INHERIT_MEMO: 'false' });
+    for (const year of [2023, 2024])
+      expect(await membership(server, year)).toEqual(await membership(cold, year));
+  });
+
+  it('keeps nothing with COOPSTAT_INHERIT_MEMO=false', async () => {
+    const wh = await warehouse('api');
+    const { server, log } = await serve(wh.db, {
+      COOPSTAT_WARM_UP_QUERIES: '0',
+      COOPSTAT_INHERIT_MEMO: 'false',
+    });
+    await membership(server, 2023);
+    await loadFile(await corrected2024(wh.dir), { db: wh.db });
+    await server.reader.refresh();
+    const lease = await server.reader.acquire();
+    expect(snapshotMemo(lease.snapshotKey).size).toBe(0);
+    lease.release();
+    expect(keptLines(log.lines)).toEqual([]);
+  });
+});
