@@ -13,7 +13,9 @@ import { carryMemo } from './snapshot-memo.ts';
  * - a value read as of an earlier data version (`asOfVersion` in its key): published versions
  *   never change, as a publish only adds rows and closes rows at its own new version;
  * - a value read at the current version, for a year in which no versioned row was added or
- *   closed since the old snapshot's version.
+ *   closed since the old snapshot's version;
+ * - the lists read whole from the catalog's tables (admin units, indicators, sources, plans,
+ *   targets), which only `init`, reference and catalog loads and migrations write.
  *
  * Only when the new file descends from the old by data loads alone: its version is later, it
  * records the old version published at the same moment, its schema is the same, and every
@@ -48,7 +50,10 @@ export async function inheritSnapshot(next: Lease, previous: PreviousSnapshot): 
   );
 }
 
-/** Whether the value of loader `name` under `key` reads the same after `changedYears` changed. */
+/**
+ * Whether the value of loader `name` under `key` (a list of `perSnapshot`: no key) reads the same
+ * after `changedYears` changed.
+ */
 function stillHolds(name: string, key: string, changedYears: ReadonlySet<number>): boolean {
   switch (name) {
     case 'reportRows': {
@@ -67,8 +72,14 @@ function stillHolds(name: string, key: string, changedYears: ReadonlySet<number>
       const [, , version] = key.split('|');
       return version !== '' || changedYears.size === 0;
     }
+    case 'indicators':
+    case 'sourceCodes':
+    case 'plans':
+    case 'targets':
+    case 'planLinks':
+      return true;
     default:
-      return false;
+      return name.startsWith('units:');
   }
 }
 

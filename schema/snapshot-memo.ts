@@ -89,19 +89,29 @@ export function memoisedPerSnapshot<V>(
 
 /**
  * Keeps for snapshot `to` the values kept for snapshot `from` that `carry` tells still hold:
- * given a loader's name and its key, it answers whether the value read for that key on `from`
- * is the one `to` would read. Values still computing are not carried. The values are shared, not
- * copied (they are read-only). Returns how many were carried.
+ * given a loader's name and its key (a list's name and `''`), it answers whether the value read
+ * on `from` is the one `to` would read. Memo values still computing are not carried. The values
+ * are shared, not copied (they are read-only). Returns how many were carried.
  */
 export function carryMemo(
   from: object,
   to: object,
   carry: (name: string, key: string) => boolean,
 ): number {
-  const kept = memos.get(from);
-  if (!kept) return 0;
-  const memo = snapshotMemo(to);
   let carried = 0;
+  const listsKept = lists.get(from);
+  if (listsKept) {
+    let cache = lists.get(to);
+    if (!cache) lists.set(to, (cache = new Map()));
+    for (const [name, value] of listsKept) {
+      if (cache.has(name) || !carry(name, '')) continue;
+      cache.set(name, value);
+      carried += 1;
+    }
+  }
+  const kept = memos.get(from);
+  if (!kept) return carried;
+  const memo = snapshotMemo(to);
   for (const [at, value, bytes] of kept.settled()) {
     const split = at.indexOf('\u0000');
     if (split < 0 || memo.has(at) || !carry(at.slice(0, split), at.slice(split + 1))) continue;

@@ -208,6 +208,8 @@ try {
   // With LOG_LEVEL=info (`--server-env LOG_LEVEL=info`): each warm-up and swap the server logs.
   const warmUps: { t: number; ms: number; queries: number; result: string }[] = [];
   const swaps: number[] = [];
+  // Each new snapshot's values carried over from the one it replaces (schema/snapshot-inheritance.ts).
+  const kept: { t: number; carried: number }[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
     let rest = '';
@@ -227,6 +229,8 @@ try {
         >;
         const t = Date.parse(entry.time);
         if (entry.message.startsWith('serving')) swaps.push(t);
+        else if (entry.message.includes('kept figures'))
+          kept.push({ t, carried: Number(entry.carried) });
         else
           warmUps.push({
             t,
@@ -528,6 +532,12 @@ try {
           0.5,
         )} queries median; ${ran.filter((w) => w.result !== 'done').length} not done`,
     );
+    const carried = kept.filter((k) => inRun(k.t)).map((k) => k.carried);
+    if (carried.length > 0)
+      log(
+        `server: ${carried.length} new snapshots kept values of the one they replaced, ` +
+          `${percentile(carried, 0.5)} median, ${carried.filter((c) => c === 0).length} none`,
+      );
   }
   const stopped = stopServer();
   await stopped;
