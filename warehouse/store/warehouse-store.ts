@@ -94,11 +94,10 @@ export interface WriteOutcome<T> {
 /** Options of {@link withWriter}. */
 export interface WriterOptions<T> {
   /**
-   * Runs once the writer lock is held, while the warehouse is being copied; an answer here ends
-   * the write with it, and the copy is removed unused (a file already loaded). The published file
-   * may be read.
+   * Runs once the writer lock is held, while the warehouse is being copied (a load hashes and
+   * peeks at its input there); a failure ends the write, and the copy is removed unused.
    */
-  readonly beforeCopy?: () => Promise<{ readonly done: T } | undefined>;
+  readonly beforeCopy?: () => Promise<void>;
   /**
    * DuckDB's `threads` for the writer's copy (default {@link DEFAULT_WRITER_THREADS}), or a
    * function asked for it once `beforeCopy` has answered: a load sizes its writer by its input
@@ -284,19 +283,14 @@ async function writeOnce<T>(
   }
   try {
     // The copy of the warehouse (which grows with every year loaded) is made while `beforeCopy`
-    // hashes and peeks at the input, not after it; it is dropped when `beforeCopy` answers.
+    // hashes and peeks at the input, not after it.
     const copy = startCopy(path);
     copy.catch(() => undefined); // awaited below, or discarded
-    let early: { readonly done: T } | undefined;
     try {
-      early = await options.beforeCopy?.();
+      await options.beforeCopy?.();
     } catch (error) {
       await discardCopy(copy);
       throw error;
-    }
-    if (early) {
-      await discardCopy(copy);
-      return early.done;
     }
     const threads = typeof options.threads === 'function' ? options.threads() : options.threads;
     return await writeCopy(path, await copy, write, threads);
