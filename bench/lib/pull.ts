@@ -115,7 +115,9 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
       url: options.url,
       connections: options.connections,
       duration: options.durationS,
-      ...(options.requests === undefined ? {} : { amount: options.requests }),
+      // autocannon ends a run at its next sample after the last answer: every second by default,
+      // so a run of a few requests (the smoke run) took a second whatever its requests took.
+      ...(options.requests === undefined ? {} : { amount: options.requests, sampleInt: 50 }),
       timeout: options.timeoutS,
       requests: [
         {
