@@ -11,13 +11,17 @@ export interface TestFileCount {
   readonly expects: number;
 }
 
-const TEST_CALL = /(?<![\w.])(?:it|test)(?:\.(?:each|for|skip|skipIf|runIf|only|todo|concurrent|sequential|fails))*\s*[(`[]/g;
+const TEST_CALL =
+  /(?<![\w.])(?:it|test)(?:\.(?:each|for|skip|skipIf|runIf|only|todo|concurrent|sequential|fails))*\s*[(`[]/g;
 const EXPECT_CALL = /(?<![\w.])expect(?:\.(?:soft|poll|element))?\s*\(/g;
 
 /** The tests and `expect` calls written in one test file's text. */
 export function countTestSource(text: string): { tests: number; expects: number } {
   const code = text.replace(/^\s*\/\/.*$/gm, '');
-  return { tests: code.match(TEST_CALL)?.length ?? 0, expects: code.match(EXPECT_CALL)?.length ?? 0 };
+  return {
+    tests: code.match(TEST_CALL)?.length ?? 0,
+    expects: code.match(EXPECT_CALL)?.length ?? 0,
+  };
 }
 
 function testFiles(folder: string): string[] {
@@ -45,10 +49,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } else {
     const width = Math.max(...rows.map((r) => r.file.length));
     for (const r of rows) {
-      process.stdout.write(`${r.file.padEnd(width)}  ${String(r.tests).padStart(4)}  ${String(r.expects).padStart(5)}\n`);
+      process.stdout.write(
+        `${r.file.padEnd(width)}  ${String(r.tests).padStart(4)}  ${String(r.expects).padStart(5)}\n`,
+      );
     }
     const tests = rows.reduce((s, r) => s + r.tests, 0);
     const expects = rows.reduce((s, r) => s + r.expects, 0);
-    process.stdout.write(`${'total'.padEnd(width)}  ${String(tests).padStart(4)}  ${String(expects).padStart(5)}  (${rows.length} files: tests, expect calls)\n`);
+    process.stdout.write(
+      `${'total'.padEnd(width)}  ${String(tests).padStart(4)}  ${String(expects).padStart(5)}  (${rows.length} files: tests, expect calls)\n`,
+    );
   }
 }

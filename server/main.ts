@@ -55,11 +55,7 @@ async function runServer(config: Config): Promise<void> {
   if (config.heapGrowingPercent > 0) {
     setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   }
-  const logger = createLogger(
-    config.logLevel,
-    undefined,
-    inCluster ? { pid: process.pid } : {},
-  );
+  const logger = createLogger(config.logLevel, undefined, inCluster ? { pid: process.pid } : {});
   const { startCoopstatServer } = await import('./coopstat-server.ts');
   const { describeError } = await import('./app.ts');
   const running = await startCoopstatServer(config, { logger });
@@ -180,7 +176,9 @@ function runPrimary(config: Config): void {
       return;
     }
     restarts.push(now);
-    process.stderr.write(`coopstat: worker ${worker.process.pid} exited with ${how}; starting another\n`);
+    process.stderr.write(
+      `coopstat: worker ${worker.process.pid} exited with ${how}; starting another\n`,
+    );
     fork();
   });
 

@@ -63,7 +63,8 @@ function importViolations(edges: readonly ImportEdge[]): string[] {
     const fromRoom = placeOf(file, 2);
     if (!specifier.startsWith('.')) {
       if (specifier === DRIVER || specifier.startsWith(`${DRIVER}/`)) {
-        if (fromRoom !== 'warehouse/dialect') violations.push(`${file}: imports ${specifier} outside warehouse/dialect/`);
+        if (fromRoom !== 'warehouse/dialect')
+          violations.push(`${file}: imports ${specifier} outside warehouse/dialect/`);
       }
       continue;
     }
@@ -73,7 +74,9 @@ function importViolations(edges: readonly ImportEdge[]): string[] {
     if (to === from) {
       const allowed = LEAF_ROOMS[fromRoom];
       if (allowed && toRoom !== fromRoom && !allowed.includes(toRoom)) {
-        violations.push(`${file}: ${fromRoom}/ may import nothing else of the warehouse, but imports ${specifier}`);
+        violations.push(
+          `${file}: ${fromRoom}/ may import nothing else of the warehouse, but imports ${specifier}`,
+        );
       }
       continue;
     }
@@ -83,7 +86,9 @@ function importViolations(edges: readonly ImportEdge[]): string[] {
     }
     const entries = ENTRY_POINTS[from]?.[to];
     if (entries && !entries.includes(target.split(sep).join('/'))) {
-      violations.push(`${file}: ${from}/ reaches ${to}/ only through ${entries.join(', ')}, but imports ${specifier}`);
+      violations.push(
+        `${file}: ${from}/ reaches ${to}/ only through ${entries.join(', ')}, but imports ${specifier}`,
+      );
     }
   }
   return violations;
@@ -98,7 +103,10 @@ function targetOf({ file, specifier }: ImportEdge): string {
  * The import cycles among the nodes `nodeOf` puts files in (the files themselves, or their
  * rooms), each as `a → b → a`, once per strongly connected group of nodes.
  */
-function importCycles(edges: readonly ImportEdge[], nodeOf: (path: string) => string | null): string[] {
+function importCycles(
+  edges: readonly ImportEdge[],
+  nodeOf: (path: string) => string | null,
+): string[] {
   const next = new Map<string, Set<string>>();
   for (const edge of edges) {
     if (!edge.specifier.startsWith('.')) continue;
@@ -140,7 +148,10 @@ function importCycles(edges: readonly ImportEdge[], nodeOf: (path: string) => st
 }
 
 /** One cycle through a strongly connected group, from its first node back to it. */
-function cyclePath(group: readonly string[], next: ReadonlyMap<string, ReadonlySet<string>>): string {
+function cyclePath(
+  group: readonly string[],
+  next: ReadonlyMap<string, ReadonlySet<string>>,
+): string {
   const members = new Set(group);
   const start = [...group].sort()[0]!;
   // Breadth-first from start to any node that leads back to start, inside the group.
@@ -177,7 +188,10 @@ function importsOfCli(edges: readonly ImportEdge[]): string[] {
     .filter((edge) => edge.specifier.startsWith('.'))
     .filter((edge) => (BELOW_CLI as readonly string[]).includes(placeOf(edge.file, 2)))
     .filter((edge) => placeOf(targetOf(edge), 2) === 'etl/cli')
-    .map((edge) => `${edge.file}: ${placeOf(edge.file, 2)}/ may not import etl/cli/ (${edge.specifier})`);
+    .map(
+      (edge) =>
+        `${edge.file}: ${placeOf(edge.file, 2)}/ may not import etl/cli/ (${edge.specifier})`,
+    );
 }
 
 function sourceFiles(folder: string): string[] {
@@ -193,7 +207,10 @@ function sourceFiles(folder: string): string[] {
 function projectEdges(): ImportEdge[] {
   return PRODUCT.flatMap((folder) =>
     sourceFiles(folder).flatMap((file) =>
-      importsOf(readFileSync(join(ROOT, file), 'utf8')).map((specifier) => ({ file: relative('.', file), specifier })),
+      importsOf(readFileSync(join(ROOT, file), 'utf8')).map((specifier) => ({
+        file: relative('.', file),
+        specifier,
+      })),
     ),
   );
 }
@@ -203,7 +220,11 @@ describe('import rules', () => {
     const edges = projectEdges();
     const files = new Set(edges.map((edge) => edge.file));
     expect(files.size).toBeGreaterThan(100);
-    expect(edges.some((edge) => edge.file === join('schema', 'index.ts') && edge.specifier.includes('warehouse'))).toBe(true);
+    expect(
+      edges.some(
+        (edge) => edge.file === join('schema', 'index.ts') && edge.specifier.includes('warehouse'),
+      ),
+    ).toBe(true);
   });
 
   it('holds for every source file of server/, schema/, warehouse/ and etl/', () => {
@@ -212,13 +233,25 @@ describe('import rules', () => {
 
   it('reports each kind of violation with the file and the import', () => {
     const violations = importViolations([
-      { file: join('warehouse', 'queries', 'fact.queries.ts'), specifier: '../../etl/sources/vocabulary.ts' },
-      { file: join('schema', 'report', 'report.type.ts'), specifier: '../../etl/sources/vocabulary.ts' },
+      {
+        file: join('warehouse', 'queries', 'fact.queries.ts'),
+        specifier: '../../etl/sources/vocabulary.ts',
+      },
+      {
+        file: join('schema', 'report', 'report.type.ts'),
+        specifier: '../../etl/sources/vocabulary.ts',
+      },
       { file: join('etl', 'load', 'load-file.ts'), specifier: '../../schema/index.ts' },
       { file: join('server', 'app.ts'), specifier: '../bench/lib/options.ts' },
       { file: join('etl', 'load', 'staging.ts'), specifier: '@duckdb/node-api' },
-      { file: join('warehouse', 'dialect', 'duckdb-handle.ts'), specifier: '../tables/org-annual.table.ts' },
-      { file: join('warehouse', 'domain', 'qualifier.ts'), specifier: '../queries/query-params.ts' },
+      {
+        file: join('warehouse', 'dialect', 'duckdb-handle.ts'),
+        specifier: '../tables/org-annual.table.ts',
+      },
+      {
+        file: join('warehouse', 'domain', 'qualifier.ts'),
+        specifier: '../queries/query-params.ts',
+      },
       { file: join('server', 'csv-export.ts'), specifier: '../schema/common/enums.ts' },
       { file: join('server', 'auth', 'load-upload.ts'), specifier: '../../etl/load/load-file.ts' },
     ]);
@@ -236,7 +269,10 @@ describe('import rules', () => {
         { file: join('server', 'routes', 'open-data.ts'), specifier: '../../schema/index.ts' },
         { file: join('warehouse', 'dialect', 'duckdb-handle.ts'), specifier: '@duckdb/node-api' },
         { file: join('warehouse', 'queries', 'fact.queries.ts'), specifier: '../dialect/index.ts' },
-        { file: join('warehouse', 'domain', 'measure-flags.ts'), specifier: '../tables/org-annual.table.ts' },
+        {
+          file: join('warehouse', 'domain', 'measure-flags.ts'),
+          specifier: '../tables/org-annual.table.ts',
+        },
       ]),
     ).toEqual([]);
   });
@@ -252,7 +288,10 @@ describe('import rules', () => {
   });
 
   it('reports a cycle with its path, and an import of the command line from below it', () => {
-    const edge = (file: string, specifier: string): ImportEdge => ({ file: join(...file.split('/')), specifier });
+    const edge = (file: string, specifier: string): ImportEdge => ({
+      file: join(...file.split('/')),
+      specifier,
+    });
     const edges = [
       edge('etl/cli/commands.ts', './release-commands.ts'),
       edge('etl/cli/release-commands.ts', './commands.ts'),

@@ -14,7 +14,14 @@ import { describe, expect, it } from 'vitest';
  * the project as a whole (import rules, this layout, generated code) at the top of `test/`.
  */
 const ROOT = join(import.meta.dirname, '..');
-export const END_TO_END_FOLDERS = ['api', 'annual-cycle', 'browser', 'cli', 'misuse', 'process'] as const;
+export const END_TO_END_FOLDERS = [
+  'api',
+  'annual-cycle',
+  'browser',
+  'cli',
+  'misuse',
+  'process',
+] as const;
 
 function testFiles(folder: string): string[] {
   const files: string[] = [];
@@ -49,10 +56,14 @@ export function layoutViolation(file: string): string | undefined {
       ? undefined
       : `${file}: test/e2e/ holds only the folders ${END_TO_END_FOLDERS.join(', ')}`;
   }
-  const named = parts.slice(1).join('/').replace(/\.test\.ts$/, '');
+  const named = parts
+    .slice(1)
+    .join('/')
+    .replace(/\.test\.ts$/, '');
   if (namesSource(named)) return undefined;
   const aspectOf = dirname(named);
-  if (aspectOf !== '.' && namesSource(aspectOf) && existsSync(join(ROOT, `${aspectOf}.ts`))) return undefined;
+  if (aspectOf !== '.' && namesSource(aspectOf) && existsSync(join(ROOT, `${aspectOf}.ts`)))
+    return undefined;
   return `${file}: names no source file or folder (expected ${named}.ts, ${named}/ or ${aspectOf}.ts)`;
 }
 
@@ -75,7 +86,9 @@ describe('the tests mirror the code', () => {
       byName.set(name, [...(byName.get(name) ?? []), file]);
     }
     const clashes = [...byName.values()].filter(
-      (files) => files.length > 1 && files.some((f) => f.startsWith('test/e2e/') || f.split('/').length === 2),
+      (files) =>
+        files.length > 1 &&
+        files.some((f) => f.startsWith('test/e2e/') || f.split('/').length === 2),
     );
     expect(clashes).toEqual([]);
   });

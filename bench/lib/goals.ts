@@ -78,9 +78,19 @@ export const GOALS = {
     unit: 'more statements',
   },
   /** `coopstat --help`, wall time, median of several runs. */
-  cliHelp: { goal: '`coopstat --help` wall time (median)', limit: 1000, bound: 'at most', unit: 'ms' },
+  cliHelp: {
+    goal: '`coopstat --help` wall time (median)',
+    limit: 1000,
+    bound: 'at most',
+    unit: 'ms',
+  },
   /** `coopstat loads`, wall time, median of several runs. */
-  cliLoads: { goal: '`coopstat loads` wall time (median)', limit: 1500, bound: 'at most', unit: 'ms' },
+  cliLoads: {
+    goal: '`coopstat loads` wall time (median)',
+    limit: 1500,
+    bound: 'at most',
+    unit: 'ms',
+  },
   /** The soak (`scripts/soak.ts`): 32 clients, 60 s, loads publishing every few seconds. */
   soakP99: { goal: 'p99', limit: 500, bound: 'at most', unit: 'ms' },
 } as const satisfies Record<string, GoalRule>;

@@ -8,7 +8,9 @@ const file = process.env.COOPSTAT_MEMORY_LOG;
 const mib = (bytes) => Math.round(bytes / 1048576);
 const status = (name) => {
   try {
-    const match = new RegExp(`${name}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
+    const match = new RegExp(`${name}:\\s+(\\d+) kB`).exec(
+      readFileSync('/proc/self/status', 'utf8'),
+    );
     return match ? Math.round(Number(match[1]) / 1024) : null;
   } catch {
     return null;

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
-import {
-  computeProgress,
-  type Observation,
-} from '../../warehouse/progress/progress-engine.ts';
+import { computeProgress, type Observation } from '../../warehouse/progress/progress-engine.ts';
 import {
   computeTargetProgress,
   findTargets,

@@ -5,7 +5,12 @@ import { loadFile } from '../../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
 import { codes, post, testConfig } from '../../helpers/server.ts';
 import { cli } from '../../helpers/cli.ts';
-import { createTestWarehouse, example, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import {
+  createTestWarehouse,
+  example,
+  query,
+  type TestWarehouse,
+} from '../../helpers/warehouse.ts';
 
 /**
  * A corrected file keeps the earlier value under its version range; these tests read both values

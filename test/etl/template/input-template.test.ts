@@ -61,7 +61,10 @@ async function fill(
  * The example row the notes sheet ends with, as header → value: the last two rows of the sheet
  * (the headers, then the example's values), as a clerk would copy them.
  */
-async function exampleRow(file: string, lang: 'vi' | 'en'): Promise<Record<string, string | number>> {
+async function exampleRow(
+  file: string,
+  lang: 'vi' | 'en',
+): Promise<Record<string, string | number>> {
   const { book } = await open(file, lang);
   const notes = book.getWorksheet(TEMPLATE_SHEETS[lang].notes)!;
   const headers = notes.getRow(notes.rowCount - 1);
@@ -205,7 +208,9 @@ describe('coopstat template', () => {
         );
         const row = await exampleRow(template, lang);
         // The example is one of Thái Nguyên's (code 19) rows.
-        const codeHeader = columnGuides(family, lang).find((g) => g.column.name === 'province_code')!;
+        const codeHeader = columnGuides(family, lang).find(
+          (g) => g.column.name === 'province_code',
+        )!;
         expect(row[codeHeader.header], `${family} ${lang}`).toBe('19');
         const filled = join(wh.dir, `${family}-${lang}-example-filled.xlsx`);
         await fill(template, lang, [row], filled);

@@ -11,7 +11,12 @@ import {
 } from '../../../warehouse/keys/key-store.ts';
 import { SCHEMA_VERSION } from '../../../warehouse/migrations/migrations.ts';
 import { cliCommand } from '../../helpers/cli.ts';
-import { createTestWarehouse, fileHash, query, type TestWarehouse } from '../../helpers/warehouse.ts';
+import {
+  createTestWarehouse,
+  fileHash,
+  query,
+  type TestWarehouse,
+} from '../../helpers/warehouse.ts';
 
 // `coopstat keys create | list | revoke` through the real functions, and once through the real
 // CLI in a child process. Keys are stored as SHA-256 only, and a key change publishes a new
