@@ -626,10 +626,12 @@ export class WarehouseReader {
       this.#report(error);
       return;
     }
+    // With a warm-up, requests go on with the current snapshot while the new one takes what it
+    // keeps of the old one and warms; without, they wait for the new one, as they wait for it
+    // to open.
+    if (this.#options.warm) this.#settle?.();
     if (this.#options.inherit && !this.#closed) await this.#inherit(next, this.#options.inherit);
     if (this.#options.warm && !this.#closed) {
-      // Requests go on with the current snapshot while the new one warms.
-      this.#settle?.();
       const outcome = await this.#warmUp(next, this.#options.warm);
       const { dataVersion, publishedAt, lastLoadId, snapshot } = next;
       this.#options.onWarm?.({ dataVersion, publishedAt, lastLoadId, snapshot }, outcome);

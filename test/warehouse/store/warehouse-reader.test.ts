@@ -440,6 +440,46 @@ describe('WarehouseReader warm-up of a new snapshot', () => {
     expect(reader.load).toEqual({ connections: 2, busy: 0, waiting: 0 });
   });
 
+  it('hands the new snapshot and the one it replaces to inherit before the warm-up; a failure is reported and the swap goes on', async () => {
+    const started = deferred();
+    const gate = deferred();
+    const order: string[] = [];
+    const errors: Error[] = [];
+    reader = await WarehouseReader.open(wh.db, {
+      watch: false,
+      checkIntervalMs: 60_000,
+      inherit: async (next, previous) => {
+        order.push(
+          `inherit ${previous.dataVersion} -> ${await versionRead(next)}, schema ${previous.schemaVersion}, ${next.snapshotKey === previous.snapshotKey ? 'same' : 'new'} key`,
+        );
+        started.resolve();
+        await gate.promise;
+        throw new Error('inherit broke');
+      },
+      warm: async (leases) => {
+        order.push(`warm ${await versionRead(leases[0]!)}`);
+      },
+      onError: (error) => errors.push(error),
+    });
+    const v1 = reader.dataVersion;
+    await loadFile(AGGREGATES, { db: wh.db });
+    const refreshing = reader.refresh();
+    await started.promise;
+    // While the new snapshot inherits, requests are served by the current one, without waiting.
+    const during = await reader.acquire();
+    expect(during.dataVersion).toBe(v1);
+    during.release();
+    gate.resolve();
+    await refreshing;
+    expect(order).toEqual([
+      `inherit ${v1} -> ${v1 + 1}, schema ${SCHEMA_VERSION}, new key`,
+      `warm ${v1 + 1}`,
+    ]);
+    expect(errors.map((e) => e.message)).toEqual(['inherit broke']);
+    expect(reader.dataVersion).toBe(v1 + 1);
+    expect(reader.load).toEqual({ connections: 1, busy: 0, waiting: 0 });
+  });
+
   it('swaps anyway when the warm-up fails, and says so', async () => {
     const errors: Error[] = [];
     const outcomes: WarmUpOutcome[] = [];
