@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadFile } from '../../etl/load/load-file.ts';
 import { reportRowKey } from '../../schema/report/report.loaders.ts';
+import { publishRelease } from '../../warehouse/release/publish-release.ts';
+import { writeReleaseMode } from '../../warehouse/release/release.queries.ts';
+import { withWriter } from '../../warehouse/store/warehouse-store.ts';
 import { yearValueKey } from '../../schema/indicator/indicator.loaders.ts';
 import { snapshotMemo } from '../../schema/snapshot-memo.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
@@ -151,6 +154,30 @@ describe('a new snapshot keeps what still holds of the one it replaces', () => {
     expect(server.reader.dataVersion).toBeGreaterThan(v1);
     expect(keptLines(log.lines)).toEqual([expect.objectContaining({ carried: 0 })]);
 
+    const { server: cold } = await serve(wh.db, { COOPSTAT_INHERIT_MEMO: 'false' });
+    for (const year of [2023, 2024])
+      expect(await membership(server, year)).toEqual(await membership(cold, year));
+  });
+
+  it('keeps nothing across a release, a publication that no load of figures made', async () => {
+    const wh = await warehouse('api');
+    // Loads wait for a reviewed release from here on.
+    await withWriter(wh.db, async (db) => {
+      await writeReleaseMode(db, 'reviewed');
+      return { publish: true, result: undefined };
+    });
+    const { server, log } = await serve(wh.db, { COOPSTAT_WARM_UP_QUERIES: '0' });
+    await membership(server, 2023);
+    await loadFile(await corrected2024(wh.dir), { db: wh.db });
+    await server.reader.refresh();
+    await membership(server, 2023);
+    const { release } = await publishRelease(wh.db, { all: true, releasedBy: 'test' });
+    await server.reader.refresh();
+    expect(server.reader.dataVersion).toBe(release.data_version);
+    const kept = keptLines(log.lines);
+    expect(kept).toHaveLength(2);
+    expect(kept[0]!.carried).toBeGreaterThan(0);
+    expect(kept[1]).toMatchObject({ dataVersion: release.data_version, carried: 0 });
     const { server: cold } = await serve(wh.db, { COOPSTAT_INHERIT_MEMO: 'false' });
     for (const year of [2023, 2024])
       expect(await membership(server, year)).toEqual(await membership(cold, year));
