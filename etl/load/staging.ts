@@ -83,14 +83,18 @@ async function sniffFormat(path: string, head: Buffer): Promise<'csv' | 'xlsx' |
   return 'csv';
 }
 
-/** Drops the temporary table or view `name`, whichever it is (DuckDB refuses the wrong kind). */
+/**
+ * Drops the temporary table or view `name`, whichever it is: as a table, and as a view when DuckDB
+ * refuses the table for being a view (asking the catalog first took ~3 ms a call, five a load).
+ * Staging runs outside a transaction, so the refused statement aborts nothing.
+ */
 async function dropStaging(db: DuckDbHandle, name: string): Promise<void> {
-  const kinds = await db.all<{ kind: string }>(
-    `select 'view' as kind from duckdb_views() where view_name = $1 and temporary
-     union all select 'table' from duckdb_tables() where table_name = $1 and temporary`,
-    [name],
-  );
-  for (const { kind } of kinds) await db.run(`drop ${kind} ${name}`);
+  try {
+    await db.run(`drop table if exists temp.${name}`);
+  } catch (error) {
+    if (!/is of type View/.test(error instanceof Error ? error.message : '')) throw error;
+    await db.run(`drop view temp.${name}`);
+  }
 }
 
 async function createRawTable(db: DuckDbHandle, source: SourceDescriptor): Promise<void> {

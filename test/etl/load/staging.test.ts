@@ -203,6 +203,52 @@ describe('the blank around a cell', () => {
   });
 });
 
+describe('staging files one after the other on one connection', () => {
+  it('replaces the staging tables and views the file before left, whichever kind they were', async () => {
+    const rows = (ids: readonly string[]) => [
+      HEADERS.slice(0, 6),
+      ...ids.map((id) => ['2024', id, `HTX ${id}`, 'HTX', 'AGRICULTURE', '19']),
+    ];
+    const csvA = join(dir, 'one-connection-a.csv');
+    await writeFile(
+      csvA,
+      rows(['4600000101', '4600000102'])
+        .map((r) => r.join(','))
+        .join('\n'),
+    );
+    const xlsx = join(dir, 'one-connection.xlsx');
+    await writeWorkbook(xlsx, [{ name: 'Sổ', rows: rows(['4600000201']) }]);
+    const csvB = join(dir, 'one-connection-b.csv');
+    await writeFile(
+      csvB,
+      rows(['4600000301'])
+        .map((r) => r.join(','))
+        .join('\n'),
+    );
+    const db = await DuckDbHandle.open(warehouse.db);
+    try {
+      const ids = [];
+      // A CSV file leaves `stg_raw` a view over its typed rows; a workbook stages into a table.
+      for (const path of [csvA, xlsx, csvB, csvA]) {
+        await stageFile(db, REGISTER_SOURCE, path, (await readFile(path)).subarray(0, 512));
+        ids.push(
+          (await db.all<{ org_id: string }>('select org_id from stg_raw order by src_row')).map(
+            (r) => r.org_id,
+          ),
+        );
+      }
+      expect(ids).toEqual([
+        ['4600000101', '4600000102'],
+        ['4600000201'],
+        ['4600000301'],
+        ['4600000101', '4600000102'],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('a CSV file with quoted cells on several lines', () => {
   it('finds the header below a title whose quoted cell spans lines, and reads a data cell on two lines', async () => {
     const csv = join(dir, 'multiline.csv');
