@@ -8,8 +8,9 @@
  *
  * The template is made by `init` when it does not exist. Files are loaded as the CLI does (the
  * family detected from the file). `--repeat N` loads each file N times, each onto a fresh copy
- * of the template, and keeps the statements of the last (a warm process, as in the tests). `--top N` prints the N costliest statements (default 25). Nothing
- * here is a test: the figures are for reading.
+ * of the template, and keeps the statements of the last (a warm process, as in the tests).
+ * `--top N` prints the N costliest statements (default 25). Nothing here is a test: the figures
+ * are for reading.
  */
 import 'reflect-metadata';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';

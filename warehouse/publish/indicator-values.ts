@@ -37,13 +37,13 @@ const AT_VERSION = `valid_from_version <= $1 and (valid_to_version is null or va
 
 /**
  * Recomputes the indicator values (`rpt_indicator_value`) that a publication changed, as data
- * version `version`, with the same statement that computes them on demand
- * (`indicatorValuesQuery`, here on both boundaries in one statement:
- * {@link indicatorValuesOnEveryBoundariesQuery}) restricted to the slices involved: the changed slices on as-reported
- * boundaries; on current boundaries the same slices and their successors' slices, each computed
- * from every unit mapped onto it. Rows whose values did not change stay as they are; changed and
- * vanished rows are closed at `version`, new values inserted from it, so an earlier version still
- * reads its own values. Call inside the publishing transaction, after the facts are applied.
+ * version `version`, with the steps that compute them on demand (`indicatorValuesQuery`), here
+ * on both boundaries in one statement ({@link indicatorValuesOnEveryBoundariesQuery}), restricted
+ * to the slices involved: the changed slices on as-reported boundaries; on current boundaries
+ * the same slices and their successors' slices, each computed from every unit mapped onto it.
+ * Rows whose values did not change stay as they are; changed and vanished rows are closed at
+ * `version`, new values inserted from it, so an earlier version still reads its own values. Call
+ * inside the publishing transaction, after the facts are applied.
  */
 export async function publishIndicatorValues(
   db: DuckDbHandle,

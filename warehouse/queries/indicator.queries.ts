@@ -374,9 +374,9 @@ order by indicator_code, unit_id, year, source_code`;
 
 /**
  * Publishing only: the statement of {@link indicatorValuesQuery} for both boundaries at once,
- * each row naming its `boundaries`. The two share every step up to the sums per unit, so one
- * statement plans and reads them once (two statements took about twice as long for a small load,
- * most of it planning).
+ * each row naming its `boundaries`, in no order (its rows go into a table). The two share every
+ * step up to the sums per unit, so one statement plans and reads them once (two statements took
+ * about twice as long for a small load, most of it planning).
  */
 export function indicatorValuesOnEveryBoundariesQuery(
   filter: Omit<IndicatorValueFilter, 'boundaries' | 'unitIds'>,
@@ -384,8 +384,7 @@ export function indicatorValuesOnEveryBoundariesQuery(
   return sql<IndicatorValueRow & { boundaries: Boundaries }>`
 with ${valueSteps(filter, BOUNDARIES)}
 select boundaries, ${VALUE_COLUMNS}
-from all_values
-order by boundaries, indicator_code, unit_id, year, source_code`;
+from all_values`;
 }
 
 /** The columns of an {@link IndicatorValueRow}, from `all_values`. */
