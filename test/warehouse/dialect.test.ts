@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createKysely,
   DuckDbHandle,
@@ -576,5 +576,78 @@ describe('DuckDbHandle.openInstances', () => {
     expect(DuckDbHandle.openInstances).toBe(before + 1);
     second.close();
     expect(DuckDbHandle.openInstances).toBe(before);
+  });
+});
+
+describe('DuckDbHandle.attach', () => {
+  it('writes to the file through the instance the process keeps, with the settings it was given', async () => {
+    const before = DuckDbHandle.openInstances;
+    const path = join(dir, 'attached.duckdb');
+    const h = await DuckDbHandle.attach(path, { threads: 1 });
+    expect(DuckDbHandle.openInstances).toBe(before + 1);
+    const [settings] = await h.all<{ threads: number; temp: string; db: string; file: string }>(
+      `select current_setting('threads')::integer as threads,
+              current_setting('temp_directory') as temp, current_database() as db,
+              (select path from duckdb_databases() where database_name = current_database()) as file`,
+    );
+    expect(settings).toMatchObject({ threads: 1, temp: `${path}.tmp`, file: path });
+    expect(settings?.db).not.toBe('memory');
+    await h.run('create table coop (id integer, province varchar)');
+    await h.append('coop', [[1, 'Thái Nguyên']]);
+    await h.run('create temp table scratch as select 1 as x');
+    await h.closeAsync();
+    expect(DuckDbHandle.openInstances).toBe(before);
+    await expect(h.all('select 1')).rejects.toThrow(/closed/);
+
+    // The next file attached starts clean: its own settings, no temporary table of the last one.
+    const next = await DuckDbHandle.attach(join(dir, 'attached-next.duckdb'), { threads: 2 });
+    expect(
+      await next.all(
+        `select current_setting('threads')::integer as threads,
+                (select count(*) from duckdb_tables() where temporary) as temp_tables,
+                (select count(*) from duckdb_databases() where path = '${path}') as still_attached`,
+      ),
+    ).toEqual([{ threads: 2, temp_tables: 0, still_attached: 0 }]);
+    next.close(); // close() detaches too, without waiting
+    await vi.waitFor(() => expect(DuckDbHandle.openInstances).toBe(before));
+
+    const reader = await DuckDbHandle.open(path, { readOnly: true });
+    try {
+      expect(await reader.all('select * from coop')).toEqual([{ id: 1, province: 'Thái Nguyên' }]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('gives a second file attached at the same time an instance of its own', async () => {
+    const before = DuckDbHandle.openInstances;
+    const first = await DuckDbHandle.attach(join(dir, 'first.duckdb'));
+    const second = await DuckDbHandle.attach(join(dir, 'second.duckdb'), { threads: 1 });
+    expect(DuckDbHandle.openInstances).toBe(before + 2);
+    await Promise.all([
+      first.run('create table t as select 1 as n'),
+      second.run('create table t as select 2 as n'),
+    ]);
+    expect(await first.all('select n from t')).toEqual([{ n: 1 }]);
+    expect(
+      await second.all(`select n, current_setting('threads')::integer as threads from t`),
+    ).toEqual([{ n: 2, threads: 1 }]);
+    // Each sees its own file only.
+    expect(
+      await second.all(`select count(*) as n from duckdb_databases() where not internal`),
+    ).toEqual([{ n: 1 }]);
+    await Promise.all([first.closeAsync(), second.closeAsync()]);
+    expect(DuckDbHandle.openInstances).toBe(before);
+  });
+
+  it('refuses a file DuckDB cannot open, and attaches the next one', async () => {
+    const bad = join(dir, 'not-a-database.duckdb');
+    await writeFile(bad, 'this is not a DuckDB file');
+    const before = DuckDbHandle.openInstances;
+    await expect(DuckDbHandle.attach(bad)).rejects.toThrow();
+    expect(DuckDbHandle.openInstances).toBe(before);
+    const good = await DuckDbHandle.attach(join(dir, 'after-bad.duckdb'));
+    expect(await good.all('select 1 as one')).toEqual([{ one: 1 }]);
+    await good.closeAsync();
   });
 });

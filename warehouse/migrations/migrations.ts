@@ -37,7 +37,8 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 /** Reads the schema version recorded in the database (0 when it has none yet). */
 export async function readSchemaVersion(db: DuckDbHandle): Promise<number> {
   const [table] = await db.all<{ n: number }>(
-    `select count(*) as n from information_schema.tables where table_name = 'schema_migration'`,
+    `select count(*) as n from information_schema.tables
+     where table_catalog = current_database() and table_name = 'schema_migration'`,
   );
   if (!table || table.n === 0) return 0;
   const [row] = await db.all<{ v: number | null }>(

@@ -341,6 +341,7 @@ async function discardCopy(copy: Promise<WriterCopy>): Promise<void> {
 async function removeCopy(temp: string): Promise<void> {
   await rm(temp, { force: true });
   await rm(`${temp}.wal`, { force: true });
+  await rm(`${temp}.tmp`, { recursive: true, force: true });
   await rm(writerScratchDir(temp), { recursive: true, force: true });
 }
 
@@ -354,7 +355,7 @@ async function writeCopy<T>(
   const { temp, flushed: copyFlushed } = copy;
   let db: DuckDbHandle | undefined;
   try {
-    db = await DuckDbHandle.open(temp, { threads: threads ?? DEFAULT_WRITER_THREADS });
+    db = await DuckDbHandle.attach(temp, { threads: threads ?? DEFAULT_WRITER_THREADS });
     // No row-group merging at this writer's checkpoint. Tables here only grow (a revision closes
     // a row by its `valid_to_version`; history is not deleted), so a merge would only read back,
     // recompress and write again the last, partly filled row groups of earlier loads together
@@ -365,8 +366,9 @@ async function writeCopy<T>(
     await migrate(db);
     const outcome = await write(db);
     if (outcome.publish) await db.run('checkpoint');
-    db.close();
+    const closing = db;
     db = undefined;
+    await closing.closeAsync();
     if (outcome.publish) {
       await copyFlushed;
       await fsyncPath(temp);
@@ -375,7 +377,7 @@ async function writeCopy<T>(
     }
     return outcome.result;
   } finally {
-    db?.close();
+    await db?.closeAsync().catch(() => undefined);
     await removeCopy(temp);
   }
 }

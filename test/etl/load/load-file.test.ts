@@ -494,18 +494,19 @@ describe('organisation register', () => {
 describe("the writer's DuckDB threads", () => {
   /** What `run` came to, and the `threads` each writer copy it opened was given, in order. */
   async function withWriterThreads(run: () => Promise<LoadReport>) {
-    const open = vi.spyOn(DuckDbHandle, 'open');
+    // The writer attaches its copy (DuckDbHandle.attach); an instance of its own gets the same.
+    const attach = vi.spyOn(DuckDbHandle, 'attach');
     try {
       const outcome = await run().then(
         (report) => report.outcome,
         (error: unknown) => (error instanceof LoadRefusedError ? 'REFUSED' : error),
       );
-      const threads = open.mock.calls
-        .filter(([path, options]) => path.includes('.writing-') && !options?.readOnly)
+      const threads = attach.mock.calls
+        .filter(([path]) => path.includes('.writing-'))
         .map(([, options]) => options?.threads);
       return { outcome, threads };
     } finally {
-      open.mockRestore();
+      attach.mockRestore();
     }
   }
 
