@@ -202,6 +202,8 @@ describe('HTTP caching', () => {
           first: `${data?.loads[0]?.fileName}@${data?.loads[0]?.dataVersion}`,
           ...(json.errors ? { errors: json.errors } : {}),
         });
+        // Paced, so that the load in this same process is not starved of the event loop.
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
     const clients = Array.from({ length: 6 }, client);
