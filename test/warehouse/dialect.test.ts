@@ -651,3 +651,45 @@ describe('DuckDbHandle.attach', () => {
     await good.closeAsync();
   });
 });
+
+describe('DuckDbHandle.closeAsync of an attached file', () => {
+  it('detaches a file whose connection left a transaction open, and the next file attaches to the same host', async () => {
+    const before = DuckDbHandle.openInstances;
+    const path = join(dir, 'left-open.duckdb');
+    const h = await DuckDbHandle.attach(path);
+    await h.run('create table kept (x integer); insert into kept values (1)');
+    // Outstanding work on the file's own connection: DuckDB refuses that connection a detach.
+    await h.run(
+      'begin transaction; create table dropped (x integer); insert into dropped values (2)',
+    );
+    await h.closeAsync();
+    expect(DuckDbHandle.openInstances).toBe(before);
+
+    const next = await DuckDbHandle.attach(join(dir, 'after-left-open.duckdb'));
+    try {
+      const [db] = await next.all<{ name: string }>('select current_database() as name');
+      expect(db?.name).toMatch(/^attached_\d+$/);
+    } finally {
+      await next.closeAsync();
+    }
+    const reader = await DuckDbHandle.open(path, { readOnly: true });
+    try {
+      expect(
+        await reader.all(
+          `select table_name from duckdb_tables() where database_name = current_database() order by 1`,
+        ),
+      ).toEqual([{ table_name: 'kept' }]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('refuses a second connection on an attached file', async () => {
+    const h = await DuckDbHandle.attach(join(dir, 'one-connection.duckdb'));
+    try {
+      await expect(h.connectAnother()).rejects.toThrow(/one connection/);
+    } finally {
+      await h.closeAsync();
+    }
+  });
+});

@@ -87,6 +87,8 @@ export const NEW_FILE_BLOCK_SIZE = 65_536;
 interface SharedInstance {
   readonly instance: DuckDBInstance;
   handles: number;
+  /** The attach host: counted in {@link DuckDbHandle.openInstances} by its files, not itself. */
+  readonly host?: true;
 }
 
 /**
@@ -101,10 +103,24 @@ interface SharedInstance {
  * page faults.
  */
 let attachHost: SharedInstance | undefined;
-/** `busy` while a file is attached; `broken` after a detach or setting failed (not used again). */
-let attachHostState: 'free' | 'busy' | 'broken' = 'free';
+/** Whether a file is attached to {@link attachHost} now (another one gets an instance of its own). */
+let attachHostBusy = false;
 /** Numbers the aliases of attached files. */
 let attachments = 0;
+
+/**
+ * Closes the attach host, releasing whatever is still attached to it; the next attach makes a new
+ * one. For a host DuckDB refused to set up for a file (it will not move a temporary directory it
+ * has used once a load spilled to disk) or to detach a file from.
+ */
+function replaceAttachHost(): void {
+  const host = attachHost;
+  attachHost = undefined;
+  attachHostBusy = false;
+  if (!host) return;
+  host.handles -= 1; // its own count (see `attachHost`)
+  if (host.handles === 0) host.instance.closeSync();
+}
 
 /**
  * One DuckDB database file opened with one connection.
@@ -209,16 +225,17 @@ export class DuckDbHandle {
    *
    * The host's settings are global to it, so this sets them for the file: `threads`, and DuckDB's
    * temporary directory `<path>.tmp` beside the file, as an instance opened on the file would use.
-   * DuckDB refuses to move a temporary directory it has used, so after a load that spilled to disk
-   * the host is given up and files get instances of their own.
+   * A host DuckDB will not set up for a file (it refuses to move a temporary directory it has used,
+   * after a load that spilled to disk) is closed: that file gets an instance of its own, the next
+   * one a new host.
    */
   static async attach(path: string, options: { threads?: number } = {}): Promise<DuckDbHandle> {
-    if (attachHostState !== 'free') return DuckDbHandle.open(path, options);
+    if (attachHostBusy) return DuckDbHandle.open(path, options);
     const threads = options.threads ?? availableParallelism();
     if (!Number.isSafeInteger(threads) || threads < 1) {
       throw new Error(`DuckDB threads must be a positive whole number, but got ${threads}`);
     }
-    attachHostState = 'busy';
+    attachHostBusy = true;
     let handle: DuckDbHandle | undefined;
     try {
       attachHost ??= {
@@ -227,25 +244,31 @@ export class DuckDbHandle {
           default_block_size: String(NEW_FILE_BLOCK_SIZE),
         }),
         handles: 1,
+        host: true,
       };
       handle = new DuckDbHandle(path, false, attachHost, await attachHost.instance.connect());
       await handle.run(`set threads = ${threads}; set temp_directory = ${sqlText(`${path}.tmp`)}`);
     } catch {
-      // A host DuckDB will not set up for this file is not used again.
       handle?.close();
-      attachHostState = 'broken';
+      replaceAttachHost();
       return DuckDbHandle.open(path, options);
     }
     const alias = `attached_${++attachments}`;
     try {
-      await handle.run(`attach ${sqlText(path)} as ${alias}; use ${alias}`);
+      await handle.run(`attach ${sqlText(path)} as ${alias}`);
     } catch (error) {
       handle.close();
-      attachHostState = 'free';
+      attachHostBusy = false;
       throw error;
     }
     handle.#attachedAs = alias;
     openInstances += 1;
+    try {
+      await handle.run(`use ${alias}`);
+    } catch (error) {
+      await handle.closeAsync().catch(() => undefined);
+      throw error;
+    }
     return handle;
   }
 
@@ -265,6 +288,10 @@ export class DuckDbHandle {
    */
   async connectAnother(): Promise<DuckDbHandle> {
     if (this.#closed) throw new Error(`the DuckDB handle for ${this.path} is closed`);
+    if (this.#attachedAs !== undefined) {
+      // Its connection would read the host's own database, and outlive the file's detach.
+      throw new Error(`a file opened by DuckDbHandle.attach has one connection (${this.path})`);
+    }
     const connection = await this.#shared.instance.connect();
     if (this.#shared.handles === 0) {
       // Every handle on the instance was closed while connecting: so is the instance.
@@ -379,33 +406,42 @@ export class DuckDbHandle {
     this.#shared.handles -= 1;
     if (this.#shared.handles === 0) {
       this.#shared.instance.closeSync();
-      openInstances -= 1;
+      if (!this.#shared.host) openInstances -= 1;
     }
   }
 
   /**
-   * Closes the handle as `close()` does, once a file from {@link DuckDbHandle.attach} is detached
-   * (DuckDB checkpoints it then, as it would at closing an instance of its own); rejects when the
-   * detach fails, after closing the handle all the same. Calls while it detaches share its end.
+   * Closes the handle as `close()` does, and detaches a file from {@link DuckDbHandle.attach}
+   * (DuckDB checkpoints it then, as it does when it closes an instance of its own). The detach runs
+   * on a connection of its own, once this one is closed (a transaction left open on it is rolled
+   * back): DuckDB refuses the file's own connection a detach when a failed checkpoint invalidated
+   * it. When the detach fails all the same, the host is closed, which releases the file; the
+   * returned promise then rejects. Calls while it detaches share its end.
    */
   closeAsync(): Promise<void> {
     if (this.#detaching) return this.#detaching;
     const alias = this.#attachedAs;
+    const host = this.#shared;
     if (alias === undefined) {
       this.close();
       return Promise.resolve();
     }
     this.#attachedAs = undefined;
     this.#detaching = (async () => {
+      this.#closeConnection();
+      openInstances -= 1;
       let detached = false;
       try {
-        await this.run(`use memory; detach ${alias}`);
-        detached = true;
+        const connection = await host.instance.connect();
+        try {
+          await connection.run(`detach ${alias}`);
+          detached = true;
+        } finally {
+          connection.disconnectSync();
+        }
       } finally {
-        this.#closeConnection();
-        openInstances -= 1;
-        // A file left attached would stay open in the host: the host is not used again.
-        attachHostState = detached ? 'free' : 'broken';
+        if (!detached && attachHost === host) replaceAttachHost();
+        else if (attachHost === host) attachHostBusy = false;
       }
     })();
     return this.#detaching;
