@@ -7,7 +7,15 @@ import { publishRelease } from '../../warehouse/release/publish-release.ts';
 import { writeReleaseMode } from '../../warehouse/release/release.queries.ts';
 import { withWriter } from '../../warehouse/store/warehouse-store.ts';
 import { yearValueKey } from '../../schema/indicator/indicator.loaders.ts';
-import { snapshotMemo } from '../../schema/snapshot-memo.ts';
+import { inheritSnapshot } from '../../schema/snapshot-inheritance.ts';
+import { perSnapshot, snapshotMemo } from '../../schema/snapshot-memo.ts';
+import { SCHEMA_VERSION } from '../../warehouse/migrations/migrations.ts';
+import { nextIds, recordLoad } from '../../warehouse/publish/load-log.ts';
+import {
+  WarehouseReader,
+  type Lease,
+  type PreviousSnapshot,
+} from '../../warehouse/store/warehouse-reader.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { captureLogger, post, testConfig } from '../helpers/server.ts';
 import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
@@ -196,5 +204,107 @@ describe('a new snapshot keeps what still holds of the one it replaces', () => {
     expect(snapshotMemo(lease.snapshotKey).size).toBe(0);
     lease.release();
     expect(keptLines(log.lines)).toEqual([]);
+  });
+});
+
+describe('what a new snapshot checks before it keeps anything (inheritSnapshot)', () => {
+  /** A reader on `db`; each lease's memo and lists are what the loaders would keep. */
+  async function readerOn(db: string) {
+    const reader = await WarehouseReader.open(db, { checkIntervalMs: 0 });
+    open.push({ close: () => reader.close() });
+    return reader;
+  }
+
+  /**
+   * Keeps a list and a value of a year for the snapshot of `lease`, as the loaders would; returns
+   * that snapshot as the reader hands it to `inherit`.
+   */
+  async function keepFor(reader: WarehouseReader, lease: Lease): Promise<PreviousSnapshot> {
+    await perSnapshot(lease.snapshotKey, 'indicators', async () => ['kept']);
+    const value = Promise.resolve([]);
+    snapshotMemo(lease.snapshotKey).set(
+      `yearValues\u0000${yearValueKey('AS_REPORTED', 'VN', 2019)}`,
+      value,
+    );
+    await value;
+    const { dataVersion, publishedAt } = await reader.current();
+    expect(dataVersion).toBe(lease.dataVersion);
+    return {
+      snapshotKey: lease.snapshotKey,
+      dataVersion,
+      publishedAt,
+      schemaVersion: SCHEMA_VERSION,
+    };
+  }
+
+  /** The next snapshot of `reader`, after `publish`. */
+  async function after(reader: WarehouseReader, publish: () => Promise<unknown>) {
+    await publish();
+    await reader.refresh();
+    const lease = await reader.acquire();
+    lease.release();
+    return lease;
+  }
+
+  it('keeps nothing for a snapshot of another schema version, and keeps it for the same one', async () => {
+    const wh = await warehouse('api');
+    const reader = await readerOn(wh.db);
+    const first = await reader.acquire();
+    first.release();
+    const previous = await keepFor(reader, first);
+    const next = await after(reader, async () =>
+      loadFile(await corrected2024(wh.dir), { db: wh.db }),
+    );
+    expect(next.dataVersion).toBe(previous.dataVersion + 1);
+
+    // Written by a newer (or older) schema: the same reads may not mean the same.
+    expect(
+      await inheritSnapshot(next, { ...previous, schemaVersion: previous.schemaVersion - 1 }),
+    ).toBe(0);
+    expect(snapshotMemo(next.snapshotKey).size).toBe(0);
+    // The same previous snapshot with its real schema: the list and the 2019 value are kept.
+    expect(await inheritSnapshot(next, previous)).toBe(2);
+  });
+
+  it('keeps nothing across a catalog publication, even one that changed no figure', async () => {
+    const wh = await warehouse('api');
+    const reader = await readerOn(wh.db);
+    const first = await reader.acquire();
+    first.release();
+    const previous = await keepFor(reader, first);
+    const next = await after(reader, () =>
+      withWriter(wh.db, async (db) => {
+        const ids = await nextIds(db);
+        const now = new Date().toISOString();
+        await recordLoad(db, {
+          load_id: ids.nextLoadId,
+          family: 'catalog',
+          file_name: 'catalog/',
+          file_sha256: 'a catalog that changed nothing',
+          file_bytes: 0,
+          source_code: null,
+          years: [],
+          unit_ids: [],
+          rows_read: 0,
+          rows_accepted: 0,
+          rows_rejected: 0,
+          warnings: 0,
+          values_added: 0,
+          values_changed: 0,
+          values_removed: 0,
+          values_unchanged: 0,
+          started_at: now,
+          finished_at: now,
+          outcome: 'PUBLISHED',
+          data_version: ids.nextVersion,
+          loaded_by: 'test',
+          report_json: null,
+          publishes: true,
+        });
+        return { publish: true, result: undefined };
+      }),
+    );
+    expect(next.dataVersion).toBe(previous.dataVersion + 1);
+    expect(await inheritSnapshot(next, previous)).toBe(0);
   });
 });
