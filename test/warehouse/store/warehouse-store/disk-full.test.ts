@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,45 @@ describe('a full disk', () => {
       expect(stages).toEqual([]);
     } finally {
       execFileSync('mount', ['-o', 'remount,rw', mountPoint], { stdio: 'ignore' });
+    }
+  });
+});
+
+describe('a disk that fills up after the copy, while the load writes', () => {
+  it('refuses the load, and the copy is let go: its space is free again and nothing holds it', async (context) => {
+    if (process.getuid?.() !== 0) return context.skip();
+    // Room for the warehouse and the writer's copy, not for what the load then writes.
+    const dir = await mkdtemp(join(tmpdir(), 'coopstat-fills-'));
+    const size = (await stat(wh.db)).size;
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${2 * size + 400 * 1024}`, 'tmpfs', dir], {
+        stdio: 'ignore',
+      });
+    } catch {
+      await rm(dir, { recursive: true, force: true });
+      return context.skip();
+    }
+    let mounted = true;
+    try {
+      const db = join(dir, 'warehouse.duckdb');
+      await copyFile(wh.db, db);
+      const before = await fileHash(db);
+      const free = (await statfs(dir)).bfree;
+      const error = await loadFile(example('aggregates-2024.csv'), { db }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WarehouseWriteError);
+      expect((error as Error).message).toMatch(/because the disk is full; nothing was published/);
+      expect(await fileHash(db)).toBe(before);
+      expect(await readdir(dir)).toEqual(['warehouse.duckdb']);
+      // A copy still open in this process would keep its blocks, and the mount busy.
+      expect((await statfs(dir)).bfree).toBe(free);
+      execFileSync('umount', [dir], { stdio: 'ignore' });
+      mounted = false;
+    } finally {
+      if (mounted) execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
