@@ -693,3 +693,42 @@ describe('DuckDbHandle.closeAsync of an attached file', () => {
     }
   });
 });
+
+describe('DuckDbHandle.attach after a file spilled to disk', () => {
+  it('attaches the next file to a new host (DuckDB will not move a temporary directory it used)', async () => {
+    const before = DuckDbHandle.openInstances;
+    const spilled = await DuckDbHandle.attach(join(dir, 'spilled.duckdb'), { threads: 1 });
+    let aliasBefore: string | undefined;
+    try {
+      [{ name: aliasBefore } = { name: undefined }] = await spilled.all<{ name: string }>(
+        'select current_database() as name',
+      );
+      await spilled.run(`set memory_limit = '40MB'`);
+      await spilled.run(
+        `create temp table wide as
+         select range as x, repeat('x', 200) || range::varchar as y from range(1000000)`,
+      );
+      const [files] = await spilled.all<{ n: number }>(
+        'select count(*) as n from duckdb_temporary_files()',
+      );
+      expect(files?.n).toBeGreaterThan(0);
+    } finally {
+      await spilled.closeAsync();
+    }
+
+    const next = await DuckDbHandle.attach(join(dir, 'after-spill.duckdb'));
+    try {
+      expect(
+        await next.all(
+          `select current_database() like 'attached_%' as attached,
+                  current_database() = '${aliasBefore}' as same_alias,
+                  current_setting('memory_limit') = '40.0 MiB' as old_limit,
+                  current_setting('temp_directory') = '${join(dir, 'after-spill.duckdb')}.tmp' as temp_here`,
+        ),
+      ).toEqual([{ attached: true, same_alias: false, old_limit: false, temp_here: true }]);
+    } finally {
+      await next.closeAsync();
+    }
+    expect(DuckDbHandle.openInstances).toBe(before);
+  });
+});

@@ -226,8 +226,8 @@ export class DuckDbHandle {
    * The host's settings are global to it, so this sets them for the file: `threads`, and DuckDB's
    * temporary directory `<path>.tmp` beside the file, as an instance opened on the file would use.
    * A host DuckDB will not set up for a file (it refuses to move a temporary directory it has used,
-   * after a load that spilled to disk) is closed: that file gets an instance of its own, the next
-   * one a new host.
+   * after a load that spilled to disk) is closed and the file attached to a new one (an instance
+   * of its own if that fails too).
    */
   static async attach(path: string, options: { threads?: number } = {}): Promise<DuckDbHandle> {
     if (attachHostBusy) return DuckDbHandle.open(path, options);
@@ -236,6 +236,7 @@ export class DuckDbHandle {
       throw new Error(`DuckDB threads must be a positive whole number, but got ${threads}`);
     }
     attachHostBusy = true;
+    const reused = attachHost !== undefined;
     let handle: DuckDbHandle | undefined;
     try {
       attachHost ??= {
@@ -251,7 +252,8 @@ export class DuckDbHandle {
     } catch {
       handle?.close();
       replaceAttachHost();
-      return DuckDbHandle.open(path, options);
+      // A new host, once; a new host that fails too leaves the file an instance of its own.
+      return reused ? DuckDbHandle.attach(path, options) : DuckDbHandle.open(path, options);
     }
     const alias = `attached_${++attachments}`;
     try {
