@@ -1,5 +1,3 @@
-import type { DuckDbHandle } from '../warehouse/dialect/index.ts';
-import { readSchemaVersion } from '../warehouse/migrations/migrations.ts';
 import type { Lease, PreviousSnapshot } from '../warehouse/store/warehouse-reader.ts';
 import { carryMemo } from './snapshot-memo.ts';
 
@@ -43,7 +41,7 @@ type Changes = { readonly years: ReadonlySet<number> } | null;
  * (see above); returns how many values were carried. For the reader's `inherit` option.
  */
 export async function inheritSnapshot(next: Lease, previous: PreviousSnapshot): Promise<number> {
-  const changes = await changesSince(next.handle, next.dataVersion, previous);
+  const changes = await changesSince(next, previous);
   if (!changes) return 0;
   return carryMemo(previous.snapshotKey, next.snapshotKey, (name, key) =>
     stillHolds(name, key, changes.years),
@@ -84,16 +82,13 @@ function stillHolds(name: string, key: string, changedYears: ReadonlySet<number>
 }
 
 /**
- * The years in which `db` (data version `version`) added or closed a versioned row since
- * `previous`'s version; `null` unless it descends from `previous` by data loads alone.
+ * The years in which the snapshot of `next` added or closed a versioned row since `previous`'s
+ * version; `null` unless it descends from `previous` by data loads alone.
  */
-async function changesSince(
-  db: DuckDbHandle,
-  version: number,
-  previous: PreviousSnapshot,
-): Promise<Changes> {
-  if (version <= previous.dataVersion) return null;
-  if ((await readSchemaVersion(db)) !== previous.schemaVersion) return null;
+async function changesSince(next: Lease, previous: PreviousSnapshot): Promise<Changes> {
+  if (next.dataVersion <= previous.dataVersion) return null;
+  if (next.schemaVersion !== previous.schemaVersion) return null;
+  const db = next.handle;
   const [lineage] = await db.all<{ published_at: string | null; other: number }>(
     `select
        (select published_at from publication where data_version = $1) as published_at,

@@ -458,11 +458,8 @@ export const orderedPlansKnown = (): number => ORDERED_PLANS.size;
  * only for a database without a file.
  */
 async function scratchFolder(db: DuckDbHandle): Promise<string> {
-  const [current] = await db.all<{ path: string | null }>(
-    'select path from duckdb_databases() where database_name = current_database()',
-  );
-  if (!current?.path) return tmpdir();
-  const dir = writerScratchDir(current.path);
+  if (db.path === ':memory:') return tmpdir();
+  const dir = writerScratchDir(db.path);
   await mkdir(dir, { recursive: true });
   return dir;
 }

@@ -193,14 +193,7 @@ export class DuckDbHandle {
       default_block_size: String(NEW_FILE_BLOCK_SIZE),
     };
     if (readOnly) config.access_mode = 'READ_ONLY';
-    if (options.threads !== undefined) {
-      if (!Number.isSafeInteger(options.threads) || options.threads < 1) {
-        throw new Error(
-          `DuckDB threads must be a positive whole number, but got ${options.threads}`,
-        );
-      }
-      config.threads = String(options.threads);
-    }
+    if (options.threads !== undefined) config.threads = String(checkedThreads(options.threads));
     const instance = await DuckDBInstance.create(path, config);
     try {
       const handle = new DuckDbHandle(
@@ -231,10 +224,7 @@ export class DuckDbHandle {
    */
   static async attach(path: string, options: { threads?: number } = {}): Promise<DuckDbHandle> {
     if (attachHostBusy) return DuckDbHandle.open(path, options);
-    const threads = options.threads ?? availableParallelism();
-    if (!Number.isSafeInteger(threads) || threads < 1) {
-      throw new Error(`DuckDB threads must be a positive whole number, but got ${threads}`);
-    }
+    const threads = checkedThreads(options.threads ?? availableParallelism());
     attachHostBusy = true;
     const reused = attachHost !== undefined;
     let handle: DuckDbHandle | undefined;
@@ -616,6 +606,14 @@ export class DuckDbHandle {
       release();
     }
   }
+}
+
+/** `threads` for DuckDB's `threads` setting, or an error saying what it must be. */
+function checkedThreads(threads: number): number {
+  if (!Number.isSafeInteger(threads) || threads < 1) {
+    throw new Error(`DuckDB threads must be a positive whole number, but got ${threads}`);
+  }
+  return threads;
 }
 
 /** `text` as a SQL string literal. */

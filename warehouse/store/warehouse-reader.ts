@@ -56,6 +56,8 @@ export interface Lease extends SnapshotInfo {
    * for what is kept per snapshot (it is read-only) whichever pooled connection reads it.
    */
   readonly snapshotKey: object;
+  /** The highest schema migration applied to the snapshot's file (0 without any). */
+  readonly schemaVersion: number;
   /**
    * Runs `fn`. Every statement sent on `handle` is this lease's own, so nothing needs scoping;
    * kept so that code written as "run this as the lease's work" reads the same.
@@ -582,6 +584,7 @@ export class WarehouseReader {
       publishedAt: snapshot.publishedAt,
       lastLoadId: snapshot.lastLoadId,
       snapshot: snapshot.snapshot,
+      schemaVersion: snapshot.schemaVersion,
       run: (fn) => fn(),
       interrupt(reason) {
         if (released || state.interruptedBy) return;
