@@ -48,13 +48,14 @@ export interface Config {
    */
   readonly dbConnections: number;
   /**
-   * DuckDB's memory limit for each published snapshot the server has open, in bytes
-   * (`COOPSTAT_DB_MEMORY_BYTES`; default 256 MiB). It bounds the snapshot's buffer pool — the
-   * cached blocks of the file and the working memory of the queries of all its connections —
-   * which DuckDB otherwise lets grow to 80% of the machine's memory. Beyond it, a large query
-   * spills to a temporary directory beside the file, or fails with an out-of-memory error. While
-   * a load's new snapshot is swapped in, the old one stays open until its last request ends, so
-   * at most twice this for a moment.
+   * DuckDB's memory limit for the published snapshots the server has open, in bytes
+   * (`COOPSTAT_DB_MEMORY_BYTES`; default 256 MiB). It bounds their buffer pool — the cached
+   * blocks of the file and the working memory of the queries of all their connections — which
+   * DuckDB otherwise lets grow to 80% of the machine's memory. Beyond it, a large query spills to
+   * a temporary directory beside the file, or fails with an out-of-memory error. While a load's
+   * new snapshot is swapped in, the old one stays open until its last request ends: attached
+   * snapshots (`attachSnapshots`) share this limit, a snapshot on an instance of its own has it
+   * to itself (at most twice this for a moment).
    */
   readonly dbMemoryBytes: number;
   /**
@@ -108,6 +109,15 @@ export interface Config {
    * not change (`COOPSTAT_INHERIT_MEMO`; default true). See `schema/snapshot-inheritance.ts`.
    */
   readonly inheritMemo: boolean;
+  /**
+   * Whether each published snapshot is attached to one DuckDB instance the server process keeps
+   * (`COOPSTAT_ATTACH_SNAPSHOTS`; default true) rather than opened on an instance of its own:
+   * a swap then creates no instance, and the old snapshot is detached off the event loop instead
+   * of closed on it, which also emptied DuckDB's allocator for the whole process. Where no hard
+   * link can be made beside the warehouse file (a read-only folder), snapshots get instances of
+   * their own all the same. See `DuckDbHandle.attachSnapshot`.
+   */
+  readonly attachSnapshots: boolean;
   /**
    * The longest a warm-up may delay serving a newly published snapshot, in ms
    * (`COOPSTAT_WARM_UP_MS`; default 5000): the queries still running then are stopped and the
@@ -261,6 +271,7 @@ export function loadConfig(env: Env): Config {
     heapGrowingPercent: read.integer('COOPSTAT_HEAP_GROWING_PERCENT', 60, 0, 400, ' (percent)'),
     warmUpQueries: read.integer('COOPSTAT_WARM_UP_QUERIES', 16, 0, 1000),
     inheritMemo: read.boolean('COOPSTAT_INHERIT_MEMO', true),
+    attachSnapshots: read.boolean('COOPSTAT_ATTACH_SNAPSHOTS', true),
     warmUpMs: read.integer('COOPSTAT_WARM_UP_MS', 5000, 0, 600_000, ' (ms)'),
     cacheMaxAgeSeconds: read.integer('COOPSTAT_CACHE_MAX_AGE', 60, 0, 31_536_000, ' (seconds)'),
     shutdownGraceMs: read.integer('COOPSTAT_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, ' (ms)'),

@@ -171,6 +171,7 @@ export async function startCoopstatServer(
     connections: config.dbConnections,
     memoryLimitBytes: config.dbMemoryBytes,
     threads: config.dbThreads,
+    attachSnapshots: config.attachSnapshots,
     // What the loaders kept for a snapshot no request can read again is dropped at once.
     onRetire: forgetSnapshot,
     // A new snapshot keeps what still holds of the old one's memo (schema/snapshot-inheritance.ts),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -691,6 +691,59 @@ describe('DuckDbHandle.closeAsync of an attached file', () => {
     } finally {
       await h.closeAsync();
     }
+  });
+});
+
+describe('DuckDbHandle.attachSnapshot', () => {
+  /** A file holding `value` in table t, renamed over `path` as a publish does. */
+  async function publish(path: string, value: number): Promise<void> {
+    const writing = `${path}.writing`;
+    const w = await DuckDbHandle.open(writing);
+    await w.run(`create table t (x integer); insert into t values (${value}); checkpoint`);
+    w.close();
+    await rename(writing, path);
+  }
+  const names = async (h: DuckDbHandle) =>
+    (
+      await h.all<{ name: string }>(
+        `select database_name as name from duckdb_databases() where database_name like 'snapshot_%'`,
+      )
+    ).map((r) => r.name);
+
+  it('reads the file it attached after another is renamed over the path, on every connection', async () => {
+    const before = DuckDbHandle.openInstances;
+    const path = join(dir, 'snapshots.duckdb');
+    await publish(path, 1);
+    const options = { threads: 1, memoryLimitBytes: 64 * 2 ** 20 };
+    const [a1, a2] = await DuckDbHandle.attachSnapshot(path, 2, options);
+    await publish(path, 2);
+    const [b] = await DuckDbHandle.attachSnapshot(path, 1, options);
+    const other = await DuckDbHandle.attachSnapshot(path, 1, { threads: 1 });
+    try {
+      for (const h of [a1!, a2!]) expect(await h.all('select x from t')).toEqual([{ x: 1 }]);
+      expect(await b!.all('select x from t')).toEqual([{ x: 2 }]);
+      // Snapshots of the same settings share one instance; other settings get another.
+      expect(await names(b!)).toEqual(expect.arrayContaining(await names(a1!)));
+      expect(await names(b!)).toHaveLength(2);
+      expect(await names(other[0]!)).toHaveLength(1);
+      expect(
+        await b!.all(
+          `select current_setting('threads') as threads, current_setting('memory_limit') as memory`,
+        ),
+      ).toEqual([{ threads: 1, memory: '64.0 MiB' }]);
+      expect(DuckDbHandle.openInstances).toBe(before + 3);
+      await expect(a1!.connectAnother()).rejects.toThrow(/attached with/);
+      await expect(DuckDbHandle.attachSnapshot(path, 0)).rejects.toThrow(/at least one connection/);
+    } finally {
+      a1!.close();
+      expect(DuckDbHandle.openInstances).toBe(before + 3); // a2 still reads it
+      await a2!.closeAsync();
+      expect(await names(b!)).toHaveLength(1);
+      await b!.closeAsync();
+      await other[0]!.closeAsync();
+    }
+    expect(DuckDbHandle.openInstances).toBe(before);
+    expect((await readdir(dir)).filter((f) => f.includes('.snapshot-'))).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { link, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import {
   DuckDBInstance,
@@ -122,6 +123,54 @@ function replaceAttachHost(): void {
   if (host.handles === 0) host.instance.closeSync();
 }
 
+/** How the snapshots of {@link DuckDbHandle.attachSnapshot} share an instance. */
+export interface SnapshotHostOptions {
+  /** DuckDB's `memory_limit` of the host, in bytes: what all its snapshots share (default DuckDB's). */
+  readonly memoryLimitBytes?: number;
+  /** DuckDB's `threads` of the host (default DuckDB's own, the number of cores). */
+  readonly threads?: number;
+  /** Statements that set the host's other settings, run once when it is made. */
+  readonly settings?: readonly string[];
+}
+
+/** An instance that {@link DuckDbHandle.attachSnapshot} attaches snapshots to. */
+interface SnapshotHost extends SharedInstance {
+  /** Its key in `snapshotHosts`: the path and settings it was made for. */
+  readonly key: string;
+  /** Snapshots attached (or being attached) and not yet detached; the last one out closes it. */
+  snapshots: number;
+}
+
+/**
+ * The in-memory instances that {@link DuckDbHandle.attachSnapshot} attaches snapshots to, one per
+ * published path and set of settings, each kept while a snapshot is attached to it. A reader
+ * attaches its new snapshot before it detaches the old one, so one instance serves the reader
+ * from its first snapshot to its close. Why: as for `attachHost`; a reader that opened an
+ * instance per snapshot also closed the old one on the event loop (`closeSync`, 7–30 ms), which
+ * purged the allocator of the whole process, the snapshot that serves included.
+ */
+const snapshotHosts = new Map<string, SnapshotHost>();
+/** Numbers the links and aliases of attached snapshots. */
+let snapshotAttachments = 0;
+
+/** One snapshot attached to a host, and how many of its handles are still open. */
+interface SnapshotAttachment {
+  readonly alias: string;
+  readonly host: SnapshotHost;
+  open: number;
+  /** The detach, started when the last handle closed. */
+  detached?: Promise<void>;
+}
+
+/** Counts a snapshot out of `host`; the last one out closes it (see `snapshotHosts`). */
+function releaseSnapshotHost(host: SnapshotHost): void {
+  host.snapshots -= 1;
+  if (host.snapshots > 0) return;
+  if (snapshotHosts.get(host.key) === host) snapshotHosts.delete(host.key);
+  host.handles -= 1; // its own count
+  if (host.handles === 0) host.instance.closeSync();
+}
+
 /**
  * One DuckDB database file opened with one connection.
  *
@@ -162,6 +211,8 @@ export class DuckDbHandle {
   #attachedAs: string | undefined;
   /** The detach {@link DuckDbHandle.closeAsync} started, until the handle is closed. */
   #detaching: Promise<void> | undefined;
+  /** The snapshot this handle reads, for a handle from {@link DuckDbHandle.attachSnapshot}. */
+  #snapshot: SnapshotAttachment | undefined;
 
   static {
     openSession = (handle) => handle.#openSession();
@@ -265,6 +316,111 @@ export class DuckDbHandle {
   }
 
   /**
+   * Opens a published warehouse file read-only as a snapshot with `connections` handles (each a
+   * connection of its own, as {@link DuckDbHandle.connectAnother} gives), by attaching it to the
+   * in-memory instance this process keeps for snapshots of this path and these `options` (see
+   * `snapshotHosts`; its temporary directory is `<path>.tmp`, as for an instance on the file).
+   * The snapshot keeps reading the file it attached when a new one is renamed over the path. It
+   * is detached when the last of its handles is closed (`closeAsync()` waits for that), off the
+   * event loop; the instance stays while another snapshot is attached to it (a reader's next one).
+   *
+   * DuckDB attaches a path once per instance, and the path stays attached as long as the snapshot
+   * that serves: the file is attached through a hard link made for it beside the file
+   * (`<path>.snapshot-<pid>-<n>`), removed once attached (DuckDB holds the file open). Fails
+   * where no link can be made there (a read-only folder, a file system without links): open an
+   * instance of its own then.
+   */
+  static async attachSnapshot(
+    path: string,
+    connections: number,
+    options: SnapshotHostOptions = {},
+  ): Promise<DuckDbHandle[]> {
+    if (!Number.isSafeInteger(connections) || connections < 1) {
+      throw new Error(`a snapshot needs at least one connection, but got ${connections}`);
+    }
+    const key = JSON.stringify([
+      path,
+      options.memoryLimitBytes ?? null,
+      options.threads ?? null,
+      options.settings ?? [],
+    ]);
+    let host = snapshotHosts.get(key);
+    if (host) host.snapshots += 1;
+    else {
+      const config: Record<string, string> = {
+        autoinstall_known_extensions: 'false',
+        // Where a large query spills, as an instance opened on the file would (its default).
+        temp_directory: `${path}.tmp`,
+      };
+      if (options.threads !== undefined) config.threads = String(checkedThreads(options.threads));
+      if (options.memoryLimitBytes !== undefined) {
+        config.memory_limit = `${options.memoryLimitBytes}B`;
+      }
+      const instance = await DuckDBInstance.create(':memory:', config);
+      try {
+        const connection = await instance.connect();
+        try {
+          for (const statement of options.settings ?? []) await connection.run(statement);
+        } finally {
+          connection.disconnectSync();
+        }
+      } catch (error) {
+        instance.closeSync();
+        throw error;
+      }
+      // Another call may have made one meanwhile: use the first.
+      host = snapshotHosts.get(key);
+      if (host) {
+        instance.closeSync();
+        host.snapshots += 1;
+      } else {
+        host = { instance, handles: 1, host: true, key, snapshots: 1 };
+        snapshotHosts.set(key, host);
+      }
+    }
+    const n = ++snapshotAttachments;
+    const linked = `${path}.snapshot-${process.pid}-${n}`;
+    const snapshot: SnapshotAttachment = { alias: `snapshot_${n}`, host, open: 0 };
+    const handles: DuckDbHandle[] = [];
+    try {
+      await link(path, linked);
+      const first = new DuckDbHandle(path, true, host, await host.instance.connect());
+      handles.push(first);
+      try {
+        await first.run(`attach ${sqlText(linked)} as ${snapshot.alias} (read_only)`);
+      } finally {
+        await unlink(linked).catch(() => undefined);
+      }
+      openInstances += 1;
+      first.#snapshot = snapshot;
+      snapshot.open += 1;
+      while (handles.length < connections) {
+        const handle = new DuckDbHandle(path, true, host, await host.instance.connect());
+        handle.#snapshot = snapshot;
+        snapshot.open += 1;
+        handles.push(handle);
+      }
+      for (const handle of handles) await handle.run(`use ${snapshot.alias}`);
+      return handles;
+    } catch (error) {
+      // Once attached, the last handle closed detaches it and counts it out of the host.
+      const attached = snapshot.open > 0;
+      await Promise.all(handles.map((h) => h.closeAsync().catch(() => undefined)));
+      if (!attached) releaseSnapshotHost(host);
+      throw error;
+    }
+  }
+
+  /**
+   * Whether this handle reads a snapshot attached to an instance the process keeps
+   * ({@link DuckDbHandle.attachSnapshot}): its settings are that instance's, shared with other
+   * snapshots, and closing it frees no instance.
+   */
+  get attachedSnapshot(): boolean {
+    return this.#snapshot !== undefined;
+  }
+
+  /**
    * How many databases this process has opened and not closed (each with all its handles): what
    * the tests check is back to nothing at the end of every file.
    */
@@ -280,9 +436,14 @@ export class DuckDbHandle {
    */
   async connectAnother(): Promise<DuckDbHandle> {
     if (this.#closed) throw new Error(`the DuckDB handle for ${this.path} is closed`);
+    // A connection on the host would read the host's own database, and outlive the file's detach.
     if (this.#attachedAs !== undefined) {
-      // Its connection would read the host's own database, and outlive the file's detach.
       throw new Error(`a file opened by DuckDbHandle.attach has one connection (${this.path})`);
+    }
+    if (this.#snapshot !== undefined) {
+      throw new Error(
+        `a snapshot from DuckDbHandle.attachSnapshot has the connections it was attached with (${this.path})`,
+      );
     }
     const connection = await this.#shared.instance.connect();
     if (this.#shared.handles === 0) {
@@ -384,7 +545,7 @@ export class DuckDbHandle {
    * waiting ({@link DuckDbHandle.closeAsync} waits).
    */
   close(): void {
-    if (this.#attachedAs !== undefined || this.#detaching) {
+    if (this.#attachedAs !== undefined || this.#detaching || this.#snapshot) {
       void this.closeAsync().catch(() => undefined);
       return;
     }
@@ -412,6 +573,7 @@ export class DuckDbHandle {
    */
   closeAsync(): Promise<void> {
     if (this.#detaching) return this.#detaching;
+    if (this.#snapshot) return this.#closeSnapshotHandle(this.#snapshot);
     const alias = this.#attachedAs;
     const host = this.#shared;
     if (alias === undefined) {
@@ -437,6 +599,36 @@ export class DuckDbHandle {
       }
     })();
     return this.#detaching;
+  }
+
+  /**
+   * Closes a handle of an attached snapshot; the last one detaches the snapshot, on a connection
+   * of its own, and counts it out of its host. A host that fails to detach takes no new snapshot.
+   */
+  #closeSnapshotHandle(snapshot: SnapshotAttachment): Promise<void> {
+    if (this.#closed) return snapshot.detached ?? Promise.resolve();
+    this.#closeConnection();
+    snapshot.open -= 1;
+    if (snapshot.open > 0) return Promise.resolve();
+    const { host } = snapshot;
+    // Counted open until the detach has ended, so that a caller that awaits no close sees it.
+    snapshot.detached = (async () => {
+      let detached = false;
+      try {
+        const connection = await host.instance.connect();
+        try {
+          await connection.run(`detach ${snapshot.alias}`);
+          detached = true;
+        } finally {
+          connection.disconnectSync();
+        }
+      } finally {
+        openInstances -= 1;
+        if (!detached && snapshotHosts.get(host.key) === host) snapshotHosts.delete(host.key);
+        releaseSnapshotHost(host);
+      }
+    })();
+    return snapshot.detached;
   }
 
   async #withSession<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { DuckDbHandle } from '../dialect/index.ts';
-import { readSchemaVersion } from '../migrations/migrations.ts';
+import { DuckDbHandle } from '../dialect/index.ts';
+import { readSchemaVersion, SCHEMA_VERSION } from '../migrations/migrations.ts';
 import { openReader } from './warehouse-store.ts';
 
 /**
@@ -122,6 +122,14 @@ export interface WarehouseReaderOptions {
   /** DuckDB's `threads` for each snapshot (default: DuckDB's own, the number of cores). */
   readonly threads?: number;
   /**
+   * Attach each snapshot to one DuckDB instance the process keeps for readers of these settings
+   * (`DuckDbHandle.attachSnapshot`; default true) instead of opening an instance per snapshot. The
+   * memory limit is then that instance's, shared by the snapshots open at once (the serving one
+   * and one being warmed or drained). Where it cannot (no hard link can be made beside the file),
+   * a snapshot gets an instance of its own.
+   */
+  readonly attachSnapshots?: boolean;
+  /**
    * Told when a retired snapshot is closed (its last lease released), with its
    * {@link Lease.snapshotKey}: what was kept for it can be dropped at once.
    */
@@ -169,6 +177,7 @@ interface SnapshotSettings {
   readonly connections: number;
   readonly memoryLimitBytes: number | undefined;
   readonly threads: number | undefined;
+  readonly attach: boolean;
   readonly onRetire: ((snapshotKey: object) => void) | undefined;
 }
 
@@ -252,8 +261,8 @@ class Snapshot implements SnapshotInfo {
   /**
    * Closes a retired snapshot once no lease holds it; resolves when its connections are closed
    * (at once when there is nothing to close yet). What was kept for it is forgotten first
-   * (`onRetire`). DuckDB's close runs on the event loop and frees the snapshot's whole buffer
-   * pool there (measured 75–250 ms with a 31 MiB pool on a busy 2-core machine, every request
+   * (`onRetire`). An attached snapshot is detached (its instance is shared, and stays). Closing an
+   * instance of its own runs on the event loop and frees the snapshot's whole buffer pool there (measured 75–250 ms with a 31 MiB pool on a busy 2-core machine, every request
    * of the server waiting meanwhile), so the pool is emptied first by a statement, which DuckDB
    * runs on its own thread (`memory_limit` lowered: it evicts every block, 20–200 ms off the
    * event loop), and the close left to do takes 20–30 ms.
@@ -263,6 +272,12 @@ class Snapshot implements SnapshotInfo {
     this.closed = true;
     this.onRetire?.(this.key);
     const [first] = this.connections;
+    if (first?.handle.attachedSnapshot) {
+      // The instance is shared and stays: the detach frees the snapshot's blocks off the event loop.
+      return Promise.all(
+        this.connections.map((c) => c.handle.closeAsync().catch(() => undefined)),
+      ).then(() => undefined);
+    }
     return (
       first ? first.handle.run(`set memory_limit = '${RETIRED_MEMORY_LIMIT}'`) : Promise.resolve()
     )
@@ -357,6 +372,7 @@ export class WarehouseReader {
       connections,
       memoryLimitBytes,
       threads,
+      attach: options.attachSnapshots ?? true,
       onRetire: options.onRetire,
     };
     const first = await openSnapshot(path, settings, 1);
@@ -751,15 +767,9 @@ async function openSnapshot(
       throw error;
     }
   }
-  const handle = await openReader(path);
-  const handles = [handle];
+  const handles = await openSnapshotHandles(path, settings);
+  const handle = handles[0]!;
   try {
-    // Both settings are the instance's (global): set once, they hold for every connection.
-    if (settings.memoryLimitBytes !== undefined) {
-      await handle.run(`set memory_limit = '${settings.memoryLimitBytes}B'`);
-    }
-    if (settings.threads !== undefined) await handle.run(`set threads = ${settings.threads}`);
-    for (const statement of SNAPSHOT_ALLOCATOR_SETTINGS) await handle.run(statement);
     const [row] = await handle.all<{
       data_version: number | null;
       published_at: string | null;
@@ -774,7 +784,6 @@ async function openSnapshot(
         `a published warehouse must record at least one data version, but ${path} has none`,
       );
     }
-    while (handles.length < settings.connections) handles.push(await handle.connectAnother());
     return new Snapshot(
       handles.map((h) => ({ handle: h, owner: undefined })),
       identity,
@@ -785,6 +794,45 @@ async function openSnapshot(
       serial,
       settings.onRetire,
     );
+  } catch (error) {
+    for (const h of handles) h.close();
+    throw error;
+  }
+}
+
+/**
+ * The connections of a new snapshot: attached to the instance this process keeps for readers of
+ * these settings ({@link WarehouseReaderOptions.attachSnapshots}) when that can be done and the
+ * file is of this coopstat's schema; else on an instance of its own (`openReader`, which migrates
+ * a file of an older schema first).
+ */
+async function openSnapshotHandles(
+  path: string,
+  settings: SnapshotSettings,
+): Promise<DuckDbHandle[]> {
+  if (settings.attach) {
+    const attached = await DuckDbHandle.attachSnapshot(path, settings.connections, {
+      memoryLimitBytes: settings.memoryLimitBytes,
+      threads: settings.threads,
+      settings: SNAPSHOT_ALLOCATOR_SETTINGS,
+    }).catch(() => undefined);
+    if (attached) {
+      const version = await readSchemaVersion(attached[0]!).catch(() => undefined);
+      if (version === SCHEMA_VERSION) return attached;
+      await Promise.all(attached.map((h) => h.closeAsync().catch(() => undefined)));
+    }
+  }
+  const handle = await openReader(path);
+  const handles = [handle];
+  try {
+    // Both settings are the instance's (global): set once, they hold for every connection.
+    if (settings.memoryLimitBytes !== undefined) {
+      await handle.run(`set memory_limit = '${settings.memoryLimitBytes}B'`);
+    }
+    if (settings.threads !== undefined) await handle.run(`set threads = ${settings.threads}`);
+    for (const statement of SNAPSHOT_ALLOCATOR_SETTINGS) await handle.run(statement);
+    while (handles.length < settings.connections) handles.push(await handle.connectAnother());
+    return handles;
   } catch (error) {
     for (const h of handles) h.close();
     throw error;

@@ -1,7 +1,10 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
+import { DuckDbHandle } from '../../../warehouse/dialect/index.ts';
 import { SCHEMA_VERSION } from '../../../warehouse/migrations/migrations.ts';
 import {
   ReaderBusyError,
@@ -362,7 +365,7 @@ describe('WarehouseReader', () => {
   });
 
   it('waits, when closing again, for a retirement that a lease released since started', async () => {
-    reader = await WarehouseReader.open(wh.db);
+    reader = await WarehouseReader.open(wh.db, { attachSnapshots: false });
     const lease = await reader.acquire();
     const { handle } = lease;
     await reader.close(); // the snapshot is leased: it is closed when the lease is released
@@ -374,6 +377,20 @@ describe('WarehouseReader', () => {
     // Nothing of the snapshot is left running or open once close() has resolved.
     expect(handle.running).toBe(false);
     await expect(handle.all('select 1')).rejects.toThrow(/closed/);
+  });
+
+  it('waits, when closing again, for the detach of an attached snapshot a lease released since', async () => {
+    const before = DuckDbHandle.openInstances;
+    reader = await WarehouseReader.open(wh.db);
+    const lease = await reader.acquire();
+    expect(lease.handle.attachedSnapshot).toBe(true);
+    expect(DuckDbHandle.openInstances).toBe(before + 1);
+    await reader.close(); // the snapshot is leased: it is detached when the lease is released
+    lease.release(); // the detach starts, on a connection of its own
+    expect(DuckDbHandle.openInstances).toBe(before + 1);
+    await reader.close();
+    expect(DuckDbHandle.openInstances).toBe(before);
+    await expect(lease.handle.all('select 1')).rejects.toThrow(/closed/);
   });
 
   it('refuses to open a missing warehouse with the command that builds it', async () => {
@@ -541,3 +558,99 @@ describe('WarehouseReader warm-up of a new snapshot', () => {
     expect(warmed).toBe(0);
   });
 });
+
+describe('WarehouseReader, its snapshots attached to one instance the process keeps', () => {
+  /** The databases attached to the instance a lease reads from. */
+  const attached = async (lease: Lease) =>
+    (
+      await lease.handle.all<{ name: string }>(
+        `select database_name as name from duckdb_databases()
+         where not internal and database_name like 'snapshot_%' order by 1`,
+      )
+    ).map((r) => r.name);
+
+  it('attaches each snapshot beside the one that serves, and detaches it once retired', async () => {
+    const before = DuckDbHandle.openInstances;
+    reader = await WarehouseReader.open(wh.db, { watch: false, connections: 2 });
+    const old = await reader.acquire();
+    expect(old.handle.attachedSnapshot).toBe(true);
+    const [first] = await attached(old);
+    const seenBefore = await observe(old);
+
+    await loadFile(AGGREGATES, { db: wh.db });
+    await reader.refresh();
+    const [fresh, second] = [await reader.acquire(), await reader.acquire()];
+    expect(fresh.dataVersion).toBe(old.dataVersion + 1);
+    // Both snapshots on one instance, each connection reading its own, unqualified names and all.
+    const both = await attached(fresh);
+    expect(both).toHaveLength(2);
+    expect(both).toContain(first);
+    expect(DuckDbHandle.openInstances).toBe(before + 2);
+    expect(await observe(old)).toEqual(seenBefore);
+    expect((await observe(fresh)).version).toBe(old.dataVersion + 1);
+    expect((await observe(second)).version).toBe(old.dataVersion + 1);
+    // The links made to attach them are gone: the folder holds the warehouse alone.
+    expect((await readdir(wh.dir)).filter((f) => f.includes('.snapshot-'))).toEqual([]);
+
+    old.release();
+    await vi.waitFor(() => expect(DuckDbHandle.openInstances).toBe(before + 1), EVENTUALLY);
+    expect(await attached(fresh)).not.toContain(first);
+    fresh.release();
+    second.release();
+  });
+
+  it('gives a snapshot an instance of its own where no link can be made beside the file', async (context) => {
+    // A read-only file system; mounting one needs root (as in the project's containers).
+    if (process.getuid?.() !== 0) return context.skip();
+    const mount = await mkdtemp(join(tmpdir(), 'coopstat-ro-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', mount], { stdio: 'ignore' });
+    } catch {
+      await rm(mount, { recursive: true, force: true });
+      return context.skip();
+    }
+    try {
+      const db = join(mount, 'warehouse.duckdb');
+      await copyFile(wh.db, db);
+      execFileSync('mount', ['-o', 'remount,ro', mount], { stdio: 'ignore' });
+      const ro = await WarehouseReader.open(db, { watch: false });
+      try {
+        const lease = await ro.acquire();
+        expect(lease.handle.attachedSnapshot).toBe(false);
+        expect(await observe(lease)).toEqual(await observeFile(wh.db));
+        lease.release();
+      } finally {
+        await ro.close();
+      }
+    } finally {
+      execFileSync('umount', [mount], { stdio: 'ignore' });
+      await rm(mount, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file of a newer schema as before, and leaves nothing attached', async () => {
+    const before = DuckDbHandle.openInstances;
+    const db = await DuckDbHandle.open(wh.db);
+    await db.run(
+      `insert into schema_migration values ($1, 'from a newer coopstat', current_timestamp)`,
+      [SCHEMA_VERSION + 1],
+    );
+    db.close();
+    await expect(WarehouseReader.open(wh.db)).rejects.toThrow(
+      `the warehouse schema must be at most version ${SCHEMA_VERSION}`,
+    );
+    expect(DuckDbHandle.openInstances).toBe(before);
+  });
+});
+
+/** {@link observe} on a file opened on its own. */
+async function observeFile(path: string) {
+  const reader = await WarehouseReader.open(path, { watch: false, attachSnapshots: false });
+  const lease = await reader.acquire();
+  try {
+    return await observe(lease);
+  } finally {
+    lease.release();
+    await reader.close();
+  }
+}
