@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -690,6 +691,54 @@ describe('DuckDbHandle.closeAsync of an attached file', () => {
       await expect(h.connectAnother()).rejects.toThrow(/one connection/);
     } finally {
       await h.closeAsync();
+    }
+  });
+});
+
+describe('DuckDbHandle prepared statements on a read-only file', () => {
+  it('prepares a query once and runs it again with other parameters; the writer prepares every time', async () => {
+    const path = join(dir, 'prepared.duckdb');
+    const w = await DuckDbHandle.open(path);
+    await w.run('create table t (x integer, name varchar)');
+    await w.run(`insert into t values (1, 'Thái Nguyên'), (2, 'Bắc Kạn'), (3, null)`);
+    const extract = vi.spyOn(DuckDBConnection.prototype, 'extractStatements');
+    try {
+      const query = 'select name from t where x = $1';
+      for (const x of [1, 2, 3]) await w.all(query, [x]);
+      expect(extract).toHaveBeenCalledTimes(3);
+      w.close();
+      const w2 = await DuckDbHandle.open(':memory:');
+
+      extract.mockClear();
+      const r = await DuckDbHandle.open(path, { readOnly: true });
+      try {
+        expect(await r.all(query, [1])).toEqual([{ name: 'Thái Nguyên' }]);
+        expect(await r.all(query, [2])).toEqual([{ name: 'Bắc Kạn' }]);
+        expect(await r.all(query, [3])).toEqual([{ name: null }]);
+        expect(await r.all(query, ['2'])).toEqual([{ name: 'Bắc Kạn' }]);
+        expect(await r.all('select count(*) as n from t')).toEqual([{ n: 3 }]);
+        expect(extract).toHaveBeenCalledTimes(2);
+        // A text of several statements runs as before, every time.
+        const several = 'create temp table s as select 7 as x; select x from s';
+        const writerRows = await w2.all(several);
+        await w2.run('drop table s');
+        expect(await r.all(several)).toEqual(writerRows);
+        await r.run('drop table s');
+        expect(await r.all(several)).toEqual(writerRows);
+        // A statement that fails is dropped, and prepared again next time.
+        await expect(r.all(query, ['not a number'])).rejects.toThrow(
+          /Could not convert|Conversion/,
+        );
+        extract.mockClear();
+        expect(await r.all(query, [1])).toEqual([{ name: 'Thái Nguyên' }]);
+        expect(extract).toHaveBeenCalledTimes(1);
+      } finally {
+        r.close();
+        w2.close();
+      }
+    } finally {
+      extract.mockRestore();
+      w.close();
     }
   });
 });

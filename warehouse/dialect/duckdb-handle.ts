@@ -5,6 +5,8 @@ import {
   DuckDBInstance,
   type DuckDBAppender,
   type DuckDBConnection,
+  type DuckDBMaterializedResult,
+  type DuckDBPreparedStatement,
   type DuckDBResult,
   type DuckDBType,
   type DuckDBValue,
@@ -65,6 +67,9 @@ const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+
+/** How many prepared statements a read-only handle keeps (see `DuckDbHandle.#runPrepared`). */
+const PREPARED_PER_HANDLE = 64;
 
 /** Database instances opened by {@link DuckDbHandle.open} in this process and not yet closed. */
 let openInstances = 0;
@@ -213,6 +218,11 @@ export class DuckDbHandle {
   #detaching: Promise<void> | undefined;
   /** The snapshot this handle reads, for a handle from {@link DuckDbHandle.attachSnapshot}. */
   #snapshot: SnapshotAttachment | undefined;
+  /**
+   * A read-only handle's prepared statements by SQL text, least recently used first (see
+   * {@link DuckDbHandle.#runPrepared}); texts of several statements are marked `null`.
+   */
+  readonly #prepared = new Map<string, DuckDBPreparedStatement | null>();
 
   static {
     openSession = (handle) => handle.#openSession();
@@ -555,6 +565,8 @@ export class DuckDbHandle {
   #closeConnection(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Disconnecting destroys the connection's prepared statements.
+    this.#prepared.clear();
     this.#connection.disconnectSync();
     this.#shared.handles -= 1;
     if (this.#shared.handles === 0) {
@@ -690,9 +702,10 @@ export class DuckDbHandle {
     const { connection, end } = await this.#startStatement(sql);
     try {
       const result =
-        params !== undefined && params.length > 0
+        (this.readOnly && (await this.#runPrepared(connection, sql, params ?? []))) ||
+        (params !== undefined && params.length > 0
           ? await connection.run(sql, ...bindParams(params))
-          : await connection.run(sql);
+          : await connection.run(sql));
       const columnNames = result.deduplicatedColumnNames();
       const rows = convertRows(columnNames, result.columnTypes(), await result.getRows());
       return {
@@ -704,6 +717,51 @@ export class DuckDbHandle {
     } finally {
       end();
     }
+  }
+
+  /**
+   * Runs `sql` on a read-only handle through the prepared statement it keeps for that text,
+   * preparing it the first time; undefined for a text of several statements (run it as usual).
+   * A server asks the same few queries of a snapshot over and over: each time, DuckDB's node API
+   * would split the text, prepare (parse, bind, plan) and run it, three calls that each go through
+   * Node's thread pool, where a kept statement is bound and run. What a read-only file holds never
+   * changes, and DuckDB prepares a statement again itself if the catalog did. At most
+   * {@link PREPARED_PER_HANDLE} texts are kept; a statement that fails is dropped.
+   */
+  async #runPrepared(
+    connection: DuckDBConnection,
+    sql: string,
+    params: readonly unknown[],
+  ): Promise<DuckDBMaterializedResult | undefined> {
+    let prepared = this.#prepared.get(sql);
+    if (prepared === null) return undefined;
+    if (prepared) {
+      this.#prepared.delete(sql); // to the end: the most recently used
+    } else {
+      const extracted = await connection.extractStatements(sql);
+      if (extracted.count !== 1) {
+        this.#keepPrepared(sql, null);
+        return undefined;
+      }
+      prepared = await extracted.prepare(0);
+    }
+    this.#keepPrepared(sql, prepared);
+    try {
+      if (params.length > 0) prepared.bind(...bindParams(params));
+      return await prepared.run();
+    } catch (error) {
+      this.#prepared.delete(sql);
+      prepared.destroySync();
+      throw error;
+    }
+  }
+
+  #keepPrepared(sql: string, prepared: DuckDBPreparedStatement | null): void {
+    this.#prepared.set(sql, prepared);
+    if (this.#prepared.size <= PREPARED_PER_HANDLE) return;
+    const [oldest, statement] = this.#prepared.entries().next().value!;
+    this.#prepared.delete(oldest);
+    statement?.destroySync();
   }
 
   async *#stream(
