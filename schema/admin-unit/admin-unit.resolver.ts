@@ -1,5 +1,4 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { findAdminUnits } from '../../warehouse/queries/admin-unit.queries.ts';
 import { AdminLevel } from '../common/enums.ts';
 import type { ApiContext } from '../context.ts';
 import { LocalDate } from '../scalars.ts';
@@ -24,7 +23,7 @@ export class AdminUnitResolver {
     validOn: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<AdminUnit[]> {
-    const rows = await findAdminUnits(ctx.db, {
+    const rows = await ctx.loaders.unitsWhere({
       ...(level ? { level } : {}),
       validOn: validOn ?? ctx.today,
     });

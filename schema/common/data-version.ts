@@ -5,6 +5,7 @@ import type { ApiContext } from '../context.ts';
 import { Arg, Int } from 'type-graphql';
 import { ReleaseChoiceScalar, type ReleaseChoice } from '../scalars.ts';
 import { badInput, draftForbidden } from './errors.ts';
+import { perConnectionCache, readOncePerConnection } from './per-connection.ts';
 
 /** The `release` argument's description, the same on every field that takes it. */
 export const RELEASE_ARGUMENT_DESCRIPTION =
@@ -25,32 +26,11 @@ export const ReleaseArg = () =>
     description: RELEASE_ARGUMENT_DESCRIPTION,
   });
 
-/**
- * What `read` gives for a connection, read once and kept with it; a failed read (a request's time
- * limit interrupting it, say) is not kept, so the next request on that pooled connection reads
- * again instead of failing for good.
- */
-function readOncePerConnection<T>(
-  cache: WeakMap<DuckDbHandle, Promise<T>>,
-  db: DuckDbHandle,
-  read: () => Promise<T>,
-): Promise<T> {
-  let kept = cache.get(db);
-  if (!kept) {
-    const reading = read();
-    cache.set(db, (kept = reading));
-    reading.catch(() => {
-      if (cache.get(db) === reading) cache.delete(db);
-    });
-  }
-  return kept;
-}
-
-const versionsBySnapshot = new WeakMap<DuckDbHandle, Promise<number[]>>();
+const versionsBySnapshot = perConnectionCache<number[]>();
 
 /** The published data versions of a snapshot, read once per connection. */
 export function publishedVersions(ctx: Pick<ApiContext, 'db'>): Promise<number[]> {
-  return readOncePerConnection(versionsBySnapshot, ctx.db, async () =>
+  return readOncePerConnection(versionsBySnapshot, ctx.db, '', async () =>
     (await findDataVersions(ctx.db)).map((r) => r.data_version),
   );
 }
@@ -61,11 +41,11 @@ export interface ReleaseVersion {
   readonly dataVersion: number;
 }
 
-const releasesBySnapshot = new WeakMap<DuckDbHandle, Promise<ReleaseVersion[]>>();
+const releasesBySnapshot = perConnectionCache<ReleaseVersion[]>();
 
 /** The releases of a snapshot, oldest first, read once per connection. */
 export function releaseVersions(ctx: Pick<ApiContext, 'db'>): Promise<ReleaseVersion[]> {
-  return readOncePerConnection(releasesBySnapshot, ctx.db, async () =>
+  return readOncePerConnection(releasesBySnapshot, ctx.db, '', async () =>
     (await findReleases(ctx.db)).map((r) => ({
       releaseNo: r.release_no,
       dataVersion: r.data_version,

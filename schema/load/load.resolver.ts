@@ -4,8 +4,10 @@ import {
   findLatestPublication,
   findLoads,
   type LoadRow,
+  type PublicationRow,
 } from '../../warehouse/queries/load.queries.ts';
 import { mayReadDraft, releasedVersion } from '../common/data-version.ts';
+import { perConnectionCache, readOncePerConnection } from '../common/per-connection.ts';
 import { checkPageSize } from '../common/validate.ts';
 import { DEFAULT_LOADS_PAGE, LoadsArgs } from './load.args.ts';
 import { DataVersion, Load, type LoadFamily, type LoadOutcome } from './load.type.ts';
@@ -26,6 +28,14 @@ async function visibleVersion(ctx: LoadContext): Promise<number | undefined> {
   const released = await releasedVersion(ctx);
   return released > 0 ? released : undefined; // a warehouse not yet initialised has no release
 }
+
+/**
+ * The load log's pages and the latest publication, read once per snapshot connection: they change
+ * only when a load publishes a new snapshot, and `dataVersion` is asked by most dashboards with
+ * every request.
+ */
+const loadPages = perConnectionCache<LoadRow[]>();
+const latestPublications = perConnectionCache<PublicationRow | undefined>();
 
 /** Maps a load-log row to the GraphQL `Load` shape. */
 export function toLoad(row: LoadRow): Load {
@@ -67,14 +77,17 @@ export class LoadResolver {
   ): Promise<Load[]> {
     const first = args.first ?? Math.min(DEFAULT_LOADS_PAGE, ctx.maxPageSize);
     checkPageSize(first, ctx.maxPageSize);
-    const rows = await findLoads(ctx.db, {
+    const filter = {
       limit: first,
       beforeLoadId: args.before ?? undefined,
       family: args.family ?? undefined,
       outcome: args.outcome ?? undefined,
       // The draft's loads (file names, counts) are part of the draft.
       maxDataVersion: await visibleVersion(ctx),
-    });
+    };
+    const rows = await readOncePerConnection(loadPages, ctx.db, JSON.stringify(filter), () =>
+      findLoads(ctx.db, filter),
+    );
     return rows.map(toLoad);
   }
 
@@ -83,7 +96,10 @@ export class LoadResolver {
       'The data version this response is computed from when no release or version is asked: the latest release (for loader and admin keys, the newest published, draft included, when the request started).',
   })
   async dataVersion(@Ctx() ctx: LoadContext): Promise<DataVersion> {
-    const row = await findLatestPublication(ctx.db, await visibleVersion(ctx));
+    const visible = await visibleVersion(ctx);
+    const row = await readOncePerConnection(latestPublications, ctx.db, String(visible), () =>
+      findLatestPublication(ctx.db, visible),
+    );
     if (!row) throw new Error('the warehouse has no publication row');
     return {
       version: row.data_version,

@@ -472,6 +472,33 @@ describe('batching', () => {
     expect(old.batches.filter((b) => b.loader === 'progress')).toHaveLength(1);
   });
 
+  it('answers each operation again on the same snapshot with no SQL, the data version with it', async () => {
+    // What the soak's clients ask, each with the data version it was answered from.
+    const asked: [string, Record<string, unknown>][] = [
+      ['dashboard', { year: 2024 }],
+      ['membership', { level: 'PROVINCE', year: 2024 }],
+      [
+        'observations',
+        { filter: { indicators: ['htx_count', 'htx_members'], level: 'PROVINCE' }, first: 100 },
+      ],
+      ['series', { indicator: 'htx_count' }],
+      ['ranking', { indicator: 'htx_count', year: 2024, level: 'PROVINCE' }],
+      ['plan-progress', { id: 'nq-20-nq-tw-2022', asOf: 2025 }],
+      ['admin-units', { level: 'PROVINCE', validOn: '2025-07-01' }],
+      ['loads', { first: 20 }],
+      ['value-chain', { area: { code: '19', validOn: '2024-12-31' }, year: 2024 }],
+    ];
+    const withVersion = (name: string) =>
+      operation(name).replace(/\{/, '{\n  dataVersion { version loadId }');
+    for (const [name, variables] of asked) {
+      const first = await execute(schema, server.reader, withVersion(name), variables);
+      expect(first.errors, name).toEqual([]);
+      const again = await execute(schema, server.reader, withVersion(name), variables);
+      expect(again.data, name).toEqual(first.data);
+      expect(again.statements, name).toBe(0);
+    }
+  });
+
   /** Two leases held at once on a fresh reader: two connections of the same snapshot, cold. */
   async function withTwoConnections(use: (a: Lease, b: Lease) => Promise<void>): Promise<void> {
     const reader = await WarehouseReader.open(wh.db, { watch: false, connections: 2 });
