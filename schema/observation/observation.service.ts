@@ -188,15 +188,46 @@ async function readValues(
   );
   const sources = filter.sources?.map((s) => s.toUpperCase());
   const codes = new Set(indicators.map((i) => i.indicator_code));
-  return loaded
-    .flatMap((r) => (r instanceof Error ? [] : r))
-    .filter(
-      (r) =>
-        codes.has(r.indicator_code) &&
+  const rows: IndicatorValueRow[] = [];
+  for (const unitRows of loaded) {
+    if (unitRows instanceof Error) continue;
+    for (const r of rowsOfIndicators(unitRows, codes)) {
+      if (
         (filter.fromYear == null || r.year >= filter.fromYear) &&
         (filter.toYear == null || r.year <= filter.toYear) &&
-        (!sources || sources.includes(r.source_code)),
-    );
+        (!sources || sources.includes(r.source_code))
+      )
+        rows.push(r);
+    }
+  }
+  return rows;
+}
+
+/**
+ * Where each indicator's rows are in a unit's values, found once per array: the snapshot's memo
+ * keeps one array per unit for every request, and a request asks a few of its indicators.
+ */
+const indicatorPositions = new WeakMap<readonly IndicatorValueRow[], Map<string, number[]>>();
+
+/** The rows of `unitRows` of the indicators `codes`, in the array's order. */
+function rowsOfIndicators(
+  unitRows: readonly IndicatorValueRow[],
+  codes: ReadonlySet<string>,
+): IndicatorValueRow[] {
+  let positions = indicatorPositions.get(unitRows);
+  if (!positions) {
+    positions = new Map();
+    for (const [i, r] of unitRows.entries()) {
+      const at = positions.get(r.indicator_code);
+      if (at) at.push(i);
+      else positions.set(r.indicator_code, [i]);
+    }
+    indicatorPositions.set(unitRows, positions);
+  }
+  const at: number[] = [];
+  for (const code of codes) for (const i of positions.get(code) ?? []) at.push(i);
+  if (codes.size > 1) at.sort((a, b) => a - b);
+  return at.map((i) => unitRows[i]!);
 }
 
 /** Sources summed away: each indicator, unit and year keeps the value of its preferred source. */
@@ -204,7 +235,9 @@ function preferredSourceOnly(rows: readonly IndicatorValueRow[]): IndicatorValue
   const cells = new Map<string, IndicatorValueRow[]>();
   for (const r of rows) {
     const key = `${r.indicator_code}|${r.unit_id}|${r.year}`;
-    cells.set(key, [...(cells.get(key) ?? []), r]);
+    const cell = cells.get(key);
+    if (cell) cell.push(r);
+    else cells.set(key, [r]);
   }
   return [...cells.values()].map((c) =>
     c.find(
@@ -241,7 +274,9 @@ function groupRows(
       r.year,
       r.source_code,
     ].join('|');
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   return groups;
 }
