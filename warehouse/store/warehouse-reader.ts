@@ -114,19 +114,20 @@ export interface WarehouseReaderOptions {
   /** How long an `acquire()` call may wait for a connection, in ms (default: no limit). */
   readonly queueTimeoutMs?: number;
   /**
-   * DuckDB's `memory_limit` for each snapshot, in bytes (default: DuckDB's own, 80% of the
-   * machine's memory). It bounds the snapshot's buffer pool (cached blocks of the file and
-   * working memory of its queries), which all its connections share.
+   * DuckDB's `memory_limit` for the snapshots, in bytes (default: DuckDB's own, 80% of the
+   * machine's memory). It bounds their buffer pool (cached blocks of the file and working memory
+   * of the queries), which all connections share: those of every snapshot attached at once (see
+   * `attachSnapshots`), or of one snapshot on an instance of its own.
    */
   readonly memoryLimitBytes?: number;
   /** DuckDB's `threads` for each snapshot (default: DuckDB's own, the number of cores). */
   readonly threads?: number;
   /**
-   * Attach each snapshot to one DuckDB instance the process keeps for readers of these settings
-   * (`DuckDbHandle.attachSnapshot`; default true) instead of opening an instance per snapshot. The
-   * memory limit is then that instance's, shared by the snapshots open at once (the serving one
-   * and one being warmed or drained). Where it cannot (no hard link can be made beside the file),
-   * a snapshot gets an instance of its own.
+   * Attach each snapshot to one DuckDB instance the process keeps for snapshots of this path and
+   * these settings (`DuckDbHandle.attachSnapshot`; default true) instead of opening an instance
+   * per snapshot. The memory limit is then that instance's, shared by the snapshots open at once
+   * (the serving one and one being warmed or drained). Where it cannot (no hard link can be made
+   * beside the file, or the file needs migrating), a snapshot gets an instance of its own.
    */
   readonly attachSnapshots?: boolean;
   /**
@@ -261,11 +262,12 @@ class Snapshot implements SnapshotInfo {
   /**
    * Closes a retired snapshot once no lease holds it; resolves when its connections are closed
    * (at once when there is nothing to close yet). What was kept for it is forgotten first
-   * (`onRetire`). An attached snapshot is detached (its instance is shared, and stays). Closing an
-   * instance of its own runs on the event loop and frees the snapshot's whole buffer pool there (measured 75–250 ms with a 31 MiB pool on a busy 2-core machine, every request
-   * of the server waiting meanwhile), so the pool is emptied first by a statement, which DuckDB
-   * runs on its own thread (`memory_limit` lowered: it evicts every block, 20–200 ms off the
-   * event loop), and the close left to do takes 20–30 ms.
+   * (`onRetire`). An attached snapshot is detached, by a statement off the event loop (its
+   * instance is shared). Closing an instance of its own runs on the event loop and frees the
+   * snapshot's whole buffer pool there (measured 75–250 ms with a 31 MiB pool on a busy 2-core
+   * machine, every request of the server waiting meanwhile), so the pool is emptied first by a
+   * statement, which DuckDB runs on its own thread (`memory_limit` lowered: it evicts every block,
+   * 20–200 ms off the event loop), and the close left to do takes 20–30 ms.
    */
   closeIfUnused(): Promise<void> {
     if (this.closed || !this.retired || this.leases > 0) return Promise.resolve();
