@@ -9,12 +9,13 @@
  * The template is made by `init` when it does not exist. Files are loaded as the CLI does (the
  * family detected from the file). `--repeat N` loads each file N times, each onto a fresh copy
  * of the template, and keeps the statements of the last (a warm process, as in the tests).
- * `--top N` prints the N costliest statements (default 25). Nothing here is a test: the figures
- * are for reading.
+ * `--top N` prints the N costliest statements (default 25). A file the load refuses is timed up
+ * to its refusal. Nothing here is a test: the figures are for reading.
  */
 import 'reflect-metadata';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { LoadRefusedError } from '../etl/load/findings.ts';
 import { loadFile } from '../etl/load/load-file.ts';
 import { initWarehouse } from '../etl/reference/init-warehouse.ts';
 import { DuckDbHandle } from '../warehouse/dialect/index.ts';
@@ -158,7 +159,13 @@ for (const file of files.flatMap((f) => Array.from({ length: repeat }, () => f))
   enterStage = clock.enter;
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const report = await loadFile(file, { db: work, maxYear: 2030, onProgress: clock.enter });
+  // A refused file is timed as well: the stages up to its refusal are what a refusal costs.
+  const report = await loadFile(file, { db: work, maxYear: 2030, onProgress: clock.enter }).catch(
+    (error: unknown) => {
+      if (!(error instanceof LoadRefusedError)) throw error;
+      return { outcome: `REFUSED (${error.totalErrors} errors)`, rowsRead: 'some' };
+    },
+  );
   const ended = performance.now();
   const used = process.cpuUsage(cpu);
   const stages = clock.stop();
