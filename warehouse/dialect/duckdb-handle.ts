@@ -155,6 +155,12 @@ interface SnapshotHost extends SharedInstance {
  * purged the allocator of the whole process, the snapshot that serves included.
  */
 const snapshotHosts = new Map<string, SnapshotHost>();
+/**
+ * What names the hard link a snapshot is attached through: `<path>.snapshot-<pid>-<n>`, removed
+ * once attached. A process killed in between leaves it; writers sweep those of dead processes.
+ */
+export const SNAPSHOT_LINK_MARK = '.snapshot-';
+
 /** Numbers the links and aliases of attached snapshots. */
 let snapshotAttachments = 0;
 
@@ -389,7 +395,7 @@ export class DuckDbHandle {
       }
     }
     const n = ++snapshotAttachments;
-    const linked = `${path}.snapshot-${process.pid}-${n}`;
+    const linked = `${path}${SNAPSHOT_LINK_MARK}${process.pid}-${n}`;
     const snapshot: SnapshotAttachment = { alias: `snapshot_${n}`, host, open: 0 };
     const handles: DuckDbHandle[] = [];
     try {

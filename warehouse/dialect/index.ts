@@ -1,3 +1,8 @@
-export { DuckDbHandle, NEW_FILE_BLOCK_SIZE, type OpenOptions } from './duckdb-handle.ts';
+export {
+  DuckDbHandle,
+  NEW_FILE_BLOCK_SIZE,
+  SNAPSHOT_LINK_MARK,
+  type OpenOptions,
+} from './duckdb-handle.ts';
 export { createKysely, DuckDbDialect } from './kysely-dialect.ts';
 export { toJsValue, type Row, type SqlValue } from './value-policy.ts';

@@ -3,7 +3,7 @@ import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { DuckDbHandle } from '../dialect/index.ts';
+import { DuckDbHandle, SNAPSHOT_LINK_MARK } from '../dialect/index.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../migrations/migrations.ts';
 
 /**
@@ -213,14 +213,16 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
 }
 
 /**
- * Removes temporary copies (and their scratch folders) left by writers that were killed. Call
+ * Removes temporary copies (and their scratch folders) left by writers that were killed, and the
+ * links of snapshots whose reader was killed while attaching them (`SNAPSHOT_LINK_MARK`). Call
  * only while holding the lock.
  */
 async function sweepStaleCopies(path: string): Promise<void> {
   const dir = dirname(path);
-  const prefix = `${basename(path)}${TEMP_MARK}`;
+  const prefixes = [TEMP_MARK, SNAPSHOT_LINK_MARK].map((mark) => `${basename(path)}${mark}`);
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!name.startsWith(prefix)) continue;
+    const prefix = prefixes.find((p) => name.startsWith(p));
+    if (prefix === undefined) continue;
     const pid = Number.parseInt(name.slice(prefix.length).split('-')[0] ?? '', 10);
     if (pid === process.pid || (Number.isFinite(pid) && isAlive(pid))) continue;
     await rm(join(dir, name), { recursive: true, force: true });

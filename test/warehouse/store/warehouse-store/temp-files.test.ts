@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,18 +55,25 @@ describe('temporary files of a load', () => {
     expect((await readdir(wh.dir)).filter((n) => n.includes('.writing-'))).toEqual([]);
   });
 
-  it('the next writer sweeps the copy and scratch folder of a killed load, and keeps a live one', async () => {
+  it('the next writer sweeps the copy and scratch folder of a killed load and the link a killed reader attached a snapshot through, and keeps live ones', async () => {
     const dead = `${wh.db}.writing-${deadPid()}-0badc0de`;
     await writeFile(dead, 'half a warehouse');
     await mkdir(join(`${dead}.files`, 'coopstat-csv-x1'), { recursive: true });
     await writeFile(join(`${dead}.files`, 'coopstat-csv-x1', 'utf8.csv'), CSV);
     const live = `${wh.db}.writing-${process.ppid}-0c0ffee0.files`;
     await mkdir(live);
+    // A reader killed while attaching a snapshot leaves the link it attached through.
+    const deadLink = `${wh.db}.snapshot-${deadPid()}-3`;
+    await link(wh.db, deadLink);
+    const liveLink = `${wh.db}.snapshot-${process.ppid}-4`;
+    await link(wh.db, liveLink);
 
     const file = join(wh.dir, 'aggregates.csv');
     await writeFile(file, CSV);
     expect((await loadFile(file, { db: wh.db })).outcome).toBe('PUBLISHED');
-    const left = (await readdir(dirname(wh.db))).filter((n) => n.includes('.writing-'));
-    expect(left).toEqual([basename(live)]);
+    const left = (await readdir(dirname(wh.db))).filter(
+      (n) => n.includes('.writing-') || n.includes('.snapshot-'),
+    );
+    expect(left.sort()).toEqual([basename(live), basename(liveLink)].sort());
   });
 });
