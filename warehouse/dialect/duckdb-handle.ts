@@ -173,6 +173,19 @@ interface SnapshotAttachment {
   detached?: Promise<void>;
 }
 
+/**
+ * Detaches `alias` from `host` on a connection of its own (DuckDB refuses a detach on the
+ * connection that used the file once a failed checkpoint invalidated it); rejects when it cannot.
+ */
+async function detachOn(host: SharedInstance, alias: string): Promise<void> {
+  const connection = await host.instance.connect();
+  try {
+    await connection.run(`detach ${alias}`);
+  } finally {
+    connection.disconnectSync();
+  }
+}
+
 /** Counts a snapshot out of `host`; the last one out closes it (see `snapshotHosts`). */
 function releaseSnapshotHost(host: SnapshotHost): void {
   host.snapshots -= 1;
@@ -604,13 +617,8 @@ export class DuckDbHandle {
       openInstances -= 1;
       let detached = false;
       try {
-        const connection = await host.instance.connect();
-        try {
-          await connection.run(`detach ${alias}`);
-          detached = true;
-        } finally {
-          connection.disconnectSync();
-        }
+        await detachOn(host, alias);
+        detached = true;
       } finally {
         if (!detached && attachHost === host) replaceAttachHost();
         else if (attachHost === host) attachHostBusy = false;
@@ -633,13 +641,8 @@ export class DuckDbHandle {
     snapshot.detached = (async () => {
       let detached = false;
       try {
-        const connection = await host.instance.connect();
-        try {
-          await connection.run(`detach ${snapshot.alias}`);
-          detached = true;
-        } finally {
-          connection.disconnectSync();
-        }
+        await detachOn(host, snapshot.alias);
+        detached = true;
       } finally {
         openInstances -= 1;
         if (!detached && snapshotHosts.get(host.key) === host) snapshotHosts.delete(host.key);

@@ -769,7 +769,7 @@ async function openSnapshot(
       throw error;
     }
   }
-  const handles = await openSnapshotHandles(path, settings);
+  const { handles, schemaVersion } = await openSnapshotHandles(path, settings);
   const handle = handles[0]!;
   try {
     const [row] = await handle.all<{
@@ -792,7 +792,7 @@ async function openSnapshot(
       row.data_version,
       row.published_at,
       row.last_load_id ?? 0,
-      await readSchemaVersion(handle),
+      schemaVersion,
       serial,
       settings.onRetire,
     );
@@ -806,12 +806,12 @@ async function openSnapshot(
  * The connections of a new snapshot: attached to the instance this process keeps for readers of
  * these settings ({@link WarehouseReaderOptions.attachSnapshots}) when that can be done and the
  * file is of this coopstat's schema; else on an instance of its own (`openReader`, which migrates
- * a file of an older schema first).
+ * a file of an older schema first), with the schema version read on them.
  */
 async function openSnapshotHandles(
   path: string,
   settings: SnapshotSettings,
-): Promise<DuckDbHandle[]> {
+): Promise<{ handles: DuckDbHandle[]; schemaVersion: number }> {
   if (settings.attach) {
     const attached = await DuckDbHandle.attachSnapshot(path, settings.connections, {
       memoryLimitBytes: settings.memoryLimitBytes,
@@ -820,7 +820,7 @@ async function openSnapshotHandles(
     }).catch(() => undefined);
     if (attached) {
       const version = await readSchemaVersion(attached[0]!).catch(() => undefined);
-      if (version === SCHEMA_VERSION) return attached;
+      if (version === SCHEMA_VERSION) return { handles: attached, schemaVersion: version };
       await Promise.all(attached.map((h) => h.closeAsync().catch(() => undefined)));
     }
   }
@@ -834,7 +834,7 @@ async function openSnapshotHandles(
     if (settings.threads !== undefined) await handle.run(`set threads = ${settings.threads}`);
     for (const statement of SNAPSHOT_ALLOCATOR_SETTINGS) await handle.run(statement);
     while (handles.length < settings.connections) handles.push(await handle.connectAnother());
-    return handles;
+    return { handles, schemaVersion: await readSchemaVersion(handle) };
   } catch (error) {
     for (const h of handles) h.close();
     throw error;
