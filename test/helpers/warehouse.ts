@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { DuckDbHandle } from '../../warehouse/dialect/index.ts';
 import { initWarehouse } from '../../etl/reference/init-warehouse.ts';
 import { loadFile } from '../../etl/load/load-file.ts';
+import { readAttached } from './read-host.ts';
 
 /** Path of a committed fixture file. */
 export const fixture = (...parts: string[]) =>
@@ -108,18 +109,13 @@ export async function fileHash(path: string): Promise<string> {
     .digest('hex');
 }
 
-/** Runs a read-only query against the published warehouse. */
-export async function query<T = Record<string, unknown>>(
+/** Runs a read-only query against the published warehouse, as a fresh reader would see it. */
+export function query<T = Record<string, unknown>>(
   db: string,
   sql: string,
   params: (string | number | null)[] = [],
 ): Promise<T[]> {
-  const handle = await DuckDbHandle.open(db, { readOnly: true });
-  try {
-    return await handle.all<T>(sql, params);
-  } finally {
-    handle.close();
-  }
+  return readAttached<T>(db, sql, params);
 }
 
 /** The current facts of one unit, year and organisation type, by sector. */
