@@ -14,7 +14,7 @@ import type { DuckDbHandle, SqlValue } from '../../warehouse/dialect/index.ts';
 import { writerScratchDir } from '../../warehouse/store/warehouse-store.ts';
 import { ReaderError } from '../readers/reader.error.ts';
 import { edgeBlankSql, trimCellSql } from './cell-blank.ts';
-import { plainLfBytes, plainUtf8CsvForm } from '../readers/plain-utf8.reader.ts';
+import { plainLfBytes, plainUtf8CsvForm, type PlainForm } from '../readers/plain-utf8.reader.ts';
 import {
   decodeTextFile,
   firstLongCell,
@@ -182,6 +182,7 @@ export async function stageFile(
   source: SourceDescriptor,
   path: string,
   head: Buffer,
+  plain?: PlainForm | null,
 ): Promise<StagedFile> {
   const file = basename(path);
   await createRawTable(db, source);
@@ -197,7 +198,9 @@ export async function stageFile(
       } satisfies Finding,
     });
   }
-  return format === 'csv' ? stageCsv(db, source, path, file) : stageXlsx(db, source, path, file);
+  return format === 'csv'
+    ? stageCsv(db, source, path, file, plain)
+    : stageXlsx(db, source, path, file);
 }
 
 async function stageCsv(
@@ -205,6 +208,7 @@ async function stageCsv(
   source: SourceDescriptor,
   path: string,
   file: string,
+  plain: PlainForm | null | undefined,
 ): Promise<StagedFile> {
   let readPath = path;
   let tempDir: string | undefined;
@@ -214,10 +218,18 @@ async function stageCsv(
   // then reads a copy made from the bytes. The others (and any file the scan cannot vouch for)
   // are decoded in full, with every refusal worded. A line no longer than the cell limit cannot
   // hold an over-long cell, so longer lines take the full path, where cells are measured.
-  const bytes = (await stat(path)).size <= FAST_SCAN_MAX_BYTES ? await readFile(path) : null;
-  const form = bytes && plainUtf8CsvForm(bytes, MAX_CELL_CHARS);
-  if (bytes && form && (form.bom || form.crlf)) {
+  // The load scans the file as it hashes it (`plain`); a caller that did not is scanned here.
+  const small = (await stat(path)).size <= FAST_SCAN_MAX_BYTES;
+  let bytes: Buffer | null = null;
+  let form: PlainForm | null = null;
+  if (small && plain !== undefined) form = plain;
+  else if (small) {
+    bytes = await readFile(path);
+    form = plainUtf8CsvForm(bytes, MAX_CELL_CHARS);
+  }
+  if (form && (form.bom || form.crlf)) {
     if (form.bom) encoding = 'utf-8-bom';
+    bytes ??= await readFile(path);
     tempDir = await mkdtemp(join(await scratchFolder(db), 'coopstat-csv-'));
     readPath = join(tempDir, 'utf8.csv');
     await writeFile(readPath, plainLfBytes(bytes, form));

@@ -18,51 +18,129 @@ export interface PlainForm {
  * words every refusal. Otherwise it answers what {@link plainLfBytes} must take off.
  */
 export function plainUtf8CsvForm(bytes: Uint8Array, maxLineBytes: number): PlainForm | null {
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const n = bytes.length;
-  let lineStart = bom ? 3 : 0;
-  let visible = false;
-  let crlf = false;
-  for (let i = lineStart; i < n; i++) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
-      if (b === 0x0a) {
-        const cr = i > lineStart && bytes[i - 1] === 0x0d ? 1 : 0;
-        if (i - cr - lineStart > maxLineBytes) return null;
-        lineStart = i + 1;
-      } else if (b === 0x0d) {
-        if (bytes[i + 1] !== 0x0a) return null;
-        crlf = true;
-      } else if (b === 0x00) {
-        return null;
-      } else if (!visible && b !== 0x20 && b !== 0x09 && b !== 0x0c && b !== 0x0b) {
-        visible = true;
-      }
-      continue;
-    }
-    if (b >= 0xc2 && b <= 0xc9) {
-      // U+00A0–U+024F: Latin-1 letters and symbols, Latin Extended-A and -B (Ơ, ư, đ…).
-      const c = bytes[i + 1];
-      if (c === undefined || (c & 0xc0) !== 0x80) return null;
-      if (b === 0xc2 && c < 0xa0) return null;
-      if (b === 0xc9 && c > 0x8f) return null;
-      if (b !== 0xc2 || c !== 0xa0) visible = true; // a no-break space is blank, as for trim()
-      i += 1;
-    } else if (b === 0xe1) {
-      // U+1E00–U+1EFF: Latin Extended Additional (ạ, ế, ợ…).
-      const c = bytes[i + 1];
-      const d = bytes[i + 2];
-      if (c === undefined || c < 0xb8 || c > 0xbb) return null;
-      if (d === undefined || (d & 0xc0) !== 0x80) return null;
-      visible = true;
-      i += 2;
-    } else {
-      return null;
-    }
-  }
-  if (n - lineStart > maxLineBytes) return null;
-  return visible ? { bom, crlf } : null;
+  const scan = new PlainUtf8Scan(maxLineBytes);
+  scan.update(bytes);
+  return scan.result();
 }
+
+/**
+ * {@link plainUtf8CsvForm} over a file read in chunks, as they come (the load hashes a file in
+ * chunks and scans them on the way, instead of reading the whole file into memory once more): a
+ * character, or a CR, cut by a chunk's end is carried to the next chunk.
+ */
+export class PlainUtf8Scan {
+  readonly #maxLineBytes: number;
+  /** Bytes scanned so far (not counting the carried ones). */
+  #seen = 0;
+  /** Bytes of the current line so far, without a byte-order mark. */
+  #lineBytes = 0;
+  #bom = false;
+  #crlf = false;
+  #visible = false;
+  #failed = false;
+  /** The end of the previous chunk that the next one completes (a cut character, or a CR). */
+  #carry: Uint8Array = new Uint8Array(0);
+
+  constructor(maxLineBytes: number) {
+    this.#maxLineBytes = maxLineBytes;
+  }
+
+  /** Scans the next chunk of the file. */
+  update(chunk: Uint8Array): void {
+    if (this.#failed) return;
+    let bytes = chunk;
+    if (this.#carry.length > 0) {
+      bytes = new Uint8Array(this.#carry.length + chunk.length);
+      bytes.set(this.#carry);
+      bytes.set(chunk, this.#carry.length);
+      this.#carry = new Uint8Array(0);
+    }
+    this.#scan(bytes, false);
+  }
+
+  /** The file's form once every chunk was scanned: null when it is not plain. */
+  result(): PlainForm | null {
+    if (!this.#failed && (this.#carry.length > 0 || this.#seen === 0)) {
+      const last = this.#carry;
+      this.#carry = new Uint8Array(0);
+      this.#scan(last, true);
+    }
+    if (this.#failed || this.#lineBytes > this.#maxLineBytes || !this.#visible) return null;
+    return { bom: this.#bom, crlf: this.#crlf };
+  }
+
+  #scan(bytes: Uint8Array, final: boolean): void {
+    let start = 0;
+    if (this.#seen === 0) {
+      // The byte-order mark is told from the file's first three bytes.
+      if (!final && bytes.length < 3) {
+        this.#carry = bytes.slice();
+        return;
+      }
+      this.#bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+      start = this.#bom ? 3 : 0;
+    }
+    let end = bytes.length;
+    if (!final && end > start) {
+      // A CR is told by the byte after it, a character by its last byte (at most three bytes:
+      // a lead byte C2–C9 or E1 never continues another character).
+      if (bytes[end - 1] === 0x0d) end -= 1;
+      else if (end - 2 >= start && bytes[end - 2] === 0xe1) end -= 2;
+      else if (isLead(bytes[end - 1]!)) end -= 1;
+    }
+    const max = this.#maxLineBytes;
+    let lineStart = start - this.#lineBytes;
+    let visible = this.#visible;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (b < 0x80) {
+        if (b === 0x0a) {
+          const cr = i > lineStart && bytes[i - 1] === 0x0d ? 1 : 0;
+          if (i - cr - lineStart > max) return this.#fail();
+          lineStart = i + 1;
+        } else if (b === 0x0d) {
+          if (bytes[i + 1] !== 0x0a) return this.#fail();
+          this.#crlf = true;
+        } else if (b === 0x00) {
+          return this.#fail();
+        } else if (!visible && b !== 0x20 && b !== 0x09 && b !== 0x0c && b !== 0x0b) {
+          visible = true;
+        }
+        continue;
+      }
+      if (b >= 0xc2 && b <= 0xc9) {
+        // U+00A0–U+024F: Latin-1 letters and symbols, Latin Extended-A and -B (Ơ, ư, đ…).
+        const c = bytes[i + 1];
+        if (c === undefined || (c & 0xc0) !== 0x80) return this.#fail();
+        if (b === 0xc2 && c < 0xa0) return this.#fail();
+        if (b === 0xc9 && c > 0x8f) return this.#fail();
+        if (b !== 0xc2 || c !== 0xa0) visible = true; // a no-break space is blank, as for trim()
+        i += 1;
+      } else if (b === 0xe1) {
+        // U+1E00–U+1EFF: Latin Extended Additional (ạ, ế, ợ…).
+        const c = bytes[i + 1];
+        const d = bytes[i + 2];
+        if (c === undefined || c < 0xb8 || c > 0xbb) return this.#fail();
+        if (d === undefined || (d & 0xc0) !== 0x80) return this.#fail();
+        visible = true;
+        i += 2;
+      } else {
+        return this.#fail();
+      }
+    }
+    this.#visible = visible;
+    this.#lineBytes = end - lineStart;
+    this.#seen += end;
+    if (end < bytes.length) this.#carry = bytes.slice(end);
+  }
+
+  #fail(): void {
+    this.#failed = true;
+  }
+}
+
+/** A byte that starts a character of two or three bytes that {@link PlainUtf8Scan} accepts. */
+const isLead = (b: number) => (b >= 0xc2 && b <= 0xc9) || b === 0xe1;
 
 /**
  * The bytes of a file {@link plainUtf8CsvForm} passed, as the full decoder would give them back:

@@ -2,7 +2,11 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { plainLfBytes, plainUtf8CsvForm } from '../../../etl/readers/plain-utf8.reader.ts';
+import {
+  plainLfBytes,
+  plainUtf8CsvForm,
+  PlainUtf8Scan,
+} from '../../../etl/readers/plain-utf8.reader.ts';
 import { decodeTextFile, type DecodedTextFile } from '../../../etl/readers/text-file.reader.ts';
 
 const HEADER = 'year,province_name,org_name\n';
@@ -111,5 +115,45 @@ describe('plainUtf8CsvForm', () => {
   it('measures a line without its CR', () => {
     expect(plainUtf8CsvForm(Buffer.from('ợợợ\r\nab\r\n'), 9)).toEqual({ bom: false, crlf: true });
     expect(plainUtf8CsvForm(Buffer.from('ợợợa\r\n'), 9)).toBeNull();
+  });
+});
+
+describe('PlainUtf8Scan, fed a file in chunks', () => {
+  /** Every case and form above, and lines near the limit, with and without CR. */
+  const inputs: [Buffer, number][] = [
+    ...CASES.map(([, bytes]) => [bytes, 1000] as [Buffer, number]),
+    ...FORMS.map(([, bytes]) => [bytes, 1000] as [Buffer, number]),
+    ...['ợợợ\r\nab\r\n', 'ợợợa\r\n', 'ợợợ\n', 'ợợợợ\n', 'a\nợợợợ', 'ab\r\nợợ\r'].map(
+      (text) => [Buffer.from(text), 9] as [Buffer, number],
+    ),
+  ];
+
+  it('answers as the whole file would, wherever the chunks are cut', () => {
+    let compared = 0;
+    for (const [bytes, max] of inputs) {
+      const whole = plainUtf8CsvForm(bytes, max);
+      // Cut in two at every byte (a character, a CR LF or the byte-order mark split), and in
+      // chunks of one, two and three bytes.
+      const splits = [
+        ...Array.from({ length: bytes.length + 1 }, (_, at) => [
+          bytes.subarray(0, at),
+          bytes.subarray(at),
+        ]),
+        ...[1, 2, 3].map((size) =>
+          Array.from({ length: Math.ceil(bytes.length / size) }, (_, k) =>
+            bytes.subarray(k * size, (k + 1) * size),
+          ),
+        ),
+      ];
+      for (const chunks of splits) {
+        const scan = new PlainUtf8Scan(max);
+        for (const chunk of chunks) scan.update(chunk);
+        expect(scan.result(), `${JSON.stringify(bytes.toString())} in ${chunks.length}`).toEqual(
+          whole,
+        );
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
   });
 });
