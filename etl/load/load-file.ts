@@ -41,7 +41,7 @@ import { checkTotalRows } from '../validate/total-rows.ts';
 import { findErasures } from './erasure-guard.ts';
 import type { Finding } from '../staged/finding.ts';
 import { LoadRefusedError } from './findings.ts';
-import { peekFamily, stageFile } from './staging.ts';
+import { FAST_SCAN_MAX_BYTES, peekFamily, stageFile } from './staging.ts';
 
 /** Input families the loader accepts. */
 export const FAMILIES = INPUT_FAMILIES;
@@ -117,17 +117,19 @@ export interface LoadReport {
 
 async function hashFile(
   path: string,
-): Promise<{ sha256: string; bytes: number; head: Buffer; plain: PlainForm | null }> {
+): Promise<{ sha256: string; bytes: number; head: Buffer; plain: PlainForm | null | undefined }> {
   const hash = createHash('sha256');
   // The chunks hashed are also scanned for a CSV file that DuckDB can read as it is, so the
   // staging need not read the whole file into memory once more to learn it (~0.2 s for a
-  // national register year, most of it page faults of a 20 MB buffer).
-  const scan = new PlainUtf8Scan(MAX_CELL_CHARS);
+  // national register year, most of it page faults of a 20 MB buffer). A file too large for
+  // that path is not scanned.
+  const scan =
+    (await stat(path)).size <= FAST_SCAN_MAX_BYTES ? new PlainUtf8Scan(MAX_CELL_CHARS) : null;
   // Read in 1 MiB chunks, not the stream's default 64 KiB: a 30 MB register year hashes in
   // ~22 ms instead of ~64 (file in the page cache).
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     hash.update(chunk as Buffer);
-    scan.update(chunk as Buffer);
+    scan?.update(chunk as Buffer);
   }
   const handle = await open(path, 'r');
   try {
@@ -137,7 +139,7 @@ async function hashFile(
       sha256: hash.digest('hex'),
       bytes: (await stat(path)).size,
       head,
-      plain: scan.result(),
+      plain: scan?.result(),
     };
   } finally {
     await handle.close();
@@ -158,7 +160,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
   let sha256 = '';
   let bytes = 0;
   let head: Buffer = Buffer.alloc(0);
-  let plain: PlainForm | null = null;
+  let plain: PlainForm | null | undefined;
   let family: Family;
   // While the writer copies the warehouse. A file already loaded is found on the copy (see
   // `previousLoad` below): a read-only open of the published file to find it first cost every

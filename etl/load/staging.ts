@@ -78,7 +78,7 @@ const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 /** The longest CSV line DuckDB's `read_csv` is told to accept; longer ones are refused first. */
 const MAX_CSV_LINE_BYTES = 2_000_000;
 /** Files up to this size are scanned in memory for the fast path; larger ones decoded in full. */
-const FAST_SCAN_MAX_BYTES = 256 * 1024 * 1024;
+export const FAST_SCAN_MAX_BYTES = 256 * 1024 * 1024;
 
 async function sniffFormat(path: string, head: Buffer): Promise<'csv' | 'xlsx' | 'xls'> {
   if (head.subarray(0, 4).equals(OLE_MAGIC)) return 'xls';
@@ -175,7 +175,8 @@ function headerFindings(
 /**
  * Reads a CSV (UTF-8 with or without BOM, or UTF-16) or `.xlsx` file into {@link RAW_TABLE},
  * mapping its headers onto the family's canonical columns. CSV is read by DuckDB itself; `.xlsx`
- * is streamed and appended.
+ * is streamed and appended. `plain` is what a scan of the file's bytes found (`PlainUtf8Scan`,
+ * which the load runs as it hashes the file); without it a CSV file is scanned here.
  */
 export async function stageFile(
   db: DuckDbHandle,

@@ -72,9 +72,9 @@ export async function check(
 /**
  * Appends the rows of several checks' selects at once, as {@link check} does for one: one
  * statement (their `union all`) instead of one each: a statement's own cost, not its rows, is
- * most of a check's time in a small file's load. The selects take no
- * parameters; the finding table is read in its own order (severity, place, rule), so the order
- * in which checks insert does not matter.
+ * most of a check's time in a small file's load. The selects take no parameters; the finding
+ * table is read in its own order (severity, place, rule), so the order in which checks insert
+ * does not matter.
  */
 export async function checkAll(db: DuckDbHandle, selects: readonly string[]): Promise<void> {
   if (selects.length > 0) await check(db, selects.join('\nunion all\n'));
