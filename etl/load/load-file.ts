@@ -115,9 +115,14 @@ export interface LoadReport {
   readonly supersededBy?: { loadId: number; file: string; dataVersion: number };
 }
 
-async function hashFile(
-  path: string,
-): Promise<{ sha256: string; bytes: number; head: Buffer; plain: PlainForm | null | undefined }> {
+async function hashFile(path: string): Promise<{
+  sha256: string;
+  bytes: number;
+  head: Buffer;
+  plain: PlainForm | null | undefined;
+  state: string;
+}> {
+  const state = await fileState(path);
   const hash = createHash('sha256');
   // The chunks hashed are also scanned for a CSV file that DuckDB can read as it is, so the
   // staging need not read the whole file into memory once more to learn it (~0.2 s for a
@@ -140,10 +145,30 @@ async function hashFile(
       bytes: (await stat(path)).size,
       head,
       plain: scan?.result(),
+      state,
     };
   } finally {
     await handle.close();
   }
+}
+
+/** What tells one state of a file from another: its inode, size and modification time. */
+async function fileState(path: string): Promise<string> {
+  const { ino, size, mtimeMs } = await stat(path, { bigint: true });
+  return `${ino}:${size}:${mtimeMs}`;
+}
+
+/**
+ * Refuses a file that changed after it was hashed (a spreadsheet saved again, a copy still being
+ * written): the hash and the scan recorded for it would not be those of the rows read.
+ */
+async function refuseChangedFile(path: string, file: string, hashed: string): Promise<void> {
+  if ((await fileState(path)) === hashed) return;
+  throw new ReaderError({
+    rule: 'a file must not change while it is loaded; load it again once it is saved',
+    value: 'changed after it was hashed',
+    file,
+  });
 }
 
 /**
@@ -161,13 +186,14 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
   let bytes = 0;
   let head: Buffer = Buffer.alloc(0);
   let plain: PlainForm | null | undefined;
+  let hashedState = '';
   let family: Family;
   // While the writer copies the warehouse. A file already loaded is found on the copy (see
   // `previousLoad` below): a read-only open of the published file to find it first cost every
   // load ~35 ms (a DuckDB instance) to spare only a repeated one its writer.
   const beforeCopy = async (): Promise<void> => {
     progress('hashing');
-    ({ sha256, bytes, head, plain } = await hashFile(path));
+    ({ sha256, bytes, head, plain, state: hashedState } = await hashFile(path));
     try {
       family = options.family ?? (await peekFamily(path, head));
     } catch (error) {
@@ -190,6 +216,7 @@ export async function loadFile(path: string, options: LoadOptions): Promise<Load
     let staged;
     try {
       staged = await stageFile(db, source, path, head, plain);
+      await refuseChangedFile(path, file, hashedState);
     } catch (error) {
       throw await refusal(file, error, path);
     }

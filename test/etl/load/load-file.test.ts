@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -557,6 +558,30 @@ describe('repeatability and revisions', () => {
       file_sha256: createHash('sha256').update(bytes).digest('hex'),
       file_bytes: bytes.length,
     });
+  });
+
+  it('refuses a file that changed after it was hashed, and writes nothing', async () => {
+    const path = join(wh.dir, 'saved-again.csv');
+    await writeFile(path, `${AGG_HEADER}\n2024,12,HTX,200,3000\n`);
+    const before = await fileHash(wh.db);
+    // The office saves the file again while it loads: after the hash, before the rows are read.
+    const changing = loadFile(path, {
+      db: wh.db,
+      onProgress: (stage) => {
+        if (stage === 'reading') appendFileSync(path, '2024,19,HTX,610,5200\n');
+      },
+    });
+    const error = await changing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(LoadRefusedError);
+    expect((error as LoadRefusedError).findings.map(formatFinding)).toEqual([
+      'a file must not change while it is loaded; load it again once it is saved, but got changed after it was hashed at saved-again.csv',
+    ]);
+    expect(await fileHash(wh.db)).toBe(before);
+    // Saved, it loads.
+    expect((await loadFile(path, { db: wh.db })).outcome).toBe('PUBLISHED');
   });
 
   it('changes nothing when the same file is loaded again, under any name', async () => {
