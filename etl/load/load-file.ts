@@ -154,8 +154,8 @@ async function hashFile(path: string): Promise<{
 
 /** What tells one state of a file from another: its inode, size and modification time. */
 async function fileState(path: string): Promise<string> {
-  const { ino, size, mtimeMs } = await stat(path, { bigint: true });
-  return `${ino}:${size}:${mtimeMs}`;
+  const { ino, size, mtimeNs } = await stat(path, { bigint: true });
+  return `${ino}:${size}:${mtimeNs}`;
 }
 
 /**
