@@ -24,7 +24,12 @@ import {
 import { listSheets, readXlsx, readXlsxHeaders, type XlsxRow } from '../readers/xlsx.reader.ts';
 import { REGISTER_SOURCE } from '../sources/register.source.ts';
 import type { SourceDescriptor } from '../sources/source-descriptor.ts';
-import { decimalEvidenceSql, RAW_PROFILE_TABLE, rawProfileSql } from '../validate/typing.ts';
+import {
+  decimalEvidenceSql,
+  profileReads,
+  RAW_PROFILE_TABLE,
+  rawProfileSql,
+} from '../validate/typing.ts';
 import {
   asWritten,
   decideDecimalConvention,
@@ -69,9 +74,6 @@ import {
  * from the others. `stg_resolved` is a view of its data rows.
  */
 const CSV_TABLE = 'stg_csv';
-
-/** The columns besides the decimal ones that the first pass over a CSV file profiles. */
-const PROFILE_COLUMNS = new Set(['year', 'province_code', 'province_name']);
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
@@ -333,12 +335,10 @@ async function stageCsv(
     // may, and are taken out below, once the typed pass has told them. `n` is not read for a CSV.
     // Only the columns it reads are parsed, each trimmed on its own (the record's edge test
     // would need every cell): over a national register year this pass took 0.4 s with all 25.
-    const profiled = source.columns
-      .filter((c) => PROFILE_COLUMNS.has(c.name) || c.type === 'decimal')
-      .map((c) => {
-        const origin = mapping.columns.get(c.name);
-        return `${origin ? `nullif(${trimCellSql(quoted[origin.index]!)}, '')` : 'null::varchar'} as ${c.name}`;
-      });
+    const profiled = source.columns.filter(profileReads).map((c) => {
+      const origin = mapping.columns.get(c.name);
+      return `${origin ? `nullif(${trimCellSql(quoted[origin.index]!)}, '')` : 'null::varchar'} as ${c.name}`;
+    });
     await dropStaging(db, RAW_PROFILE_TABLE);
     await serialIfRefused(() =>
       db.run(

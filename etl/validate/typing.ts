@@ -233,6 +233,13 @@ function decimalEvidenceCounts(source: SourceDescriptor): string | null {
   return `${vn} as vn, ${en} as en`;
 }
 
+/** The columns whose distinct raw values {@link rawProfileSql} lists (besides decimal evidence). */
+export const PROFILE_KEY_COLUMNS = ['year', 'province_code', 'province_name'] as const;
+
+/** Whether {@link rawProfileSql} reads `column` of its table: a key column or a decimal one. */
+export const profileReads = (column: ColumnDescriptor): boolean =>
+  (PROFILE_KEY_COLUMNS as readonly string[]).includes(column.name) || column.type === 'decimal';
+
 /** The table {@link rawProfileSql} fills: one row per distinct raw (year, province_code, province_name). */
 export const RAW_PROFILE_TABLE = 'stg_raw_profile';
 
@@ -244,7 +251,7 @@ export const RAW_PROFILE_TABLE = 'stg_raw_profile';
  */
 export function rawProfileSql(source: SourceDescriptor, table: string): string {
   const counts = decimalEvidenceCounts(source) ?? '0 as vn, 0 as en';
-  return `select year as raw_year, province_code as raw_province_code, province_name as raw_province_name,
+  return `select ${PROFILE_KEY_COLUMNS.map((c) => `${c} as raw_${c}`).join(', ')},
             count(*) as n, ${counts}
           from ${table} group by all`;
 }
