@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,27 @@ describe('the compiled command line (scripts/build.mjs, run by npm ci)', () => {
     expect(log.map((l) => l.family)).toEqual(
       expect.arrayContaining(['reference', 'catalog', 'aggregates']),
     );
+  });
+
+  it('holds kysely, yaml and the DuckDB client, and imports the other packages from node_modules', async () => {
+    // Each of the three is many small modules, which Node would resolve and compile one by one
+    // at every start; graphql must stay one copy, shared with the packages that use it.
+    const imported = new Set<string>();
+    for (const name of (await readdir(out)).filter((n) => n.endsWith('.mjs'))) {
+      const code = await readFile(join(out, name), 'utf8');
+      // esbuild writes its imports with double quotes (comments of bundled code may quote others).
+      const imports =
+        /^import\s[^;]*?\bfrom\s*"([^"./][^"]*)";|^import\s*"([^"./][^"]*)";|\bimport\("([^"./][^"]*)"\)/gm;
+      for (const m of code.matchAll(imports)) {
+        const [scope, rest] = (m[1] ?? m[2] ?? m[3])!.split('/');
+        imported.add(scope!.startsWith('@') ? `${scope}/${rest}` : scope!);
+      }
+    }
+    expect(imported).not.toContain('kysely');
+    expect(imported).not.toContain('yaml');
+    expect(imported).not.toContain('@duckdb/node-api');
+    expect(imported).toContain('graphql');
+    expect(imported).toContain('type-graphql');
   });
 
   it('serves the API from the compiled server, decorators, explorer and dashboard included', async () => {
