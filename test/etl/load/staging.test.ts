@@ -157,6 +157,38 @@ describe('staging a CSV file', () => {
   });
 });
 
+describe('the typed read of a CSV file', () => {
+  it('runs once, judged by the plan it ran, for a layout not seen before; plainly after', async () => {
+    // A layout no other test reads (the columns in reverse order), so its plan is judged here.
+    const path = join(dir, 'reversed.csv');
+    const lines = ['year,org_id,org_name,org_type,province_code,members'];
+    for (let i = 0; i < 5; i++) lines.push(`2024,46000000${i},HTX số ${i},HTX,01,${10 + i}`);
+    await writeFile(path, lines.map((line) => line.split(',').reverse().join(',')).join('\n'));
+    const typedReads = async () => {
+      const db = await DuckDbHandle.open(warehouse.db);
+      const seen: string[] = [];
+      db.onStatement = (sql) => {
+        const typed = /^\s*((?:explain (?:analyze )?)?create temp table stg_csv)\b/.exec(sql);
+        if (typed) seen.push(typed[1]!);
+      };
+      try {
+        await stageFile(db, REGISTER_SOURCE, path, (await readFile(path)).subarray(0, 512));
+        const [{ n }] = await db.all<{ n: number }>(
+          'select count(*)::integer as n from stg_resolved',
+        );
+        return { seen, n };
+      } finally {
+        db.close();
+      }
+    };
+    expect(await typedReads()).toEqual({
+      seen: ['explain analyze create temp table stg_csv'],
+      n: 5,
+    });
+    expect(await typedReads()).toEqual({ seen: ['create temp table stg_csv'], n: 5 });
+  });
+});
+
 describe('the blank around a cell', () => {
   // Office exports write tabs and no-break spaces around codes; a CSV file and a workbook with
   // the same cells must stage the same texts (one definition: JavaScript's trim).
