@@ -47,6 +47,7 @@ export interface SheetContext {
   readonly file: string;
   readonly sheet: string;
   readonly hidden: boolean;
+  /** The workbook's shared-string table, every entry NFC (as `parseSharedStrings` makes it). */
   readonly sharedStrings: readonly string[];
   /** Style indexes whose number format shows a date or a time. */
   readonly dateStyles: ReadonlySet<number>;
@@ -521,7 +522,10 @@ function valueText(cell: CellState, context: SheetContext): string | null {
   switch (cell.type) {
     case 's': {
       const shared = cell.value === null ? undefined : context.sharedStrings[Number(cell.value)];
-      return shared === undefined ? null : cleanString(shared);
+      if (shared === undefined) return null;
+      // The table's strings are NFC already (`sharedStringText`): only trimmed here.
+      const clean = shared.trim();
+      return clean === '' ? null : clean;
     }
     case 'inlineStr':
       return cell.inline === null ? null : cleanString(decodeOoxmlEscapes(cell.inline));
