@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
+import { duckDbVersion } from '../../warehouse/dialect/index.ts';
+
 /** What the figures were measured on. */
 export interface Machine {
   readonly cpus: number;
@@ -11,8 +13,8 @@ export interface Machine {
   readonly os: string;
   readonly node: string;
   readonly duckdbNodeApi: string;
-  /** `select version()`, filled in from the first DuckDB task. */
-  duckdb: string;
+  /** The DuckDB library's version, as `select version()` gives it. */
+  readonly duckdb: string;
   readonly autocannon: string;
   /** 1-minute load average when the run started and ended (other jobs share these machines). */
   readonly loadAverageAtStart: number;
@@ -54,7 +56,7 @@ export function describeMachine(): Machine {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     duckdbNodeApi: packageVersion('@duckdb/node-api'),
-    duckdb: 'unknown',
+    duckdb: duckDbVersion(),
     autocannon: packageVersion('autocannon'),
     loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
     loadAverageAtEnd: null,

@@ -275,7 +275,6 @@ async function measureFloors(ctx: BenchContext, served: string, apiData: unknown
     { db: served, year: options.pullYear, warmup: 3, reps: Math.max(5, options.reps.rawSql) },
     ctx.log,
   );
-  if (ctx.machine.duckdb === 'unknown') ctx.machine.duckdb = pull.result.duckdbVersion;
   return {
     raw,
     rawSummary: summarize(raw.result.ms),

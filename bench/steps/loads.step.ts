@@ -87,7 +87,6 @@ export async function measureLoads(ctx: BenchContext): Promise<LoadedWarehouses>
     },
     ctx.log,
   );
-  ctx.machine.duckdb = floor.result.duckdbVersion;
 
   const warehouses = {
     template,

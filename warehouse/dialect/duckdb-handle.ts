@@ -11,6 +11,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
   type StatementType,
+  version,
 } from '@duckdb/node-api';
 import { SerialQueue } from './serial-queue.ts';
 import {
@@ -935,4 +936,9 @@ function appendValue(
   throw new TypeError(
     describeUnsupported(value, `the value at row ${rowNumber}, column ${column} of ${table}`),
   );
+}
+
+/** The version of the DuckDB library this process runs, e.g. `v1.5.5`. */
+export function duckDbVersion(): string {
+  return version();
 }

@@ -1,5 +1,6 @@
 export {
   DuckDbHandle,
+  duckDbVersion,
   NEW_FILE_BLOCK_SIZE,
   SNAPSHOT_LINK_MARK,
   type OpenOptions,
