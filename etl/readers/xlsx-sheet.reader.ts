@@ -523,7 +523,7 @@ function valueText(cell: CellState, context: SheetContext): string | null {
     case 's': {
       const shared = cell.value === null ? undefined : context.sharedStrings[Number(cell.value)];
       if (shared === undefined) return null;
-      // The table's strings are NFC already (`sharedStringText`): only trimmed here.
+      // The table's strings are NFC already (`parseSharedStrings`): only trimmed here.
       const clean = shared.trim();
       return clean === '' ? null : clean;
     }
