@@ -51,6 +51,11 @@ export interface BenchOptions {
   readonly peer: boolean;
   /** An existing all-years warehouse to serve instead of the one the loads build. */
   readonly warehouse: string | null;
+  /**
+   * A warehouse as `coopstat init` builds it, copied as the loads' template instead of running
+   * `init` (whose time is then not measured); null: `init` runs.
+   */
+  readonly template: string | null;
   /** Timed runs of each CLI command. */
   readonly cliReps: number;
   /** Loads are told the family (`--family register`) instead of detecting it as the CLI does. */
@@ -71,7 +76,15 @@ const DEFAULTS: Record<
   Profile,
   Omit<
     BenchOptions,
-    'out' | 'resultsPath' | 'verbose' | 'keepWork' | 'parts' | 'peer' | 'warehouse' | 'givenFamily'
+    | 'out'
+    | 'resultsPath'
+    | 'verbose'
+    | 'keepWork'
+    | 'parts'
+    | 'peer'
+    | 'warehouse'
+    | 'template'
+    | 'givenFamily'
   >
 > = {
   full: {
@@ -154,6 +167,8 @@ export const USAGE = `usage: npm run bench -- [--quick | --smoke] [options]
                        installed into bench/.peer/ at bench time, interleaved with the pulls
   --warehouse FILE     serve this all-years warehouse instead of the one the loads build
                        (needed for --parts api without loads; e.g. one kept by --keep-work)
+  --template FILE      start the loads from a copy of this warehouse, as \`coopstat init\` builds
+                       it, instead of running init (its time is then not measured)
   --cli-reps N         timed runs of each CLI command (default 5)
   --given-family       tell the loads the family (as \`coopstat load --family register\`); by default
                        the loader detects it from the file, as \`coopstat load FILE\` does
@@ -193,6 +208,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       parts: { type: 'string' },
       peer: { type: 'boolean' },
       warehouse: { type: 'string' },
+      template: { type: 'string' },
       'cli-reps': { type: 'string' },
       'given-family': { type: 'boolean' },
       profile: { type: 'boolean' },
@@ -262,6 +278,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     peer: values.peer ?? false,
     givenFamily: values['given-family'] ?? false,
     warehouse: values.warehouse === undefined ? null : resolve(values.warehouse),
+    template: values.template === undefined ? null : resolve(values.template),
     cliReps:
       values['cli-reps'] === undefined
         ? d.cliReps

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTask, type TaskOutcome } from '../lib/child.ts';
 import { ensureRegisterFiles, type DataFile } from '../lib/data.ts';
@@ -70,10 +70,16 @@ function roundAll(record: Record<string, number>): Record<string, number> {
 /** Runs the loads part; returns the warehouses it built. */
 export async function measureLoads(ctx: BenchContext): Promise<LoadedWarehouses> {
   const inputs = await prepareInputs(ctx);
-  ctx.step('template warehouse (init)');
   const template = join(ctx.work, 'template.duckdb');
-  const init = await runTask<{ ms: number; bytes: number }>('init', { db: template }, ctx.log);
-  ctx.data.templateInitMs = round(init.result.ms);
+  if (ctx.options.template) {
+    ctx.step(`template warehouse (a copy of ${ctx.options.template})`);
+    await copyFile(ctx.options.template, template);
+    ctx.data.templateInitMs = null;
+  } else {
+    ctx.step('template warehouse (init)');
+    const init = await runTask<{ ms: number; bytes: number }>('init', { db: template }, ctx.log);
+    ctx.data.templateInitMs = round(init.result.ms);
+  }
 
   ctx.step('floor: read_csv of the one-year file');
   const floor = await runTask<FloorResult>(

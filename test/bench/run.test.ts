@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 
 import { MEASURE_KEYS } from '../../bench/run.ts';
 
@@ -15,7 +15,8 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 // `npm run bench -- --smoke`: 1% of the country, one year, one load of each kind, one dashboard
 // request, one-second pulls, one run of each CLI command, all in one process. Checks the
-// machinery, not the figures (nothing here is timed).
+// machinery, not the figures (nothing here is timed). The loads start from the default warehouse
+// this run built (`--template`), not from an `init` of their own.
 describe('bench smoke run', () => {
   let out: string | undefined;
   afterAll(async () => {
@@ -26,7 +27,17 @@ describe('bench smoke run', () => {
     out = await mkdtemp(join(tmpdir(), 'coopstat-bench-'));
     const { stdout } = await run(
       process.execPath,
-      ['--import', TSX, 'bench/run.ts', '--smoke', '--quiet', '--out', out],
+      [
+        '--import',
+        TSX,
+        'bench/run.ts',
+        '--smoke',
+        '--quiet',
+        '--out',
+        out,
+        '--template',
+        inject('templateWarehouse'),
+      ],
       { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' }, maxBuffer: 10_000_000 },
     );
 
@@ -37,6 +48,8 @@ describe('bench smoke run', () => {
     for (const key of MEASURE_KEYS) expect(results.measures[key], key).toBeTypeOf('object');
     expect(results.machine).toMatchObject({ cpus: expect.any(Number), node: process.version });
     expect(results.machine.duckdb).toMatch(/^v\d/);
+    expect(results.options.template).toBe(inject('templateWarehouse'));
+    expect(results.data.templateInitMs).toBeNull();
 
     const m = results.measures;
     expect(m.load_csv_one_year.report.rowsRead).toBeGreaterThan(1000);

@@ -17,3 +17,12 @@ describe('the length of the bench pulls', () => {
     });
   });
 });
+
+describe('the template of the loads', () => {
+  it('is built by init unless a warehouse is given, which is copied', () => {
+    expect(parsed([])).toMatchObject({ template: null });
+    expect(parsed(['--smoke', '--template', 'bench/out/t.duckdb'])).toMatchObject({
+      template: expect.stringMatching(/\/bench\/out\/t\.duckdb$/),
+    });
+  });
+});
