@@ -221,12 +221,13 @@ async function stageCsv(
   // then reads a copy made from the bytes. The others (and any file the scan cannot vouch for)
   // are decoded in full, with every refusal worded. A line no longer than the cell limit cannot
   // hold an over-long cell, so longer lines take the full path, where cells are measured.
-  // The load scans the file as it hashes it (`plain`); a caller that did not is scanned here.
-  const small = (await stat(path)).size <= FAST_SCAN_MAX_BYTES;
+  // The load scans the file as it hashes it (`plain`; only a file of at most
+  // FAST_SCAN_MAX_BYTES, and one that changes after is refused); a caller that did not is
+  // scanned here.
   let bytes: Buffer | null = null;
   let form: PlainForm | null = null;
-  if (small && plain !== undefined) form = plain;
-  else if (small) {
+  if (plain !== undefined) form = plain;
+  else if ((await stat(path)).size <= FAST_SCAN_MAX_BYTES) {
     bytes = await readFile(path);
     form = plainUtf8CsvForm(bytes, MAX_CELL_CHARS);
   }
