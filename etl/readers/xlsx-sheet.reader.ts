@@ -522,10 +522,8 @@ function valueText(cell: CellState, context: SheetContext): string | null {
   switch (cell.type) {
     case 's': {
       const shared = cell.value === null ? undefined : context.sharedStrings[Number(cell.value)];
-      if (shared === undefined) return null;
       // The table's strings are NFC already (`parseSharedStrings`): only trimmed here.
-      const clean = shared.trim();
-      return clean === '' ? null : clean;
+      return shared === undefined ? null : trimmedOrNull(shared);
     }
     case 'inlineStr':
       return cell.inline === null ? null : cleanString(decodeOoxmlEscapes(cell.inline));
@@ -558,8 +556,13 @@ function isFractionalNumber(cell: CellState, text: string, context: SheetContext
 }
 
 function cleanString(text: string): string | null {
-  const clean = toNfc(text).trim();
-  return clean === '' ? null : clean;
+  return trimmedOrNull(toNfc(text));
+}
+
+/** `text` trimmed, or null when nothing is left. */
+function trimmedOrNull(text: string): string | null {
+  const trimmed = text.trim();
+  return trimmed === '' ? null : trimmed;
 }
 
 /** NFC of `text`; text below U+0300 (no combining mark can occur) is NFC already. */
