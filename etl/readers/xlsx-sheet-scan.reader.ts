@@ -91,6 +91,15 @@ function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x09;
 }
 
+/**
+ * The cell most worksheets are made of, as spreadsheet programs write it: `r`, then `s`, then
+ * `t`, each of letters and digits only, and a value with no markup, entity, `>` or control
+ * character but tab and line feed (so nothing {@link outsideText} refuses). Anything else takes
+ * the general path of {@link SheetXmlScanner.plainCell}.
+ */
+const PLAIN_CELL =
+  /<c r="([A-Za-z0-9]+)"(?: s="([A-Za-z0-9]+)")?(?: t="([A-Za-z0-9]+)")?(?:\/>|><v>([^<>&\x00-\x08\x0b-\x1f]*)<\/v><\/c>)/y;
+
 /** A thrown marker: the text is outside the subset. */
 class OutsideSubset {}
 const OUTSIDE = new OutsideSubset();
@@ -273,8 +282,15 @@ export class SheetXmlScanner {
    * inside it, 0 when it is not a plain cell (the general path then reads it, event by event).
    */
   private plainCell(s: string, lt: number): number {
-    const length = s.length;
     if (s.charCodeAt(lt + 1) !== 0x63) return 0; // c
+    PLAIN_CELL.lastIndex = lt;
+    const m = PLAIN_CELL.exec(s);
+    if (m !== null) {
+      const raw = m[4];
+      this.handler.plainCell(m[1], m[3], m[2], raw === undefined ? null : utf8Of(raw));
+      return PLAIN_CELL.lastIndex;
+    }
+    const length = s.length;
     let j = lt + 2;
     if (j >= length) return -1;
     let ref: string | undefined;

@@ -47,8 +47,12 @@ export interface SheetContext {
   readonly file: string;
   readonly sheet: string;
   readonly hidden: boolean;
-  /** The workbook's shared-string table, every entry NFC (as `parseSharedStrings` makes it). */
-  readonly sharedStrings: readonly string[];
+  /**
+   * The workbook's shared-string table as cell texts: every entry NFC (as `parseSharedStrings`
+   * makes it) and trimmed, `null` when nothing is left ({@link sharedCellTexts}), so that the
+   * cells naming an entry (most text cells of a register) share one trim.
+   */
+  readonly sharedStrings: readonly (string | null)[];
   /** Style indexes whose number format shows a date or a time. */
   readonly dateStyles: ReadonlySet<number>;
   readonly date1904: boolean;
@@ -446,7 +450,10 @@ class SheetRowParser {
       return;
     }
     if (text !== null) {
-      this.cells[cell.col] = text;
+      // Filled up to the cell's column, so that the row stays a packed array (faster to read).
+      const { cells } = this;
+      while (cells.length < cell.col) cells.push(null);
+      cells[cell.col] = text;
       if (isFractionalNumber(cell, text, this.context)) (this.fractional ??= []).push(cell.col);
     }
     this.nextCol = cell.col + 1;
@@ -522,8 +529,8 @@ function valueText(cell: CellState, context: SheetContext): string | null {
   switch (cell.type) {
     case 's': {
       const shared = cell.value === null ? undefined : context.sharedStrings[Number(cell.value)];
-      // The table's strings are NFC already (`parseSharedStrings`): only trimmed here.
-      return shared === undefined ? null : trimmedOrNull(shared);
+      // The table's texts are NFC and trimmed already (`sharedCellTexts`).
+      return shared ?? null;
     }
     case 'inlineStr':
       return cell.inline === null ? null : cleanString(decodeOoxmlEscapes(cell.inline));
@@ -557,6 +564,11 @@ function isFractionalNumber(cell: CellState, text: string, context: SheetContext
 
 function cleanString(text: string): string | null {
   return trimmedOrNull(toNfc(text));
+}
+
+/** A shared-string table (NFC, as `parseSharedStrings` makes it) as the cells naming it read. */
+export function sharedCellTexts(strings: readonly string[]): (string | null)[] {
+  return strings.map(trimmedOrNull);
 }
 
 /** `text` trimmed, or null when nothing is left. */

@@ -23,6 +23,7 @@ import {
 import {
   describeError,
   readSheetRows,
+  sharedCellTexts,
   type SheetContext,
   type XlsxRow,
   type XlsxWarning,
@@ -203,7 +204,7 @@ async function* readXlsxOnePass(
 /** What every worksheet of one workbook is read with. */
 interface SharedParts {
   readonly file: string;
-  readonly sharedStrings: readonly string[];
+  readonly sharedStrings: readonly (string | null)[];
   readonly dateStyles: ReadonlySet<number>;
   readonly date1904: boolean;
 }
@@ -214,18 +215,19 @@ interface SharedParts {
  * register's table (11 MB, one name per organisation) takes ~0.35 s to parse. Held weakly, so
  * it never keeps memory the process needs: once collected, the next read parses again.
  */
-let lastTable: { readonly key: string; readonly strings: WeakRef<readonly string[]> } | undefined;
+let lastTable:
+  { readonly key: string; readonly strings: WeakRef<readonly (string | null)[]> } | undefined;
 let tablesParsed = 0;
 
 /** How many shared-string tables were parsed rather than taken from the last read (for tests). */
 export const sharedStringTablesParsed = (): number => tablesParsed;
 
-/** The shared-string table of a package; empty when it has none. */
+/** A package's shared-string table as cell texts ({@link sharedCellTexts}); empty without one. */
 async function readSharedStrings(
   path: string,
   file: string,
   entries: ReadonlyMap<string, ZipEntry>,
-): Promise<readonly string[]> {
+): Promise<readonly (string | null)[]> {
   const entry = entries.get(SHARED_STRINGS);
   if (!entry) return [];
   // The same file (same inode, size and modification time) and the same part in it.
@@ -243,7 +245,9 @@ async function readSharedStrings(
   ].join('\u0000');
   const kept = lastTable?.key === key ? lastTable.strings.deref() : undefined;
   if (kept) return kept;
-  const strings = await parseSharedStrings(inflateZipEntryChunks(path, file, entry));
+  const strings = sharedCellTexts(
+    await parseSharedStrings(inflateZipEntryChunks(path, file, entry)),
+  );
   tablesParsed++;
   lastTable = { key, strings: new WeakRef(strings) };
   return strings;

@@ -100,6 +100,12 @@ const CASES: Record<string, string> = {
   ),
   'a byte order mark and Vietnamese split at any byte': `\ufeff${sheet('<row r="1"><c r="A1" t="str"><v>Hợp tác xã Đồng Tháp 𝟙</v></c></row>')}`,
   'a carriage return in a cell attribute': sheet('<row r="1"><c r="A1\r"><v>1</v></c></row>'),
+  'cells as spreadsheet programs write them, and near misses': sheet(
+    '<row r="1"><c r="A1" s="1" t="s"/><c r="B1" t="n"><v>7</v></c><c r="C1" s="2"><v>1.5</v></c>' +
+      '<c r="D1" t="str"><v>a\tb</v></c><c r="E1" t="str"><v>Hợp tác xã</v></c><c r="F1" t="str"><v></v></c></row>' +
+      '<row r="2"><c r="A2" t="s" s="1"><v>0</v></c><c r="B2" s="x-1"><v>2</v></c><c r="C2" t="str"><v>a>b</v></c>' +
+      '<c r="D2"><v>1</v> </c><c r="E2" ><v>3</v></c><c r="F2" t="str"><v>a&amp;b</v></c><col r="G2"/><c r="H2"><v>4</v></c></row>',
+  ),
 };
 
 const context = (warnings: unknown[]): SheetContext => ({
