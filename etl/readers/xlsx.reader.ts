@@ -212,11 +212,37 @@ interface SharedParts {
 /**
  * The last shared-string table read, by the file and part it came from: a load reads a workbook's
  * table twice, for the header peek that tells its family and for the rows, and a national
- * register's table (11 MB, one name per organisation) takes ~0.35 s to parse. Held weakly, so
+ * register's table (11 MB, one name per organisation) takes ~0.35–0.6 s to parse. Held weakly, so
  * it never keeps memory the process needs: once collected, the next read parses again.
  */
 let lastTable:
   { readonly key: string; readonly strings: WeakRef<readonly (string | null)[]> } | undefined;
+/**
+ * The table of the last header peek, held strongly until a read of the same part takes it: the
+ * peek and the read of one load are apart by the hashing and the warehouse copy, and a garbage
+ * collection between them dropped the weak hold, so the first load of a national workbook in a
+ * process parsed its table twice. Let go when a read takes it, when another peek pins its own,
+ * or after {@link PIN_MS} (a peek whose load stopped before reading the rows).
+ */
+let pinned:
+  | {
+      readonly key: string;
+      readonly strings: readonly (string | null)[];
+      readonly timer: NodeJS.Timeout;
+    }
+  | undefined;
+const PIN_MS = 60_000;
+
+function unpin(): void {
+  if (pinned) clearTimeout(pinned.timer);
+  pinned = undefined;
+}
+
+function pin(key: string, strings: readonly (string | null)[]): void {
+  unpin();
+  pinned = { key, strings, timer: setTimeout(unpin, PIN_MS).unref() };
+}
+
 let tablesParsed = 0;
 
 /** How many shared-string tables were parsed rather than taken from the last read (for tests). */
@@ -227,6 +253,7 @@ async function readSharedStrings(
   path: string,
   file: string,
   entries: ReadonlyMap<string, ZipEntry>,
+  use: 'peek' | 'read' = 'read',
 ): Promise<readonly (string | null)[]> {
   const entry = entries.get(SHARED_STRINGS);
   if (!entry) return [];
@@ -243,13 +270,15 @@ async function readSharedStrings(
     entry.uncompressedSize,
     entry.crc32,
   ].join('\u0000');
-  const kept = lastTable?.key === key ? lastTable.strings.deref() : undefined;
-  if (kept) return kept;
-  const strings = sharedCellTexts(
-    await parseSharedStrings(inflateZipEntryChunks(path, file, entry)),
-  );
-  tablesParsed++;
-  lastTable = { key, strings: new WeakRef(strings) };
+  let strings = pinned?.key === key ? pinned.strings : undefined;
+  if (use === 'read' && pinned?.key === key) unpin();
+  strings ??= lastTable?.key === key ? lastTable.strings.deref() : undefined;
+  if (!strings) {
+    strings = sharedCellTexts(await parseSharedStrings(inflateZipEntryChunks(path, file, entry)));
+    tablesParsed++;
+    lastTable = { key, strings: new WeakRef(strings) };
+  }
+  if (use === 'peek') pin(key, strings);
   return strings;
 }
 
@@ -461,7 +490,7 @@ export async function readXlsxHeaders(path: string, rowsPerSheet = 1): Promise<X
   const file = basename(path);
   const entries = await readDirectory(path, file, {});
   const { sheets, date1904, stylesPath } = await readWorkbookParts(path, file, entries);
-  const sharedStrings = await readSharedStrings(path, file, entries);
+  const sharedStrings = await readSharedStrings(path, file, entries, 'peek');
   const dateStyles = await readDateStyles(path, file, entries, stylesPath);
   const parts = { file, sharedStrings, dateStyles, date1904 };
   const rows: XlsxHeaderRow[] = [];

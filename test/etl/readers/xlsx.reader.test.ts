@@ -6,6 +6,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import type ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +249,39 @@ describe('the shared-string table', () => {
       ['year', 'province_name'],
       ['2024', 'Lai Châu'],
     ]);
+    expect(sharedStringTablesParsed() - before).toBe(2);
+  });
+
+  it('is held from the header peek to the read through a garbage collection, and only weakly after', async () => {
+    // A collection between a load's peek and its read dropped a weakly held table.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collect = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    };
+    const path = join(folder.path, 'shared-strings-pinned.xlsx');
+    await workbook('shared-strings-pinned.xlsx', (wb) => {
+      const sheet = wb.addWorksheet('HTX');
+      sheet.addRow(['year', 'province_name']);
+      sheet.addRow([2024, 'Bắc Kạn']);
+    });
+    const cells = async () => {
+      const out: (string | null)[][] = [];
+      for await (const row of readXlsx(path, { onePass: true })) out.push(row.cells);
+      return out;
+    };
+    const before = sharedStringTablesParsed();
+    expect((await readXlsxHeaders(path))[0]?.cells).toEqual(['year', 'province_name']);
+    await collect();
+    expect(await cells()).toEqual([
+      ['year', 'province_name'],
+      ['2024', 'Bắc Kạn'],
+    ]);
+    expect(sharedStringTablesParsed() - before).toBe(1);
+    // The read let go of it: the next collection may take it, and a read then parses again.
+    await collect();
+    await cells();
     expect(sharedStringTablesParsed() - before).toBe(2);
   });
 });
