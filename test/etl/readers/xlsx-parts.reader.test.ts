@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { Rng } from '../../../bench/generate/rng.ts';
+
 import {
   parsePlainSharedStrings,
   parseSharedStrings,
@@ -144,14 +146,8 @@ describe('the shared-string table', () => {
     ];
     const misses = ['a &amp; b', 'a>b', 'a\rb', '<r><t>x</t></r>', ' <!-- c --> '];
     for (let seed = 1; seed <= 30; seed++) {
-      let state = seed;
-      const random = () => {
-        // mulberry32
-        state = (state + 0x6d2b79f5) | 0;
-        let t = Math.imul(state ^ (state >>> 15), 1 | state);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rng = new Rng(seed);
+      const random = () => rng.float();
       const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
       const entries = Array.from({ length: 20 }, () => {
         const roll = random();

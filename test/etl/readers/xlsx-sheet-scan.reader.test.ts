@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { Rng } from '../../../bench/generate/rng.ts';
+
 import {
   readSheetRows,
   readSheetRowsSax,
@@ -220,14 +222,8 @@ describe('the fast worksheet tokenizer', () => {
       }
     };
     for (let seed = 1; seed <= 30; seed++) {
-      let state = seed;
-      const random = () => {
-        // mulberry32
-        state = (state + 0x6d2b79f5) | 0;
-        let t = Math.imul(state ^ (state >>> 15), 1 | state);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rng = new Rng(seed);
+      const random = () => rng.float();
       const rows = Array.from({ length: 12 }, (_, r) => {
         const cells = Array.from({ length: 6 }, (_, c) =>
           random() < 0.2 ? '' : cell(random, `${'ABCDEF'[c]}${r + 1}`),
