@@ -227,16 +227,21 @@ export async function parseSharedStrings(
   const iterator =
     Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]();
   // saxes reads what the plain reading cannot, from the bytes held, then the rest of the stream:
-  // a failure of either comes where saxes alone would meet it.
+  // a failure of either comes where saxes alone would meet it. A refusal by saxes before the
+  // end closes the stream (the inflater and its file), as a loop over it would.
   const bySax = (rest: 'rest' | { readonly error: unknown }) =>
     parseSharedStringsSax(
       (async function* () {
-        yield* held;
-        if (rest !== 'rest') throw rest.error;
-        for (;;) {
-          const more = await iterator.next();
-          if (more.done) return;
-          yield more.value;
+        try {
+          yield* held;
+          if (rest !== 'rest') throw rest.error;
+          for (;;) {
+            const more = await iterator.next();
+            if (more.done) return;
+            yield more.value;
+          }
+        } finally {
+          await iterator.return?.();
         }
       })(),
     );

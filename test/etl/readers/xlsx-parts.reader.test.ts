@@ -132,6 +132,24 @@ describe('the shared-string table', () => {
     });
   });
 
+  it('closes the stream it reads when saxes refuses the table before its end', async () => {
+    const bad = Buffer.from(
+      `${DECL}<sst xmlns="${MAIN}">${si('a')}<si><t>b</x>${si('c'.repeat(200))}</sst>`,
+    );
+    for (const plainMaxBytes of [40, bad.length * 2]) {
+      let closed = false;
+      async function* stream() {
+        try {
+          yield* chunked(bad, 16);
+        } finally {
+          closed = true;
+        }
+      }
+      await expect(parseSharedStrings(stream(), plainMaxBytes)).rejects.toThrow();
+      expect(closed, `plain reading up to ${plainMaxBytes} bytes`).toBe(true);
+    }
+  });
+
   it('reads random tables of plain entries and near misses as saxes does (30 seeds)', async () => {
     const texts = [
       'year',
