@@ -212,8 +212,9 @@ interface SharedParts {
 /**
  * The last shared-string table read, by the file and part it came from: a load reads a workbook's
  * table twice, for the header peek that tells its family and for the rows, and a national
- * register's table (11 MB, one name per organisation) takes ~0.35–0.6 s to parse. Held weakly, so
- * it never keeps memory the process needs: once collected, the next read parses again.
+ * register's table (11 MB, one name per organisation) takes ~0.15 s to read (~0.4 s when saxes
+ * reads it). Held weakly, so it never keeps memory the process needs: once collected, the next
+ * read parses again.
  */
 let lastTable:
   { readonly key: string; readonly strings: WeakRef<readonly (string | null)[]> } | undefined;
