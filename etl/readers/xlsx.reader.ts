@@ -271,9 +271,11 @@ async function readSharedStrings(
     entry.uncompressedSize,
     entry.crc32,
   ].join('\u0000');
-  let strings = pinned?.key === key ? pinned.strings : undefined;
-  if (use === 'read' && pinned?.key === key) unpin();
-  strings ??= lastTable?.key === key ? lastTable.strings.deref() : undefined;
+  let strings: readonly (string | null)[] | undefined;
+  if (pinned?.key === key) {
+    strings = pinned.strings;
+    if (use === 'read') unpin();
+  } else if (lastTable?.key === key) strings = lastTable.strings.deref();
   if (!strings) {
     strings = sharedCellTexts(await parseSharedStrings(inflateZipEntryChunks(path, file, entry)));
     tablesParsed++;
