@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,10 +104,20 @@ export function useTestWarehouse(per: 'file' | 'test' = 'file'): TestWarehouse {
 
 /** SHA-256 of the warehouse file: equal before and after means nothing at all was written. */
 export async function fileHash(path: string): Promise<string> {
-  // In 1 MiB chunks: a fresh buffer the size of the file cost more in page faults than the hash.
+  // Through one 1 MiB buffer: a fresh buffer for the file, or for each chunk as a read stream
+  // takes, cost more in page faults than the hash (a warehouse: ~14 ms against ~40 ms).
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-    hash.update(chunk as Buffer);
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return hash.digest('hex');
 }
 
