@@ -74,7 +74,7 @@ export class PlainUtf8Scan {
     if (this.#seen === 0) {
       // The byte-order mark is told from the file's first three bytes.
       if (!final && bytes.length < 3) {
-        this.#carry = bytes.slice();
+        this.#carry = copyOf(bytes);
         return;
       }
       this.#bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -131,7 +131,7 @@ export class PlainUtf8Scan {
     this.#visible = visible;
     this.#lineBytes = end - lineStart;
     this.#seen += end;
-    if (end < bytes.length) this.#carry = bytes.slice(end);
+    if (end < bytes.length) this.#carry = copyOf(bytes.subarray(end));
   }
 
   #fail(): void {
@@ -160,4 +160,12 @@ export function plainLfBytes(bytes: Uint8Array, form: PlainForm): Buffer {
   }
   length += source.copy(out, length, at);
   return out.subarray(0, length);
+}
+
+/**
+ * A copy of `bytes` that the caller may overwrite: `slice` of a Buffer (what a file read gives)
+ * is a view of the same memory, which a reader with one buffer fills with the next chunk.
+ */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
 }
