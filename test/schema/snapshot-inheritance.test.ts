@@ -18,7 +18,13 @@ import {
 } from '../../warehouse/store/warehouse-reader.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { captureLogger, post, testConfig } from '../helpers/server.ts';
-import { createTestWarehouse, example, fixture, type TestWarehouse } from '../helpers/warehouse.ts';
+import {
+  createTestWarehouse,
+  example,
+  fixture,
+  type TestWarehouse,
+  type WarehouseContents,
+} from '../helpers/warehouse.ts';
 
 /**
  * A newly published snapshot keeps what the loaders kept for the one it replaces where it reads
@@ -54,7 +60,7 @@ async function serve(db: string, env: Record<string, string> = {}) {
   return { server, log };
 }
 
-async function warehouse(contents: 'api' | 'default'): Promise<TestWarehouse> {
+async function warehouse(contents: WarehouseContents): Promise<TestWarehouse> {
   const wh = await createTestWarehouse(contents);
   open.push({ close: () => wh.cleanup() });
   return wh;
@@ -145,9 +151,9 @@ describe('a new snapshot keeps what still holds of the one it replaces', () => {
 
   it('keeps nothing when the file is replaced by a warehouse that does not descend from it', async () => {
     const wh = await warehouse('api');
-    const other = await warehouse('default');
-    // Another history, of more versions than the served one: loaded twice, other figures.
-    await loadFile(example('aggregates-2024.csv'), { db: other.db });
+    // Another history, of more versions than the served one: examples/aggregates-2024.csv loaded,
+    // then a correction of it and other figures.
+    const other = await warehouse('example');
     await loadFile(await corrected2024(other.dir), { db: other.db });
     await loadFile(fixture('api', 'provinces-2021-2025.csv'), { db: other.db, maxYear: 2026 });
     const { server, log } = await serve(wh.db, { COOPSTAT_WARM_UP_QUERIES: '0' });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFile } from '../../etl/load/load-file.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { operation } from '../helpers/api.ts';
-import { createTestWarehouse, example, type TestWarehouse } from '../helpers/warehouse.ts';
+import { createTestWarehouse, publishExample, type TestWarehouse } from '../helpers/warehouse.ts';
 import { captureLogger, codes, post, testConfig } from '../helpers/server.ts';
 
 let wh: TestWarehouse;
@@ -26,7 +25,7 @@ const dashboard = (comment: string) => ({
 
 describe('the warm-up of a published snapshot', () => {
   it('runs the queries served recently on the new snapshot before it serves, and answers as a cold server', async () => {
-    const before = await post(server.graphqlUrl, dashboard('before the load'));
+    const before = await post(server.graphqlUrl, dashboard('before the publication'));
     expect(before.json.errors).toBeUndefined();
     // A mutation is never run by a warm-up (it would fail anyway: no key).
     await post(server.graphqlUrl, { query: 'mutation { release(years: [2024]) { releaseNo } }' });
@@ -46,8 +45,7 @@ describe('the warm-up of a published snapshot', () => {
     expect(server.app.planCache.recent(16).map((q) => q.variables)).toEqual([{ year: 2024 }]);
     const v1 = server.reader.dataVersion;
 
-    const report = await loadFile(example('aggregates-2024.csv'), { db: wh.db });
-    expect(report).toMatchObject({ outcome: 'PUBLISHED', dataVersion: v1 + 1 });
+    await publishExample(wh.db);
     await server.reader.refresh();
     expect(server.reader.dataVersion).toBe(v1 + 1);
 
@@ -59,7 +57,7 @@ describe('the warm-up of a published snapshot', () => {
     ]);
 
     // The warmed server answers exactly as a server that opened the new snapshot cold.
-    const after = await post(server.graphqlUrl, dashboard('after the load'));
+    const after = await post(server.graphqlUrl, dashboard('after the publication'));
     const cold = await startCoopstatServer(testConfig(wh.db), { port: 0 });
     try {
       const fresh = await post(cold.graphqlUrl, dashboard('cold'));
@@ -104,7 +102,7 @@ describe('the warm-up settings', () => {
         expect(answer.json.errors).toBeUndefined();
       }
       const v1 = own.reader.dataVersion;
-      await loadFile(example('aggregates-2024.csv'), { db });
+      await publishExample(db);
       await own.reader.refresh();
       expect(own.reader.dataVersion).toBe(v1 + 1);
       expect(warmedLines(lines)).toEqual([
@@ -114,7 +112,7 @@ describe('the warm-up settings', () => {
   });
 
   it('stops when requests wait for a connection: the new snapshot serves them at once', async () => {
-    // The waiting request waits as long as the load takes, however slow the machine.
+    // The waiting request waits as long as the publication takes, however slow the machine.
     const env = { COOPSTAT_DB_CONNECTIONS: '1', COOPSTAT_QUEUE_TIMEOUT_MS: '3600000' };
     await withServer(env, async (own, db, lines) => {
       expect((await post(own.graphqlUrl, dashboard('before'))).json.errors).toBeUndefined();
@@ -124,7 +122,7 @@ describe('the warm-up settings', () => {
       const held = await own.reader.acquire();
       const waiting = own.reader.acquire();
       while (own.reader.load.waiting === 0) await new Promise((r) => setImmediate(r));
-      await loadFile(example('aggregates-2024.csv'), { db });
+      await publishExample(db);
       await own.reader.refresh();
       expect(warmedLines(lines)).toEqual([
         expect.objectContaining({ dataVersion: v1 + 1, queries: 0, result: 'done' }),
@@ -144,7 +142,7 @@ describe('the warm-up settings', () => {
     await withServer({ COOPSTAT_WARM_UP_QUERIES: '0' }, async (own, db, lines) => {
       expect((await post(own.graphqlUrl, dashboard('before'))).json.errors).toBeUndefined();
       const v1 = own.reader.dataVersion;
-      await loadFile(example('aggregates-2024.csv'), { db });
+      await publishExample(db);
       await own.reader.refresh();
       expect(own.reader.dataVersion).toBe(v1 + 1);
       expect(warmedLines(lines)).toEqual([]);

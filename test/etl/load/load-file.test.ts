@@ -12,7 +12,13 @@ import {
   DEFAULT_WRITER_THREADS,
   ONE_THREAD_INPUT_BYTES,
 } from '../../../warehouse/store/warehouse-store.ts';
-import { example, fileHash, query, useTestWarehouse } from '../../helpers/warehouse.ts';
+import {
+  copyTemplate,
+  example,
+  fileHash,
+  query,
+  useTestWarehouse,
+} from '../../helpers/warehouse.ts';
 import { writeWorkbook } from '../../helpers/xlsx.ts';
 
 const TN = '19:2008-08-01'; // Thái Nguyên before it absorbed Bắc Kạn
@@ -472,7 +478,8 @@ describe('organisation register', () => {
   });
 
   it('replaces the aggregates of the same province, year, source and type instead of adding to them', async () => {
-    await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    // The default warehouse with examples/aggregates-2024.csv loaded (data version 3).
+    await copyTemplate(wh.db, 'example');
     const report = await loadFile(example('register-2024.csv'), { db: wh.db, replace: true });
     const [total] = await query<{ org_count: number }>(
       wh.db,
@@ -599,7 +606,8 @@ describe('repeatability and revisions', () => {
   });
 
   it('keeps the earlier value as history when a corrected file revises it', async () => {
-    await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    // The default warehouse with examples/aggregates-2024.csv loaded (data version 3).
+    await copyTemplate(wh.db, 'example');
     const original = await (
       await import('node:fs/promises')
     ).readFile(example('aggregates-2024.csv'), 'utf8');
@@ -665,7 +673,8 @@ describe('repeatability and revisions', () => {
   });
 
   it('records a different file with equal values without publishing a new version', async () => {
-    await loadFile(example('aggregates-2024.csv'), { db: wh.db });
+    // The default warehouse with examples/aggregates-2024.csv loaded (data version 3).
+    await copyTemplate(wh.db, 'example');
     const original = await (
       await import('node:fs/promises')
     ).readFile(example('aggregates-2024.csv'), 'utf8');
