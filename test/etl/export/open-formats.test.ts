@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { cli, ROOT } from '../../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExport } from '../../../etl/cli/open-data.ts';
 import { OPEN_DATASETS } from '../../../etl/export/open-datasets.ts';
 import { SDMX_COLUMNS } from '../../../etl/export/open-formats.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
@@ -93,8 +94,8 @@ describe('coopstat export --format parquet', () => {
 
 describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
   it('writes SDMX-CSV 2.0 with one observation per key, and its structure', async () => {
-    const run = await cli('export', '--format', 'sdmx-csv', '-o', out, '--db', wh.db);
-    expect(run.code).toBe(0);
+    // What `coopstat export` writes (runExport, in this process; the command is run above).
+    await runExport({ format: 'sdmx-csv', dir: out, dbPath: wh.db });
     const text = await readFile(join(out, 'coopstat.sdmx.csv'), 'utf8');
     expect(text.split('\r\n')[0]).toBe(`\ufeff${SDMX_COLUMNS.join(',')}`);
     const file = `read_csv('${join(out, 'coopstat.sdmx.csv')}', header = true, all_varchar = true)`;
@@ -133,7 +134,7 @@ describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
   }, 60_000);
 
   it('writes CSV with the rows of the Parquet files', async () => {
-    expect((await cli('export', '--format', 'csv', '-o', out, '--db', wh.db)).code).toBe(0);
+    await runExport({ format: 'csv', dir: out, dbPath: wh.db });
     const types = OPEN_DATASETS[0]!.columns.map((c) => `'${c.name}': '${c.type}'`).join(', ');
     const [diff] = await duck<{ n: number }>(
       `select count(*) as n from (
@@ -145,7 +146,7 @@ describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
   }, 60_000);
 
   it('writes .xlsx tables, one sheet per topic under Vietnamese headers', async () => {
-    expect((await cli('export', '--format', 'xlsx', '-o', out, '--db', wh.db)).code).toBe(0);
+    await runExport({ format: 'xlsx', dir: out, dbPath: wh.db });
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(join(out, 'coopstat-tables.xlsx'));
     const names = book.worksheets.map((w) => w.name);

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { cli, ROOT } from '../../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../../etl/load/load-file.ts';
+import { runTemplate } from '../../../etl/cli/template.ts';
 import { columnGuides } from '../../../etl/template/column-guide.ts';
 import { TEMPLATE_SHEETS } from '../../../etl/template/input-template.ts';
 import { startCoopstatServer, type RunningCoopstat } from '../../../server/coopstat-server.ts';
@@ -104,7 +105,14 @@ describe('coopstat template', () => {
     expect(text).toContain('Ô để trống là không có số liệu');
     expect(text).toContain('triệu đồng');
     const later = join(wh.dir, 'agg-vi-2025.xlsx');
-    await cli('template', 'aggregates', '--year', '2025', '-o', later, '--db', wh.db);
+    // What the command writes for another year (runTemplate, in this process).
+    await runTemplate({
+      family: 'aggregates',
+      lang: 'vi',
+      year: '2025',
+      output: later,
+      dbPath: wh.db,
+    });
     expect((await open(later, 'vi')).listOf('province_name')).toHaveLength(34);
   }, 60_000);
 
@@ -118,7 +126,13 @@ describe('coopstat template', () => {
 
   it('a template filled in as its notes say loads (Vietnamese, real figures of Thái Nguyên 2021)', async () => {
     const template = join(wh.dir, 'agg-vi-2021.xlsx');
-    await cli('template', 'aggregates', '--year', '2021', '-o', template, '--db', wh.db);
+    await runTemplate({
+      family: 'aggregates',
+      lang: 'vi',
+      year: '2021',
+      output: template,
+      dbPath: wh.db,
+    });
     const { listOf } = await open(template, 'vi');
     const province = listOf('province_name').find((n) => n.includes('Thái Nguyên'))!;
     const [htx, lhhtx] = listOf('org_type').slice(1, 3);
@@ -194,18 +208,7 @@ describe('coopstat template', () => {
     async (family) => {
       for (const lang of ['vi', 'en'] as const) {
         const template = join(wh.dir, `${family}-${lang}-example.xlsx`);
-        await cli(
-          'template',
-          family,
-          '--lang',
-          lang,
-          '--year',
-          '2023',
-          '-o',
-          template,
-          '--db',
-          wh.db,
-        );
+        await runTemplate({ family, lang, year: '2023', output: template, dbPath: wh.db });
         const row = await exampleRow(template, lang);
         // The example is one of Thái Nguyên's (code 19) rows.
         const codeHeader = columnGuides(family, lang).find(
