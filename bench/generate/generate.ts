@@ -1,6 +1,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
+import type ExcelJS from 'exceljs';
 import { AGGREGATES_SOURCE } from '../../etl/sources/aggregates.source.ts';
 import { REGISTER_SOURCE } from '../../etl/sources/register.source.ts';
 import type { SourceDescriptor } from '../../etl/sources/source-descriptor.ts';
@@ -425,6 +426,14 @@ export async function writeCsv(rows: RowSource, path: string): Promise<number> {
 const XLSX_DATE = new Date(Date.UTC(2000, 0, 1));
 
 /**
+ * exceljs's streaming writer alone: the package's entry also loads its readers, its CSV support and
+ * their dependencies (some 450 more modules), which the generator never uses.
+ */
+const WorkbookWriter = createRequire(import.meta.url)(
+  'exceljs/lib/stream/xlsx/workbook-writer.js',
+) as typeof ExcelJS.stream.xlsx.WorkbookWriter;
+
+/**
  * Writes rows as one worksheet of an .xlsx with exceljs's streaming writer (text through the
  * shared-string table, as Excel writes it; no styles; empty cells are absent) and returns the row
  * count. Document and zip-entry dates are fixed, so the same rows give the same bytes.
@@ -435,7 +444,7 @@ export async function writeXlsx(
   opts: { sheet: string },
 ): Promise<number> {
   await mkdir(dirname(path), { recursive: true });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new WorkbookWriter({
     filename: path,
     useStyles: false,
     useSharedStrings: true,

@@ -36,6 +36,24 @@ export interface BenchOptions {
     readonly cached: number;
     readonly rawSql: number;
   };
+  /**
+   * Dashboard requests run in-process, in order, on each warehouse whose statements are counted
+   * (the served warehouse's also `reps.dashboard` of them, at most 5, when that is more).
+   */
+  readonly statementReps: number;
+  /** Untimed runs of the pulls' raw-SQL floor before its timed ones. */
+  readonly pullFloorWarmup: number;
+  /** Timed runs of the pulls' raw-SQL floor: at least this many, and at least `reps.rawSql`. */
+  readonly pullFloorReps: number;
+  /** Untimed requests of each pulled operation before the pulls (the last one's answer is compared). */
+  readonly pullWarmups: number;
+  /**
+   * When the all-years load is of the one-year file alone (`allYears` is `[year]`), take the
+   * one-year CSV load as it instead of loading the same file onto the same template again (the
+   * smoke run; the all-years warehouse is then the one-year one); false: it is loaded again, as
+   * any other list of years is.
+   */
+  readonly allYearsFromOneYear: boolean;
   /** Seconds of each autocannon run. */
   readonly duration: number;
   /**
@@ -96,6 +114,11 @@ const DEFAULTS: Record<
     smallProvinces: 5,
     warmup: 1,
     reps: { floorCsv: 5, loadCsv: 3, loadXlsx: 2, dashboard: 15, cached: 30, rawSql: 15 },
+    statementReps: 2,
+    pullFloorWarmup: 3,
+    pullFloorReps: 5,
+    pullWarmups: 3,
+    allYearsFromOneYear: false,
     duration: 15,
     pullRequestsPerClient: null,
     connections: [1, 8, 32],
@@ -113,6 +136,11 @@ const DEFAULTS: Record<
     smallProvinces: 5,
     warmup: 0,
     reps: { floorCsv: 3, loadCsv: 1, loadXlsx: 1, dashboard: 5, cached: 20, rawSql: 5 },
+    statementReps: 2,
+    pullFloorWarmup: 3,
+    pullFloorReps: 5,
+    pullWarmups: 3,
+    allYearsFromOneYear: false,
     duration: 5,
     pullRequestsPerClient: null,
     connections: [1, 8, 32],
@@ -130,6 +158,11 @@ const DEFAULTS: Record<
     smallProvinces: 5,
     warmup: 0,
     reps: { floorCsv: 1, loadCsv: 1, loadXlsx: 1, dashboard: 1, cached: 1, rawSql: 1 },
+    statementReps: 1,
+    pullFloorWarmup: 0,
+    pullFloorReps: 1,
+    pullWarmups: 1,
+    allYearsFromOneYear: true,
     duration: 1,
     pullRequestsPerClient: 2,
     connections: [1, 8, 32],

@@ -32,6 +32,8 @@ export interface MatrixOptions {
   readonly durationS: number;
   /** Ends each run after this many requests per client instead (the smoke run); null: `durationS`. */
   readonly requestsPerClient: number | null;
+  /** Requests of each operation before the clock starts (at least 1: its answer is compared). */
+  readonly warmups: number;
   readonly coopstat: PullTarget;
   readonly peer: PullTarget | null;
   readonly log: (line: string) => void;
@@ -94,8 +96,9 @@ export async function runPullMatrix(options: MatrixOptions): Promise<MatrixResul
   const coopOps = [ops.dashboard, ops.progress, ops.typename];
   const peerOp = peerOperation(options.year);
   const warmUps: WarmUp[] = [];
-  for (const op of coopOps) warmUps.push(await warmUp(options.coopstat, op, 3));
-  if (options.peer) warmUps.push(await warmUp(options.peer, peerOp, 3));
+  const times = Math.max(1, options.warmups);
+  for (const op of coopOps) warmUps.push(await warmUp(options.coopstat, op, times));
+  if (options.peer) warmUps.push(await warmUp(options.peer, peerOp, times));
   const runs: PullResult[] = [];
   for (const connections of options.connections) {
     const plan: [PullTarget, PullOperation][] = [

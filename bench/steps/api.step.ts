@@ -188,14 +188,23 @@ async function countStatements(
         ctx.log,
       )
     ).result;
+  const reps = ctx.options.statementReps;
+  const small = warehouses.small ? await inProcess(warehouses.small, reps, false) : null;
+  const full = warehouses.oneYear ? await inProcess(warehouses.oneYear, reps, false) : null;
+  const allReps = Math.max(reps, Math.min(5, ctx.options.reps.dashboard));
+  // The warehouse served is the one-year one when the all-years load was the one-year load
+  // (`allYearsFromOneYear`): the same requests on the same file are not run twice.
+  const sameAsFull =
+    full !== null &&
+    warehouses.served === warehouses.oneYear &&
+    allReps === reps &&
+    !ctx.options.profileStatements;
   return {
-    small: warehouses.small ? await inProcess(warehouses.small, 2, false) : null,
-    full: warehouses.oneYear ? await inProcess(warehouses.oneYear, 2, false) : null,
-    all: await inProcess(
-      warehouses.served,
-      Math.max(2, Math.min(5, ctx.options.reps.dashboard)),
-      ctx.options.profileStatements,
-    ),
+    small,
+    full,
+    all: sameAsFull
+      ? full
+      : await inProcess(warehouses.served, allReps, ctx.options.profileStatements),
   };
 }
 
@@ -272,7 +281,12 @@ async function measureFloors(ctx: BenchContext, served: string, apiData: unknown
   ctx.step(`floor: the ${options.pullYear} pulls by hand-written SQL`);
   const pull = await runTask<PullFloorResult>(
     'pull-floor',
-    { db: served, year: options.pullYear, warmup: 3, reps: Math.max(5, options.reps.rawSql) },
+    {
+      db: served,
+      year: options.pullYear,
+      warmup: options.pullFloorWarmup,
+      reps: Math.max(options.pullFloorReps, options.reps.rawSql),
+    },
     ctx.log,
   );
   return {
@@ -342,6 +356,7 @@ async function runPulls(
     connections: options.connections,
     durationS: options.duration,
     requestsPerClient: options.pullRequestsPerClient,
+    warmups: options.pullWarmups,
     coopstat: coopTarget,
     peer: peerTarget,
     log: ctx.log,
