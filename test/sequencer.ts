@@ -3,7 +3,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The test files that cost the most, most costly first: the order of a run with per-file durations
- * (2026-12-04 14:28, `--reporter=json`, every file but {@link ISOLATED} sharing a process per
+ * (2026-12-05 11:30, `--reporter=json`, every file but {@link ISOLATED} sharing a process per
  * worker). Several are small files (the bench smoke run, the shutdown and demo suites), which
  * vitest would start late on a clean checkout, where it has no durations and starts the larger
  * files first: one of them started last keeps a worker busy long after the other has finished.
@@ -11,22 +11,21 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const HEAVY_FIRST = [
   'test/e2e/misuse/bad-input.test.ts',
   'test/etl/load/load-file.test.ts',
+  'test/server/dashboard/dashboard.test.ts',
+  'test/warehouse/publish/indicator-values.test.ts',
   'test/bench/run.test.ts',
   'test/e2e/cli/cli.test.ts',
-  'test/etl/load/sheet-layout.test.ts',
-  'test/etl/template/input-template.test.ts',
-  'test/warehouse/store/warehouse-store/crash.test.ts',
-  'test/warehouse/store/warehouse-reader.test.ts',
-  'test/e2e/misuse/injection.test.ts',
   'test/e2e/annual-cycle/release-cycle.test.ts',
-  'test/warehouse/publish/indicator-values.test.ts',
-  'test/server/dashboard/dashboard.test.ts',
+  'test/etl/load/sheet-layout.test.ts',
   'test/server/auth.test.ts',
+  'test/e2e/misuse/injection.test.ts',
+  'test/schema/snapshot-inheritance.test.ts',
   'test/etl/load/erasure-guard.test.ts',
+  'test/warehouse/store/warehouse-store/crash.test.ts',
   'test/e2e/process/shutdown.test.ts',
-  'test/server/snapshot-warm-up.test.ts',
-  'test/e2e/cli/demo.test.ts',
+  'test/etl/template/input-template.test.ts',
   'test/e2e/cli/readme-claims.test.ts',
+  'test/e2e/cli/demo.test.ts',
   'test/e2e/cli/compiled-cli.test.ts',
 ] as const;
 
