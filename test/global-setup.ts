@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ declare module 'vitest' {
      * `examples/aggregates-2024.csv` loaded (data versions 2 and 3): what the API tests query.
      */
     apiWarehouse: string;
-    /** The command line and API server compiled once per run by `scripts/build.mjs`. */
+    /** The command line and API server compiled by `scripts/build.mjs` (see `buildBundle`). */
     bundleDir: string;
   }
 }
@@ -27,18 +27,32 @@ declare module 'vitest' {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Compiles the command line and the API server as `npm ci` does (`scripts/build.mjs`, what the
- * installed `coopstat` and `npm start` run), into a folder of `.tmp/` (git-ignored, inside the
- * tree so that the bundle finds its packages in node_modules). Starting them takes a plain
- * `node`, not tsx compiling the sources.
+ * The command line and the API server compiled as `npm ci` does (`scripts/build.mjs`, what the
+ * installed `coopstat` and `npm start` run), so that starting them takes a plain `node`, not tsx
+ * compiling the sources at each start: `dist/` when it was compiled from the sources as they are
+ * now (its `build.json` names them; the check `bin/coopstat.mjs` makes), as on a checkout just
+ * installed; otherwise compiled anew into a folder of `.tmp/` (git-ignored, inside the tree so
+ * that the bundle finds its packages in node_modules), which the run removes (`owned`).
  */
-async function buildBundle(): Promise<string> {
+async function buildBundle(): Promise<{ dir: string; owned: boolean }> {
+  const dist = join(ROOT, 'dist');
+  try {
+    const manifest = JSON.parse(await readFile(join(dist, 'build.json'), 'utf8')) as {
+      builtAt: number;
+      inputs: string[];
+    };
+    const sources = await Promise.all(manifest.inputs.map((file) => stat(join(ROOT, file))));
+    if (sources.every((source) => source.mtimeMs <= manifest.builtAt))
+      return { dir: dist, owned: false };
+  } catch {
+    // No build, or a source gone since: compile anew.
+  }
   await mkdir(join(ROOT, '.tmp'), { recursive: true });
   const out = await mkdtemp(join(ROOT, '.tmp', 'test-cli-'));
   await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--outdir', out], {
     cwd: ROOT,
   });
-  return out;
+  return { dir: out, owned: true };
 }
 
 /**
@@ -65,7 +79,7 @@ interface Built {
   readonly db: string;
   readonly example: string;
   readonly api: string;
-  readonly bundle: string;
+  readonly bundle: { dir: string; owned: boolean };
 }
 interface SharedSetup {
   built: Promise<Built>;
@@ -88,9 +102,9 @@ async function build(): Promise<Built> {
 /**
  * Builds once per test run what many files need: the default warehouse through the real `init`
  * (about 2 s) and two loaded from it ({@link buildLoadedWarehouses}), which each file or test
- * then copies, and the compiled command line and server, which the tests start instead of tsx
- * compiling the sources at each start. The test projects share one build; the last to finish
- * removes it.
+ * then copies, and the compiled command line and server ({@link buildBundle}), which the tests
+ * start instead of tsx compiling the sources at each start. The test projects share one build;
+ * the last to finish removes what it made.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const state = (shared[SHARED] ??= { built: build(), users: 0 });
@@ -99,12 +113,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('templateWarehouse', built.db);
   project.provide('exampleWarehouse', built.example);
   project.provide('apiWarehouse', built.api);
-  project.provide('bundleDir', built.bundle);
+  project.provide('bundleDir', built.bundle.dir);
   return async () => {
     state.users -= 1;
     if (state.users > 0) return;
     delete shared[SHARED];
     await rm(built.dir, { recursive: true, force: true });
-    await rm(built.bundle, { recursive: true, force: true });
+    if (built.bundle.owned) await rm(built.bundle.dir, { recursive: true, force: true });
   };
 }
