@@ -27,7 +27,7 @@ const RESTART_WINDOW_MS = 60_000;
  * shuts down gracefully on SIGINT / SIGTERM: stop accepting, drain in-flight requests (at most
  * COOPSTAT_SHUTDOWN_GRACE_MS, 10 s by default), close the warehouse.
  *
- * With COOPSTAT_WORKERS above 1 (the default on a multi-core machine) this process is the
+ * With COOPSTAT_WORKERS above 1 (the default is 1: one process) this process is the
  * primary of a `node:cluster`: it only forks the workers (each one a full server, all sharing
  * the port round-robin), restarts one that dies unexpectedly (a bounded number of times), and on
  * SIGINT / SIGTERM has every worker drain as above, exiting 0 when all have.
