@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoopstatServer, type RunningCoopstat } from '../../server/coopstat-server.ts';
 import { operation } from '../helpers/api.ts';
-import { createTestWarehouse, publishExample, type TestWarehouse } from '../helpers/warehouse.ts';
+import {
+  createTestWarehouse,
+  publishExample,
+  query,
+  type TestWarehouse,
+} from '../helpers/warehouse.ts';
 import { captureLogger, codes, post, testConfig } from '../helpers/server.ts';
 
 let wh: TestWarehouse;
@@ -46,6 +51,11 @@ describe('the warm-up of a published snapshot', () => {
     const v1 = server.reader.dataVersion;
 
     await publishExample(wh.db);
+    const [file] = await query<{ v: number }>(
+      wh.db,
+      'select max(data_version) as v from publication',
+    );
+    expect(file!.v).toBe(v1 + 1);
     await server.reader.refresh();
     expect(server.reader.dataVersion).toBe(v1 + 1);
 

@@ -95,7 +95,9 @@ describe('coopstat export --format parquet', () => {
 describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
   it('writes SDMX-CSV 2.0 with one observation per key, and its structure', async () => {
     // What `coopstat export` writes (runExport, in this process; the command is run above).
-    await runExport({ format: 'sdmx-csv', dir: out, dbPath: wh.db });
+    const lines = await runExport({ format: 'sdmx-csv', dir: out, dbPath: wh.db });
+    // What the command prints: the release read, then one line per file written.
+    expect(lines[0]).toMatch(/^release \d+ \(data version \d+\)$/);
     const text = await readFile(join(out, 'coopstat.sdmx.csv'), 'utf8');
     expect(text.split('\r\n')[0]).toBe(`\ufeff${SDMX_COLUMNS.join(',')}`);
     const file = `read_csv('${join(out, 'coopstat.sdmx.csv')}', header = true, all_varchar = true)`;
@@ -134,7 +136,9 @@ describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
   }, 60_000);
 
   it('writes CSV with the rows of the Parquet files', async () => {
-    await runExport({ format: 'csv', dir: out, dbPath: wh.db });
+    const lines = await runExport({ format: 'csv', dir: out, dbPath: wh.db });
+    // What the command prints: the release read, then one line per file written.
+    expect(lines[0]).toMatch(/^release \d+ \(data version \d+\)$/);
     const types = OPEN_DATASETS[0]!.columns.map((c) => `'${c.name}': '${c.type}'`).join(', ');
     const [diff] = await duck<{ n: number }>(
       `select count(*) as n from (
@@ -146,7 +150,9 @@ describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
   }, 60_000);
 
   it('writes .xlsx tables, one sheet per topic under Vietnamese headers', async () => {
-    await runExport({ format: 'xlsx', dir: out, dbPath: wh.db });
+    const lines = await runExport({ format: 'xlsx', dir: out, dbPath: wh.db });
+    // What the command prints: the release read, then one line per file written.
+    expect(lines[0]).toMatch(/^release \d+ \(data version \d+\)$/);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(join(out, 'coopstat-tables.xlsx'));
     const names = book.worksheets.map((w) => w.name);
