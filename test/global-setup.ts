@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { compiledIsCurrent } from '../bench/lib/build.ts';
 import { loadFile } from '../etl/load/load-file.ts';
 import { initWarehouse } from '../etl/reference/init-warehouse.ts';
 
@@ -30,23 +31,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * The command line and the API server compiled as `npm ci` does (`scripts/build.mjs`, what the
  * installed `coopstat` and `npm start` run), so that starting them takes a plain `node`, not tsx
  * compiling the sources at each start: `dist/` when it was compiled from the sources as they are
- * now (its `build.json` names them; the check `bin/coopstat.mjs` makes), as on a checkout just
- * installed; otherwise compiled anew into a folder of `.tmp/` (git-ignored, inside the tree so
- * that the bundle finds its packages in node_modules), which the run removes (`owned`).
+ * now (`compiledIsCurrent`, the check `bin/coopstat.mjs` makes), as on a checkout just installed;
+ * otherwise compiled anew into a folder of `.tmp/` (git-ignored, inside the tree so that the
+ * bundle finds its packages in node_modules), which the run removes (`owned`).
  */
 async function buildBundle(): Promise<{ dir: string; owned: boolean }> {
-  const dist = join(ROOT, 'dist');
-  try {
-    const manifest = JSON.parse(await readFile(join(dist, 'build.json'), 'utf8')) as {
-      builtAt: number;
-      inputs: string[];
-    };
-    const sources = await Promise.all(manifest.inputs.map((file) => stat(join(ROOT, file))));
-    if (sources.every((source) => source.mtimeMs <= manifest.builtAt))
-      return { dir: dist, owned: false };
-  } catch {
-    // No build, or a source gone since: compile anew.
-  }
+  if (compiledIsCurrent()) return { dir: join(ROOT, 'dist'), owned: false };
   await mkdir(join(ROOT, '.tmp'), { recursive: true });
   const out = await mkdtemp(join(ROOT, '.tmp', 'test-cli-'));
   await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--outdir', out], {
