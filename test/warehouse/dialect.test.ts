@@ -561,6 +561,34 @@ describe('DuckDbHandle on a real file', () => {
       h.close();
     }
   });
+
+  it('interrupts a query asked to stop before DuckDB started it, and only that query', async () => {
+    const path = join(dir, 'interrupt-early.duckdb');
+    const writer = await DuckDbHandle.open(path);
+    await writer.run('create table t (x integer)');
+    writer.close();
+    // A read-only handle prepares, then runs, each through Node's thread pool: an interrupt asked
+    // for as the statement is sent reaches DuckDB before it executes (and used to be forgotten,
+    // the statement then running to its end).
+    const h = await DuckDbHandle.open(path, { readOnly: true });
+    try {
+      h.onStatement = () => {
+        h.onStatement = undefined;
+        queueMicrotask(() => h.interrupt());
+      };
+      const started = performance.now();
+      await expect(h.all('select count(*) as n from range(50000000000) t(i)')).rejects.toThrow(
+        /interrupt/i,
+      );
+      expect(performance.now() - started).toBeLessThan(10_000);
+      // The next statement runs whole, however soon it follows.
+      expect(await h.all('select count(*) as n from range(3000000) t(i)')).toEqual([
+        { n: 3000000 },
+      ]);
+    } finally {
+      h.close();
+    }
+  });
 });
 
 describe('DuckDbHandle.openInstances', () => {

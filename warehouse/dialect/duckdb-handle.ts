@@ -69,6 +69,9 @@ const INT32_MAX = 2_147_483_647;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** How often an interrupt is asked again until its statement ends (see `DuckDbHandle.interrupt`). */
+const INTERRUPT_REPEAT_MS = 5;
+
 /** How many prepared statements a read-only handle keeps (see `DuckDbHandle.#runPrepared`). */
 const PREPARED_PER_HANDLE = 64;
 
@@ -231,6 +234,10 @@ export class DuckDbHandle {
   readonly #owner = new AsyncLocalStorage<true>();
   /** Statements sent to DuckDB and not finished (0 or 1: statements queue in JS). */
   #inFlight = 0;
+  /** The number of the statement in flight or last run (they run one at a time). */
+  #statementNo = 0;
+  /** Repeats an interrupt until the statement it was asked for ends (see `interrupt`). */
+  #interrupting: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   /** The file's alias in the attach host, for a handle from {@link DuckDbHandle.attach}. */
   #attachedAs: string | undefined;
@@ -564,9 +571,29 @@ export class DuckDbHandle {
     return this.#inFlight > 0;
   }
 
-  /** Interrupts the running query (`connection.interrupt()`); it then fails with an INTERRUPT error. */
+  /**
+   * Interrupts the running query (`connection.interrupt()`); it then fails with an INTERRUPT error.
+   * DuckDB forgets an interrupt that comes before the statement starts executing: one asked for
+   * while the statement still waits for a thread of Node's pool, or between its prepare and its
+   * run, and the statement then runs to its end. So while the statement in flight now has not
+   * ended, the interrupt is repeated every few milliseconds; it never reaches a later statement.
+   */
   interrupt(): void {
-    if (!this.#closed) this.#connection.interrupt();
+    if (this.#closed) return;
+    this.#connection.interrupt();
+    clearInterval(this.#interrupting);
+    this.#interrupting = undefined;
+    if (this.#inFlight === 0) return;
+    const statement = this.#statementNo;
+    this.#interrupting = setInterval(() => {
+      if (this.#closed || this.#inFlight === 0 || this.#statementNo !== statement) {
+        clearInterval(this.#interrupting);
+        this.#interrupting = undefined;
+        return;
+      }
+      this.#connection.interrupt();
+    }, INTERRUPT_REPEAT_MS);
+    this.#interrupting.unref();
   }
 
   /**
@@ -699,6 +726,7 @@ export class DuckDbHandle {
       throw error;
     }
     this.#inFlight += 1;
+    this.#statementNo += 1;
     return {
       connection,
       end: () => {
