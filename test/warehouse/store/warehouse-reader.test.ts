@@ -427,6 +427,20 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/**
+ * Publishes a new data version, starts `reader`'s refresh and, once `started` resolves (the new
+ * snapshot is being prepared), takes a lease: it must still read the version before.
+ */
+async function refreshUntil(reader: WarehouseReader, started: { promise: Promise<void> }) {
+  const v1 = reader.dataVersion;
+  await publishExample(wh.db);
+  const refreshing = reader.refresh();
+  await started.promise;
+  const during = await reader.acquire();
+  expect(during.dataVersion).toBe(v1);
+  return { v1, refreshing, during };
+}
+
 describe('WarehouseReader warm-up of a new snapshot', () => {
   it('warms the new snapshot on all its connections while the current one serves, then swaps', async () => {
     const started = deferred();
@@ -444,14 +458,8 @@ describe('WarehouseReader warm-up of a new snapshot', () => {
       },
       onWarm: (_snapshot, outcome) => outcomes.push(outcome),
     });
-    const v1 = reader.dataVersion;
-    await publishExample(wh.db);
-
-    const refreshing = reader.refresh();
-    await started.promise;
     // While the new snapshot warms, requests are served by the current one, without waiting.
-    const during = await reader.acquire();
-    expect(during.dataVersion).toBe(v1);
+    const { v1, refreshing, during } = await refreshUntil(reader, started);
     expect(await versionRead(during)).toBe(v1);
     during.release();
     expect(reader.dataVersion).toBe(v1);
@@ -489,13 +497,8 @@ describe('WarehouseReader warm-up of a new snapshot', () => {
       },
       onError: (error) => errors.push(error),
     });
-    const v1 = reader.dataVersion;
-    await publishExample(wh.db);
-    const refreshing = reader.refresh();
-    await started.promise;
     // While the new snapshot inherits, requests are served by the current one, without waiting.
-    const during = await reader.acquire();
-    expect(during.dataVersion).toBe(v1);
+    const { v1, refreshing, during } = await refreshUntil(reader, started);
     during.release();
     gate.resolve();
     await refreshing;
