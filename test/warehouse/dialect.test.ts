@@ -576,11 +576,10 @@ describe('DuckDbHandle on a real file', () => {
         h.onStatement = undefined;
         queueMicrotask(() => h.interrupt());
       };
-      const started = performance.now();
+      // Not interrupted, the count would run to its end (tens of seconds) and resolve.
       await expect(h.all('select count(*) as n from range(50000000000) t(i)')).rejects.toThrow(
         /interrupt/i,
       );
-      expect(performance.now() - started).toBeLessThan(10_000);
       // The next statement runs whole, however soon it follows.
       expect(await h.all('select count(*) as n from range(3000000) t(i)')).toEqual([
         { n: 3000000 },
