@@ -69,35 +69,28 @@ const REGISTER_RULES: readonly { lhs: readonly string[]; rhs: readonly string[] 
 ];
 
 /** Refuses rows where a part exceeds its whole, for every rule (both sides present). */
-async function checkConsistency(
-  db: DuckDbHandle,
+function consistencyChecks(
   rules: readonly { lhs: readonly string[]; rhs: readonly string[] }[],
-): Promise<void> {
-  await checkAll(
-    db,
-    rules.map(
-      (rule) =>
-        `select 'ERROR',
+): string[] {
+  return rules.map(
+    (rule) =>
+      `select 'ERROR',
            ${sqlString(`counts must be consistent: ${label(rule.lhs)} must not exceed ${label(rule.rhs)}`)} || ' (' || ${sum(rule.rhs)} || ')',
            (${sum(rule.lhs)})::varchar, src_sheet, src_row, ${sqlString(rule.lhs[0]!)}
          from ${RESOLVED_TABLE}
          where ${anyPresent(rule.lhs)} and ${rule.rhs.map((c) => `${c} is not null`).join(' and ')}
            and ${sum(rule.lhs)} > ${sum(rule.rhs)}`,
-    ),
   );
 }
 
 /** Warns where a file gives the member split for a year before it existed (it is stored as missing). */
-async function checkMemberSplit(db: DuckDbHandle): Promise<void> {
-  await checkAll(
-    db,
-    SPLIT_COLUMNS.map(
-      (column) =>
-        `select 'WARNING',
+function memberSplitChecks(): string[] {
+  return SPLIT_COLUMNS.map(
+    (column) =>
+      `select 'WARNING',
            ${sqlString(`column \`${column}\` exists only from 1 July ${LAW_2023_FROM_YEAR} (Law 17/2023/QH15), so it was stored as missing for `)} || year,
            ${asWritten(column)}, src_sheet, src_row, ${sqlString(column)}
          from ${RESOLVED_TABLE} where ${column} is not null and year < ${LAW_2023_FROM_YEAR}`,
-    ),
   );
 }
 
@@ -130,8 +123,7 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
   );
   await db.run(`drop ${view?.n ? 'view' : 'table'} ${RESOLVED_TABLE}`);
   await db.run(`alter table stg_resolved_keyed rename to ${RESOLVED_TABLE}`);
-  await check(
-    db,
+  await checkAll(db, [
     `select 'ERROR',
        'a row must be the only one for its year, province, org_type, sector, universe and source (row ' || first_row || ' has the same)',
        year || ', ' || coalesce(province_code, province_name) || ', ' || org_type || ', ' || key_sector, src_sheet, src_row, 'org_type'
@@ -139,18 +131,15 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
            from ${RESOLVED_TABLE} where unit_id is not null and org_type is not null
            window w as (partition by year, unit_id, org_type, key_sector, key_universe, key_source order by src_sheet, src_row))
      where n > 1`,
-  );
-  await checkConsistency(db, AGGREGATE_RULES);
-  await check(
-    db,
+    ...consistencyChecks(AGGREGATE_RULES),
     `select 'WARNING',
        'an ' || org_type || ' should have at least ' || ${LEGAL_MINIMUM_SQL} || ' members (' || ${LAW} || '), so ' ||
        org_count || ' of them should have at least ' || (${LEGAL_MINIMUM_SQL} * org_count) || ' members',
        ${asWritten('members')}, src_sheet, src_row, 'members'
      from ${RESOLVED_TABLE}
      where org_count > 0 and members is not null and members < ${LEGAL_MINIMUM_SQL} * org_count`,
-  );
-  await checkMemberSplit(db);
+    ...memberSplitChecks(),
+  ]);
   const measures = withoutEarlySplit(FACT_MEASURE_NAMES);
   await db.run(`drop table if exists ${FACT_STAGING}`);
   await db.run(
@@ -161,8 +150,9 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
      from ${RESOLVED_TABLE} where unit_id is not null`,
     [defaults.status],
   );
-  await deriveTotals(db);
-  await checkStockAndFlow(db);
+  const sectorRows = await deriveTotals(db);
+  // One statement for the checks of the staged facts (see `checkAll`).
+  await checkAll(db, [...(sectorRows > 0 ? SECTOR_TOTAL_CHECKS : []), STOCK_AND_FLOW_CHECK]);
 }
 
 /**
@@ -170,10 +160,9 @@ export async function stageAggregateFacts(db: DuckDbHandle, defaults: FactDefaul
  * year in the same file or, failing that, as published. Conversions and late registrations make
  * it approximate, so only a gap over 2% of the previous stock (and over 2) is a warning.
  */
-async function checkStockAndFlow(db: DuckDbHandle): Promise<void> {
-  await check(
-    db,
-    `with cur as (
+const STOCK_AND_FLOW_CHECK = `
+  select * from (
+     with cur as (
        select u.name_vi, s.* from ${FACT_STAGING} s join dim_admin_unit u using (unit_id) where s.sector = 'ALL'
      ),
      prev as (
@@ -194,9 +183,7 @@ async function checkStockAndFlow(db: DuckDbHandle): Promise<void> {
        on p.unit_id = c.unit_id and p.year = c.year - 1 and p.org_type = c.org_type
           and p.source_code = c.source_code and p.universe = c.universe
      where c.new_count is not null and c.dissolved_count is not null and c.org_count is not null and p.org_count is not null
-       and abs(c.org_count - (p.org_count + c.new_count - c.dissolved_count)) > greatest(2, 0.02 * p.org_count)`,
-  );
-}
+       and abs(c.org_count - (p.org_count + c.new_count - c.dissolved_count)) > greatest(2, 0.02 * p.org_count))`;
 
 /** `list` of the sectors of each organisation type, as a SQL expression over `org_type`. */
 const SECTORS_OF_TYPE_SQL = `(case org_type ${Object.entries(SECTORS_OF_ORG_TYPE)
@@ -206,11 +193,11 @@ const SECTORS_OF_TYPE_SQL = `(case org_type ${Object.entries(SECTORS_OF_ORG_TYPE
 /**
  * Where a file gives sector rows and no all-sector row for a unit × year × type, stores their sum
  * as the total only when the sectors are complete for that type ({@link SECTORS_OF_ORG_TYPE});
- * otherwise the total stays missing, with a warning naming the sectors the file lacks, so no
- * indicator is computed on a part taken for the whole. A measure missing in any sector stays
- * missing in the total.
+ * otherwise the total stays missing ({@link SECTOR_TOTAL_CHECKS} warns, naming the sectors the file
+ * lacks), so no indicator is computed on a part taken for the whole. A measure missing in any
+ * sector stays missing in the total. Returns the number of sector rows staged.
  */
-async function deriveTotals(db: DuckDbHandle): Promise<void> {
+async function deriveTotals(db: DuckDbHandle): Promise<number> {
   const sums = FACT_MEASURE_NAMES.map(
     (m) => `case when count(${m}) = count(*) then sum(${m}) end as ${m}`,
   ).join(', ');
@@ -222,7 +209,8 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
        bool_or(measure_qualifier is not null) filter (where sector <> 'ALL') as qualified
      from ${FACT_STAGING}`,
   );
-  if (Number(given?.sector_rows ?? 0) > 0) {
+  const sectorRows = Number(given?.sector_rows ?? 0);
+  if (sectorRows > 0) {
     // The sum's qualifier, measure by measure: each aggregated once, in the inner query, and the
     // JSON object built from those columns outside (written inline, the object repeated every
     // aggregate three times, and DuckDB spent about 0.6 s planning that one statement).
@@ -249,9 +237,16 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
        )`,
     );
   }
-  await check(
-    db,
-    `select 'WARNING',
+  return sectorRows;
+}
+
+/**
+ * The warnings about sector rows (a file without them needs none): a unit × year × type whose
+ * sectors are incomplete, so its total stays missing ({@link deriveTotals}), and sectors adding
+ * up to more than the all-sector row.
+ */
+const SECTOR_TOTAL_CHECKS = [
+  `select 'WARNING',
        'an all-sector total is made from sector rows only when every sector of ' || org_type ||
        ' has a row (' || array_to_string(expected, ', ') || '; a sector without organisations says 0) or the file gives a row without a sector, but ' ||
        u.name_vi || ' ' || year || ' has no row for ' || array_to_string(list_filter(expected, lambda x: not list_contains(given, x)), ', ') ||
@@ -267,10 +262,7 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
        having count(*) filter (where key_sector = 'ALL') = 0
      ) g join dim_admin_unit u using (unit_id)
      where not list_has_all(given, expected)`,
-  );
-  await check(
-    db,
-    `select 'WARNING',
+  `select 'WARNING',
        'sector rows should not add up to more than the all-sector row: ' || measure || ' of the sectors sums to ' || sectors ||
        ' for ' || org_type || ' in ' || year,
        total::varchar, null, null, measure
@@ -283,8 +275,7 @@ async function deriveTotals(db: DuckDbHandle): Promise<void> {
          group by s.unit_id, s.year, s.org_type
        ) on ${FACT_MEASURE_NAMES.map((m) => `(${m}_sectors, ${m}_total) as ${m}`).join(', ')} into name measure value sectors, total
      ) where sectors > total`,
-  );
-}
+];
 
 /** Legal statuses that mean the organisation no longer exists at the end of the year. */
 const GONE = `('DISSOLVED', 'BANKRUPT', 'CONVERTED')`;
@@ -311,8 +302,8 @@ const exactAverage = (column: string) =>
  * total) plus one row per sector given.
  */
 export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefaults): Promise<void> {
-  await check(
-    db,
+  // One statement for the checks of the typed rows (see `checkAll`).
+  await checkAll(db, [
     `select 'ERROR',
        'an organisation must appear once per year (row ' || first_row || ' has the same org_id for ' || year || ')',
        ${asWritten('org_id')}, src_sheet, src_row, 'org_id'
@@ -320,18 +311,15 @@ export async function stageRegisterFacts(db: DuckDbHandle, defaults: FactDefault
            from ${RESOLVED_TABLE} where org_id is not null and year is not null
            window w as (partition by year, org_id order by src_sheet, src_row))
      where n > 1`,
-  );
-  await check(
-    db,
     `select 'WARNING',
        'an ' || org_type || ' should have at least ' || ${LEGAL_MINIMUM_SQL} || ' members (' || ${LAW} || ')',
        ${asWritten('members')}, src_sheet, src_row, 'members'
      from ${RESOLVED_TABLE}
      where coalesce(official_members, members) < ${LEGAL_MINIMUM_SQL}
        and (legal_status is null or legal_status not in ${GONE})`,
-  );
-  await checkConsistency(db, REGISTER_RULES);
-  await checkMemberSplit(db);
+    ...consistencyChecks(REGISTER_RULES),
+    ...memberSplitChecks(),
+  ]);
   const registerColumns = withoutEarlySplit(REGISTER_COLUMNS.map((c) => c.name));
   // A view: its rows are read four times (the facts, a warning, the diff and the insert), and
   // each read costs less than copying a national register year once more (~170 ms).

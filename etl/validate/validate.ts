@@ -210,20 +210,20 @@ export async function typeAndResolve(
     );
   }
 
-  await check(db, columnChecksSql(source, context));
-  if (source.columns.some((c) => c.name === 'founded_year')) {
-    await check(
-      db,
-      `select 'ERROR', 'column \`founded_year\` must not be later than the reporting year ' || year, ${asWritten('founded_year')}, src_sheet, src_row, 'founded_year'
-       from ${RESOLVED_TABLE} where founded_year > year`,
-    );
-  }
-  await check(
-    db,
+  // One statement for the row checks: each statement's own cost, not its rows, is most of a
+  // check's time in a small file's load.
+  await checkAll(db, [
+    columnChecksSql(source, context),
+    ...(source.columns.some((c) => c.name === 'founded_year')
+      ? [
+          `select 'ERROR', 'column \`founded_year\` must not be later than the reporting year ' || year, ${asWritten('founded_year')}, src_sheet, src_row, 'founded_year'
+           from ${RESOLVED_TABLE} where founded_year > year`,
+        ]
+      : []),
     `select 'ERROR', 'a row must name its province by \`province_code\` or \`province_name\`', '', src_sheet, src_row, 'province_code'
      from ${RESOLVED_TABLE} where ${asWritten('province_code')} is null and ${asWritten('province_name')} is null`,
-  );
-  await checkUnits(db);
+    ...UNIT_CHECKS,
+  ]);
 }
 
 /**
@@ -407,12 +407,10 @@ async function resolveUnitKeys(
     from keys k`);
 }
 
-/** Refuses what the unit resolution found wrong: codes outside their validity, unknown names. */
-async function checkUnits(db: DuckDbHandle): Promise<void> {
+/** The checks of the unit resolution: codes outside their validity, unknown names (selects for {@link checkAll}). */
+const UNIT_CHECKS: readonly string[] = [
   // A code that exists, but not on the reporting date.
-  await check(
-    db,
-    `select 'ERROR',
+  `select 'ERROR',
        'column \`province_code\` must name a province valid on 31 December ' || r.year || ' (' || u.code || ' was ' || u.name_vi ||
        ' from ' || u.valid_from || coalesce(' to ' || u.valid_to, '') ||
        coalesce(', then part of ' || s.code || ' ' || s.name_vi, '') || ')',
@@ -424,22 +422,16 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
      where r.province_code is not null and r.code_unit_id is null
        and u.unit_id = (select max(u2.unit_id) from dim_admin_unit u2 where u2.level = 'PROVINCE' and u2.code = r.province_code
                         and not (r.ref_date between u2.valid_from and coalesce(u2.valid_to, ${FOREVER})))`,
-  );
   // A code no unit ever had.
-  await check(
-    db,
-    `select 'ERROR',
+  `select 'ERROR',
        'column \`province_code\` must be the code of a province' ||
        coalesce(' (did you mean ' || n.code || ', the code of ' || n.name_vi || '?)', ''),
        ${asWritten('province_code', 'r')}, r.src_sheet, r.src_row, 'province_code'
      from ${RESOLVED_TABLE} r
      left join dim_admin_unit n on n.unit_id = coalesce(r.name_unit_id, r.former_name_unit_id)
      where r.province_code is not null and not exists (select 1 from dim_admin_unit u where u.level = 'PROVINCE' and u.code = r.province_code)`,
-  );
   // A name with no code that matches no unit valid that year.
-  await check(
-    db,
-    `select 'ERROR',
+  `select 'ERROR',
        'column \`province_name\` must name a province valid on 31 December ' || coalesce(r.year::varchar, 'of the row''s year') ||
        coalesce(' (' || u.name_vi || ' ended on ' || u.valid_to ||
                 coalesce(' and is now part of ' || s.code || ' ' || s.name_vi, '') || ')',
@@ -452,38 +444,28 @@ async function checkUnits(db: DuckDbHandle): Promise<void> {
      left join dim_admin_unit s on s.unit_id = x.to_unit_id
      where r.province_code is null and r.province_name is not null and r.unit_id is null
      qualify row_number() over (partition by r.src_sheet, r.src_row order by u.valid_to desc nulls last) = 1`,
-  );
   // Code and name that disagree.
-  await check(
-    db,
-    `select 'ERROR',
+  `select 'ERROR',
        'columns \`province_code\` and \`province_name\` must name the same province, but code ' || r.province_code ||
        ' is ' || u.name_vi || ' in ' || r.year,
        ${asWritten('province_name', 'r')}, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.code_unit_id
      where r.province_name is not null and coalesce(r.name_unit_id, r.former_name_unit_id) is distinct from r.code_unit_id
        and coalesce(r.name_unit_id, r.former_name_unit_id) is not null`,
-  );
-  await check(
-    db,
-    `select 'ERROR',
+  `select 'ERROR',
        'columns \`province_code\` and \`province_name\` must name the same province, but code ' || r.province_code ||
        ' is ' || u.name_vi || ' in ' || r.year || ' and no province of that name existed then' ||
        coalesce(' (did you mean ' || ${SUGGESTION} || '?)', ''),
        ${asWritten('province_name', 'r')}, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.code_unit_id
      where r.province_name is not null and r.name_unit_id is null and r.former_name_unit_id is null`,
-  );
   // A former name used after it was replaced: accepted, with a warning.
-  await check(
-    db,
-    `select 'WARNING',
+  `select 'WARNING',
        'a province name should be the one in use on 31 December ' || r.year || ', so it was read as ' || u.name_vi,
        ${asWritten('province_name', 'r')}, r.src_sheet, r.src_row, 'province_name'
      from ${RESOLVED_TABLE} r join dim_admin_unit u on u.unit_id = r.former_name_unit_id
      where r.province_name is not null and r.name_unit_id is null and r.former_name_unit_id is not null`,
-  );
-}
+];
 
 /** Reads the findings back with their places, capped at `limit`, and the exact totals. */
 export async function collectFindings(
