@@ -86,7 +86,8 @@ function describeGoal(t: TargetRow, lang: Lang): string {
 export async function plansListing(db: DuckDbHandle, format: ListingFormat): Promise<Listing> {
   const plans = await findPlans(db);
   const counts = new Map<string, number>();
-  for (const t of await findTargets(db)) counts.set(t.plan_id, (counts.get(t.plan_id) ?? 0) + 1);
+  for (const t of await findTargets(db, {}, { wordings: false }))
+    counts.set(t.plan_id, (counts.get(t.plan_id) ?? 0) + 1);
   const names = await unitNames(
     db,
     plans.map((p) => p.unit_id),

@@ -212,7 +212,7 @@ async function runPlans(): Promise<number> {
 async function planTargets(db: Awaited<ReturnType<typeof openReader>>, planId: string | undefined) {
   const targets = await findTargets(db, planId ? { planIds: [planId] } : {});
   if (targets.length === 0 && planId !== undefined) {
-    const known = (await findTargets(db)).map((t) => t.plan_id);
+    const known = (await findTargets(db, {}, { wordings: false })).map((t) => t.plan_id);
     fail(
       `--plan must name a plan with targets (\`coopstat plans\` lists them), but got '${clip(planId)}'; plans: ${[...new Set(known)].join(', ')}`,
     );

@@ -77,7 +77,7 @@ export function toTarget(row: TargetRow): Target {
         ? null
         : `${row.source_file}${row.source_line ? `:${row.source_line}` : ''}`,
     wordingNote: row.wording_note,
-    alternativeWordings: toWordings(row.wordings_json),
+    alternativeWordings: toWordings(row.wordings_json ?? null),
     inferred: row.is_inferred,
     inferredReason: row.inferred_reason,
     indicatorCode: row.indicator_code,

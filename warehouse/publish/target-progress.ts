@@ -134,7 +134,7 @@ export async function publishTargetProgress(
   scope: DerivedScope = { version },
 ): Promise<DerivedChange> {
   const years = await dataYears(db, version);
-  const all = await findTargets(db);
+  const all = await findTargets(db, {}, { wordings: false });
   // The as-of years to revise, per target: every kept one on a full rebuild.
   const firstChanged =
     scope === 'all' ? new Map<string, number>() : await firstChangedYears(db, version);

@@ -18,8 +18,16 @@ export interface TargetFilter {
   readonly indicatorCodes?: readonly string[];
 }
 
-/** Reads targets with their indicator's direction and limit, in plan and catalog order. */
-export function findTargets(db: DuckDbHandle, filter: TargetFilter = {}) {
+/**
+ * Reads targets with their indicator's direction and limit, in plan and catalog order, and their
+ * other wordings unless `wordings` is false (what publishing and counting read without: each
+ * target's wordings are gathered as JSON, most of the statement's cost).
+ */
+export function findTargets(
+  db: DuckDbHandle,
+  filter: TargetFilter = {},
+  { wordings = true }: { readonly wordings?: boolean } = {},
+) {
   const wording = (column: keyof TargetWordingTable & string) =>
     columnOf('dim_target_wording', column, 'w');
   return kyselyOf(db)
@@ -28,16 +36,19 @@ export function findTargets(db: DuckDbHandle, filter: TargetFilter = {}) {
     .innerJoin('dim_indicator as i', 'i.indicator_code', 't.indicator_code')
     .innerJoin('dim_admin_unit as u', 'u.unit_id', 't.unit_id')
     .selectAll('t')
-    .select((eb) => [
+    .select([
       'p.issued_on as plan_issued_on',
       'i.is_higher_better',
       'i.natural_limit',
       'i.is_published_only',
       'u.valid_to as unit_valid_to',
-      // Other wordings of the target (paraphrases, citations by other plans), as JSON; null when none.
-      sql<
-        string | null
-      >`(select to_json(list({plan_id: ${wording('plan_id')}, id: ${wording('wording_id')},
+    ])
+    .$if(wordings, (qb) =>
+      qb.select((eb) => [
+        // Other wordings of the target (paraphrases, citations by other plans), as JSON; null when none.
+        sql<
+          string | null
+        >`(select to_json(list({plan_id: ${wording('plan_id')}, id: ${wording('wording_id')},
           kind: ${wording('kind')}, quote_lang: ${wording('quote_lang')}, quote: ${wording('quote')},
           source_url: ${wording('source_url')}, source_file: ${wording('source_file')},
           source_line: ${wording('source_line')}, note: ${wording('note')}}
@@ -45,7 +56,8 @@ export function findTargets(db: DuckDbHandle, filter: TargetFilter = {}) {
         from ${sql.table('dim_target_wording')} w
         where ${wording('of_plan_id')} = ${eb.ref('t.plan_id')}
           and ${wording('of_target_id')} = ${eb.ref('t.target_id')})`.as('wordings_json'),
-    ])
+      ]),
+    )
     .$narrowType<{ comparator: Comparator }>()
     .where((eb) => oneOf(eb, 't.plan_id', filter.planIds))
     .where((eb) => oneOf(eb, 't.unit_id', filter.unitIds))

@@ -178,6 +178,14 @@ describe('targets and boundaries', () => {
     });
   });
 
+  it('reads the other wordings of a target unless asked not to, and nothing else differs', async () => {
+    const withWordings = await findTargets(db);
+    const without = await findTargets(db, {}, { wordings: false });
+    expect(withWordings.filter((t) => t.wordings_json).length).toBeGreaterThan(0);
+    expect(without.some((t) => 'wordings_json' in t)).toBe(false);
+    expect(without).toEqual(withWordings.map(({ wordings_json: _, ...t }) => t));
+  });
+
   it('runs the same number of statements for one target and for every target', async () => {
     const all = await findTargets(db);
     expect(all.length).toBeGreaterThan(70);
