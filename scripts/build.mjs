@@ -2,7 +2,7 @@
 // `coopstat` starts without compiling TypeScript: run by `npm ci` / `npm install` (the `prepare`
 // script) and by `npm run build`. esbuild is the compiler tsx itself uses, so the output behaves
 // as under tsx (legacy decorators from tsconfig.json, no decorator metadata).
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,14 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 // `--outdir DIR` builds elsewhere (the test does); the default is what bin/coopstat.mjs runs.
 const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
 const outdir = values.outdir ? resolve(values.outdir) : join(root, 'dist');
+/**
+ * The build is written beside `outdir` and renamed into place when complete, so the previous
+ * build stays whole while this one compiles (a `coopstat` started meanwhile runs it) and when
+ * this one fails. Beside, not inside: the paths written into the bundle are relative to `outdir`
+ * and stay right at the same depth.
+ */
+const building = `${outdir}.building`;
+const previous = `${outdir}.previous`;
 
 /**
  * Modules find their data files relative to themselves (`new URL('../../catalog',
@@ -62,12 +70,14 @@ const REQUIRE_BANNER =
   "import { createRequire as createRequireOfBundle } from 'node:module';\n" +
   'const require = createRequireOfBundle(import.meta.url);';
 
-await rm(outdir, { recursive: true, force: true });
+// What an interrupted build left.
+await rm(building, { recursive: true, force: true });
+await rm(previous, { recursive: true, force: true });
 const builtAt = Date.now();
 const result = await build({
   absWorkingDir: root,
   entryPoints: { cli: 'etl/cli.ts', server: 'server/main.ts' },
-  outdir,
+  outdir: building,
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
   bundle: true,
@@ -81,7 +91,16 @@ const result = await build({
   logLevel: 'warning',
   plugins: [externalPackages, sourceUrls],
   metafile: true,
+}).catch(async (error) => {
+  await rm(building, { recursive: true, force: true });
+  throw error;
 });
 // The sources compiled, for bin/coopstat.mjs to tell a build older than an edit.
 const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules'));
-await writeFile(join(outdir, 'build.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`);
+await writeFile(join(building, 'build.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`);
+// Two renames: `outdir` is missing only between them.
+await rename(outdir, previous).catch((error) => {
+  if (error.code !== 'ENOENT') throw error;
+});
+await rename(building, outdir);
+await rm(previous, { recursive: true, force: true });

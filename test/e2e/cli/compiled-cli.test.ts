@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { example } from '../../helpers/warehouse.ts';
@@ -162,5 +162,24 @@ describe('the compiled command line (scripts/build.mjs, run by npm ci)', () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.on('close', resolve));
     }
+  });
+});
+
+describe('a build (scripts/build.mjs)', () => {
+  it('replaces the previous build only when complete: a failed one leaves it whole', async () => {
+    const manifest = await readFile(join(out, 'build.json'), 'utf8');
+    // esbuild's compiler replaced by a program that exits at once: the compile fails.
+    const failed = await run(['scripts/build.mjs', '--outdir', out], {
+      ESBUILD_BINARY_PATH: '/bin/false',
+    });
+    expect(failed.code).toBe(1);
+    expect(await readFile(join(out, 'build.json'), 'utf8')).toBe(manifest);
+    const help = await run([join(out, 'cli.mjs'), '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('coopstat — the collective-economy statistics warehouse');
+    // Nothing is left beside it.
+    expect((await readdir(dirname(out))).filter((n) => n.startsWith(`${basename(out)}.`))).toEqual(
+      [],
+    );
   });
 });
