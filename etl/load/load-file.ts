@@ -144,7 +144,19 @@ async function hashFile(path: string): Promise<{
 
 /** What tells one state of a file from another (inode, size and modification time), and its size. */
 async function fileState(path: string): Promise<{ state: string; size: number }> {
-  const { ino, size, mtimeNs } = await stat(path, { bigint: true });
+  const info = await stat(path, { bigint: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+      throw new Error(
+        `a file to load must exist, but got no file at ${path}; nothing was published`,
+      );
+    throw error;
+  });
+  if (!info.isFile()) {
+    throw new Error(
+      `a file to load must be a file, but got ${info.isDirectory() ? 'a folder' : 'something that is not a file'} at ${path}; nothing was published`,
+    );
+  }
+  const { ino, size, mtimeNs } = info;
   return { state: `${ino}:${size}:${mtimeNs}`, size: Number(size) };
 }
 

@@ -238,11 +238,40 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+/** What a DuckDB database file begins with: an 8-byte checksum, then these bytes. */
+const DUCKDB_MAGIC = Buffer.from('DUCK');
+const DUCKDB_MAGIC_AT = 8;
+
+/**
+ * What is at a warehouse's path: nothing yet, an empty file (as `mktemp` makes; a writer builds
+ * the warehouse there, as where there is nothing) or a DuckDB database. Refuses anything else —
+ * a folder, or a file without DuckDB's header, such as a CSV file or a workbook given as the
+ * warehouse — with what it got and where, before DuckDB would answer about a writer's private
+ * copy or "an in-memory database".
+ */
+export async function warehouseFileAt(path: string): Promise<'missing' | 'empty' | 'duckdb'> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!info) return 'missing';
+  const rule = 'a warehouse must be a DuckDB database file';
+  if (info.isDirectory()) throw new Error(`${rule}, but got a folder at ${path}`);
+  if (!info.isFile()) throw new Error(`${rule}, but got something that is not a file at ${path}`);
+  if (info.size === 0) return 'empty';
+  const head = Buffer.alloc(DUCKDB_MAGIC_AT + DUCKDB_MAGIC.length);
+  const file = await open(path, 'r');
+  try {
+    await file.read(head, 0, head.length, 0);
+  } finally {
+    await file.close();
+  }
+  if (!head.subarray(DUCKDB_MAGIC_AT).equals(DUCKDB_MAGIC)) {
+    throw new Error(
+      `${rule}, but got a file without DuckDB's header (a data file given as the warehouse?) at ${path}`,
+    );
+  }
+  return 'duckdb';
 }
 
 /**
@@ -319,7 +348,8 @@ async function startCopy(path: string): Promise<WriterCopy> {
   const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await sweepStaleCopies(path);
-    if (!(await exists(path))) return { temp, flushed: Promise.resolve() };
+    // Nothing to copy: the write builds a new warehouse, published over an empty file.
+    if ((await warehouseFileAt(path)) !== 'duckdb') return { temp, flushed: Promise.resolve() };
     await copyFile(path, temp, fsConstants.COPYFILE_FICLONE);
   } catch (error) {
     await removeCopy(temp);
@@ -389,9 +419,10 @@ async function writeCopy<T>(
  * writer when it is missing or older than this code.
  */
 export async function openReader(path: string): Promise<DuckDbHandle> {
-  if (!(await exists(path))) {
+  const found = await warehouseFileAt(path);
+  if (found !== 'duckdb') {
     throw new Error(
-      `a warehouse file must exist before it can be read, but got no file at ${path}; run \`coopstat init --db ${path}\``,
+      `a warehouse file must exist before it can be read, but got ${found === 'missing' ? 'no file' : 'an empty file'} at ${path}; run \`coopstat init --db ${path}\``,
     );
   }
   const db = await DuckDbHandle.open(path, { readOnly: true });

@@ -499,6 +499,20 @@ describe('organisation register', () => {
   });
 });
 
+describe('a path that is not a file to load', () => {
+  it('is refused, named, when it is missing or a folder, and nothing is published', async () => {
+    const before = await fileHash(wh.db);
+    const missing = join(wh.dir, 'aggregates-2025.csv');
+    await expect(loadFile(missing, { db: wh.db })).rejects.toThrow(
+      `a file to load must exist, but got no file at ${missing}; nothing was published`,
+    );
+    await expect(loadFile(wh.dir, { db: wh.db })).rejects.toThrow(
+      `a file to load must be a file, but got a folder at ${wh.dir}; nothing was published`,
+    );
+    expect(await fileHash(wh.db)).toBe(before);
+  });
+});
+
 describe("the writer's DuckDB threads", () => {
   /** What `run` came to, and the `threads` each writer copy it opened was given, in order. */
   async function withWriterThreads(run: () => Promise<LoadReport>) {
