@@ -2,6 +2,7 @@
  * Reading typed fields out of a parsed YAML file while collecting findings, each with the line
  * of the offending node (found through the document's nodes, not the plain JS value).
  */
+import { FIRST_YEAR, isYearInRange, LAST_YEAR } from '../../warehouse/domain/years.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
@@ -10,8 +11,6 @@ import type { CatalogFinding } from './catalog-error.ts';
 import type { CatalogLocation } from './catalog.types.ts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MIN_YEAR = 1990;
-const MAX_YEAR = 2100;
 
 /** Keys and indices from the document root to a node. */
 export type Path = readonly (string | number)[];
@@ -176,15 +175,8 @@ export class Checker {
 
   year(obj: Raw, key: string, path: Path): number | undefined {
     const value = obj[key];
-    if (
-      typeof value === 'number' &&
-      Number.isInteger(value) &&
-      value >= MIN_YEAR &&
-      value <= MAX_YEAR
-    ) {
-      return value;
-    }
-    return this.report(`\`${key}\` must be a year between ${MIN_YEAR} and ${MAX_YEAR}`, value, [
+    if (typeof value === 'number' && isYearInRange(value)) return value;
+    return this.report(`\`${key}\` must be a year between ${FIRST_YEAR} and ${LAST_YEAR}`, value, [
       ...path,
       key,
     ]);

@@ -1,3 +1,4 @@
+import { FIRST_YEAR, isYearInRange, LAST_YEAR } from '../../warehouse/domain/years.ts';
 import { publishRelease, ReleaseRefusedError } from '../../warehouse/release/publish-release.ts';
 import { findReleases } from '../../warehouse/release/release.queries.ts';
 import { reviewYear, type YearReview } from '../../warehouse/release/review.queries.ts';
@@ -16,9 +17,9 @@ export interface ReleaseCommandOutcome {
 /** A four-digit year from an option's text. */
 function parseYear(text: string | undefined, option = '--year'): number {
   if (text === undefined) throw new ReleaseUsageError(`needs ${option} YEAR`);
-  if (!/^[0-9]{4}$/.test(text))
+  if (!/^[0-9]{4}$/.test(text) || !isYearInRange(Number(text)))
     throw new ReleaseUsageError(
-      `${option} must be a four-digit year, but got '${text.slice(0, 40)}'`,
+      `${option} must be a year from ${FIRST_YEAR} to ${LAST_YEAR}, but got '${text.slice(0, 40)}'`,
     );
   return Number(text);
 }

@@ -1,3 +1,4 @@
+import { FIRST_YEAR, isYearInRange, LAST_YEAR } from '../../warehouse/domain/years.ts';
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -235,8 +236,10 @@ async function runTargets(): Promise<number> {
 async function runProgress(): Promise<number> {
   const asOf = values['as-of'];
   const asOfYear = asOf === undefined ? new Date().getUTCFullYear() : Number(asOf);
-  if (asOf !== undefined && (!/^\d{4}$/.test(asOf) || !Number.isInteger(asOfYear))) {
-    usage(`--as-of must be a year such as 2025, but got '${clip(asOf)}'`);
+  if (asOf !== undefined && (!/^\d{4}$/.test(asOf) || !isYearInRange(asOfYear))) {
+    usage(
+      `--as-of must be a year from ${FIRST_YEAR} to ${LAST_YEAR}, such as 2025, but got '${clip(asOf)}'`,
+    );
   }
   const versionText = values['as-of-version'];
   if (versionText !== undefined && !/^\d{1,9}$/.test(versionText)) {

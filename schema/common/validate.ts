@@ -1,3 +1,4 @@
+import { FIRST_YEAR, isYearInRange, LAST_YEAR } from '../../warehouse/domain/years.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput, pageTooLarge, yearNotLoaded } from './errors.ts';
 
@@ -62,8 +63,11 @@ export async function checkLoadedYear(
   argument = 'year',
   version?: number,
 ): Promise<void> {
-  if (year < 1990 || year > 2100) {
-    throw badInput(`${argument} must be from 1990 to 2100, but got ${year}`, argument);
+  if (!isYearInRange(year)) {
+    throw badInput(
+      `${argument} must be from ${FIRST_YEAR} to ${LAST_YEAR}, but got ${year}`,
+      argument,
+    );
   }
   const visible = (r: { from_version: number; to_version: number | null }) =>
     version === undefined

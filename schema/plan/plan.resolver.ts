@@ -1,3 +1,4 @@
+import { FIRST_YEAR, isYearInRange, LAST_YEAR } from '../../warehouse/domain/years.ts';
 import type { ReleaseChoice } from '../scalars.ts';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { isUnitRow, toAdminUnit } from '../admin-unit/admin-unit.mapper.ts';
@@ -126,8 +127,11 @@ export class TargetResolver {
       sources === null || sources === undefined ? null : await checkSources(ctx, sources);
     // Without asOfVersion or release: the latest release, from the releases kept per connection.
     const version = await checkAsOfVersion(ctx, asOfVersion, 'asOfVersion', release);
-    if (year < 1990 || year > 2100)
-      throw badInput(`asOf must be a year from 1990 to 2100, but got ${year}`, 'asOf');
+    if (!isYearInRange(year))
+      throw badInput(
+        `asOf must be a year from ${FIRST_YEAR} to ${LAST_YEAR}, but got ${year}`,
+        'asOf',
+      );
     if (checked === null) {
       // The default sources: what the publish computed, kept as served for the snapshot.
       const kept = (await ctx.loaders.progressOfYear(year, version)).get(

@@ -1,3 +1,4 @@
+import { FIRST_YEAR, isYearInRange, LAST_YEAR } from '../../warehouse/domain/years.ts';
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { ReleaseRefusedError } from '../../warehouse/release/publish-release.ts';
 import { findReleases, type ReleaseRow } from '../../warehouse/release/release.queries.ts';
@@ -19,8 +20,8 @@ const toRelease = (r: ReleaseRow): Release => ({
 });
 
 const checkYear = (year: number) => {
-  if (year < 1990 || year > 2100)
-    throw badInput(`year must be from 1990 to 2100, but got ${year}`, 'year');
+  if (!isYearInRange(year))
+    throw badInput(`year must be from ${FIRST_YEAR} to ${LAST_YEAR}, but got ${year}`, 'year');
 };
 
 @Resolver()

@@ -17,6 +17,15 @@ describe('usage errors', () => {
     [['plans', 'extra'], "coopstat plans: unexpected argument 'extra'"],
     [['targets'], 'coopstat targets: needs --plan ID'],
     [['load'], 'coopstat load: needs at least one file'],
+    // The API's bounds: a year outside them is a slip, not a question.
+    [
+      ['progress', '--as-of', '1800'],
+      "coopstat progress: --as-of must be a year from 1990 to 2100, such as 2025, but got '1800'",
+    ],
+    [
+      ['review', '--year', '2205'],
+      "coopstat review: --year must be a year from 1990 to 2100, but got '2205'",
+    ],
   ])('%j exits 2 with one line and the command usage, never a stack', async (args, reason) => {
     const run = await cli(...args, '--db', wh.db);
     expect(run.code).toBe(2);
