@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -51,6 +51,12 @@ export async function runExport(options: {
     );
   }
   if (!options.dir) throw new OpenDataUsageError('needs -o DIR, the directory to write into');
+  // A folder that exists, or one to make (with its parents); never a file written over.
+  const found = await stat(options.dir).catch(() => undefined);
+  if (found && !found.isDirectory())
+    throw new OpenDataUsageError(
+      `-o must be a folder to write into, but got a file at ${options.dir}`,
+    );
   const text = options.release;
   const choice = text === undefined ? undefined : parseReleaseText(text);
   if (choice === null)

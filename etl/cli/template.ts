@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { openReader } from '../../warehouse/store/warehouse-store.ts';
 import { TEMPLATE_FAMILIES, type TemplateFamily } from '../template/column-guide.ts';
 import { buildInputTemplate } from '../template/input-template.ts';
@@ -47,6 +48,12 @@ export async function runTemplate(command: TemplateCommand): Promise<string> {
     );
   }
   const output = command.output ?? `coopstat-${family}-${year}-${command.lang}.xlsx`;
+  if ((await stat(output).catch(() => undefined))?.isDirectory())
+    throw new TemplateUsageError(
+      `-o must name the workbook to write, but got a folder at ${output}`,
+    );
+  // Its folder is made when missing, as `coopstat export -o` makes its own.
+  await mkdir(dirname(output), { recursive: true });
   await writeFile(
     output,
     await buildInputTemplate({

@@ -136,6 +136,13 @@ describe('coopstat export --format sdmx-csv|csv|xlsx', () => {
   }, 60_000);
 
   it('writes CSV with the rows of the Parquet files', async () => {
+    // Into a folder, never over a file.
+    const file = join(wh.dir, 'not-a-folder.csv');
+    await writeFile(file, 'kept');
+    await expect(runExport({ format: 'csv', dir: file, dbPath: wh.db })).rejects.toThrow(
+      `-o must be a folder to write into, but got a file at ${file}`,
+    );
+    expect(await readFile(file, 'utf8')).toBe('kept');
     const lines = await runExport({ format: 'csv', dir: out, dbPath: wh.db });
     // What the command prints: the release read, then one line per file written.
     expect(lines[0]).toMatch(/^release \d+ \(data version \d+\)$/);

@@ -104,8 +104,18 @@ describe('coopstat template', () => {
       .join('\n');
     expect(text).toContain('Ô để trống là không có số liệu');
     expect(text).toContain('triệu đồng');
-    const later = join(wh.dir, 'agg-vi-2025.xlsx');
-    // What the command writes for another year (runTemplate, in this process).
+    // What the command writes for another year (runTemplate, in this process), into a folder it
+    // makes; a folder named as the workbook is refused.
+    const later = join(wh.dir, 'templates', '2025', 'agg-vi-2025.xlsx');
+    await expect(
+      runTemplate({
+        family: 'aggregates',
+        lang: 'vi',
+        year: '2025',
+        output: wh.dir,
+        dbPath: wh.db,
+      }),
+    ).rejects.toThrow(`-o must name the workbook to write, but got a folder at ${wh.dir}`);
     await runTemplate({
       family: 'aggregates',
       lang: 'vi',
