@@ -14,7 +14,7 @@ export interface ReleaseCommandOutcome {
   readonly stderr: readonly string[];
 }
 
-/** A four-digit year from an option's text. */
+/** A year from an option's text: four digits, within the years coopstat speaks of. */
 function parseYear(text: string | undefined, option = '--year'): number {
   if (text === undefined) throw new ReleaseUsageError(`needs ${option} YEAR`);
   if (!/^[0-9]{4}$/.test(text) || !isYearInRange(Number(text)))
